@@ -1,0 +1,138 @@
+"""Fixtures: one migrated database per run, a rolled-back transaction per test."""
+
+from __future__ import annotations
+
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+from config import TestingConfig
+from tests.factories import PASSWORD
+from tests.support.databases import fresh_database
+from tracker import create_app
+from tracker.extensions import db
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory):
+    app = create_app(
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=database_url,
+        TRACKER_UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")),
+    )
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+        db.session.configure(join_transaction_mode="create_savepoint")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_app):
+    """The app with its database bound to one transaction, rolled back after the test."""
+    with _app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        engines = db._app_engines[_app]  # bind every session of the test to this connection
+        engine = engines[None]
+        engines[None] = connection
+        try:
+            yield _app
+        finally:
+            db.session.remove()
+            engines[None] = engine
+            transaction.rollback()
+            connection.close()
+
+
+class Client(FlaskClient):
+    def open(self, *args, **kwargs):
+        # Requests reuse the test's app context: its `g` (logged-in officer, CSRF token) must
+        # not leak from one client's request into another's.
+        for key in list(g):
+            g.pop(key)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = Client
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """The CSRF token of the client's session, as a page would embed it."""
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient):
+        self._client = client
+
+    def login(self, officer_or_email, password: str = PASSWORD):
+        email = getattr(officer_or_email, "email", officer_or_email)
+        return self._client.post(
+            "/login",
+            data={"email": email, "password": password, "csrf_token": csrf_token(self._client)},
+        )
+
+    def logout(self):
+        return self._client.post(
+            "/logout", data={"csrf_token": csrf_token(self._client, "/password")}
+        )
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Use as `with count_queries() as q: ...; q.count`."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def counting():
+        counter = QueryCounter()
+        engine = db._app_engines[app][None].engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return counting

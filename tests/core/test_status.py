@@ -1,0 +1,65 @@
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tracker.core.status import DeadlineClass, deadline_class, percent, tally
+
+
+@dataclass
+class T:
+    deadline: date | None
+    completed_on: date | None = None
+
+
+D = date(2024, 3, 12)
+
+
+@pytest.mark.parametrize(
+    ("task", "as_of", "expected"),
+    [
+        (T(D, D), D, DeadlineClass.DONE_ON_TIME),  # done on the deadline day is on time
+        (T(D, date(2024, 3, 13)), date(2024, 3, 13), DeadlineClass.DONE_LATE),
+        (T(D), D, DeadlineClass.OPEN_ON_TIME),  # the deadline day itself is not yet overdue
+        (T(D), date(2024, 3, 13), DeadlineClass.OPEN_OVERDUE),
+        # done after the date asked about: not yet done then
+        (T(D, date(2024, 3, 20)), date(2024, 3, 14), DeadlineClass.OPEN_OVERDUE),
+        (T(None), date(2030, 1, 1), DeadlineClass.OPEN_ON_TIME),
+        (T(None, date(2024, 1, 2)), D, DeadlineClass.DONE_ON_TIME),
+    ],
+)
+def test_deadline_class(task, as_of, expected):
+    assert deadline_class(task, as_of) is expected
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "expected"),
+    [
+        (6, 22, Decimal("27.3")),  # the report truncated this to 27,2 %
+        (6, 23, Decimal("26.1")),
+        (8, 30, Decimal("26.7")),  # the report typed 20 %
+        (1, 8, Decimal("12.5")),
+        (1, 16, Decimal("6.3")),  # 6.25 rounds half up
+        (0, 0, None),  # nothing to count is "không phát sinh", not 0 % or 100 %
+        (0, 5, Decimal("0.0")),
+    ],
+)
+def test_percent_rounds_half_up(part, whole, expected):
+    assert percent(part, whole) == expected
+
+
+def test_tally_rates():
+    as_of = date(2024, 3, 12)
+    tasks = [
+        T(date(2024, 3, 1), date(2024, 2, 28)),  # done on time
+        T(date(2024, 3, 1), date(2024, 3, 5)),  # done late
+        T(date(2024, 3, 1)),  # overdue
+        T(date(2024, 6, 30)),  # open, in time
+    ]
+    result = tally(tasks, as_of)
+    assert (result.total, result.done, result.due, result.done_of_due) == (4, 2, 3, 2)
+    assert result.completion_rate == Decimal("50.0")
+    assert result.due_completion_rate == Decimal("66.7")
+    assert result.on_time_rate == Decimal("50.0")
+    assert tally([], as_of).completion_rate is None

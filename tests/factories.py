@@ -1,0 +1,119 @@
+"""Factories: each builds one model with sensible defaults and flushes it."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from tracker.extensions import db
+from tracker.people.models import Officer, Role, Unit, UnitKind
+from tracker.people.operations import create_officer
+from tracker.plans.models import Plan, PlanKind, TaskGroup
+from tracker.tasks.models import Evidence, Task, TaskState
+
+PASSWORD = "mat-khau-123"
+_seq = itertools.count(1)
+
+
+def gen_unit(
+    code: str | None = None,
+    name: str | None = None,
+    parent: Unit | None = None,
+    kind: UnitKind = UnitKind.WARD,
+) -> Unit:
+    n = next(_seq)
+    unit = Unit(code=code or f"unit-{n}", name=name or f"Phường Thử {n}", kind=kind, parent=parent)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def gen_officer(
+    unit: Unit | None = None,
+    *roles: Role,
+    full_name: str | None = None,
+    email: str | None = None,
+    position: str = "Công chức",
+    password: str = PASSWORD,
+) -> Officer:
+    n = next(_seq)
+    return create_officer(
+        db.session,
+        unit=unit or gen_unit(),
+        email=email or f"officer{n}@test.example",
+        full_name=full_name or f"Nguyễn Văn {n}",
+        roles=roles or (Role.OFFICER,),
+        position=position,
+        password=password,
+    )
+
+
+def gen_plan(
+    unit: Unit | None = None,
+    kind: PlanKind = PlanKind.ANNUAL_REFORM,
+    title: str | None = None,
+    appendix_row: str | None = "1.2",
+    **fields,
+) -> Plan:
+    n = next(_seq)
+    plan = Plan(
+        unit=unit or gen_unit(),
+        kind=kind,
+        title=title or f"Kế hoạch thử {n}",
+        document_number=fields.pop("document_number", f"{n}/KH-UBND"),
+        document_date=fields.pop("document_date", date(2024, 1, 31)),
+        start_year=fields.pop("start_year", 2024),
+        end_year=fields.pop("end_year", 2024),
+        appendix_row=appendix_row,
+        **fields,
+    )
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def gen_group(plan: Plan, name: str | None = None, ordinal: int | None = None) -> TaskGroup:
+    ordinal = ordinal or len(plan.groups) + 1
+    group = TaskGroup(plan=plan, ordinal=ordinal, name=name or f"Lĩnh vực {ordinal}")
+    db.session.add(group)
+    db.session.flush()
+    return group
+
+
+def gen_task(
+    plan: Plan | None = None,
+    lead: Officer | None = None,
+    *,
+    deadline: date | None = date(2024, 6, 30),
+    completed_on: date | None = None,
+    group: TaskGroup | None = None,
+    supporters: list[Officer] | None = None,
+    **fields,
+) -> Task:
+    plan = plan or gen_plan()
+    n = next(_seq)
+    task = Task(
+        plan=plan,
+        group=group,
+        ordinal=fields.pop("ordinal", n),
+        title=fields.pop("title", f"Nhiệm vụ thử {n}"),
+        deliverable=fields.pop("deliverable", "Kế hoạch"),
+        lead_officer=lead,
+        deadline=deadline,
+        completed_on=completed_on,
+        state=TaskState.DONE if completed_on else fields.pop("state", TaskState.NOT_STARTED),
+        supporters=supporters or [],
+        **fields,
+    )
+    db.session.add(task)
+    db.session.flush()
+    return task
+
+
+def gen_evidence(
+    task: Task, number: str = "333/KH-UBND", on: date = date(2024, 3, 4), summary: str = ""
+) -> Evidence:
+    evidence = Evidence(task=task, document_number=number, document_date=on, summary=summary)
+    db.session.add(evidence)
+    db.session.flush()
+    return evidence

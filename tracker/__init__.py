@@ -1,0 +1,86 @@
+"""tracker: the administrative-reform workflow tracker of a ward People's Committee."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import CONFIGS, INSTANCE_DIR, Config
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
+    """Build the application. Starts no scheduler and runs no migration."""
+    if config is None or isinstance(config, str):
+        config = CONFIGS[config or os.environ.get("TRACKER_CONFIG", "development")]
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(ROOT_DIR / "templates"),
+        static_folder="static",
+    )
+    configure_settings(app, config, overrides)
+    configure_extensions(app)
+    configure_templates(app)
+    configure_blueprints(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, config: type[Config], overrides: dict) -> None:
+    app.config.from_object(config)
+    app.config.update(overrides)
+    config.prepare(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def configure_extensions(app: Flask) -> None:
+    from tracker import models  # noqa: F401  (every model registered before migrations run)
+    from tracker.auth import init_login
+    from tracker.core import database  # noqa: F401  (engine event listeners)
+    from tracker.core.formatting import select_locale, select_timezone
+    from tracker.extensions import babel, csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    init_login(app)
+
+
+def configure_templates(app: Flask) -> None:
+    from tracker.core.formatting import init_templates
+
+    init_templates(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from tracker.api import bp as api_bp
+    from tracker.auth import bp as auth_bp
+    from tracker.errors import init_errors
+    from tracker.main import bp as main_bp
+    from tracker.people import bp as people_bp
+    from tracker.plans import bp as plans_bp
+    from tracker.tasks import bp as tasks_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(people_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(tasks_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    init_errors(app)
+
+
+def configure_cli(app: Flask) -> None:
+    from tracker.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,1 @@
+from tracker.api import bp  # noqa: F401

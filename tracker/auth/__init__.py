@@ -1,0 +1,33 @@
+"""Logging in and out, changing one's password; loading the officer of a session."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+from tracker.extensions import db, login_manager
+
+bp = Blueprint("auth", __name__)
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = app.config.get("SESSION_PROTECTION", "strong")
+
+    @login_manager.user_loader
+    def load_officer(user_id: str):
+        from tracker.people.models import Officer
+
+        officer_id, _, version = user_id.partition(":")
+        if not officer_id.isdigit() or not version.isdigit():
+            return None
+        officer = db.session.get(Officer, int(officer_id))
+        if officer is None or officer.session_version != int(version):
+            return None
+        return officer
+
+
+from tracker.auth import views  # noqa: E402,F401

@@ -1,0 +1,58 @@
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from tracker.auth import bp
+from tracker.auth.forms import ChangePasswordForm, LoginForm
+from tracker.extensions import db
+from tracker.people.operations import PeopleError, authenticate, change_password
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: a login link must not bounce the officer elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        officer = authenticate(db.session, form.email.data or "", form.password.data or "")
+        if officer is None:
+            flash(_("Email hoặc mật khẩu không đúng."), "danger")
+        else:
+            login_user(officer, remember=bool(form.remember.data))
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("Đã đăng xuất."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data, form.new_password.data)
+        except PeopleError as exc:
+            form.current_password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(current_user)  # the session id carries the new version
+            flash(_("Đã đổi mật khẩu."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,27 @@
+"""The `tracker` command: Flask's commands (run, db …) plus the product's own groups."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def _create_app() -> Flask:
+    from tracker import create_app
+
+    return create_app()
+
+
+def register_commands(app: Flask) -> None:
+    from tracker.demo.cli import demo_group
+    from tracker.people.cli import token_group, user_group
+    from tracker.plans.cli import plan_group
+
+    for group in (demo_group, user_group, token_group, plan_group):
+        app.cli.add_command(group)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """tracker: theo dõi nhiệm vụ cải cách hành chính (administrative-reform tracker)."""

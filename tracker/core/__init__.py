@@ -1,0 +1,1 @@
+"""Rules shared by every area: time, audit, task status, permissions."""

@@ -1,0 +1,84 @@
+"""How dates and numbers read on pages: dd/mm/yyyy, Vietnamese digit grouping."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+
+from tracker.core.clock import local_zone, to_local
+
+LANGUAGE_SESSION_KEY = "lang"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get(LANGUAGE_SESSION_KEY)
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return str(local_zone())
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return to_local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def _locale() -> str:
+    try:
+        return str(get_locale() or "vi")
+    except RuntimeError:  # outside a request (CLI, exports): the product's language
+        return "vi"
+
+
+def format_number(
+    value: int | float | Decimal | None, digits: int = 0, locale: str | None = None
+) -> str:
+    """12175 -> "12.175"; 27.3 -> "27,3" in Vietnamese."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=locale or _locale())
+
+
+def format_percent(value: Decimal | None, locale: str | None = None) -> str:
+    """A rate from core.status.percent; None reads as "not applicable", never 0 %."""
+    if value is None:
+        return "—"
+    return f"{format_number(value, 1, locale)} %"
+
+
+def init_templates(app: Flask) -> None:
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["percent"] = format_percent
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject_globals() -> dict:
+        from tracker.core.permissions import Action, can
+
+        return {
+            "Action": Action,
+            "can": can,
+            "current_locale": _locale(),
+            "request_path": request.path if request else "/",
+        }

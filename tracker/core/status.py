@@ -1,0 +1,120 @@
+"""The one rule for where a task stands as of a date, and the rates built on it.
+
+Pages, exports, the API, reminders and reports all ask these functions; none recomputes them.
+A task counts as done only from its confirmed completion date (`completed_on`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
+
+
+class DeadlineClass(enum.StrEnum):
+    """The Government Office's four classes (appendix row 1.6)."""
+
+    DONE_ON_TIME = "done_on_time"  # đã hoàn thành đúng hạn
+    DONE_LATE = "done_late"  # đã hoàn thành quá hạn
+    OPEN_ON_TIME = "open_on_time"  # chưa hoàn thành, trong hạn
+    OPEN_OVERDUE = "open_overdue"  # chưa hoàn thành, quá hạn
+
+    @property
+    def is_done(self) -> bool:
+        return self in (DeadlineClass.DONE_ON_TIME, DeadlineClass.DONE_LATE)
+
+
+class HasDeadline(Protocol):
+    deadline: date | None
+    completed_on: date | None
+
+
+def deadline_class(task: HasDeadline, as_of: date) -> DeadlineClass:
+    """Class of a task as of the end of `as_of`.
+
+    Done on the deadline day is on time; a task is overdue from the day after its deadline.
+    A completion dated after `as_of` had not happened yet on that date.
+    """
+    done_on = task.completed_on
+    if done_on is not None and done_on <= as_of:
+        if task.deadline is None or done_on <= task.deadline:
+            return DeadlineClass.DONE_ON_TIME
+        return DeadlineClass.DONE_LATE
+    if task.deadline is not None and task.deadline < as_of:
+        return DeadlineClass.OPEN_OVERDUE
+    return DeadlineClass.OPEN_ON_TIME
+
+
+def is_due(task: HasDeadline, as_of: date) -> bool:
+    return task.deadline is not None and task.deadline <= as_of
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part/whole in percent, one decimal, half up; None when there is nothing to count.
+
+    A rate over zero items is "không phát sinh", never 0 % or 100 %.
+    """
+    if whole == 0:
+        return None
+    value = Decimal(part) * 100 / Decimal(whole)
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Counts of a set of tasks as of a date, and the three rates."""
+
+    total: int = 0
+    done_on_time: int = 0
+    done_late: int = 0
+    open_on_time: int = 0
+    open_overdue: int = 0
+    due: int = 0
+    done_of_due: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.done_on_time + self.done_late
+
+    @property
+    def open(self) -> int:
+        return self.open_on_time + self.open_overdue
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        """Done of all tasks, cumulative: the report appendix's rate."""
+        return percent(self.done, self.total)
+
+    @property
+    def due_completion_rate(self) -> Decimal | None:
+        """Done of the tasks already due: the Government Office's headline rate."""
+        return percent(self.done_of_due, self.due)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """The on-time share of what is done."""
+        return percent(self.done_on_time, self.done)
+
+
+def tally(tasks: Iterable[HasDeadline], as_of: date) -> Tally:
+    counts = dict.fromkeys(DeadlineClass, 0)
+    total = due = done_of_due = 0
+    for task in tasks:
+        cls = deadline_class(task, as_of)
+        counts[cls] += 1
+        total += 1
+        if is_due(task, as_of):
+            due += 1
+            done_of_due += cls.is_done
+    return Tally(
+        total=total,
+        done_on_time=counts[DeadlineClass.DONE_ON_TIME],
+        done_late=counts[DeadlineClass.DONE_LATE],
+        open_on_time=counts[DeadlineClass.OPEN_ON_TIME],
+        open_overdue=counts[DeadlineClass.OPEN_OVERDUE],
+        due=due,
+        done_of_due=done_of_due,
+    )

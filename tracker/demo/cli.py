@@ -1,0 +1,8 @@
+"""`tracker demo …`."""
+
+import click
+
+
+@click.group("demo")
+def demo_group() -> None:
+    """Demo data."""

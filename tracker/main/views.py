@@ -1,0 +1,35 @@
+from flask import abort, current_app, redirect, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from tracker.core.formatting import LANGUAGE_SESSION_KEY
+from tracker.extensions import db
+from tracker.main import bp
+
+
+@bp.route("/")
+@login_required
+def index():
+    return redirect(url_for("plans.index", unit_code=current_user.unit.code))
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return "database unavailable", 503, {"Content-Type": "text/plain; charset=utf-8"}
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@bp.route("/language/<lang>", methods=["POST"])
+def set_language(lang: str):
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session[LANGUAGE_SESSION_KEY] = lang
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.index")
+    return redirect(target)

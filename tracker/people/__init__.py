@@ -1,0 +1,7 @@
+"""The people area of the product."""
+
+from flask import Blueprint
+
+bp = Blueprint("people", __name__)
+
+from tracker.people import views  # noqa: E402,F401

@@ -1,0 +1,121 @@
+"""Units (ward, city, province) and the officers who work in them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.core.clock import utcnow
+from tracker.core.types import UTCDateTime
+from tracker.extensions import db
+
+
+class UnitKind(enum.StrEnum):
+    WARD = "ward"
+    COMMUNE = "commune"
+    CITY = "city"
+    PROVINCE = "province"
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    CHAIRPERSON = "chairperson"
+    VICE_CHAIRPERSON = "vice_chairperson"
+    FOCAL_OFFICER = "focal_officer"
+    OFFICER = "officer"
+    INSPECTOR = "inspector"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as the value ("chairperson"), checked by a named constraint on every engine.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind, "unit_kind"), default=UnitKind.WARD)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent")
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"
+
+
+class OfficerRole(db.Model):
+    __tablename__ = "officer_roles"
+
+    officer_id: Mapped[int] = mapped_column(
+        ForeignKey("officers.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"), primary_key=True)
+
+
+class Officer(UserMixin, db.Model):
+    __tablename__ = "officers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password change so other sessions of the same officer stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    role_rows: Mapped[list[OfficerRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=OfficerRole.role
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(row.role for row in self.role_rows)
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(row.role in roles for row in self.role_rows)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive officers
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<Officer {self.email}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token for the read-only API; only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    officer: Mapped[Officer] = relationship()

@@ -1,0 +1,131 @@
+"""Domain actions on units and officers: they flush, never commit."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker.people.models import ApiToken, Officer, OfficerRole, Role, Unit, UnitKind
+from tracker.people.passwords import MIN_LENGTH, hash_password, verify_password
+
+
+class PeopleError(ValueError):
+    """A refused change to units or officers, with a message for the user."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def normalise_name(name: str) -> str:
+    """Unicode NFC, single spaces: names typed on different keyboards compare equal."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def get_unit_by_code(session: Session, code: str) -> Unit | None:
+    return session.scalar(select(Unit).where(Unit.code == code))
+
+
+def ensure_unit(
+    session: Session,
+    code: str,
+    name: str,
+    kind: UnitKind = UnitKind.WARD,
+    parent: Unit | None = None,
+) -> Unit:
+    unit = get_unit_by_code(session, code)
+    if unit is None:
+        unit = Unit(code=code, name=name, kind=kind, parent=parent)
+        session.add(unit)
+        session.flush()
+    return unit
+
+
+def get_officer_by_email(session: Session, email: str) -> Officer | None:
+    return session.scalar(select(Officer).where(Officer.email == normalise_email(email)))
+
+
+def create_officer(
+    session: Session,
+    *,
+    unit: Unit,
+    email: str,
+    full_name: str,
+    roles: Iterable[Role],
+    position: str = "",
+    password: str | None = None,
+) -> Officer:
+    email = normalise_email(email)
+    if not email or "@" not in email:
+        raise PeopleError(f"Địa chỉ email không hợp lệ: {email!r}")
+    if session.scalar(select(func.count()).select_from(Officer).where(Officer.email == email)):
+        raise PeopleError(f"Email {email} đã được dùng cho một cán bộ khác")
+    full_name = normalise_name(full_name)
+    if not full_name:
+        raise PeopleError("Họ và tên không được để trống")
+    roles = sorted(set(roles))
+    if not roles:
+        raise PeopleError("Cán bộ cần ít nhất một vai trò")
+    if password is not None and len(password) < MIN_LENGTH:
+        raise PeopleError(f"Mật khẩu cần ít nhất {MIN_LENGTH} ký tự")
+    officer = Officer(
+        unit=unit,
+        email=email,
+        full_name=full_name,
+        position=position.strip(),
+        password_hash=hash_password(password) if password else "",
+        role_rows=[OfficerRole(role=role) for role in roles],
+    )
+    session.add(officer)
+    session.flush()
+    return officer
+
+
+def authenticate(session: Session, email: str, password: str) -> Officer | None:
+    officer = get_officer_by_email(session, email)
+    if officer is None or not officer.active:
+        return None
+    if not verify_password(officer.password_hash, password):
+        return None
+    return officer
+
+
+def change_password(officer: Officer, current: str, new: str) -> None:
+    if not verify_password(officer.password_hash, current):
+        raise PeopleError("Mật khẩu hiện tại không đúng")
+    set_password(officer, new)
+
+
+def set_password(officer: Officer, new: str) -> None:
+    if len(new) < MIN_LENGTH:
+        raise PeopleError(f"Mật khẩu cần ít nhất {MIN_LENGTH} ký tự")
+    officer.password_hash = hash_password(new)
+    officer.session_version += 1  # signs out the officer's other sessions
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(session: Session, officer: Officer) -> str:
+    """A new bearer token; only its digest is stored, so it is shown once."""
+    token = secrets.token_urlsafe(32)
+    session.add(ApiToken(officer=officer, token_hash=_token_digest(token)))
+    session.flush()
+    return token
+
+
+def officer_for_token(session: Session, token: str) -> Officer | None:
+    row = session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == _token_digest(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not row.officer.active:
+        return None
+    return row.officer
