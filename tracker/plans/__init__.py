@@ -1,7 +1,7 @@
-"""The plans area of the product."""
+"""Plans: the list of a unit's plans, a plan's page, import and export."""
 
 from flask import Blueprint
 
 bp = Blueprint("plans", __name__)
 
-from tracker.plans import views  # noqa: E402,F401
+from tracker.plans import import_views, views  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Plan import and export pages (upload a spreadsheet, download one)."""

@@ -1,0 +1,38 @@
+"""Read-side queries of plans: what the plan list, the API and reports show."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.core.status import Tally, tally
+from tracker.plans.models import Plan
+from tracker.tasks.models import Task
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSummary:
+    plan: Plan
+    tally: Tally
+
+
+def plan_summaries(session: Session, unit_id: int, as_of: date) -> list[PlanSummary]:
+    """The unit's live plans with their task counts as of a date, in two queries."""
+    plans = session.scalars(
+        select(Plan)
+        .where(Plan.unit_id == unit_id, Plan.archived_at.is_(None))
+        .order_by(Plan.appendix_row.is_(None), Plan.appendix_row, Plan.document_date, Plan.id)
+    ).all()
+    rows = session.execute(
+        select(Task.plan_id, Task.deadline, Task.completed_on)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Plan.unit_id == unit_id, Plan.archived_at.is_(None), Task.archived_at.is_(None))
+    ).all()
+    by_plan: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_plan[row.plan_id].append(row)
+    return [PlanSummary(plan, tally(by_plan[plan.id], as_of)) for plan in plans]
