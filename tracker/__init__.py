@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, INSTANCE_DIR, Config
 
@@ -62,7 +63,16 @@ def configure_templates(app: Flask) -> None:
     init_templates(app)
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` bounded to what an id column holds: a huge number is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def configure_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter
     from tracker.api import bp as api_bp
     from tracker.auth import bp as auth_bp
     from tracker.errors import init_errors
