@@ -99,7 +99,7 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, db.Model):
         return {
-            "id": inspect(value).identity[0] if inspect(value).identity else None,
+            "id": getattr(value, "id", None),
             "label": getattr(value, "full_name", None) or str(value),
         }
     return str(value)
@@ -159,7 +159,7 @@ def _record_audit_events(session: Session, flush_context) -> None:
                     "actor_id": actor,
                     "unit_id": obj.audit_unit_id(),
                     "entity_type": type(obj).__tablename__,
-                    "entity_id": inspect(obj).identity[0],
+                    "entity_id": obj.id,
                     "action": action.value,
                     "label": (obj.audit_label() or "")[:300],
                     "changes": changes,

@@ -64,7 +64,28 @@ def format_percent(value: Decimal | None, locale: str | None = None) -> str:
     return f"{format_number(value, 1, locale)} %"
 
 
+def format_audit_value(value) -> str:
+    """An audit record's stored value (JSON) as people read it."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(format_audit_value(v) for v in value)
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
+        try:
+            if len(value) == 10:
+                return format_date(date.fromisoformat(value))
+            return format_datetime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, int | float):
+        return format_number(value)
+    return str(value)
+
+
 def init_templates(app: Flask) -> None:
+    app.jinja_env.filters["audit_value"] = format_audit_value
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["number"] = format_number

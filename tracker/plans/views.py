@@ -1,9 +1,55 @@
-from flask_login import login_required
+from flask import flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
 
+from tracker.core.clock import today
+from tracker.core.dates import parse_date
+from tracker.core.permissions import Action, authorize
+from tracker.core.status import deadline_class, tally
+from tracker.extensions import db
+from tracker.people.models import Unit
 from tracker.plans import bp
+from tracker.plans.models import Plan
+from tracker.plans.queries import plan_summaries
+from tracker.tasks.queries import plan_tasks
+
+
+def requested_as_of():
+    """The `as_of` date of the query string, or today; a bad one is said, not fatal."""
+    raw = request.args.get("as_of", "")
+    if raw:
+        parsed = parse_date(raw)
+        if parsed is not None:
+            return parsed
+        flash(
+            _("Ngày “%(value)s” không hợp lệ; đang hiển thị số liệu đến hôm nay.", value=raw),
+            "warning",
+        )
+    return today()
 
 
 @bp.route("/units/<unit_code>/plans")
 @login_required
 def index(unit_code: str):
-    return "plans"  # placeholder, replaced by the plans pages
+    unit = db.one_or_404(select(Unit).where(Unit.code == unit_code))
+    authorize(current_user, Action.VIEW_UNIT, unit)
+    as_of = requested_as_of()
+    summaries = plan_summaries(db.session, unit.id, as_of)
+    return render_template("plans/index.html", unit=unit, summaries=summaries, as_of=as_of)
+
+
+@bp.route("/plans/<int:plan_id>")
+@login_required
+def detail(plan_id: int):
+    plan = db.get_or_404(Plan, plan_id)
+    authorize(current_user, Action.VIEW_UNIT, plan.unit)
+    as_of = requested_as_of()
+    tasks = plan_tasks(db.session, plan)
+    by_group: dict = {}
+    for task in tasks:
+        by_group.setdefault(task.group, []).append((task, deadline_class(task, as_of)))
+    groups = sorted(by_group.items(), key=lambda g: g[0].ordinal if g[0] else 0)
+    return render_template(
+        "plans/detail.html", plan=plan, groups=groups, summary=tally(tasks, as_of), as_of=as_of
+    )

@@ -1,0 +1,117 @@
+"""Every role against every page of the product: allowed (200/302 on success) or 403.
+
+The expectations are written out here, not derived from tracker.core.permissions, so this
+test checks the rule rather than repeating it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.conftest import csrf_token
+from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
+from tracker.extensions import db
+from tracker.people.models import Role, UnitKind
+
+ALL = {"admin", "chairperson", "vice_chairperson", "focal_officer", "officer", "inspector"}
+LEADERS = {"admin", "chairperson", "vice_chairperson", "focal_officer"}
+
+# (name, method, path template, who may in the ward itself)
+PAGES = [
+    ("plans", "GET", "/units/{unit}/plans", ALL),
+    ("plan", "GET", "/plans/{plan}", ALL),
+    ("plan_export", "GET", "/plans/{plan}/export.xlsx", ALL),
+    ("task", "GET", "/tasks/{task}", ALL),
+    ("officers", "GET", "/units/{unit}/officers", ALL),
+    ("import_form", "GET", "/units/{unit}/plans/import", LEADERS),
+    ("import_post", "POST", "/units/{unit}/plans/import", LEADERS),
+]
+
+
+@pytest.fixture
+def world():
+    province = gen_unit(code="tinh", name="Tỉnh", kind=UnitKind.PROVINCE)
+    city = gen_unit(code="thanh-pho", name="Thành phố", kind=UnitKind.CITY, parent=province)
+    ward = gen_unit(code="phuong-a", name="Phường A", parent=city)
+    other_city = gen_unit(
+        code="thanh-pho-khac", name="Thành phố khác", kind=UnitKind.CITY, parent=province
+    )
+    other_ward = gen_unit(code="phuong-b", name="Phường B", parent=other_city)
+    plan = gen_plan(ward)
+    task = gen_task(plan, deadline=date(2024, 6, 30))
+    db.session.commit()
+    return {
+        "province": province,
+        "city": city,
+        "ward": ward,
+        "other_ward": other_ward,
+        "plan": plan,
+        "task": task,
+    }
+
+
+# (role, where the officer sits) -> which pages of the ward they reach
+SCOPES = [
+    *[(role, "ward") for role in sorted(ALL)],
+    *[(role, "other_ward") for role in sorted(ALL)],  # a neighbour sees nothing of this ward
+    ("inspector", "city"),  # the city's inspector reads its wards
+    ("inspector", "province"),
+    ("inspector", "other_city"),
+]
+
+
+def _expected(role: str, where: str, allowed: set[str]) -> bool:
+    if role == "admin":
+        return True  # admin acts everywhere
+    if where == "ward":
+        return role in allowed
+    if role == "inspector" and where in ("city", "province"):
+        return allowed is ALL  # read-only above the ward
+    return False
+
+
+@pytest.mark.parametrize(("role", "where"), SCOPES)
+@pytest.mark.parametrize(("name", "method", "path", "allowed"), PAGES, ids=[p[0] for p in PAGES])
+def test_role_matrix(client, auth, world, role, where, name, method, path, allowed):
+    home = world["other_ward"].parent if where == "other_city" else world[where]
+    officer = gen_officer(home, Role(role))
+    db.session.commit()
+    auth.login(officer)
+    url = path.format(unit=world["ward"].code, plan=world["plan"].id, task=world["task"].id)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data={"csrf_token": csrf_token(client, "/my-tasks")})
+    expected = _expected(role, where, allowed)
+    if expected:
+        assert response.status_code in (200, 302), (name, role, where, response.status_code)
+    else:
+        assert response.status_code == 403, (name, role, where, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/my-tasks",
+        "/units/phuong-a/plans",
+        "/plans/1",
+        "/tasks/1",
+        "/units/phuong-a/officers",
+        "/password",
+    ],
+)
+def test_pages_require_login(client, world, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_inactive_officer_cannot_log_in(client, auth, world):
+    officer = gen_officer(world["ward"], Role.CHAIRPERSON)
+    officer.active = False
+    db.session.commit()
+    auth.login(officer)
+    assert client.get("/my-tasks").status_code == 302

@@ -1,0 +1,133 @@
+"""Read-side queries of tasks: a plan's tasks, one officer's tasks, a task's history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from tracker.core.audit import AuditEvent
+from tracker.core.status import DeadlineClass, deadline_class
+from tracker.people.models import Officer
+from tracker.plans.models import Plan
+from tracker.tasks.models import Evidence, Task, task_supporters
+
+
+def plan_tasks(session: Session, plan: Plan) -> list[Task]:
+    """The plan's live tasks with lead, supporters and group loaded (constant query count)."""
+    return list(
+        session.scalars(
+            select(Task)
+            .where(Task.plan_id == plan.id, Task.archived_at.is_(None))
+            .options(
+                joinedload(Task.lead_officer),
+                selectinload(Task.supporters),
+                joinedload(Task.group),
+            )
+            .order_by(Task.ordinal, Task.id)
+        ).unique()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerTask:
+    task: Task
+    status: DeadlineClass
+    leads: bool  # False: the officer supports it
+
+
+# Urgency order for "Việc của tôi": overdue first, then open by deadline, then done.
+_URGENCY = {
+    DeadlineClass.OPEN_OVERDUE: 0,
+    DeadlineClass.OPEN_ON_TIME: 1,
+    DeadlineClass.DONE_LATE: 2,
+    DeadlineClass.DONE_ON_TIME: 2,
+}
+
+
+def officer_tasks(session: Session, officer_id: int, as_of: date) -> list[OfficerTask]:
+    """Tasks the officer leads or supports: what needs doing first on top."""
+    supported = select(task_supporters.c.task_id).where(task_supporters.c.officer_id == officer_id)
+    tasks = session.scalars(
+        select(Task)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(
+            Task.archived_at.is_(None),
+            Plan.archived_at.is_(None),
+            or_(Task.lead_officer_id == officer_id, Task.id.in_(supported)),
+        )
+        .options(joinedload(Task.plan), joinedload(Task.lead_officer))
+    ).unique()
+    rows = [
+        OfficerTask(task, deadline_class(task, as_of), task.lead_officer_id == officer_id)
+        for task in tasks
+    ]
+    far = date.max
+    rows.sort(
+        key=lambda r: (
+            _URGENCY[r.status],
+            not r.leads,
+            (r.task.deadline or far) if not r.status.is_done else far,
+            -(r.task.completed_on or date.min).toordinal() if r.status.is_done else 0,
+            r.task.id,
+        )
+    )
+    return rows
+
+
+def task_with_details(session: Session, task_id: int) -> Task | None:
+    return session.scalar(
+        select(Task)
+        .where(Task.id == task_id)
+        .options(
+            joinedload(Task.plan).joinedload(Plan.unit),
+            joinedload(Task.group),
+            joinedload(Task.lead_officer),
+            selectinload(Task.supporters),
+            selectinload(Task.evidence).joinedload(Evidence.added_by),
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    event: AuditEvent
+    actor_name: str | None
+    changes: list[tuple[str, Any, Any]]
+
+
+def task_history(session: Session, task: Task) -> list[HistoryEntry]:
+    """The task's audit trail and its evidence's, newest first, officer ids shown as names."""
+    evidence_ids = [e.id for e in task.evidence]
+    conditions = [and_(AuditEvent.entity_type == "tasks", AuditEvent.entity_id == task.id)]
+    if evidence_ids:
+        conditions.append(
+            and_(AuditEvent.entity_type == "evidence", AuditEvent.entity_id.in_(evidence_ids))
+        )
+    events = session.scalars(
+        select(AuditEvent).where(or_(*conditions)).order_by(AuditEvent.id.desc())
+    ).all()
+    officer_ids = {e.actor_id for e in events if e.actor_id}
+    for event in events:
+        for field in ("lead_officer_id", "added_by_id"):
+            for value in event.changes.get(field, []):
+                if isinstance(value, int):
+                    officer_ids.add(value)
+    names: dict[int, str] = {}
+    if officer_ids:
+        rows = session.execute(
+            select(Officer.id, Officer.full_name).where(Officer.id.in_(officer_ids))
+        )
+        names = {officer_id: name for officer_id, name in rows}
+    entries = []
+    for event in events:
+        changes = []
+        for field, (before, after) in event.changes.items():
+            if field in ("lead_officer_id", "added_by_id"):
+                before, after = names.get(before, before), names.get(after, after)
+            changes.append((field, before, after))
+        entries.append(HistoryEntry(event, names.get(event.actor_id), changes))
+    return entries
