@@ -59,7 +59,7 @@ class Config:
     DEBUG = False
 
     @classmethod
-    def prepare(cls, config: dict) -> None:
+    def prepare(cls, config: dict, instance_path: Path) -> None:
         """Finish settings that depend on the environment at start-up."""
 
 
@@ -67,11 +67,11 @@ class DevelopmentConfig(Config):
     DEBUG = True
 
     @classmethod
-    def prepare(cls, config: dict) -> None:
+    def prepare(cls, config: dict, instance_path: Path) -> None:
         if not config.get("SECRET_KEY"):
             # Generated once and kept, so sessions survive a restart.
-            INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-            key_file = INSTANCE_DIR / "secret_key"
+            instance_path.mkdir(parents=True, exist_ok=True)
+            key_file = instance_path / "secret_key"
             if not key_file.exists():
                 key_file.write_text(secrets.token_hex(32))
                 key_file.chmod(0o600)
@@ -91,7 +91,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
 
     @classmethod
-    def prepare(cls, config: dict) -> None:
+    def prepare(cls, config: dict, instance_path: Path) -> None:
         if not config.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in production")
 

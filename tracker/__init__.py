@@ -19,7 +19,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         config = CONFIGS[config or os.environ.get("TRACKER_CONFIG", "development")]
     app = Flask(
         __name__,
-        instance_path=str(INSTANCE_DIR),
+        instance_path=str(overrides.pop("INSTANCE_PATH", INSTANCE_DIR)),
         template_folder=str(ROOT_DIR / "templates"),
         static_folder="static",
     )
@@ -34,8 +34,8 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 def configure_settings(app: Flask, config: type[Config], overrides: dict) -> None:
     app.config.from_object(config)
     app.config.update(overrides)
-    config.prepare(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    config.prepare(app.config, Path(app.instance_path))
 
 
 def configure_extensions(app: Flask) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
 from flask.cli import FlaskGroup
@@ -23,5 +25,18 @@ def register_commands(app: Flask) -> None:
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
-def main() -> None:
+def cli() -> None:
     """tracker: theo dõi nhiệm vụ cải cách hành chính (administrative-reform tracker)."""
+
+
+def main() -> None:
+    """Console entry point: any bad input ends in one line on stderr and a non-zero exit."""
+    try:
+        result = cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Error: aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(result if isinstance(result, int) else 0)
