@@ -1,0 +1,111 @@
+# tracker: install, run, test.
+#
+#   make install   virtualenv in .venv, the project and its translations
+#   make run       migrate, load the demo ward, serve on http://127.0.0.1:5000
+#   make test      lint, then the whole suite on SQLite and, when TRACKER_TEST_DATABASE_URL
+#                  is set, again on PostgreSQL (browser tests included: Debian's chromium)
+#   make lint      ruff check
+#   make bench     the benchmark scripts in bench/ (if any)
+#   make clean     caches, compiled translations, build leftovers (keeps .venv and instance/)
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+TRACKER := $(BIN)/tracker
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+TRANSLATIONS := tracker/translations
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Stamps: `pip install` runs again only when pyproject.toml changes (or the venv is new).
+INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.installed-test
+
+.PHONY: help install install-test translations chromium run test lint bench clean
+
+help:
+	@sed -n '1,10s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_INSTALLED): pyproject.toml $(INSTALLED)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(INSTALLED) translations
+
+install-test: $(TEST_INSTALLED) translations
+
+# Compiled catalogues (.mo) are not committed; compile them when there is anything to compile.
+translations: $(INSTALLED)
+	@if compgen -G '$(TRANSLATIONS)/*/LC_MESSAGES/*.po' > /dev/null; then \
+	  $(BIN)/pybabel -q compile -d $(TRANSLATIONS); \
+	else \
+	  echo "translations: no .po files in $(TRANSLATIONS), nothing to compile"; \
+	fi
+
+# Browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "chromium: installing Debian's chromium and chromium-driver"; \
+	  $(SUDO) apt-get update -q; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
+	fi
+
+# Processes that `make run` starts in the background next to the web server and stops with it.
+# The scheduler (reminders, digests) goes here when its issue lands, e.g.
+#   BACKGROUND := $(TRACKER) scheduler run
+BACKGROUND :=
+
+run: install
+	$(TRACKER) db upgrade
+	$(TRACKER) demo load
+	@trap 'kill $$(jobs -p) 2> /dev/null || true' EXIT; \
+	$(if $(strip $(BACKGROUND)),$(BACKGROUND) &) \
+	$(TRACKER) run --host $(HOST) --port $(PORT)
+
+lint: $(TEST_INSTALLED)
+	$(BIN)/ruff check .
+
+# Both runs always happen; the target fails if either failed.
+test: install-test chromium lint
+	@status=0; \
+	echo "== tests on SQLite"; \
+	start=$$SECONDS; \
+	env -u TRACKER_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	echo "== SQLite run: $$((SECONDS - start)) s"; \
+	if [ -n "$${TRACKER_TEST_DATABASE_URL:-}" ]; then \
+	  echo "== tests on PostgreSQL ($${TRACKER_TEST_DATABASE_URL%%://*})"; \
+	  start=$$SECONDS; \
+	  $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	  echo "== PostgreSQL run: $$((SECONDS - start)) s"; \
+	else \
+	  echo "== PostgreSQL run skipped: TRACKER_TEST_DATABASE_URL is not set"; \
+	fi; \
+	exit $$status
+
+bench: install
+	@shopt -s nullglob; scripts=(bench/*.py); \
+	if [ $${#scripts[@]} -eq 0 ]; then echo "bench: no scripts in bench/"; exit 0; fi; \
+	for script in "$${scripts[@]}"; do \
+	  echo "== $$script"; \
+	  $(BIN)/python "$$script"; \
+	done
+
+clean:
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
+	find $(TRANSLATIONS) -name '*.mo' -delete 2> /dev/null || true
+	rm -rf .pytest_cache .ruff_cache build dist *.egg-info tests/artifacts
+	rm -f $(INSTALLED) $(TEST_INSTALLED)
