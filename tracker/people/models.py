@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
@@ -57,6 +57,17 @@ class Unit(db.Model):
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
+
+
+class UnitCalendarDay(db.Model):
+    """A unit's exception to the national calendar: an extra day off or a make-up working day."""
+
+    __tablename__ = "unit_calendar_days"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    is_working_day: Mapped[bool]
+    note: Mapped[str] = mapped_column(String(200), default="")
 
 
 class OfficerRole(db.Model):

@@ -67,6 +67,8 @@ class TaskGroup(Audited, db.Model):
     ordinal: Mapped[int]
     name: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The vice chairperson who oversees this field (Thông báo 53/QĐ-UBND divides them).
+    overseer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
 
     plan: Mapped[Plan] = relationship(back_populates="groups")
 

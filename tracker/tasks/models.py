@@ -5,15 +5,36 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.core.audit import Audited
 from tracker.core.clock import utcnow
+from tracker.core.text import fold
 from tracker.core.types import UTCDateTime
 from tracker.extensions import db
 from tracker.people.models import Officer, _enum
 from tracker.plans.models import Plan, TaskGroup
+
+
+class CadenceUnit(enum.StrEnum):
+    MONTH = "month"
+    WEEK = "week"
+
+
+class CadenceMode(enum.StrEnum):
+    FIXED = "fixed"  # each occurrence falls due on schedule
+    FLEXIBLE = "flexible"  # the next occurrence opens when the previous one is done
+
+
+class NoteKind(enum.StrEnum):
+    NOTE = "note"
+    PROGRESS = "progress"
+    SUBMISSION = "submission"
+    CONFIRMATION = "confirmation"
+    RETURN = "return"
+    REOPEN = "reopen"
+    ASSIGNMENT = "assignment"
 
 
 class TaskState(enum.StrEnum):
@@ -53,20 +74,41 @@ class Task(Audited, db.Model):
         _enum(TaskState, "task_state"), default=TaskState.NOT_STARTED
     )
     progress_percent: Mapped[int] = mapped_column(default=0)
-    # Set only when a completion is confirmed: the date of the evidence document.
+    # Set only when a completion is confirmed: the date of the evidence document. For a
+    # recurring task: when its last occurrence was confirmed, all of them being done.
     completed_on: Mapped[date | None]
+    # The leader who confirms the completion and answers for the task (the fifth "rõ").
+    confirmer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    # A deadline counted in working days from a start date keeps how it was counted.
+    start_date: Mapped[date | None]
+    deadline_working_days: Mapped[int | None]
+    cadence_every: Mapped[int | None]
+    cadence_unit: Mapped[CadenceUnit | None] = mapped_column(_enum(CadenceUnit, "cadence_unit"))
+    cadence_mode: Mapped[CadenceMode | None] = mapped_column(_enum(CadenceMode, "cadence_mode"))
+    # Title, deliverable and notes folded for diacritics-insensitive search (core.text.fold).
+    search_text: Mapped[str] = mapped_column(Text, default="")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     plan: Mapped[Plan] = relationship()
     group: Mapped[TaskGroup | None] = relationship()
     lead_officer: Mapped[Officer | None] = relationship(foreign_keys=[lead_officer_id])
+    confirmer: Mapped[Officer | None] = relationship(foreign_keys=[confirmer_id])
+    occurrences: Mapped[list[TaskOccurrence]] = relationship(
+        back_populates="task", order_by="TaskOccurrence.sequence", cascade="all, delete-orphan"
+    )
     supporters: Mapped[list[Officer]] = relationship(
         secondary=task_supporters, order_by=Officer.full_name
     )
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="task", order_by="Evidence.document_date"
     )
+
+    __audit_exclude__ = frozenset({"created_at", "search_text"})
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.cadence_every is not None
 
     def audit_unit_id(self) -> int | None:
         return self.plan.unit_id if self.plan else None
@@ -78,6 +120,58 @@ class Task(Audited, db.Model):
         return f"<Task {self.id}>"
 
 
+@event.listens_for(Task, "before_insert")
+@event.listens_for(Task, "before_update")
+def _fold_search_text(mapper, connection, task: Task) -> None:
+    task.search_text = fold(" ".join((task.title or "", task.deliverable or "", task.notes or "")))
+
+
+class TaskOccurrence(Audited, db.Model):
+    """One period of a recurring task, with its own deadline and completion."""
+
+    __tablename__ = "task_occurrences"
+    __table_args__ = (UniqueConstraint("task_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    sequence: Mapped[int]
+    label: Mapped[str] = mapped_column(String(100), default="")  # "Tháng 3/2024"
+    deadline: Mapped[date | None]
+    state: Mapped[TaskState] = mapped_column(
+        _enum(TaskState, "task_state"), default=TaskState.NOT_STARTED
+    )
+    completed_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    task: Mapped[Task] = relationship(back_populates="occurrences")
+
+    def audit_unit_id(self) -> int | None:
+        return self.task.plan.unit_id if self.task and self.task.plan else None
+
+    def audit_label(self) -> str:
+        return self.label
+
+
+class TaskNote(db.Model):
+    """The task's journal: notes, progress reports, submissions, confirmations, returns."""
+
+    __tablename__ = "task_notes"
+    __table_args__ = (Index("ix_task_notes_task", "task_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("task_occurrences.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    kind: Mapped[NoteKind] = mapped_column(_enum(NoteKind, "note_kind"))
+    body: Mapped[str] = mapped_column(Text, default="")
+    progress_percent: Mapped[int | None]
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    author: Mapped[Officer | None] = relationship()
+    evidence: Mapped[Evidence | None] = relationship()
+
+
 class Evidence(Audited, db.Model):
     """An issued document proving a task's result, optionally with its file."""
 
@@ -85,8 +179,10 @@ class Evidence(Audited, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("task_occurrences.id"))
     document_number: Mapped[str] = mapped_column(String(100))
-    document_date: Mapped[date]
+    # A supporting officer's working file has no document of its own.
+    document_date: Mapped[date | None]
     summary: Mapped[str] = mapped_column(Text, default="")
     file_name: Mapped[str | None] = mapped_column(String(255))
     stored_name: Mapped[str | None] = mapped_column(String(64))
@@ -104,3 +200,20 @@ class Evidence(Audited, db.Model):
 
     def audit_label(self) -> str:
         return self.document_number
+
+
+class Notification(db.Model):
+    """An in-app notice to one officer (assignment, return, confirmation …)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_officer_unread", "officer_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    task: Mapped[Task | None] = relationship()
