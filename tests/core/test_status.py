@@ -63,3 +63,38 @@ def test_tally_rates():
     assert result.due_completion_rate == Decimal("66.7")
     assert result.on_time_rate == Decimal("50.0")
     assert tally([], as_of).completion_rate is None
+
+
+@dataclass
+class R:
+    deadline: date | None
+    completed_on: date | None = None
+    occurrences: tuple = ()
+
+
+def _monthly(done_through: int, late: bool = False):
+    """Twelve monthly occurrences of 2024 (due on the 25th), the first `done_through` done."""
+    occs = []
+    for month in range(1, 13):
+        due = date(2024, month, 25)
+        done = None
+        if month <= done_through:
+            done = date(2024, month, 28) if late and month == 2 else date(2024, month, 20)
+        occs.append(T(due, done))
+    return R(date(2024, 12, 25), None, tuple(occs))
+
+
+def test_recurring_task_is_done_only_when_every_occurrence_is():
+    assert deadline_class(_monthly(3), date(2024, 3, 31)) is DeadlineClass.OPEN_ON_TIME
+    assert deadline_class(_monthly(2), date(2024, 3, 31)) is DeadlineClass.OPEN_OVERDUE
+    assert deadline_class(_monthly(12), date(2024, 12, 31)) is DeadlineClass.DONE_ON_TIME
+    assert deadline_class(_monthly(12, late=True), date(2024, 12, 31)) is DeadlineClass.DONE_LATE
+    # across the period end: still open at the report date even with all done later
+    assert deadline_class(_monthly(12), date(2024, 11, 30)) is DeadlineClass.OPEN_ON_TIME
+
+
+def test_recurring_task_is_due_at_its_last_occurrence():
+    result = tally([_monthly(3)], date(2024, 3, 31))
+    assert (result.total, result.due, result.done) == (1, 0, 0)
+    result = tally([_monthly(12)], date(2025, 1, 1))
+    assert (result.due, result.done_of_due) == (1, 1)

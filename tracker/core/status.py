@@ -7,7 +7,7 @@ A task counts as done only from its confirmed completion date (`completed_on`).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -32,12 +32,35 @@ class HasDeadline(Protocol):
     completed_on: date | None
 
 
+def _done_by(item: HasDeadline, as_of: date) -> bool:
+    return item.completed_on is not None and item.completed_on <= as_of
+
+
+def _recurring_class(occurrences: Sequence[HasDeadline], as_of: date) -> DeadlineClass:
+    # Done for the plan when every occurrence is done; on time when each was on time;
+    # overdue as soon as one occurrence is past its deadline and not done.
+    if all(_done_by(o, as_of) for o in occurrences):
+        if all(o.deadline is None or o.completed_on <= o.deadline for o in occurrences):
+            return DeadlineClass.DONE_ON_TIME
+        return DeadlineClass.DONE_LATE
+    if any(
+        o.deadline is not None and o.deadline < as_of and not _done_by(o, as_of)
+        for o in occurrences
+    ):
+        return DeadlineClass.OPEN_OVERDUE
+    return DeadlineClass.OPEN_ON_TIME
+
+
 def deadline_class(task: HasDeadline, as_of: date) -> DeadlineClass:
     """Class of a task as of the end of `as_of`.
 
     Done on the deadline day is on time; a task is overdue from the day after its deadline.
-    A completion dated after `as_of` had not happened yet on that date.
+    A completion dated after `as_of` had not happened yet on that date. A recurring task
+    (one with `occurrences`) is classed by its occurrences.
     """
+    occurrences = getattr(task, "occurrences", None)
+    if occurrences:
+        return _recurring_class(occurrences, as_of)
     done_on = task.completed_on
     if done_on is not None and done_on <= as_of:
         if task.deadline is None or done_on <= task.deadline:
@@ -48,8 +71,37 @@ def deadline_class(task: HasDeadline, as_of: date) -> DeadlineClass:
     return DeadlineClass.OPEN_ON_TIME
 
 
+def final_deadline(task: HasDeadline) -> date | None:
+    """The deadline by which the whole task is due (a recurring task's last occurrence)."""
+    occurrences = getattr(task, "occurrences", None)
+    if occurrences:
+        deadlines = [o.deadline for o in occurrences if o.deadline is not None]
+        return max(deadlines) if deadlines else None
+    return task.deadline
+
+
 def is_due(task: HasDeadline, as_of: date) -> bool:
-    return task.deadline is not None and task.deadline <= as_of
+    deadline = final_deadline(task)
+    return deadline is not None and deadline <= as_of
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    deadline: date | None
+    completed_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    """The few columns the rule needs, for counting many tasks without loading them whole."""
+
+    task_id: int
+    plan_id: int
+    group_id: int | None
+    lead_officer_id: int | None
+    deadline: date | None
+    completed_on: date | None
+    occurrences: tuple[Occurrence, ...] = ()
 
 
 def percent(part: int, whole: int) -> Decimal | None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core.status import Tally, tally
 from tracker.plans.models import Plan
-from tracker.tasks.models import Task
+from tracker.tasks.queries import status_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,18 +21,13 @@ class PlanSummary:
 
 
 def plan_summaries(session: Session, unit_id: int, as_of: date) -> list[PlanSummary]:
-    """The unit's live plans with their task counts as of a date, in two queries."""
+    """The unit's live plans with their task counts as of a date, in a fixed number of queries."""
     plans = session.scalars(
         select(Plan)
         .where(Plan.unit_id == unit_id, Plan.archived_at.is_(None))
         .order_by(Plan.appendix_row.is_(None), Plan.appendix_row, Plan.document_date, Plan.id)
     ).all()
-    rows = session.execute(
-        select(Task.plan_id, Task.deadline, Task.completed_on)
-        .join(Plan, Plan.id == Task.plan_id)
-        .where(Plan.unit_id == unit_id, Plan.archived_at.is_(None), Task.archived_at.is_(None))
-    ).all()
     by_plan: dict[int, list] = defaultdict(list)
-    for row in rows:
+    for row in status_rows(session, Plan.unit_id == unit_id):
         by_plan[row.plan_id].append(row)
     return [PlanSummary(plan, tally(by_plan[plan.id], as_of)) for plan in plans]

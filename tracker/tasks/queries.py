@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,10 +11,60 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.core.audit import AuditEvent
-from tracker.core.status import DeadlineClass, deadline_class
+from tracker.core.status import DeadlineClass, Occurrence, StatusRow, deadline_class
 from tracker.people.models import Officer
 from tracker.plans.models import Plan
-from tracker.tasks.models import Evidence, Task, task_supporters
+from tracker.tasks.models import Evidence, Task, TaskOccurrence, task_supporters
+
+
+def status_rows(session: Session, *conditions) -> list[StatusRow]:
+    """Live tasks matching `conditions` (on Task and Plan) as light rows for the status rule.
+
+    Two queries whatever the number of tasks: the tasks, then the occurrences of the
+    recurring ones among them.
+    """
+    rows = session.execute(
+        select(
+            Task.id,
+            Task.plan_id,
+            Task.group_id,
+            Task.lead_officer_id,
+            Task.deadline,
+            Task.completed_on,
+            Task.cadence_every,
+        )
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Plan.archived_at.is_(None), Task.archived_at.is_(None), *conditions)
+        .order_by(Task.id)
+    ).all()
+    recurring = [row.id for row in rows if row.cadence_every is not None]
+    occurrences: dict[int, list[Occurrence]] = defaultdict(list)
+    if recurring:
+        for task_id, deadline, completed_on in session.execute(
+            select(TaskOccurrence.task_id, TaskOccurrence.deadline, TaskOccurrence.completed_on)
+            .join(Task, Task.id == TaskOccurrence.task_id)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(
+                Task.cadence_every.is_not(None),
+                Plan.archived_at.is_(None),
+                Task.archived_at.is_(None),
+                *conditions,
+            )
+            .order_by(TaskOccurrence.task_id, TaskOccurrence.sequence)
+        ):
+            occurrences[task_id].append(Occurrence(deadline, completed_on))
+    return [
+        StatusRow(
+            row.id,
+            row.plan_id,
+            row.group_id,
+            row.lead_officer_id,
+            row.deadline,
+            row.completed_on,
+            tuple(occurrences.get(row.id, ())),
+        )
+        for row in rows
+    ]
 
 
 def plan_tasks(session: Session, plan: Plan) -> list[Task]:
@@ -26,6 +77,7 @@ def plan_tasks(session: Session, plan: Plan) -> list[Task]:
                 joinedload(Task.lead_officer),
                 selectinload(Task.supporters),
                 joinedload(Task.group),
+                selectinload(Task.occurrences),
             )
             .order_by(Task.ordinal, Task.id)
         ).unique()
@@ -59,7 +111,9 @@ def officer_tasks(session: Session, officer_id: int, as_of: date) -> list[Office
             Plan.archived_at.is_(None),
             or_(Task.lead_officer_id == officer_id, Task.id.in_(supported)),
         )
-        .options(joinedload(Task.plan), joinedload(Task.lead_officer))
+        .options(
+            joinedload(Task.plan), joinedload(Task.lead_officer), selectinload(Task.occurrences)
+        )
     ).unique()
     rows = [
         OfficerTask(task, deadline_class(task, as_of), task.lead_officer_id == officer_id)
@@ -88,6 +142,7 @@ def task_with_details(session: Session, task_id: int) -> Task | None:
             joinedload(Task.lead_officer),
             selectinload(Task.supporters),
             selectinload(Task.evidence).joinedload(Evidence.added_by),
+            selectinload(Task.occurrences),
         )
     )
 
