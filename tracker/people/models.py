@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.core.audit import Audited
 from tracker.core.clock import utcnow
 from tracker.core.types import UTCDateTime
 from tracker.extensions import db
@@ -59,15 +60,22 @@ class Unit(db.Model):
         return f"<Unit {self.code}>"
 
 
-class UnitCalendarDay(db.Model):
+class UnitCalendarDay(Audited, db.Model):
     """A unit's exception to the national calendar: an extra day off or a make-up working day."""
 
     __tablename__ = "unit_calendar_days"
+    __table_args__ = (UniqueConstraint("unit_id", "day"),)
 
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
-    day: Mapped[date] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    day: Mapped[date]
     is_working_day: Mapped[bool]
     note: Mapped[str] = mapped_column(String(200), default="")
+    # Withdrawn exceptions are kept, not deleted, like everything users change.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
 
 
 class OfficerRole(db.Model):
