@@ -1,11 +1,14 @@
 """Who may do what: the only place that decides it.
 
-Views call `authorize()`; templates call `can()` to hide what would be refused anyway.
+Views call `authorize()`; templates call `can()` to hide what would be refused anyway. A
+target is a unit, or something inside one (a plan, a field, a task): rules on a task also
+look at the officer's relation to it (lead, supporting officer, overseer of its field).
 """
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 from werkzeug.exceptions import Forbidden
 
@@ -14,27 +17,83 @@ from tracker.people.models import Officer, Role, Unit
 
 class Action(enum.StrEnum):
     VIEW_UNIT = "view_unit"  # plans, tasks, officers, history, exports of a unit
-    MANAGE_PLANS = "manage_plans"  # create, import, edit plans and their tasks
+    MANAGE_PLANS = "manage_plans"  # create, import, edit plans; unit calendar
     MANAGE_OFFICERS = "manage_officers"  # create officers, change their roles
     USE_API = "use_api"  # read the JSON API with a token
+    ASSIGN_TASK = "assign_task"  # create and edit tasks, assign lead and supporters, deadline
+    REPORT_PROGRESS = "report_progress"  # progress percentage and note
+    SUBMIT_COMPLETION = "submit_completion"  # completion with evidence
+    CONFIRM_COMPLETION = "confirm_completion"  # confirm, return or reopen a completion
+    ADD_NOTE = "add_note"  # notes and working files on a task
+    SEE_LEADER_VIEWS = "see_leader_views"  # dashboard, pending confirmations
 
 
-# Roles allowed each action within their scope.
-_ALLOWED: dict[Action, frozenset[Role]] = {
-    Action.VIEW_UNIT: frozenset(Role),
-    Action.MANAGE_PLANS: frozenset(
-        {Role.ADMIN, Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.FOCAL_OFFICER}
+class Relation(enum.StrEnum):
+    """What an officer is to a task, besides their roles."""
+
+    LEAD = "lead"
+    SUPPORTER = "supporter"
+    OVERSEER = "overseer"  # the vice chairperson overseeing the task's field
+
+
+LEADERS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.FOCAL_OFFICER})
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role] = frozenset()  # any of these roles, within scope
+    relations: frozenset[Relation] = frozenset()  # or any of these relations to the task
+    # roles that count only together with a relation (a vice chairperson in their own fields)
+    roles_with_relation: tuple[tuple[Role, Relation], ...] = ()
+
+
+_RULES: dict[Action, Rule] = {
+    Action.VIEW_UNIT: Rule(roles=frozenset(Role)),
+    Action.USE_API: Rule(roles=frozenset(Role)),
+    Action.MANAGE_PLANS: Rule(roles=LEADERS),
+    Action.MANAGE_OFFICERS: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON})),
+    Action.ASSIGN_TASK: Rule(
+        roles=frozenset({Role.ADMIN, Role.CHAIRPERSON}),
+        roles_with_relation=((Role.VICE_CHAIRPERSON, Relation.OVERSEER),),
     ),
-    Action.MANAGE_OFFICERS: frozenset({Role.ADMIN, Role.CHAIRPERSON}),
-    Action.USE_API: frozenset(Role),
+    Action.REPORT_PROGRESS: Rule(relations=frozenset({Relation.LEAD})),
+    Action.SUBMIT_COMPLETION: Rule(relations=frozenset({Relation.LEAD})),
+    Action.CONFIRM_COMPLETION: Rule(
+        roles=frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})
+    ),
+    Action.ADD_NOTE: Rule(roles=LEADERS, relations=frozenset({Relation.LEAD, Relation.SUPPORTER})),
+    Action.SEE_LEADER_VIEWS: Rule(roles=LEADERS | {Role.INSPECTOR}),
 }
 
-# Roles that act beyond their own unit: admin everywhere, inspector below their unit, read-only.
-_READ_ONLY_ROLES = frozenset({Role.INSPECTOR})
-_READ_ACTIONS = frozenset({Action.VIEW_UNIT, Action.USE_API})
+# Inspectors read; they never change anything, anywhere.
+_READ_ACTIONS = frozenset({Action.VIEW_UNIT, Action.USE_API, Action.SEE_LEADER_VIEWS})
 
 
-def _in_scope(officer: Officer, role: Role, unit: Unit) -> bool:
+def _unit_of(target) -> Unit:
+    if isinstance(target, Unit):
+        return target
+    plan = getattr(target, "plan", None)
+    if plan is not None:  # a task or a field
+        return plan.unit
+    return target.unit  # a plan
+
+
+def _relations(officer: Officer, target) -> set[Relation]:
+    found: set[Relation] = set()
+    if hasattr(target, "lead_officer_id"):  # a task
+        if target.lead_officer_id == officer.id:
+            found.add(Relation.LEAD)
+        if any(s.id == officer.id for s in target.supporters):
+            found.add(Relation.SUPPORTER)
+        group = target.group
+    else:
+        group = target if hasattr(target, "overseer_id") else None
+    if group is not None and group.overseer_id == officer.id:
+        found.add(Relation.OVERSEER)
+    return found
+
+
+def _in_scope(officer: Officer, role: Role | None, unit: Unit) -> bool:
     if role is Role.ADMIN:
         return True
     if role is Role.INSPECTOR:
@@ -47,21 +106,28 @@ def _in_scope(officer: Officer, role: Role, unit: Unit) -> bool:
     return unit.id == officer.unit_id
 
 
-def can(officer: Officer | None, action: Action, unit: Unit) -> bool:
+def can(officer: Officer | None, action: Action, target) -> bool:
     if officer is None or not getattr(officer, "is_authenticated", False) or not officer.active:
         return False
-    allowed = _ALLOWED[action]
-    for role in officer.roles:
-        if role not in allowed:
+    rule = _RULES[action]
+    unit = _unit_of(target)
+    roles = officer.roles
+    if Role.INSPECTOR in roles and action not in _READ_ACTIONS and roles <= {Role.INSPECTOR}:
+        return False
+    for role in roles:
+        if role is Role.INSPECTOR and action not in _READ_ACTIONS:
             continue
-        if role in _READ_ONLY_ROLES and action not in _READ_ACTIONS:
-            continue
-        if _in_scope(officer, role, unit):
+        if role in rule.roles and _in_scope(officer, role, unit):
             return True
-    return False
+    if not (rule.relations or rule.roles_with_relation) or not _in_scope(officer, None, unit):
+        return False
+    relations = _relations(officer, target)
+    if relations & rule.relations:
+        return True
+    return any(role in roles and rel in relations for role, rel in rule.roles_with_relation)
 
 
-def authorize(officer: Officer | None, action: Action, unit: Unit) -> None:
-    """Raise 403 unless the officer may do the action in the unit."""
-    if not can(officer, action, unit):
+def authorize(officer: Officer | None, action: Action, target) -> None:
+    """Raise 403 unless the officer may do the action on the target."""
+    if not can(officer, action, target):
         raise Forbidden()
