@@ -22,6 +22,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 TRANSLATIONS := tracker/translations
 CHROMIUM := /usr/bin/chromium
+CHROMIUM_VI := /usr/lib/chromium/locales/vi.pak
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Stamps: `pip install` runs again only when pyproject.toml changes (or the venv is new).
@@ -56,12 +57,14 @@ translations: $(INSTALLED)
 	  echo "translations: no .po files in $(TRANSLATIONS), nothing to compile"; \
 	fi
 
-# Browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+# Browser tests drive Debian's Chromium (never a browser downloaded by Playwright);
+# chromium-l10n gives it Vietnamese (date inputs read dd/mm/yyyy in the screenshots).
 chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  echo "chromium: installing Debian's chromium and chromium-driver"; \
+	@if [ ! -x $(CHROMIUM) ] || [ ! -e $(CHROMIUM_VI) ]; then \
+	  echo "chromium: installing Debian's chromium, chromium-l10n and chromium-driver"; \
 	  $(SUDO) apt-get update -q; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -q chromium chromium-l10n chromium-driver; \
 	fi
 
 # Processes that `make run` starts in the background next to the web server and stops with it.

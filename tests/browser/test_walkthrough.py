@@ -1,0 +1,84 @@
+"""What a person does in a real browser: log in, find their tasks, read the annual plan.
+
+The plan page and the phone view of "Việc của tôi" are saved to docs/screenshots/ (shown in
+the README), only once everything they show has been checked.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import save_screenshot
+
+pytestmark = pytest.mark.browser
+
+# The date of the quarterly report (số 422/BC-UBND): the plan as the report saw it.
+REPORT_DATE = "2024-03-12"
+
+
+def log_in(page: Page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main form").get_by_role("button", name="Đăng nhập").click()
+
+
+def test_officer_logs_in_and_sees_his_tasks(page, demo):
+    log_in(page, demo.officer_email, demo.password)
+    expect(page.locator("nav")).to_contain_text(demo.officer_name)
+
+    page.locator("nav").get_by_role("link", name="Việc của tôi").click()
+
+    expect(page).to_have_url(re.compile(r"/my-tasks$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Việc của tôi")
+    first_task = page.locator("main").get_by_text(demo.officer_task_titles[0], exact=True)
+    expect(first_task.first).to_be_visible()
+
+
+def test_bad_login_says_so_in_vietnamese_and_keeps_the_email(page, demo):
+    log_in(page, demo.officer_email, "khong-phai-mat-khau")
+
+    expect(page.get_by_role("alert")).to_contain_text("Email hoặc mật khẩu không đúng")
+    expect(page).to_have_url(re.compile(r"/login"))
+    expect(page.locator("input[name=email]")).to_have_value(demo.officer_email)
+    expect(page.locator("input[name=password]")).to_have_value("")
+    expect(page.locator("nav")).not_to_contain_text(demo.officer_name)
+
+
+def test_plan_page_and_phone_view_screenshots(new_page, demo):
+    # The annual plan, found the way a person finds it, on a desktop screen.
+    page = new_page(width=1280, height=800)
+    log_in(page, demo.officer_email, demo.password)
+    page.locator("nav").get_by_role("link", name="Kế hoạch", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/units/{demo.unit_code}/plans"))
+    page.locator("main").get_by_role("link", name=demo.annual_plan_title, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(demo.annual_plan_title)
+
+    page.get_by_label("Tính đến ngày").fill(REPORT_DATE)
+    page.get_by_role("button", name="Xem", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"as_of={REPORT_DATE}"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(demo.annual_plan_title)
+    task_links = page.locator("main table tbody").get_by_role("link")
+    expect(task_links).to_have_count(demo.annual_plan_task_count)
+    plan_png = page.screenshot(full_page=True, animations="disabled")
+
+    # "Việc của tôi" on a phone: the menu is folded behind its button.
+    phone = new_page(width=390, height=844, is_mobile=True, has_touch=True)
+    log_in(phone, demo.officer_email, demo.password)
+    nav_link = phone.locator("nav").get_by_role("link", name="Việc của tôi")
+    expect(nav_link).to_be_hidden()
+    phone.locator("nav").get_by_role("button", name="Menu").click()
+    nav_link.click()
+    expect(phone).to_have_url(re.compile(r"/my-tasks$"))
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Việc của tôi")
+    phone_task = phone.locator("main").get_by_text(demo.officer_task_titles[0], exact=True)
+    expect(phone_task.first).to_be_visible()
+    page_width = phone.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 390, f"the phone view scrolls sideways ({page_width}px wide)"
+    phone_png = phone.screenshot(animations="disabled")
+
+    save_screenshot("plan.png", plan_png)
+    save_screenshot("my-tasks-phone.png", phone_png)
