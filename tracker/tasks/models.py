@@ -168,6 +168,7 @@ class TaskNote(db.Model):
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    task: Mapped[Task] = relationship()
     author: Mapped[Officer | None] = relationship()
     evidence: Mapped[Evidence | None] = relationship()
 

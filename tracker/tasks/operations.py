@@ -1,0 +1,713 @@
+"""The task workflow: assign, report progress, submit completion, confirm, return, reopen.
+
+Operations take model objects and plain values, check the domain rules, flush, and never
+commit. Permission checks happen before, in one place (core.permissions); the audit trail is
+written by the flush listener (core.audit).
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.core.workdays import WorkCalendar
+from tracker.people.models import Officer, OfficerRole, Role, UnitCalendarDay
+from tracker.plans.models import Plan, TaskGroup
+from tracker.tasks.files import StoredFile
+from tracker.tasks.models import (
+    CadenceMode,
+    CadenceUnit,
+    Evidence,
+    NoteKind,
+    Notification,
+    Task,
+    TaskNote,
+    TaskOccurrence,
+    TaskState,
+)
+
+# "333/KH-UBND", "260/UBND", "39/QĐ-UBND", "91-KL/TU", "30/2020/NĐ-CP", "12/CT-UBND"
+DOCUMENT_NUMBER = re.compile(
+    r"^\d{1,6}[a-z]?(?:-[A-ZĐ]{1,10})?(?:/\d{4})?/[A-ZĐ0-9]{1,12}(?:-[A-ZĐ0-9]{1,12}){0,4}$"
+)
+CONFIRMING_ROLES = (Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.FOCAL_OFFICER, Role.ADMIN)
+OPEN_STATES = (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED)
+
+
+class TaskError(ValueError):
+    """A refused change; `errors` maps form fields to messages ("" for the whole form)."""
+
+    def __init__(self, errors: dict[str, str] | str):
+        self.errors = {"": errors} if isinstance(errors, str) else errors
+        super().__init__("; ".join(self.errors.values()))
+
+
+@dataclass
+class TaskInput:
+    title: str = ""
+    deliverable: str = ""
+    group_id: int | None = None
+    lead_officer_id: int | None = None
+    supporter_ids: list[int] = field(default_factory=list)
+    confirmer_id: int | None = None
+    deadline: date | None = None
+    start_date: date | None = None
+    deadline_working_days: int | None = None
+    cadence_every: int | None = None
+    cadence_unit: CadenceUnit | None = None
+    cadence_mode: CadenceMode | None = None
+    recurrence_note: str = ""
+    notes: str = ""
+
+
+# ---------------------------------------------------------------------------- calendar
+
+
+def unit_calendar(session: Session, unit_id: int) -> WorkCalendar:
+    rows = session.execute(
+        select(UnitCalendarDay.day, UnitCalendarDay.is_working_day).where(
+            UnitCalendarDay.unit_id == unit_id, UnitCalendarDay.archived_at.is_(None)
+        )
+    )
+    return WorkCalendar({day: works for day, works in rows})
+
+
+# ---------------------------------------------------------------------------- notices
+
+
+def notify(
+    session: Session,
+    officer_ids: Iterable[int | None],
+    task: Task | None,
+    kind: str,
+    message: str,
+    *,
+    skip: int | None = None,
+) -> None:
+    """In-app notices (email comes with the reminders); never to the officer who acted."""
+    for officer_id in dict.fromkeys(i for i in officer_ids if i is not None and i != skip):
+        session.add(Notification(officer_id=officer_id, task=task, kind=kind, message=message))
+
+
+def _journal(
+    session: Session, task: Task, actor: Officer | None, kind: NoteKind, body: str = "", **fields
+) -> TaskNote:
+    note = TaskNote(
+        task=task, author_id=actor.id if actor else None, kind=kind, body=body, **fields
+    )
+    session.add(note)
+    return note
+
+
+def _leaders_of(session: Session, unit_id: int, roles: Iterable[Role]) -> list[int]:
+    return list(
+        session.scalars(
+            select(Officer.id)
+            .join(OfficerRole, OfficerRole.officer_id == Officer.id)
+            .where(Officer.unit_id == unit_id, Officer.active, OfficerRole.role.in_(list(roles)))
+            .distinct()
+        )
+    )
+
+
+# ---------------------------------------------------------------------------- assigning
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
+
+
+def _period_end(plan: Plan) -> date:
+    return date(plan.end_year, 12, 31)
+
+
+def _occurrence_label(start: date, every: int, unit: CadenceUnit, sequence: int) -> str:
+    if unit is CadenceUnit.MONTH and every == 1 and start.day == 1:
+        return f"Tháng {start.month}/{start.year}"
+    if unit is CadenceUnit.MONTH and every == 3 and start.day == 1 and start.month % 3 == 1:
+        return f"Quý {(start.month - 1) // 3 + 1}/{start.year}"
+    return f"Kỳ {sequence}"
+
+
+def _next_period(start: date, every: int, unit: CadenceUnit) -> date:
+    if unit is CadenceUnit.MONTH:
+        return _add_months(start, every)
+    return start + timedelta(weeks=every)
+
+
+def _build_occurrences(task: Task, plan: Plan, calendar: WorkCalendar) -> None:
+    """Lay out a recurring task's periods up to the plan's end; each falls due on its last
+    working day. A flexible cadence opens only the first; the next opens on confirmation."""
+    start = task.start_date or date(plan.start_year, 1, 1)
+    end = _period_end(plan)
+    kept = [o for o in task.occurrences if o.state is TaskState.DONE]
+    sequence = len(kept)
+    period_start = start
+    for _done in kept:  # done periods stay as they were; the rest are laid out again
+        period_start = max(
+            period_start, _next_period(period_start, task.cadence_every, task.cadence_unit)
+        )
+    task.occurrences = kept
+    while period_start <= end:
+        period_end = _next_period(period_start, task.cadence_every, task.cadence_unit)
+        due = _last_working_day(calendar, min(period_end - timedelta(days=1), end))
+        sequence += 1
+        task.occurrences.append(
+            TaskOccurrence(
+                sequence=sequence,
+                label=_occurrence_label(
+                    period_start, task.cadence_every, task.cadence_unit, sequence
+                ),
+                deadline=due,
+            )
+        )
+        if task.cadence_mode is CadenceMode.FLEXIBLE:
+            break
+        period_start = period_end
+    task.deadline = task.occurrences[-1].deadline if task.occurrences else None
+
+
+def _last_working_day(calendar: WorkCalendar, day: date) -> date:
+    # A period that ends on a day off falls due on its last working day.
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def _officers(session: Session, ids: Iterable[int], unit_id: int) -> dict[int, Officer]:
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    found = {
+        o.id: o
+        for o in session.scalars(
+            select(Officer).where(Officer.id.in_(ids), Officer.unit_id == unit_id, Officer.active)
+        )
+    }
+    return found
+
+
+def _validate(
+    session: Session, plan: Plan, data: TaskInput, calendar: WorkCalendar
+) -> tuple[dict[str, str], dict[str, object]]:
+    errors: dict[str, str] = {}
+    resolved: dict[str, object] = {}
+    title = " ".join((data.title or "").split())
+    deliverable = (data.deliverable or "").strip()
+    if not title:
+        errors["title"] = "Chưa rõ việc: nhập nội dung nhiệm vụ."
+    if not deliverable:
+        errors["deliverable"] = "Chưa rõ sản phẩm: nhập sản phẩm, kết quả cần có."
+    people = _officers(
+        session,
+        [i for i in (data.lead_officer_id, data.confirmer_id, *data.supporter_ids) if i],
+        plan.unit_id,
+    )
+    lead = people.get(data.lead_officer_id) if data.lead_officer_id else None
+    if lead is None:
+        errors["lead_officer_id"] = "Chưa rõ người chủ trì: chọn một cán bộ của đơn vị."
+    confirmer = people.get(data.confirmer_id) if data.confirmer_id else None
+    if confirmer is None or not confirmer.has_role(*CONFIRMING_ROLES):
+        errors["confirmer_id"] = (
+            "Chưa rõ trách nhiệm: chọn lãnh đạo chịu trách nhiệm xác nhận kết quả."
+        )
+    supporters = [people[i] for i in dict.fromkeys(data.supporter_ids) if i in people]
+    if len(supporters) != len(set(data.supporter_ids)):
+        errors["supporter_ids"] = "Có cán bộ phối hợp không thuộc đơn vị hoặc đã nghỉ."
+    if lead is not None and lead in supporters:
+        supporters.remove(lead)  # leading includes supporting
+    group = None
+    if data.group_id is not None:
+        group = session.get(TaskGroup, data.group_id)
+        if group is None or group.plan_id != plan.id:
+            errors["group_id"] = "Lĩnh vực không thuộc kế hoạch này."
+    recurring = data.cadence_every is not None
+    deadline = data.deadline
+    notice = ""
+    if recurring:
+        if not (1 <= data.cadence_every <= 24) or data.cadence_unit is None:
+            errors["cadence_every"] = "Chu kỳ phải từ 1 đến 24 tháng hoặc tuần."
+    elif data.deadline_working_days is not None:
+        if data.start_date is None:
+            errors["start_date"] = "Nhập ngày bắt đầu để tính thời hạn theo ngày làm việc."
+        elif not (1 <= data.deadline_working_days <= 366):
+            errors["deadline_working_days"] = "Số ngày làm việc phải từ 1 đến 366."
+        else:
+            deadline = calendar.add_working_days(data.start_date, data.deadline_working_days)
+    if not recurring and deadline is None and "start_date" not in errors:
+        errors["deadline"] = (
+            "Chưa rõ thời hạn: nhập ngày, số ngày làm việc từ ngày bắt đầu, hoặc chu kỳ định kỳ."
+        )
+    if deadline is not None and not recurring:
+        if not (2000 <= deadline.year <= 2100):
+            errors["deadline"] = "Thời hạn không hợp lệ."
+        elif not calendar.is_working_day(deadline):
+            # A period ending on a day off ends on the next working day (Bộ luật Dân sự, Điều 148).
+            moved = calendar.next_working_day(deadline)
+            notice = (
+                f"Hạn {deadline:%d/%m/%Y} là ngày nghỉ; thời hạn được tính đến {moved:%d/%m/%Y}."
+            )
+            deadline = moved
+    resolved.update(
+        title=title,
+        deliverable=deliverable,
+        lead=lead,
+        confirmer=confirmer,
+        supporters=supporters,
+        group=group,
+        deadline=deadline,
+        notice=notice,
+    )
+    return errors, resolved
+
+
+@dataclass
+class SaveResult:
+    task: Task
+    notice: str = ""
+
+
+def save_task(
+    session: Session, plan: Plan, data: TaskInput, actor: Officer | None, task: Task | None = None
+) -> SaveResult:
+    """Create a task in `plan`, or update `task`; refuses one without its five clears."""
+    calendar = unit_calendar(session, plan.unit_id)
+    errors, r = _validate(session, plan, data, calendar)
+    if errors:
+        raise TaskError(errors)
+    creating = task is None
+    if creating:
+        ordinal = (
+            session.scalar(
+                select(Task.ordinal)
+                .where(Task.plan_id == plan.id)
+                .order_by(Task.ordinal.desc())
+                .limit(1)
+            )
+            or 0
+        ) + 1
+        task = Task(plan=plan, ordinal=ordinal)
+        session.add(task)
+    old_lead_id = None if creating else task.lead_officer_id
+    old_cadence = (task.cadence_every, task.cadence_unit, task.cadence_mode, task.start_date)
+    task.title = r["title"]
+    task.deliverable = r["deliverable"]
+    task.group = r["group"]
+    task.lead_officer = r["lead"]
+    task.confirmer = r["confirmer"]
+    task.supporters = r["supporters"]
+    task.start_date = data.start_date
+    task.deadline_working_days = data.deadline_working_days if data.cadence_every is None else None
+    task.cadence_every = data.cadence_every
+    task.cadence_unit = data.cadence_unit if data.cadence_every else None
+    task.cadence_mode = (data.cadence_mode or CadenceMode.FIXED) if data.cadence_every else None
+    task.recurrence_note = (data.recurrence_note or "").strip()
+    task.notes = (data.notes or "").strip()
+    if task.cadence_every is not None:
+        new_cadence = (task.cadence_every, task.cadence_unit, task.cadence_mode, task.start_date)
+        if creating or new_cadence != old_cadence or not task.occurrences:
+            _build_occurrences(task, plan, calendar)
+    else:
+        task.occurrences = (
+            [o for o in task.occurrences if o.state is TaskState.DONE] if (not creating) else []
+        )
+        task.deadline = r["deadline"]
+    session.flush()
+    if creating or old_lead_id != task.lead_officer_id:
+        _assigned(session, task, old_lead_id, actor)
+    return SaveResult(task, r["notice"])
+
+
+def _assigned(session: Session, task: Task, old_lead_id: int | None, actor: Officer | None) -> None:
+    new_lead = task.lead_officer
+    if old_lead_id is not None and old_lead_id != task.lead_officer_id:
+        notify(
+            session,
+            [old_lead_id],
+            task,
+            "reassigned_away",
+            f"Nhiệm vụ “{task.title}” đã được giao cho {new_lead.full_name}.",
+            skip=actor.id if actor else None,
+        )
+        _journal(
+            session, task, actor, NoteKind.ASSIGNMENT, f"Chuyển chủ trì sang {new_lead.full_name}."
+        )
+    notify(
+        session,
+        [task.lead_officer_id],
+        task,
+        "assigned",
+        f"Bạn được giao chủ trì nhiệm vụ “{task.title}”, hạn {_deadline_text(task)}.",
+        skip=actor.id if actor else None,
+    )
+
+
+def _deadline_text(task: Task) -> str:
+    if task.deadline is None:
+        return task.recurrence_note or "—"
+    return f"{task.deadline:%d/%m/%Y}"
+
+
+def bulk_assign(
+    session: Session,
+    tasks: list[Task],
+    actor: Officer | None,
+    *,
+    lead_officer_id: int,
+    supporter_ids: list[int] | None = None,
+    confirmer_id: int | None = None,
+) -> int:
+    """Assign several tasks of one plan at once; all or none."""
+    if not tasks:
+        raise TaskError({"task_ids": "Chọn ít nhất một nhiệm vụ."})
+    plan = tasks[0].plan
+    if any(t.plan_id != plan.id for t in tasks):
+        raise TaskError({"task_ids": "Các nhiệm vụ phải cùng một kế hoạch."})
+    ids = [lead_officer_id, *(supporter_ids or []), *([confirmer_id] if confirmer_id else [])]
+    people = _officers(session, ids, plan.unit_id)
+    lead = people.get(lead_officer_id)
+    if lead is None:
+        raise TaskError({"lead_officer_id": "Chưa rõ người chủ trì: chọn một cán bộ của đơn vị."})
+    confirmer = people.get(confirmer_id) if confirmer_id else None
+    if confirmer_id and (confirmer is None or not confirmer.has_role(*CONFIRMING_ROLES)):
+        raise TaskError({"confirmer_id": "Người xác nhận phải là lãnh đạo hoặc đầu mối CCHC."})
+    supporters = [people[i] for i in dict.fromkeys(supporter_ids or []) if i in people]
+    for task in tasks:
+        old_lead_id = task.lead_officer_id
+        task.lead_officer = lead
+        if supporter_ids is not None:
+            task.supporters = [s for s in supporters if s.id != lead.id]
+        if confirmer is not None:
+            task.confirmer = confirmer
+        session.flush()
+        if old_lead_id != lead.id:
+            _assigned(session, task, old_lead_id, actor)
+    session.flush()
+    return len(tasks)
+
+
+# ---------------------------------------------------------------------------- delivering
+
+
+def current_occurrence(task: Task) -> TaskOccurrence | None:
+    """The recurring task's earliest occurrence not yet done (what the officer works on)."""
+    return next((o for o in task.occurrences if o.state is not TaskState.DONE), None)
+
+
+def _target(task: Task, occurrence_id: int | None) -> TaskOccurrence | None:
+    if not task.is_recurring:
+        return None
+    if occurrence_id is None:
+        occurrence = current_occurrence(task)
+    else:
+        occurrence = next((o for o in task.occurrences if o.id == occurrence_id), None)
+    if occurrence is None:
+        raise TaskError("Không còn kỳ nào cần báo cáo.")
+    return occurrence
+
+
+def _sync_recurring_state(task: Task) -> None:
+    states = {o.state for o in task.occurrences}
+    if states and states <= {TaskState.DONE}:
+        task.state = TaskState.DONE
+        task.completed_on = max(o.completed_on for o in task.occurrences)
+    else:
+        task.completed_on = None
+        if TaskState.PENDING_CONFIRMATION in states:
+            task.state = TaskState.PENDING_CONFIRMATION
+        elif TaskState.RETURNED in states:
+            task.state = TaskState.RETURNED
+        elif TaskState.DONE in states or TaskState.IN_PROGRESS in states:
+            task.state = TaskState.IN_PROGRESS
+        else:
+            task.state = TaskState.NOT_STARTED
+
+
+def record_progress(
+    session: Session, task: Task, actor: Officer, *, percent: int, note: str = ""
+) -> None:
+    if task.state not in OPEN_STATES:
+        raise TaskError("Nhiệm vụ đang chờ xác nhận hoặc đã hoàn thành: không cập nhật tiến độ.")
+    if not (0 <= percent <= 100):
+        raise TaskError({"percent": "Tiến độ phải từ 0 đến 100 %."})
+    task.progress_percent = percent
+    if task.state is TaskState.NOT_STARTED:
+        task.state = TaskState.IN_PROGRESS
+    occurrence = _target(task, None) if task.is_recurring else None
+    if occurrence is not None and occurrence.state is TaskState.NOT_STARTED:
+        occurrence.state = TaskState.IN_PROGRESS
+    _journal(
+        session,
+        task,
+        actor,
+        NoteKind.PROGRESS,
+        note.strip(),
+        progress_percent=percent,
+        occurrence_id=occurrence.id if occurrence else None,
+    )
+    session.flush()
+
+
+def validate_document(number: str, on: date | None, today: date) -> dict[str, str]:
+    errors = {}
+    if not DOCUMENT_NUMBER.match(" ".join((number or "").split())):
+        errors["document_number"] = (
+            "Số văn bản chưa đúng dạng số/ký hiệu, ví dụ 333/KH-UBND hoặc 39/QĐ-UBND."
+        )
+    if on is None:
+        errors["document_date"] = "Nhập ngày ban hành văn bản (dd/mm/yyyy)."
+    elif on > today:
+        errors["document_date"] = "Ngày văn bản không được sau hôm nay."
+    elif on.year < 2000:
+        errors["document_date"] = "Ngày văn bản không hợp lệ."
+    return errors
+
+
+def submit_completion(
+    session: Session,
+    task: Task,
+    actor: Officer,
+    *,
+    document_number: str,
+    document_date: date | None,
+    summary: str,
+    today: date,
+    file: StoredFile | None = None,
+    occurrence_id: int | None = None,
+) -> Evidence:
+    """The lead officer reports the task done, with the issued document as evidence."""
+    occurrence = _target(task, occurrence_id)
+    state = occurrence.state if occurrence else task.state
+    if state not in OPEN_STATES:
+        raise TaskError("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong.")
+    errors = validate_document(document_number, document_date, today)
+    if errors:
+        raise TaskError(errors)
+    evidence = Evidence(
+        task=task,
+        occurrence_id=occurrence.id if occurrence else None,
+        document_number=" ".join(document_number.split()),
+        document_date=document_date,
+        summary=(summary or "").strip(),
+        added_by_id=actor.id,
+        **(_file_fields(file) if file else {}),
+    )
+    session.add(evidence)
+    if occurrence is not None:
+        occurrence.state = TaskState.PENDING_CONFIRMATION
+        _sync_recurring_state(task)
+    else:
+        task.state = TaskState.PENDING_CONFIRMATION
+    session.flush()
+    _journal(
+        session,
+        task,
+        actor,
+        NoteKind.SUBMISSION,
+        evidence.summary,
+        evidence_id=evidence.id,
+        occurrence_id=evidence.occurrence_id,
+    )
+    confirmers = (
+        [task.confirmer_id]
+        if task.confirmer_id
+        else _leaders_of(session, task.plan.unit_id, (Role.CHAIRPERSON, Role.FOCAL_OFFICER))
+    )
+    notify(
+        session,
+        confirmers,
+        task,
+        "submitted",
+        f"{actor.full_name} báo cáo hoàn thành “{task.title}” "
+        f"({evidence.document_number}), chờ xác nhận.",
+        skip=actor.id,
+    )
+    session.flush()
+    return evidence
+
+
+def _file_fields(file: StoredFile) -> dict:
+    return {
+        "file_name": file.file_name,
+        "stored_name": file.stored_name,
+        "content_type": file.content_type,
+        "size_bytes": file.size_bytes,
+    }
+
+
+def _pending_evidence(session: Session, task: Task, occurrence: TaskOccurrence | None) -> Evidence:
+    query = (
+        select(Evidence)
+        .join(TaskNote, TaskNote.evidence_id == Evidence.id)
+        .where(
+            TaskNote.task_id == task.id,
+            TaskNote.kind == NoteKind.SUBMISSION,
+            Evidence.archived_at.is_(None),
+        )
+        .order_by(TaskNote.id.desc())
+        .limit(1)
+    )
+    if occurrence is not None:
+        query = query.where(TaskNote.occurrence_id == occurrence.id)
+    evidence = session.scalar(query)
+    if evidence is None:
+        raise TaskError("Không tìm thấy minh chứng của lần báo cáo hoàn thành.")
+    return evidence
+
+
+def _pending_occurrence(task: Task, occurrence_id: int | None) -> TaskOccurrence | None:
+    if not task.is_recurring:
+        if task.state is not TaskState.PENDING_CONFIRMATION:
+            raise TaskError("Nhiệm vụ không ở trạng thái chờ xác nhận.")
+        return None
+    pending = [
+        o
+        for o in task.occurrences
+        if o.state is TaskState.PENDING_CONFIRMATION
+        and (occurrence_id is None or o.id == occurrence_id)
+    ]
+    if not pending:
+        raise TaskError("Không có kỳ nào chờ xác nhận.")
+    return pending[0]
+
+
+def confirm_completion(
+    session: Session, task: Task, actor: Officer, occurrence_id: int | None = None
+) -> None:
+    """Only a confirmed completion counts as done; it counts from the evidence's date."""
+    occurrence = _pending_occurrence(task, occurrence_id)
+    evidence = _pending_evidence(session, task, occurrence)
+    if occurrence is not None:
+        occurrence.state = TaskState.DONE
+        occurrence.completed_on = evidence.document_date
+        if task.cadence_mode is CadenceMode.FLEXIBLE and occurrence is task.occurrences[-1]:
+            _open_next_flexible(session, task, occurrence)
+        _sync_recurring_state(task)
+    else:
+        task.state = TaskState.DONE
+        task.completed_on = evidence.document_date
+        task.progress_percent = 100
+    _journal(
+        session,
+        task,
+        actor,
+        NoteKind.CONFIRMATION,
+        "",
+        occurrence_id=occurrence.id if occurrence else None,
+        evidence_id=evidence.id,
+    )
+    notify(
+        session,
+        [task.lead_officer_id],
+        task,
+        "confirmed",
+        f"Hoàn thành “{task.title}” đã được xác nhận.",
+        skip=actor.id,
+    )
+    session.flush()
+
+
+def _open_next_flexible(session: Session, task: Task, done: TaskOccurrence) -> None:
+    start = done.completed_on + timedelta(days=1)
+    if start > _period_end(task.plan):
+        return
+    calendar = unit_calendar(session, task.plan.unit_id)
+    period_end = _next_period(start, task.cadence_every, task.cadence_unit)
+    due = _last_working_day(calendar, min(period_end - timedelta(days=1), _period_end(task.plan)))
+    sequence = done.sequence + 1
+    task.occurrences.append(TaskOccurrence(sequence=sequence, label=f"Kỳ {sequence}", deadline=due))
+    task.deadline = due
+
+
+def return_completion(
+    session: Session, task: Task, actor: Officer, *, reason: str, occurrence_id: int | None = None
+) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise TaskError({"reason": "Nhập lý do trả lại."})
+    occurrence = _pending_occurrence(task, occurrence_id)
+    if occurrence is not None:
+        occurrence.state = TaskState.RETURNED
+        _sync_recurring_state(task)
+    else:
+        task.state = TaskState.RETURNED
+    _journal(
+        session,
+        task,
+        actor,
+        NoteKind.RETURN,
+        reason,
+        occurrence_id=occurrence.id if occurrence else None,
+    )
+    notify(
+        session,
+        [task.lead_officer_id],
+        task,
+        "returned",
+        f"Báo cáo hoàn thành “{task.title}” bị trả lại: {reason}",
+        skip=actor.id,
+    )
+    session.flush()
+
+
+def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None:
+    """Undo a confirmed completion (a wrong document, say); the task counts as open again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TaskError({"reason": "Nhập lý do mở lại nhiệm vụ."})
+    if task.state is not TaskState.DONE:
+        raise TaskError("Chỉ mở lại được nhiệm vụ đã hoàn thành.")
+    if task.is_recurring:
+        last = max(
+            (o for o in task.occurrences if o.state is TaskState.DONE), key=lambda o: o.sequence
+        )
+        last.state = TaskState.IN_PROGRESS
+        last.completed_on = None
+        _sync_recurring_state(task)
+    else:
+        task.state = TaskState.IN_PROGRESS
+        task.completed_on = None
+    _journal(session, task, actor, NoteKind.REOPEN, reason)
+    notify(
+        session,
+        [task.lead_officer_id],
+        task,
+        "reopened",
+        f"Nhiệm vụ “{task.title}” được mở lại: {reason}",
+        skip=actor.id,
+    )
+    session.flush()
+
+
+def add_note(
+    session: Session, task: Task, actor: Officer, *, body: str, file: StoredFile | None = None
+) -> TaskNote:
+    """A note or working file from the lead, a supporting officer or a leader."""
+    body = (body or "").strip()
+    if not body and file is None:
+        raise TaskError({"body": "Nhập ghi chú hoặc đính kèm tệp."})
+    evidence = None
+    if file is not None:
+        evidence = Evidence(
+            task=task,
+            document_number="",
+            document_date=None,
+            summary=body,
+            added_by_id=actor.id,
+            **_file_fields(file),
+        )
+        session.add(evidence)
+        session.flush()
+    note = _journal(
+        session, task, actor, NoteKind.NOTE, body, evidence_id=evidence.id if evidence else None
+    )
+    session.flush()
+    return note
