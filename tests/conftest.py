@@ -79,7 +79,7 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     """The CSRF token of the client's session, as a page would embed it."""
     import re
 
-    html = client.get(path).get_data(as_text=True)
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
@@ -97,9 +97,7 @@ class AuthActions:
         )
 
     def logout(self):
-        return self._client.post(
-            "/logout", data={"csrf_token": csrf_token(self._client, "/password")}
-        )
+        return self._client.post("/logout", data={"csrf_token": csrf_token(self._client, "/login")})
 
 
 @pytest.fixture

@@ -66,6 +66,8 @@ def configure_templates(app: Flask) -> None:
 class DatabaseIdConverter(IntegerConverter):
     """`<int:…>` bounded to what an id column holds: a huge number is a 404, not a 500."""
 
+    regex = r"[0-9]+"  # ASCII digits only: \d and str.isdigit() also accept "١"
+
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)

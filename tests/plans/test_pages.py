@@ -72,6 +72,7 @@ def test_plan_page_query_count_does_not_grow(client, auth, count_queries):
     big_ward, chair_big, big = _ward_with_plan(60)
     counts = []
     for chair, plan, ward in ((chair_small, small, small_ward), (chair_big, big, big_ward)):
+        auth.logout()
         auth.login(chair)
         row = []
         for path in (

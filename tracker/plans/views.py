@@ -1,14 +1,13 @@
 from flask import flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from tracker.core.clock import today
 from tracker.core.dates import parse_date
 from tracker.core.permissions import Action, authorize
 from tracker.core.status import deadline_class, tally
+from tracker.core.web import unit_or_404
 from tracker.extensions import db
-from tracker.people.models import Unit
 from tracker.plans import bp
 from tracker.plans.models import Plan
 from tracker.plans.queries import plan_summaries
@@ -32,7 +31,7 @@ def requested_as_of():
 @bp.route("/units/<unit_code>/plans")
 @login_required
 def index(unit_code: str):
-    unit = db.one_or_404(select(Unit).where(Unit.code == unit_code))
+    unit = unit_or_404(unit_code)
     authorize(current_user, Action.VIEW_UNIT, unit)
     as_of = requested_as_of()
     summaries = plan_summaries(db.session, unit.id, as_of)
