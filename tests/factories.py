@@ -117,3 +117,33 @@ def gen_evidence(
     db.session.add(evidence)
     db.session.flush()
     return evidence
+
+
+def gen_xlsx(rows: list[list], *, number_formats: dict[str, str] | None = None) -> bytes:
+    """An .xlsx file whose first sheet holds `rows` (lists of cell values, None = empty cell);
+    `number_formats` sets a cell's format by coordinate ({"G7": "dd/mm/yyyy"})."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    for coordinate, number_format in (number_formats or {}).items():
+        sheet[coordinate].number_format = number_format
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def gen_csv(rows: list[list], *, delimiter: str = ";", encoding: str = "utf-8-sig") -> bytes:
+    """A CSV file of `rows` as Excel writes one (a BOM with utf-8-sig, CRLF line ends)."""
+    import csv
+    import io
+
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter).writerows(
+        [["" if value is None else value for value in row] for row in rows]
+    )
+    return buffer.getvalue().encode(encoding)

@@ -1,8 +1,108 @@
-"""`tracker plan …`."""
+"""`tracker plan …`: import a plan from a spreadsheet, export one."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
+
+from tracker.core.audit import acting_as
+from tracker.extensions import db
+from tracker.people.operations import get_unit_by_code
+from tracker.plans.exporting import export_filename, export_plan_xlsx, load_plan_for_export
+from tracker.plans.importing import (
+    NO_APPENDIX_ROW,
+    ImportProblems,
+    PlanMetadata,
+    import_plan_file,
+    parse_appendix_row,
+    parse_document_date,
+    parse_years,
+)
+from tracker.plans.models import APPENDIX_ROWS, PlanKind
 
 
 @click.group("plan")
 def plan_group() -> None:
     """Import and export plans."""
+
+
+def _parsed(parse, value: str | None, param: str):
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=param) from None
+
+
+@plan_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--unit", "unit_code", required=True, help="Unit code, e.g. vinh-hoa.")
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in PlanKind]),
+    help="Kind of plan (default: guessed from the title).",
+)
+@click.option("--title", help="Title (default: the file's title row, else the file name).")
+@click.option("--document", "document_number", help="Document number, e.g. '39/QĐ-UBND'.")
+@click.option("--document-date", help="Document date, dd/mm/yyyy or YYYY-MM-DD.")
+@click.option("--years", help="2024 or 2023-2024 (default: the file's, else the document's year).")
+@click.option(
+    "--appendix-row",
+    help=f"Row of the quarterly report's appendix: {', '.join(APPENDIX_ROWS)} or "
+    f"{NO_APPENDIX_ROW} (default: from the kind).",
+)
+def import_command(
+    file: Path, unit_code, kind, title, document_number, document_date, years, appendix_row
+) -> None:
+    """Import a plan from an .xlsx or .csv FILE; a file with bad rows imports nothing."""
+    span = _parsed(parse_years, years, "--years")
+    metadata = PlanMetadata(
+        kind=PlanKind(kind) if kind else None,
+        title=title,
+        document_number=document_number,
+        document_date=_parsed(parse_document_date, document_date, "--document-date"),
+        start_year=span[0] if span else None,
+        end_year=span[1] if span else None,
+        appendix_row=_parsed(parse_appendix_row, appendix_row, "--appendix-row"),
+    )
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {file}: {exc.strerror or exc}") from None
+    unit = get_unit_by_code(db.session, unit_code)
+    if unit is None:
+        raise click.ClickException(f"no unit with code {unit_code!r}")
+    try:
+        with acting_as(None):
+            plan = import_plan_file(db.session, unit, file.name, data, metadata)
+            db.session.commit()
+    except ImportProblems as exc:
+        db.session.rollback()
+        for problem in exc.messages:
+            click.echo(problem, err=True)
+        count = len(exc.problems)
+        raise click.ClickException(
+            f"{file.name}: nothing imported, {count} problem{'s' if count != 1 else ''}"
+        ) from None
+    click.echo(f"imported plan {plan.id}: {plan.title}")
+
+
+@plan_group.command("export")
+@click.argument("plan_id", type=click.IntRange(1, 2**31 - 1))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .xlsx file to write (default: named after the plan, in this folder).",
+)
+def export_command(plan_id: int, output: Path | None) -> None:
+    """Write plan PLAN_ID as an .xlsx file."""
+    plan = load_plan_for_export(db.session, plan_id)
+    if plan is None:
+        raise click.ClickException(f"no plan with id {plan_id}")
+    output = output or Path(export_filename(plan))
+    try:
+        output.write_bytes(export_plan_xlsx(plan))
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}")
