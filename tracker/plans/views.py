@@ -1,16 +1,20 @@
 from flask import flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
 
 from tracker.core.clock import today
 from tracker.core.dates import parse_date
-from tracker.core.permissions import Action, authorize
+from tracker.core.permissions import Action, authorize, can
 from tracker.core.status import deadline_class, tally
 from tracker.core.web import unit_or_404
 from tracker.extensions import db
+from tracker.people.models import Officer
 from tracker.plans import bp
 from tracker.plans.models import Plan
 from tracker.plans.queries import plan_summaries
+from tracker.tasks.forms import BulkAssignForm, officer_choice
 from tracker.tasks.queries import plan_tasks
 
 
@@ -49,6 +53,22 @@ def detail(plan_id: int):
     for task in tasks:
         by_group.setdefault(task.group, []).append((task, deadline_class(task, as_of)))
     groups = sorted(by_group.items(), key=lambda g: g[0].ordinal if g[0] else 0)
+    assign_form = None
+    if can(current_user, Action.ASSIGN_TASK, plan.unit):
+        assign_form = BulkAssignForm(formdata=None)
+        officers = db.session.scalars(
+            select(Officer)
+            .where(Officer.unit_id == plan.unit_id, Officer.active)
+            .order_by(Officer.full_name)
+        ).all()
+        assign_form.lead_officer_id.choices = [SelectChoice("", _("— Chủ trì —"))] + [
+            officer_choice(o) for o in officers
+        ]
     return render_template(
-        "plans/detail.html", plan=plan, groups=groups, summary=tally(tasks, as_of), as_of=as_of
+        "plans/detail.html",
+        plan=plan,
+        groups=groups,
+        summary=tally(tasks, as_of),
+        as_of=as_of,
+        assign_form=assign_form,
     )

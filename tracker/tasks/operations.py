@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from tracker.core.clock import utcnow
 from tracker.core.workdays import WorkCalendar
 from tracker.people.models import Officer, OfficerRole, Role, UnitCalendarDay
 from tracker.plans.models import Plan, TaskGroup
@@ -267,6 +268,12 @@ def _validate(
         notice=notice,
     )
     return errors, resolved
+
+
+def check_task(session: Session, plan: Plan, data: TaskInput) -> dict[str, str]:
+    """What `save_task` would refuse, without saving: the form shows it all at once."""
+    errors, _ = _validate(session, plan, data, unit_calendar(session, plan.unit_id))
+    return errors
 
 
 @dataclass
@@ -711,3 +718,11 @@ def add_note(
     )
     session.flush()
     return note
+
+
+def mark_notifications_read(session: Session, officer_id: int) -> None:
+    session.execute(
+        update(Notification)
+        .where(Notification.officer_id == officer_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )

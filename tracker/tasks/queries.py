@@ -7,14 +7,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.core.audit import AuditEvent
 from tracker.core.status import DeadlineClass, Occurrence, StatusRow, deadline_class
 from tracker.people.models import Officer
 from tracker.plans.models import Plan
-from tracker.tasks.models import Evidence, Task, TaskOccurrence, task_supporters
+from tracker.tasks.models import (
+    Evidence,
+    Notification,
+    Task,
+    TaskNote,
+    TaskOccurrence,
+    TaskState,
+    task_supporters,
+)
 
 
 def status_rows(session: Session, *conditions) -> list[StatusRow]:
@@ -140,11 +148,16 @@ def task_with_details(session: Session, task_id: int) -> Task | None:
             joinedload(Task.plan).joinedload(Plan.unit),
             joinedload(Task.group),
             joinedload(Task.lead_officer),
+            joinedload(Task.confirmer),
             selectinload(Task.supporters),
             selectinload(Task.evidence).joinedload(Evidence.added_by),
             selectinload(Task.occurrences),
         )
     )
+
+
+# Audited columns that hold an officer id, shown by name in the history.
+OFFICER_FIELDS = ("lead_officer_id", "added_by_id", "confirmer_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +180,7 @@ def task_history(session: Session, task: Task) -> list[HistoryEntry]:
     ).all()
     officer_ids = {e.actor_id for e in events if e.actor_id}
     for event in events:
-        for field in ("lead_officer_id", "added_by_id"):
+        for field in OFFICER_FIELDS:
             for value in event.changes.get(field, []):
                 if isinstance(value, int):
                     officer_ids.add(value)
@@ -181,8 +194,59 @@ def task_history(session: Session, task: Task) -> list[HistoryEntry]:
     for event in events:
         changes = []
         for field, (before, after) in event.changes.items():
-            if field in ("lead_officer_id", "added_by_id"):
+            if field in OFFICER_FIELDS:
                 before, after = names.get(before, before), names.get(after, after)
             changes.append((field, before, after))
         entries.append(HistoryEntry(event, names.get(event.actor_id), changes))
     return entries
+
+
+def task_journal(session: Session, task: Task) -> list[TaskNote]:
+    return list(
+        session.scalars(
+            select(TaskNote)
+            .where(TaskNote.task_id == task.id)
+            .options(joinedload(TaskNote.author), joinedload(TaskNote.evidence))
+            .order_by(TaskNote.id.desc())
+        )
+    )
+
+
+def pending_confirmations(session: Session, unit_id: int) -> list[Task]:
+    """Tasks whose completion waits for a leader, oldest submission first."""
+    return list(
+        session.scalars(
+            select(Task)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(
+                Plan.unit_id == unit_id,
+                Plan.archived_at.is_(None),
+                Task.archived_at.is_(None),
+                Task.state == TaskState.PENDING_CONFIRMATION,
+            )
+            .options(joinedload(Task.plan), joinedload(Task.lead_officer))
+            .order_by(Task.deadline.is_(None), Task.deadline, Task.id)
+        )
+    )
+
+
+def recent_notifications(session: Session, officer_id: int, limit: int = 100) -> list[Notification]:
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.officer_id == officer_id)
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def unread_count(session: Session, officer_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.officer_id == officer_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )

@@ -1,15 +1,56 @@
 from pathlib import Path
 
-from flask import abort, current_app, render_template, send_file
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.core.clock import today
-from tracker.core.permissions import Action, authorize
+from tracker.core.formatting import format_date
+from tracker.core.permissions import Action, authorize, can
 from tracker.core.status import deadline_class
+from tracker.core.web import unit_or_404
 from tracker.extensions import db
+from tracker.people.models import Officer, Role
+from tracker.plans.models import Plan
 from tracker.tasks import bp
-from tracker.tasks.models import Evidence
-from tracker.tasks.queries import officer_tasks, task_history, task_with_details
+from tracker.tasks.files import FileRejected, store_file
+from tracker.tasks.forms import (
+    BulkAssignForm,
+    CompletionForm,
+    ConfirmForm,
+    NoteForm,
+    ProgressForm,
+    ReasonForm,
+    TaskForm,
+)
+from tracker.tasks.models import CadenceMode, CadenceUnit, Evidence, Task
+from tracker.tasks.operations import (
+    CONFIRMING_ROLES,
+    TaskError,
+    TaskInput,
+    add_note,
+    bulk_assign,
+    check_task,
+    confirm_completion,
+    current_occurrence,
+    mark_notifications_read,
+    record_progress,
+    reopen,
+    return_completion,
+    save_task,
+    submit_completion,
+)
+from tracker.tasks.queries import (
+    officer_tasks,
+    pending_confirmations,
+    recent_notifications,
+    task_history,
+    task_journal,
+    task_with_details,
+)
 
 
 @bp.route("/my-tasks")
@@ -27,15 +68,21 @@ def mine():
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def detail(task_id: int):
-    task = task_with_details(db.session, task_id)
-    if task is None or task.plan.archived_at is not None:
-        abort(404)
+    task = _task_or_404(task_id)
     authorize(current_user, Action.VIEW_UNIT, task.plan.unit)
+    progress_form = ProgressForm(formdata=None, percent=task.progress_percent)
+    occurrence = current_occurrence(task) if task.is_recurring else None
     return render_template(
         "tasks/detail.html",
         task=task,
         status=deadline_class(task, today()),
         history=task_history(db.session, task),
+        journal=task_journal(db.session, task),
+        occurrence=occurrence,
+        progress_form=progress_form,
+        confirm_form=ConfirmForm(formdata=None),
+        reason_form=ReasonForm(formdata=None),
+        note_form=NoteForm(formdata=None),
     )
 
 
@@ -56,3 +103,379 @@ def evidence_file(evidence_id: int):
         as_attachment=True,
         download_name=evidence.file_name or evidence.stored_name,
     )
+
+
+# ---------------------------------------------------------------------------- workflow
+
+
+def _task_or_404(task_id: int) -> Task:
+    task = task_with_details(db.session, task_id)
+    if task is None or task.archived_at is not None or task.plan.archived_at is not None:
+        abort(404)
+    return task
+
+
+def _unit_officers(unit_id: int) -> list[Officer]:
+    return list(
+        db.session.scalars(
+            select(Officer)
+            .where(Officer.unit_id == unit_id, Officer.active)
+            .order_by(Officer.full_name)
+        )
+    )
+
+
+def _fill_choices(form: TaskForm, plan: Plan) -> None:
+    officers = _unit_officers(plan.unit_id)
+    people = [
+        (o.id, f"{o.full_name} – {o.position}" if o.position else o.full_name) for o in officers
+    ]
+    form.group_id.choices = [("", _("— Không thuộc lĩnh vực —"))] + [
+        (g.id, f"{g.ordinal}. {g.name}") for g in plan.groups
+    ]
+    form.lead_officer_id.choices = [("", _("— Chọn cán bộ —")), *people]
+    form.supporter_ids.choices = people
+    form.confirmer_id.choices = [("", _("— Chọn lãnh đạo —"))] + [
+        (o.id, f"{o.full_name} – {o.position}") for o in officers if o.has_role(*CONFIRMING_ROLES)
+    ]
+
+
+def _member(enum_type, value):
+    try:
+        return enum_type(value)
+    except ValueError:
+        return None
+
+
+def _task_input(form: TaskForm) -> TaskInput:
+    kind = form.deadline_kind.data
+    return TaskInput(
+        title=form.title.data or "",
+        deliverable=form.deliverable.data or "",
+        group_id=form.group_id.data,
+        lead_officer_id=form.lead_officer_id.data,
+        supporter_ids=list(form.supporter_ids.data or []),
+        confirmer_id=form.confirmer_id.data,
+        deadline=form.deadline.date if kind == "date" else None,
+        start_date=form.start_date.date,
+        deadline_working_days=form.deadline_working_days.data if kind == "working_days" else None,
+        cadence_every=form.cadence_every.data if kind == "recurring" else None,
+        cadence_unit=_member(CadenceUnit, form.cadence_unit.data) if kind == "recurring" else None,
+        cadence_mode=_member(CadenceMode, form.cadence_mode.data) if kind == "recurring" else None,
+        recurrence_note=form.recurrence_note.data or "",
+        notes=form.notes.data or "",
+    )
+
+
+def _show_errors(form: FlaskForm, error: TaskError) -> None:
+    for name, message in error.errors.items():
+        field = getattr(form, name, None) if name else None
+        if field is not None and field.errors:
+            continue  # the field already says what is wrong with what was typed
+        if field is None and name == "cadence_every":
+            field = form.cadence_every
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            flash(message, "danger")
+
+
+def _save(form: TaskForm, plan: Plan, task: Task | None):
+    data = _task_input(form)
+    # a vice chairperson may create or move tasks only within the fields they oversee
+    group = next((g for g in plan.groups if g.id == data.group_id), None)
+    authorize(current_user, Action.ASSIGN_TASK, group or task or plan.unit)
+    try:
+        result = save_task(db.session, plan, data, current_user, task=task)
+    except TaskError as error:
+        db.session.rollback()
+        _show_errors(form, error)
+        return None
+    db.session.commit()
+    if result.notice:
+        flash(result.notice, "warning")
+    flash(_("Đã lưu nhiệm vụ."), "success")
+    return redirect(url_for("tasks.detail", task_id=result.task.id))
+
+
+def _submit(form: TaskForm, plan: Plan, task: Task | None):
+    """Save when everything is right; otherwise name every problem, typed and domain alike."""
+    if form.validate():
+        return _save(form, plan, task)
+    _show_errors(form, TaskError(check_task(db.session, plan, _task_input(form)) or {}))
+    return None
+
+
+@bp.route("/plans/<int:plan_id>/tasks/new", methods=["GET", "POST"])
+@login_required
+def create(plan_id: int):
+    plan = db.get_or_404(Plan, plan_id)
+    if plan.archived_at is not None:
+        abort(404)
+    if not (
+        can(current_user, Action.ASSIGN_TASK, plan.unit)
+        or any(can(current_user, Action.ASSIGN_TASK, g) for g in plan.groups)
+    ):
+        abort(403)
+    form = TaskForm()
+    _fill_choices(form, plan)
+    if request.method == "GET":
+        chair = next(
+            (o for o in _unit_officers(plan.unit_id) if o.has_role(Role.CHAIRPERSON)), None
+        )
+        form.confirmer_id.data = chair.id if chair else None
+        form.group_id.data = request.args.get("group", type=int)
+    if form.is_submitted():
+        response = _submit(form, plan, None)
+        if response is not None:
+            return response
+    return render_template("tasks/form.html", form=form, plan=plan, task=None)
+
+
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(task_id: int):
+    task = _task_or_404(task_id)
+    authorize(current_user, Action.ASSIGN_TASK, task)
+    form = TaskForm(obj=task if request.method == "GET" else None)
+    _fill_choices(form, task.plan)
+    if request.method == "GET":
+        form.supporter_ids.data = [s.id for s in task.supporters]
+        form.deadline.data = format_date(task.deadline) if not task.is_recurring else ""
+        form.start_date.data = format_date(task.start_date)
+        form.deadline_kind.data = (
+            "recurring"
+            if task.is_recurring
+            else "working_days"
+            if task.deadline_working_days
+            else "date"
+        )
+        if task.cadence_unit:
+            form.cadence_unit.data = task.cadence_unit.value
+            form.cadence_mode.data = task.cadence_mode.value
+    if form.is_submitted():
+        response = _submit(form, task.plan, task)
+        if response is not None:
+            return response
+    return render_template("tasks/form.html", form=form, plan=task.plan, task=task)
+
+
+@bp.route("/plans/<int:plan_id>/assign", methods=["POST"])
+@login_required
+def bulk(plan_id: int):
+    plan = db.get_or_404(Plan, plan_id)
+    form = BulkAssignForm()
+    if not form.validate_on_submit():
+        flash(_("Biểu mẫu giao việc không hợp lệ."), "danger")
+        return redirect(url_for("plans.detail", plan_id=plan.id))
+    tasks = list(
+        db.session.scalars(
+            select(Task)
+            .where(
+                Task.id.in_(form.task_ids.data or []),
+                Task.plan_id == plan.id,
+                Task.archived_at.is_(None),
+            )
+            .options(selectinload(Task.supporters), joinedload(Task.group))
+        ).unique()
+    )
+    for task in tasks:
+        authorize(current_user, Action.ASSIGN_TASK, task)
+    try:
+        count = bulk_assign(
+            db.session,
+            tasks,
+            current_user,
+            lead_officer_id=form.lead_officer_id.data,
+            confirmer_id=form.confirmer_id.data,
+        )
+    except TaskError as error:
+        db.session.rollback()
+        for message in error.errors.values():
+            flash(message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã giao %(n)s nhiệm vụ.", n=count), "success")
+    return redirect(url_for("plans.detail", plan_id=plan.id))
+
+
+def _after(task: Task, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+def _refused(task: Task, error: TaskError, form: FlaskForm | None = None, template: str = ""):
+    db.session.rollback()
+    if form is not None and template:
+        _show_errors(form, error)
+        return render_template(template, form=form, task=_task_or_404(task.id)), 422
+    for message in error.errors.values():
+        flash(message, "danger")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+def _occurrence_id(form) -> int | None:
+    raw = (form.occurrence_id.data or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+@bp.route("/tasks/<int:task_id>/progress", methods=["POST"])
+@login_required
+def progress(task_id: int):
+    task = _task_or_404(task_id)
+    authorize(current_user, Action.REPORT_PROGRESS, task)
+    form = ProgressForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+        return redirect(url_for("tasks.detail", task_id=task.id))
+    try:
+        record_progress(
+            db.session, task, current_user, percent=form.percent.data, note=form.note.data or ""
+        )
+    except TaskError as error:
+        return _refused(task, error)
+    return _after(task, _("Đã cập nhật tiến độ."))
+
+
+@bp.route("/tasks/<int:task_id>/complete", methods=["GET", "POST"])
+@login_required
+def complete(task_id: int):
+    task = _task_or_404(task_id)
+    authorize(current_user, Action.SUBMIT_COMPLETION, task)
+    form = CompletionForm()
+    if form.validate_on_submit():
+        stored = None
+        try:
+            if form.file.data:
+                stored = store_file(
+                    current_app.config["TRACKER_UPLOAD_DIR"],
+                    form.file.data.filename or "",
+                    form.file.data.read(),
+                )
+            submit_completion(
+                db.session,
+                task,
+                current_user,
+                document_number=form.document_number.data,
+                document_date=form.document_date.date,
+                summary=form.summary.data or "",
+                today=today(),
+                file=stored,
+                occurrence_id=_occurrence_id(form),
+            )
+        except FileRejected as error:
+            form.file.errors = [*form.file.errors, str(error)]
+        except TaskError as error:
+            return _refused(task, error, form, "tasks/complete.html")
+        else:
+            return _after(task, _("Đã báo cáo hoàn thành; chờ lãnh đạo xác nhận."))
+    return render_template("tasks/complete.html", form=form, task=task)
+
+
+@bp.route("/tasks/<int:task_id>/confirm", methods=["POST"])
+@login_required
+def confirm(task_id: int):
+    task = _task_or_404(task_id)
+    authorize(current_user, Action.CONFIRM_COMPLETION, task)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        confirm_completion(db.session, task, current_user, _occurrence_id(form))
+    except TaskError as error:
+        return _refused(task, error)
+    return _after(task, _("Đã xác nhận hoàn thành."))
+
+
+@bp.route("/tasks/<int:task_id>/return", methods=["POST"])
+@login_required
+def send_back(task_id: int):
+    task = _task_or_404(task_id)
+    authorize(current_user, Action.CONFIRM_COMPLETION, task)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        return_completion(
+            db.session,
+            task,
+            current_user,
+            reason=form.reason.data or "",
+            occurrence_id=_occurrence_id(form),
+        )
+    except TaskError as error:
+        return _refused(task, error)
+    return _after(task, _("Đã trả lại báo cáo hoàn thành."))
+
+
+@bp.route("/tasks/<int:task_id>/reopen", methods=["POST"])
+@login_required
+def reopen_task(task_id: int):
+    task = _task_or_404(task_id)
+    authorize(current_user, Action.CONFIRM_COMPLETION, task)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        reopen(db.session, task, current_user, reason=form.reason.data or "")
+    except TaskError as error:
+        return _refused(task, error)
+    return _after(task, _("Đã mở lại nhiệm vụ."))
+
+
+@bp.route("/tasks/<int:task_id>/notes", methods=["POST"])
+@login_required
+def note(task_id: int):
+    task = _task_or_404(task_id)
+    authorize(current_user, Action.ADD_NOTE, task)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+        return redirect(url_for("tasks.detail", task_id=task.id))
+    try:
+        stored = None
+        if form.file.data:
+            stored = store_file(
+                current_app.config["TRACKER_UPLOAD_DIR"],
+                form.file.data.filename or "",
+                form.file.data.read(),
+            )
+        add_note(db.session, task, current_user, body=form.body.data or "", file=stored)
+    except FileRejected as error:
+        flash(str(error), "danger")
+        return redirect(url_for("tasks.detail", task_id=task.id))
+    except TaskError as error:
+        return _refused(task, error)
+    return _after(task, _("Đã thêm ghi chú."))
+
+
+@bp.route("/units/<unit_code>/confirmations")
+@login_required
+def confirmations(unit_code: str):
+    unit = unit_or_404(unit_code)
+    authorize(current_user, Action.SEE_LEADER_VIEWS, unit)
+    tasks = pending_confirmations(db.session, unit.id)
+    return render_template("tasks/confirmations.html", unit=unit, tasks=tasks, form=ConfirmForm())
+
+
+@bp.route("/notifications")
+@login_required
+def notifications():
+    items = recent_notifications(db.session, current_user.id)
+    return render_template("tasks/notifications.html", items=items, form=ConfirmForm())
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def notifications_read():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    mark_notifications_read(db.session, current_user.id)
+    db.session.commit()
+    return redirect(url_for("tasks.notifications"))

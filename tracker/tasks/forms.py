@@ -1,0 +1,154 @@
+"""Forms of the task workflow. Dates are typed dd/mm/yyyy (ISO accepted)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import ValidationError as FieldError
+
+from tracker.core.dates import parse_date
+from tracker.tasks.files import ALLOWED
+
+
+class DateField(StringField):
+    """A date typed as dd/mm/yyyy; `.date` holds the parsed value."""
+
+    date = None
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = (self.data or "").strip()
+        self.date = parse_date(self.data)
+
+    def pre_validate(self, form):
+        if self.data and self.date is None:
+            raise FieldError(_l("Ngày “%(value)s” không hợp lệ (dd/mm/yyyy).", value=self.data))
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class TaskForm(FlaskForm):
+    title = TextAreaField(_l("Nhiệm vụ (làm gì)"), validators=[Length(max=2000)])
+    deliverable = TextAreaField(_l("Sản phẩm, kết quả"), validators=[Length(max=2000)])
+    group_id = SelectField(_l("Lĩnh vực"), coerce=_optional_int, validate_choice=False)
+    lead_officer_id = SelectField(
+        _l("Chủ trì (ai làm)"), coerce=_optional_int, validate_choice=False
+    )
+    supporter_ids = SelectMultipleField(_l("Phối hợp"), coerce=int, validate_choice=False)
+    confirmer_id = SelectField(
+        _l("Lãnh đạo chịu trách nhiệm xác nhận"), coerce=_optional_int, validate_choice=False
+    )
+    deadline_kind = RadioField(
+        _l("Thời hạn (khi nào xong)"),
+        choices=[
+            SelectChoice("date", _l("Một ngày cụ thể")),
+            SelectChoice("working_days", _l("Số ngày làm việc")),
+            SelectChoice("recurring", _l("Định kỳ")),
+        ],
+        default="date",
+    )
+    deadline = DateField(_l("Hạn hoàn thành"), render_kw={"placeholder": "dd/mm/yyyy"})
+    start_date = DateField(_l("Ngày bắt đầu"), render_kw={"placeholder": "dd/mm/yyyy"})
+    deadline_working_days = IntegerField(
+        _l("Số ngày làm việc"), validators=[Optional(), NumberRange(1, 366)]
+    )
+    cadence_every = IntegerField(_l("Mỗi"), validators=[Optional(), NumberRange(1, 24)])
+    cadence_unit = SelectField(
+        _l("Đơn vị chu kỳ"),
+        choices=[SelectChoice("month", _l("tháng")), SelectChoice("week", _l("tuần"))],
+    )
+    cadence_mode = SelectField(
+        _l("Cách tính kỳ"),
+        choices=[
+            SelectChoice("fixed", _l("Cố định: mỗi kỳ đến hạn theo lịch")),
+            SelectChoice("flexible", _l("Linh hoạt: kỳ sau mở khi kỳ trước xong")),
+        ],
+    )
+    recurrence_note = StringField(
+        _l("Ghi chú định kỳ"),
+        validators=[Length(max=100)],
+        render_kw={"placeholder": "Hàng tháng, hàng quý…"},
+    )
+    notes = TextAreaField(_l("Ghi chú"), validators=[Length(max=4000)])
+    submit = SubmitField(_l("Lưu nhiệm vụ"))
+
+
+class BulkAssignForm(FlaskForm):
+    task_ids = SelectMultipleField(_l("Nhiệm vụ"), coerce=int, validate_choice=False)
+    lead_officer_id = SelectField(_l("Chủ trì"), coerce=_optional_int, validate_choice=False)
+    confirmer_id = SelectField(_l("Lãnh đạo xác nhận"), coerce=_optional_int, validate_choice=False)
+    submit = SubmitField(_l("Giao các nhiệm vụ đã chọn"))
+
+
+class ProgressForm(FlaskForm):
+    percent = IntegerField(
+        _l("Tiến độ (0–100)"),
+        validators=[
+            InputRequired(_l("Nhập tiến độ.")),
+            NumberRange(0, 100, _l("Tiến độ phải từ 0 đến 100.")),
+        ],
+    )
+    note = TextAreaField(_l("Ghi chú tiến độ"), validators=[Length(max=4000)])
+    submit = SubmitField(_l("Cập nhật tiến độ"))
+
+
+class CompletionForm(FlaskForm):
+    occurrence_id = HiddenField()
+    document_number = StringField(
+        _l("Số, ký hiệu văn bản"),
+        validators=[DataRequired(_l("Nhập số, ký hiệu văn bản.")), Length(max=100)],
+        render_kw={"placeholder": "333/KH-UBND"},
+    )
+    document_date = DateField(_l("Ngày ban hành"), render_kw={"placeholder": "dd/mm/yyyy"})
+    summary = TextAreaField(_l("Trích yếu"), validators=[Length(max=2000)])
+    file = FileField(
+        _l("Tệp văn bản (PDF, DOCX, XLSX, ảnh)"),
+        validators=[
+            FileAllowed([s[1:] for s in ALLOWED], _l("Chỉ nhận PDF, DOCX, XLSX, PNG, JPG."))
+        ],
+    )
+    submit = SubmitField(_l("Báo cáo hoàn thành"))
+
+
+class ReasonForm(FlaskForm):
+    occurrence_id = HiddenField()
+    reason = TextAreaField(_l("Lý do"), validators=[Length(max=2000)])
+    submit = SubmitField(_l("Gửi"))
+
+
+class ConfirmForm(FlaskForm):
+    occurrence_id = HiddenField()
+    submit = SubmitField(_l("Xác nhận hoàn thành"))
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(_l("Ghi chú"), validators=[Length(max=4000)])
+    file = FileField(
+        _l("Tệp đính kèm"),
+        validators=[
+            FileAllowed([s[1:] for s in ALLOWED], _l("Chỉ nhận PDF, DOCX, XLSX, PNG, JPG."))
+        ],
+    )
+    submit = SubmitField(_l("Thêm ghi chú"))
+
+
+def officer_choice(officer) -> SelectChoice:
+    label = f"{officer.full_name} – {officer.position}" if officer.position else officer.full_name
+    return SelectChoice(str(officer.id), label)
