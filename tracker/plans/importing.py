@@ -29,10 +29,12 @@ from typing import Any
 
 from flask import has_request_context
 from flask_babel import gettext
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.core.clock import today
+from tracker.core.dates import parse_date
 from tracker.core.text import fold as fold_text
 from tracker.people.models import Officer, Unit
 from tracker.people.operations import normalise_name
@@ -310,9 +312,7 @@ def _cell_text(value: Any) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, date):
+    if isinstance(value, date):  # datetime included
         return value.strftime("%d/%m/%Y")
     return _unescape(_clean(str(value)))
 
@@ -370,15 +370,6 @@ def header_column(text: str) -> str | None:
     return None
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 @dataclass(slots=True)
 class _Header:
     line: int
@@ -408,8 +399,8 @@ def _match_header(line: int, cells: list[str]) -> _Header | None:
                     _(
                         "cột '%(column)s' bị lặp trong dòng tiêu đề (ô %(first)s và %(second)s)",
                         column=COLUMN_LABELS[column],
-                        first=f"{_column_letter(columns[column])}{line}",
-                        second=f"{_column_letter(i)}{line}",
+                        first=f"{get_column_letter(columns[column] + 1)}{line}",
+                        second=f"{get_column_letter(i + 1)}{line}",
                     ),
                 )
             )
@@ -435,8 +426,8 @@ def _is_column_numbers(cells: list[str]) -> bool:
 # Deadlines
 
 
-_DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
+# "31/01/2024", "31.01.2024", "2024-01-31": date-shaped, a real day or not.
+_DATE_SHAPED = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}")
 _ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # Deadline phrases without a date: the plan's cadence or condition, kept as written.
 RECURRING_PREFIXES = (
@@ -458,18 +449,15 @@ RECURRING_PREFIXES = (
 )
 
 
+def _compact_date(text: str) -> str:
+    """'30 / 6 / 2024' -> '30/6/2024'; '2024-06-30 00:00:00' (a datetime as text) -> the date."""
+    text = re.sub(r"\s*([/.\-])\s*", r"\1", text.strip())
+    return re.sub(r"[ T]00:00(?::00)?$", "", text)
+
+
 def _text_date(text: str) -> date | None:
     """dd/mm/yyyy (also with . or -) or ISO; None when it is not one, or not a real day."""
-    if m := _DMY.fullmatch(text.strip()):
-        day, month, year = (int(g) for g in m.groups())
-    elif m := _ISO.fullmatch(text.strip()):
-        year, month, day = (int(g) for g in m.groups())
-    else:
-        return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    return parse_date(_compact_date(text))
 
 
 def _end_of_month(year: int, month: int) -> date:
@@ -518,9 +506,9 @@ def parse_deadline(value: Any) -> Deadline:
                 _("thời hạn '%(value)s' dài quá %(max)s ký tự", value=text, max=RECURRENCE_MAX)
             )
         return Deadline(None, text)
-    bare = _BEFORE.sub("", text, count=1)
-    if _DMY.fullmatch(bare) or _ISO.fullmatch(bare):
-        parsed = _text_date(bare)
+    bare = _compact_date(_BEFORE.sub("", text, count=1))
+    if _DATE_SHAPED.fullmatch(bare):
+        parsed = parse_date(bare)
         if parsed is None:
             raise _bad_date(text)
         return Deadline(parsed)
@@ -974,7 +962,7 @@ def _resolve_officers(
     return resolved, problems
 
 
-def _metadata_problems(metadata: PlanMetadata, title: str, number: str) -> list[Problem]:
+def _metadata_problems(title: str, number: str) -> list[Problem]:
     problems = []
     if not title:
         problems.append(Problem(None, _("Kế hoạch cần có tiêu đề.")))
@@ -1002,7 +990,7 @@ def _resolve_metadata(parsed: ParsedPlan, metadata: PlanMetadata) -> dict[str, A
         appendix_row = None
     else:
         appendix_row = metadata.appendix_row or DEFAULT_APPENDIX_ROW[kind]
-    problems = _metadata_problems(metadata, title, number)
+    problems = _metadata_problems(title, number)
     if end < start:
         problems.append(Problem(None, _("Năm kết thúc phải không trước năm bắt đầu.")))
     if problems:
