@@ -15,6 +15,11 @@ def _national(year: int) -> holidays.HolidayBase:
     return holidays.VN(years=year)
 
 
+def national_holidays(year: int) -> dict[date, str]:
+    """Vietnam's public holidays and substituted days off of a year, by date."""
+    return dict(_national(year))
+
+
 class WorkCalendar:
     """The national calendar with a unit's overrides: {day: True (works) | False (off)}."""
 

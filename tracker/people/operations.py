@@ -10,7 +10,16 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.people.models import ApiToken, Officer, OfficerRole, Role, Unit, UnitKind
+from tracker.core.clock import utcnow
+from tracker.people.models import (
+    ApiToken,
+    Officer,
+    OfficerRole,
+    Role,
+    Unit,
+    UnitCalendarDay,
+    UnitKind,
+)
 from tracker.people.passwords import MIN_LENGTH, hash_password, verify_password
 
 
@@ -129,3 +138,27 @@ def officer_for_token(session: Session, token: str) -> Officer | None:
     if row is None or not row.officer.active:
         return None
     return row.officer
+
+
+def set_calendar_day(
+    session: Session, unit: Unit, day, *, is_working_day: bool, note: str = ""
+) -> UnitCalendarDay:
+    """Record the unit's own day off or make-up working day (one per day, latest wins)."""
+    row = session.scalar(
+        select(UnitCalendarDay).where(
+            UnitCalendarDay.unit_id == unit.id, UnitCalendarDay.day == day
+        )
+    )
+    if row is None:
+        row = UnitCalendarDay(unit_id=unit.id, day=day, is_working_day=is_working_day)
+        session.add(row)
+    row.is_working_day = is_working_day
+    row.note = note.strip()[:200]
+    row.archived_at = None
+    session.flush()
+    return row
+
+
+def withdraw_calendar_day(session: Session, row: UnitCalendarDay) -> None:
+    row.archived_at = utcnow()
+    session.flush()

@@ -1,11 +1,18 @@
-from flask import render_template
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from tracker.core.clock import today
+from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, authorize
 from tracker.core.web import unit_or_404
+from tracker.core.workdays import national_holidays
 from tracker.extensions import db
 from tracker.people import bp
+from tracker.people.forms import CalendarDayForm, WithdrawForm
+from tracker.people.models import UnitCalendarDay
+from tracker.people.operations import set_calendar_day, withdraw_calendar_day
 from tracker.people.queries import unit_officers
 
 
@@ -21,3 +28,60 @@ def index(unit_code: str):
         officers=unit_officers(db.session, unit.id, as_of),
         as_of=as_of,
     )
+
+
+@bp.route("/units/<unit_code>/calendar", methods=["GET", "POST"])
+@login_required
+def calendar(unit_code: str):
+    """The unit's own days off and make-up working days, on top of the national calendar."""
+    unit = unit_or_404(unit_code)
+    authorize(current_user, Action.VIEW_UNIT, unit)
+    form = CalendarDayForm()
+    if form.is_submitted():
+        authorize(current_user, Action.MANAGE_PLANS, unit)
+        if form.validate():
+            if form.day.date is None:
+                form.day.errors = [*form.day.errors, _("Nhập ngày (dd/mm/yyyy).")]
+            else:
+                set_calendar_day(
+                    db.session,
+                    unit,
+                    form.day.date,
+                    is_working_day=form.kind.data == "work",
+                    note=form.note.data or "",
+                )
+                db.session.commit()
+                flash(_("Đã lưu ngày %(day)s.", day=format_date(form.day.date)), "success")
+                return redirect(url_for("people.calendar", unit_code=unit.code))
+    rows = db.session.scalars(
+        select(UnitCalendarDay)
+        .where(UnitCalendarDay.unit_id == unit.id, UnitCalendarDay.archived_at.is_(None))
+        .order_by(UnitCalendarDay.day.desc())
+    ).all()
+    year = today().year
+    holidays = sorted(national_holidays(year).items())
+    return render_template(
+        "people/calendar.html",
+        unit=unit,
+        form=form,
+        rows=rows,
+        holidays=holidays,
+        year=year,
+        withdraw_form=WithdrawForm(formdata=None),
+    )
+
+
+@bp.route("/units/<unit_code>/calendar/withdraw", methods=["POST"])
+@login_required
+def calendar_withdraw(unit_code: str):
+    unit = unit_or_404(unit_code)
+    authorize(current_user, Action.MANAGE_PLANS, unit)
+    form = WithdrawForm()
+    raw = (form.row_id.data or "") if form.validate_on_submit() else ""
+    row = db.session.get(UnitCalendarDay, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    if row is None or row.unit_id != unit.id:
+        abort(404)
+    withdraw_calendar_day(db.session, row)
+    db.session.commit()
+    flash(_("Đã bỏ ngày %(day)s.", day=format_date(row.day)), "success")
+    return redirect(url_for("people.calendar", unit_code=unit.code))

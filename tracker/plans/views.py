@@ -1,6 +1,7 @@
-from flask import flash, render_template, request
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -10,9 +11,10 @@ from tracker.core.permissions import Action, authorize, can
 from tracker.core.status import deadline_class, tally
 from tracker.core.web import unit_or_404
 from tracker.extensions import db
-from tracker.people.models import Officer
+from tracker.people.models import Officer, Role
 from tracker.plans import bp
 from tracker.plans.models import Plan
+from tracker.plans.operations import PlanError, set_overseers
 from tracker.plans.queries import plan_summaries
 from tracker.tasks.forms import BulkAssignForm, officer_choice
 from tracker.tasks.queries import plan_tasks
@@ -72,3 +74,38 @@ def detail(plan_id: int):
         as_of=as_of,
         assign_form=assign_form,
     )
+
+
+@bp.route("/plans/<int:plan_id>/fields", methods=["GET", "POST"])
+@login_required
+def fields(plan_id: int):
+    """Which vice chairperson oversees each field of the plan (Thông báo phân công)."""
+    plan = db.get_or_404(Plan, plan_id)
+    authorize(current_user, Action.ASSIGN_TASK, plan.unit)
+    vice_chairs = [
+        o
+        for o in db.session.scalars(
+            select(Officer)
+            .where(Officer.unit_id == plan.unit_id, Officer.active)
+            .order_by(Officer.full_name)
+        )
+        if o.has_role(Role.VICE_CHAIRPERSON)
+    ]
+    form = FlaskForm()
+    if form.validate_on_submit():
+        choices: dict[int, int | None] = {}
+        for group in plan.groups:
+            raw = request.form.get(f"overseer-{group.id}", "")
+            choices[group.id] = (
+                int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+            )
+        try:
+            set_overseers(db.session, plan, choices)
+        except PlanError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(_("Đã lưu phân công phụ trách lĩnh vực."), "success")
+            return redirect(url_for("plans.detail", plan_id=plan.id))
+    return render_template("plans/fields.html", plan=plan, vice_chairs=vice_chairs, form=form)
