@@ -313,3 +313,23 @@ def test_bulk_assign(app, ward):
     assert {t.lead_officer_id for t in tasks} == {other.id}
     with pytest.raises(TaskError):
         bulk_assign(db.session, [], ward["chair"], lead_officer_id=other.id)
+
+
+def test_reassigned_task_keeps_its_class_and_counts_for_the_new_lead(app, ward):
+    task = save_task(
+        db.session, ward["plan"], _input(ward, deadline=date(2024, 3, 1)), ward["chair"]
+    ).task
+    before = deadline_class(task, TODAY)
+    save_task(
+        db.session,
+        ward["plan"],
+        _input(ward, deadline=date(2024, 3, 1), lead_officer_id=ward["helper"].id),
+        ward["chair"],
+        task=task,
+    )
+    assert deadline_class(task, TODAY) is before is DeadlineClass.OPEN_OVERDUE
+    from tracker.people.queries import unit_officers
+
+    led = {s.officer.id: s.led for s in unit_officers(db.session, ward["unit"].id, TODAY)}
+    assert led[ward["helper"].id].open_overdue == 1
+    assert led[ward["lead"].id].total == 0
