@@ -53,6 +53,7 @@ class QuietHandler(WSGIRequestHandler):
 class LiveServer:
     url: str
     app: Flask
+    passwords: dict[str, str]  # the demo logins: email -> password
 
 
 @pytest.fixture(scope="session")
@@ -68,14 +69,17 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         )
         with app.app_context():
             upgrade()
-            load_demo(db.session)
+            result = load_demo(db.session)
             db.session.commit()
+            passwords = {login.email: login.password for login in result.logins}
             db.session.remove()
         server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
         thread.start()
         try:
-            yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+            yield LiveServer(
+                url=f"http://127.0.0.1:{server.server_port}", app=app, passwords=passwords
+            )
         finally:
             server.shutdown()
             thread.join(timeout=10)
@@ -156,16 +160,6 @@ class Demo:
     annual_plan_task_count: int
 
 
-def demo_password() -> str:
-    from tracker.demo import loader
-
-    for name in ("DEMO_PASSWORD", "PASSWORD"):
-        value = getattr(loader, name, None)
-        if isinstance(value, str) and value:
-            return value
-    pytest.fail("tracker.demo.loader has no DEMO_PASSWORD: the browser tests cannot log in")
-
-
 @pytest.fixture(scope="session")
 def demo(live_server) -> Demo:
     """A plain officer of the demo ward who leads tasks, and the ward's annual reform plan."""
@@ -217,7 +211,7 @@ def demo(live_server) -> Demo:
             officer_email=officer.email,
             officer_name=officer.full_name,
             officer_task_titles=titles,
-            password=demo_password(),
+            password=live_server.passwords[officer.email],
             annual_plan_title=plan.title,
             annual_plan_task_count=task_count,
         )
