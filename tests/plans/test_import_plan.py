@@ -110,7 +110,7 @@ def test_import_creates_plan_groups_and_tasks(ward):
             "Họp hàng tháng",
             people["Trần Thị Bình"],
             ["Nguyễn Văn An"],
-            None,
+            date(2024, 12, 31),  # a monthly task falls due with its last month
             "Hàng tháng",
         ),
         (3, "Kiểm tra CCHC", "Kiểm tra nội bộ", people["Lê Văn Cường"], [], None, ""),

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_decimal
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 
 from tracker.core.clock import local_zone, to_local
@@ -15,6 +15,8 @@ LANGUAGE_SESSION_KEY = "lang"
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and jobs speak the product's language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = session.get(LANGUAGE_SESSION_KEY)
     if chosen in languages:

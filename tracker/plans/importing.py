@@ -39,7 +39,13 @@ from tracker.core.text import fold as fold_text
 from tracker.people.models import Officer, Unit
 from tracker.people.operations import normalise_name
 from tracker.plans.models import APPENDIX_ROWS, Plan, PlanKind, TaskGroup
-from tracker.tasks.models import Task
+from tracker.tasks.models import CadenceMode, Task
+from tracker.tasks.operations import (
+    cadence_from_phrase,
+    default_confirmer,
+    lay_out_occurrences,
+    unit_calendar,
+)
 
 # A plan has tens of tasks; a file past these limits is a mistake (or an attack), not a plan.
 MAX_ROWS = 2000  # non-empty rows, title block included
@@ -1024,20 +1030,28 @@ def import_plan(
     ]
     session.add(plan)
     session.add_all(groups)
+    confirmer = default_confirmer(session, unit.id)
+    calendar = unit_calendar(session, unit.id)
     for index, item in enumerate(parsed.tasks):
-        session.add(
-            Task(
-                plan=plan,
-                group=groups[item.group] if item.group is not None else None,
-                ordinal=index + 1,
-                title=item.title,
-                deliverable=item.deliverable,
-                lead_officer=resolved.lead[index],
-                supporters=resolved.supporters[index],
-                deadline=item.deadline,
-                recurrence_note=item.recurrence_note,
-            )
+        task = Task(
+            plan=plan,
+            group=groups[item.group] if item.group is not None else None,
+            ordinal=index + 1,
+            title=item.title,
+            deliverable=item.deliverable,
+            lead_officer=resolved.lead[index],
+            supporters=resolved.supporters[index],
+            confirmer=confirmer,
+            deadline=item.deadline,
+            recurrence_note=item.recurrence_note,
         )
+        cadence = cadence_from_phrase(item.recurrence_note) if item.deadline is None else None
+        if cadence is not None:
+            # "Hàng tháng" in a plan means one result per month, each with its own deadline.
+            task.cadence_every, task.cadence_unit = cadence
+            task.cadence_mode = CadenceMode.FIXED
+            lay_out_occurrences(session, task, calendar)
+        session.add(task)
     session.flush()
     return plan
 

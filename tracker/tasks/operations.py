@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracker.core.clock import utcnow
+from tracker.core.text import fold
 from tracker.core.workdays import WorkCalendar
 from tracker.people.models import Officer, OfficerRole, Role, UnitCalendarDay
 from tracker.plans.models import Plan, TaskGroup
@@ -146,34 +147,65 @@ def _next_period(start: date, every: int, unit: CadenceUnit) -> date:
 
 def _build_occurrences(task: Task, plan: Plan, calendar: WorkCalendar) -> None:
     """Lay out a recurring task's periods up to the plan's end; each falls due on its last
-    working day. A flexible cadence opens only the first; the next opens on confirmation."""
-    start = task.start_date or date(plan.start_year, 1, 1)
+    working day. A flexible cadence opens only the first; the next opens on confirmation.
+    Done periods stay as they were; open ones are updated in place, by sequence."""
+    every, unit = task.cadence_every, task.cadence_unit
     end = _period_end(plan)
     kept = [o for o in task.occurrences if o.state is TaskState.DONE]
-    sequence = len(kept)
-    period_start = start
-    for _done in kept:  # done periods stay as they were; the rest are laid out again
-        period_start = max(
-            period_start, _next_period(period_start, task.cadence_every, task.cadence_unit)
-        )
-    task.occurrences = kept
+    reusable = {o.sequence: o for o in task.occurrences if o.state is not TaskState.DONE}
+    period_start = task.start_date or date(plan.start_year, 1, 1)
+    for _done in kept:
+        period_start = _next_period(period_start, every, unit)
+    laid_out = list(kept)
+    sequence = max((o.sequence for o in kept), default=0)
     while period_start <= end:
-        period_end = _next_period(period_start, task.cadence_every, task.cadence_unit)
-        due = _last_working_day(calendar, min(period_end - timedelta(days=1), end))
+        period_end = _next_period(period_start, every, unit)
         sequence += 1
-        task.occurrences.append(
-            TaskOccurrence(
-                sequence=sequence,
-                label=_occurrence_label(
-                    period_start, task.cadence_every, task.cadence_unit, sequence
-                ),
-                deadline=due,
-            )
-        )
+        occurrence = reusable.pop(sequence, None) or TaskOccurrence(sequence=sequence)
+        occurrence.label = _occurrence_label(period_start, every, unit, sequence)
+        occurrence.deadline = _last_working_day(calendar, min(period_end - timedelta(days=1), end))
+        laid_out.append(occurrence)
         if task.cadence_mode is CadenceMode.FLEXIBLE:
             break
         period_start = period_end
-    task.deadline = task.occurrences[-1].deadline if task.occurrences else None
+    task.occurrences = laid_out  # periods past the new end drop out
+    task.deadline = laid_out[-1].deadline if laid_out else None
+
+
+# How plans word a cadence, folded ("Hàng quý" -> "hang quy"): every N months or weeks.
+_CADENCE_PHRASES = (
+    ("hang tuan", 1, CadenceUnit.WEEK),
+    ("hang thang", 1, CadenceUnit.MONTH),
+    ("hang quy", 3, CadenceUnit.MONTH),
+    ("6 thang", 6, CadenceUnit.MONTH),
+    ("sau thang", 6, CadenceUnit.MONTH),
+    ("hang nam", 12, CadenceUnit.MONTH),
+)
+
+
+def cadence_from_phrase(phrase: str) -> tuple[int, CadenceUnit] | None:
+    """The cadence a plan's wording implies; "thường xuyên" (ongoing) has none."""
+    folded = fold(phrase)
+    for words, every, unit in _CADENCE_PHRASES:
+        if words in folded:
+            return every, unit
+    return None
+
+
+def lay_out_occurrences(session: Session, task: Task, calendar: WorkCalendar | None = None) -> None:
+    """(Re)build a recurring task's occurrences with the unit's calendar."""
+    _build_occurrences(task, task.plan, calendar or unit_calendar(session, task.plan.unit_id))
+
+
+def default_confirmer(session: Session, unit_id: int) -> Officer | None:
+    """The unit's chairperson, who confirms unless a task names another leader."""
+    return session.scalar(
+        select(Officer)
+        .join(OfficerRole, OfficerRole.officer_id == Officer.id)
+        .where(Officer.unit_id == unit_id, Officer.active, OfficerRole.role == Role.CHAIRPERSON)
+        .order_by(Officer.id)
+        .limit(1)
+    )
 
 
 def _last_working_day(calendar: WorkCalendar, day: date) -> date:
