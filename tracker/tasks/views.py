@@ -375,55 +375,57 @@ def complete(task_id: int):
     return render_template("tasks/complete.html", form=form, task=task)
 
 
-@bp.route("/tasks/<int:task_id>/confirm", methods=["POST"])
-@login_required
-def confirm(task_id: int):
+def _leader_decision(task_id: int, form_class, decide, done_message: str):
+    """Confirm, return or reopen: the same shape, a leader's decision on a completion."""
     task = _task_or_404(task_id)
     authorize(current_user, Action.CONFIRM_COMPLETION, task)
-    form = ConfirmForm()
+    form = form_class()
     if not form.validate_on_submit():
         abort(400)
     try:
-        confirm_completion(db.session, task, current_user, _occurrence_id(form))
+        decide(task, form)
     except TaskError as error:
         return _refused(task, error)
-    return _after(task, _("Đã xác nhận hoàn thành."))
+    return _after(task, done_message)
+
+
+@bp.route("/tasks/<int:task_id>/confirm", methods=["POST"])
+@login_required
+def confirm(task_id: int):
+    return _leader_decision(
+        task_id,
+        ConfirmForm,
+        lambda task, form: confirm_completion(db.session, task, current_user, _occurrence_id(form)),
+        _("Đã xác nhận hoàn thành."),
+    )
 
 
 @bp.route("/tasks/<int:task_id>/return", methods=["POST"])
 @login_required
 def send_back(task_id: int):
-    task = _task_or_404(task_id)
-    authorize(current_user, Action.CONFIRM_COMPLETION, task)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        return_completion(
+    return _leader_decision(
+        task_id,
+        ReasonForm,
+        lambda task, form: return_completion(
             db.session,
             task,
             current_user,
             reason=form.reason.data or "",
             occurrence_id=_occurrence_id(form),
-        )
-    except TaskError as error:
-        return _refused(task, error)
-    return _after(task, _("Đã trả lại báo cáo hoàn thành."))
+        ),
+        _("Đã trả lại báo cáo hoàn thành."),
+    )
 
 
 @bp.route("/tasks/<int:task_id>/reopen", methods=["POST"])
 @login_required
 def reopen_task(task_id: int):
-    task = _task_or_404(task_id)
-    authorize(current_user, Action.CONFIRM_COMPLETION, task)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        reopen(db.session, task, current_user, reason=form.reason.data or "")
-    except TaskError as error:
-        return _refused(task, error)
-    return _after(task, _("Đã mở lại nhiệm vụ."))
+    return _leader_decision(
+        task_id,
+        ReasonForm,
+        lambda task, form: reopen(db.session, task, current_user, reason=form.reason.data or ""),
+        _("Đã mở lại nhiệm vụ."),
+    )
 
 
 @bp.route("/tasks/<int:task_id>/notes", methods=["POST"])
