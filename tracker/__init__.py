@@ -77,17 +77,21 @@ def configure_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
     from tracker.api import bp as api_bp
     from tracker.auth import bp as auth_bp
+    from tracker.dashboard import bp as dashboard_bp
     from tracker.errors import init_errors
     from tracker.main import bp as main_bp
     from tracker.people import bp as people_bp
     from tracker.plans import bp as plans_bp
     from tracker.tasks import bp as tasks_bp
+    from tracker.tasks.list_views import bp as tasks_list_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(tasks_bp)
+    app.register_blueprint(tasks_list_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_errors(app)
 

@@ -4,6 +4,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.core.formatting import LANGUAGE_SESSION_KEY
+from tracker.core.permissions import Action, can
 from tracker.extensions import db
 from tracker.main import bp
 
@@ -11,7 +12,13 @@ from tracker.main import bp
 @bp.route("/")
 @login_required
 def index():
-    return redirect(url_for("plans.index", unit_code=current_user.unit.code))
+    """A leader's home is their unit's dashboard; an officer's, their own tasks."""
+    unit = current_user.unit
+    if can(current_user, Action.SEE_LEADER_VIEWS, unit):
+        from tracker.dashboard.views import render_dashboard
+
+        return render_dashboard(unit)
+    return redirect(url_for("tasks.mine"))
 
 
 @bp.route("/healthz")

@@ -1,0 +1,404 @@
+"""What the dashboard shows, read in a fixed number of small queries whatever the task count.
+
+Every figure comes from one call of `status_rows` for the unit, grouped here in Python and
+counted with `tally` (the one status rule); the short lists (overdue, due soon, pending
+confirmation) load only the few columns of the tasks they show.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from tracker.core.status import (
+    DeadlineClass,
+    StatusRow,
+    Tally,
+    deadline_class,
+    final_deadline,
+    tally,
+)
+from tracker.people.models import Officer, Unit
+from tracker.plans.models import Plan
+from tracker.tasks.filters import (
+    OPEN,
+    TaskFilter,
+    UnitLookups,
+    officer_sort_key,
+    row_matches,
+    unit_lookups,
+)
+from tracker.tasks.models import Task, TaskState
+from tracker.tasks.queries import status_rows
+
+DUE_SOON_DAYS = 14
+LIST_LIMIT = 20
+MAX_CHART_YEARS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    """One line of a breakdown: a field or an officer (None: no field, nobody) and its counts."""
+
+    key: int | None
+    label: str
+    tally: Tally
+    ordinal: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressPoint:
+    on: date  # the end of a month (or the first day shown, or the date of the figures)
+    planned: int  # tasks whose (last) deadline falls on or before `on`, cumulative
+    done: int | None  # tasks done by `on`; None after the date of the figures
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressSeries:
+    """A plan's cumulative done tasks against its cumulative planned deadlines, by month."""
+
+    start: date  # first day shown (1 January of the plan's first year)
+    end: date  # last day shown (31 December of its last year)
+    as_of: date
+    total: int
+    without_deadline: int
+    points: list[ProgressPoint]  # the start, then each month's end
+    done_points: list[ProgressPoint]  # the done line: up to `as_of`, which ends it
+
+    @property
+    def months(self) -> int:
+        return len(self.points) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class PlanBlock:
+    plan: Plan
+    as_of: Tally
+    today: Tally
+    groups: list[Breakdown]
+    series: ProgressSeries
+
+
+@dataclass(frozen=True, slots=True)
+class ShortItem:
+    task_id: int
+    title: str
+    plan: Plan | None
+    lead_name: str | None
+    deadline: date | None  # the deadline that puts the task on the list
+    recurrence_note: str
+    days: int | None  # days overdue, or days left
+
+
+@dataclass(frozen=True, slots=True)
+class ShortList:
+    items: list[ShortItem]
+    count: int
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.items)
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    unit: Unit
+    as_of: date
+    today: date
+    due_soon_until: date
+    overall_as_of: Tally
+    overall_today: Tally
+    plans: list[PlanBlock]
+    officers: list[Breakdown]
+    overdue: ShortList
+    due_soon: ShortList
+    pending: ShortList
+    lookups: UnitLookups
+    children: list[Unit]
+
+    @property
+    def overdue_filter(self) -> TaskFilter:
+        return TaskFilter(as_of=self.as_of, status=DeadlineClass.OPEN_OVERDUE.value)
+
+    @property
+    def due_soon_filter(self) -> TaskFilter:
+        return due_soon_filter(self.as_of)
+
+
+def due_soon_filter(as_of: date) -> TaskFilter:
+    """Not done as of the date, with a deadline in the next 14 days (the date included)."""
+    return TaskFilter(
+        as_of=as_of,
+        status=OPEN,
+        deadline_from=as_of,
+        deadline_to=as_of + timedelta(days=DUE_SOON_DAYS),
+    )
+
+
+# ---------------------------------------------------------------------------- the progress chart
+
+
+def done_on(row: StatusRow) -> date | None:
+    """The first date from which the status rule counts the task done (None: not done).
+
+    A recurring task is done when its last occurrence is; `deadline_class` agrees.
+    """
+    if row.occurrences:
+        dates = [o.completed_on for o in row.occurrences]
+        if any(d is None for d in dates):
+            return None
+        return max(dates)  # type: ignore[type-var]
+    return row.completed_on
+
+
+def _month_starts(start: date, end: date) -> list[date]:
+    months = []
+    day = start
+    while day <= end:
+        months.append(day)
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return months
+
+
+def progress_series(plan: Plan, rows: Sequence[StatusRow], as_of: date) -> ProgressSeries:
+    first_year = plan.start_year
+    last_year = min(plan.end_year, first_year + MAX_CHART_YEARS - 1)
+    start, end = date(first_year, 1, 1), date(last_year, 12, 31)
+    planned = sorted(d for d in (final_deadline(r) for r in rows) if d is not None)
+    done = sorted(d for d in (done_on(r) for r in rows) if d is not None)
+    without_deadline = len(rows) - len(planned)
+
+    def upto(dates: list[date], day: date) -> int:
+        return bisect_right(dates, day)
+
+    boundaries = [start - timedelta(days=1)]
+    boundaries += [
+        date(m.year + (m.month == 12), m.month % 12 + 1, 1) - timedelta(days=1)
+        for m in _month_starts(start, end)
+    ]
+    points = []
+    for index, day in enumerate(boundaries):
+        last = index == len(boundaries) - 1
+        # Deadlines and completions outside the plan's years count at its ends.
+        planned_count = len(planned) if last else upto(planned, day)
+        done_count: int | None = None
+        if day <= as_of:
+            done_count = upto(done, as_of if last else day)
+        elif index == 0:  # the figures' date is before the plan's first year
+            done_count = upto(done, as_of)
+        points.append(ProgressPoint(day, planned_count, done_count))
+    done_points = [p for p in points if p.done is not None]
+    if start <= as_of < end and as_of not in boundaries:
+        done_points.append(ProgressPoint(as_of, upto(planned, as_of), upto(done, as_of)))
+    return ProgressSeries(
+        start=start,
+        end=end,
+        as_of=as_of,
+        total=len(rows),
+        without_deadline=without_deadline,
+        points=points,
+        done_points=done_points,
+    )
+
+
+# ---------------------------------------------------------------------------- short lists
+
+
+def _overdue_deadline(row: StatusRow, as_of: date) -> date | None:
+    """The earliest deadline missed as of the date (an occurrence's, for a recurring task)."""
+    if row.occurrences:
+        missed = [
+            o.deadline
+            for o in row.occurrences
+            if o.deadline is not None
+            and o.deadline < as_of
+            and not (o.completed_on is not None and o.completed_on <= as_of)
+        ]
+        return min(missed) if missed else final_deadline(row)
+    return row.deadline
+
+
+def _next_deadline(row: StatusRow, as_of: date, until: date) -> date | None:
+    """The earliest deadline in [as_of, until] not yet met (any in range, failing that)."""
+    candidates = [(row.deadline, row.completed_on)] if not row.occurrences else []
+    candidates += [(o.deadline, o.completed_on) for o in row.occurrences]
+    in_range = [(d, c) for d, c in candidates if d is not None and as_of <= d <= until]
+    open_ones = [d for d, c in in_range if c is None or c > as_of]
+    if open_ones:
+        return min(open_ones)
+    return min((d for d, _ in in_range), default=final_deadline(row))
+
+
+# ---------------------------------------------------------------------------- the dashboard
+
+
+def _lead_names(
+    session: Session, lookups: UnitLookups, lead_ids: Iterable[int | None]
+) -> dict[int, str]:
+    names = {o.id: o.full_name for o in lookups.officers}
+    missing = {i for i in lead_ids if i is not None and i not in names}
+    if missing:  # leads from another unit (moved officers): rare, one more query
+        names.update(
+            session.execute(select(Officer.id, Officer.full_name).where(Officer.id.in_(missing)))
+        )
+    return names
+
+
+def _group_lines(
+    rows: Sequence[StatusRow], plan_id: int, lookups: UnitLookups, as_of: date
+) -> list[Breakdown]:
+    by_group: dict[int | None, list[StatusRow]] = defaultdict(list)
+    for row in rows:
+        by_group[row.group_id].append(row)
+    lines = [
+        Breakdown(g.id, g.name, tally(by_group.get(g.id, ()), as_of), g.ordinal)
+        for g in lookups.groups_of(plan_id)
+    ]
+    if by_group.get(None):
+        lines.append(Breakdown(None, "", tally(by_group[None], as_of), 0))
+    return lines
+
+
+def _officer_lines(
+    rows: Sequence[StatusRow], names: dict[int, str], as_of: date
+) -> list[Breakdown]:
+    by_lead: dict[int | None, list[StatusRow]] = defaultdict(list)
+    for row in rows:
+        by_lead[row.lead_officer_id].append(row)
+    lines = [
+        Breakdown(lead_id, names.get(lead_id, f"#{lead_id}"), tally(lead_rows, as_of))
+        for lead_id, lead_rows in by_lead.items()
+        if lead_id is not None
+    ]
+    lines.sort(key=lambda line: officer_sort_key(line.label))
+    if by_lead.get(None):
+        lines.append(Breakdown(None, "", tally(by_lead[None], as_of)))
+    return lines
+
+
+def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -> Dashboard:
+    lookups = unit_lookups(session, unit.id)
+    rows = status_rows(session, Plan.unit_id == unit.id)
+    plans_by_id = {plan.id: plan for plan in lookups.plans}
+
+    by_plan: dict[int, list[StatusRow]] = defaultdict(list)
+    for row in rows:
+        by_plan[row.plan_id].append(row)
+    blocks = [
+        PlanBlock(
+            plan=plan,
+            as_of=tally(by_plan[plan.id], as_of),
+            today=tally(by_plan[plan.id], today),
+            groups=_group_lines(by_plan[plan.id], plan.id, lookups, as_of),
+            series=progress_series(plan, by_plan[plan.id], as_of),
+        )
+        for plan in lookups.plans
+    ]
+
+    overdue_filter = TaskFilter(as_of=as_of, status=DeadlineClass.OPEN_OVERDUE.value)
+    soon_filter = due_soon_filter(as_of)
+    until = soon_filter.deadline_to
+    assert until is not None
+    overdue: list[tuple[date, int, StatusRow]] = []
+    soon: list[tuple[date, int, StatusRow]] = []
+    for row in rows:
+        cls = deadline_class(row, as_of)
+        if row_matches(overdue_filter, row, cls):
+            overdue.append((_overdue_deadline(row, as_of) or date.min, row.task_id, row))
+        if row_matches(soon_filter, row, cls):
+            soon.append((_next_deadline(row, as_of, until) or date.max, row.task_id, row))
+    overdue.sort(key=lambda item: item[:2])
+    soon.sort(key=lambda item: item[:2])
+    overdue, overdue_count = overdue[:LIST_LIMIT], len(overdue)
+    soon, soon_count = soon[:LIST_LIMIT], len(soon)
+
+    # One query for the short lists: the shown tasks' titles, and every pending confirmation.
+    shown_ids = {item[1] for item in overdue} | {item[1] for item in soon}
+    pending_condition = Task.state == TaskState.PENDING_CONFIRMATION
+    details = session.execute(
+        select(
+            Task.id,
+            Task.title,
+            Task.recurrence_note,
+            Task.state,
+            Task.deadline,
+            Task.plan_id,
+            Task.lead_officer_id,
+        )
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(
+            Plan.unit_id == unit.id,
+            Plan.archived_at.is_(None),
+            Task.archived_at.is_(None),
+            or_(pending_condition, Task.id.in_(shown_ids)) if shown_ids else pending_condition,
+        )
+    ).all()
+    by_id = {d.id: d for d in details}
+    names = _lead_names(
+        session,
+        lookups,
+        [r.lead_officer_id for r in rows] + [d.lead_officer_id for d in details],
+    )
+
+    def item(row: StatusRow, deadline: date | None, days: int | None) -> ShortItem:
+        d = by_id.get(row.task_id)
+        return ShortItem(
+            task_id=row.task_id,
+            title=d.title if d else "",
+            plan=plans_by_id.get(row.plan_id),
+            lead_name=names.get(row.lead_officer_id) if row.lead_officer_id else None,
+            deadline=deadline,
+            recurrence_note=d.recurrence_note if d else "",
+            days=days,
+        )
+
+    pending_rows = sorted(
+        (d for d in details if d.state == TaskState.PENDING_CONFIRMATION),
+        key=lambda d: (d.deadline is None, d.deadline or date.min, d.id),
+    )
+    pending = [
+        ShortItem(
+            task_id=d.id,
+            title=d.title,
+            plan=plans_by_id.get(d.plan_id),
+            lead_name=names.get(d.lead_officer_id) if d.lead_officer_id else None,
+            deadline=d.deadline,
+            recurrence_note=d.recurrence_note,
+            days=None,
+        )
+        for d in pending_rows[:LIST_LIMIT]
+    ]
+
+    children: list[Unit] = []
+    if unit.kind.value in ("city", "province"):
+        children = list(
+            session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name))
+        )
+
+    return Dashboard(
+        unit=unit,
+        as_of=as_of,
+        today=today,
+        due_soon_until=until,
+        overall_as_of=tally(rows, as_of),
+        overall_today=tally(rows, today),
+        plans=blocks,
+        officers=_officer_lines(rows, names, as_of),
+        overdue=ShortList(
+            [item(r, d, (as_of - d).days if d != date.min else None) for d, _, r in overdue],
+            overdue_count,
+        ),
+        due_soon=ShortList(
+            [item(r, d, (d - as_of).days if d != date.max else None) for d, _, r in soon],
+            soon_count,
+        ),
+        pending=ShortList(pending, len(pending_rows)),
+        lookups=lookups,
+        children=children,
+    )
