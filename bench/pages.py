@@ -1,0 +1,835 @@
+"""Page speed of issue 3: a generated city on PostgreSQL, served by gunicorn, read over HTTP.
+
+    .venv/bin/python bench/pages.py [--units 140] [--requests 60] [--keep-db]
+
+Creates a fresh PostgreSQL database, migrates it (`tracker db upgrade`), generates the city
+(`tracker demo generate --units N`: 75 tasks and 20 officers per ward), starts the app under
+gunicorn with the production settings, logs in over HTTP as a plain officer of one ward and as
+its chairperson, and times each page: warm-up requests, then timed requests, one at a time on a
+kept-alive connection, each read to its last byte. It prints, per page, the median and the 90th
+percentile against the target of issue 3 and Redmine 5 on the same city, and the number of SQL
+queries the page issues (counted in-process with Flask's test client against the same database).
+
+The numbers are printed, never asserted by the test suite: timing depends on the machine.
+Exit status: 0 when the benchmark ran (1 with --strict if a page missed its target), 2 when it
+could not run. The database is dropped at the end unless --keep-db.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import os
+import platform
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+USER_AGENT = "tracker-bench/1 (http.client)"
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+# Redmine 5 (Puma, PostgreSQL) serving the same city on this machine, as issue 3 reports it.
+REDMINE = {
+    "plan": ("version page, 28 issues", 97.0),
+    "mine": ('"my page"', 77.0),
+    "dashboard": ("roadmap", 173.0),
+    "task": ("one issue", 121.0),
+}
+TARGETS = {"plan": 10.0, "mine": 10.0, "dashboard": 17.0, "task": 12.0}
+
+
+class BenchError(Exception):
+    """The benchmark cannot go on; the message says why, in one line or a few."""
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+@contextlib.contextmanager
+def step(title: str) -> Iterator[None]:
+    say(f"-- {title} …")
+    started = time.perf_counter()
+    yield
+    say(f"   done in {time.perf_counter() - started:.1f} s")
+
+
+# --------------------------------------------------------------------------------------------
+# PostgreSQL
+
+
+def admin_engine(server_url: str):
+    from sqlalchemy import create_engine
+
+    return create_engine(server_url, isolation_level="AUTOCOMMIT")
+
+
+def create_database(server_url: str, name: str) -> str:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = admin_engine(server_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            version = conn.execute(text("SHOW server_version")).scalar()
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise BenchError(f"cannot create database {name} on {server_url}: {reason}") from None
+    finally:
+        engine.dispose()
+    say(f"   PostgreSQL {version}, database {name}")
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def backend_pids(server_url: str, name: str) -> list[int]:
+    """PostgreSQL backends connected to the database (the server's pooled connection)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = admin_engine(server_url)
+    try:
+        with engine.connect() as conn:
+            return list(
+                conn.execute(
+                    text("SELECT pid FROM pg_stat_activity WHERE datname = :name"), {"name": name}
+                ).scalars()
+            )
+    except SQLAlchemyError:
+        return []
+    finally:
+        engine.dispose()
+
+
+def drop_database(server_url: str, name: str) -> None:
+    from sqlalchemy import text
+
+    engine = admin_engine(server_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
+
+
+# --------------------------------------------------------------------------------------------
+# The tracker command and the server
+
+
+def tracker_command(*args: str) -> list[str]:
+    # The console script's entry point, run by this interpreter (no PATH lookup).
+    return [sys.executable, "-c", "from tracker.cli import main; main()", *args]
+
+
+def run_tracker(*args: str) -> str:
+    result = subprocess.run(
+        tracker_command(*args), cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        output = (result.stderr or result.stdout).strip()
+        raise BenchError(f"`tracker {' '.join(args)}` failed ({result.returncode}):\n{output}")
+    return result.stdout
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    port: int
+    log: Path
+    description: str
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def start_server(workdir: Path, worker_class: str, threads: int) -> Server:
+    try:
+        import gunicorn
+    except ImportError:
+        raise BenchError(
+            "gunicorn is not installed in this virtualenv: `.venv/bin/pip install -e .`"
+        ) from None
+    port = free_port()
+    log = workdir / "gunicorn.log"
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--worker-class",
+        worker_class,
+        "--keep-alive",
+        "30",
+        "--error-logfile",
+        str(log),
+        "--log-level",
+        "warning",
+    ]
+    if worker_class == "gthread":
+        command += ["--threads", str(threads)]
+    command.append("tracker:create_app()")
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    server = Server(
+        process,
+        port,
+        log,
+        f"gunicorn {gunicorn.__version__}, 1 worker ({worker_class}"
+        + (f", {threads} threads" if worker_class == "gthread" else "")
+        + f") on 127.0.0.1:{port}",
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None:
+            raise BenchError(f"gunicorn exited with {process.returncode}:\n{server.log_tail()}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            if response.status == 200:
+                return server
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            server.stop()
+            raise BenchError(f"gunicorn did not answer /healthz within 30 s:\n{server.log_tail()}")
+        time.sleep(0.1)
+
+
+# --------------------------------------------------------------------------------------------
+# A small HTTP client: one kept-alive connection, cookies by name (the session cookie is marked
+# Secure by the production settings; this client sends it over plain HTTP to 127.0.0.1).
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+
+class HttpClient:
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self._conn: http.client.HTTPConnection | None = None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Response:
+        headers = {"User-Agent": USER_AGENT, "Accept-Language": "vi"}
+        body = None
+        if form is not None:
+            body = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in (1, 2):
+            if self._conn is None:
+                self._conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            try:
+                self._conn.request(method, path, body=body, headers=headers)
+                raw = self._conn.getresponse()
+                data = raw.read()
+            except (http.client.HTTPException, ConnectionError):
+                self.close()  # the server closed a kept-alive connection: once more, anew
+                if attempt == 2:
+                    raise
+                continue
+            if raw.will_close:
+                self.close()
+            self._keep_cookies(raw.headers)
+            return Response(raw.status, raw.headers, data)
+        raise AssertionError("unreachable")
+
+    def _keep_cookies(self, headers: http.client.HTTPMessage) -> None:
+        for header in headers.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+
+    def login(self, email: str, password: str) -> None:
+        page = self.request("GET", "/login")
+        match = CSRF.search(page.body.decode("utf-8", "replace"))
+        if page.status != 200 or match is None:
+            raise BenchError(f"GET /login answered {page.status} without a CSRF token")
+        answer = self.request(
+            "POST", "/login", {"email": email, "password": password, "csrf_token": match[1]}
+        )
+        if answer.status != 302:
+            raise BenchError(f"logging in as {email} failed: POST /login answered {answer.status}")
+        check = self.request("GET", "/my-tasks")
+        if check.status != 200:
+            raise BenchError(f"logged in as {email}, yet GET /my-tasks answered {check.status}")
+
+
+# --------------------------------------------------------------------------------------------
+# What is measured
+
+
+@dataclass
+class Page:
+    key: str  # "plan", "mine", "dashboard", "task", or "" for pages without a target
+    label: str
+    user: str  # "officer", "chairperson" or "" (anonymous)
+    path: str
+    note: str = ""
+    timings: list[float] = field(default_factory=list)
+    queries: int | None = None
+
+    @property
+    def target(self) -> float | None:
+        return TARGETS.get(self.key)
+
+    @property
+    def peer(self) -> tuple[str, float] | None:
+        return REDMINE.get(self.key)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.timings)
+
+    @property
+    def p90(self) -> float:
+        ordered = sorted(self.timings)
+        return ordered[max(0, -(-len(ordered) * 9 // 10) - 1)]  # nearest rank
+
+    @property
+    def passed(self) -> bool | None:
+        if self.target is None or not self.timings:
+            return None
+        return self.median < self.target
+
+
+@dataclass
+class Subjects:
+    ward_code: str
+    ward_name: str
+    officer_email: str
+    officer_name: str
+    officer_tasks: int
+    chair_email: str
+    plan_id: int
+    plan_tasks: int
+    task_id: int
+    task_title: str
+    has_dashboard: bool
+    password: str
+    city: dict[str, int]
+
+
+def make_app(database_url: str):
+    from tracker import create_app
+
+    return create_app("production", SQLALCHEMY_DATABASE_URI=database_url)
+
+
+def pick_subjects(app, ward_index: int) -> Subjects:
+    """The ward, its plain officer with the most tasks, its chairperson, plan and task."""
+    from sqlalchemy import func, or_, select
+
+    from tracker.demo.dataset import load_dataset
+    from tracker.demo.generate import ward_code
+    from tracker.extensions import db
+    from tracker.people.models import Officer, OfficerRole, Role, Unit, UnitKind
+    from tracker.plans.models import Plan, PlanKind
+    from tracker.tasks.models import Evidence, Task, task_supporters
+
+    code = ward_code(ward_index)
+    with app.app_context():
+        session = db.session
+        ward = session.scalar(select(Unit).where(Unit.code == code))
+        if ward is None:
+            raise BenchError(f"the generated city has no ward {code}")
+        chair = session.scalar(
+            select(Officer)
+            .join(OfficerRole)
+            .where(Officer.unit_id == ward.id, OfficerRole.role == Role.CHAIRPERSON)
+        )
+        plain = [
+            o
+            for o in session.scalars(select(Officer).where(Officer.unit_id == ward.id))
+            if o.roles == {Role.OFFICER}
+        ]
+        led = dict(
+            session.execute(
+                select(Task.lead_officer_id, func.count())
+                .where(Task.lead_officer_id.in_([o.id for o in plain]))
+                .group_by(Task.lead_officer_id)
+            ).all()
+        )
+        if chair is None or not led:
+            raise BenchError(f"ward {code} has no chairperson or no plain officer leading a task")
+        officer = max(plain, key=lambda o: (led.get(o.id, 0), -o.id))
+        supported = select(task_supporters.c.task_id).where(
+            task_supporters.c.officer_id == officer.id
+        )
+        officer_tasks = session.scalar(
+            select(func.count())
+            .select_from(Task)
+            .where(or_(Task.lead_officer_id == officer.id, Task.id.in_(supported)))
+        )
+        plan = session.scalar(
+            select(Plan).where(Plan.unit_id == ward.id, Plan.kind == PlanKind.ANNUAL_REFORM)
+        )
+        if plan is None:
+            raise BenchError(f"ward {code} has no annual reform plan")
+        plan_tasks = session.scalar(
+            select(func.count()).select_from(Task).where(Task.plan_id == plan.id)
+        )
+        # The officer's richest task: done with evidence, with supporters; else any of theirs.
+        evidence_count = select(func.count()).where(Evidence.task_id == Task.id).scalar_subquery()
+        supporter_count = (
+            select(func.count()).where(task_supporters.c.task_id == Task.id).scalar_subquery()
+        )
+        task = session.scalars(
+            select(Task)
+            .where(Task.lead_officer_id == officer.id)
+            .order_by(
+                (Task.plan_id == plan.id).desc(),
+                evidence_count.desc(),
+                supporter_count.desc(),
+                Task.id,
+            )
+            .limit(1)
+        ).first()
+        if task is None:
+            raise BenchError(f"{officer.email} leads no task")
+        city = {
+            "wards": session.scalar(
+                select(func.count()).select_from(Unit).where(Unit.kind == UnitKind.WARD)
+            ),
+            "officers": session.scalar(select(func.count()).select_from(Officer)),
+            "plans": session.scalar(select(func.count()).select_from(Plan)),
+            "tasks": session.scalar(select(func.count()).select_from(Task)),
+        }
+        has_dashboard = any(
+            rule.rule == "/units/<unit_code>/dashboard" for rule in app.url_map.iter_rules()
+        )
+        return Subjects(
+            ward_code=code,
+            ward_name=ward.name,
+            officer_email=officer.email,
+            officer_name=officer.full_name,
+            officer_tasks=officer_tasks,
+            chair_email=chair.email,
+            plan_id=plan.id,
+            plan_tasks=plan_tasks,
+            task_id=task.id,
+            task_title=task.title,
+            has_dashboard=has_dashboard,
+            password=load_dataset().password,
+            city=city,
+        )
+
+
+def pages_for(s: Subjects) -> list[Page]:
+    pages = [
+        Page("", "/healthz (floor)", "", "/healthz"),
+        Page("plan", "plan page", "officer", f"/plans/{s.plan_id}"),
+        Page("plan", "plan page", "chairperson", f"/plans/{s.plan_id}"),
+        Page("mine", "Việc của tôi", "officer", "/my-tasks"),
+    ]
+    if s.has_dashboard:
+        pages.append(Page("dashboard", "dashboard (/)", "chairperson", "/"))
+    else:
+        pages.append(Page("dashboard", "dashboard (/)", "chairperson", "", "not in the app yet"))
+    pages += [
+        Page("task", "task page", "officer", f"/tasks/{s.task_id}"),
+        Page("", "plan list", "chairperson", f"/units/{s.ward_code}/plans"),
+        Page("", "officers", "chairperson", f"/units/{s.ward_code}/officers"),
+    ]
+    return pages
+
+
+def count_queries(app, s: Subjects, pages: list[Page]) -> None:
+    """SQL statements per page, counted in-process on the same database."""
+    from sqlalchemy import event
+
+    from tracker.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def counter(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    clients = {}
+    for user, email in (("officer", s.officer_email), ("chairperson", s.chair_email)):
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        match = CSRF.search(page)
+        if match is None:
+            raise BenchError("in-process: /login has no CSRF token")
+        answer = client.post(
+            "/login", data={"email": email, "password": s.password, "csrf_token": match[1]}
+        )
+        if answer.status_code != 302:
+            raise BenchError(f"in-process: logging in as {email} answered {answer.status_code}")
+        clients[user] = client
+    clients[""] = app.test_client()
+    event.listen(engine, "before_cursor_execute", counter)
+    try:
+        for page in pages:
+            if not page.path:
+                continue
+            client = clients[page.user]
+            response = client.get(page.path)  # the same warm state as the timed requests
+            if page.key == "dashboard" and response.status_code in (301, 302, 303):
+                # "/" does not show the dashboard to this leader: read it at its own address.
+                page.path = f"/units/{s.ward_code}/dashboard"
+                page.note = "/ redirects"
+                response = client.get(page.path)
+            statements.clear()
+            response = client.get(page.path)
+            if response.status_code != 200:
+                raise BenchError(
+                    f"in-process: GET {page.path} as {page.user or 'anonymous'} "
+                    f"answered {response.status_code}"
+                )
+            page.queries = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def time_pages(port: int, s: Subjects, pages: list[Page], warmup: int, requests: int) -> None:
+    """Round after round, each page once per round: a burst of load elsewhere on the machine
+    falls on every page alike instead of on one."""
+    clients = {"": HttpClient(port)}
+    for user, email in (("officer", s.officer_email), ("chairperson", s.chair_email)):
+        client = HttpClient(port)
+        client.login(email, s.password)
+        clients[user] = client
+    active = [page for page in pages if page.path]
+    try:
+        for n in range(warmup + requests):
+            for page in active:
+                client = clients[page.user]
+                started = time.perf_counter()
+                response = client.request("GET", page.path)
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status != 200:
+                    where = response.headers.get("Location", "")
+                    raise BenchError(
+                        f"GET {page.path} as {page.user or 'anonymous'} answered "
+                        f"{response.status} {where}".rstrip()
+                    )
+                if n >= warmup:
+                    page.timings.append(elapsed)
+    finally:
+        for client in clients.values():
+            client.close()
+
+
+# --------------------------------------------------------------------------------------------
+# How busy the machine was meanwhile (Linux /proc; elsewhere nothing is said)
+
+
+def _busy_ticks() -> int | None:
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields[:8]) - idle  # without guest time, already counted in user
+
+
+def _process_ticks(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _tree_ticks(pid: int) -> int | None:
+    """CPU ticks of a process and its children (gunicorn's master and its worker)."""
+    total = _process_ticks(pid)
+    if total is None:
+        return None
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return total + sum(_process_ticks(int(child)) or 0 for child in children)
+
+
+@dataclass
+class CpuMeter:
+    """CPU used by the machine, by this client and by the server during a span of time."""
+
+    server_pid: int
+    backend_pids: list[int] = field(default_factory=list)  # PostgreSQL serving the server
+    start: tuple | None = None
+    others: float | None = None  # in CPUs
+    ours: float | None = None
+
+    def __enter__(self) -> CpuMeter:
+        self.start = (
+            time.monotonic(),
+            _busy_ticks(),
+            _process_ticks(os.getpid()),
+            _tree_ticks(self.server_pid),
+            sum(_process_ticks(pid) or 0 for pid in self.backend_pids),
+        )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        end = (
+            time.monotonic(),
+            _busy_ticks(),
+            _process_ticks(os.getpid()),
+            _tree_ticks(self.server_pid),
+            sum(_process_ticks(pid) or 0 for pid in self.backend_pids),
+        )
+        if self.start is None or None in self.start or None in end:
+            return
+        seconds = end[0] - self.start[0]
+        hz = os.sysconf("SC_CLK_TCK")
+        busy = (end[1] - self.start[1]) / hz
+        ours = sum(e - b for e, b in zip(end[2:], self.start[2:], strict=True)) / hz
+        if seconds > 0:
+            self.ours = ours / seconds
+            self.others = max(0.0, busy - ours) / seconds
+
+
+# --------------------------------------------------------------------------------------------
+# The table
+
+
+def print_table(pages: list[Page], s: Subjects) -> None:
+    header = (
+        f"{'page':<18} {'as':<12} {'median':>7} {'p90':>7} {'target':>7} "
+        f"{'Redmine 5':>10} {'x faster':>8}  {'result':<7} {'SQL':>4}  path / Redmine peer"
+    )
+    say(header)
+    say("-" * len(header))
+    for page in pages:
+        target = f"{page.target:.0f}" if page.target else "—"
+        peer = page.peer
+        peer_ms = f"{peer[1]:.0f}" if peer else "—"
+        if not page.timings:
+            say(
+                f"{page.label:<18} {page.user:<12} {'—':>7} {'—':>7} {target:>7} {peer_ms:>10} "
+                f"{'—':>8}  {'n/a':<7} {'—':>4}  {page.note}"
+            )
+            continue
+        ratio = f"{peer[1] / page.median:.1f}" if peer else "—"
+        result = {True: "pass", False: "FAIL", None: "floor" if page.key == "" else ""}[page.passed]
+        if page.key == "" and page.path != "/healthz":
+            result = "info"
+        queries = "—" if page.queries is None else str(page.queries)
+        where = page.path + (f"  ({peer[0]})" if peer else "")
+        say(
+            f"{page.label:<18} {page.user:<12} {page.median:>7.2f} {page.p90:>7.2f} {target:>7} "
+            f"{peer_ms:>10} {ratio:>8}  {result:<7} {queries:>4}  {where}"
+        )
+    say("-" * len(header))
+    say(
+        "ms per request, through gunicorn over HTTP, read to the last byte; target and result "
+        "are on the median; x faster = Redmine 5 / median."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--units", type=int, default=140, help="wards to generate (140)")
+    parser.add_argument("--requests", type=int, default=60, help="timed requests per page (60)")
+    parser.add_argument("--warmup", type=int, default=10, help="warm-up requests per page (10)")
+    parser.add_argument("--ward", type=int, default=1, help="which generated ward to read (1)")
+    parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("BENCH_DATABASE_SERVER", DEFAULT_SERVER),
+        help="PostgreSQL server (a URL with a database to connect to for CREATE DATABASE)",
+    )
+    parser.add_argument(
+        "--worker-class", choices=("gthread", "sync"), default="gthread", help="gunicorn worker"
+    )
+    parser.add_argument("--threads", type=int, default=2, help="gthread threads (2)")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when a page misses its target"
+    )
+    args = parser.parse_args(argv)
+    if not 1 <= args.units <= 5000:
+        parser.error("--units must be between 1 and 5000")
+    if not 1 <= args.ward <= args.units:
+        parser.error("--ward must be between 1 and --units")
+    if args.requests < 1 or args.warmup < 0 or args.threads < 1:
+        parser.error("--requests and --threads must be at least 1, --warmup at least 0")
+    return args
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    name = f"tracker_bench_{os.getpid()}_{secrets.token_hex(2)}"
+    created = False
+    server: Server | None = None
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
+        workdir = Path(tmp)
+        try:
+            say(
+                f"tracker page benchmark: {args.units} wards, {args.warmup} warm-up + "
+                f"{args.requests} timed requests per page; Python {platform.python_version()}, "
+                f"{os.cpu_count()} CPUs"
+            )
+            with step("creating the database"):
+                database_url = create_database(args.server, name)
+                created = True
+            # Everything started from here (the tracker command, gunicorn, the in-process app)
+            # reads these: the production settings, this database, a throwaway instance folder.
+            os.environ.update(
+                TRACKER_CONFIG="production",
+                SECRET_KEY=secrets.token_hex(32),
+                DATABASE_URL=database_url,
+                TRACKER_INSTANCE_PATH=str(workdir / "instance"),
+                TRACKER_UPLOAD_DIR=str(workdir / "uploads"),
+            )
+            with step("migrating (tracker db upgrade)"):
+                run_tracker("db", "upgrade")
+            say(f"-- generating the city (tracker demo generate --units {args.units}) …")
+            started = time.perf_counter()
+            output = run_tracker("demo", "generate", "--units", str(args.units))
+            generation = time.perf_counter() - started
+            for line in output.strip().splitlines():
+                say(f"   {line.strip()}")
+            say(f"   generation: {generation:.1f} s wall time, command included")
+
+            app = make_app(database_url)
+            s = pick_subjects(app, args.ward)
+            say(
+                f"   in the database: {s.city['wards']} wards, {s.city['officers']} officers, "
+                f"{s.city['plans']} plans, {s.city['tasks']} tasks"
+            )
+            say(
+                f"   reading {s.ward_name} ({s.ward_code}): plan {s.plan_id} ({s.plan_tasks} "
+                f"tasks); officer {s.officer_email} ({s.officer_name}, {s.officer_tasks} tasks "
+                f"led or supported); chairperson {s.chair_email}; task {s.task_id}"
+            )
+            pages = pages_for(s)
+            with step("counting SQL queries per page (in-process, Flask test client)"):
+                count_queries(app, s, pages)
+            with step("starting the server"):
+                server = start_server(workdir, args.worker_class, args.threads)
+                say(f"   {server.description}, TRACKER_CONFIG=production")
+            backends = backend_pids(args.server, name)
+            with step("timing the pages"), CpuMeter(server.process.pid, backends) as cpu:
+                time_pages(server.port, s, pages, args.warmup, args.requests)
+            if server.process.poll() is not None:
+                raise BenchError(f"gunicorn died during the run:\n{server.log_tail()}")
+            if cpu.others is not None:
+                say(
+                    f"   CPU meanwhile: client, server and its PostgreSQL backends {cpu.ours:.2f}, "
+                    f"everything else {cpu.others:.2f} of {os.cpu_count()} CPUs"
+                )
+                if cpu.others > 0.3:
+                    say(
+                        "   warning: other processes kept the machine busy; the times below "
+                        "are inflated, run again on a quiet machine"
+                    )
+            say()
+            print_table(pages, s)
+            if not s.has_dashboard:
+                say("The dashboard is not in the app yet (no /units/<code>/dashboard route).")
+            missed = [p for p in pages if p.passed is False]
+            say(
+                f"{sum(p.passed is True for p in pages)} of "
+                f"{sum(p.target is not None and bool(p.timings) for p in pages)} pages within "
+                f"target; generation of {args.units} wards took {generation:.1f} s."
+            )
+            return 1 if (missed and args.strict) else 0
+        except BenchError as exc:
+            say(f"bench: error: {exc}")
+            if server is not None and server.process.poll() is not None:
+                say(server.log_tail())
+            return 2
+        except KeyboardInterrupt:
+            say("bench: interrupted")
+            return 130
+        finally:
+            if server is not None:
+                server.stop()
+            if created:
+                if args.keep_db:
+                    say(f"kept the database: {os.environ.get('DATABASE_URL')}")
+                    drop = f"psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE \"{name}\"'"
+                    say(f"drop it with: {drop}")
+                else:
+                    try:
+                        drop_database(args.server, name)
+                        say(f"dropped the database {name}")
+                    except Exception as exc:  # report, and still exit with the run's status
+                        say(f"bench: could not drop the database {name}: {exc}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
