@@ -185,8 +185,8 @@ def _build_ward(city: Unit, scale: int) -> Ward:
     )
 
 
-def _has_dashboard(app) -> bool:
-    return any(rule.rule == "/units/<unit_code>/dashboard" for rule in app.url_map.iter_rules())
+def _has_route(app, rule: str) -> bool:
+    return any(r.rule == rule for r in app.url_map.iter_rules())
 
 
 def _pages(app, ward: Ward) -> list[tuple[str, str, str]]:
@@ -206,8 +206,10 @@ def _pages(app, ward: Ward) -> list[tuple[str, str, str]]:
         f"/tasks/{ward.task_id}",
         "/my-tasks",
     ]
-    if _has_dashboard(app):
+    if _has_route(app, "/units/<unit_code>/dashboard"):
         chair += [f"/units/{ward.code}/dashboard", "/"]
+    if _has_route(app, "/units/<unit_code>/tasks"):  # the task list, one page of it
+        chair.append(f"/units/{ward.code}/tasks")
     return [("officer", ward.officer_email, path) for path in officer] + [
         ("chairperson", ward.chair_email, path) for path in chair
     ]
