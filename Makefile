@@ -5,7 +5,7 @@
 #   make test      lint, then the whole suite on SQLite and, when TRACKER_TEST_DATABASE_URL
 #                  is set, again on PostgreSQL (browser tests included: Debian's chromium)
 #   make lint      ruff check
-#   make bench     the benchmark scripts in bench/ (if any)
+#   make bench     the benchmark scripts in bench/ (if any), with BENCH_ARGS
 #   make clean     caches, compiled translations, build leftovers (keeps .venv and instance/)
 
 SHELL := bash
@@ -20,6 +20,7 @@ TRACKER := $(BIN)/tracker
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 TRANSLATIONS := tracker/translations
 CHROMIUM := /usr/bin/chromium
 CHROMIUM_VI := /usr/lib/chromium/locales/vi.pak
@@ -104,7 +105,7 @@ bench: install
 	if [ $${#scripts[@]} -eq 0 ]; then echo "bench: no scripts in bench/"; exit 0; fi; \
 	for script in "$${scripts[@]}"; do \
 	  echo "== $$script"; \
-	  $(BIN)/python "$$script"; \
+	  $(BIN)/python "$$script" $(BENCH_ARGS); \
 	done
 
 clean:
