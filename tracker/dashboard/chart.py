@@ -1,15 +1,22 @@
-"""The geometry of a plan's progress chart, drawn as inline SVG by dashboard/_chart.html.
+"""A plan's progress chart as inline SVG, drawn on the server.
 
-No JavaScript and nothing from a CDN: the server computes every coordinate; the template
-writes the elements (with a <title>, a <desc> and the figures as a table for screen readers).
-The drawing scales with its container through its viewBox.
+No JavaScript and nothing from a CDN: `build_chart` computes every coordinate, `render_chart`
+writes the SVG (a <title>, a <desc> saying the latest figures, axes labelled in the page's
+language), its legend, and the figures month by month as a table for screen readers. The
+drawing scales with its container through its viewBox. It is written in Python rather than
+Jinja because a page holds several charts of up to a hundred elements each.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from html import escape
 
+from markupsafe import Markup
+
+from tracker.core.formatting import format_date
+from tracker.dashboard.formatting import small_number
 from tracker.dashboard.queries import ProgressPoint, ProgressSeries
 
 WIDTH, HEIGHT = 640, 230
@@ -25,7 +32,7 @@ class XLabel:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    id: str
+    id: str  # prefix of the ids of its <title> and <desc>
     series: ProgressSeries
     width: int
     height: int
@@ -114,3 +121,125 @@ def build_chart(chart_id: str, series: ProgressSeries) -> Chart:
         as_of_x=as_of_x,
         multi_year=series.start.year != series.end.year,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ChartLabels:
+    """The words of the charts, translated once per page; patterns take %(name)s values."""
+
+    title: str  # what the chart shows
+    period: str  # %(start)s, %(end)s: months mm/yyyy
+    status: str  # %(date)s, %(done)s, %(total)s, %(planned)s
+    without_deadline: str  # %(n)s
+    month: str  # x axis
+    count: str  # y axis
+    done: str  # legend: the done line
+    planned: str  # legend: the planned line
+    table: str  # the summary of the table of figures
+    planned_short: str  # its columns
+    done_short: str
+
+
+GRID, AXIS, DONE, PLANNED, MARK = "#dee2e6", "#6c757d", "#198754", "#6c757d", "#0d6efd"
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def render_chart(chart: Chart, labels: ChartLabels) -> Markup:
+    s = chart.series
+    last = chart.last_done
+    cid = escape(chart.id)
+    desc = [labels.period % {"start": f"{s.start:%m/%Y}", "end": f"{s.end:%m/%Y}"}]
+    if last is not None:
+        desc.append(
+            labels.status
+            % {
+                "date": format_date(last.on),
+                "done": small_number(last.done),
+                "total": small_number(s.total),
+                "planned": small_number(last.planned),
+            }
+        )
+    if s.without_deadline:
+        desc.append(labels.without_deadline % {"n": small_number(s.without_deadline)})
+
+    out = [
+        '<figure class="mb-2">',
+        f'<svg class="progress-chart w-100 h-auto" viewBox="0 0 {chart.width} {chart.height}" '
+        f'role="img" aria-labelledby="{cid}-title {cid}-desc" font-size="11" '
+        'data-testid="progress-chart">',
+        f'<title id="{cid}-title">{escape(labels.title)}</title>',
+        f'<desc id="{cid}-desc">{escape(" ".join(desc))}</desc>',
+        f'<g stroke="{GRID}" stroke-width="1">',
+    ]
+    left, right, top, bottom = chart.left, chart.right, chart.top, chart.bottom
+    for y, _value in chart.y_ticks:
+        out.append(f'<line x1="{_n(left)}" x2="{_n(right)}" y1="{_n(y)}" y2="{_n(y)}"/>')
+    for x in chart.month_lines:
+        out.append(f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{_n(bottom)}" y2="{_n(bottom + 4)}"/>')
+    out.append(f'</g><g fill="{AXIS}" text-anchor="end">')
+    for y, value in chart.y_ticks:
+        out.append(f'<text x="{_n(left - 6)}" y="{_n(y + 4)}">{small_number(value)}</text>')
+    out.append(f'</g><g fill="{AXIS}" text-anchor="middle">')
+    for label in chart.x_labels:
+        text = f"{label.month}/{label.year}" if chart.multi_year else str(label.month)
+        out.append(f'<text x="{_n(label.x)}" y="{_n(bottom + 16)}">{text}</text>')
+    out += [
+        f'<text x="{_n((left + right) / 2)}" y="{_n(chart.height - 6)}">'
+        f"{escape(labels.month)}</text>",
+        f'<text transform="rotate(-90)" x="{_n(-(top + bottom) / 2)}" y="12">'
+        f"{escape(labels.count)}</text>",
+        "</g>",
+        f'<line x1="{_n(left)}" x2="{_n(right)}" y1="{_n(bottom)}" y2="{_n(bottom)}" '
+        f'stroke="{AXIS}"/>',
+        f'<line x1="{_n(left)}" x2="{_n(left)}" y1="{_n(top)}" y2="{_n(bottom)}" stroke="{AXIS}"/>',
+    ]
+    if chart.as_of_x is not None:
+        x = _n(chart.as_of_x)
+        out.append(
+            f'<line x1="{x}" x2="{x}" y1="{_n(top)}" y2="{_n(bottom)}" stroke="{MARK}" '
+            'stroke-dasharray="2 3"/>'
+        )
+    out.append(
+        f'<polyline points="{chart.planned}" fill="none" stroke="{PLANNED}" stroke-width="2" '
+        'stroke-dasharray="6 4" stroke-linejoin="round"/>'
+    )
+    if chart.done:
+        out.append(
+            f'<polyline points="{chart.done}" fill="none" stroke="{DONE}" stroke-width="2.5" '
+            'stroke-linejoin="round"/>'
+        )
+    out.append("</svg>")
+
+    def swatch(colour: str, dash: str = "", width: str = "2") -> str:
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        return (
+            '<svg width="24" height="8" aria-hidden="true"><line x1="0" x2="24" y1="4" y2="4" '
+            f'stroke="{colour}" stroke-width="{width}"{dashes}/></svg>'
+        )
+
+    out += [
+        '<figcaption class="small d-flex flex-wrap gap-3">',
+        f"<span>{swatch(DONE, width='2.5')} {escape(labels.done)}</span>",
+        f"<span>{swatch(PLANNED, '6 4')} {escape(labels.planned)}</span>",
+    ]
+    if chart.as_of_x is not None:
+        out.append(f"<span>{swatch(MARK, '2 3')} {format_date(s.as_of)}</span>")
+    out += [
+        "</figcaption>",
+        f'<details class="small mt-1"><summary>{escape(labels.table)}</summary>',
+        '<table class="table table-sm w-auto mb-0"><thead><tr>'
+        f'<th scope="col">{escape(labels.month)}</th>'
+        f'<th scope="col" class="text-end">{escape(labels.planned_short)}</th>'
+        f'<th scope="col" class="text-end">{escape(labels.done_short)}</th></tr></thead><tbody>',
+    ]
+    for point in chart.months:
+        done = "—" if point.done is None else small_number(point.done)
+        out.append(
+            f'<tr><td>{point.on:%m/%Y}</td><td class="text-end">{small_number(point.planned)}'
+            f'</td><td class="text-end">{done}</td></tr>'
+        )
+    out.append("</tbody></table></details></figure>")
+    return Markup("\n".join(out))

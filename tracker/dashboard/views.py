@@ -1,4 +1,5 @@
 from datetime import date
+from urllib.parse import urlencode
 
 from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,11 +10,15 @@ from tracker.core.dates import parse_date
 from tracker.core.permissions import Action, authorize
 from tracker.core.web import unit_or_404
 from tracker.dashboard import bp
-from tracker.dashboard.chart import build_chart
+from tracker.dashboard.chart import ChartLabels, build_chart, render_chart
+from tracker.dashboard.formatting import quick_percent, small_number
 from tracker.dashboard.queries import build_dashboard
 from tracker.extensions import db
 from tracker.people.models import Unit
 from tracker.tasks.filters import TaskFilter
+
+bp.add_app_template_filter(small_number, "num")
+bp.add_app_template_filter(quick_percent, "pct")
 
 
 def _requested_as_of(today_: date) -> date:
@@ -30,24 +35,52 @@ def _requested_as_of(today_: date) -> date:
     return today_
 
 
+def _chart_labels() -> ChartLabels:
+    return ChartLabels(
+        title=_("Tiến độ thực hiện: nhiệm vụ hoàn thành so với thời hạn theo kế hoạch (lũy kế)"),
+        period=_("Từ tháng %(start)s đến tháng %(end)s."),
+        status=_(
+            "Đến ngày %(date)s: %(done)s trên %(total)s nhiệm vụ đã hoàn thành; "
+            "%(planned)s nhiệm vụ đã đến hạn theo kế hoạch."
+        ),
+        without_deadline=_("%(n)s nhiệm vụ không có thời hạn."),
+        month=_("Tháng"),
+        count=_("Số nhiệm vụ"),
+        done=_("Đã hoàn thành (lũy kế)"),
+        planned=_("Đến hạn theo kế hoạch (lũy kế)"),
+        table=_("Số liệu theo tháng"),
+        planned_short=_("Đến hạn (lũy kế)"),
+        done_short=_("Hoàn thành (lũy kế)"),
+    )
+
+
 def render_dashboard(unit: Unit) -> str:
     """The dashboard page of a unit (the caller has checked SEE_LEADER_VIEWS)."""
     today_ = today()
     as_of = _requested_as_of(today_)
     data = build_dashboard(db.session, unit, as_of=as_of, today=today_)
+    labels = _chart_labels()
     charts = {
-        block.plan.id: build_chart(f"chart-{block.plan.id}", block.series) for block in data.plans
+        block.plan.id: render_chart(build_chart(f"chart-{block.plan.id}", block.series), labels)
+        for block in data.plans
     }
 
-    def list_url(as_of: date = as_of, **conditions) -> str:
-        """The unit's task list with these filters, as of the dashboard's date."""
-        task_filter = TaskFilter(as_of=as_of, **conditions)
-        return url_for(
-            "tasks_list.index", unit_code=unit.code, **task_filter.query_args(today=today_)
-        )
+    list_base = url_for("tasks_list.index", unit_code=unit.code)
 
+    def list_url(as_of: date = as_of, **conditions) -> str:
+        """The unit's task list with these filters, as of the dashboard's date (the page has
+        dozens of these links: one url_for, then plain query strings)."""
+        args = TaskFilter(as_of=as_of, **conditions).query_args(today=today_)
+        return f"{list_base}?{urlencode(args)}" if args else list_base
+
+    # Translated once, filled in for each of the listed tasks.
+    days = {
+        "overdue": _("quá hạn %(n)s ngày"),
+        "left": _("còn %(n)s ngày"),
+        "today": _("đến hạn hôm nay"),
+    }
     return render_template(
-        "dashboard/index.html", unit=unit, data=data, charts=charts, list_url=list_url
+        "dashboard/index.html", unit=unit, data=data, charts=charts, list_url=list_url, days=days
     )
 
 

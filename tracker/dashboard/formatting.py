@@ -1,0 +1,43 @@
+"""Quick forms of the `number` and `percent` filters for the dashboard's many figures.
+
+The dashboard shows a few hundred counts and rates; these give exactly what
+tracker.core.formatting gives (the tests compare them) without asking Babel for each one.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+
+from babel.numbers import get_decimal_symbol
+from flask_babel import get_locale
+
+from tracker.core.formatting import format_number, format_percent
+
+
+def small_number(value) -> str:
+    """`number` for a count: below 1.000 there is no grouping, so nothing depends on the
+    language."""
+    if type(value) is int and -1000 < value < 1000:
+        return str(value)
+    return format_number(value)
+
+
+@lru_cache(maxsize=8)
+def _decimal_symbol(locale: str) -> str:
+    return get_decimal_symbol(locale)
+
+
+def _locale() -> str:
+    try:
+        return str(get_locale() or "vi")
+    except RuntimeError:  # outside a request
+        return "vi"
+
+
+def quick_percent(value: Decimal | None) -> str:
+    """`percent` for a rate of core.status.percent (0–100, one decimal already rounded): only
+    the decimal sign depends on the language."""
+    if isinstance(value, Decimal) and 0 <= value < 1000:
+        return f"{value:.1f}".replace(".", _decimal_symbol(_locale())) + " %"
+    return format_percent(value)
