@@ -192,3 +192,20 @@ def test_query_count_does_not_grow_with_tasks(client, auth, count_queries, monke
     small, big = counts[:2], counts[2:]
     assert small == big, counts
     assert max(c for _, c in counts) <= 10, counts
+
+
+def test_dashboard_and_list_in_english(client, auth, world):
+    from tests.conftest import csrf_token
+
+    auth.login(world.chair)
+    client.post("/language/en", data={"csrf_token": csrf_token(client, "/my-tasks"), "next": "/"})
+    for path in (
+        "/",
+        f"/units/{world.ward.code}/dashboard?as_of=2024-05-01",
+        f"/units/{world.ward.code}/tasks?as_of=2024-03-12&status=xyz",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        assert '<html lang="en">' in html
+    assert "33.3 %" in client.get("/").get_data(as_text=True)  # English decimal point
