@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
@@ -215,6 +216,7 @@ class OfficerChoice:
     active: bool
 
 
+@lru_cache(maxsize=4096)
 def officer_sort_key(name: str) -> tuple[str, str]:
     """Vietnamese order: by given name (the last word), then the whole name."""
     folded = fold(name)
