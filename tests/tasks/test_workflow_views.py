@@ -85,7 +85,7 @@ def test_the_whole_journey_moves_the_rate(app, client, auth, ward):
 
     auth.logout()
     auth.login(ward["lead"])
-    assert "1" in client.get("/my-tasks").get_data(as_text=True)
+    assert "Xây dựng kế hoạch tuyên truyền" in client.get("/my-tasks").get_data(as_text=True)
     path = f"/tasks/{task.id}/complete"
     done_on = today().strftime("%d/%m/%Y")
     response = client.post(
