@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from tracker.core.clock import today
 from tracker.core.dates import parse_date
+from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, authorize
 from tracker.core.web import unit_or_404
 from tracker.dashboard import bp
@@ -54,6 +55,40 @@ def _chart_labels() -> ChartLabels:
     )
 
 
+def _page_labels(as_of: date) -> dict[str, str]:
+    """Words the page repeats on every row and card, translated once. The patterns keep
+    their %(n)s for the template's `format`."""
+    return {
+        "tasks": _("Nhiệm vụ"),
+        "done": _("Đã hoàn thành"),
+        "overdue": _("Quá hạn"),
+        "rate": _("Tỷ lệ hoàn thành"),
+        "on_time": _("Hoàn thành đúng hạn"),
+        "late": _("Hoàn thành quá hạn"),
+        "open_overdue": _("Quá hạn chưa hoàn thành"),
+        "open_on_time": _("Đang thực hiện trong hạn"),
+        "due_rate": _("Hoàn thành / đã đến hạn"),
+        "measure": _("Chỉ tiêu"),
+        "completion": _("Hoàn thành / tổng số (lũy kế)"),
+        "on_time_rate": _("Đúng hạn / đã hoàn thành"),
+        "plan_tasks": _("Xem các nhiệm vụ của kế hoạch"),
+        "by_field": _("Theo lĩnh vực"),
+        "field": _("Lĩnh vực"),
+        "on_day": _("ngày"),
+        "today": _("Hôm nay"),
+        "no_field": _("Chưa xếp lĩnh vực"),
+        "until": _("đến %(date)s", date=format_date(as_of)),
+        "until_cap": _("Đến %(date)s", date=format_date(as_of)),
+        "lead": _("Chủ trì"),
+        "nobody": _("chưa giao"),
+        "due": _("Hạn"),
+        "no_due": _("Không có hạn"),
+        "days_overdue": _("quá hạn %(n)s ngày"),
+        "days_left": _("còn %(n)s ngày"),
+        "due_today": _("đến hạn hôm nay"),
+    }
+
+
 def render_dashboard(unit: Unit) -> str:
     """The dashboard page of a unit (the caller has checked SEE_LEADER_VIEWS)."""
     today_ = today()
@@ -73,14 +108,21 @@ def render_dashboard(unit: Unit) -> str:
         args = TaskFilter(as_of=as_of, **conditions).query_args(today=today_)
         return f"{list_base}?{urlencode(args)}" if args else list_base
 
-    # Translated once, filled in for each of the listed tasks.
-    days = {
-        "overdue": _("quá hạn %(n)s ngày"),
-        "left": _("còn %(n)s ngày"),
-        "today": _("đến hạn hôm nay"),
-    }
+    # An item of a short list links to its task: one url_for, then the id put in its place.
+    placeholder = str(2**31 - 1)
+    before, after = url_for("tasks.detail", task_id=int(placeholder)).split(placeholder)
+
+    def task_url(task_id: int) -> str:
+        return f"{before}{task_id}{after}"
+
     return render_template(
-        "dashboard/index.html", unit=unit, data=data, charts=charts, list_url=list_url, days=days
+        "dashboard/index.html",
+        unit=unit,
+        data=data,
+        charts=charts,
+        list_url=list_url,
+        task_url=task_url,
+        L=_page_labels(as_of),
     )
 
 
