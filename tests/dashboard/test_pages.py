@@ -78,10 +78,11 @@ def test_inspector_of_the_city_reads_the_ward_dashboard(client, auth, world):
 def test_others_are_refused(client, auth, world):
     other_ward = gen_unit(parent=world.city)
     other_city = gen_unit(kind=UnitKind.CITY)
+    neighbour = gen_officer(other_ward)
     neighbour_chair = gen_officer(other_ward, Role.CHAIRPERSON)
     far_inspector = gen_officer(other_city, Role.INSPECTOR)
     db.session.commit()
-    for officer in (neighbour_chair, far_inspector):
+    for officer in (neighbour, neighbour_chair, far_inspector):
         auth.logout()
         auth.login(officer)
         assert client.get(f"/units/{world.ward.code}/dashboard").status_code == 403
