@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol
 from flask_babel import get_locale
+from markupsafe import Markup, escape
 
 from tracker.core.formatting import format_number, format_percent
 
@@ -41,3 +42,25 @@ def quick_percent(value: Decimal | None) -> str:
     if isinstance(value, Decimal) and 0 <= value < 1000:
         return f"{value:.1f}".replace(".", _decimal_symbol(_locale())) + " %"
     return format_percent(value)
+
+
+def progress_bar(rate: Decimal | None) -> Markup:
+    """What the `progress` macro of _macros.html draws, for the dashboard's dozens of rates
+    (a Jinja macro call costs more than the bar itself)."""
+    value = rate or 0
+    return Markup(
+        '<div class="d-flex align-items-center gap-2">'
+        '<div class="progress progress-thin flex-grow-1" role="progressbar" '
+        f'aria-valuenow="{value}" aria-valuemin="0" aria-valuemax="100">'
+        f'<div class="progress-bar bg-success" style="width: {float(value)}%"></div></div>'
+        f'<span class="text-nowrap">{escape(quick_percent(rate))}</span></div>'
+    )
+
+
+def rate_with_counts(rate: Decimal | None, part: int, whole: int) -> Markup:
+    """ "27,3 % (6/22)": a rate and the counts it comes from."""
+    return Markup(
+        f'<span class="text-nowrap">{escape(quick_percent(rate))}</span> '
+        f'<span class="small text-muted text-nowrap">'
+        f"({escape(small_number(part))}/{escape(small_number(whole))})</span>"
+    )

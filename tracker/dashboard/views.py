@@ -12,7 +12,12 @@ from tracker.core.permissions import Action, authorize
 from tracker.core.web import unit_or_404
 from tracker.dashboard import bp
 from tracker.dashboard.chart import ChartLabels, build_chart, render_chart
-from tracker.dashboard.formatting import quick_percent, small_number
+from tracker.dashboard.formatting import (
+    progress_bar,
+    quick_percent,
+    rate_with_counts,
+    small_number,
+)
 from tracker.dashboard.queries import build_dashboard
 from tracker.extensions import db
 from tracker.people.models import Unit
@@ -122,6 +127,8 @@ def render_dashboard(unit: Unit) -> str:
         charts=charts,
         list_url=list_url,
         task_url=task_url,
+        progress_bar=progress_bar,
+        rate_with_counts=rate_with_counts,
         L=_page_labels(as_of),
     )
 
