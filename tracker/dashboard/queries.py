@@ -24,7 +24,7 @@ from tracker.core.status import (
     final_deadline,
     tally,
 )
-from tracker.people.models import Officer, Unit
+from tracker.people.models import Officer, Unit, UnitKind
 from tracker.plans.models import Plan
 from tracker.tasks.filters import (
     OPEN,
@@ -121,14 +121,6 @@ class Dashboard:
     pending: ShortList
     lookups: UnitLookups
     children: list[Unit]
-
-    @property
-    def overdue_filter(self) -> TaskFilter:
-        return TaskFilter(as_of=self.as_of, status=DeadlineClass.OPEN_OVERDUE.value)
-
-    @property
-    def due_soon_filter(self) -> TaskFilter:
-        return due_soon_filter(self.as_of)
 
 
 def due_soon_filter(as_of: date) -> TaskFilter:
@@ -376,7 +368,7 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
     ]
 
     children: list[Unit] = []
-    if unit.kind.value in ("city", "province"):
+    if unit.kind in (UnitKind.CITY, UnitKind.PROVINCE):  # an inspector's home: its wards
         children = list(
             session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name))
         )
