@@ -198,6 +198,15 @@ def _save(form: TaskForm, plan: Plan, task: Task | None):
     return redirect(url_for("tasks.detail", task_id=result.task.id))
 
 
+def _authorize_assigning_in(plan: Plan) -> None:
+    """May assign some task of the plan: all of them, or those of the fields one oversees."""
+    if not (
+        can(current_user, Action.ASSIGN_TASK, plan.unit)
+        or any(can(current_user, Action.ASSIGN_TASK, g) for g in plan.groups)
+    ):
+        abort(403)
+
+
 def _submit(form: TaskForm, plan: Plan, task: Task | None):
     """Save when everything is right; otherwise name every problem, typed and domain alike."""
     if form.validate():
@@ -212,11 +221,7 @@ def create(plan_id: int):
     plan = db.get_or_404(Plan, plan_id)
     if plan.archived_at is not None:
         abort(404)
-    if not (
-        can(current_user, Action.ASSIGN_TASK, plan.unit)
-        or any(can(current_user, Action.ASSIGN_TASK, g) for g in plan.groups)
-    ):
-        abort(403)
+    _authorize_assigning_in(plan)
     form = TaskForm()
     _fill_choices(form, plan)
     if request.method == "GET":
@@ -264,6 +269,7 @@ def edit(task_id: int):
 @login_required
 def bulk(plan_id: int):
     plan = db.get_or_404(Plan, plan_id)
+    _authorize_assigning_in(plan)
     form = BulkAssignForm()
     if not form.validate_on_submit():
         flash(_("Biểu mẫu giao việc không hợp lệ."), "danger")
