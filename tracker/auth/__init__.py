@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db, login_manager
 
@@ -22,9 +23,12 @@ def init_login(app: Flask) -> None:
         from tracker.people.models import Officer
 
         officer_id, _, version = user_id.partition(":")
-        if not officer_id.isdigit() or not version.isdigit():
+        if not (officer_id.isascii() and officer_id.isdigit() and len(officer_id) < 10):
             return None
-        officer = db.session.get(Officer, int(officer_id))
+        if not (version.isascii() and version.isdigit() and len(version) < 10):
+            return None
+        # The shell of every page shows the unit and checks roles: load them with the officer.
+        officer = db.session.get(Officer, int(officer_id), options=[joinedload(Officer.unit)])
         if officer is None or officer.session_version != int(version):
             return None
         return officer
