@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db, login_manager
 
@@ -21,6 +22,7 @@ def init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_officer(user_id: str):
         from tracker.people.models import Officer
+        from tracker.tasks.models import Notification
 
         officer_id, _, version = user_id.partition(":")
         if not (officer_id.isascii() and officer_id.isdigit() and len(officer_id) < 10):
@@ -28,9 +30,20 @@ def init_login(app: Flask) -> None:
         if not (version.isascii() and version.isdigit() and len(version) < 10):
             return None
         # The shell of every page shows the unit and checks roles: load them with the officer.
-        officer = db.session.get(Officer, int(officer_id), options=[joinedload(Officer.unit)])
-        if officer is None or officer.session_version != int(version):
+        unread = (
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.officer_id == Officer.id, Notification.read_at.is_(None))
+            .scalar_subquery()
+        )
+        row = db.session.execute(
+            select(Officer, unread)
+            .where(Officer.id == int(officer_id))
+            .options(joinedload(Officer.unit), selectinload(Officer.role_rows))
+        ).first()
+        if row is None or row[0].session_version != int(version):
             return None
+        officer, officer.unread_notifications = row
         return officer
 
 

@@ -99,20 +99,9 @@ def init_templates(app: Flask) -> None:
     def inject_globals() -> dict:
         from tracker.core.permissions import Action, can
 
-        def unread_notifications() -> int:
-            from flask_login import current_user
-
-            from tracker.extensions import db
-            from tracker.tasks.queries import unread_count
-
-            if not current_user.is_authenticated:
-                return 0
-            return unread_count(db.session, current_user.id)
-
         return {
             "Action": Action,
             "can": can,
-            "unread_notifications": unread_notifications,
             "current_locale": _locale(),
             "request_path": request.path if request else "/",
         }

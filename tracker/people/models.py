@@ -102,9 +102,14 @@ class Officer(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit] = relationship()
+    # Loaded with the session's officer (auth) and where a page lists roles; not for every
+    # lead or supporter a page shows.
     role_rows: Mapped[list[OfficerRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by=OfficerRole.role
+        cascade="all, delete-orphan", order_by=OfficerRole.role
     )
+
+    # Unread in-app notices, counted when the session's officer is loaded (auth).
+    unread_notifications = 0
 
     @property
     def roles(self) -> frozenset[Role]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from tracker.core.status import Tally, tally
 from tracker.people.models import Officer
@@ -25,6 +25,7 @@ def unit_officers(session: Session, unit_id: int, as_of: date) -> list[OfficerSu
     """The unit's officers with the tasks they lead, counted as of a date (three queries)."""
     officers = session.scalars(
         select(Officer)
+        .options(selectinload(Officer.role_rows))
         .where(Officer.unit_id == unit_id)
         .order_by(Officer.active.desc(), Officer.id)
     ).all()

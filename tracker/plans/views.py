@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from tracker.core.clock import today
@@ -87,6 +88,7 @@ def fields(plan_id: int):
         for o in db.session.scalars(
             select(Officer)
             .where(Officer.unit_id == plan.unit_id, Officer.active)
+            .options(selectinload(Officer.role_rows))
             .order_by(Officer.full_name)
         )
         if o.has_role(Role.VICE_CHAIRPERSON)

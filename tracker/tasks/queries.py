@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.core.audit import AuditEvent
@@ -238,15 +238,4 @@ def recent_notifications(session: Session, officer_id: int, limit: int = 100) ->
             .order_by(Notification.id.desc())
             .limit(limit)
         )
-    )
-
-
-def unread_count(session: Session, officer_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.officer_id == officer_id, Notification.read_at.is_(None))
-        )
-        or 0
     )

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms import SelectChoice
 
 from tracker.core.clock import today
 from tracker.core.formatting import format_date
@@ -25,6 +26,7 @@ from tracker.tasks.forms import (
     ProgressForm,
     ReasonForm,
     TaskForm,
+    officer_choice,
 )
 from tracker.tasks.models import CadenceMode, CadenceUnit, Evidence, Task
 from tracker.tasks.operations import (
@@ -120,6 +122,7 @@ def _unit_officers(unit_id: int) -> list[Officer]:
         db.session.scalars(
             select(Officer)
             .where(Officer.unit_id == unit_id, Officer.active)
+            .options(selectinload(Officer.role_rows))
             .order_by(Officer.full_name)
         )
     )
@@ -127,16 +130,14 @@ def _unit_officers(unit_id: int) -> list[Officer]:
 
 def _fill_choices(form: TaskForm, plan: Plan) -> None:
     officers = _unit_officers(plan.unit_id)
-    people = [
-        (o.id, f"{o.full_name} – {o.position}" if o.position else o.full_name) for o in officers
+    people = [officer_choice(o) for o in officers]
+    form.group_id.choices = [SelectChoice("", _("— Không thuộc lĩnh vực —"))] + [
+        SelectChoice(str(g.id), f"{g.ordinal}. {g.name}") for g in plan.groups
     ]
-    form.group_id.choices = [("", _("— Không thuộc lĩnh vực —"))] + [
-        (g.id, f"{g.ordinal}. {g.name}") for g in plan.groups
-    ]
-    form.lead_officer_id.choices = [("", _("— Chọn cán bộ —")), *people]
+    form.lead_officer_id.choices = [SelectChoice("", _("— Chọn cán bộ —")), *people]
     form.supporter_ids.choices = people
-    form.confirmer_id.choices = [("", _("— Chọn lãnh đạo —"))] + [
-        (o.id, f"{o.full_name} – {o.position}") for o in officers if o.has_role(*CONFIRMING_ROLES)
+    form.confirmer_id.choices = [SelectChoice("", _("— Chọn lãnh đạo —"))] + [
+        officer_choice(o) for o in officers if o.has_role(*CONFIRMING_ROLES)
     ]
 
 
