@@ -6,8 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_decimal
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from tracker.core.clock import local_zone, to_local
 
@@ -86,7 +87,25 @@ def format_audit_value(value) -> str:
     return str(value)
 
 
+# The four deadline classes as pages name them (colours in static/css/tracker.css).
+STATUS_LABELS = {
+    "done_on_time": _l("Hoàn thành đúng hạn"),
+    "done_late": _l("Hoàn thành quá hạn"),
+    "open_on_time": _l("Đang thực hiện trong hạn"),
+    "open_overdue": _l("Quá hạn, chưa hoàn thành"),
+}
+
+
+def status_label(cls: str) -> str:
+    """A deadline class's label, translated once per request (pages show dozens)."""
+    labels = g.get("status_labels")
+    if labels is None:
+        labels = g.status_labels = {key: str(label) for key, label in STATUS_LABELS.items()}
+    return labels[str(cls)]
+
+
 def init_templates(app: Flask) -> None:
+    app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.filters["audit_value"] = format_audit_value
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
