@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from tracker.core.clock import local_zone, to_local
@@ -104,7 +104,22 @@ def status_label(cls: str) -> str:
     return labels[str(cls)]
 
 
+def _request_translations():
+    # Flask-Babel looks the catalogue up anew for every string; a page has hundreds.
+    translations = g.get("_translations")
+    if translations is None:
+        translations = g._translations = get_translations()
+    return translations
+
+
 def init_templates(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _request_translations().ugettext(s),
+        ngettext=lambda s, p, n: _request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.filters["audit_value"] = format_audit_value
     app.jinja_env.filters["date"] = format_date
