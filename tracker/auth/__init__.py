@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db, login_manager
 
@@ -39,8 +39,8 @@ def init_login(app: Flask) -> None:
         row = db.session.execute(
             select(Officer, unread)
             .where(Officer.id == int(officer_id))
-            .options(joinedload(Officer.unit), selectinload(Officer.role_rows))
-        ).first()
+            .options(joinedload(Officer.unit), joinedload(Officer.role_rows))
+        ).unique().first()
         if row is None or row[0].session_version != int(version):
             return None
         officer, officer.unread_notifications = row
