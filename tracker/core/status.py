@@ -51,6 +51,13 @@ def _recurring_class(occurrences: Sequence[HasDeadline], as_of: date) -> Deadlin
     return DeadlineClass.OPEN_ON_TIME
 
 
+def _occurrences(task: HasDeadline) -> Sequence[HasDeadline] | None:
+    # A task that says it does not recur is not asked for its occurrences (no lazy load).
+    if not getattr(task, "is_recurring", True):
+        return None
+    return getattr(task, "occurrences", None)
+
+
 def deadline_class(task: HasDeadline, as_of: date) -> DeadlineClass:
     """Class of a task as of the end of `as_of`.
 
@@ -58,7 +65,7 @@ def deadline_class(task: HasDeadline, as_of: date) -> DeadlineClass:
     A completion dated after `as_of` had not happened yet on that date. A recurring task
     (one with `occurrences`) is classed by its occurrences.
     """
-    occurrences = getattr(task, "occurrences", None)
+    occurrences = _occurrences(task)
     if occurrences:
         return _recurring_class(occurrences, as_of)
     done_on = task.completed_on
@@ -73,7 +80,7 @@ def deadline_class(task: HasDeadline, as_of: date) -> DeadlineClass:
 
 def final_deadline(task: HasDeadline) -> date | None:
     """The deadline by which the whole task is due (a recurring task's last occurrence)."""
-    occurrences = getattr(task, "occurrences", None)
+    occurrences = _occurrences(task)
     if occurrences:
         deadlines = [o.deadline for o in occurrences if o.deadline is not None]
         return max(deadlines) if deadlines else None

@@ -15,7 +15,6 @@ from tracker.core.status import DeadlineClass, Occurrence, StatusRow, deadline_c
 from tracker.people.models import Officer
 from tracker.plans.models import Plan
 from tracker.tasks.models import (
-    Evidence,
     Notification,
     Task,
     TaskNote,
@@ -150,8 +149,7 @@ def task_with_details(session: Session, task_id: int) -> Task | None:
             joinedload(Task.lead_officer),
             joinedload(Task.confirmer),
             selectinload(Task.supporters),
-            selectinload(Task.evidence).joinedload(Evidence.added_by),
-            selectinload(Task.occurrences),
+            selectinload(Task.evidence),
         )
     )
 
