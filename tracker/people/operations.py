@@ -7,6 +7,7 @@ import secrets
 import unicodedata
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -71,17 +72,17 @@ def create_officer(
 ) -> Officer:
     email = normalise_email(email)
     if not email or "@" not in email:
-        raise PeopleError(f"Địa chỉ email không hợp lệ: {email!r}")
+        raise PeopleError(_("Địa chỉ email không hợp lệ: “%(email)s”.", email=email))
     if session.scalar(select(func.count()).select_from(Officer).where(Officer.email == email)):
-        raise PeopleError(f"Email {email} đã được dùng cho một cán bộ khác")
+        raise PeopleError(_("Email %(email)s đã được dùng cho một cán bộ khác.", email=email))
     full_name = normalise_name(full_name)
     if not full_name:
-        raise PeopleError("Họ và tên không được để trống")
+        raise PeopleError(_("Họ và tên không được để trống."))
     roles = sorted(set(roles))
     if not roles:
-        raise PeopleError("Cán bộ cần ít nhất một vai trò")
+        raise PeopleError(_("Cán bộ cần ít nhất một vai trò."))
     if password is not None and len(password) < MIN_LENGTH:
-        raise PeopleError(f"Mật khẩu cần ít nhất {MIN_LENGTH} ký tự")
+        raise PeopleError(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH))
     officer = Officer(
         unit=unit,
         email=email,
@@ -106,13 +107,13 @@ def authenticate(session: Session, email: str, password: str) -> Officer | None:
 
 def change_password(officer: Officer, current: str, new: str) -> None:
     if not verify_password(officer.password_hash, current):
-        raise PeopleError("Mật khẩu hiện tại không đúng")
+        raise PeopleError(_("Mật khẩu hiện tại không đúng."))
     set_password(officer, new)
 
 
 def set_password(officer: Officer, new: str) -> None:
     if len(new) < MIN_LENGTH:
-        raise PeopleError(f"Mật khẩu cần ít nhất {MIN_LENGTH} ký tự")
+        raise PeopleError(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH))
     officer.password_hash = hash_password(new)
     officer.session_version += 1  # signs out the officer's other sessions
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,7 +11,7 @@ from tracker.plans.models import Plan
 
 
 class PlanError(ValueError):
-    pass
+    """A refused change to a plan, with a message for the user."""
 
 
 def set_overseers(session: Session, plan: Plan, overseers: dict[int, int | None]) -> None:
@@ -32,6 +33,6 @@ def set_overseers(session: Session, plan: Plan, overseers: dict[int, int | None]
                 or officer.unit_id != plan.unit_id
                 or not officer.has_role(Role.VICE_CHAIRPERSON)
             ):
-                raise PlanError("Người phụ trách lĩnh vực phải là Phó Chủ tịch của đơn vị.")
+                raise PlanError(_("Người phụ trách lĩnh vực phải là Phó Chủ tịch của đơn vị."))
         group.overseer_id = officer_id
     session.flush()

@@ -6,6 +6,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 # What officers attach: the issued document (PDF, Word, Excel) or a photo of it.
 ALLOWED = {
     ".pdf": ("application/pdf", (b"%PDF-",)),
@@ -25,7 +27,7 @@ MAX_BYTES = 10 * 1024 * 1024
 
 
 class FileRejected(ValueError):
-    pass
+    """An upload refused, with a message for the user."""
 
 
 @dataclass(frozen=True)
@@ -48,14 +50,19 @@ def store_file(
     name = _clean_name(file_name)
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED:
-        raise FileRejected("Chỉ nhận tệp PDF, DOCX, XLSX, PNG hoặc JPG.")
+        raise FileRejected(_("Chỉ nhận tệp PDF, DOCX, XLSX, PNG hoặc JPG."))
     if not content:
-        raise FileRejected("Tệp rỗng.")
+        raise FileRejected(_("Tệp rỗng."))
     if len(content) > max_bytes:
-        raise FileRejected(f"Tệp quá lớn (tối đa {max_bytes // (1024 * 1024)} MB).")
+        raise FileRejected(_("Tệp quá lớn (tối đa %(n)s MB).", n=max_bytes // (1024 * 1024)))
     content_type, signatures = ALLOWED[suffix]
     if not content.startswith(signatures):
-        raise FileRejected(f"Nội dung tệp không phải {suffix[1:].upper()} như tên tệp cho biết.")
+        raise FileRejected(
+            _(
+                "Nội dung tệp không phải %(kind)s như tên tệp cho biết.",
+                kind=suffix[1:].upper(),
+            )
+        )
     directory = Path(upload_dir)
     directory.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16) + suffix

@@ -84,7 +84,7 @@ class TaskForm(FlaskForm):
     recurrence_note = StringField(
         _l("Ghi chú định kỳ"),
         validators=[Length(max=100)],
-        render_kw={"placeholder": "Hàng tháng, hàng quý…"},
+        render_kw={"placeholder": _l("Hàng tháng, hàng quý…")},
     )
     notes = TextAreaField(_l("Ghi chú"), validators=[Length(max=4000)])
     submit = SubmitField(_l("Lưu nhiệm vụ"))

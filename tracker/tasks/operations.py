@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -92,7 +93,9 @@ def notify(
     *,
     skip: int | None = None,
 ) -> None:
-    """In-app notices (email comes with the reminders); never to the officer who acted."""
+    """In-app notices (email comes with the reminders); never to the officer who acted.
+
+    `message` is stored, so it is written in Vietnamese (not translated) by design for now."""
     for officer_id in dict.fromkeys(i for i in officer_ids if i is not None and i != skip):
         session.add(Notification(officer_id=officer_id, task=task, kind=kind, message=message))
 
@@ -132,6 +135,7 @@ def _period_end(plan: Plan) -> date:
 
 
 def _occurrence_label(start: date, every: int, unit: CadenceUnit, sequence: int) -> str:
+    # Stored with the occurrence: Vietnamese by design for now (not translated).
     if unit is CadenceUnit.MONTH and every == 1 and start.day == 1:
         return f"Tháng {start.month}/{start.year}"
     if unit is CadenceUnit.MONTH and every == 3 and start.day == 1 and start.month % 3 == 1:
@@ -236,9 +240,9 @@ def _validate(
     title = " ".join((data.title or "").split())
     deliverable = (data.deliverable or "").strip()
     if not title:
-        errors["title"] = "Chưa rõ việc: nhập nội dung nhiệm vụ."
+        errors["title"] = _("Chưa rõ việc: nhập nội dung nhiệm vụ.")
     if not deliverable:
-        errors["deliverable"] = "Chưa rõ sản phẩm: nhập sản phẩm, kết quả cần có."
+        errors["deliverable"] = _("Chưa rõ sản phẩm: nhập sản phẩm, kết quả cần có.")
     people = _officers(
         session,
         [i for i in (data.lead_officer_id, data.confirmer_id, *data.supporter_ids) if i],
@@ -246,47 +250,49 @@ def _validate(
     )
     lead = people.get(data.lead_officer_id) if data.lead_officer_id else None
     if lead is None:
-        errors["lead_officer_id"] = "Chưa rõ người chủ trì: chọn một cán bộ của đơn vị."
+        errors["lead_officer_id"] = _("Chưa rõ người chủ trì: chọn một cán bộ của đơn vị.")
     confirmer = people.get(data.confirmer_id) if data.confirmer_id else None
     if confirmer is None or not confirmer.has_role(*CONFIRMING_ROLES):
-        errors["confirmer_id"] = (
+        errors["confirmer_id"] = _(
             "Chưa rõ trách nhiệm: chọn lãnh đạo chịu trách nhiệm xác nhận kết quả."
         )
     supporters = [people[i] for i in dict.fromkeys(data.supporter_ids) if i in people]
     if len(supporters) != len(set(data.supporter_ids)):
-        errors["supporter_ids"] = "Có cán bộ phối hợp không thuộc đơn vị hoặc đã nghỉ."
+        errors["supporter_ids"] = _("Có cán bộ phối hợp không thuộc đơn vị hoặc đã nghỉ.")
     if lead is not None and lead in supporters:
         supporters.remove(lead)  # leading includes supporting
     group = None
     if data.group_id is not None:
         group = session.get(TaskGroup, data.group_id)
         if group is None or group.plan_id != plan.id:
-            errors["group_id"] = "Lĩnh vực không thuộc kế hoạch này."
+            errors["group_id"] = _("Lĩnh vực không thuộc kế hoạch này.")
     recurring = data.cadence_every is not None
     deadline = data.deadline
     notice = ""
     if recurring:
         if not (1 <= data.cadence_every <= 24) or data.cadence_unit is None:
-            errors["cadence_every"] = "Chu kỳ phải từ 1 đến 24 tháng hoặc tuần."
+            errors["cadence_every"] = _("Chu kỳ phải từ 1 đến 24 tháng hoặc tuần.")
     elif data.deadline_working_days is not None:
         if data.start_date is None:
-            errors["start_date"] = "Nhập ngày bắt đầu để tính thời hạn theo ngày làm việc."
+            errors["start_date"] = _("Nhập ngày bắt đầu để tính thời hạn theo ngày làm việc.")
         elif not (1 <= data.deadline_working_days <= 366):
-            errors["deadline_working_days"] = "Số ngày làm việc phải từ 1 đến 366."
+            errors["deadline_working_days"] = _("Số ngày làm việc phải từ 1 đến 366.")
         else:
             deadline = calendar.add_working_days(data.start_date, data.deadline_working_days)
     if not recurring and deadline is None and "start_date" not in errors:
-        errors["deadline"] = (
+        errors["deadline"] = _(
             "Chưa rõ thời hạn: nhập ngày, số ngày làm việc từ ngày bắt đầu, hoặc chu kỳ định kỳ."
         )
     if deadline is not None and not recurring:
         if not (2000 <= deadline.year <= 2100):
-            errors["deadline"] = "Thời hạn không hợp lệ."
+            errors["deadline"] = _("Thời hạn không hợp lệ.")
         elif not calendar.is_working_day(deadline):
             # A period ending on a day off ends on the next working day (Bộ luật Dân sự, Điều 148).
             moved = calendar.next_working_day(deadline)
-            notice = (
-                f"Hạn {deadline:%d/%m/%Y} là ngày nghỉ; thời hạn được tính đến {moved:%d/%m/%Y}."
+            notice = _(
+                "Hạn %(day)s là ngày nghỉ; thời hạn được tính đến %(moved)s.",
+                day=f"{deadline:%d/%m/%Y}",
+                moved=f"{moved:%d/%m/%Y}",
             )
             deadline = moved
     resolved.update(
@@ -366,6 +372,7 @@ def save_task(
 
 
 def _assigned(session: Session, task: Task, old_lead_id: int | None, actor: Officer | None) -> None:
+    # Notices and journal entries are stored: written in Vietnamese by design for now.
     new_lead = task.lead_officer
     if old_lead_id is not None and old_lead_id != task.lead_officer_id:
         notify(
@@ -406,18 +413,20 @@ def bulk_assign(
 ) -> int:
     """Assign several tasks of one plan at once; all or none."""
     if not tasks:
-        raise TaskError({"task_ids": "Chọn ít nhất một nhiệm vụ."})
+        raise TaskError({"task_ids": _("Chọn ít nhất một nhiệm vụ.")})
     plan = tasks[0].plan
     if any(t.plan_id != plan.id for t in tasks):
-        raise TaskError({"task_ids": "Các nhiệm vụ phải cùng một kế hoạch."})
+        raise TaskError({"task_ids": _("Các nhiệm vụ phải cùng một kế hoạch.")})
     ids = [lead_officer_id, *(supporter_ids or []), *([confirmer_id] if confirmer_id else [])]
     people = _officers(session, ids, plan.unit_id)
     lead = people.get(lead_officer_id)
     if lead is None:
-        raise TaskError({"lead_officer_id": "Chưa rõ người chủ trì: chọn một cán bộ của đơn vị."})
+        raise TaskError(
+            {"lead_officer_id": _("Chưa rõ người chủ trì: chọn một cán bộ của đơn vị.")}
+        )
     confirmer = people.get(confirmer_id) if confirmer_id else None
     if confirmer_id and (confirmer is None or not confirmer.has_role(*CONFIRMING_ROLES)):
-        raise TaskError({"confirmer_id": "Người xác nhận phải là lãnh đạo hoặc đầu mối CCHC."})
+        raise TaskError({"confirmer_id": _("Người xác nhận phải là lãnh đạo hoặc đầu mối CCHC.")})
     supporters = [people[i] for i in dict.fromkeys(supporter_ids or []) if i in people]
     for task in tasks:
         old_lead_id = task.lead_officer_id
@@ -449,7 +458,7 @@ def _target(task: Task, occurrence_id: int | None) -> TaskOccurrence | None:
     else:
         occurrence = next((o for o in task.occurrences if o.id == occurrence_id), None)
     if occurrence is None:
-        raise TaskError("Không còn kỳ nào cần báo cáo.")
+        raise TaskError(_("Không còn kỳ nào cần báo cáo."))
     return occurrence
 
 
@@ -474,9 +483,9 @@ def record_progress(
     session: Session, task: Task, actor: Officer, *, percent: int, note: str = ""
 ) -> None:
     if task.state not in OPEN_STATES:
-        raise TaskError("Nhiệm vụ đang chờ xác nhận hoặc đã hoàn thành: không cập nhật tiến độ.")
+        raise TaskError(_("Nhiệm vụ đang chờ xác nhận hoặc đã hoàn thành: không cập nhật tiến độ."))
     if not (0 <= percent <= 100):
-        raise TaskError({"percent": "Tiến độ phải từ 0 đến 100 %."})
+        raise TaskError({"percent": _("Tiến độ phải từ 0 đến 100.")})
     task.progress_percent = percent
     if task.state is TaskState.NOT_STARTED:
         task.state = TaskState.IN_PROGRESS
@@ -498,15 +507,15 @@ def record_progress(
 def validate_document(number: str, on: date | None, today: date) -> dict[str, str]:
     errors = {}
     if not DOCUMENT_NUMBER.match(" ".join((number or "").split())):
-        errors["document_number"] = (
+        errors["document_number"] = _(
             "Số văn bản chưa đúng dạng số/ký hiệu, ví dụ 333/KH-UBND hoặc 39/QĐ-UBND."
         )
     if on is None:
-        errors["document_date"] = "Nhập ngày ban hành văn bản (dd/mm/yyyy)."
+        errors["document_date"] = _("Nhập ngày ban hành văn bản (dd/mm/yyyy).")
     elif on > today:
-        errors["document_date"] = "Ngày văn bản không được sau hôm nay."
+        errors["document_date"] = _("Ngày văn bản không được sau hôm nay.")
     elif on.year < 2000:
-        errors["document_date"] = "Ngày văn bản không hợp lệ."
+        errors["document_date"] = _("Ngày văn bản không hợp lệ.")
     return errors
 
 
@@ -526,7 +535,7 @@ def submit_completion(
     occurrence = _target(task, occurrence_id)
     state = occurrence.state if occurrence else task.state
     if state not in OPEN_STATES:
-        raise TaskError("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong.")
+        raise TaskError(_("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."))
     errors = validate_document(document_number, document_date, today)
     if errors:
         raise TaskError(errors)
@@ -598,14 +607,14 @@ def _pending_evidence(session: Session, task: Task, occurrence: TaskOccurrence |
         query = query.where(TaskNote.occurrence_id == occurrence.id)
     evidence = session.scalar(query)
     if evidence is None:
-        raise TaskError("Không tìm thấy minh chứng của lần báo cáo hoàn thành.")
+        raise TaskError(_("Không tìm thấy minh chứng của lần báo cáo hoàn thành."))
     return evidence
 
 
 def _pending_occurrence(task: Task, occurrence_id: int | None) -> TaskOccurrence | None:
     if not task.is_recurring:
         if task.state is not TaskState.PENDING_CONFIRMATION:
-            raise TaskError("Nhiệm vụ không ở trạng thái chờ xác nhận.")
+            raise TaskError(_("Nhiệm vụ không ở trạng thái chờ xác nhận."))
         return None
     pending = [
         o
@@ -614,7 +623,7 @@ def _pending_occurrence(task: Task, occurrence_id: int | None) -> TaskOccurrence
         and (occurrence_id is None or o.id == occurrence_id)
     ]
     if not pending:
-        raise TaskError("Không có kỳ nào chờ xác nhận.")
+        raise TaskError(_("Không có kỳ nào chờ xác nhận."))
     return pending[0]
 
 
@@ -662,6 +671,7 @@ def _open_next_flexible(session: Session, task: Task, done: TaskOccurrence) -> N
     period_end = _next_period(start, task.cadence_every, task.cadence_unit)
     due = _last_working_day(calendar, min(period_end - timedelta(days=1), _period_end(task.plan)))
     sequence = done.sequence + 1
+    # The label is stored: Vietnamese by design for now, as in _occurrence_label.
     task.occurrences.append(TaskOccurrence(sequence=sequence, label=f"Kỳ {sequence}", deadline=due))
     task.deadline = due
 
@@ -671,7 +681,7 @@ def return_completion(
 ) -> None:
     reason = (reason or "").strip()
     if not reason:
-        raise TaskError({"reason": "Nhập lý do trả lại."})
+        raise TaskError({"reason": _("Nhập lý do trả lại.")})
     occurrence = _pending_occurrence(task, occurrence_id)
     if occurrence is not None:
         occurrence.state = TaskState.RETURNED
@@ -701,9 +711,9 @@ def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None
     """Undo a confirmed completion (a wrong document, say); the task counts as open again."""
     reason = (reason or "").strip()
     if not reason:
-        raise TaskError({"reason": "Nhập lý do mở lại nhiệm vụ."})
+        raise TaskError({"reason": _("Nhập lý do mở lại nhiệm vụ.")})
     if task.state is not TaskState.DONE:
-        raise TaskError("Chỉ mở lại được nhiệm vụ đã hoàn thành.")
+        raise TaskError(_("Chỉ mở lại được nhiệm vụ đã hoàn thành."))
     if task.is_recurring:
         last = max(
             (o for o in task.occurrences if o.state is TaskState.DONE), key=lambda o: o.sequence
@@ -732,7 +742,7 @@ def add_note(
     """A note or working file from the lead, a supporting officer or a leader."""
     body = (body or "").strip()
     if not body and file is None:
-        raise TaskError({"body": "Nhập ghi chú hoặc đính kèm tệp."})
+        raise TaskError({"body": _("Nhập ghi chú hoặc đính kèm tệp.")})
     evidence = None
     if file is not None:
         evidence = Evidence(
