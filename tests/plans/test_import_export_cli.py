@@ -82,8 +82,8 @@ def test_import_bad_rows_lists_them_and_exits_non_zero(runner, ward, tmp_path):
     before = plan_count()
     result = runner.invoke(args=["plan", "import", str(path), "--unit", "vinh-hoa"])
     assert result.exit_code != 0
-    assert "Dòng 2: không tìm thấy cán bộ 'Nguyễn Văn X' trong đơn vị" in result.output
-    assert "Dòng 3: thời hạn '31/02/2024' không phải ngày hợp lệ" in result.output
+    assert "Dòng 2: không tìm thấy cán bộ “Nguyễn Văn X” trong đơn vị" in result.output
+    assert "Dòng 3: thời hạn “31/02/2024” không phải ngày hợp lệ" in result.output
     assert "Error: kh.xlsx: nothing imported, 2 problems" in result.output
     assert "Traceback" not in result.output
     assert plan_count() == before

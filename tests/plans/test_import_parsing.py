@@ -267,8 +267,8 @@ def test_every_bad_row_is_reported_with_its_line():
     )
     messages = problems_of("plan.xlsx", data)
     assert messages[0] == "Dòng 4: thiếu nội dung nhiệm vụ"
-    assert messages[1] == "Dòng 5: thời hạn '31/02/2024' không phải ngày hợp lệ"
-    assert messages[2].startswith("Dòng 7: thời hạn 'sớm nhất có thể' không rõ")
+    assert messages[1] == "Dòng 5: thời hạn “31/02/2024” không phải ngày hợp lệ"
+    assert messages[2].startswith("Dòng 7: thời hạn “sớm nhất có thể” không rõ")
     assert messages[3] == "Dòng 8: dòng tiêu đề bị lặp lại"
     assert messages[4].startswith("Dòng 9: chỉ ghi một cán bộ chủ trì")
     assert len(messages) == 5
@@ -279,7 +279,7 @@ def test_duplicated_header_column():
         [["STT", "Nhiệm vụ", "Chủ trì", "Nhiệm vụ", "Thời hạn"], [1, "a", "b", "c", ""]]
     )
     assert problems_of("plan.xlsx", data) == [
-        "Dòng 1: cột 'Nhiệm vụ' bị lặp trong dòng tiêu đề (ô B1 và D1)"
+        "Dòng 1: cột “Nhiệm vụ” bị lặp trong dòng tiêu đề (ô B1 và D1)"
     ]
 
 
@@ -356,7 +356,7 @@ def test_csv_cell_on_several_lines_keeps_the_record_number():
             ["2", "", "Việc hai", "KH", "A", "", "31/02/2024"],
         ]
     )
-    assert problems_of("plan.csv", data) == ["Dòng 3: thời hạn '31/02/2024' không phải ngày hợp lệ"]
+    assert problems_of("plan.csv", data) == ["Dòng 3: thời hạn “31/02/2024” không phải ngày hợp lệ"]
 
 
 # Files that are not plans ---------------------------------------------------------------------

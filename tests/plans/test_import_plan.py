@@ -182,11 +182,11 @@ def test_unknown_officers_and_bad_rows_are_reported_together_and_nothing_is_crea
     with pytest.raises(ImportProblems) as caught:
         import_plan_file(db.session, unit, "kh.xlsx", data)
     assert caught.value.messages == [
-        "Dòng 3: không tìm thấy cán bộ 'Nguyễn Văn X' trong đơn vị",
-        "Dòng 4: thời hạn '31/02/2024' không phải ngày hợp lệ",
-        "Dòng 5: không tìm thấy cán bộ 'Phạm Thị Dung' trong đơn vị",
+        "Dòng 3: không tìm thấy cán bộ “Nguyễn Văn X” trong đơn vị",
+        "Dòng 4: thời hạn “31/02/2024” không phải ngày hợp lệ",
+        "Dòng 5: không tìm thấy cán bộ “Phạm Thị Dung” trong đơn vị",
         "Dòng 6: thiếu nội dung nhiệm vụ",
-        "Dòng 7: cán bộ 'Hoàng Văn Em' đã ngừng hoạt động trong đơn vị",
+        "Dòng 7: cán bộ “Hoàng Văn Em” đã ngừng hoạt động trong đơn vị",
     ]
     assert counts() == before
 
@@ -198,7 +198,7 @@ def test_two_officers_with_the_same_name_are_ambiguous(ward):
     with pytest.raises(ImportProblems) as caught:
         import_plan_file(db.session, unit, "kh.csv", data)
     assert caught.value.messages == [
-        "Dòng 2: có 2 cán bộ cùng tên 'Nguyễn Văn An' trong đơn vị; hãy sửa tên cho khác nhau "
+        "Dòng 2: có 2 cán bộ cùng tên “Nguyễn Văn An” trong đơn vị; hãy sửa tên cho khác nhau "
         "trước khi nhập"
     ]
 

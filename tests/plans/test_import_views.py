@@ -128,8 +128,8 @@ def test_bad_rows_list_every_problem_keep_the_form_and_import_nothing(client, au
     response = post(client, unit, data, title="Kế hoạch tôi đã gõ", document_number="12/KH-UBND")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Dòng 3: không tìm thấy cán bộ &#39;Nguyễn Văn X&#39; trong đơn vị" in html
-    assert "Dòng 4: thời hạn &#39;31/02/2024&#39; không phải ngày hợp lệ" in html
+    assert "Dòng 3: không tìm thấy cán bộ “Nguyễn Văn X” trong đơn vị" in html
+    assert "Dòng 4: thời hạn “31/02/2024” không phải ngày hợp lệ" in html
     assert "tệp có 2 lỗi" in html
     assert 'value="Kế hoạch tôi đã gõ"' in html
     assert 'value="12/KH-UBND"' in html
@@ -142,8 +142,8 @@ def test_bad_metadata_is_said_next_to_its_field(client, auth, ward):
     response = post(client, unit, gen_xlsx(GOOD), document_date="31/02/2024", years="2025-2024")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Ngày văn bản &#39;31/02/2024&#39; không hợp lệ" in html
-    assert "Năm thực hiện &#39;2025-2024&#39; không hợp lệ" in html
+    assert "Ngày văn bản “31/02/2024” không hợp lệ" in html
+    assert "Năm thực hiện “2025-2024” không hợp lệ" in html
     assert 'value="31/02/2024"' in html
 
 

@@ -239,7 +239,7 @@ def parse_document_date(text: str | None) -> date | None:
         return None
     value = _text_date(text)
     if value is None:
-        raise ValueError(_("Ngày văn bản '%(value)s' không hợp lệ (dd/mm/yyyy).", value=text))
+        raise ValueError(_("Ngày văn bản “%(value)s” không hợp lệ (dd/mm/yyyy).", value=text))
     return value
 
 
@@ -255,7 +255,7 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
         if 1990 <= start <= end <= 2100:
             return start, end
     raise ValueError(
-        _("Năm thực hiện '%(value)s' không hợp lệ (ví dụ 2024 hoặc 2023-2024).", value=text)
+        _("Năm thực hiện “%(value)s” không hợp lệ (ví dụ 2024 hoặc 2023-2024).", value=text)
     )
 
 
@@ -268,7 +268,7 @@ def parse_appendix_row(text: str | None) -> str | None:
         return text
     raise ValueError(
         _(
-            "Dòng phụ lục '%(value)s' không hợp lệ (%(choices)s).",
+            "Dòng phụ lục “%(value)s” không hợp lệ (%(choices)s).",
             value=text,
             choices=", ".join((*APPENDIX_ROWS, NO_APPENDIX_ROW)),
         )
@@ -403,7 +403,7 @@ def _match_header(line: int, cells: list[str]) -> _Header | None:
                 Problem(
                     line,
                     _(
-                        "cột '%(column)s' bị lặp trong dòng tiêu đề (ô %(first)s và %(second)s)",
+                        "cột “%(column)s” bị lặp trong dòng tiêu đề (ô %(first)s và %(second)s)",
                         column=COLUMN_LABELS[column],
                         first=f"{get_column_letter(columns[column] + 1)}{line}",
                         second=f"{get_column_letter(i + 1)}{line}",
@@ -487,7 +487,7 @@ class Deadline:
 
 
 def _bad_date(text: str) -> ValueError:
-    return ValueError(_("thời hạn '%(value)s' không phải ngày hợp lệ", value=text))
+    return ValueError(_("thời hạn “%(value)s” không phải ngày hợp lệ", value=text))
 
 
 def parse_deadline(value: Any) -> Deadline:
@@ -509,7 +509,7 @@ def parse_deadline(value: Any) -> Deadline:
     if plain.startswith(RECURRING_PREFIXES):
         if len(text) > RECURRENCE_MAX:
             raise ValueError(
-                _("thời hạn '%(value)s' dài quá %(max)s ký tự", value=text, max=RECURRENCE_MAX)
+                _("thời hạn “%(value)s” dài quá %(max)s ký tự", value=text, max=RECURRENCE_MAX)
             )
         return Deadline(None, text)
     bare = _compact_date(_BEFORE.sub("", text, count=1))
@@ -528,8 +528,8 @@ def parse_deadline(value: Any) -> Deadline:
         raise _bad_date(text)
     raise ValueError(
         _(
-            "thời hạn '%(value)s' không rõ: cần một ngày (dd/mm/yyyy) hoặc cụm như "
-            "'Hàng tháng', 'Hàng quý', 'Thường xuyên'",
+            "thời hạn “%(value)s” không rõ: cần một ngày (dd/mm/yyyy) hoặc cụm như "
+            "“Hàng tháng”, “Hàng quý”, “Thường xuyên”",
             value=text,
         )
     )
@@ -938,7 +938,7 @@ def _resolve_officers(
                 Problem(
                     line,
                     _(
-                        "có %(n)s cán bộ cùng tên '%(name)s' trong đơn vị; hãy sửa tên cho khác "
+                        "có %(n)s cán bộ cùng tên “%(name)s” trong đơn vị; hãy sửa tên cho khác "
                         "nhau trước khi nhập",
                         n=len(active),
                         name=name,
@@ -947,11 +947,11 @@ def _resolve_officers(
             )
         elif matches:
             problems.append(
-                Problem(line, _("cán bộ '%(name)s' đã ngừng hoạt động trong đơn vị", name=name))
+                Problem(line, _("cán bộ “%(name)s” đã ngừng hoạt động trong đơn vị", name=name))
             )
         else:
             problems.append(
-                Problem(line, _("không tìm thấy cán bộ '%(name)s' trong đơn vị", name=name))
+                Problem(line, _("không tìm thấy cán bộ “%(name)s” trong đơn vị", name=name))
             )
         return None
 
@@ -998,7 +998,7 @@ def _resolve_metadata(parsed: ParsedPlan, metadata: PlanMetadata) -> dict[str, A
         appendix_row = metadata.appendix_row or DEFAULT_APPENDIX_ROW[kind]
     problems = _metadata_problems(title, number)
     if end < start:
-        problems.append(Problem(None, _("Năm kết thúc phải không trước năm bắt đầu.")))
+        problems.append(Problem(None, _("Năm kết thúc không được trước năm bắt đầu.")))
     if problems:
         raise ImportProblems(problems)
     return {
