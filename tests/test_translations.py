@@ -35,13 +35,13 @@ VIETNAMESE = re.compile(
     "[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.IGNORECASE
 )
 # What English pages keep in Vietnamese on purpose: the language switch, names (Tết, document
-# numbers such as 39/QĐ-UBND) and, in quotes, words a plan file must hold (the importer reads
-# Vietnamese column headers and deadline phrases).
-KEPT_VIETNAMESE = re.compile(r"Tiếng Việt|Tết|\b\d+/[\w-]+|“[^”<]*”")
-# Known user-facing strings not wrapped in _() yet (remove an entry once it is wrapped).
-NOT_YET_WRAPPED = (
-    'placeholder="Hàng tháng, hàng quý…"',  # tracker/tasks/forms.py, TaskForm.recurrence_note
+# numbers such as 39/QĐ-UBND) and, in quotes or in an element marked lang="vi", words a plan
+# file must hold (the importer reads Vietnamese column headers and deadline phrases).
+KEPT_VIETNAMESE = re.compile(
+    r"Tiếng Việt|Tết|\b\d+/[\w-]+|“[^”<]*”|<(\w+)\b[^>]*\blang=\"vi\"[^>]*>[^<]*</\1>"
 )
+# Known user-facing strings not wrapped in _() yet (remove an entry once it is wrapped).
+NOT_YET_WRAPPED: tuple[str, ...] = ()
 
 
 def read_catalog():
@@ -125,29 +125,91 @@ def test_catalogue_holds_every_message_of_the_sources():
     with (ROOT / "babel.cfg").open() as f:
         method_map, options_map = parse_mapping_cfg(f, "babel.cfg")
     extracted = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS
     ):
-        extracted.setdefault(
-            message if isinstance(message, str) else message[0], (filename, lineno)
-        )
-    known = {msgid(m) for m in messages()}
-    missing = {m: where for m, where in extracted.items() if m not in known}
+        # pgettext("menu", "Kế hoạch") is a message of its own, apart from _("Kế hoạch").
+        key = (context, message if isinstance(message, str) else message[0])
+        extracted.setdefault(key, (filename, lineno))
+    known = {(m.context, msgid(m)) for m in messages()}
+    missing = {key: where for key, where in extracted.items() if key not in known}
     assert not missing, (
         "messages missing from the English catalogue; run\n"
         "  .venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o /tmp/messages.pot .\n"
         "  .venv/bin/pybabel update -i /tmp/messages.pot -d tracker/translations -l en\n"
         "and translate them:\n"
-        + "\n".join(f"  {f}:{line}: {m!r}" for m, (f, line) in sorted(missing.items()))
+        + "\n".join(
+            f"  {f}:{line}: {m!r}" + (f" (context {c!r})" if c else "")
+            for (c, m), (f, line) in sorted(
+                missing.items(), key=lambda kv: (kv[0][1], kv[0][0] or "")
+            )
+        )
     )
 
 
 def test_compiled_catalogue_translates(app, english):
-    from flask_babel import force_locale, gettext
+    from flask_babel import force_locale, gettext, ngettext, pgettext
 
     with app.test_request_context(), force_locale("en"):
         assert gettext("Việc của tôi") == "My tasks"
         assert gettext("Nhiệm vụ %(n)s", n=7) == "Task 7"
+        # A menu names a section (plural in English); the plain word labels one thing.
+        assert pgettext("menu", "Kế hoạch") == "Plans"
+        assert gettext("Kế hoạch") == "Plan"
+        assert pgettext("menu", "Cán bộ") == "Officers"
+        assert gettext("Cán bộ") == "Officer"
+        assert ngettext("quá hạn %(n)s ngày", "quá hạn %(n)s ngày", 1, n=1) == "1 day overdue"
+        assert ngettext("quá hạn %(n)s ngày", "quá hạn %(n)s ngày", 3, n=3) == "3 days overdue"
+
+
+def test_domain_messages_speak_the_readers_language(app, english):
+    """Errors raised by domain code are English on an English page, Vietnamese elsewhere (CLI,
+    jobs: no request; and with no application at all)."""
+    from flask_babel import force_locale
+
+    from tracker.tasks.files import FileRejected, store_file
+    from tracker.tasks.operations import validate_document
+
+    def refusal() -> str:
+        with pytest.raises(FileRejected) as refused:
+            store_file(tempfile.gettempdir(), "a.exe", b"MZ")
+        return str(refused.value)
+
+    with app.test_request_context(), force_locale("en"):
+        assert refusal() == "Only PDF, DOCX, XLSX, PNG or JPG files are accepted."
+        errors = validate_document("333/KH-UBND", date(2999, 1, 1), date(2024, 3, 1))
+        assert errors == {"document_date": "The document's date cannot be after today."}
+    assert refusal() == "Chỉ nhận tệp PDF, DOCX, XLSX, PNG hoặc JPG."  # app context, no request
+    with app.test_request_context():  # a reader who has not picked a language
+        assert refusal() == "Chỉ nhận tệp PDF, DOCX, XLSX, PNG hoặc JPG."
+
+
+def test_domain_messages_without_an_application_are_vietnamese():
+    from tracker.tasks.operations import validate_document
+
+    errors = validate_document("x", None, date(2024, 3, 1))
+    assert errors["document_date"] == "Nhập ngày ban hành văn bản (dd/mm/yyyy)."
+
+
+def test_count_patterns_pick_the_plural_form_of_their_count(app, english):
+    """The dashboard's "%(n)s …" patterns are filled by the template's `format` filter and by
+    the chart's `%`, with the count already written out."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from tracker.dashboard.views import CountPattern, _chart_labels, _page_labels
+
+    with app.test_request_context(), force_locale("en"):
+        labels = _page_labels(date(2024, 3, 1))
+        assert isinstance(labels["days_overdue"], CountPattern)
+        assert labels["days_overdue"] == "%(n)s days overdue"
+        page = "{{ L.days_overdue|format(n=1) }} · {{ L.days_left|format(n='12') }}"
+        assert render_template_string(page, L=labels) == "1 day overdue · 12 days left"
+        without = _chart_labels().without_deadline
+        assert without % {"n": "1"} == "1 task has no deadline."
+        assert without % {"n": "1,234"} == "1,234 tasks have no deadline."
+    with app.test_request_context():
+        assert _page_labels(date(2024, 3, 1))["days_left"] % {"n": "1"} == "còn 1 ngày"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,8 +243,9 @@ def test_language_switch_turns_the_pages_english_and_back(app, client, auth, eng
     assert response.headers["Location"].endswith(plans)
     html = client.get(plans).get_data(as_text=True)
     assert '<html lang="en">' in html
-    assert ">Plans</a>" in nav(html)
-    assert ">My tasks</a>" in nav(html)
+    for label in ("Plans", "Tasks", "My tasks", "Officers"):
+        assert f">{label}</a>" in nav(html)
+    assert ">Notifications" in nav(html)
     assert "Việc của tôi" not in html
     assert "Administrative reform plans" in html
 
@@ -263,3 +326,37 @@ def test_english_pages_show_no_vietnamese_but_the_data(app, client, auth, englis
     assert not leftovers, "Vietnamese on English pages:\n" + "\n".join(
         f"  {page}: {line[:160]}" for page, lines in leftovers.items() for line in lines
     )
+
+
+def test_import_page_counts_errors_and_names_the_columns_in_vietnamese(app, client, auth, english):
+    """The importer reads Vietnamese column headers, so the page lists them as they must be
+    typed, in English too; the count of errors takes its plural form."""
+    import io
+
+    from tests.factories import gen_xlsx
+
+    unit = gen_unit()
+    chair = gen_officer(unit, Role.CHAIRPERSON)
+    db.session.commit()
+    auth.login(chair)
+    page = f"/units/{unit.code}/plans/import"
+    switch_language(client, "en", page)
+    columns = "STT | Lĩnh vực | Nhiệm vụ | Sản phẩm | Chủ trì | Phối hợp | Thời hạn"
+    assert f'<code lang="vi">{columns}</code>' in client.get(page).get_data(as_text=True)
+
+    header = ["STT", "Nhiệm vụ", "Sản phẩm", "Chủ trì", "Thời hạn"]
+
+    def upload(*rows) -> str:
+        data = {
+            "csrf_token": csrf_token(client, page),
+            "file": (io.BytesIO(gen_xlsx([header, *rows])), "plan.xlsx"),
+            "title": "Plan",
+        }
+        response = client.post(page, data=data, content_type="multipart/form-data")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    one = upload([1, "Task", "Report", "Nobody", "01/02/2024"])
+    assert "Not imported: the file has 1 error." in one
+    two = upload([1, "Task", "Report", "Nobody", "31/02/2024"])
+    assert "Not imported: the file has 2 errors." in two

@@ -1,8 +1,11 @@
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Self
 from urllib.parse import urlencode
 
 from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from tracker.core.clock import today
@@ -27,6 +30,24 @@ bp.add_app_template_filter(small_number, "num")
 bp.add_app_template_filter(quick_percent, "pct")
 
 
+class CountPattern(str):
+    """A "%(n)s …" pattern whose `%` picks the plural form for its count: the template fills
+    it with `|format(n=…)`, the chart with `% {"n": …}`, both with the count already written
+    out ("3", "1.234"), so the count is read back from its digits. As a plain string it is the
+    plural form with %(n)s left in."""
+
+    forms: Callable[[int, str], str]
+
+    def __new__(cls, forms: Callable[[int, str], str]) -> Self:
+        pattern = super().__new__(cls, forms(2, "%(n)s"))
+        pattern.forms = forms
+        return pattern
+
+    def __mod__(self, values: Mapping[str, object]) -> str:
+        shown = str(values["n"])
+        return self.forms(int("".join(ch for ch in shown if ch.isdigit()) or 0), shown)
+
+
 def _requested_as_of(today_: date) -> date:
     """The `as_of` date of the query string, or today; a bad one is said, not fatal."""
     raw = request.args.get("as_of", "")
@@ -49,7 +70,11 @@ def _chart_labels() -> ChartLabels:
             "Đến ngày %(date)s: %(done)s trên %(total)s nhiệm vụ đã hoàn thành; "
             "%(planned)s nhiệm vụ đã đến hạn theo kế hoạch."
         ),
-        without_deadline=_("%(n)s nhiệm vụ không có thời hạn."),
+        without_deadline=CountPattern(
+            lambda count, n: ngettext(
+                "%(n)s nhiệm vụ không có thời hạn.", "%(n)s nhiệm vụ không có thời hạn.", count, n=n
+            )
+        ),
         month=_("Tháng"),
         count=_("Số nhiệm vụ"),
         done=_("Đã hoàn thành (lũy kế)"),
@@ -70,7 +95,7 @@ def _page_labels(as_of: date) -> dict[str, str]:
         "rate": _("Tỷ lệ hoàn thành"),
         "on_time": _("Hoàn thành đúng hạn"),
         "late": _("Hoàn thành quá hạn"),
-        "open_overdue": _("Quá hạn chưa hoàn thành"),
+        "open_overdue": _("Quá hạn, chưa hoàn thành"),
         "open_on_time": _("Đang thực hiện trong hạn"),
         "due_rate": _("Hoàn thành / đã đến hạn"),
         "measure": _("Chỉ tiêu"),
@@ -88,8 +113,12 @@ def _page_labels(as_of: date) -> dict[str, str]:
         "nobody": _("chưa giao"),
         "due": _("Hạn"),
         "no_due": _("Không có hạn"),
-        "days_overdue": _("quá hạn %(n)s ngày"),
-        "days_left": _("còn %(n)s ngày"),
+        "days_overdue": CountPattern(
+            lambda count, n: ngettext("quá hạn %(n)s ngày", "quá hạn %(n)s ngày", count, n=n)
+        ),
+        "days_left": CountPattern(
+            lambda count, n: ngettext("còn %(n)s ngày", "còn %(n)s ngày", count, n=n)
+        ),
         "due_today": _("đến hạn hôm nay"),
     }
 
