@@ -8,13 +8,9 @@ show their phrase. Times New Roman, as official documents are set.
 
 from __future__ import annotations
 
-import io
-import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -23,25 +19,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
 from tracker.core.formatting import format_date
+from tracker.core.spreadsheets import (
+    DATE_FORMAT,
+    FONT_NAME,
+    file_name,
+    finish_table,
+    safe_cell,
+    workbook_bytes,
+)
 from tracker.plans.models import Plan, TaskGroup
 from tracker.tasks.models import CadenceUnit, Task
 from tracker.tasks.queries import plan_tasks
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 HEADERS = ("STT", "Lĩnh vực", "Nhiệm vụ", "Sản phẩm", "Chủ trì", "Phối hợp", "Thời hạn")
 WIDTHS = (6, 24, 55, 38, 22, 30, 14)
-DATE_FORMAT = "dd/mm/yyyy"
-FONT_NAME = "Times New Roman"
-
-_FORMULA_PREFIXES = ("=", "+", "-", "@")
-
-
-def safe_cell(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula (= + - @ first) gets a leading quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def load_plan_for_export(session: Session, plan_id: int) -> Plan | None:
@@ -183,27 +174,8 @@ def export_plan_xlsx(plan: Plan, tasks: Sequence[Task] | None = None) -> bytes:
                 ]
             )
 
-    for column, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    if row > header_row + 1:
-        sheet.auto_filter.ref = f"A{header_row}:{last_column}{row - 1}"
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _ascii(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return text
+    finish_table(sheet, WIDTHS, header_row, row)
+    return workbook_bytes(workbook)
 
 
 def export_filename(plan: Plan) -> str:
@@ -211,11 +183,4 @@ def export_filename(plan: Plan) -> str:
     name = " ".join(plan.title.split())[:80].strip() or "Ke hoach"
     if plan.document_number:
         name += f" ({plan.document_number})"
-    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", unicodedata.normalize("NFC", name))
-    return name.strip(" .-") + ".xlsx"
-
-
-def content_disposition(filename: str) -> str:
-    """An attachment header readable by every browser: an ASCII name and the UTF-8 one."""
-    fallback = re.sub(r"[^A-Za-z0-9 ._()-]+", "-", _ascii(filename)).strip(" -") or "ke-hoach.xlsx"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    return file_name(name)

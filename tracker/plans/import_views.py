@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,12 +13,11 @@ from wtforms import SelectField, StringField, SubmitField, ValidationError
 from wtforms.validators import Length, Optional
 
 from tracker.core.permissions import Action, authorize
+from tracker.core.spreadsheets import xlsx_download
 from tracker.core.web import unit_or_404
 from tracker.extensions import db
 from tracker.plans import bp
 from tracker.plans.exporting import (
-    XLSX_MIMETYPE,
-    content_disposition,
     export_filename,
     export_plan_xlsx,
     load_plan_for_export,
@@ -154,11 +153,4 @@ def export_xlsx(plan_id: int):
     if plan is None:
         abort(404)
     authorize(current_user, Action.VIEW_UNIT, plan.unit)
-    return Response(
-        export_plan_xlsx(plan),
-        mimetype=XLSX_MIMETYPE,
-        headers={
-            "Content-Disposition": content_disposition(export_filename(plan)),
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return xlsx_download(export_plan_xlsx(plan), export_filename(plan))

@@ -8,9 +8,6 @@ a text starting with = + - @ is escaped so no spreadsheet runs it.
 
 from __future__ import annotations
 
-import io
-import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,9 +16,16 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from tracker.core.formatting import format_date
+from tracker.core.spreadsheets import (
+    DATE_FORMAT,
+    FONT_NAME,
+    file_name,
+    finish_table,
+    safe_cell,
+    workbook_bytes,
+)
 from tracker.core.status import DeadlineClass
 from tracker.people.models import Unit
-from tracker.plans.exporting import DATE_FORMAT, FONT_NAME, safe_cell
 from tracker.tasks.filters import STATUS_LABELS, TaskFilter, UnitLookups
 from tracker.tasks.models import Task
 
@@ -125,25 +129,11 @@ def export_tasks_xlsx(
                 cell.number_format = DATE_FORMAT
         row += 1
 
-    for column, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    if row > header_row + 1:
-        sheet.auto_filter.ref = f"A{header_row}:{last_column}{row - 1}"
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    finish_table(sheet, WIDTHS, header_row, row)
+    return workbook_bytes(workbook)
 
 
 def export_filename(unit: Unit, task_filter: TaskFilter) -> str:
     """'Danh sách nhiệm vụ - Phường Vĩnh Hòa - 12-03-2024.xlsx'."""
     name = f"Danh sách nhiệm vụ - {' '.join(unit.name.split())[:80]} - {task_filter.as_of:%d-%m-%Y}"
-    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", unicodedata.normalize("NFC", name))
-    return name.strip(" .-") + ".xlsx"
+    return file_name(name)

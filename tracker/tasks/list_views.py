@@ -6,16 +6,16 @@ tasks the page lists (every page of them).
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, render_template, request
+from flask import Blueprint, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.core.clock import today
 from tracker.core.permissions import Action, authorize
+from tracker.core.spreadsheets import xlsx_download
 from tracker.core.web import unit_or_404
 from tracker.extensions import db
 from tracker.people.models import Unit
-from tracker.plans.exporting import XLSX_MIMETYPE, content_disposition
 from tracker.tasks.exporting import export_filename, export_tasks_xlsx
 from tracker.tasks.filters import (
     DONE,
@@ -117,11 +117,4 @@ def export(unit_code: str):
     content = export_tasks_xlsx(
         unit, task_filter, lookups, [(task, status[task.id]) for task in tasks]
     )
-    return Response(
-        content,
-        mimetype=XLSX_MIMETYPE,
-        headers={
-            "Content-Disposition": content_disposition(export_filename(unit, task_filter)),
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return xlsx_download(content, export_filename(unit, task_filter))
