@@ -118,9 +118,7 @@ def officer_tasks(session: Session, officer_id: int, as_of: date) -> list[Office
         select(Task)
         .join(Plan, Plan.id == Task.plan_id)
         .where(Task.archived_at.is_(None), Plan.archived_at.is_(None), Task.id.in_(mine))
-        .options(
-            joinedload(Task.plan), joinedload(Task.lead_officer), selectinload(Task.occurrences)
-        )
+        .options(joinedload(Task.plan), selectinload(Task.occurrences))
     ).unique()
     rows = [
         OfficerTask(task, deadline_class(task, as_of), task.lead_officer_id == officer_id)

@@ -54,17 +54,23 @@ from tracker.tasks.queries import (
     task_with_details,
 )
 
+RECENT_DONE = 10
+
 
 @bp.route("/my-tasks")
 @login_required
 def mine():
     rows = officer_tasks(db.session, current_user.id, today())
+    done = [r for r in rows if r.status.is_done]
     sections = {
         "overdue": [r for r in rows if r.status == "open_overdue"],
         "open": [r for r in rows if r.status == "open_on_time"],
-        "done": [r for r in rows if r.status.is_done],
+        # what is done matters less than what is next: the latest few, the rest a click away
+        "done": done[:RECENT_DONE],
     }
-    return render_template("tasks/mine.html", sections=sections, as_of=today())
+    return render_template(
+        "tasks/mine.html", sections=sections, done_total=len(done), as_of=today()
+    )
 
 
 @bp.route("/tasks/<int:task_id>")
