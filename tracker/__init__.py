@@ -82,6 +82,7 @@ def configure_blueprints(app: Flask) -> None:
     from tracker.main import bp as main_bp
     from tracker.people import bp as people_bp
     from tracker.plans import bp as plans_bp
+    from tracker.reminders import bp as reminders_bp
     from tracker.tasks import bp as tasks_bp
     from tracker.tasks.list_views import bp as tasks_list_bp
 
@@ -92,6 +93,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(tasks_bp)
     app.register_blueprint(tasks_list_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(reminders_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_errors(app)
 

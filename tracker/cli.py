@@ -19,9 +19,11 @@ def register_commands(app: Flask) -> None:
     from tracker.demo.cli import demo_group
     from tracker.people.cli import token_group, user_group
     from tracker.plans.cli import plan_group
+    from tracker.reminders.cli import reminders_group, scheduler_command
 
-    for group in (demo_group, user_group, token_group, plan_group):
+    for group in (demo_group, user_group, token_group, plan_group, reminders_group):
         app.cli.add_command(group)
+    app.cli.add_command(scheduler_command)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)

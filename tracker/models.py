@@ -3,6 +3,7 @@
 from tracker.core.audit import AuditEvent
 from tracker.people.models import ApiToken, Officer, OfficerRole, Unit, UnitCalendarDay
 from tracker.plans.models import Plan, TaskGroup
+from tracker.reminders.models import ReminderEmail, ReminderItem, ReminderSettings
 from tracker.tasks.models import (
     Evidence,
     Notification,
@@ -20,6 +21,9 @@ __all__ = [
     "Officer",
     "OfficerRole",
     "Plan",
+    "ReminderEmail",
+    "ReminderItem",
+    "ReminderSettings",
     "Task",
     "TaskGroup",
     "TaskNote",

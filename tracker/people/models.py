@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.core.audit import Audited
@@ -99,6 +99,8 @@ class Officer(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on password change so other sessions of the same officer stop working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Reminder emails (in-app reminders cannot be turned off).
+    email_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit] = relationship()

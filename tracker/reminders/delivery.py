@@ -1,0 +1,561 @@
+"""Recording reminders exactly once, their in-app notices, and the life of the daily emails.
+
+    record()    inserts the due reminders, skipping any key already there (a concurrent pass's),
+                adds an in-app notice for each one this call inserted, and queues an email for
+                every officer with queued reminders and no unsent email: all in the caller's
+                transaction, so either everything of a pass is recorded or nothing is.
+    claim()     takes due emails for this sender (pending and due, or a sender's claim that
+                expired), then attaches each officer's queued reminders to their email.
+    prepare()   writes each claimed email from its reminders, dropping those no longer true.
+    mark_*()    what the mail server answered.
+
+Functions flush, never commit; the job (tracker.reminders.jobs) commits between the steps, so a
+claim is visible to other senders before any message leaves, and a message is marked sent only
+after the server accepted it. The window left: a crash after the server accepted a message and
+before its "sent" was committed sends that one email again on the retry.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import and_, false, func, or_, select, true, update
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from tracker.core.status import DeadlineClass, deadline_class
+from tracker.core.workdays import WorkCalendar
+from tracker.people.models import Officer, Unit, UnitCalendarDay
+from tracker.plans.models import Plan
+from tracker.reminders.models import (
+    EmailState,
+    ItemEmailState,
+    RecipientRole,
+    ReminderEmail,
+    ReminderItem,
+    ReminderKind,
+)
+from tracker.reminders.rendering import (
+    SECTIONS,
+    Digest,
+    EmailContent,
+    Line,
+    Section,
+    notice_text,
+    render_email,
+    section_of,
+    status_phrase,
+    url_builder,
+)
+from tracker.reminders.selection import OPEN_STATES, Due, Selection
+from tracker.tasks.models import Notification, Task, TaskState
+from tracker.tasks.queries import pending_confirmations, status_rows
+
+DAILY = "daily"
+LEASE = timedelta(minutes=15)
+MAX_BACKOFF = timedelta(hours=1)
+# Reminders about a task's deadline, true only while the task is open.
+DEADLINE_KINDS = frozenset(
+    {ReminderKind.BEFORE, ReminderKind.DUE, ReminderKind.OVERDUE, ReminderKind.ESCALATION}
+)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8 … minutes after each failed attempt, at most an hour."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _insert(session: Session, table):
+    """INSERT … ON CONFLICT DO NOTHING, in the dialect of the session's database."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the product runs on these two
+        raise RuntimeError(f"reminders need PostgreSQL or SQLite, not {name}")
+    return insert(table).on_conflict_do_nothing()
+
+
+# ---------------------------------------------------------------------------- recording
+
+
+@dataclass
+class Recorded:
+    items: list[tuple[int, Due]] = field(default_factory=list)  # (id, due) inserted by this call
+    notifications: int = 0
+    emails: list[int] = field(default_factory=list)  # emails queued by this call
+
+
+def record(session: Session, selection: Selection, now: datetime) -> Recorded:
+    """Record the selection's reminders; those another pass recorded first are skipped."""
+    ctx = selection.context
+    officers = ctx.officers
+    rows = []
+    messages: dict[tuple, str] = {}
+    for due in selection.dues:
+        subject = selection.subjects.get(due.subject)
+        lead = officers.get(subject.lead_officer_id) if subject else None
+        message = notice_text(
+            due.kind,
+            due.role,
+            title=subject.title if subject else "",
+            label=subject.label if subject else "",
+            deadline=due.deadline,
+            days=due.days,
+            lead_name=lead.full_name if lead else "",
+            counts=due.counts,
+        )
+        messages[due.key] = message
+        rows.append(
+            {
+                "subject": due.subject,
+                "kind": due.kind,
+                "due_on": due.due_on,
+                "recipient_id": due.recipient_id,
+                "role": due.role,
+                "unit_id": due.unit_id,
+                "task_id": due.task_id,
+                "occurrence_id": due.occurrence_id,
+                "deadline": due.deadline,
+                "days": due.days,
+                "recorded_on": selection.day,
+                "message": message,
+                "email_state": (
+                    ItemEmailState.QUEUED
+                    if officers[due.recipient_id].email_reminders
+                    else ItemEmailState.OFF
+                ),
+                "created_at": now,
+            }
+        )
+    result = Recorded()
+    if not rows:
+        result.emails = queue_emails(session, selection.day, now)
+        return result
+    table = ReminderItem.__table__
+    inserted = session.execute(
+        _insert(session, table).returning(
+            table.c.id, table.c.subject, table.c.kind, table.c.due_on, table.c.recipient_id
+        ),
+        rows,
+    ).all()
+    by_key = {due.key: due for due in selection.dues}
+    for row in inserted:
+        key = (row.subject, ReminderKind(row.kind), row.due_on, row.recipient_id)
+        result.items.append((row.id, by_key[key]))
+    result.items.sort(key=lambda pair: pair[0])
+    if result.items:
+        session.execute(
+            Notification.__table__.insert(),
+            [
+                {
+                    "officer_id": due.recipient_id,
+                    "task_id": due.task_id,
+                    "kind": f"reminder_{due.kind.value}",
+                    "message": messages[due.key],
+                    "created_at": now,
+                }
+                for _, due in result.items
+            ],
+        )
+        result.notifications = len(result.items)
+    result.emails = queue_emails(session, selection.day, now)
+    return result
+
+
+def queue_emails(session: Session, day: date, now: datetime, batch: str = DAILY) -> list[int]:
+    """An email for `day` to every officer with queued reminders and no email waiting to go:
+    at most one a day (the unique key), and at most one unsent at a time (an unsent one takes
+    the new reminders when it is claimed)."""
+    waiting = select(ReminderItem.recipient_id).where(
+        ReminderItem.email_state == ItemEmailState.QUEUED
+    )
+    unsent = select(ReminderEmail.recipient_id).where(
+        ReminderEmail.batch == batch,
+        ReminderEmail.state.in_([EmailState.PENDING, EmailState.SENDING]),
+    )
+    recipients = session.execute(
+        select(Officer.id, Officer.unit_id)
+        .where(Officer.id.in_(waiting), Officer.id.not_in(unsent))
+        .order_by(Officer.id)
+    ).all()
+    if not recipients:
+        return []
+    table = ReminderEmail.__table__
+    return list(
+        session.scalars(
+            _insert(session, table).returning(table.c.id),
+            [
+                {
+                    "recipient_id": officer_id,
+                    "unit_id": unit_id,
+                    "batch": batch,
+                    "send_on": day,
+                    "state": EmailState.PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+                for officer_id, unit_id in recipients
+            ],
+        )
+    )
+
+
+# ---------------------------------------------------------------------------- claiming
+
+
+def _claimable(now: datetime):
+    return or_(
+        and_(ReminderEmail.state == EmailState.PENDING, ReminderEmail.next_attempt_at <= now),
+        and_(ReminderEmail.state == EmailState.SENDING, ReminderEmail.claimed_until < now),
+    )
+
+
+def _working_units(session: Session, today: date):
+    """A condition on ReminderEmail.unit_id: units where `today` is a working day."""
+    exceptions = dict(
+        session.execute(
+            select(UnitCalendarDay.unit_id, UnitCalendarDay.is_working_day).where(
+                UnitCalendarDay.day == today, UnitCalendarDay.archived_at.is_(None)
+            )
+        ).all()
+    )
+    if WorkCalendar().is_working_day(today):
+        off = [unit_id for unit_id, works in exceptions.items() if not works]
+        return ReminderEmail.unit_id.not_in(off) if off else true()
+    on = [unit_id for unit_id, works in exceptions.items() if works]
+    return ReminderEmail.unit_id.in_(on) if on else false()
+
+
+def claim(
+    session: Session,
+    now: datetime,
+    today: date,
+    limit: int = 100,
+    ids: Sequence[int] | None = None,
+) -> list[int]:
+    """Claim up to `limit` due emails (of `ids`, if given) for this sender, and attach to each
+    its officer's queued reminders. Nothing goes out on a day off of the officer's unit."""
+    query = select(ReminderEmail.id).where(_claimable(now), _working_units(session, today))
+    if ids is not None:
+        query = query.where(ReminderEmail.id.in_(list(ids)))
+    candidates = list(session.scalars(query.order_by(ReminderEmail.id).limit(limit)))
+    if not candidates:
+        return []
+    claimed = sorted(
+        session.scalars(
+            update(ReminderEmail)
+            .where(ReminderEmail.id.in_(candidates), _claimable(now))
+            .values(state=EmailState.SENDING, claimed_until=now + LEASE)
+            .returning(ReminderEmail.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if claimed:
+        email_of = (
+            select(func.min(ReminderEmail.id))
+            .where(
+                ReminderEmail.id.in_(claimed),
+                ReminderEmail.recipient_id == ReminderItem.recipient_id,
+            )
+            .scalar_subquery()
+        )
+        recipients = select(ReminderEmail.recipient_id).where(ReminderEmail.id.in_(claimed))
+        session.execute(
+            update(ReminderItem)
+            .where(
+                ReminderItem.email_state == ItemEmailState.QUEUED,
+                ReminderItem.recipient_id.in_(recipients),
+            )
+            .values(email_id=email_of, email_state=ItemEmailState.ATTACHED)
+            .execution_options(synchronize_session=False)
+        )
+    return claimed
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+@dataclass
+class Outgoing:
+    """A claimed email, written and ready for the transport."""
+
+    email_id: int
+    to_name: str
+    to_address: str
+    content: EmailContent
+
+
+def _still_true(item: ReminderItem) -> bool:
+    """A deadline reminder holds while its task (or occurrence) is open and, for the lead's
+    own reminders, while the recipient still leads it."""
+    if item.kind not in DEADLINE_KINDS:
+        return True
+    task = item.task
+    if task is None or task.archived_at is not None or task.plan.archived_at is not None:
+        return False
+    state = item.occurrence.state if item.occurrence is not None else task.state
+    if state not in OPEN_STATES:
+        return False
+    if item.role is RecipientRole.LEAD:
+        return task.lead_officer_id == item.recipient_id
+    if item.role is RecipientRole.SUPPORTER:
+        return any(s.id == item.recipient_id for s in task.supporters)
+    return True
+
+
+def _days_now(item: ReminderItem, today: date, calendars: dict[int, WorkCalendar]) -> int | None:
+    """The item's day count as of `today` (it may go out after the day it was recorded)."""
+    if item.recorded_on == today or item.deadline is None:
+        return item.days
+    calendar = calendars.get(item.unit_id) or WorkCalendar()
+    if item.kind in (ReminderKind.OVERDUE, ReminderKind.ESCALATION):
+        return calendar.working_days_between(item.deadline, today)
+    return max(calendar.working_days_between(today, item.deadline), 0)
+
+
+def _status_now(item: ReminderItem, today: date, calendars) -> str:
+    kind = item.kind
+    if kind in (ReminderKind.BEFORE, ReminderKind.DUE) and item.deadline is not None:
+        if item.deadline < today:
+            kind = ReminderKind.OVERDUE  # it went out late: say what is true today
+        elif item.deadline == today:
+            kind = ReminderKind.DUE
+    return status_phrase(kind, _days_now(item, today, calendars), item.deadline)
+
+
+def _digest(session: Session, unit: Unit, today: date, link) -> Digest:
+    """The unit's overdue tasks (the status rule, as the dashboard counts them) and pending
+    confirmations, as of the day the email goes out."""
+    rows = status_rows(session, Plan.unit_id == unit.id)
+    overdue_ids = [
+        r.task_id for r in rows if deadline_class(r, today) is DeadlineClass.OPEN_OVERDUE
+    ]
+    calendar = _unit_calendars(session, [unit.id]).get(unit.id) or WorkCalendar()
+    overdue: list[Line] = []
+    if overdue_ids:
+        tasks = session.scalars(
+            select(Task)
+            .where(Task.id.in_(overdue_ids))
+            .options(joinedload(Task.lead_officer), selectinload(Task.occurrences))
+            .order_by(Task.deadline, Task.id)
+        ).all()
+        for task in tasks:
+            late_since = min(
+                (
+                    o.deadline
+                    for o in (task.occurrences if task.is_recurring else [task])
+                    if o.deadline is not None and o.deadline < today and o.completed_on is None
+                ),
+                default=task.deadline,
+            )
+            status = status_phrase(
+                ReminderKind.OVERDUE, calendar.working_days_between(late_since, today), late_since
+            )
+            if task.state is TaskState.PENDING_CONFIRMATION:
+                status += " · đã báo cáo, chờ xác nhận"
+            overdue.append(
+                Line(
+                    title=task.title,
+                    url=link("tasks.detail", task_id=task.id),
+                    status=status,
+                    lead=task.lead_officer.full_name if task.lead_officer else "",
+                )
+            )
+    pending = [
+        Line(
+            title=task.title,
+            url=link("tasks.detail", task_id=task.id),
+            status=f"hạn {task.deadline:%d/%m/%Y}" if task.deadline else "",
+            lead=task.lead_officer.full_name if task.lead_officer else "",
+        )
+        for task in pending_confirmations(session, unit.id)
+    ]
+    return Digest(
+        unit_name=unit.name,
+        overdue=overdue,
+        pending=pending,
+        dashboard_url=link("dashboard.index", unit_code=unit.code),
+    )
+
+
+def _unit_calendars(session: Session, unit_ids) -> dict[int, WorkCalendar]:
+    overrides: dict[int, dict[date, bool]] = defaultdict(dict)
+    for unit_id, day, works in session.execute(
+        select(UnitCalendarDay.unit_id, UnitCalendarDay.day, UnitCalendarDay.is_working_day).where(
+            UnitCalendarDay.unit_id.in_(list(unit_ids)), UnitCalendarDay.archived_at.is_(None)
+        )
+    ):
+        overrides[unit_id][day] = works
+    return {unit_id: WorkCalendar(days) for unit_id, days in overrides.items()}
+
+
+def prepare(
+    session: Session, email_ids: Sequence[int], today: date, app: Flask | None = None
+) -> list[Outgoing]:
+    """Write the claimed emails from their reminders (a few queries for the whole batch).
+
+    Reminders no longer true are dropped; an email left with nothing is cancelled, as is one to
+    an officer who turned email off or left (their reminders stay in the app)."""
+    app = app or current_app
+    if not email_ids:
+        return []
+    emails = session.scalars(
+        select(ReminderEmail)
+        .where(ReminderEmail.id.in_(list(email_ids)))
+        .options(
+            joinedload(ReminderEmail.recipient).joinedload(Officer.unit),
+            selectinload(ReminderEmail.items)
+            .joinedload(ReminderItem.task)
+            .options(joinedload(Task.plan), selectinload(Task.supporters)),
+            selectinload(ReminderEmail.items).joinedload(ReminderItem.occurrence),
+        )
+        .order_by(ReminderEmail.id)
+    ).all()
+    link = url_builder(app)
+    reminders_url = link("reminders.mine")
+    calendars = _unit_calendars(session, {e.unit_id for e in emails})
+    leads: dict[int, str] = {}
+    lead_ids = {i.task.lead_officer_id for e in emails for i in e.items if i.task}
+    if lead_ids:
+        leads = dict(
+            session.execute(
+                select(Officer.id, Officer.full_name).where(Officer.id.in_(lead_ids))
+            ).all()
+        )
+    outgoing: list[Outgoing] = []
+    for email in emails:
+        recipient = email.recipient
+        live = [i for i in email.items if i.email_state is ItemEmailState.ATTACHED]
+        if not recipient.active or not recipient.email_reminders:
+            for item in live:
+                item.email_state = ItemEmailState.OFF
+            email.state = EmailState.CANCELLED
+            email.claimed_until = None
+            email.last_error = "email reminders off" if recipient.active else "officer inactive"
+            continue
+        kept = []
+        for item in live:
+            if _still_true(item):
+                kept.append(item)
+            else:
+                item.email_state = ItemEmailState.DROPPED
+        if not kept:
+            email.state = EmailState.CANCELLED
+            email.claimed_until = None
+            email.last_error = "nothing left to remind"
+            continue
+        sections = {key: Section(key, heading) for key, heading in SECTIONS}
+        digest = None
+        for item in sorted(kept, key=_item_order):
+            if item.kind is ReminderKind.DIGEST:
+                unit = session.get(Unit, item.unit_id)
+                digest = _digest(session, unit, today, link) if unit else None
+                continue
+            task = item.task
+            section = sections[section_of(item.kind, item.role)]
+            section.lines.append(
+                Line(
+                    title=task.title if task else item.message,
+                    url=link("tasks.detail", task_id=task.id) if task else reminders_url,
+                    status=_status_now(item, today, calendars),
+                    plan=task.plan.title if task else "",
+                    label=item.occurrence.label if item.occurrence else "",
+                    lead=(
+                        leads.get(task.lead_officer_id, "")
+                        if task and item.role is not RecipientRole.LEAD
+                        else ""
+                    ),
+                    supporting=item.role is RecipientRole.SUPPORTER,
+                )
+            )
+        content = render_email(
+            recipient_name=recipient.full_name,
+            day=today,
+            sections=list(sections.values()),
+            digest=digest,
+            reminders_url=reminders_url,
+            app=app,
+        )
+        email.to_address = recipient.email
+        email.subject = content.subject
+        email.body_text = content.text
+        email.body_html = content.html
+        outgoing.append(Outgoing(email.id, recipient.full_name, recipient.email, content))
+    session.flush()
+    return outgoing
+
+
+def _item_order(item: ReminderItem):
+    return (item.deadline or date.max, item.task_id or 0, item.occurrence_id or 0, item.id)
+
+
+# ---------------------------------------------------------------------------- outcomes
+
+
+def mark_sent(
+    session: Session, email_id: int, now: datetime, message_id: str, transport: str
+) -> bool:
+    """Sent: only an email this sender still holds (a claim that expired is another's now)."""
+    result = session.execute(
+        update(ReminderEmail)
+        .where(ReminderEmail.id == email_id, ReminderEmail.state == EmailState.SENDING)
+        .values(
+            state=EmailState.SENT,
+            sent_at=now,
+            message_id=message_id[:255],
+            transport=transport,
+            attempts=ReminderEmail.attempts + 1,
+            claimed_until=None,
+            last_error="",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def mark_failed(session: Session, email_id: int, now: datetime, error: str) -> None:
+    """Refused for good (a bad address): not retried; the reminders stay in the app."""
+    session.execute(
+        update(ReminderEmail)
+        .where(ReminderEmail.id == email_id, ReminderEmail.state == EmailState.SENDING)
+        .values(
+            state=EmailState.FAILED,
+            attempts=ReminderEmail.attempts + 1,
+            claimed_until=None,
+            last_error=error[:2000],
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_retry(
+    session: Session, email_ids: Sequence[int], now: datetime, error: str, *, attempted: bool
+) -> None:
+    """Back to the queue, to be tried again after a backoff that grows with the attempts."""
+    if not email_ids:
+        return
+    rows = session.execute(
+        select(ReminderEmail.id, ReminderEmail.attempts).where(
+            ReminderEmail.id.in_(list(email_ids)), ReminderEmail.state == EmailState.SENDING
+        )
+    ).all()
+    for email_id, attempts in rows:
+        attempts += 1 if attempted else 0
+        session.execute(
+            update(ReminderEmail)
+            .where(ReminderEmail.id == email_id, ReminderEmail.state == EmailState.SENDING)
+            .values(
+                state=EmailState.PENDING,
+                attempts=attempts,
+                next_attempt_at=now + retry_delay(max(attempts, 1)),
+                claimed_until=None,
+                last_error=error[:2000],
+            )
+            .execution_options(synchronize_session=False)
+        )

@@ -1,0 +1,297 @@
+"""A reminder pass, the sending loop, and the scheduler that runs them (`tracker scheduler`).
+
+The scheduler is its own process; `create_app` and the web workers never start one. Its jobs
+are defined here with fixed ids, in the unit's time zone, in a memory job store: what is due and
+what was sent lives in the reminder tables, so a scheduler started twice by mistake, a pass run
+by hand next to it, or a restart, cannot send anything twice.
+
+    reminders.daily    the day's pass at TRACKER_REMINDER_TIME (07:30), then sends
+    reminders.retry    every TRACKER_RETRY_MINUTES (2): queued emails whose retry time has come
+    reminders.startup  once at start: the day's pass if its time has already gone by (the
+                       server was down at 07:30); harmless if it ran, since nothing is due twice
+"""
+
+from __future__ import annotations
+
+import logging
+import time as clock
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask, current_app
+
+from tracker.core.clock import local_now, utcnow
+from tracker.core.clock import today as local_today
+from tracker.extensions import db
+from tracker.reminders.delivery import (
+    Recorded,
+    claim,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+    prepare,
+    record,
+)
+from tracker.reminders.mail import (
+    OutboxTransport,
+    PermanentFailure,
+    SmtpTransport,
+    TemporaryFailure,
+    build_message,
+    transport_for,
+)
+from tracker.reminders.selection import Due, select_due
+from tracker.reminders.settings import mail_settings, pass_time, setting
+
+log = logging.getLogger("tracker.reminders")
+
+JOB_DEFAULTS = {"misfire_grace_time": 3600, "coalesce": True, "max_instances": 1}
+BATCH = 100
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    retrying: list[tuple[int, str]] = field(default_factory=list)
+    cancelled: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class PassReport:
+    day: date
+    dues: list[Due]
+    already_recorded: int
+    closed_units: set[int]
+    selection_ms: float
+    dry_run: bool = False
+    recorded: Recorded | None = None
+    delivery: DeliveryReport | None = None
+    recipients: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> name, email
+    titles: dict[str, str] = field(default_factory=dict)  # subject -> title
+
+
+def run_pass(
+    day: date | None = None,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    send: bool = True,
+    app: Flask | None = None,
+) -> PassReport:
+    """Select what is due on `day` (today), record it once, then send the queued emails.
+
+    A dry run selects and reports, and changes nothing."""
+    app = app or current_app._get_current_object()
+    session = db.session
+    day = day or local_today()
+    started = clock.perf_counter()
+    selection = select_due(session, day)
+    report = PassReport(
+        day=day,
+        dues=selection.dues,
+        already_recorded=selection.already_recorded,
+        closed_units=selection.closed_units,
+        selection_ms=(clock.perf_counter() - started) * 1000,
+        dry_run=dry_run,
+        titles={key: s.title for key, s in selection.subjects.items()},
+    )
+    _describe_recipients(report, selection)
+    if dry_run:
+        session.rollback()
+        return report
+    try:
+        report.recorded = record(session, selection, now or utcnow())
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    log.info(
+        "reminders %s: %d recorded (%d already), %d emails queued",
+        day.isoformat(),
+        len(report.recorded.items),
+        report.already_recorded,
+        len(report.recorded.emails),
+    )
+    if send:
+        report.delivery = deliver(today=day, now=now, app=app)
+    return report
+
+
+def _describe_recipients(report: PassReport, selection) -> None:
+    from sqlalchemy import select
+
+    from tracker.people.models import Officer
+
+    ids = {due.recipient_id for due in selection.dues}
+    if ids:
+        rows = db.session.execute(
+            select(Officer.id, Officer.full_name, Officer.email).where(Officer.id.in_(ids))
+        )
+        report.recipients = {row.id: (row.full_name, row.email) for row in rows}
+
+
+def deliver(
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+    app: Flask | None = None,
+    transport: SmtpTransport | OutboxTransport | None = None,
+    batch: int = BATCH,
+) -> DeliveryReport:
+    """Send every email whose time has come, in batches over one connection.
+
+    Each batch is claimed and committed before anything is sent; each email is marked sent
+    (and committed) only once the server accepted it. A refusal for good fails that email
+    alone; a temporary one queues it again with a backoff; a lost connection queues the rest
+    of the batch too and ends this delivery (the retry job comes back)."""
+    app = app or current_app._get_current_object()
+    session = db.session
+    settings = mail_settings(app)
+    day = today or local_today()
+    report = DeliveryReport()
+    started = clock.perf_counter()
+    with transport or transport_for(settings) as channel:
+        while True:
+            moment = now or utcnow()
+            try:
+                ids = claim(session, moment, day, limit=batch)
+                session.commit()
+                if not ids:
+                    break
+                outgoing = prepare(session, ids, day, app)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            report.cancelled += len(ids) - len(outgoing)
+            lost = False
+            for position, out in enumerate(outgoing):
+                try:
+                    message = build_message(
+                        settings,
+                        to_name=out.to_name,
+                        to_address=out.to_address,
+                        subject=out.content.subject,
+                        text=out.content.text,
+                        html=out.content.html,
+                        headers={"X-Tracker-Reminder": str(out.email_id)},
+                    )
+                    channel.send(message, out.to_address)
+                except PermanentFailure as exc:
+                    mark_failed(session, out.email_id, now or utcnow(), str(exc))
+                    session.commit()
+                    report.failed.append((out.email_id, str(exc)))
+                    log.warning("reminder email %d refused: %s", out.email_id, exc)
+                    continue
+                except TemporaryFailure as exc:
+                    moment = now or utcnow()
+                    mark_retry(session, [out.email_id], moment, str(exc), attempted=True)
+                    report.retrying.append((out.email_id, str(exc)))
+                    if exc.connection_lost:
+                        rest = [o.email_id for o in outgoing[position + 1 :]]
+                        mark_retry(session, rest, moment, str(exc), attempted=False)
+                        report.retrying.extend((email_id, str(exc)) for email_id in rest)
+                        lost = True
+                    session.commit()
+                    log.warning("reminder email %d not sent, will retry: %s", out.email_id, exc)
+                    if lost:
+                        break
+                    continue
+                mark_sent(session, out.email_id, utcnow(), message["Message-ID"], channel.name)
+                session.commit()
+                report.sent.append(out.email_id)
+            if lost:
+                break
+    report.seconds = clock.perf_counter() - started
+    if report.sent or report.failed or report.retrying:
+        log.info(
+            "reminder emails: %d sent, %d refused, %d to retry",
+            len(report.sent),
+            len(report.failed),
+            len(report.retrying),
+        )
+    return report
+
+
+def claim_only(ids: list[int] | None = None, *, today: date, now: datetime) -> list[int]:
+    """Claim without sending (tests simulate a sender that dies after its claim)."""
+    claimed = claim(db.session, now, today, ids=ids)
+    db.session.commit()
+    return claimed
+
+
+# ---------------------------------------------------------------------------- the scheduler
+
+
+def _in_app(app: Flask, work) -> None:
+    with app.app_context():
+        try:
+            work()
+        except Exception:
+            log.exception("reminder job failed")
+            db.session.rollback()
+        finally:
+            db.session.remove()
+
+
+def daily_job(app: Flask) -> None:
+    _in_app(app, lambda: run_pass(app=app))
+
+
+def retry_job(app: Flask) -> None:
+    _in_app(app, lambda: deliver(app=app))
+
+
+def startup_job(app: Flask) -> None:
+    """The day's pass now if its time has gone by (a scheduler started late, or restarted)."""
+    with app.app_context():
+        late = local_now().time() >= pass_time(app)
+    if late:
+        daily_job(app)
+
+
+def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingScheduler):
+    zone = ZoneInfo(app.config.get("TRACKER_TIMEZONE") or "Asia/Ho_Chi_Minh")
+    at = pass_time(app)
+    every = max(int(setting("TRACKER_RETRY_MINUTES", app)), 1)
+    scheduler = scheduler_class(
+        timezone=zone,
+        jobstores={"default": MemoryJobStore()},
+        executors={"default": ThreadPoolExecutor(max_workers=2)},
+        job_defaults=dict(JOB_DEFAULTS),
+    )
+    scheduler.add_job(
+        daily_job,
+        CronTrigger(hour=at.hour, minute=at.minute, timezone=zone),
+        args=[app],
+        id="reminders.daily",
+        name=f"reminder pass, daily at {at:%H:%M}",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        retry_job,
+        IntervalTrigger(minutes=every, timezone=zone),
+        args=[app],
+        id="reminders.retry",
+        name=f"queued reminder emails, every {every} min",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        startup_job,
+        DateTrigger(run_date=datetime.now(zone) + timedelta(seconds=2), timezone=zone),
+        args=[app],
+        id="reminders.startup",
+        name="the day's pass if its time has gone by",
+        replace_existing=True,
+    )
+    return scheduler

@@ -1,0 +1,236 @@
+"""Sending email: SMTP over one reused connection, or the development outbox.
+
+Settings are Flask's usual names (`MAIL_SERVER`, `MAIL_PORT`, `MAIL_USE_TLS`, `MAIL_USE_SSL`,
+`MAIL_USERNAME`, `MAIL_PASSWORD`, `MAIL_DEFAULT_SENDER`). A refusal is sorted into one of two
+kinds: `PermanentFailure` (the server refused this message or this address for good: a 5xx to
+RCPT or DATA, an address it cannot carry) fails that email alone; `TemporaryFailure` (a 4xx, the
+server unreachable or gone) leaves it queued for a retry, and says whether the connection is
+lost, in which case the rest of the batch waits for the next attempt too.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+
+from tracker.core.clock import utcnow
+
+OUTBOX = "outbox"
+SMTP = "smtp"
+
+
+class TemporaryFailure(Exception):
+    """Not sent; try again later."""
+
+    def __init__(self, reason: str, *, connection_lost: bool):
+        super().__init__(reason)
+        self.connection_lost = connection_lost
+
+
+class PermanentFailure(Exception):
+    """Refused for good: retrying would be refused again."""
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    server: str = "127.0.0.1"
+    port: int = 25
+    use_tls: bool = False
+    use_ssl: bool = False
+    username: str | None = None
+    password: str | None = None
+    sender: str = "tracker@localhost"
+    timeout: float = 30.0
+    # Servers often cap the messages of one session; a fresh connection after this many.
+    max_per_connection: int = 100
+    transport: str = SMTP
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> MailSettings:
+        return cls(
+            server=config.get("MAIL_SERVER") or "127.0.0.1",
+            port=int(config.get("MAIL_PORT") or 25),
+            use_tls=bool(config.get("MAIL_USE_TLS")),
+            use_ssl=bool(config.get("MAIL_USE_SSL")),
+            username=config.get("MAIL_USERNAME") or None,
+            password=config.get("MAIL_PASSWORD") or None,
+            sender=config.get("MAIL_DEFAULT_SENDER") or "tracker@localhost",
+            timeout=float(config.get("MAIL_TIMEOUT") or 30),
+            max_per_connection=int(config.get("MAIL_MAX_PER_CONNECTION") or 100),
+            transport=(config.get("TRACKER_MAIL_TRANSPORT") or SMTP).strip().lower(),
+        )
+
+    @property
+    def envelope_sender(self) -> str:
+        return parseaddr(self.sender)[1] or self.sender
+
+
+def build_message(
+    settings: MailSettings,
+    *,
+    to_name: str,
+    to_address: str,
+    subject: str,
+    text: str,
+    html: str,
+    headers: Mapping[str, str] | None = None,
+) -> EmailMessage:
+    """A multipart/alternative message (plain text, then HTML), UTF-8 throughout."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = settings.sender
+    try:
+        message["To"] = Address(display_name=to_name, addr_spec=to_address)
+    except (ValueError, IndexError) as exc:  # not an address at all
+        raise PermanentFailure(f"invalid address {to_address!r}: {exc}") from None
+    message["Date"] = format_datetime(utcnow())
+    domain = settings.envelope_sender.rpartition("@")[2] or "localhost"
+    message["Message-ID"] = make_msgid(domain=domain)
+    # RFC 3834: an automatic message; vacation responders should not answer it.
+    message["Auto-Submitted"] = "auto-generated"
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+class OutboxTransport:
+    """Development only: accepts every message without sending it; the stored email rows are
+    the outbox (`/reminders/outbox`)."""
+
+    name = OUTBOX
+
+    def __enter__(self) -> OutboxTransport:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def send(self, message: EmailMessage, to_address: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class SmtpTransport:
+    """One SMTP connection, opened on the first message and kept for the next ones."""
+
+    name = SMTP
+
+    def __init__(self, settings: MailSettings):
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+        self._sent_on_connection = 0
+
+    def __enter__(self) -> SmtpTransport:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        try:
+            if s.use_ssl:
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.server, s.port, timeout=s.timeout, context=ssl.create_default_context()
+                )
+            else:
+                smtp = smtplib.SMTP(s.server, s.port, timeout=s.timeout)
+            try:
+                smtp.ehlo()
+                if s.use_tls and not s.use_ssl:
+                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.ehlo()
+                if s.username:
+                    smtp.login(s.username, s.password or "")
+            except BaseException:
+                smtp.close()
+                raise
+        except (smtplib.SMTPException, OSError) as exc:
+            raise TemporaryFailure(
+                f"cannot connect to {s.server}:{s.port}: {_describe(exc)}", connection_lost=True
+            ) from None
+        self._sent_on_connection = 0
+        return smtp
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+
+    def send(self, message: EmailMessage, to_address: str) -> None:
+        """Send one message to one address; returns only once the server accepted it."""
+        if self._smtp is not None and self._sent_on_connection >= self.settings.max_per_connection:
+            self.close()
+        if self._smtp is None:
+            self._smtp = self._connect()
+        smtp = self._smtp
+        try:
+            refused = smtp.send_message(
+                message, from_addr=self.settings.envelope_sender, to_addrs=[to_address]
+            )
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reason = next(iter(exc.recipients.values()), (550, b""))
+            text = f"{to_address} refused: {code} {_text(reason)}"
+            if code >= 500:
+                raise PermanentFailure(text) from None
+            raise TemporaryFailure(text, connection_lost=False) from None
+        except smtplib.SMTPSenderRefused as exc:
+            # The sender is the same for every message: retry the whole batch later.
+            self.close()
+            raise TemporaryFailure(
+                f"sender refused: {exc.smtp_code} {_text(exc.smtp_error)}", connection_lost=True
+            ) from None
+        except smtplib.SMTPDataError as exc:
+            text = f"message refused: {exc.smtp_code} {_text(exc.smtp_error)}"
+            if exc.smtp_code >= 500:
+                raise PermanentFailure(text) from None
+            raise TemporaryFailure(text, connection_lost=False) from None
+        except (smtplib.SMTPNotSupportedError, UnicodeError) as exc:
+            # An address the server cannot carry (non-ASCII without SMTPUTF8).
+            self._reset()
+            raise PermanentFailure(f"cannot send to {to_address!r}: {_describe(exc)}") from None
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise TemporaryFailure(_describe(exc), connection_lost=True) from None
+        if refused:
+            raise PermanentFailure(f"{to_address} refused: {refused}")
+        self._sent_on_connection += 1
+
+    def _reset(self) -> None:
+        try:
+            if self._smtp is not None:
+                self._smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            self._drop()
+
+    def _drop(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            smtp.close()
+
+
+def transport_for(settings: MailSettings) -> SmtpTransport | OutboxTransport:
+    if settings.transport == OUTBOX:
+        return OutboxTransport()
+    return SmtpTransport(settings)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"[:500]

@@ -1,0 +1,96 @@
+"""Domain actions of the reminders area: a unit's settings, an officer's email preference.
+
+They flush, never commit; the view or command that calls them commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.people.models import Officer, Unit
+from tracker.reminders.models import ReminderPolicy, ReminderSettings, parse_days
+
+
+class SettingsError(ValueError):
+    """Refused settings; `errors` maps fields to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(errors.values()))
+
+
+@dataclass
+class SettingsInput:
+    days_before: str = "7,3,1"
+    on_deadline: bool = True
+    overdue_every: int = 3
+    escalate_after: int = 5
+    copy_supporters: bool = True
+    digest_weekday: int | None = 0
+    meeting_days_before: int = 2
+
+    @classmethod
+    def from_policy(cls, policy: ReminderPolicy) -> SettingsInput:
+        return cls(
+            days_before=",".join(map(str, policy.days_before)),
+            on_deadline=policy.on_deadline,
+            overdue_every=policy.overdue_every,
+            escalate_after=policy.escalate_after,
+            copy_supporters=policy.copy_supporters,
+            digest_weekday=policy.digest_weekday,
+            meeting_days_before=policy.meeting_days_before,
+        )
+
+
+def settings_of(session: Session, unit: Unit) -> ReminderPolicy:
+    row = session.scalar(select(ReminderSettings).where(ReminderSettings.unit_id == unit.id))
+    return ReminderPolicy.from_settings(row)
+
+
+def save_settings(session: Session, unit: Unit, data: SettingsInput) -> ReminderPolicy:
+    errors: dict[str, str] = {}
+    try:
+        days = parse_days(data.days_before)
+        raw = [p for p in (data.days_before or "").replace(";", ",").split(",") if p.strip()]
+        if len(days) != len({int(p) for p in raw}) or any(d > 60 for d in days) or len(days) > 5:
+            raise ValueError
+    except ValueError:
+        errors["days_before"] = _(
+            "Số ngày làm việc trước hạn: tối đa 5 số từ 1 đến 60, cách nhau bởi dấu phẩy."
+        )
+        days = ()
+    ranges = {
+        "overdue_every": (data.overdue_every, 60),
+        "escalate_after": (data.escalate_after, 120),
+        "meeting_days_before": (data.meeting_days_before, 20),
+    }
+    for name, (value, high) in ranges.items():
+        if value is None or not 0 <= value <= high:
+            errors[name] = _("Nhập một số từ 0 đến %(high)s.", high=high)
+    if data.digest_weekday is not None and not 0 <= data.digest_weekday <= 6:
+        errors["digest_weekday"] = _("Ngày gửi tổng hợp tuần không hợp lệ.")
+    if errors:
+        raise SettingsError(errors)
+    row = session.scalar(select(ReminderSettings).where(ReminderSettings.unit_id == unit.id))
+    if row is None:
+        row = ReminderSettings(unit_id=unit.id)
+        session.add(row)
+    row.days_before = ",".join(map(str, days))
+    row.on_deadline = bool(data.on_deadline)
+    row.overdue_every = data.overdue_every
+    row.escalate_after = data.escalate_after
+    row.copy_supporters = bool(data.copy_supporters)
+    row.digest_weekday = data.digest_weekday
+    row.meeting_days_before = data.meeting_days_before
+    session.flush()
+    return ReminderPolicy.from_settings(row)
+
+
+def set_email_reminders(session: Session, officer: Officer, enabled: bool) -> None:
+    """An officer turns reminder emails on or off for themselves (in-app ones stay)."""
+    officer.email_reminders = bool(enabled)
+    session.flush()

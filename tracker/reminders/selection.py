@@ -1,0 +1,497 @@
+"""What reminder is due, to whom, on a day: the one place that decides it.
+
+One pass looks at every unit at once, in a fixed handful of queries whatever the number of tasks
+(the settings, the open tasks and open occurrences, the units' calendar exceptions, officers,
+chairpersons, supporting officers, pending confirmations, what was already recorded). Where a
+task stands is asked of `tracker.core.status.deadline_class`, the rule every page uses; working
+days come from the unit's calendar (`tracker.core.workdays`, tabulated by `.calendar`).
+
+The schedule of a task (or of one occurrence of a recurring task) with deadline D, for its lead
+officer (supporting officers in copy, if the unit says so):
+
+- before: n working days before D, for each n of the unit's `days_before` (7, 3, 1);
+- due: on D;
+- overdue: on the first working day after D, then every `overdue_every` working days (3) while
+  the task stays open and overdue;
+- escalation, to the chairperson: once, when the task is overdue more than `escalate_after`
+  working days (5).
+
+And per unit, to the chairperson, a weekly digest (overdue tasks and pending confirmations) on
+`digest_weekday` (Monday), when there is anything to say.
+
+Nothing is due in a unit on a day that is not a working day there; what the schedule puts on one
+is due on the next working day. A day's reminder is the latest one the schedule has reached by
+then: a pass after missed days catches up with one reminder per task, not one per missed day,
+and a reminder already recorded (same subject, kind, scheduled day and recipient) is not due
+again. Only open tasks are reminded (not started, in progress, returned): a submitted completion
+stops them. The lead is the task's lead now: a reassigned task reminds its new lead.
+
+Other reminder sources (meetings, issue 5) plug in with `register_source`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from tracker.core.status import DeadlineClass, deadline_class
+from tracker.core.workdays import WorkCalendar
+from tracker.people.models import Officer, OfficerRole, Role
+from tracker.plans.models import Plan
+from tracker.reminders.calendar import CalendarBook, WorkdayIndex
+from tracker.reminders.models import (
+    RecipientRole,
+    ReminderItem,
+    ReminderKind,
+    ReminderPolicy,
+    ReminderSettings,
+)
+from tracker.tasks.models import Task, TaskOccurrence, TaskState, task_supporters
+
+# The states in which a task still has work to do (a submitted completion is not one).
+OPEN_STATES = (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED)
+# Slack of calendar days around the indexed range, for units with many extra days off.
+_SLACK_DAYS = 45
+
+Key = tuple[str, ReminderKind, date, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """One reminder the schedule has reached: to `recipient_id`, about `subject`."""
+
+    subject: str
+    kind: ReminderKind
+    due_on: date  # the day the schedule put it on
+    recipient_id: int
+    role: RecipientRole
+    unit_id: int
+    task_id: int | None = None
+    occurrence_id: int | None = None
+    deadline: date | None = None
+    days: int | None = None  # working days left (before, due) or overdue (overdue, escalation)
+    counts: tuple[int, int] | None = None  # a digest's (overdue, pending confirmation)
+
+    @property
+    def key(self) -> Key:
+        return (self.subject, self.kind, self.due_on, self.recipient_id)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSubject:
+    """An open task, or an open occurrence of a recurring task: what a reminder is about.
+
+    It has what `deadline_class` reads; `is_recurring` is False because an occurrence is
+    classed on its own dates (a recurring task's class is that of its occurrences)."""
+
+    task_id: int
+    occurrence_id: int | None
+    unit_id: int
+    lead_officer_id: int | None
+    deadline: date | None
+    completed_on: date | None
+    title: str
+    label: str = ""  # the occurrence's period ("Tháng 3/2024")
+    is_recurring: bool = False
+
+    @property
+    def subject(self) -> str:
+        if self.occurrence_id is not None:
+            return f"occurrence:{self.occurrence_id}"
+        return f"task:{self.task_id}"
+
+
+class OfficerInfo(NamedTuple):
+    id: int
+    unit_id: int
+    full_name: str
+    email_reminders: bool
+
+
+@dataclass
+class SelectionContext:
+    """What a source needs, loaded once for the pass."""
+
+    session: Session
+    day: date
+    policies: dict[int, ReminderPolicy]
+    book: CalendarBook
+    officers: dict[int, OfficerInfo]  # active officers
+    chairs: dict[int, list[int]]  # unit -> active chairpersons
+    subjects: list[OpenSubject]
+    classes: dict[str, DeadlineClass]  # subject -> class as of `day`
+    supporters: dict[int, list[int]]  # task -> supporting officers
+    units: set[int]  # units with open work or pending confirmations
+    pending: dict[int, int] = field(default_factory=dict)  # unit -> pending confirmations
+
+    def policy(self, unit_id: int) -> ReminderPolicy:
+        return self.policies.get(unit_id) or DEFAULT_POLICY
+
+    def index(self, unit_id: int) -> WorkdayIndex:
+        return self.book[unit_id]
+
+    def is_working_day(self, unit_id: int) -> bool:
+        return self.book[unit_id].is_working_day(self.day)
+
+
+@dataclass
+class Selection:
+    day: date
+    dues: list[Due]  # not recorded yet, in key order
+    already_recorded: int  # due today but recorded by an earlier pass
+    closed_units: set[int]  # units where `day` is not a working day
+    context: SelectionContext
+    subjects: dict[str, OpenSubject] = field(default_factory=dict)  # by subject key
+
+
+DEFAULT_POLICY = ReminderPolicy()
+Source = Callable[[SelectionContext], Iterable[Due]]
+SOURCES: list[Source] = []
+
+
+def register_source(source: Source) -> Source:
+    """Add a source of reminders to every pass (usable as a decorator)."""
+    if source not in SOURCES:
+        SOURCES.append(source)
+    return source
+
+
+# ---------------------------------------------------------------------------- the schedule
+
+
+def lead_reminder(
+    index: WorkdayIndex, policy: ReminderPolicy, deadline: date, status: DeadlineClass, day: date
+) -> tuple[ReminderKind, date, int] | None:
+    """The latest reminder of the lead's schedule reached by `day`: (kind, scheduled day, days).
+
+    `day` is a working day of the unit; `status` is `deadline_class` as of `day`."""
+    if status is DeadlineClass.OPEN_OVERDUE:
+        every = policy.overdue_every
+        late = index.working_days_between(deadline, day)
+        if every <= 0 or late <= 0:
+            return None
+        step = (late - 1) // every
+        return ReminderKind.OVERDUE, index.add_working_days(deadline, 1 + step * every), late
+    if status is not DeadlineClass.OPEN_ON_TIME:
+        return None
+    left = index.working_days_between(day, deadline)
+    if policy.on_deadline and index.next_working_day(deadline) <= day:
+        return ReminderKind.DUE, deadline, left
+    reached = None
+    for n in policy.days_before:  # largest first: the last one reached is the latest
+        before = index.working_days_before(deadline, n)
+        if before <= day:
+            reached = (ReminderKind.BEFORE, before, left)
+    return reached
+
+
+def escalation(
+    index: WorkdayIndex, policy: ReminderPolicy, deadline: date, status: DeadlineClass, day: date
+) -> tuple[date, int] | None:
+    """(scheduled day, working days overdue) once the task is overdue more than the limit."""
+    if status is not DeadlineClass.OPEN_OVERDUE or policy.escalate_after <= 0:
+        return None
+    late = index.working_days_between(deadline, day)
+    if late <= policy.escalate_after:
+        return None
+    return index.add_working_days(deadline, policy.escalate_after + 1), late
+
+
+def digest_day(index: WorkdayIndex, policy: ReminderPolicy, day: date) -> date | None:
+    """The digest day (this week's, or last week's if this week's has not come) reached by
+    `day`, counting a digest day that is off as its next working day."""
+    if policy.digest_weekday is None:
+        return None
+    monday = day - timedelta(days=day.weekday())
+    for week in (monday, monday - timedelta(days=7)):
+        scheduled = week + timedelta(days=policy.digest_weekday)
+        if scheduled <= day and index.next_working_day(scheduled) <= day:
+            return scheduled
+    return None
+
+
+# ---------------------------------------------------------------------------- the sources
+
+
+@register_source
+def deadline_reminders(ctx: SelectionContext) -> Iterable[Due]:
+    """Before, on and after each open deadline to the lead (and supporters); escalations."""
+    for s in ctx.subjects:
+        if s.deadline is None or not ctx.is_working_day(s.unit_id):
+            continue
+        status = ctx.classes[s.subject]
+        policy = ctx.policy(s.unit_id)
+        index = ctx.index(s.unit_id)
+        base = {
+            "subject": s.subject,
+            "unit_id": s.unit_id,
+            "task_id": s.task_id,
+            "occurrence_id": s.occurrence_id,
+            "deadline": s.deadline,
+        }
+        reached = lead_reminder(index, policy, s.deadline, status, ctx.day)
+        if reached is not None and s.lead_officer_id in ctx.officers:
+            kind, due_on, days = reached
+            yield Due(
+                kind=kind,
+                due_on=due_on,
+                days=days,
+                recipient_id=s.lead_officer_id,
+                role=RecipientRole.LEAD,
+                **base,
+            )
+            if policy.copy_supporters:
+                for officer_id in ctx.supporters.get(s.task_id, ()):
+                    if officer_id != s.lead_officer_id and officer_id in ctx.officers:
+                        yield Due(
+                            kind=kind,
+                            due_on=due_on,
+                            days=days,
+                            recipient_id=officer_id,
+                            role=RecipientRole.SUPPORTER,
+                            **base,
+                        )
+        escalated = escalation(index, policy, s.deadline, status, ctx.day)
+        if escalated is not None:
+            due_on, days = escalated
+            for chair_id in ctx.chairs.get(s.unit_id, ()):
+                yield Due(
+                    kind=ReminderKind.ESCALATION,
+                    due_on=due_on,
+                    days=days,
+                    recipient_id=chair_id,
+                    role=RecipientRole.CHAIR,
+                    **base,
+                )
+
+
+@register_source
+def weekly_digests(ctx: SelectionContext) -> Iterable[Due]:
+    """To each chairperson, on the unit's digest day, when anything is overdue or pending."""
+    overdue: dict[int, set[int]] = defaultdict(set)
+    for s in ctx.subjects:
+        if ctx.classes[s.subject] is DeadlineClass.OPEN_OVERDUE:
+            overdue[s.unit_id].add(s.task_id)
+    for unit_id in sorted(ctx.units):
+        chairs = ctx.chairs.get(unit_id)
+        if not chairs or not ctx.is_working_day(unit_id):
+            continue
+        scheduled = digest_day(ctx.index(unit_id), ctx.policy(unit_id), ctx.day)
+        counts = (len(overdue.get(unit_id, ())), ctx.pending.get(unit_id, 0))
+        if scheduled is None or counts == (0, 0):
+            continue
+        for chair_id in chairs:
+            yield Due(
+                subject=f"unit:{unit_id}",
+                kind=ReminderKind.DIGEST,
+                due_on=scheduled,
+                recipient_id=chair_id,
+                role=RecipientRole.CHAIR,
+                unit_id=unit_id,
+                counts=counts,
+            )
+
+
+# Meetings (issue 5) will register a source here: for each meeting of a unit, on the working
+# day `meeting_days_before` before it (ReminderPolicy.meeting_days_before), a Due of kind
+# ReminderKind.MEETING, subject "meeting:<id>", role MEMBER, to every active officer of the
+# unit; its email section lists the officer's tasks due, done and overdue in the month.
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def load_policies(session: Session) -> dict[int, ReminderPolicy]:
+    return {
+        row.unit_id: ReminderPolicy.from_settings(row)
+        for row in session.scalars(select(ReminderSettings))
+    }
+
+
+def open_subjects(session: Session, until: date | None = None) -> list[OpenSubject]:
+    """Open tasks and open occurrences of live plans, with a deadline (up to `until`).
+
+    Two queries: one-off tasks by their own state, occurrences of recurring tasks by theirs."""
+    open_states = list(OPEN_STATES)
+    alive = (Plan.archived_at.is_(None), Task.archived_at.is_(None))
+    tasks = (
+        select(
+            Task.id,
+            Plan.unit_id,
+            Task.lead_officer_id,
+            Task.deadline,
+            Task.completed_on,
+            Task.title,
+        )
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(
+            *alive,
+            Task.cadence_every.is_(None),
+            Task.state.in_(open_states),
+            Task.deadline.is_not(None),
+        )
+    )
+    occurrences = (
+        select(
+            TaskOccurrence.id,
+            TaskOccurrence.task_id,
+            Plan.unit_id,
+            Task.lead_officer_id,
+            TaskOccurrence.deadline,
+            TaskOccurrence.completed_on,
+            Task.title,
+            TaskOccurrence.label,
+        )
+        .join(Task, Task.id == TaskOccurrence.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(
+            *alive,
+            Task.cadence_every.is_not(None),
+            TaskOccurrence.state.in_(open_states),
+            TaskOccurrence.deadline.is_not(None),
+        )
+    )
+    if until is not None:
+        tasks = tasks.where(Task.deadline <= until)
+        occurrences = occurrences.where(TaskOccurrence.deadline <= until)
+    subjects = [
+        OpenSubject(task_id, None, unit_id, lead_id, deadline, completed_on, title)
+        for task_id, unit_id, lead_id, deadline, completed_on, title in session.execute(
+            tasks.order_by(Task.id)
+        )
+    ]
+    subjects.extend(
+        OpenSubject(task_id, occ_id, unit_id, lead_id, deadline, completed_on, title, label)
+        for occ_id, task_id, unit_id, lead_id, deadline, completed_on, title, label in (
+            session.execute(occurrences.order_by(TaskOccurrence.id))
+        )
+    )
+    return subjects
+
+
+def _officers(session: Session) -> dict[int, OfficerInfo]:
+    rows = session.execute(
+        select(Officer.id, Officer.unit_id, Officer.full_name, Officer.email_reminders).where(
+            Officer.active
+        )
+    )
+    return {row.id: OfficerInfo(*row) for row in rows}
+
+
+def _chairs(session: Session) -> dict[int, list[int]]:
+    chairs: dict[int, list[int]] = defaultdict(list)
+    for officer_id, unit_id in session.execute(
+        select(Officer.id, Officer.unit_id)
+        .join(OfficerRole, OfficerRole.officer_id == Officer.id)
+        .where(OfficerRole.role == Role.CHAIRPERSON, Officer.active)
+        .order_by(Officer.id)
+    ):
+        chairs[unit_id].append(officer_id)
+    return chairs
+
+
+def _supporters(session: Session, until: date) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = defaultdict(list)
+    for task_id, officer_id in session.execute(
+        select(task_supporters.c.task_id, task_supporters.c.officer_id)
+        .join(Task, Task.id == task_supporters.c.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(
+            Plan.archived_at.is_(None),
+            Task.archived_at.is_(None),
+            or_(
+                Task.cadence_every.is_not(None),
+                and_(Task.state.in_(list(OPEN_STATES)), Task.deadline <= until),
+            ),
+        )
+        .order_by(task_supporters.c.task_id, task_supporters.c.officer_id)
+    ):
+        found[task_id].append(officer_id)
+    return found
+
+
+def _pending_confirmations(session: Session) -> dict[int, int]:
+    return dict(
+        session.execute(
+            select(Plan.unit_id, func.count(Task.id))
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(
+                Plan.archived_at.is_(None),
+                Task.archived_at.is_(None),
+                Task.state == TaskState.PENDING_CONFIRMATION,
+            )
+            .group_by(Plan.unit_id)
+        ).all()
+    )
+
+
+def _recorded(session: Session, dues: list[Due]) -> set[Key]:
+    """Keys among `dues` recorded already: one query, bounded by the earliest day per kind."""
+    earliest: dict[ReminderKind, date] = {}
+    for due in dues:
+        if due.kind not in earliest or due.due_on < earliest[due.kind]:
+            earliest[due.kind] = due.due_on
+    if not earliest:
+        return set()
+    rows = session.execute(
+        select(
+            ReminderItem.subject, ReminderItem.kind, ReminderItem.due_on, ReminderItem.recipient_id
+        ).where(
+            or_(
+                *(
+                    and_(ReminderItem.kind == kind, ReminderItem.due_on >= day)
+                    for kind, day in earliest.items()
+                )
+            )
+        )
+    )
+    return {(subject, ReminderKind(kind), due_on, to) for subject, kind, due_on, to in rows}
+
+
+def select_due(session: Session, day: date) -> Selection:
+    """Every reminder due on `day` and not recorded yet, for every unit."""
+    policies = load_policies(session)
+    longest = max(
+        (max(p.days_before, default=0) for p in (DEFAULT_POLICY, *policies.values())), default=0
+    )
+    horizon = WorkCalendar().add_working_days(day, longest) + timedelta(days=_SLACK_DAYS)
+    subjects = open_subjects(session, until=horizon)
+    earliest = min((s.deadline for s in subjects), default=day)
+    start = min(earliest, day) - timedelta(days=2 * longest + _SLACK_DAYS)
+    book = CalendarBook.load(session, start, horizon + timedelta(days=_SLACK_DAYS))
+    classes = {s.subject: deadline_class(s, day) for s in subjects}
+    pending = _pending_confirmations(session)
+    ctx = SelectionContext(
+        session=session,
+        day=day,
+        policies=policies,
+        book=book,
+        officers=_officers(session),
+        chairs=_chairs(session),
+        subjects=subjects,
+        classes=classes,
+        supporters=_supporters(session, horizon),
+        units={s.unit_id for s in subjects} | set(pending),
+        pending=pending,
+    )
+    found: dict[Key, Due] = {}
+    for source in SOURCES:
+        for due in source(ctx):
+            found.setdefault(due.key, due)
+    recorded = _recorded(session, list(found.values()))
+    dues = [due for key, due in sorted(found.items()) if key not in recorded]
+    closed = {unit_id for unit_id in ctx.units if not ctx.is_working_day(unit_id)}
+    return Selection(
+        day=day,
+        dues=dues,
+        already_recorded=len(found) - len(dues),
+        closed_units=closed,
+        context=ctx,
+        subjects={s.subject: s for s in subjects},
+    )
