@@ -445,6 +445,7 @@ def prepare(
                 kept.append(item)
             else:
                 item.email_state = ItemEmailState.DROPPED
+        kept = _latest_per_task(kept)
         if not kept:
             email.state = EmailState.CANCELLED
             email.claimed_until = None
@@ -489,6 +490,22 @@ def prepare(
         outgoing.append(Outgoing(email.id, recipient.full_name, recipient.email, content))
     session.flush()
     return outgoing
+
+
+# The lead's schedule: a later reminder of one task says all an earlier one said.
+SEQUENCE_KINDS = frozenset({ReminderKind.BEFORE, ReminderKind.DUE, ReminderKind.OVERDUE})
+
+
+def _latest_per_task(items: list[ReminderItem]) -> list[ReminderItem]:
+    """An email that waited (the server was down) may hold two reminders of one task's
+    schedule: it shows the latest only (the earlier stay attached: they went out with it)."""
+    latest: dict[tuple[str, RecipientRole], ReminderItem] = {}
+    for item in items:
+        if item.kind in SEQUENCE_KINDS:
+            key = (item.subject, item.role)
+            if key not in latest or (item.due_on, item.id) > (latest[key].due_on, latest[key].id):
+                latest[key] = item
+    return [i for i in items if i.kind not in SEQUENCE_KINDS or latest[(i.subject, i.role)] is i]
 
 
 def _item_order(item: ReminderItem):

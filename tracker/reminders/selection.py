@@ -16,8 +16,8 @@ officer (supporting officers in copy, if the unit says so):
 - escalation, to the chairperson: once, when the task is overdue more than `escalate_after`
   working days (5).
 
-And per unit, to the chairperson, a weekly digest (overdue tasks and pending confirmations) on
-`digest_weekday` (Monday), when there is anything to say.
+And per unit with open work, to the chairperson, a weekly digest (overdue tasks and pending
+confirmations) on `digest_weekday` (Monday).
 
 Nothing is due in a unit on a day that is not a working day there; what the schedule puts on one
 is due on the next working day. A day's reminder is the latest one the schedule has reached by
@@ -273,7 +273,8 @@ def deadline_reminders(ctx: SelectionContext) -> Iterable[Due]:
 
 @register_source
 def weekly_digests(ctx: SelectionContext) -> Iterable[Due]:
-    """To each chairperson, on the unit's digest day, when anything is overdue or pending."""
+    """To each chairperson of a unit with open work, on the unit's digest day (an all-clear
+    is news too; and a digest that waited for something to say would arrive any day)."""
     overdue: dict[int, set[int]] = defaultdict(set)
     for s in ctx.subjects:
         if ctx.classes[s.subject] is DeadlineClass.OPEN_OVERDUE:
@@ -284,7 +285,7 @@ def weekly_digests(ctx: SelectionContext) -> Iterable[Due]:
             continue
         scheduled = digest_day(ctx.index(unit_id), ctx.policy(unit_id), ctx.day)
         counts = (len(overdue.get(unit_id, ())), ctx.pending.get(unit_id, 0))
-        if scheduled is None or counts == (0, 0):
+        if scheduled is None:
             continue
         for chair_id in chairs:
             yield Due(
