@@ -552,27 +552,39 @@ def mark_failed(session: Session, email_id: int, now: datetime, error: str) -> N
 
 
 def mark_retry(
-    session: Session, email_ids: Sequence[int], now: datetime, error: str, *, attempted: bool
-) -> None:
-    """Back to the queue, to be tried again after a backoff that grows with the attempts."""
+    session: Session,
+    email_ids: Sequence[int],
+    now: datetime,
+    error: str,
+    *,
+    attempted: bool,
+    until: datetime | None = None,
+) -> datetime | None:
+    """Back to the queue, to be tried again after a backoff that grows with the attempts (or
+    at `until`: the rest of a batch waits as long as the email that found the server down).
+    Returns when the (last) email will be tried again."""
     if not email_ids:
-        return
+        return None
     rows = session.execute(
         select(ReminderEmail.id, ReminderEmail.attempts).where(
             ReminderEmail.id.in_(list(email_ids)), ReminderEmail.state == EmailState.SENDING
         )
     ).all()
+    latest = None
     for email_id, attempts in rows:
         attempts += 1 if attempted else 0
+        retry_at = until or now + retry_delay(max(attempts, 1))
+        latest = max(latest or retry_at, retry_at)
         session.execute(
             update(ReminderEmail)
             .where(ReminderEmail.id == email_id, ReminderEmail.state == EmailState.SENDING)
             .values(
                 state=EmailState.PENDING,
                 attempts=attempts,
-                next_attempt_at=now + retry_delay(max(attempts, 1)),
+                next_attempt_at=retry_at,
                 claimed_until=None,
                 last_error=error[:2000],
             )
             .execution_options(synchronize_session=False)
         )
+    return latest

@@ -195,11 +195,11 @@ def deliver(
                     continue
                 except TemporaryFailure as exc:
                     moment = now or utcnow()
-                    mark_retry(session, [out.email_id], moment, str(exc), attempted=True)
+                    retry_at = mark_retry(session, [out.email_id], moment, str(exc), attempted=True)
                     report.retrying.append((out.email_id, str(exc)))
                     if exc.connection_lost:
                         rest = [o.email_id for o in outgoing[position + 1 :]]
-                        mark_retry(session, rest, moment, str(exc), attempted=False)
+                        mark_retry(session, rest, moment, str(exc), attempted=False, until=retry_at)
                         report.retrying.extend((email_id, str(exc)) for email_id in rest)
                         lost = True
                     session.commit()
