@@ -70,7 +70,8 @@ class ReminderSettings(Audited, db.Model):
     overdue_every: Mapped[int] = mapped_column(default=3)  # working days; 0 = no overdue reminders
     escalate_after: Mapped[int] = mapped_column(default=5)  # working days overdue; 0 = never
     copy_supporters: Mapped[bool] = mapped_column(default=True)
-    digest_weekday: Mapped[int | None] = mapped_column(default=0)  # 0 = Monday; None = no digest
+    # 0 = Monday; None = no digest. No column default: the ORM would put it in place of None.
+    digest_weekday: Mapped[int | None]
     meeting_days_before: Mapped[int] = mapped_column(default=2)  # working days (issue 5)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
