@@ -51,7 +51,12 @@ def settings_of(session: Session, unit: Unit) -> ReminderPolicy:
     return ReminderPolicy.from_settings(row)
 
 
-def save_settings(session: Session, unit: Unit, data: SettingsInput) -> ReminderPolicy:
+def check_settings(data: SettingsInput) -> dict[str, str]:
+    """What `save_settings` would refuse, by field: a form shows it all at once."""
+    return _validate(data)[0]
+
+
+def _validate(data: SettingsInput) -> tuple[dict[str, str], tuple[int, ...]]:
     errors: dict[str, str] = {}
     try:
         days = parse_days(data.days_before)
@@ -73,6 +78,11 @@ def save_settings(session: Session, unit: Unit, data: SettingsInput) -> Reminder
             errors[name] = _("Nhập một số từ 0 đến %(high)s.", high=high)
     if data.digest_weekday is not None and not 0 <= data.digest_weekday <= 6:
         errors["digest_weekday"] = _("Ngày gửi tổng hợp tuần không hợp lệ.")
+    return errors, days
+
+
+def save_settings(session: Session, unit: Unit, data: SettingsInput) -> ReminderPolicy:
+    errors, days = _validate(data)
     if errors:
         raise SettingsError(errors)
     row = session.scalar(select(ReminderSettings).where(ReminderSettings.unit_id == unit.id))

@@ -15,8 +15,8 @@ from tracker.reminders import bp
 from tracker.reminders.forms import EmailPreferenceForm, SettingsForm
 from tracker.reminders.models import ReminderEmail
 from tracker.reminders.operations import (
-    SettingsError,
     SettingsInput,
+    check_settings,
     save_settings,
     set_email_reminders,
     settings_of,
@@ -83,7 +83,8 @@ def settings(unit_code: str):
             "digest_weekday": "" if current.digest_weekday is None else str(current.digest_weekday),
         }
     )
-    if form.validate_on_submit():
+    if form.is_submitted():
+        valid = form.validate()
         weekday = form.digest_weekday.data
         data = SettingsInput(
             days_before=form.days_before.data or "",
@@ -91,16 +92,16 @@ def settings(unit_code: str):
             overdue_every=form.overdue_every.data,
             escalate_after=form.escalate_after.data,
             copy_supporters=form.copy_supporters.data,
-            digest_weekday=int(weekday) if weekday else None,
+            digest_weekday=int(weekday) if weekday and weekday.isdigit() else None,
             meeting_days_before=form.meeting_days_before.data,
         )
-        try:
+        refused = check_settings(data)
+        for name, message in refused.items():
+            field = getattr(form, name)
+            if not field.errors:  # one message per field: the form's own comes first
+                field.errors = [message]
+        if valid and not refused:
             save_settings(db.session, unit, data)
-        except SettingsError as error:
-            db.session.rollback()
-            for name, message in error.errors.items():
-                getattr(form, name).errors = [*getattr(form, name).errors, message]
-        else:
             db.session.commit()
             flash(_("Đã lưu cài đặt nhắc việc."), "success")
             return redirect(url_for("reminders.unit", unit_code=unit.code))
