@@ -17,7 +17,6 @@ before its "sent" was committed sends that one email again on the retry.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -30,6 +29,7 @@ from tracker.core.status import DeadlineClass, deadline_class
 from tracker.core.workdays import WorkCalendar
 from tracker.people.models import Officer, Unit, UnitCalendarDay
 from tracker.plans.models import Plan
+from tracker.reminders.calendar import CalendarBook
 from tracker.reminders.models import (
     EmailState,
     ItemEmailState,
@@ -52,7 +52,7 @@ from tracker.reminders.rendering import (
 )
 from tracker.reminders.selection import OPEN_STATES, Due, Selection
 from tracker.tasks.models import Notification, Task, TaskState
-from tracker.tasks.queries import pending_confirmations, status_rows
+from tracker.tasks.queries import status_rows
 
 DAILY = "daily"
 LEASE = timedelta(minutes=15)
@@ -206,6 +206,74 @@ def queue_emails(session: Session, day: date, now: datetime, batch: str = DAILY)
     )
 
 
+def queue_manual(
+    session: Session,
+    *,
+    kind: ReminderKind,
+    subject: str,
+    task: Task | None,
+    recipients: Sequence[tuple[Officer, RecipientRole]],
+    sender: Officer | None,
+    message: str,
+    note: str = "",
+    day: date,
+    now: datetime,
+) -> list[int]:
+    """A reminder sent by hand (đôn đốc, yêu cầu giải trình): recorded like the automatic ones,
+    one item per recipient under the action's own key (`subject`, e.g. "prompt:12"), and
+    carried by an email of its own (batch = `subject`) that goes out now rather than in the
+    next daily email: a leader's action is news the day it happens. Returns the emails queued
+    (for `tracker.reminders.jobs.deliver(ids=…)`); officers who turned email off, or left,
+    get none. The in-app notice is the caller's (it words it).
+
+    `note` is the leader's own words; `message` the whole notice, kept with the item."""
+    emails: list[int] = []
+    table = ReminderEmail.__table__
+    for officer, role in recipients:
+        wants = officer.active and officer.email_reminders
+        email_id = None
+        if wants:
+            email_id = session.scalar(
+                _insert(session, table).returning(table.c.id),
+                [
+                    {
+                        "recipient_id": officer.id,
+                        "unit_id": officer.unit_id,
+                        "batch": subject[:40],
+                        "send_on": day,
+                        "state": EmailState.PENDING,
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                        "created_at": now,
+                    }
+                ],
+            )
+        inserted = session.scalar(
+            _insert(session, ReminderItem.__table__).returning(ReminderItem.__table__.c.id),
+            [
+                {
+                    "subject": subject[:40],
+                    "kind": kind,
+                    "due_on": day,
+                    "recipient_id": officer.id,
+                    "role": role,
+                    "unit_id": officer.unit_id,
+                    "task_id": task.id if task else None,
+                    "deadline": task.deadline if task else None,
+                    "recorded_on": day,
+                    "message": note or message,
+                    "sender_id": sender.id if sender else None,
+                    "email_state": (ItemEmailState.ATTACHED if email_id else ItemEmailState.OFF),
+                    "email_id": email_id,
+                    "created_at": now,
+                }
+            ],
+        )
+        if email_id is not None and inserted is not None:
+            emails.append(email_id)
+    return emails
+
+
 # ---------------------------------------------------------------------------- claiming
 
 
@@ -257,15 +325,15 @@ def claim(
         )
     )
     if claimed:
+        # The daily emails take their officer's queued reminders; an email sent by hand
+        # (queue_manual) came with its own.
+        daily = and_(ReminderEmail.id.in_(claimed), ReminderEmail.batch == DAILY)
         email_of = (
             select(func.min(ReminderEmail.id))
-            .where(
-                ReminderEmail.id.in_(claimed),
-                ReminderEmail.recipient_id == ReminderItem.recipient_id,
-            )
+            .where(daily, ReminderEmail.recipient_id == ReminderItem.recipient_id)
             .scalar_subquery()
         )
-        recipients = select(ReminderEmail.recipient_id).where(ReminderEmail.id.in_(claimed))
+        recipients = select(ReminderEmail.recipient_id).where(daily)
         session.execute(
             update(ReminderItem)
             .where(
@@ -309,90 +377,119 @@ def _still_true(item: ReminderItem) -> bool:
     return True
 
 
-def _days_now(item: ReminderItem, today: date, calendars: dict[int, WorkCalendar]) -> int | None:
+class _Days:
+    """Working days between two dates in a unit, from a tabulated calendar (the WorkCalendar
+    itself for dates outside the table)."""
+
+    def __init__(self, session: Session, today: date, unit_ids) -> None:
+        self.book = CalendarBook.load(
+            session, today - timedelta(days=1100), today + timedelta(days=400), unit_ids
+        )
+
+    def between(self, unit_id: int, start: date, end: date) -> int:
+        index = self.book[unit_id]
+        if index.covers(start) and index.covers(end):
+            return index.working_days_between(start, end)
+        return self.book.calendar(unit_id).working_days_between(start, end)
+
+
+def _days_now(item: ReminderItem, today: date, days: _Days) -> int | None:
     """The item's day count as of `today` (it may go out after the day it was recorded)."""
     if item.recorded_on == today or item.deadline is None:
         return item.days
-    calendar = calendars.get(item.unit_id) or WorkCalendar()
     if item.kind in (ReminderKind.OVERDUE, ReminderKind.ESCALATION):
-        return calendar.working_days_between(item.deadline, today)
-    return max(calendar.working_days_between(today, item.deadline), 0)
+        return days.between(item.unit_id, item.deadline, today)
+    return max(days.between(item.unit_id, today, item.deadline), 0)
 
 
-def _status_now(item: ReminderItem, today: date, calendars) -> str:
+def _status_now(item: ReminderItem, today: date, days: _Days) -> str:
     kind = item.kind
     if kind in (ReminderKind.BEFORE, ReminderKind.DUE) and item.deadline is not None:
         if item.deadline < today:
             kind = ReminderKind.OVERDUE  # it went out late: say what is true today
         elif item.deadline == today:
             kind = ReminderKind.DUE
-    return status_phrase(kind, _days_now(item, today, calendars), item.deadline)
+    return status_phrase(kind, _days_now(item, today, days), item.deadline)
 
 
-def _digest(session: Session, unit: Unit, today: date, link) -> Digest:
-    """The unit's overdue tasks (the status rule, as the dashboard counts them) and pending
-    confirmations, as of the day the email goes out."""
-    rows = status_rows(session, Plan.unit_id == unit.id)
+def _digests(
+    session: Session, unit_ids: set[int], today: date, link, days: _Days
+) -> dict[int, Digest]:
+    """The units' overdue tasks (the status rule, as the dashboard counts them) and pending
+    confirmations, as of the day the email goes out: a few queries for all the units."""
+    if not unit_ids:
+        return {}
+    rows = status_rows(session, Plan.unit_id.in_(unit_ids))
     overdue_ids = [
         r.task_id for r in rows if deadline_class(r, today) is DeadlineClass.OPEN_OVERDUE
     ]
-    calendar = _unit_calendars(session, [unit.id]).get(unit.id) or WorkCalendar()
-    overdue: list[Line] = []
-    if overdue_ids:
-        tasks = session.scalars(
+    units = {unit.id: unit for unit in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    found = {
+        unit_id: Digest(
+            unit_name=unit.name,
+            overdue=[],
+            pending=[],
+            dashboard_url=link("dashboard.index", unit_code=unit.code),
+        )
+        for unit_id, unit in units.items()
+    }
+    overdue = (
+        session.scalars(
             select(Task)
             .where(Task.id.in_(overdue_ids))
-            .options(joinedload(Task.lead_officer), selectinload(Task.occurrences))
+            .options(
+                joinedload(Task.plan), joinedload(Task.lead_officer), selectinload(Task.occurrences)
+            )
             .order_by(Task.deadline, Task.id)
         ).all()
-        for task in tasks:
-            late_since = min(
-                (
-                    o.deadline
-                    for o in (task.occurrences if task.is_recurring else [task])
-                    if o.deadline is not None and o.deadline < today and o.completed_on is None
-                ),
-                default=task.deadline,
-            )
-            status = status_phrase(
-                ReminderKind.OVERDUE, calendar.working_days_between(late_since, today), late_since
-            )
-            if task.state is TaskState.PENDING_CONFIRMATION:
-                status += " · đã báo cáo, chờ xác nhận"
-            overdue.append(
-                Line(
-                    title=task.title,
-                    url=link("tasks.detail", task_id=task.id),
-                    status=status,
-                    lead=task.lead_officer.full_name if task.lead_officer else "",
-                )
-            )
-    pending = [
-        Line(
-            title=task.title,
-            url=link("tasks.detail", task_id=task.id),
-            status=f"hạn {task.deadline:%d/%m/%Y}" if task.deadline else "",
-            lead=task.lead_officer.full_name if task.lead_officer else "",
-        )
-        for task in pending_confirmations(session, unit.id)
-    ]
-    return Digest(
-        unit_name=unit.name,
-        overdue=overdue,
-        pending=pending,
-        dashboard_url=link("dashboard.index", unit_code=unit.code),
+        if overdue_ids
+        else []
     )
-
-
-def _unit_calendars(session: Session, unit_ids) -> dict[int, WorkCalendar]:
-    overrides: dict[int, dict[date, bool]] = defaultdict(dict)
-    for unit_id, day, works in session.execute(
-        select(UnitCalendarDay.unit_id, UnitCalendarDay.day, UnitCalendarDay.is_working_day).where(
-            UnitCalendarDay.unit_id.in_(list(unit_ids)), UnitCalendarDay.archived_at.is_(None)
+    for task in overdue:
+        unit_id = task.plan.unit_id
+        late_since = min(
+            (
+                o.deadline
+                for o in (task.occurrences if task.is_recurring else [task])
+                if o.deadline is not None and o.deadline < today and o.completed_on is None
+            ),
+            default=task.deadline,
         )
-    ):
-        overrides[unit_id][day] = works
-    return {unit_id: WorkCalendar(days) for unit_id, days in overrides.items()}
+        status = status_phrase(
+            ReminderKind.OVERDUE, days.between(unit_id, late_since, today), late_since
+        )
+        if task.state is TaskState.PENDING_CONFIRMATION:
+            status += " · đã báo cáo, chờ xác nhận"
+        found[unit_id].overdue.append(
+            Line(
+                title=task.title,
+                url=link("tasks.detail", task_id=task.id),
+                status=status,
+                lead=task.lead_officer.full_name if task.lead_officer else "",
+            )
+        )
+    pending = session.scalars(
+        select(Task)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(
+            Plan.unit_id.in_(unit_ids),
+            Plan.archived_at.is_(None),
+            Task.archived_at.is_(None),
+            Task.state == TaskState.PENDING_CONFIRMATION,
+        )
+        .options(joinedload(Task.plan), joinedload(Task.lead_officer))
+        .order_by(Task.deadline.is_(None), Task.deadline, Task.id)
+    ).all()
+    for task in pending:
+        found[task.plan.unit_id].pending.append(
+            Line(
+                title=task.title,
+                url=link("tasks.detail", task_id=task.id),
+                status=f"hạn {task.deadline:%d/%m/%Y}" if task.deadline else "",
+                lead=task.lead_officer.full_name if task.lead_officer else "",
+            )
+        )
+    return found
 
 
 def prepare(
@@ -414,12 +511,15 @@ def prepare(
             .joinedload(ReminderItem.task)
             .options(joinedload(Task.plan), selectinload(Task.supporters)),
             selectinload(ReminderEmail.items).joinedload(ReminderItem.occurrence),
+            selectinload(ReminderEmail.items).joinedload(ReminderItem.sender),
         )
         .order_by(ReminderEmail.id)
     ).all()
     link = url_builder(app)
     reminders_url = link("reminders.mine")
-    calendars = _unit_calendars(session, {e.unit_id for e in emails})
+    days = _Days(
+        session, today, {e.unit_id for e in emails} | {i.unit_id for e in emails for i in e.items}
+    )
     leads: dict[int, str] = {}
     lead_ids = {i.task.lead_officer_id for e in emails for i in e.items if i.task}
     if lead_ids:
@@ -428,68 +528,89 @@ def prepare(
                 select(Officer.id, Officer.full_name).where(Officer.id.in_(lead_ids))
             ).all()
         )
+    digest_units = {
+        i.unit_id
+        for e in emails
+        for i in e.items
+        if i.kind is ReminderKind.DIGEST and i.email_state is ItemEmailState.ATTACHED
+    }
+    digests = _digests(session, digest_units, today, link, days)
     outgoing: list[Outgoing] = []
-    for email in emails:
-        recipient = email.recipient
-        live = [i for i in email.items if i.email_state is ItemEmailState.ATTACHED]
-        if not recipient.active or not recipient.email_reminders:
-            for item in live:
-                item.email_state = ItemEmailState.OFF
-            email.state = EmailState.CANCELLED
-            email.claimed_until = None
-            email.last_error = "email reminders off" if recipient.active else "officer inactive"
-            continue
-        kept = []
-        for item in live:
-            if _still_true(item):
-                kept.append(item)
-            else:
-                item.email_state = ItemEmailState.DROPPED
-        kept = _latest_per_task(kept)
-        if not kept:
-            email.state = EmailState.CANCELLED
-            email.claimed_until = None
-            email.last_error = "nothing left to remind"
-            continue
-        sections = {key: Section(key, heading) for key, heading in SECTIONS}
-        digest = None
-        for item in sorted(kept, key=_item_order):
-            if item.kind is ReminderKind.DIGEST:
-                unit = session.get(Unit, item.unit_id)
-                digest = _digest(session, unit, today, link) if unit else None
-                continue
-            task = item.task
-            section = sections[section_of(item.kind, item.role)]
-            section.lines.append(
-                Line(
-                    title=task.title if task else item.message,
-                    url=link("tasks.detail", task_id=task.id) if task else reminders_url,
-                    status=_status_now(item, today, calendars),
-                    plan=task.plan.title if task else "",
-                    label=item.occurrence.label if item.occurrence else "",
-                    lead=(
-                        leads.get(task.lead_officer_id, "")
-                        if task and item.role is not RecipientRole.LEAD
-                        else ""
-                    ),
-                    supporting=item.role is RecipientRole.SUPPORTER,
-                )
-            )
-        content = render_email(
-            recipient_name=recipient.full_name,
-            day=today,
-            sections=list(sections.values()),
-            digest=digest,
-            reminders_url=reminders_url,
-            app=app,
-        )
-        email.to_address = recipient.email
-        email.subject = content.subject
-        email.body_text = content.text
-        email.body_html = content.html
-        outgoing.append(Outgoing(email.id, recipient.full_name, recipient.email, content))
+    with session.no_autoflush:
+        for email in emails:
+            out = _write(email, today, link, reminders_url, days, digests, leads, app)
+            if out is not None:
+                outgoing.append(out)
     session.flush()
     return outgoing
+
+
+def _write(
+    email: ReminderEmail, today: date, link, reminders_url: str, days: _Days, digests, leads, app
+) -> Outgoing | None:
+    """One claimed email written from its reminders (None: cancelled)."""
+    recipient = email.recipient
+    live = [i for i in email.items if i.email_state is ItemEmailState.ATTACHED]
+    if not recipient.active or not recipient.email_reminders:
+        for item in live:
+            item.email_state = ItemEmailState.OFF
+        email.state = EmailState.CANCELLED
+        email.claimed_until = None
+        email.last_error = "email reminders off" if recipient.active else "officer inactive"
+        return None
+    kept = []
+    for item in live:
+        if _still_true(item):
+            kept.append(item)
+        else:
+            item.email_state = ItemEmailState.DROPPED
+    kept = _latest_per_task(kept)
+    if not kept:
+        email.state = EmailState.CANCELLED
+        email.claimed_until = None
+        email.last_error = "nothing left to remind"
+        return None
+    sections = {key: Section(key, heading) for key, heading in SECTIONS}
+    digest = None
+    for item in sorted(kept, key=_item_order):
+        if item.kind is ReminderKind.DIGEST:
+            digest = digests.get(item.unit_id)
+            continue
+        task = item.task
+        section = sections[section_of(item.kind, item.role)]
+        section.lines.append(
+            Line(
+                title=task.title if task else item.message,
+                url=link("tasks.detail", task_id=task.id) if task else reminders_url,
+                status=_status_now(item, today, days) + _words_of_sender(item),
+                plan=task.plan.title if task else "",
+                label=item.occurrence.label if item.occurrence else "",
+                lead=(
+                    leads.get(task.lead_officer_id, "")
+                    if task and item.role is not RecipientRole.LEAD
+                    else ""
+                ),
+                supporting=item.role is RecipientRole.SUPPORTER,
+            )
+        )
+    content = render_email(
+        recipient_name=recipient.full_name,
+        day=today,
+        sections=list(sections.values()),
+        digest=digest,
+        reminders_url=reminders_url,
+        app=app,
+    )
+    # The content is stored with the outcome (mark_sent, mark_failed): one write per email.
+    return Outgoing(email.id, recipient.full_name, recipient.email, content)
+
+
+def _words_of_sender(item: ReminderItem) -> str:
+    """A reminder sent by hand carries its sender's words."""
+    if item.kind not in (ReminderKind.PROMPT, ReminderKind.EXPLANATION) or not item.message:
+        return ""
+    who = item.sender.full_name if item.sender else "Lãnh đạo"
+    return f" · {who}: {item.message}"
 
 
 # The lead's schedule: a later reminder of one task says all an earlier one said.
@@ -515,28 +636,55 @@ def _item_order(item: ReminderItem):
 # ---------------------------------------------------------------------------- outcomes
 
 
+def _content(out: Outgoing | None) -> dict:
+    if out is None:
+        return {}
+    return {
+        "to_address": out.to_address[:254],
+        "subject": out.content.subject,
+        "body_text": out.content.text,
+        "body_html": out.content.html,
+    }
+
+
 def mark_sent(
-    session: Session, email_id: int, now: datetime, message_id: str, transport: str
+    session: Session,
+    email_id: int,
+    now: datetime,
+    message_id: str,
+    transport: str,
+    out: Outgoing | None = None,
 ) -> bool:
-    """Sent: only an email this sender still holds (a claim that expired is another's now)."""
-    result = session.execute(
-        update(ReminderEmail)
-        .where(ReminderEmail.id == email_id, ReminderEmail.state == EmailState.SENDING)
+    """Sent: only an email this sender still holds (a claim that expired is another's now).
+
+    Committed on its own right after the server accepted the message. On PostgreSQL that
+    commit does not wait for the disk (synchronous_commit off for this transaction only): a
+    crash of this process loses nothing; a crash of the database server itself could forget
+    the last fraction of a second of "sent" marks, and those few emails would go again."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+    table = ReminderEmail.__table__
+    result = connection.execute(
+        table.update()
+        .where(table.c.id == email_id, table.c.state == EmailState.SENDING)
         .values(
             state=EmailState.SENT,
             sent_at=now,
             message_id=message_id[:255],
             transport=transport,
-            attempts=ReminderEmail.attempts + 1,
+            attempts=table.c.attempts + 1,
             claimed_until=None,
             last_error="",
+            **_content(out),
         )
-        .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
 
 
-def mark_failed(session: Session, email_id: int, now: datetime, error: str) -> None:
+def mark_failed(
+    session: Session, email_id: int, now: datetime, error: str, out: Outgoing | None = None
+) -> None:
     """Refused for good (a bad address): not retried; the reminders stay in the app."""
     session.execute(
         update(ReminderEmail)
@@ -546,6 +694,7 @@ def mark_failed(session: Session, email_id: int, now: datetime, error: str) -> N
             attempts=ReminderEmail.attempts + 1,
             claimed_until=None,
             last_error=error[:2000],
+            **_content(out),
         )
         .execution_options(synchronize_session=False)
     )

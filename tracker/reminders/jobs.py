@@ -147,13 +147,15 @@ def deliver(
     app: Flask | None = None,
     transport: SmtpTransport | OutboxTransport | None = None,
     batch: int = BATCH,
+    ids: list[int] | None = None,
 ) -> DeliveryReport:
     """Send every email whose time has come, in batches over one connection.
 
     Each batch is claimed and committed before anything is sent; each email is marked sent
     (and committed) only once the server accepted it. A refusal for good fails that email
     alone; a temporary one queues it again with a backoff; a lost connection queues the rest
-    of the batch too and ends this delivery (the retry job comes back)."""
+    of the batch too and ends this delivery (the retry job comes back). `ids`: only these
+    emails (an action by hand sends its own now)."""
     app = app or current_app._get_current_object()
     session = db.session
     settings = mail_settings(app)
@@ -164,16 +166,16 @@ def deliver(
         while True:
             moment = now or utcnow()
             try:
-                ids = claim(session, moment, day, limit=batch)
+                claimed = claim(session, moment, day, limit=batch, ids=ids)
                 session.commit()
-                if not ids:
+                if not claimed:
                     break
-                outgoing = prepare(session, ids, day, app)
+                outgoing = prepare(session, claimed, day, app)
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
-            report.cancelled += len(ids) - len(outgoing)
+            report.cancelled += len(claimed) - len(outgoing)
             lost = False
             for position, out in enumerate(outgoing):
                 try:
@@ -186,9 +188,9 @@ def deliver(
                         html=out.content.html,
                         headers={"X-Tracker-Reminder": str(out.email_id)},
                     )
-                    channel.send(message, out.to_address)
+                    channel.send(message)
                 except PermanentFailure as exc:
-                    mark_failed(session, out.email_id, now or utcnow(), str(exc))
+                    mark_failed(session, out.email_id, now or utcnow(), str(exc), out)
                     session.commit()
                     report.failed.append((out.email_id, str(exc)))
                     log.warning("reminder email %d refused: %s", out.email_id, exc)
@@ -207,7 +209,7 @@ def deliver(
                     if lost:
                         break
                     continue
-                mark_sent(session, out.email_id, utcnow(), message["Message-ID"], channel.name)
+                mark_sent(session, out.email_id, utcnow(), message.message_id, channel.name, out)
                 session.commit()
                 report.sent.append(out.email_id)
             if lost:

@@ -10,13 +10,14 @@ lost, in which case the rest of the batch waits for the next attempt too.
 
 from __future__ import annotations
 
+import base64
+import secrets
 import smtplib
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.header import Header
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from tracker.core.clock import utcnow
 
@@ -46,7 +47,8 @@ class MailSettings:
     password: str | None = None
     sender: str = "tracker@localhost"
     timeout: float = 30.0
-    # Servers often cap the messages of one session; a fresh connection after this many.
+    # Servers often cap the messages of one session; a fresh connection after this many
+    # (0: keep one connection for the whole delivery).
     max_per_connection: int = 100
     transport: str = SMTP
 
@@ -61,13 +63,39 @@ class MailSettings:
             password=config.get("MAIL_PASSWORD") or None,
             sender=config.get("MAIL_DEFAULT_SENDER") or "tracker@localhost",
             timeout=float(config.get("MAIL_TIMEOUT") or 30),
-            max_per_connection=int(config.get("MAIL_MAX_PER_CONNECTION") or 100),
+            max_per_connection=_int(config.get("MAIL_MAX_PER_CONNECTION"), 100),
             transport=(config.get("TRACKER_MAIL_TRANSPORT") or SMTP).strip().lower(),
         )
 
     @property
     def envelope_sender(self) -> str:
         return parseaddr(self.sender)[1] or self.sender
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """A message ready for the wire."""
+
+    message_id: str
+    to_address: str
+    data: bytes
+
+
+def _one_line(value: str) -> str:
+    # No header injection: a name or subject never carries a line break.
+    return " ".join((value or "").split())
+
+
+def _address(name: str, address: str) -> str:
+    return formataddr((_one_line(name), address), charset="utf-8")
+
+
+def _part(content_type: str, body: str) -> bytes:
+    encoded = base64.encodebytes(body.encode("utf-8")).replace(b"\n", b"\r\n")
+    return (
+        f'Content-Type: {content_type}; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+    ).encode("ascii") + encoded
 
 
 def build_message(
@@ -79,25 +107,52 @@ def build_message(
     text: str,
     html: str,
     headers: Mapping[str, str] | None = None,
-) -> EmailMessage:
-    """A multipart/alternative message (plain text, then HTML), UTF-8 throughout."""
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = settings.sender
-    try:
-        message["To"] = Address(display_name=to_name, addr_spec=to_address)
-    except (ValueError, IndexError) as exc:  # not an address at all
-        raise PermanentFailure(f"invalid address {to_address!r}: {exc}") from None
-    message["Date"] = format_datetime(utcnow())
-    domain = settings.envelope_sender.rpartition("@")[2] or "localhost"
-    message["Message-ID"] = make_msgid(domain=domain)
-    # RFC 3834: an automatic message; vacation responders should not answer it.
-    message["Auto-Submitted"] = "auto-generated"
-    for name, value in (headers or {}).items():
-        message[name] = value
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    return message
+) -> Outbound:
+    """A multipart/alternative message (plain text, then HTML), UTF-8, base64 bodies.
+
+    Written out directly (the headers encoded by the email package): a fixed shape, and an
+    order of magnitude faster than building a message object, which matters at hundreds of
+    messages a second."""
+    address = (to_address or "").strip()
+    local, _, domain = address.rpartition("@")
+    if (
+        not local
+        or not domain
+        or any(c in address for c in ' \t\r\n<>,;"()')
+        or not address.isascii()  # would need SMTPUTF8, which servers rarely offer
+    ):
+        raise PermanentFailure(f"invalid address {to_address!r}")
+    sender_name, sender_address = parseaddr(settings.sender)
+    sender_domain = settings.envelope_sender.rpartition("@")[2] or "localhost"
+    message_id = make_msgid(domain=sender_domain)
+    boundary = f"=_tracker_{secrets.token_hex(12)}"
+    lines = [
+        f"From: {_address(sender_name, sender_address or settings.sender)}",
+        f"To: {_address(to_name, address)}",
+        f"Subject: {Header(_one_line(subject), 'utf-8', maxlinelen=76).encode()}",
+        f"Date: {format_datetime(utcnow())}",
+        f"Message-ID: {message_id}",
+        # RFC 3834: an automatic message; vacation responders should not answer it.
+        "Auto-Submitted: auto-generated",
+        *(f"{name}: {_one_line(value)}" for name, value in (headers or {}).items()),
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+    ]
+    # Long encoded headers fold onto continuation lines: CRLF on the wire, like every line.
+    head = "\r\n".join(lines).replace("\r\n", "\n").replace("\n", "\r\n").encode("ascii")
+    separator = f"\r\n--{boundary}\r\n".encode("ascii")
+    data = b"".join(
+        (
+            head,
+            b"\r\n",
+            separator,
+            _part("text/plain", text),
+            separator,
+            _part("text/html", html),
+            f"\r\n--{boundary}--\r\n".encode("ascii"),
+        )
+    )
+    return Outbound(message_id, address, data)
 
 
 class OutboxTransport:
@@ -112,7 +167,7 @@ class OutboxTransport:
     def __exit__(self, *exc) -> None:
         pass
 
-    def send(self, message: EmailMessage, to_address: str) -> None:
+    def send(self, message: Outbound) -> None:
         pass
 
     def close(self) -> None:
@@ -169,17 +224,17 @@ class SmtpTransport:
             except (smtplib.SMTPException, OSError):
                 smtp.close()
 
-    def send(self, message: EmailMessage, to_address: str) -> None:
+    def send(self, message: Outbound) -> None:
         """Send one message to one address; returns only once the server accepted it."""
-        if self._smtp is not None and self._sent_on_connection >= self.settings.max_per_connection:
+        to_address = message.to_address
+        limit = self.settings.max_per_connection
+        if self._smtp is not None and limit and self._sent_on_connection >= limit:
             self.close()
         if self._smtp is None:
             self._smtp = self._connect()
         smtp = self._smtp
         try:
-            refused = smtp.send_message(
-                message, from_addr=self.settings.envelope_sender, to_addrs=[to_address]
-            )
+            refused = smtp.sendmail(self.settings.envelope_sender, [to_address], message.data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reason = next(iter(exc.recipients.values()), (550, b""))
             text = f"{to_address} refused: {code} {_text(reason)}"
@@ -225,6 +280,10 @@ def transport_for(settings: MailSettings) -> SmtpTransport | OutboxTransport:
     if settings.transport == OUTBOX:
         return OutboxTransport()
     return SmtpTransport(settings)
+
+
+def _int(value, default: int) -> int:
+    return default if value is None or value == "" else int(value)
 
 
 def _text(value: bytes | str) -> str:

@@ -194,6 +194,7 @@ class ReminderItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     recipient: Mapped[Officer] = relationship(foreign_keys=[recipient_id])
+    sender: Mapped[Officer | None] = relationship(foreign_keys=[sender_id])
     task: Mapped[Task | None] = relationship()
     occurrence: Mapped[TaskOccurrence | None] = relationship()
     email: Mapped[ReminderEmail | None] = relationship(back_populates="items")

@@ -96,6 +96,8 @@ SECTIONS: Sequence[tuple[str, str]] = (
     ("before", "Sắp đến hạn"),
     ("supporting", "Nhiệm vụ bạn phối hợp"),
     ("escalation", "Báo cáo lãnh đạo: nhiệm vụ quá hạn kéo dài"),
+    ("prompt", "Đôn đốc của lãnh đạo"),
+    ("explanation", "Yêu cầu giải trình"),
     ("other", "Nhắc việc khác"),
 )
 
@@ -109,7 +111,13 @@ def section_of(kind: ReminderKind, role: RecipientRole) -> str:
         ReminderKind.OVERDUE,
     ):
         return "supporting"
-    if kind in (ReminderKind.OVERDUE, ReminderKind.DUE, ReminderKind.BEFORE):
+    if kind in (
+        ReminderKind.OVERDUE,
+        ReminderKind.DUE,
+        ReminderKind.BEFORE,
+        ReminderKind.PROMPT,
+        ReminderKind.EXPLANATION,
+    ):
         return kind.value
     return "other"
 
@@ -144,6 +152,10 @@ def subject_line(day: date, sections: Iterable[Section], digest: Digest | None) 
         parts.append(f"{counts['supporting']} phối hợp")
     if counts.get("escalation"):
         parts.append(f"{counts['escalation']} quá hạn kéo dài")
+    if counts.get("prompt"):
+        parts.append("đôn đốc của lãnh đạo")
+    if counts.get("explanation"):
+        parts.append("yêu cầu giải trình")
     if counts.get("other"):
         parts.append(f"{counts['other']} việc khác")
     if digest is not None:
