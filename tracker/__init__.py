@@ -79,6 +79,7 @@ def configure_blueprints(app: Flask) -> None:
     from tracker.auth import bp as auth_bp
     from tracker.dashboard import bp as dashboard_bp
     from tracker.errors import init_errors
+    from tracker.followups import bp as followups_bp
     from tracker.main import bp as main_bp
     from tracker.people import bp as people_bp
     from tracker.plans import bp as plans_bp
@@ -94,6 +95,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(tasks_list_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(followups_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_errors(app)
 

@@ -1,6 +1,7 @@
 """Imports every model module so metadata is complete (Alembic, create_all in tests)."""
 
 from tracker.core.audit import AuditEvent
+from tracker.followups.models import ExplanationRequest, TaskPrompt
 from tracker.people.models import ApiToken, Officer, OfficerRole, Unit, UnitCalendarDay
 from tracker.plans.models import Plan, TaskGroup
 from tracker.reminders.models import ReminderEmail, ReminderItem, ReminderSettings
@@ -17,6 +18,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Evidence",
+    "ExplanationRequest",
     "Notification",
     "Officer",
     "OfficerRole",
@@ -28,6 +30,7 @@ __all__ = [
     "TaskGroup",
     "TaskNote",
     "TaskOccurrence",
+    "TaskPrompt",
     "Unit",
     "UnitCalendarDay",
     "task_supporters",

@@ -26,6 +26,9 @@ class Action(enum.StrEnum):
     CONFIRM_COMPLETION = "confirm_completion"  # confirm, return or reopen a completion
     ADD_NOTE = "add_note"  # notes and working files on a task
     SEE_LEADER_VIEWS = "see_leader_views"  # dashboard, pending confirmations
+    PROMPT_TASK = "prompt_task"  # prompt a lead now (đôn đốc), request an explanation
+    ANSWER_EXPLANATION = "answer_explanation"  # the lead gives the reason and a new date
+    DECIDE_EXPLANATION = "decide_explanation"  # accept the proposed deadline or refuse it
 
 
 class Relation(enum.StrEnum):
@@ -63,6 +66,15 @@ _RULES: dict[Action, Rule] = {
     ),
     Action.ADD_NOTE: Rule(roles=LEADERS, relations=frozenset({Relation.LEAD, Relation.SUPPORTER})),
     Action.SEE_LEADER_VIEWS: Rule(roles=LEADERS | {Role.INSPECTOR}),
+    Action.PROMPT_TASK: Rule(
+        roles=frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER}),
+        roles_with_relation=((Role.VICE_CHAIRPERSON, Relation.OVERSEER),),
+    ),
+    Action.ANSWER_EXPLANATION: Rule(relations=frozenset({Relation.LEAD})),
+    Action.DECIDE_EXPLANATION: Rule(
+        roles=frozenset({Role.ADMIN, Role.CHAIRPERSON}),
+        roles_with_relation=((Role.VICE_CHAIRPERSON, Relation.OVERSEER),),
+    ),
 }
 
 # Inspectors read; they never change anything, anywhere.

@@ -1,0 +1,316 @@
+"""Prompting by hand: send a prompt, request an explanation, answer it, decide on it.
+
+Each takes model objects and plain values, checks the domain rules, flushes, never commits.
+Permissions are checked before (core.permissions); the audit listener records every change,
+the task's new deadline included. The emails go through the reminder engine: each prompt or
+request is one reminder per recipient, recorded once, in its own email (not the officer's one
+daily email: a leader's explicit action goes out now), sent by the engine's transport with its
+retries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.core.clock import utcnow
+from tracker.core.status import DeadlineClass, deadline_class
+from tracker.followups.models import Decision, ExplanationRequest, TaskPrompt
+from tracker.people.models import Officer
+from tracker.reminders.delivery import queue_manual
+from tracker.reminders.models import RecipientRole, ReminderKind
+from tracker.reminders.operations import settings_of
+from tracker.tasks.models import Task, TaskState
+from tracker.tasks.operations import notify, unit_calendar
+
+OPEN_STATES = (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED)
+MAX_MESSAGE = 2000
+
+
+class FollowupError(ValueError):
+    """A refused action; `errors` maps form fields to messages ("" for the whole form)."""
+
+    def __init__(self, errors: dict[str, str] | str):
+        self.errors = {"": errors} if isinstance(errors, str) else errors
+        super().__init__("; ".join(self.errors.values()))
+
+
+@dataclass
+class Sent:
+    """What an action recorded: the row, and the emails queued to go now."""
+
+    row: TaskPrompt | ExplanationRequest
+    emails: list[int] = field(default_factory=list)
+    notice: str = ""
+
+
+def _d(day: date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else "—"
+
+
+def _message(text: str | None, *, required: bool) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise FollowupError({"message": _("Nhập nội dung.")})
+    if len(text) > MAX_MESSAGE:
+        raise FollowupError({"message": _("Nội dung quá dài (tối đa %(n)s ký tự).", n=MAX_MESSAGE)})
+    return text
+
+
+def _recipients(session: Session, task: Task) -> list[tuple[Officer, RecipientRole]]:
+    """The lead, and the supporting officers in copy if the unit copies them."""
+    people: list[tuple[Officer, RecipientRole]] = []
+    if task.lead_officer is not None and task.lead_officer.active:
+        people.append((task.lead_officer, RecipientRole.LEAD))
+    if settings_of(session, task.plan.unit).copy_supporters:
+        people += [
+            (s, RecipientRole.SUPPORTER)
+            for s in task.supporters
+            if s.active and s.id != task.lead_officer_id
+        ]
+    return people
+
+
+def _current_deadline(task: Task, today: date):
+    """What the task is late on: its earliest overdue open occurrence, or the task itself."""
+    if task.is_recurring:
+        late = [
+            o
+            for o in task.occurrences
+            if o.deadline is not None and o.deadline < today and o.state is not TaskState.DONE
+        ]
+        if late:
+            return min(late, key=lambda o: (o.deadline, o.id))
+    return None
+
+
+def send_prompt(
+    session: Session,
+    task: Task,
+    actor: Officer,
+    message: str,
+    *,
+    today: date,
+    now: datetime | None = None,
+) -> Sent:
+    """A leader prompts the lead of an open task now (đôn đốc)."""
+    now = now or utcnow()
+    if task.state not in OPEN_STATES:
+        raise FollowupError(_("Chỉ đôn đốc được nhiệm vụ đang thực hiện."))
+    if task.lead_officer_id is None:
+        raise FollowupError(_("Nhiệm vụ chưa có cán bộ chủ trì để đôn đốc."))
+    text = _message(message, required=True)
+    prompt = TaskPrompt(
+        task=task,
+        unit_id=task.plan.unit_id,
+        sender_id=actor.id,
+        lead_officer_id=task.lead_officer_id,
+        deadline=task.deadline,
+        message=text,
+        created_at=now,
+    )
+    session.add(prompt)
+    session.flush()
+    notice = (
+        f"Đôn đốc từ {actor.full_name}: nhiệm vụ “{task.title}” (hạn {_d(task.deadline)}): {text}"
+    )
+    recipients = _recipients(session, task)
+    notify(
+        session, [o.id for o, _role in recipients], task, "reminder_prompt", notice, skip=actor.id
+    )
+    emails = queue_manual(
+        session,
+        kind=ReminderKind.PROMPT,
+        subject=f"prompt:{prompt.id}",
+        task=task,
+        recipients=[(o, role) for o, role in recipients if o.id != actor.id],
+        sender=actor,
+        message=notice,
+        note=text,
+        day=today,
+        now=now,
+    )
+    return Sent(prompt, emails)
+
+
+def open_request(session: Session, task: Task) -> ExplanationRequest | None:
+    return session.scalar(
+        select(ExplanationRequest).where(ExplanationRequest.open_task_id == task.id)
+    )
+
+
+def request_explanation(
+    session: Session,
+    task: Task,
+    actor: Officer,
+    message: str,
+    *,
+    today: date,
+    now: datetime | None = None,
+) -> Sent:
+    """A leader asks the lead of an overdue task to explain (yêu cầu giải trình)."""
+    now = now or utcnow()
+    if (
+        task.state not in OPEN_STATES
+        or deadline_class(task, today) is not DeadlineClass.OPEN_OVERDUE
+    ):
+        raise FollowupError(_("Chỉ yêu cầu giải trình được nhiệm vụ quá hạn chưa hoàn thành."))
+    if task.lead_officer_id is None:
+        raise FollowupError(_("Nhiệm vụ chưa có cán bộ chủ trì để giải trình."))
+    if open_request(session, task) is not None:
+        raise FollowupError(_("Nhiệm vụ đã có một yêu cầu giải trình chưa được quyết định."))
+    text = _message(message, required=False)
+    occurrence = _current_deadline(task, today)
+    late_on = occurrence.deadline if occurrence is not None else task.deadline
+    request = ExplanationRequest(
+        task=task,
+        open_task_id=task.id,
+        occurrence=occurrence,
+        unit_id=task.plan.unit_id,
+        requested_by_id=actor.id,
+        lead_officer_id=task.lead_officer_id,
+        deadline=late_on,
+        message=text,
+        requested_at=now,
+    )
+    session.add(request)
+    session.flush()
+    notice = (
+        f"Yêu cầu giải trình từ {actor.full_name}: nhiệm vụ “{task.title}” quá hạn "
+        f"(hạn {_d(late_on)}). Trả lời lý do và đề xuất thời hạn mới."
+        + (f" {text}" if text else "")
+    )
+    lead = task.lead_officer
+    notify(session, [lead.id], task, "reminder_explanation", notice, skip=actor.id)
+    emails = queue_manual(
+        session,
+        kind=ReminderKind.EXPLANATION,
+        subject=f"explanation:{request.id}",
+        task=task,
+        recipients=[(lead, RecipientRole.LEAD)] if lead.active and lead.id != actor.id else [],
+        sender=actor,
+        message=notice,
+        note=text,
+        day=today,
+        now=now,
+    )
+    return Sent(request, emails)
+
+
+def answer_explanation(
+    session: Session,
+    request: ExplanationRequest,
+    actor: Officer,
+    reason: str,
+    proposed_deadline: date | None,
+    *,
+    today: date,
+    now: datetime | None = None,
+) -> Sent:
+    """The lead officer gives the reason and proposes a new date (a working day after today;
+    a day off moves to the next working day, with a notice)."""
+    now = now or utcnow()
+    if not request.is_open:
+        raise FollowupError(_("Yêu cầu giải trình này đã được quyết định."))
+    if request.is_answered:
+        raise FollowupError(_("Yêu cầu giải trình này đã được trả lời."))
+    errors: dict[str, str] = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Nêu lý do chậm.")
+    elif len(reason) > MAX_MESSAGE:
+        errors["reason"] = _("Nội dung quá dài (tối đa %(n)s ký tự).", n=MAX_MESSAGE)
+    notice = ""
+    if proposed_deadline is None:
+        errors["proposed_deadline"] = _("Nhập thời hạn đề xuất (dd/mm/yyyy).")
+    elif proposed_deadline <= today or proposed_deadline.year > 2100:
+        errors["proposed_deadline"] = _("Thời hạn đề xuất phải sau ngày hôm nay.")
+    else:
+        calendar = unit_calendar(session, request.unit_id)
+        if not calendar.is_working_day(proposed_deadline):
+            moved = calendar.next_working_day(proposed_deadline)
+            notice = _(
+                "Hạn %(day)s là ngày nghỉ; thời hạn được tính đến %(moved)s.",
+                day=_d(proposed_deadline),
+                moved=_d(moved),
+            )
+            proposed_deadline = moved
+    if errors:
+        raise FollowupError(errors)
+    request.answered_by_id = actor.id
+    request.answered_at = now
+    request.reason = reason
+    request.proposed_deadline = proposed_deadline
+    session.flush()
+    task = request.task
+    message = (
+        f"{actor.full_name} giải trình nhiệm vụ “{task.title}”: {reason} "
+        f"Đề xuất thời hạn mới: {_d(proposed_deadline)}."
+    )
+    notify(
+        session,
+        [request.requested_by_id, task.confirmer_id],
+        task,
+        "explanation_answered",
+        message,
+        skip=actor.id,
+    )
+    return Sent(request, notice=notice)
+
+
+def decide_explanation(
+    session: Session,
+    request: ExplanationRequest,
+    actor: Officer,
+    accept: bool,
+    note: str = "",
+    *,
+    now: datetime | None = None,
+) -> Sent:
+    """A leader accepts the proposed deadline (it becomes the task's, or the late period's)
+    or refuses it (the deadline stays)."""
+    now = now or utcnow()
+    if not request.is_open:
+        raise FollowupError(_("Yêu cầu giải trình này đã được quyết định."))
+    if not request.is_answered or request.proposed_deadline is None:
+        raise FollowupError(_("Cán bộ chủ trì chưa trả lời yêu cầu giải trình."))
+    note = (note or "").strip()
+    if len(note) > MAX_MESSAGE:
+        raise FollowupError({"note": _("Nội dung quá dài (tối đa %(n)s ký tự).", n=MAX_MESSAGE)})
+    task = request.task
+    request.decided_by_id = actor.id
+    request.decided_at = now
+    request.decision = Decision.ACCEPTED if accept else Decision.REFUSED
+    request.decision_note = note
+    request.open_task_id = None
+    if accept:
+        request.new_deadline = request.proposed_deadline
+        if request.occurrence is not None:
+            request.occurrence.deadline = request.proposed_deadline
+        else:
+            task.deadline = request.proposed_deadline
+        message = (
+            f"{actor.full_name} chấp nhận gia hạn nhiệm vụ “{task.title}” đến "
+            f"{_d(request.proposed_deadline)}."
+        )
+    else:
+        message = (
+            f"{actor.full_name} không chấp nhận gia hạn nhiệm vụ “{task.title}”; "
+            f"thời hạn giữ nguyên {_d(request.deadline)}."
+        )
+    if note:
+        message += f" {note}"
+    session.flush()
+    notify(
+        session,
+        [request.lead_officer_id, task.lead_officer_id],
+        task,
+        "explanation_decided",
+        message,
+        skip=actor.id,
+    )
+    return Sent(request)

@@ -1,0 +1,122 @@
+"""What the task page and the monthly review meeting show of prompts and explanations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from tracker.core.clock import local_zone
+from tracker.followups.models import Decision, ExplanationRequest, TaskPrompt
+from tracker.tasks.models import Task
+
+
+@dataclass
+class TaskFollowups:
+    prompts: list[TaskPrompt]
+    requests: list[ExplanationRequest]
+
+    @property
+    def open_request(self) -> ExplanationRequest | None:
+        return next((r for r in self.requests if r.is_open), None)
+
+
+def task_followups(session: Session, task_id: int) -> TaskFollowups:
+    prompts = session.scalars(
+        select(TaskPrompt)
+        .where(TaskPrompt.task_id == task_id)
+        .options(joinedload(TaskPrompt.sender))
+        .order_by(TaskPrompt.id.desc())
+    ).all()
+    requests = session.scalars(
+        select(ExplanationRequest)
+        .where(ExplanationRequest.task_id == task_id)
+        .options(
+            joinedload(ExplanationRequest.requested_by),
+            joinedload(ExplanationRequest.answered_by),
+            joinedload(ExplanationRequest.decided_by),
+        )
+        .order_by(ExplanationRequest.id.desc())
+    ).all()
+    return TaskFollowups(list(prompts), list(requests))
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    """The month in the unit's time zone, as aware datetimes [start, end)."""
+    zone = local_zone()
+    start = datetime.combine(date(year, month, 1), time(), tzinfo=zone)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return start, datetime.combine(following, time(), tzinfo=zone)
+
+
+@dataclass
+class OfficerCount:
+    officer_id: int | None
+    name: str
+    prompts: int = 0
+    requests: int = 0
+    answered: int = 0
+    accepted: int = 0
+    refused: int = 0
+
+
+@dataclass
+class MonthFollowups:
+    prompts: list[TaskPrompt]
+    requests: list[ExplanationRequest]
+    by_officer: list[OfficerCount] = field(default_factory=list)
+
+
+def month_followups(session: Session, unit_id: int, year: int, month: int) -> MonthFollowups:
+    """A unit's prompts and explanation requests of a month, and their counts per lead officer
+    (the lead when they were sent): three queries whatever the month holds."""
+    start, end = month_bounds(year, month)
+    prompts = session.scalars(
+        select(TaskPrompt)
+        .where(
+            TaskPrompt.unit_id == unit_id,
+            TaskPrompt.created_at >= start,
+            TaskPrompt.created_at < end,
+        )
+        .options(
+            joinedload(TaskPrompt.task).joinedload(Task.plan),
+            joinedload(TaskPrompt.sender),
+            joinedload(TaskPrompt.lead_officer),
+        )
+        .order_by(TaskPrompt.created_at, TaskPrompt.id)
+    ).all()
+    requests = session.scalars(
+        select(ExplanationRequest)
+        .where(
+            ExplanationRequest.unit_id == unit_id,
+            ExplanationRequest.requested_at >= start,
+            ExplanationRequest.requested_at < end,
+        )
+        .options(
+            joinedload(ExplanationRequest.task).joinedload(Task.plan),
+            joinedload(ExplanationRequest.requested_by),
+            joinedload(ExplanationRequest.lead_officer),
+            joinedload(ExplanationRequest.decided_by),
+        )
+        .order_by(ExplanationRequest.requested_at, ExplanationRequest.id)
+    ).all()
+    counts: dict[int | None, OfficerCount] = {}
+
+    def count_of(officer) -> OfficerCount:
+        key = officer.id if officer else None
+        if key not in counts:
+            counts[key] = OfficerCount(key, officer.full_name if officer else "")
+        return counts[key]
+
+    for prompt in prompts:
+        count_of(prompt.lead_officer).prompts += 1
+    for request in requests:
+        entry = count_of(request.lead_officer)
+        entry.requests += 1
+        entry.answered += request.is_answered
+        entry.accepted += request.decision is Decision.ACCEPTED
+        entry.refused += request.decision is Decision.REFUSED
+    by_officer = sorted(counts.values(), key=lambda c: (c.officer_id is None, c.name))
+    return MonthFollowups(list(prompts), list(requests), by_officer)

@@ -1,0 +1,241 @@
+"""The task page's prompting forms (a section included in tasks/detail.html) and the unit's
+monthly list for the review meeting."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker.core import clock
+from tracker.core.permissions import Action, authorize, can
+from tracker.core.status import DeadlineClass, deadline_class
+from tracker.core.web import unit_or_404
+from tracker.extensions import db
+from tracker.followups import bp
+from tracker.followups.forms import AnswerForm, DecideForm, PromptForm, RequestForm
+from tracker.followups.operations import (
+    OPEN_STATES,
+    FollowupError,
+    answer_explanation,
+    decide_explanation,
+    open_request,
+    request_explanation,
+    send_prompt,
+)
+from tracker.followups.queries import month_followups, task_followups
+from tracker.tasks.models import Task
+
+log = logging.getLogger("tracker.followups")
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _task_or_404(task_id: int) -> Task:
+    task = db.session.get(Task, task_id)
+    if task is None or task.archived_at is not None or task.plan.archived_at is not None:
+        abort(404)
+    return task
+
+
+@bp.app_template_global()
+def followups_section(task: Task) -> dict:
+    """What the task page's follow-up section needs (called from the template)."""
+    today = clock.today()
+    data = task_followups(db.session, task.id)
+    user = current_user
+    is_open = task.state in OPEN_STATES and task.lead_officer_id is not None
+    pending = data.open_request
+    return {
+        "data": data,
+        "can_prompt": is_open and can(user, Action.PROMPT_TASK, task),
+        "can_request": (
+            is_open
+            and pending is None
+            and deadline_class(task, today) is DeadlineClass.OPEN_OVERDUE
+            and can(user, Action.PROMPT_TASK, task)
+        ),
+        "can_answer": (
+            pending is not None
+            and not pending.is_answered
+            and can(user, Action.ANSWER_EXPLANATION, task)
+        ),
+        "can_decide": (
+            pending is not None
+            and pending.is_answered
+            and can(user, Action.DECIDE_EXPLANATION, task)
+        ),
+        "prompt_form": PromptForm(formdata=None),
+        "request_form": RequestForm(formdata=None),
+        "answer_form": AnswerForm(formdata=None),
+        "decide_form": DecideForm(formdata=None, decision="accept"),
+    }
+
+
+def _send_now(email_ids: list[int], today, now) -> None:
+    """The leader's action goes out now; if the mail server is down it stays queued, and the
+    scheduler's retry job sends it (the action itself is already saved)."""
+    if not email_ids:
+        return
+    from tracker.reminders.jobs import deliver
+
+    try:
+        report = deliver(today=today, now=now, ids=email_ids)
+    except Exception:  # the page must not fail for the mail server: the retry job sends it
+        db.session.rollback()
+        log.exception("follow-up emails %s not sent now; queued for retry", email_ids)
+        return
+    if report.retrying:
+        flash(_("Máy chủ thư chưa nhận thư; thư sẽ được gửi lại tự động."), "warning")
+
+
+def _refused(task: Task, form, error: FollowupError, title: str, action: str):
+    db.session.rollback()
+    for name, message in error.errors.items():
+        if name and name in form:
+            form[name].errors = [*form[name].errors, message]
+    return render_template(
+        "followups/action.html",
+        task=task,
+        form=form,
+        title=title,
+        action=action,
+        general=[m for n, m in error.errors.items() if not n or n not in form],
+    )
+
+
+@bp.route("/tasks/<int:task_id>/prompt", methods=["POST"])
+@login_required
+def prompt(task_id: int):
+    task = _task_or_404(task_id)
+    authorize(current_user, Action.PROMPT_TASK, task)
+    form = PromptForm()
+    if not form.validate_on_submit():
+        abort(400)
+    now, today = clock.utcnow(), clock.today()
+    try:
+        sent = send_prompt(db.session, task, current_user, form.message.data, today=today, now=now)
+    except FollowupError as error:
+        return _refused(task, form, error, _("Đôn đốc"), url_for(".prompt", task_id=task.id))
+    db.session.commit()
+    _send_now(sent.emails, today, now)
+    flash(_("Đã gửi đôn đốc đến cán bộ chủ trì."), "success")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.route("/tasks/<int:task_id>/explanation", methods=["POST"])
+@login_required
+def request_(task_id: int):
+    task = _task_or_404(task_id)
+    authorize(current_user, Action.PROMPT_TASK, task)
+    form = RequestForm()
+    if not form.validate_on_submit():
+        abort(400)
+    now, today = clock.utcnow(), clock.today()
+    try:
+        sent = request_explanation(
+            db.session, task, current_user, form.message.data, today=today, now=now
+        )
+    except FollowupError as error:
+        action = url_for(".request_", task_id=task.id)
+        return _refused(task, form, error, _("Yêu cầu giải trình"), action)
+    db.session.commit()
+    _send_now(sent.emails, today, now)
+    flash(_("Đã gửi yêu cầu giải trình đến cán bộ chủ trì."), "success")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.route("/tasks/<int:task_id>/explanation/answer", methods=["POST"])
+@login_required
+def answer(task_id: int):
+    task = _task_or_404(task_id)
+    authorize(current_user, Action.ANSWER_EXPLANATION, task)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _refused(
+            task, form, FollowupError({}), _("Giải trình"), url_for(".answer", task_id=task.id)
+        )
+    pending = open_request(db.session, task)
+    now, today = clock.utcnow(), clock.today()
+    try:
+        if pending is None:
+            raise FollowupError(_("Nhiệm vụ không có yêu cầu giải trình đang chờ."))
+        result = answer_explanation(
+            db.session,
+            pending,
+            current_user,
+            form.reason.data,
+            form.proposed_deadline.date,
+            today=today,
+            now=now,
+        )
+    except FollowupError as error:
+        return _refused(task, form, error, _("Giải trình"), url_for(".answer", task_id=task.id))
+    db.session.commit()
+    if result.notice:
+        flash(result.notice, "info")
+    flash(_("Đã gửi giải trình."), "success")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.route("/tasks/<int:task_id>/explanation/decide", methods=["POST"])
+@login_required
+def decide(task_id: int):
+    task = _task_or_404(task_id)
+    authorize(current_user, Action.DECIDE_EXPLANATION, task)
+    form = DecideForm()
+    if not form.validate_on_submit():
+        abort(400)
+    pending = open_request(db.session, task)
+    action = url_for(".decide", task_id=task.id)
+    try:
+        if pending is None:
+            raise FollowupError(_("Nhiệm vụ không có yêu cầu giải trình đang chờ."))
+        if form.decision.data not in ("accept", "refuse"):
+            raise FollowupError({"decision": _("Chọn chấp nhận hoặc không chấp nhận.")})
+        decide_explanation(
+            db.session,
+            pending,
+            current_user,
+            form.decision.data == "accept",
+            form.note.data,
+            now=clock.utcnow(),
+        )
+    except FollowupError as error:
+        return _refused(task, form, error, _("Quyết định gia hạn"), action)
+    db.session.commit()
+    if form.decision.data == "accept":
+        flash(_("Đã chấp nhận thời hạn mới."), "success")
+    else:
+        flash(_("Đã giữ nguyên thời hạn."), "success")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.route("/units/<unit_code>/followups")
+@login_required
+def month(unit_code: str):
+    unit = unit_or_404(unit_code)
+    authorize(current_user, Action.SEE_LEADER_VIEWS, unit)
+    today = clock.today()
+    year, month_ = today.year, today.month
+    text = (request.args.get("month") or "").strip()
+    if text:
+        match = MONTH.match(text)
+        if match and 2000 <= int(match[1]) <= 2100 and 1 <= int(match[2]) <= 12:
+            year, month_ = int(match[1]), int(match[2])
+        else:
+            flash(_("Tháng “%(value)s” không hợp lệ (YYYY-MM).", value=text), "warning")
+    data = month_followups(db.session, unit.id, year, month_)
+    previous = (year, month_ - 1) if month_ > 1 else (year - 1, 12)
+    following = (year, month_ + 1) if month_ < 12 else (year + 1, 1)
+    return render_template(
+        "followups/month.html",
+        unit=unit,
+        data=data,
+        year=year,
+        month=month_,
+        previous=f"{previous[0]:04d}-{previous[1]:02d}",
+        following=f"{following[0]:04d}-{following[1]:02d}",
+    )
