@@ -19,6 +19,7 @@ ALL = {"admin", "chairperson", "vice_chairperson", "focal_officer", "officer", "
 LEADERS = {"admin", "chairperson", "vice_chairperson", "focal_officer"}
 ASSIGNERS = {"admin", "chairperson"}  # a vice chairperson only in the fields they oversee
 CONFIRMERS = {"admin", "chairperson", "focal_officer"}
+PROMPTERS = {"admin", "chairperson", "focal_officer"}  # a vice chairperson: own fields only
 NOBODY: set[str] = set()  # the officer of this matrix leads no task: only the lead may
 
 # (name, method, path template, who may in the ward itself, may the inspector above it read)
@@ -46,6 +47,11 @@ PAGES = [
     ("return", "POST", "/tasks/{task}/return", CONFIRMERS, False),
     ("reopen", "POST", "/tasks/{task}/reopen", CONFIRMERS, False),
     ("note", "POST", "/tasks/{task}/notes", LEADERS, False),
+    ("prompt", "POST", "/tasks/{task}/prompt", PROMPTERS, False),
+    ("explanation", "POST", "/tasks/{task}/explanation", PROMPTERS, False),
+    ("explanation_answer", "POST", "/tasks/{task}/explanation/answer", NOBODY, False),
+    ("explanation_decide", "POST", "/tasks/{task}/explanation/decide", ASSIGNERS, False),
+    ("followups", "GET", "/units/{unit}/followups", LEADERS | {"inspector"}, True),
 ]
 
 
