@@ -106,10 +106,10 @@ def _echo_delivery(delivery) -> None:
 @reminders_group.command("send")
 def send_command() -> None:
     """Send the queued emails whose time has come (what the retry job does)."""
-    from tracker.reminders.jobs import deliver
+    from tracker.reminders.jobs import send_queued
 
     try:
-        delivery = deliver()
+        delivery = send_queued()
     except SQLAlchemyError as exc:
         raise _database_error(exc) from None
     _echo_delivery(delivery)

@@ -14,6 +14,7 @@ by hand next to it, or a restart, cannot send anything twice.
 from __future__ import annotations
 
 import logging
+import threading
 import time as clock
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -27,6 +28,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
+from sqlalchemy.engine import Engine
 
 from tracker.core.clock import local_now, utcnow
 from tracker.core.clock import today as local_today
@@ -123,7 +125,7 @@ def run_pass(
         len(report.recorded.emails),
     )
     if send:
-        report.delivery = deliver(today=day, now=now, app=app)
+        report.delivery = send_queued(today=day, now=now, app=app)
     return report
 
 
@@ -225,11 +227,50 @@ def deliver(
     return report
 
 
-def claim_only(ids: list[int] | None = None, *, today: date, now: datetime) -> list[int]:
-    """Claim without sending (tests simulate a sender that dies after its claim)."""
-    claimed = claim(db.session, now, today, ids=ids)
-    db.session.commit()
-    return claimed
+def send_queued(
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+    app: Flask | None = None,
+    workers: int | None = None,
+) -> DeliveryReport:
+    """`deliver` over several SMTP connections at once (TRACKER_MAIL_WORKERS, default 2): each
+    worker its own thread, database session and SMTP connection, claiming its own batches (a
+    claim is exclusive, so they never take the same email). One worker on SQLite, or when the
+    app's database is a single connection (the tests' rolled-back transaction)."""
+    app = app or current_app._get_current_object()
+    if workers is None:
+        workers = max(int(setting("TRACKER_MAIL_WORKERS", app)), 1)
+    engine = db.engine
+    if workers <= 1 or not isinstance(engine, Engine) or engine.dialect.name == "sqlite":
+        return deliver(today=today, now=now, app=app)
+    reports: list[DeliveryReport] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        with app.app_context():
+            try:
+                reports.append(deliver(today=today, now=now, app=app))
+            except BaseException as exc:  # re-raised in the caller's thread
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    started = clock.perf_counter()
+    threads = [threading.Thread(target=work, name=f"reminder-mail-{n}") for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    merged = DeliveryReport(seconds=clock.perf_counter() - started)
+    for report in reports:
+        merged.sent += report.sent
+        merged.failed += report.failed
+        merged.retrying += report.retrying
+        merged.cancelled += report.cancelled
+    return merged
 
 
 # ---------------------------------------------------------------------------- the scheduler
@@ -251,7 +292,7 @@ def daily_job(app: Flask) -> None:
 
 
 def retry_job(app: Flask) -> None:
-    _in_app(app, lambda: deliver(app=app))
+    _in_app(app, lambda: send_queued(app=app))
 
 
 def startup_job(app: Flask) -> None:

@@ -1,0 +1,337 @@
+"""Reminders of issue 4: selection over a generated city on PostgreSQL, and the sending rate.
+
+    .venv/bin/python bench/reminders.py [--units 140] [--runs 9] [--date 2024-03-12] [--keep-db]
+
+Creates a fresh PostgreSQL database, migrates it (`tracker db upgrade`), generates the city
+(`tracker demo generate --units N`: 75 tasks and 20 officers per ward), runs VACUUM (ANALYZE),
+then, in this process with the production settings:
+
+1. times the selection of one pass (`tracker.reminders.selection.select_due`: what is due on the
+   day and not recorded yet, for every ward) — one cold run, then --runs timed runs — and prints
+   the median against the target of issue 4 (250 ms) with its SQL statement count;
+2. records that pass (reminders, in-app notices, the queued emails; timed, for information);
+3. starts an SMTP sink (`python -m aiosmtpd -n -c aiosmtpd.handlers.Sink`) on a free loopback
+   port, and sends every queued email through the product's sender (claim, write, send, mark
+   sent and commit each) over one reused SMTP connection; then records the next working day's
+   pass and sends it over two connections at once (the default on PostgreSQL,
+   TRACKER_MAIL_WORKERS), printing emails per second against the target (200/s).
+
+The numbers are printed, never asserted by the test suite. Exit status: 0 when it ran (1 with
+--strict if a target was missed), 2 when it could not run. The database is dropped at the end
+unless --keep-db. Arguments of the other bench scripts (`make bench BENCH_ARGS=…`) are ignored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from datetime import time as clock_time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.pages import (  # noqa: E402  (the same database and command helpers as pages.py)
+    DEFAULT_SERVER,
+    BenchError,
+    create_database,
+    drop_database,
+    free_port,
+    run_tracker,
+    say,
+    step,
+    vacuum_analyze,
+)
+
+SELECTION_TARGET_MS = 250.0
+SENDING_TARGET = 200.0  # emails per second
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--units", type=int, default=140, help="wards to generate (140)")
+    parser.add_argument("--runs", type=int, default=9, help="timed selection runs (9)")
+    parser.add_argument(
+        "--date",
+        default="2024-03-12",
+        help="the pass's day, YYYY-MM-DD (2024-03-12: the report's day, deadlines on both "
+        "sides of it)",
+    )
+    parser.add_argument(
+        "--random-page-cost", type=float, default=1.1, help="as bench/pages.py (1.1)"
+    )
+    parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("BENCH_DATABASE_SERVER", DEFAULT_SERVER),
+        help="PostgreSQL server (a URL with a database to connect to for CREATE DATABASE)",
+    )
+    parser.add_argument(
+        "--per-connection",
+        type=int,
+        default=0,
+        help="messages per SMTP connection (0: one connection for everything; the product's "
+        "default is 100)",
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args, ignored = parser.parse_known_args(argv)
+    if ignored:
+        say(f"(ignoring arguments meant for other bench scripts: {' '.join(ignored)})")
+    if not 1 <= args.units <= 5000:
+        parser.error("--units must be between 1 and 5000")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    try:
+        args.day = date.fromisoformat(args.date)
+    except ValueError:
+        parser.error(f"--date {args.date!r} is not YYYY-MM-DD")
+    return args
+
+
+def start_sink(port: int) -> subprocess.Popen:
+    """aiosmtpd's Sink handler (accepts and discards) in its own process."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            f"127.0.0.1:{port}",
+            "-c",
+            "aiosmtpd.handlers.Sink",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"the SMTP sink did not start: {process.stderr.read().strip()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise BenchError("the SMTP sink did not answer within 10 s")
+
+
+def time_selection(app, day: date, runs: int) -> tuple[float, list[float], int, int]:
+    """(cold ms, timed ms, SQL statements per run, reminders due)."""
+    from sqlalchemy import event
+
+    from tracker.extensions import db
+    from tracker.reminders.selection import select_due
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        started = time.perf_counter()
+        selection = select_due(db.session, day)
+        cold = (time.perf_counter() - started) * 1000
+        db.session.rollback()
+        timings = []
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            for _ in range(runs):
+                statements.clear()
+                started = time.perf_counter()
+                selection = select_due(db.session, day)
+                timings.append((time.perf_counter() - started) * 1000)
+                db.session.rollback()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        queries = len([s for s in statements if not s.lstrip().upper().startswith("ROLLBACK")])
+        return cold, timings, queries, len(selection.dues)
+
+
+def record_pass(app, day: date, now: datetime):
+    from tracker.extensions import db
+    from tracker.reminders.delivery import record
+    from tracker.reminders.selection import select_due
+
+    with app.app_context():
+        started = time.perf_counter()
+        selection = select_due(db.session, day)
+        recorded = record(db.session, selection, now)
+        db.session.commit()
+        seconds = time.perf_counter() - started
+        kinds: dict[str, int] = {}
+        for _, due in recorded.items:
+            kinds[due.kind.value] = kinds.get(due.kind.value, 0) + 1
+        return seconds, len(recorded.items), recorded.notifications, len(recorded.emails), kinds
+
+
+def send_all(app, day: date, now: datetime, workers: int):
+    from tracker.extensions import db
+    from tracker.reminders.jobs import send_queued
+
+    with app.app_context():
+        started = time.perf_counter()
+        report = send_queued(today=day, now=now, app=app, workers=workers)
+        seconds = time.perf_counter() - started
+        db.session.remove()
+    return report, seconds
+
+
+def next_working_day(day: date) -> date:
+    from tracker.core.workdays import WorkCalendar
+
+    return WorkCalendar().add_working_days(day, 1)
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    name = f"tracker_bench_reminders_{os.getpid()}_{secrets.token_hex(2)}"
+    created = False
+    sink: subprocess.Popen | None = None
+    app = None
+    missed = False
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
+        try:
+            say(
+                f"tracker reminders benchmark: {args.units} wards, pass of {args.day:%d/%m/%Y}; "
+                f"Python {platform.python_version()}, {os.cpu_count()} CPUs"
+            )
+            with step("creating the database"):
+                database_url = create_database(args.server, name)
+                created = True
+            os.environ.update(
+                TRACKER_CONFIG="production",
+                SECRET_KEY=secrets.token_hex(32),
+                DATABASE_URL=database_url,
+                TRACKER_INSTANCE_PATH=str(Path(tmp) / "instance"),
+                TRACKER_UPLOAD_DIR=str(Path(tmp) / "uploads"),
+            )
+            with step("migrating (tracker db upgrade)"):
+                run_tracker("db", "upgrade")
+            with step(f"generating the city (tracker demo generate --units {args.units})"):
+                output = run_tracker("demo", "generate", "--units", str(args.units))
+                for line in output.strip().splitlines()[:2]:
+                    say(f"   {line.strip()}")
+            with step("VACUUM (ANALYZE), as autovacuum would soon after such a load"):
+                vacuum_analyze(database_url, args.random_page_cost)
+
+            port = free_port()
+            from tracker import create_app
+
+            app = create_app(
+                "production",
+                SQLALCHEMY_DATABASE_URI=database_url,
+                MAIL_SERVER="127.0.0.1",
+                MAIL_PORT=port,
+                MAIL_USE_TLS=False,
+                MAIL_USE_SSL=False,
+                MAIL_DEFAULT_SENDER="Theo dõi CCHC <cchc@bench.example>",
+                MAIL_MAX_PER_CONNECTION=args.per_connection,
+                TRACKER_MAIL_TRANSPORT="smtp",
+            )
+            with step(f"timing the selection ({args.runs} runs after a cold one)"):
+                cold, timings, queries, due = time_selection(app, args.day, args.runs)
+            median = statistics.median(timings)
+            ok = median <= SELECTION_TARGET_MS
+            missed |= not ok
+            say(
+                f"   selection: median {median:.1f} ms, min {min(timings):.1f}, "
+                f"max {max(timings):.1f} (cold first run {cold:.0f} ms, building the holiday "
+                f"tables); {queries} SQL statements; {due} reminders due "
+                f"-> target {SELECTION_TARGET_MS:.0f} ms: {'pass' if ok else 'FAIL'}"
+            )
+
+            with step(f"starting the SMTP sink (aiosmtpd) on 127.0.0.1:{port}"):
+                sink = start_sink(port)
+            per = (
+                "kept open throughout"
+                if not args.per_connection
+                else f"renewed every {args.per_connection} messages"
+            )
+            rates = []
+            # The day's pass over one SMTP connection, then the next working day's over the
+            # product's default of two connections at once (TRACKER_MAIL_WORKERS).
+            for day, workers in ((args.day, 1), (next_working_day(args.day), 2)):
+                now = datetime.combine(day, clock_time(7, 30), tzinfo=ZONE)
+                with step(f"recording the pass of {day:%d/%m/%Y}"):
+                    seconds, items, notices, emails, kinds = record_pass(app, day, now)
+                detail = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+                say(
+                    f"   {items} reminders ({detail}), {notices} in-app notices, {emails} "
+                    f"emails queued in {seconds:.2f} s"
+                )
+                label = "one SMTP connection" if workers == 1 else f"{workers} connections"
+                with step(f"sending every queued email over {label} ({per})"):
+                    report, seconds = send_all(app, day, now, workers)
+                sent = len(report.sent)
+                rate = sent / seconds if seconds else 0.0
+                ok = rate >= SENDING_TARGET and not report.failed and not report.retrying
+                missed |= not ok
+                rates.append((label, sent, rate))
+                say(
+                    f"   sending: {sent} emails in {seconds:.2f} s = {rate:.0f} emails/s "
+                    f"({len(report.failed)} refused, {len(report.retrying)} to retry) "
+                    f"-> target {SENDING_TARGET:.0f}/s: {'pass' if ok else 'FAIL'}"
+                )
+            say()
+            say("| measure | result | target |")
+            say("| --- | --- | --- |")
+            say(
+                f"| selection of one pass, {args.units} wards (median of {args.runs}) | "
+                f"{median:.1f} ms, {queries} queries | {SELECTION_TARGET_MS:.0f} ms |"
+            )
+            target = f"{SENDING_TARGET:.0f}/s"
+            for label, sent, rate in rates:
+                say(f"| sending {sent} emails, {label} | {rate:.0f} emails/s | {target} |")
+            return 1 if (missed and args.strict) else 0
+        except BenchError as exc:
+            say(f"bench: error: {exc}")
+            return 2
+        except KeyboardInterrupt:
+            say("bench: interrupted")
+            return 130
+        finally:
+            if sink is not None and sink.poll() is None:
+                sink.terminate()
+                try:
+                    sink.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    sink.kill()
+            if created:
+                if args.keep_db:
+                    say(f"kept the database: {os.environ.get('DATABASE_URL')}")
+                else:
+                    try:
+                        if app is not None:  # release the pooled connections first
+                            from tracker.extensions import db
+
+                            with app.app_context():
+                                db.engine.dispose()
+                        drop_database(args.server, name)
+                        say(f"dropped the database {name}")
+                    except Exception as exc:
+                        say(f"bench: could not drop the database {name}: {exc}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
