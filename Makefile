@@ -1,7 +1,7 @@
 # tracker: install, run, test.
 #
 #   make install   virtualenv in .venv, the project and its translations
-#   make run       migrate, load the demo ward, serve on http://127.0.0.1:5000
+#   make run       migrate, load the demo ward, serve on http://127.0.0.1:5000 with the scheduler
 #   make test      lint, then the whole suite on SQLite and, when TRACKER_TEST_DATABASE_URL
 #                  is set, again on PostgreSQL (browser tests included: Debian's chromium)
 #   make lint      ruff check
@@ -69,9 +69,12 @@ chromium:
 	fi
 
 # Processes that `make run` starts in the background next to the web server and stops with it.
-# The scheduler (reminders, digests) goes here when its issue lands, e.g.
-#   BACKGROUND := $(TRACKER) scheduler run
-BACKGROUND :=
+# The scheduler (reminders, digests) is its own process, so the reloader cannot run it twice.
+# In development its emails go to the outbox, not to a mail server: see them at
+# http://127.0.0.1:5000/reminders/outbox (a leader's login), each officer's at /reminders.
+# To send for real, run `MAIL_SERVER=… MAIL_PORT=… TRACKER_MAIL_TRANSPORT=smtp make run`.
+TRACKER_MAIL_TRANSPORT ?= outbox
+BACKGROUND := TRACKER_MAIL_TRANSPORT=$(TRACKER_MAIL_TRANSPORT) $(TRACKER) scheduler
 
 run: install
 	$(TRACKER) db upgrade
