@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+from collections import Counter
 from datetime import date, datetime
 
 import click
@@ -85,6 +86,9 @@ def run_command(day_text: str | None, dry_run: bool, no_send: bool) -> None:
             f"  {due.due_on:%d/%m/%Y}  {KIND_WORDS[due.kind]:<13}  {due.role.value:<9}  "
             f"{name} <{email}>  {about}"
         )
+    kinds = Counter(KIND_WORDS[due.kind] for due in shown)
+    if kinds:
+        click.echo("  by kind: " + ", ".join(f"{word} {n}" for word, n in sorted(kinds.items())))
     if report.recorded is not None:
         click.echo(f"  {len(report.recorded.emails)} emails queued.")
     if report.delivery is not None:

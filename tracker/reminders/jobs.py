@@ -130,9 +130,10 @@ def run_pass(
 
 
 def _describe_recipients(report: PassReport, selection) -> None:
+    """Names for the report: recipients, and the units a digest is about."""
     from sqlalchemy import select
 
-    from tracker.people.models import Officer
+    from tracker.people.models import Officer, Unit
 
     ids = {due.recipient_id for due in selection.dues}
     if ids:
@@ -140,6 +141,12 @@ def _describe_recipients(report: PassReport, selection) -> None:
             select(Officer.id, Officer.full_name, Officer.email).where(Officer.id.in_(ids))
         )
         report.recipients = {row.id: (row.full_name, row.email) for row in rows}
+    units = {due.unit_id for due in selection.dues if due.subject.startswith("unit:")}
+    if units:
+        for unit_id, name in db.session.execute(
+            select(Unit.id, Unit.name).where(Unit.id.in_(units))
+        ):
+            report.titles[f"unit:{unit_id}"] = name
 
 
 def deliver(
