@@ -55,6 +55,14 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "tracker@localhost")
 
+    # Reminders (tracker/reminders/settings.py says what each does)
+    TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000")
+    TRACKER_REMINDER_TIME = os.environ.get("TRACKER_REMINDER_TIME", "07:30")
+    TRACKER_RETRY_MINUTES = os.environ.get("TRACKER_RETRY_MINUTES", "2")
+    TRACKER_MAIL_WORKERS = os.environ.get("TRACKER_MAIL_WORKERS", "2")
+    TRACKER_MAIL_TRANSPORT = os.environ.get("TRACKER_MAIL_TRANSPORT", "smtp")
+    TRACKER_MAIL_OUTBOX = _bool("TRACKER_MAIL_OUTBOX")
+
     TESTING = False
     DEBUG = False
 
