@@ -3,7 +3,7 @@
     .venv/bin/python bench/reminders.py [--units 140] [--runs 9] [--date 2024-03-12] [--keep-db]
 
 Creates a fresh PostgreSQL database, migrates it (`tracker db upgrade`), generates the city
-(`tracker demo generate --units N`: 75 tasks and 20 officers per ward), runs VACUUM (ANALYZE),
+(`tracker demo generate --units N`: 76 tasks and 20 officers per ward), runs VACUUM (ANALYZE),
 then, in this process with the production settings:
 
 1. times the selection of one pass (`tracker.reminders.selection.select_due`: what is due on the
