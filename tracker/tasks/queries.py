@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.core.audit import AuditEvent
 from tracker.core.status import DeadlineClass, Occurrence, StatusRow, deadline_class
@@ -74,9 +75,26 @@ def status_rows(session: Session, *conditions) -> list[StatusRow]:
     ]
 
 
+def load_occurrences(session: Session, tasks: list[Task]) -> None:
+    """Give the recurring ones among `tasks` their occurrences in one query; most plans have
+    none, and then no query at all."""
+    recurring = {t.id: t for t in tasks if t.is_recurring}
+    if not recurring:
+        return
+    found: dict[int, list[TaskOccurrence]] = {task_id: [] for task_id in recurring}
+    for occurrence in session.scalars(
+        select(TaskOccurrence)
+        .where(TaskOccurrence.task_id.in_(list(recurring)))
+        .order_by(TaskOccurrence.task_id, TaskOccurrence.sequence)
+    ):
+        found[occurrence.task_id].append(occurrence)
+    for task_id, occurrences in found.items():
+        set_committed_value(recurring[task_id], "occurrences", occurrences)
+
+
 def plan_tasks(session: Session, plan: Plan) -> list[Task]:
     """The plan's live tasks with lead, supporters and group loaded (constant query count)."""
-    return list(
+    tasks = list(
         session.scalars(
             select(Task)
             .where(Task.plan_id == plan.id, Task.archived_at.is_(None))
@@ -84,11 +102,12 @@ def plan_tasks(session: Session, plan: Plan) -> list[Task]:
                 joinedload(Task.lead_officer),
                 selectinload(Task.supporters),
                 joinedload(Task.group),
-                selectinload(Task.occurrences),
             )
             .order_by(Task.ordinal, Task.id)
         ).unique()
     )
+    load_occurrences(session, tasks)
+    return tasks
 
 
 @dataclass(frozen=True, slots=True)
