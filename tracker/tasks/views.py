@@ -328,6 +328,14 @@ def _refused(task: Task, error: TaskError, form: FlaskForm | None = None, templa
     return redirect(url_for("tasks.detail", task_id=task.id))
 
 
+def _back_with_errors(task: Task, form: FlaskForm):
+    """A small form on the task page: its refusals as messages above the page."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "danger")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
 def _occurrence_id(form) -> int | None:
     raw = (form.occurrence_id.data or "").strip()
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
@@ -340,10 +348,7 @@ def progress(task_id: int):
     authorize(current_user, Action.REPORT_PROGRESS, task)
     form = ProgressForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
-        return redirect(url_for("tasks.detail", task_id=task.id))
+        return _back_with_errors(task, form)
     try:
         record_progress(
             db.session, task, current_user, percent=form.percent.data, note=form.note.data or ""
@@ -448,10 +453,7 @@ def note(task_id: int):
     authorize(current_user, Action.ADD_NOTE, task)
     form = NoteForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
-        return redirect(url_for("tasks.detail", task_id=task.id))
+        return _back_with_errors(task, form)
     try:
         stored = None
         if form.file.data:
