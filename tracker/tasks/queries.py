@@ -94,18 +94,28 @@ def load_occurrences(session: Session, tasks: list[Task]) -> None:
 
 def plan_tasks(session: Session, plan: Plan) -> list[Task]:
     """The plan's live tasks with lead, supporters and group loaded (constant query count)."""
+    live = (Task.plan_id == plan.id, Task.archived_at.is_(None))
     tasks = list(
         session.scalars(
             select(Task)
-            .where(Task.plan_id == plan.id, Task.archived_at.is_(None))
-            .options(
-                joinedload(Task.lead_officer),
-                selectinload(Task.supporters),
-                joinedload(Task.group),
-            )
+            .where(*live)
+            .options(joinedload(Task.lead_officer), joinedload(Task.group))
             .order_by(Task.ordinal, Task.id)
         ).unique()
     )
+    # Supporters by the plan, not by a list of task ids: the statement stays the same whatever
+    # the number of tasks, so it is compiled once and needs no IN list expanded per request.
+    supporters: dict[int, list[Officer]] = {task.id: [] for task in tasks}
+    for task_id, officer in session.execute(
+        select(task_supporters.c.task_id, Officer)
+        .join(Officer, Officer.id == task_supporters.c.officer_id)
+        .join(Task, Task.id == task_supporters.c.task_id)
+        .where(*live)
+        .order_by(Officer.full_name)
+    ):
+        supporters[task_id].append(officer)
+    for task in tasks:
+        set_committed_value(task, "supporters", supporters[task.id])
     load_occurrences(session, tasks)
     return tasks
 
