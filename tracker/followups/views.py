@@ -106,45 +106,48 @@ def _refused(task: Task, form, error: FollowupError, title: str, action: str):
     )
 
 
-@bp.route("/tasks/<int:task_id>/prompt", methods=["POST"])
-@login_required
-def prompt(task_id: int):
+def _leader_message(task_id: int, form_class, operation, title: str, endpoint: str, done: str):
+    """Prompt or request an explanation: a leader's message to the lead, emailed now."""
     task = _task_or_404(task_id)
     authorize(current_user, Action.PROMPT_TASK, task)
-    form = PromptForm()
+    form = form_class()
     if not form.validate_on_submit():
         abort(400)
     now, today = clock.utcnow(), clock.today()
     try:
-        sent = send_prompt(db.session, task, current_user, form.message.data, today=today, now=now)
+        sent = operation(db.session, task, current_user, form.message.data, today=today, now=now)
     except FollowupError as error:
-        return _refused(task, form, error, _("Đôn đốc"), url_for(".prompt", task_id=task.id))
+        return _refused(task, form, error, title, url_for(endpoint, task_id=task.id))
     db.session.commit()
     _send_now(sent.emails, today, now)
-    flash(_("Đã gửi đôn đốc đến cán bộ chủ trì."), "success")
+    flash(done, "success")
     return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.route("/tasks/<int:task_id>/prompt", methods=["POST"])
+@login_required
+def prompt(task_id: int):
+    return _leader_message(
+        task_id,
+        PromptForm,
+        send_prompt,
+        _("Đôn đốc"),
+        ".prompt",
+        _("Đã gửi đôn đốc đến cán bộ chủ trì."),
+    )
 
 
 @bp.route("/tasks/<int:task_id>/explanation", methods=["POST"])
 @login_required
 def request_(task_id: int):
-    task = _task_or_404(task_id)
-    authorize(current_user, Action.PROMPT_TASK, task)
-    form = RequestForm()
-    if not form.validate_on_submit():
-        abort(400)
-    now, today = clock.utcnow(), clock.today()
-    try:
-        sent = request_explanation(
-            db.session, task, current_user, form.message.data, today=today, now=now
-        )
-    except FollowupError as error:
-        action = url_for(".request_", task_id=task.id)
-        return _refused(task, form, error, _("Yêu cầu giải trình"), action)
-    db.session.commit()
-    _send_now(sent.emails, today, now)
-    flash(_("Đã gửi yêu cầu giải trình đến cán bộ chủ trì."), "success")
-    return redirect(url_for("tasks.detail", task_id=task.id))
+    return _leader_message(
+        task_id,
+        RequestForm,
+        request_explanation,
+        _("Yêu cầu giải trình"),
+        ".request_",
+        _("Đã gửi yêu cầu giải trình đến cán bộ chủ trì."),
+    )
 
 
 @bp.route("/tasks/<int:task_id>/explanation/answer", methods=["POST"])
