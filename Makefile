@@ -3,7 +3,7 @@
 #   make install   virtualenv in .venv, the project and its translations
 #   make run       migrate, load the demo ward, serve on http://127.0.0.1:5000 with the scheduler
 #   make test      lint, then the whole suite on SQLite and, when TRACKER_TEST_DATABASE_URL
-#                  is set, again on PostgreSQL (browser tests included: Debian's chromium)
+#                  is set, again on PostgreSQL (browser tests: Debian's chromium; PDF: LibreOffice)
 #   make lint      ruff check
 #   make bench     the benchmark scripts in bench/ (if any), with BENCH_ARGS
 #   make clean     caches, compiled translations, build leftovers (keeps .venv and instance/)
@@ -30,7 +30,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 
-.PHONY: help install install-test translations chromium run test lint bench clean
+.PHONY: help install install-test translations chromium libreoffice run test lint bench clean
 
 help:
 	@sed -n '1,10s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
@@ -68,6 +68,18 @@ chromium:
 	    apt-get install -y -q chromium chromium-l10n chromium-driver; \
 	fi
 
+# PDF exports (minutes, the appendix) go through LibreOffice headless; without it the pages
+# offer Word and Excel only. The tests convert a file when it is there, so `make test` installs it.
+SOFFICE := /usr/bin/soffice
+
+libreoffice:
+	@if [ ! -x $(SOFFICE) ]; then \
+	  echo "libreoffice: installing Debian's libreoffice-writer-nogui and libreoffice-calc-nogui"; \
+	  $(SUDO) apt-get update -q; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -q libreoffice-writer-nogui libreoffice-calc-nogui; \
+	fi
+
 # Processes that `make run` starts in the background next to the web server and stops with it.
 # The scheduler (reminders, digests) is its own process, so the reloader cannot run it twice.
 # In development its emails go to the outbox, not to a mail server: see them at
@@ -87,7 +99,7 @@ lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check .
 
 # Both runs always happen; the target fails if either failed.
-test: install-test chromium lint
+test: install-test chromium libreoffice lint
 	@status=0; \
 	echo "== tests on SQLite"; \
 	start=$$SECONDS; \

@@ -1,0 +1,209 @@
+"""Word documents in the official layout of Nghị định 30/2020/NĐ-CP, Phụ lục I.
+
+A4 portrait, Times New Roman, margins 20/20/30/15 mm; the two-column header (issuing body and
+number on the left, national motto and place-and-date on the right); the document type and its
+subject; the body; "Nơi nhận" and the signature block; page numbers centred at the top from
+page 2. Minutes, the appendix and the quarterly report all build on `OfficialDocument`.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+FONT = "Times New Roman"
+BODY_SIZE = Pt(14)
+TABLE_SIZE = Pt(12)
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO_SUBTITLE = "Độc lập - Tự do - Hạnh phúc"
+
+
+def official_date(day: date) -> str:
+    """'ngày 05 tháng 01 năm 2024': days under 10 and months 1-2 take a leading zero."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+@dataclass
+class Header:
+    issuing_body: str  # "ỦY BAN NHÂN DÂN PHƯỜNG VĨNH HÒA" (capitals, bold)
+    number: str  # "422/BC-UBND"; the "Số: " prefix is added
+    place: str  # "Vĩnh Hòa"
+    day: date
+    parent_body: str = ""  # "UBND THÀNH PHỐ NHA TRANG" above it, not bold
+
+
+@dataclass
+class Signature:
+    name: str
+    position: str  # "CHỦ TỊCH", or "PHÓ CHỦ TỊCH" under an authority line
+    authority: str = ""  # "KT. CHỦ TỊCH"
+    recipients: list[str] = field(default_factory=list)  # "Nơi nhận:" list
+
+
+def _run_font(run, size: Pt | None = None, bold=None, italic=None) -> None:
+    run.font.name = FONT
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    if size is not None:
+        run.font.size = size
+    if bold is not None:
+        run.bold = bold
+    if italic is not None:
+        run.italic = italic
+
+
+def _page_field(paragraph: Paragraph) -> None:
+    run = paragraph.add_run()
+    _run_font(run, Pt(13))
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), "PAGE")
+    simple.append(run._element)
+    paragraph._p.append(simple)
+
+
+def _rule(paragraph: Paragraph) -> None:
+    """A short rule under a header line: a bottom border on the paragraph."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    p_pr.append(borders)
+
+
+def _no_borders(table: Table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    tbl_pr.append(borders)
+
+
+class OfficialDocument:
+    """A python-docx Document set up for an official text; `.document` for anything else."""
+
+    def __init__(self, landscape: bool = False) -> None:
+        self.document = Document()
+        section = self.document.sections[0]
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = Mm(297), Mm(210)
+        else:
+            section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin = section.bottom_margin = Mm(20)
+        section.left_margin, section.right_margin = Mm(30), Mm(15)
+        style = self.document.styles["Normal"]
+        style.font.name = FONT
+        style.font.size = BODY_SIZE
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+        style.paragraph_format.space_after = Pt(0)
+        # Page numbers at the top, centred, from page 2 (the first page's header stays empty).
+        section.different_first_page_header_footer = True
+        number = section.header.paragraphs[0]
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _page_field(number)
+
+    # -- parts, top to bottom ------------------------------------------------------------
+
+    def header(self, header: Header) -> None:
+        table = self.document.add_table(rows=1, cols=2)
+        _no_borders(table)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        left, right = table.rows[0].cells
+        left.width, right.width = Mm(70), Mm(95)
+        first = left.paragraphs[0]
+        if header.parent_body:
+            self._line(first, header.parent_body.upper(), Pt(13))
+            first = left.add_paragraph()
+        self._line(first, header.issuing_body.upper(), Pt(13), bold=True)
+        _rule(first)
+        self._line(left.add_paragraph(), f"Số: {header.number}", Pt(13))
+        self._line(right.paragraphs[0], MOTTO, Pt(12), bold=True)
+        motto = right.add_paragraph()
+        self._line(motto, MOTTO_SUBTITLE, Pt(13), bold=True)
+        _rule(motto)
+        place_and_date = f"{header.place}, {official_date(header.day)}"
+        self._line(right.add_paragraph(), place_and_date, Pt(13), italic=True)
+        self.document.add_paragraph()
+
+    def title(self, kind: str, subject: str = "") -> None:
+        self._line(self.document.add_paragraph(), kind.upper(), BODY_SIZE, bold=True)
+        for line in subject.splitlines():
+            self._line(self.document.add_paragraph(), line, BODY_SIZE, bold=True)
+        self.document.add_paragraph()
+
+    def heading(self, text: str) -> Paragraph:
+        paragraph = self.paragraph("")
+        _run_font(paragraph.add_run(text), BODY_SIZE, bold=True)
+        return paragraph
+
+    def paragraph(self, text: str = "", *, bold=False, italic=False) -> Paragraph:
+        paragraph = self.document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        paragraph.paragraph_format.first_line_indent = Mm(10)
+        paragraph.paragraph_format.space_after = Pt(6)
+        if text:
+            _run_font(paragraph.add_run(text), BODY_SIZE, bold=bold, italic=italic)
+        return paragraph
+
+    def table(self, rows: list[list[str]], widths_mm: list[float], *, header_rows: int = 1,
+              size: Pt = TABLE_SIZE, bold_rows: frozenset[int] = frozenset()) -> Table:
+        """A bordered table; rows in `bold_rows` (indexes) and the header rows in bold."""
+        table = self.document.add_table(rows=len(rows), cols=len(widths_mm))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for r, values in enumerate(rows):
+            bold = r < header_rows or r in bold_rows
+            for c, value in enumerate(values):
+                cell = table.cell(r, c)
+                cell.width = Mm(widths_mm[c])
+                paragraph = cell.paragraphs[0]
+                if r < header_rows:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _run_font(paragraph.add_run(value), size, bold=bold)
+        return table
+
+    def signature(self, signature: Signature) -> None:
+        self.document.add_paragraph()
+        table = self.document.add_table(rows=1, cols=2)
+        _no_borders(table)
+        left, right = table.rows[0].cells
+        left.width, right.width = Mm(80), Mm(85)
+        recipients = left.paragraphs[0]
+        recipients.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        _run_font(recipients.add_run("Nơi nhận:"), Pt(12), bold=True, italic=True)
+        for name in signature.recipients:
+            line = left.add_paragraph()
+            _run_font(line.add_run(f"- {name};"), Pt(11))
+        first = right.paragraphs[0]
+        if signature.authority:
+            self._line(first, signature.authority, BODY_SIZE, bold=True)
+            first = right.add_paragraph()
+        self._line(first, signature.position, BODY_SIZE, bold=True)
+        for _ in range(3):  # room for the signature and the seal
+            right.add_paragraph()
+        self._line(right.add_paragraph(), signature.name, BODY_SIZE, bold=True)
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
+    @staticmethod
+    def _line(paragraph: Paragraph, text: str, size: Pt, *, bold=False, italic=False) -> None:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run_font(paragraph.add_run(text), size, bold=bold, italic=italic)
