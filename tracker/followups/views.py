@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from tracker.core import clock
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.status import DeadlineClass, deadline_class
-from tracker.core.web import unit_or_404
+from tracker.core.web import task_or_404, unit_or_404
 from tracker.extensions import db
 from tracker.followups import bp
 from tracker.followups.forms import AnswerForm, DecideForm, PromptForm, RequestForm
@@ -31,13 +31,6 @@ from tracker.tasks.models import Task
 
 log = logging.getLogger("tracker.followups")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def _task_or_404(task_id: int) -> Task:
-    task = db.session.get(Task, task_id)
-    if task is None or task.archived_at is not None or task.plan.archived_at is not None:
-        abort(404)
-    return task
 
 
 @bp.app_template_global()
@@ -108,7 +101,7 @@ def _refused(task: Task, form, error: FollowupError, title: str, action: str):
 
 def _leader_message(task_id: int, form_class, operation, title: str, endpoint: str, done: str):
     """Prompt or request an explanation: a leader's message to the lead, emailed now."""
-    task = _task_or_404(task_id)
+    task = task_or_404(task_id)
     authorize(current_user, Action.PROMPT_TASK, task)
     form = form_class()
     if not form.validate_on_submit():
@@ -153,7 +146,7 @@ def request_(task_id: int):
 @bp.route("/tasks/<int:task_id>/explanation/answer", methods=["POST"])
 @login_required
 def answer(task_id: int):
-    task = _task_or_404(task_id)
+    task = task_or_404(task_id)
     authorize(current_user, Action.ANSWER_EXPLANATION, task)
     form = AnswerForm()
     if not form.validate_on_submit():
@@ -186,7 +179,7 @@ def answer(task_id: int):
 @bp.route("/tasks/<int:task_id>/explanation/decide", methods=["POST"])
 @login_required
 def decide(task_id: int):
-    task = _task_or_404(task_id)
+    task = task_or_404(task_id)
     authorize(current_user, Action.DECIDE_EXPLANATION, task)
     form = DecideForm()
     if not form.validate_on_submit():

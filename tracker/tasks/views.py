@@ -12,7 +12,7 @@ from tracker.core.clock import today
 from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.status import deadline_class
-from tracker.core.web import unit_or_404
+from tracker.core.web import task_or_404, unit_or_404
 from tracker.extensions import db
 from tracker.people.models import Officer, Role
 from tracker.plans.models import Plan
@@ -51,7 +51,6 @@ from tracker.tasks.queries import (
     recent_notifications,
     task_history,
     task_journal,
-    task_with_details,
 )
 
 RECENT_DONE = 10
@@ -76,7 +75,7 @@ def mine():
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def detail(task_id: int):
-    task = _task_or_404(task_id)
+    task = task_or_404(task_id, details=True)
     authorize(current_user, Action.VIEW_UNIT, task.plan.unit)
     progress_form = ProgressForm(formdata=None, percent=task.progress_percent)
     occurrence = current_occurrence(task) if task.is_recurring else None
@@ -114,13 +113,6 @@ def evidence_file(evidence_id: int):
 
 
 # ---------------------------------------------------------------------------- workflow
-
-
-def _task_or_404(task_id: int) -> Task:
-    task = task_with_details(db.session, task_id)
-    if task is None or task.archived_at is not None or task.plan.archived_at is not None:
-        abort(404)
-    return task
 
 
 def _unit_officers(unit_id: int) -> list[Officer]:
@@ -247,7 +239,7 @@ def create(plan_id: int):
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(task_id: int):
-    task = _task_or_404(task_id)
+    task = task_or_404(task_id, details=True)
     authorize(current_user, Action.ASSIGN_TASK, task)
     form = TaskForm(obj=task if request.method == "GET" else None)
     _fill_choices(form, task.plan)
@@ -322,7 +314,7 @@ def _refused(task: Task, error: TaskError, form: FlaskForm | None = None, templa
     db.session.rollback()
     if form is not None and template:
         _show_errors(form, error)
-        return render_template(template, form=form, task=_task_or_404(task.id)), 422
+        return render_template(template, form=form, task=task_or_404(task.id, details=True)), 422
     for message in error.errors.values():
         flash(message, "danger")
     return redirect(url_for("tasks.detail", task_id=task.id))
@@ -344,7 +336,7 @@ def _occurrence_id(form) -> int | None:
 @bp.route("/tasks/<int:task_id>/progress", methods=["POST"])
 @login_required
 def progress(task_id: int):
-    task = _task_or_404(task_id)
+    task = task_or_404(task_id, details=True)
     authorize(current_user, Action.REPORT_PROGRESS, task)
     form = ProgressForm()
     if not form.validate_on_submit():
@@ -361,7 +353,7 @@ def progress(task_id: int):
 @bp.route("/tasks/<int:task_id>/complete", methods=["GET", "POST"])
 @login_required
 def complete(task_id: int):
-    task = _task_or_404(task_id)
+    task = task_or_404(task_id, details=True)
     authorize(current_user, Action.SUBMIT_COMPLETION, task)
     form = CompletionForm()
     if form.validate_on_submit():
@@ -395,7 +387,7 @@ def complete(task_id: int):
 
 def _leader_decision(task_id: int, form_class, decide, done_message: str):
     """Confirm, return or reopen: the same shape, a leader's decision on a completion."""
-    task = _task_or_404(task_id)
+    task = task_or_404(task_id, details=True)
     authorize(current_user, Action.CONFIRM_COMPLETION, task)
     form = form_class()
     if not form.validate_on_submit():
@@ -449,7 +441,7 @@ def reopen_task(task_id: int):
 @bp.route("/tasks/<int:task_id>/notes", methods=["POST"])
 @login_required
 def note(task_id: int):
-    task = _task_or_404(task_id)
+    task = task_or_404(task_id, details=True)
     authorize(current_user, Action.ADD_NOTE, task)
     form = NoteForm()
     if not form.validate_on_submit():
