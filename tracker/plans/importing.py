@@ -40,12 +40,8 @@ from tracker.people.models import Officer, Unit
 from tracker.people.operations import normalise_name
 from tracker.plans.models import APPENDIX_ROWS, Plan, PlanKind, TaskGroup
 from tracker.tasks.models import CadenceMode, Task
-from tracker.tasks.operations import (
-    cadence_from_phrase,
-    default_confirmer,
-    lay_out_occurrences,
-    unit_calendar,
-)
+from tracker.tasks.operations import default_confirmer, lay_out_occurrences, unit_calendar
+from tracker.tasks.recurrence import cadence_from_phrase
 
 # A plan has tens of tasks; a file past these limits is a mistake (or an attack), not a plan.
 MAX_ROWS = 2000  # non-empty rows, title block included

@@ -7,18 +7,16 @@ written by the flush listener (core.audit).
 
 from __future__ import annotations
 
-import calendar as month_calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracker.core.clock import utcnow
-from tracker.core.text import fold
 from tracker.core.workdays import WorkCalendar
 from tracker.people.models import Officer, OfficerRole, Role, UnitCalendarDay
 from tracker.plans.models import Plan, TaskGroup
@@ -34,6 +32,7 @@ from tracker.tasks.models import (
     TaskOccurrence,
     TaskState,
 )
+from tracker.tasks.recurrence import build_occurrences, next_flexible_occurrence
 
 # "333/KH-UBND", "260/UBND", "39/QĐ-UBND", "91-KL/TU", "30/2020/NĐ-CP", "12/CT-UBND"
 DOCUMENT_NUMBER = re.compile(
@@ -124,81 +123,9 @@ def _leaders_of(session: Session, unit_id: int, roles: Iterable[Role]) -> list[i
 # ---------------------------------------------------------------------------- assigning
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
-
-
-def _period_end(plan: Plan) -> date:
-    return date(plan.end_year, 12, 31)
-
-
-def _occurrence_label(start: date, every: int, unit: CadenceUnit, sequence: int) -> str:
-    # Stored with the occurrence: Vietnamese by design for now (not translated).
-    if unit is CadenceUnit.MONTH and every == 1 and start.day == 1:
-        return f"Tháng {start.month}/{start.year}"
-    if unit is CadenceUnit.MONTH and every == 3 and start.day == 1 and start.month % 3 == 1:
-        return f"Quý {(start.month - 1) // 3 + 1}/{start.year}"
-    return f"Kỳ {sequence}"
-
-
-def _next_period(start: date, every: int, unit: CadenceUnit) -> date:
-    if unit is CadenceUnit.MONTH:
-        return _add_months(start, every)
-    return start + timedelta(weeks=every)
-
-
-def _build_occurrences(task: Task, plan: Plan, calendar: WorkCalendar) -> None:
-    """Lay out a recurring task's periods up to the plan's end; each falls due on its last
-    working day. A flexible cadence opens only the first; the next opens on confirmation.
-    Done periods stay as they were; open ones are updated in place, by sequence."""
-    every, unit = task.cadence_every, task.cadence_unit
-    end = _period_end(plan)
-    kept = [o for o in task.occurrences if o.state is TaskState.DONE]
-    reusable = {o.sequence: o for o in task.occurrences if o.state is not TaskState.DONE}
-    period_start = task.start_date or date(plan.start_year, 1, 1)
-    for _done in kept:
-        period_start = _next_period(period_start, every, unit)
-    laid_out = list(kept)
-    sequence = max((o.sequence for o in kept), default=0)
-    while period_start <= end:
-        period_end = _next_period(period_start, every, unit)
-        sequence += 1
-        occurrence = reusable.pop(sequence, None) or TaskOccurrence(sequence=sequence)
-        occurrence.label = _occurrence_label(period_start, every, unit, sequence)
-        occurrence.deadline = _last_working_day(calendar, min(period_end - timedelta(days=1), end))
-        laid_out.append(occurrence)
-        if task.cadence_mode is CadenceMode.FLEXIBLE:
-            break
-        period_start = period_end
-    task.occurrences = laid_out  # periods past the new end drop out
-    task.deadline = laid_out[-1].deadline if laid_out else None
-
-
-# How plans word a cadence, folded ("Hàng quý" -> "hang quy"): every N months or weeks.
-_CADENCE_PHRASES = (
-    ("hang tuan", 1, CadenceUnit.WEEK),
-    ("hang thang", 1, CadenceUnit.MONTH),
-    ("hang quy", 3, CadenceUnit.MONTH),
-    ("6 thang", 6, CadenceUnit.MONTH),
-    ("sau thang", 6, CadenceUnit.MONTH),
-    ("hang nam", 12, CadenceUnit.MONTH),
-)
-
-
-def cadence_from_phrase(phrase: str) -> tuple[int, CadenceUnit] | None:
-    """The cadence a plan's wording implies; "thường xuyên" (ongoing) has none."""
-    folded = fold(phrase)
-    for words, every, unit in _CADENCE_PHRASES:
-        if words in folded:
-            return every, unit
-    return None
-
-
 def lay_out_occurrences(session: Session, task: Task, calendar: WorkCalendar | None = None) -> None:
     """(Re)build a recurring task's occurrences with the unit's calendar."""
-    _build_occurrences(task, task.plan, calendar or unit_calendar(session, task.plan.unit_id))
+    build_occurrences(task, task.plan, calendar or unit_calendar(session, task.plan.unit_id))
 
 
 def default_confirmer(session: Session, unit_id: int) -> Officer | None:
@@ -210,13 +137,6 @@ def default_confirmer(session: Session, unit_id: int) -> Officer | None:
         .order_by(Officer.id)
         .limit(1)
     )
-
-
-def _last_working_day(calendar: WorkCalendar, day: date) -> date:
-    # A period that ends on a day off falls due on its last working day.
-    while not calendar.is_working_day(day):
-        day -= timedelta(days=1)
-    return day
 
 
 def _officers(session: Session, ids: Iterable[int], unit_id: int) -> dict[int, Officer]:
@@ -359,7 +279,7 @@ def save_task(
     if task.cadence_every is not None:
         new_cadence = (task.cadence_every, task.cadence_unit, task.cadence_mode, task.start_date)
         if creating or new_cadence != old_cadence or not task.occurrences:
-            _build_occurrences(task, plan, calendar)
+            build_occurrences(task, plan, calendar)
     else:
         task.occurrences = (
             [o for o in task.occurrences if o.state is TaskState.DONE] if (not creating) else []
@@ -664,16 +584,11 @@ def confirm_completion(
 
 
 def _open_next_flexible(session: Session, task: Task, done: TaskOccurrence) -> None:
-    start = done.completed_on + timedelta(days=1)
-    if start > _period_end(task.plan):
-        return
     calendar = unit_calendar(session, task.plan.unit_id)
-    period_end = _next_period(start, task.cadence_every, task.cadence_unit)
-    due = _last_working_day(calendar, min(period_end - timedelta(days=1), _period_end(task.plan)))
-    sequence = done.sequence + 1
-    # The label is stored: Vietnamese by design for now, as in _occurrence_label.
-    task.occurrences.append(TaskOccurrence(sequence=sequence, label=f"Kỳ {sequence}", deadline=due))
-    task.deadline = due
+    occurrence = next_flexible_occurrence(task, done, calendar)
+    if occurrence is not None:
+        task.occurrences.append(occurrence)
+        task.deadline = occurrence.deadline
 
 
 def return_completion(
