@@ -99,7 +99,7 @@ def test_meeting_from_opening_to_minutes(client, auth, ward):
     # Absent needs a reason; the page keeps what was typed.
     absent = {f"present-{o.id}": "1" for o in (ward["chair"], ward["focal"], ward["lead"])}
     refused = _post(client, f"{url}/attendance", absent, url)
-    assert refused.status_code == 422
+    assert refused.status_code == 200
     assert "Ghi lý do vắng của Đỗ Văn Lộc" in refused.get_data(as_text=True)
     absent[f"reason-{ward['other'].id}"] = "Đi học lớp bồi dưỡng"
     assert _post(client, f"{url}/attendance", absent, url).status_code == 302
@@ -127,7 +127,7 @@ def test_meeting_from_opening_to_minutes(client, auth, ward):
         "comment": "Tích cực",
     }
     refused = _post(client, f"{url}/evaluations", changed, url)
-    assert refused.status_code == 422
+    assert refused.status_code == 200
     assert "ghi lý do" in refused.get_data(as_text=True)
     changed["reason"] = "Việc quá hạn do chờ hướng dẫn của cấp trên"
     assert _post(client, f"{url}/evaluations", changed, url).status_code == 302
@@ -173,7 +173,7 @@ def test_meeting_from_opening_to_minutes(client, auth, ward):
         "deadline": "10/04/2024",
     }
     refused = _post(client, f"{url}/decisions", new, url)  # no deliverable
-    assert refused.status_code == 422
+    assert refused.status_code == 200
     assert "Chưa rõ sản phẩm" in refused.get_data(as_text=True)
     assert db.session.scalar(select(Task).where(Task.title == new["title"])) is None
     new["deliverable"] = "Kế hoạch kiểm tra"
@@ -195,7 +195,9 @@ def test_meeting_from_opening_to_minutes(client, auth, ward):
     )
     meeting = _meeting()
     assert meeting.status is MeetingStatus.CLOSED and meeting.snapshot
-    assert _post(client, f"{url}/items", {"text": "Muộn"}, url).status_code == 422
+    late = _post(client, f"{url}/items", {"text": "Muộn"}, url)
+    assert "Cuộc họp đã kết thúc" in late.get_data(as_text=True)
+    assert db.session.scalar(select(AgendaItem).where(AgendaItem.text == "Muộn")) is None
     frozen = client.get(url).get_data(as_text=True)
     assert "số liệu cuộc họp đã xem" in frozen and "live-figure" not in frozen
 
@@ -286,7 +288,7 @@ def test_grade_list_can_change(client, auth, ward):
     )
     assert [g.name for g in _grades(ward["unit"].id)] == ["Xuất sắc", "Tốt", "Đạt"]
     refused = _post(client, "/units/vh/grades", {"names": "Một"}, "/units/vh/grades")
-    assert refused.status_code == 422
+    assert refused.status_code == 200
     auth.logout()
     auth.login(ward["focal"])
     assert client.get("/units/vh/grades").status_code == 403

@@ -149,13 +149,13 @@ def create(unit_code: str):
     form = MeetingForm()
     _officer_choices(form, _unit_officers(unit.id))
     if not form.validate_on_submit():
-        return _index(unit, form, 422)
+        return _index(unit, form, 200)
     try:
         meeting = open_meeting(db.session, unit, _meeting_input(form), current_user)
     except MeetingError as error:
         db.session.rollback()
         _show(form, error)
-        return _index(unit, form, 422)
+        return _index(unit, form, 200)
     db.session.commit()
     flash(_("Đã mở cuộc họp tháng %(m)s/%(y)s.", m=meeting.month, y=meeting.year), "success")
     return redirect(url_for(".detail", meeting_id=meeting.id))
@@ -276,7 +276,7 @@ def _refused(meeting_id: int, error: MeetingError, key, form):
     db.session.rollback()
     meeting = _meeting_or_404(meeting_id)
     _show(form if key != "attendance" else None, error)
-    return _page(meeting, {key: form}, 422)
+    return _page(meeting, {key: form}, 200)
 
 
 def _done(meeting: Meeting, message: str, anchor: str = ""):
@@ -321,7 +321,7 @@ def attendance(meeting_id: int):
         for message in error.errors.values():
             flash(message, "danger")
         meeting = _meeting_or_404(meeting_id)
-        return _page(meeting, {"attendance": marks}, 422)
+        return _page(meeting, {"attendance": marks}, 200)
     return _done(meeting, _("Đã lưu điểm danh."), "attendance")
 
 
@@ -521,7 +521,7 @@ def grades(unit_code: str):
         except MeetingError as error:
             db.session.rollback()
             _show(form, error)
-            status = 422
+            status = 200
         else:
             db.session.commit()
             flash(_("Đã lưu danh sách mức xếp loại."), "success")
