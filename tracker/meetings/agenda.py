@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.core.status import DeadlineClass, deadline_class, tally
+from tracker.core.status import DeadlineClass, StatusRow, deadline_class, tally
 from tracker.followups.models import Decision
 from tracker.followups.queries import month_followups
 from tracker.people.models import Officer
@@ -74,6 +74,23 @@ def level_to_rank(level: int, grades: int) -> int:
     if grades <= 1:
         return 1
     return 1 + round(level * (grades - 1) / (LEVELS - 1))
+
+
+def month_periods(row: StatusRow, year: int, month: int, as_of: date):
+    """What a task brings to a month's review: ("due", period, status) for each period due in
+    the month, ("carried", period, status) for each earlier one still overdue. A recurring
+    task is reviewed by its periods, a one-off task by itself."""
+    first = date(year, month, 1)
+    for period in row.occurrences or (row,):
+        status = deadline_class(period, as_of)
+        if _month_of(period.deadline, year, month):
+            yield "due", period, status
+        elif (
+            status is DeadlineClass.OPEN_OVERDUE
+            and period.deadline is not None
+            and period.deadline < first
+        ):
+            yield "carried", period, status
 
 
 def _line(task_id: int, title: str, deadline, completed_on, status: DeadlineClass) -> dict:
@@ -139,19 +156,9 @@ def build_agenda(
     for row in rows:
         title, state = titles.get(row.task_id, ("", TaskState.NOT_STARTED))
         target = sections.get(row.lead_officer_id) or section(row.lead_officer_id)
-        # A recurring task is reviewed by its periods; a one-off task by itself.
-        periods = row.occurrences or (row,)
-        for period in periods:
-            status = deadline_class(period, as_of)
+        for bucket, period, status in month_periods(row, year, month, as_of):
             line = _line(row.task_id, title, period.deadline, period.completed_on, status)
-            if _month_of(period.deadline, year, month):
-                target["due"].append(line)
-            elif (
-                status is DeadlineClass.OPEN_OVERDUE
-                and period.deadline is not None
-                and period.deadline < date(year, month, 1)
-            ):
-                target["carried"].append(line)
+            target[bucket].append(line)
         if state is TaskState.PENDING_CONFIRMATION:
             target["pending"].append(
                 _line(row.task_id, title, row.deadline, None, deadline_class(row, as_of))
