@@ -231,6 +231,8 @@ def build_agenda(
     if None in sections:  # tasks without a lead: shown last, never dropped
         ordered.append(sections[None])
     ordered.extend(s for key, s in sections.items() if key is not None and s not in ordered)
+    # Officers with something to review first (stable: by name within each half).
+    ordered.sort(key=lambda s: not (s["due"] or s["carried"] or s["explanations"] or s["pending"]))
     return {
         "version": SNAPSHOT_VERSION,
         "year": year,

@@ -203,6 +203,7 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
             proposal = proposals.get(officer_id)
             form = EvaluationForm(
                 formdata=None,
+                prefix=f"e{officer_id}",
                 officer_id=officer_id,
                 grade_id=(existing.grade_id if existing else (proposal.id if proposal else None)),
                 comment=existing.comment if existing else "",
@@ -214,7 +215,12 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
     def decision_form(item_id=None, task_id=None) -> DecisionForm:
         form = failed.get(("decision", item_id, task_id))
         if form is None:
-            form = DecisionForm(formdata=None, item_id=item_id or "", task_id=task_id or "")
+            form = DecisionForm(
+                formdata=None,
+                prefix=f"i{item_id}" if item_id else f"t{task_id}",
+                item_id=item_id or "",
+                task_id=task_id or "",
+            )
         form.plan_id.choices = [SelectChoice("", _("— Chọn kế hoạch —"))] + [
             SelectChoice(str(p.id), p.title) for p in plans
         ]
@@ -347,12 +353,22 @@ def _int(text: str | None) -> int | None:
     return int(text)
 
 
+def _prefix(field: str) -> str:
+    """The prefix of the one form of its kind posted (a page holds one per officer or item:
+    "e12-officer_id"); none when the fields came unprefixed."""
+    for key in request.form:
+        head, _, tail = key.partition("-")
+        if tail == field and head.isascii() and head[1:].isdigit() and len(head) <= 12:
+            return head
+    return ""
+
+
 @bp.route("/meetings/<int:meeting_id>/decisions", methods=["POST"])
 @login_required
 def decision(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     authorize(current_user, Action.EVALUATE_OFFICERS, meeting)
-    form = DecisionForm()
+    form = DecisionForm(prefix=_prefix("decision"))
     item_id, task_id = _int(form.item_id.data), _int(form.task_id.data)
     key = ("decision", item_id, task_id)
     form.plan_id.choices = form.lead_officer_id.choices = []
@@ -393,7 +409,7 @@ def decision(meeting_id: int):
 def evaluation(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     authorize(current_user, Action.EVALUATE_OFFICERS, meeting)
-    form = EvaluationForm()
+    form = EvaluationForm(prefix=_prefix("officer_id"))
     officer_id = _int(form.officer_id.data)
     form.grade_id.choices = []
     try:
