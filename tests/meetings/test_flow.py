@@ -17,7 +17,7 @@ from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
 from tracker.core.audit import AuditEvent
 from tracker.extensions import db
 from tracker.meetings.models import AgendaItem, Meeting, MeetingStatus, OfficerEvaluation
-from tracker.meetings.operations import DEFAULT_GRADES
+from tracker.meetings.operations import DEFAULT_GRADES, live_agenda
 from tracker.people.models import Role, UnitKind
 from tracker.tasks.models import Task
 
@@ -249,6 +249,20 @@ def test_frozen_figures_show_live_ones_beside(client, auth, ward):
     snapshot = _meeting().snapshot
     section = next(s for s in snapshot["officers"] if s["officer_id"] == ward["lead"].id)
     assert section["counts"]["overdue"] == 1
+    # The next meeting compares its plan rates with what this one saw, not a recomputation.
+    _open(client, ward, month="4", held_on="15/04/2024")
+    following = _meeting()
+    plan = next(p for p in live_agenda(db.session, following)["plans"])
+    seen = next(p for p in snapshot["plans"])
+    assert (
+        (plan["previous_done"], plan["previous_rate"])
+        == (seen["done"], seen["rate"])
+        == (
+            1,
+            "50.0",
+        )
+    )
+    assert (plan["done"], plan["rate"]) == (2, "100.0")
 
 
 def test_officers_see_only_their_own_evaluations(client, auth, ward):

@@ -505,8 +505,10 @@ def evaluate(
 
 
 def live_agenda(session: Session, meeting: Meeting) -> dict:
+    """The agenda from the tasks as they stand. The previous meeting's plan rates are those it
+    froze when it closed (what it saw), else the rule applied at its date."""
     previous = meeting.previous
-    return build_agenda(
+    agenda = build_agenda(
         session,
         meeting.unit_id,
         meeting.year,
@@ -514,6 +516,13 @@ def live_agenda(session: Session, meeting: Meeting) -> dict:
         meeting.held_on,
         previous.held_on if previous else None,
     )
+    if previous is not None and previous.is_closed and previous.snapshot:
+        seen = {p["plan_id"]: p for p in previous.snapshot.get("plans", [])}
+        for plan in agenda["plans"]:
+            before = seen.get(plan["plan_id"])
+            if before is not None:
+                plan["previous_done"], plan["previous_rate"] = before["done"], before["rate"]
+    return agenda
 
 
 def meeting_agenda(session: Session, meeting: Meeting) -> dict:
