@@ -2,7 +2,7 @@
 opens the March 2024 meeting, records attendance and adds an item; the chairperson grades two
 officers (changing one proposal with its reason, accepting the other), turns the item's
 decision into a new task, closes the meeting, and downloads the minutes (.docx, opened with
-python-docx). The meeting page is saved to docs/screenshots/meeting.png.
+python-docx). The meeting page, before closing, is saved to docs/screenshots/meeting.png.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     meeting_url = page.url
 
     # 2. Attendance: an absence needs its reason.
+    page.get_by_test_id("attendance-summary").click()
     attendance = page.get_by_test_id("attendance-form")
     row = attendance.locator("tr", has_text=ABSENT_NAME)
     row.locator("input[type=checkbox]").uncheck()
@@ -65,6 +66,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     row.locator("input[type=text], input:not([type])").fill("Đi công tác")
     page.get_by_test_id("attendance-form").get_by_role("button", name="Lưu điểm danh").click()
     expect(page.get_by_role("alert").filter(has_text="Đã lưu điểm danh.")).to_be_visible()
+    expect(page.get_by_test_id("attendance-summary")).to_have_text("Điểm danh: 19 có mặt, 1 vắng")
 
     # 3. The focal officer adds an item, and cannot grade.
     items = page.get_by_test_id("item-form")
@@ -122,6 +124,10 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     expect(page.get_by_role("alert").filter(has_text="Đã ghi kết luận.")).to_be_visible()
     expect(page.get_by_test_id("resulting-task")).to_have_text(NEW_TASK)
 
+    # The meeting page before closing, for the README (no closing time on it: stable bytes).
+    page.goto(meeting_url)
+    save_screenshot("meeting.png", page.screenshot(full_page=False, animations="disabled"))
+
     # 6. Closing freezes the figures.
     close = page.get_by_test_id("close-form")
     close.get_by_label("Kết luận chung").fill(
@@ -154,7 +160,3 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     assert f"Đồng chí {FOCAL_NAME}: Hoàn thành tốt nhiệm vụ" in text
     assert NEW_TASK in text
     assert "CHỦ TRÌ" in cells and CHAIR_NAME in cells and FOCAL_NAME in cells
-
-    # 8. The meeting page, for the README.
-    page.goto(meeting_url)
-    save_screenshot("meeting.png", page.screenshot(full_page=False, animations="disabled"))
