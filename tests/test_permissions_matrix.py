@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import csrf_token
 from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
 from tracker.extensions import db
+from tracker.meetings.models import Meeting
 from tracker.people.models import Role, UnitKind
 
 ALL = {"admin", "chairperson", "vice_chairperson", "focal_officer", "officer", "inspector"}
@@ -20,6 +21,7 @@ LEADERS = {"admin", "chairperson", "vice_chairperson", "focal_officer"}
 ASSIGNERS = {"admin", "chairperson"}  # a vice chairperson only in the fields they oversee
 CONFIRMERS = {"admin", "chairperson", "focal_officer"}
 PROMPTERS = {"admin", "chairperson", "focal_officer"}  # a vice chairperson: own fields only
+EVALUATORS = {"admin", "chairperson", "vice_chairperson"}  # not the focal officer
 NOBODY: set[str] = set()  # the officer of this matrix leads no task: only the lead may
 
 # (name, method, path template, who may in the ward itself, may the inspector above it read)
@@ -52,6 +54,19 @@ PAGES = [
     ("explanation_answer", "POST", "/tasks/{task}/explanation/answer", NOBODY, False),
     ("explanation_decide", "POST", "/tasks/{task}/explanation/decide", ASSIGNERS, False),
     ("followups", "GET", "/units/{unit}/followups", LEADERS | {"inspector"}, True),
+    ("meetings", "GET", "/units/{unit}/meetings", LEADERS | {"inspector"}, True),
+    ("meeting_open", "POST", "/units/{unit}/meetings", LEADERS, False),
+    ("meeting", "GET", "/meetings/{meeting}", LEADERS | {"inspector"}, True),
+    ("meeting_minutes", "GET", "/meetings/{meeting}/minutes.docx", LEADERS | {"inspector"}, True),
+    ("meeting_agenda", "GET", "/meetings/{meeting}/agenda.xlsx", LEADERS | {"inspector"}, True),
+    ("meeting_edit", "POST", "/meetings/{meeting}/edit", LEADERS, False),
+    ("meeting_attendance", "POST", "/meetings/{meeting}/attendance", LEADERS, False),
+    ("meeting_item", "POST", "/meetings/{meeting}/items", LEADERS, False),
+    ("meeting_decision", "POST", "/meetings/{meeting}/decisions", EVALUATORS, False),
+    ("meeting_evaluation", "POST", "/meetings/{meeting}/evaluations", EVALUATORS, False),
+    ("meeting_close", "POST", "/meetings/{meeting}/close", EVALUATORS, False),
+    ("grades", "GET", "/units/{unit}/grades", EVALUATORS, False),
+    ("evaluations", "GET", "/units/{unit}/evaluations", EVALUATORS | {"inspector"}, True),
 ]
 
 
@@ -66,6 +81,8 @@ def world():
     other_ward = gen_unit(code="phuong-b", name="Phường B", parent=other_city)
     plan = gen_plan(ward)
     task = gen_task(plan, deadline=date(2024, 6, 30))
+    meeting = Meeting(unit_id=ward.id, year=2024, month=3, held_on=date(2024, 3, 15))
+    db.session.add(meeting)
     db.session.commit()
     return {
         "province": province,
@@ -74,6 +91,7 @@ def world():
         "other_ward": other_ward,
         "plan": plan,
         "task": task,
+        "meeting": meeting,
     }
 
 
@@ -106,7 +124,12 @@ def test_role_matrix(client, auth, world, role, where, name, method, path, allow
     officer = gen_officer(home, Role(role))
     db.session.commit()
     auth.login(officer)
-    url = path.format(unit=world["ward"].code, plan=world["plan"].id, task=world["task"].id)
+    url = path.format(
+        unit=world["ward"].code,
+        plan=world["plan"].id,
+        task=world["task"].id,
+        meeting=world["meeting"].id,
+    )
     if method == "GET":
         response = client.get(url)
     else:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from tests.factories import gen_evidence, gen_group, gen_officer, gen_plan, gen_task, gen_unit
 from tracker.core.audit import acting_as
 from tracker.extensions import db
+from tracker.meetings.models import Grade
 from tracker.people.models import Officer, OfficerRole, Role, Unit, UnitKind
 from tracker.plans.models import PlanKind
 from tracker.tasks.models import (
@@ -50,6 +51,7 @@ class Ward:
     task_id: int  # a done task with evidence, supporters and history, led by the officer
     recurring_task_id: int  # a monthly task the officer leads
     tasks: int
+    meeting_id: int | None = None  # the review meeting of March 2024 (issue 5)
 
 
 def _bulk_officers(unit: Unit, count: int) -> list[int]:
@@ -174,6 +176,7 @@ def _build_ward(city: Unit, scale: int) -> Ward:
                 db.session.execute(insert(table), values)
     assert featured is not None and recurring_featured is not None
     db.session.flush()
+    meeting_id = _meeting(ward, chair, focal, officer)
     return Ward(
         code=ward.code,
         chair_email=chair.email,
@@ -182,7 +185,24 @@ def _build_ward(city: Unit, scale: int) -> Ward:
         task_id=featured.id,
         recurring_task_id=recurring_featured,
         tasks=total,
+        meeting_id=meeting_id,
     )
+
+
+def _meeting(ward: Unit, chair: Officer, focal: Officer, officer: Officer) -> int:
+    """The March 2024 review meeting, open, with an item and the officer graded."""
+    from tracker.meetings.operations import MeetingInput, add_item, evaluate, open_meeting
+
+    data = MeetingInput(2024, 3, date(2024, 3, 15), None, "Hội trường", "", chair.id, focal.id)
+    with acting_as(focal.id):
+        meeting = open_meeting(db.session, ward, data, focal)
+        add_item(db.session, meeting, focal, "Chuẩn bị kiểm tra nội bộ")
+    with acting_as(chair.id):
+        grades = db.session.scalars(
+            select(Grade).where(Grade.unit_id == ward.id).order_by(Grade.rank)
+        ).all()
+        evaluate(db.session, meeting, chair, officer.id, grades[2].id, "Nhận xét", "Lý do")
+    return meeting.id
 
 
 def _has_route(app, rule: str) -> bool:
@@ -210,6 +230,13 @@ def _pages(app, ward: Ward) -> list[tuple[str, str, str]]:
         chair += [f"/units/{ward.code}/dashboard", "/"]
     if _has_route(app, "/units/<unit_code>/tasks"):  # the task list, one page of it
         chair.append(f"/units/{ward.code}/tasks")
+    if ward.meeting_id is not None:  # the review meeting and the evaluations (issue 5)
+        officer.append("/my-evaluations?year=2024")
+        chair += [
+            f"/units/{ward.code}/meetings",
+            f"/meetings/{ward.meeting_id}",
+            f"/units/{ward.code}/evaluations?year=2024",
+        ]
     return [("officer", ward.officer_email, path) for path in officer] + [
         ("chairperson", ward.chair_email, path) for path in chair
     ]
@@ -222,6 +249,7 @@ def _label(ward: Ward, who: str, path: str) -> str:
         (f"/plans/{ward.plan_id}", "/plans/<plan>"),
         (f"/tasks/{ward.task_id}", "/tasks/<task>"),
         (f"/tasks/{ward.recurring_task_id}", "/tasks/<recurring task>"),
+        (f"/meetings/{ward.meeting_id}", "/meetings/<meeting>"),
     ):
         if path == value or path.startswith((f"{value}/", f"/units/{value}/")):
             path = path.replace(value, name, 1)

@@ -81,6 +81,7 @@ def configure_blueprints(app: Flask) -> None:
     from tracker.errors import init_errors
     from tracker.followups import bp as followups_bp
     from tracker.main import bp as main_bp
+    from tracker.meetings import bp as meetings_bp
     from tracker.people import bp as people_bp
     from tracker.plans import bp as plans_bp
     from tracker.reminders import bp as reminders_bp
@@ -96,6 +97,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(followups_bp)
+    app.register_blueprint(meetings_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_errors(app)
 

@@ -2,6 +2,13 @@
 
 from tracker.core.audit import AuditEvent
 from tracker.followups.models import ExplanationRequest, TaskPrompt
+from tracker.meetings.models import (
+    AgendaItem,
+    Grade,
+    Meeting,
+    MeetingAttendance,
+    OfficerEvaluation,
+)
 from tracker.people.models import ApiToken, Officer, OfficerRole, Unit, UnitCalendarDay
 from tracker.plans.models import Plan, TaskGroup
 from tracker.reminders.models import ReminderEmail, ReminderItem, ReminderSettings
@@ -15,12 +22,17 @@ from tracker.tasks.models import (
 )
 
 __all__ = [
+    "AgendaItem",
     "ApiToken",
     "AuditEvent",
     "Evidence",
     "ExplanationRequest",
+    "Grade",
+    "Meeting",
+    "MeetingAttendance",
     "Notification",
     "Officer",
+    "OfficerEvaluation",
     "OfficerRole",
     "Plan",
     "ReminderEmail",

@@ -198,6 +198,22 @@ class OfficialDocument:
             right.add_paragraph()
         self._line(right.add_paragraph(), signature.name, BODY_SIZE, bold=True)
 
+    def signatures(self, left: Signature, right: Signature) -> None:
+        """Two signers side by side (minutes: the secretary left, the chair right)."""
+        self.document.add_paragraph()
+        table = self.document.add_table(rows=1, cols=2)
+        _no_borders(table)
+        for cell, signer in zip(table.rows[0].cells, (left, right), strict=True):
+            cell.width = Mm(82)
+            first = cell.paragraphs[0]
+            if signer.authority:
+                self._line(first, signer.authority, BODY_SIZE, bold=True)
+                first = cell.add_paragraph()
+            self._line(first, signer.position, BODY_SIZE, bold=True)
+            for _ in range(3):
+                cell.add_paragraph()
+            self._line(cell.add_paragraph(), signer.name, BODY_SIZE, bold=True)
+
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         self.document.save(buffer)

@@ -29,6 +29,10 @@ class Action(enum.StrEnum):
     PROMPT_TASK = "prompt_task"  # prompt a lead now (đôn đốc), request an explanation
     ANSWER_EXPLANATION = "answer_explanation"  # the lead gives the reason and a new date
     DECIDE_EXPLANATION = "decide_explanation"  # accept the proposed deadline or refuse it
+    VIEW_MEETINGS = "view_meetings"  # the monthly review meetings, their agenda and minutes
+    MANAGE_MEETINGS = "manage_meetings"  # open a meeting, attendance, leaders' agenda items
+    EVALUATE_OFFICERS = "evaluate_officers"  # grades, decisions, closing; the grade list
+    VIEW_EVALUATIONS = "view_evaluations"  # every officer's evaluations (officer × month)
 
 
 class Relation(enum.StrEnum):
@@ -40,6 +44,7 @@ class Relation(enum.StrEnum):
 
 
 LEADERS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.FOCAL_OFFICER})
+EVALUATORS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.VICE_CHAIRPERSON})
 
 
 @dataclass(frozen=True)
@@ -75,10 +80,24 @@ _RULES: dict[Action, Rule] = {
         roles=frozenset({Role.ADMIN, Role.CHAIRPERSON}),
         roles_with_relation=((Role.VICE_CHAIRPERSON, Relation.OVERSEER),),
     ),
+    Action.VIEW_MEETINGS: Rule(roles=LEADERS | {Role.INSPECTOR}),
+    Action.MANAGE_MEETINGS: Rule(roles=LEADERS),
+    # Evaluating officers is the leaders' (chairperson, vice chairpersons), not the focal
+    # officer's who prepares the meeting.
+    Action.EVALUATE_OFFICERS: Rule(roles=EVALUATORS),
+    Action.VIEW_EVALUATIONS: Rule(roles=EVALUATORS | {Role.INSPECTOR}),
 }
 
 # Inspectors read; they never change anything, anywhere.
-_READ_ACTIONS = frozenset({Action.VIEW_UNIT, Action.USE_API, Action.SEE_LEADER_VIEWS})
+_READ_ACTIONS = frozenset(
+    {
+        Action.VIEW_UNIT,
+        Action.USE_API,
+        Action.SEE_LEADER_VIEWS,
+        Action.VIEW_MEETINGS,
+        Action.VIEW_EVALUATIONS,
+    }
+)
 
 
 def _unit_of(target) -> Unit:

@@ -547,10 +547,32 @@ def prepare(
         if i.kind is ReminderKind.DIGEST and i.email_state is ItemEmailState.ATTACHED
     }
     digests = _digests(session, digest_units, today, link, days)
+    meeting_items = [
+        i
+        for e in emails
+        for i in e.items
+        if i.kind is ReminderKind.MEETING and i.email_state is ItemEmailState.ATTACHED
+    ]
+    meeting_lines = {}
+    if meeting_items:  # the officer's month, for the meeting reminder's section (issue 5)
+        from tracker.meetings.reminders import email_lines
+
+        meeting_lines = email_lines(session, meeting_items, today, link)
     outgoing: list[Outgoing] = []
     with session.no_autoflush:
         for email in emails:
-            out = _write(email, today, link, reminders_url, days, digests, leads, supporting, app)
+            out = _write(
+                email,
+                today,
+                link,
+                reminders_url,
+                days,
+                digests,
+                leads,
+                supporting,
+                app,
+                meeting_lines,
+            )
             if out is not None:
                 outgoing.append(out)
     session.flush()
@@ -567,6 +589,7 @@ def _write(
     leads,
     supporting: set[tuple[int, int]],
     app,
+    meeting_lines=None,
 ) -> Outgoing | None:
     """One claimed email written from its reminders (None: cancelled)."""
     recipient = email.recipient
@@ -598,6 +621,16 @@ def _write(
             continue
         task = item.task
         section = sections[section_of(item.kind, item.role)]
+        if item.kind is ReminderKind.MEETING:
+            section.lines.append(
+                Line(
+                    title=item.message,
+                    url=link("tasks.mine"),
+                    status=_status_now(item, today, days),
+                )
+            )
+            section.lines.extend((meeting_lines or {}).get((item.subject, item.recipient_id), []))
+            continue
         section.lines.append(
             Line(
                 title=task.title if task else item.message,

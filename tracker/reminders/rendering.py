@@ -29,6 +29,9 @@ def status_phrase(kind: ReminderKind, days: int | None, deadline: date | None) -
     """ "còn 3 ngày làm việc (hạn 15/03/2024)", "quá hạn 4 ngày làm việc (hạn …)"."""
     if kind is ReminderKind.DUE:
         return f"đến hạn hôm nay ({_d(deadline)})"
+    if kind is ReminderKind.MEETING:
+        left = f", còn {days} ngày làm việc" if days else ""
+        return f"họp ngày {_d(deadline)}{left}"
     if kind in (ReminderKind.OVERDUE, ReminderKind.ESCALATION):
         return f"quá hạn {days or 0} ngày làm việc (hạn {_d(deadline)})"
     if kind is ReminderKind.BEFORE:
@@ -47,7 +50,7 @@ def notice_text(
     deadline: date | None = None,
     days: int | None = None,
     lead_name: str = "",
-    counts: tuple[int, int] | None = None,
+    counts: tuple[int, ...] | None = None,
 ) -> str:
     """The in-app notification of one reminder."""
     if kind is ReminderKind.DIGEST:
@@ -55,6 +58,12 @@ def notice_text(
         return (
             f"Tổng hợp tuần: {overdue} nhiệm vụ quá hạn, {pending} nhiệm vụ chờ xác nhận "
             "hoàn thành."
+        )
+    if kind is ReminderKind.MEETING:
+        due, done, overdue = (*(counts or ()), 0, 0, 0)[:3]
+        return (
+            f"Họp giao ban CCHC: {status_phrase(kind, days, deadline)}. Việc của bạn trong "
+            f"tháng: {due} đến hạn, {done} đã hoàn thành, {overdue} quá hạn."
         )
     what = quoted_title(title, label)
     if kind is ReminderKind.ESCALATION:
@@ -98,6 +107,7 @@ SECTIONS: Sequence[tuple[str, str]] = (
     ("escalation", "Báo cáo lãnh đạo: nhiệm vụ quá hạn kéo dài"),
     ("prompt", "Đôn đốc của lãnh đạo"),
     ("explanation", "Yêu cầu giải trình"),
+    ("meeting", "Họp giao ban CCHC: việc của bạn trong tháng"),
     ("other", "Nhắc việc khác"),
 )
 
@@ -105,6 +115,8 @@ SECTIONS: Sequence[tuple[str, str]] = (
 def section_of(kind: ReminderKind, role: RecipientRole) -> str:
     if kind is ReminderKind.ESCALATION:
         return "escalation"
+    if kind is ReminderKind.MEETING:
+        return "meeting"
     if role is RecipientRole.SUPPORTER and kind in (
         ReminderKind.BEFORE,
         ReminderKind.DUE,
@@ -156,6 +168,8 @@ def subject_line(day: date, sections: Iterable[Section], digest: Digest | None) 
         parts.append("đôn đốc của lãnh đạo")
     if counts.get("explanation"):
         parts.append("yêu cầu giải trình")
+    if counts.get("meeting"):
+        parts.append("họp giao ban")
     if counts.get("other"):
         parts.append(f"{counts['other']} việc khác")
     if digest is not None:

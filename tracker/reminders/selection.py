@@ -76,7 +76,8 @@ class Due:
     occurrence_id: int | None = None
     deadline: date | None = None
     days: int | None = None  # working days left (before, due) or overdue (overdue, escalation)
-    counts: tuple[int, int] | None = None  # a digest's (overdue, pending confirmation)
+    # a digest's (overdue, pending confirmation); a meeting's (due, done, overdue) in the month
+    counts: tuple[int, ...] | None = None
 
     @property
     def key(self) -> Key:
@@ -299,10 +300,9 @@ def weekly_digests(ctx: SelectionContext) -> Iterable[Due]:
             )
 
 
-# Meetings (issue 5) will register a source here: for each meeting of a unit, on the working
-# day `meeting_days_before` before it (ReminderPolicy.meeting_days_before), a Due of kind
-# ReminderKind.MEETING, subject "meeting:<id>", role MEMBER, to every active officer of the
-# unit; its email section lists the officer's tasks due, done and overdue in the month.
+# Meetings (issue 5) register their source in tracker.meetings.reminders: before each open
+# meeting, on the working day `meeting_days_before` before it, a Due of kind MEETING, subject
+# "meeting:<id>", role MEMBER, to every active officer of the unit.
 
 
 # ---------------------------------------------------------------------------- loading

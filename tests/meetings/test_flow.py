@@ -1,0 +1,317 @@
+"""A meeting through its pages: opened prefilled, attendance, an item, decisions that become a
+task or a new deadline (through the task operations), grades with the proposal, closing
+freezes the figures, the minutes open in python-docx with their parts; and who may do what."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from tests.conftest import csrf_token
+from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
+from tracker.core.audit import AuditEvent
+from tracker.extensions import db
+from tracker.meetings.models import AgendaItem, Meeting, MeetingStatus, OfficerEvaluation
+from tracker.meetings.operations import DEFAULT_GRADES, live_agenda
+from tracker.people.models import Role, UnitKind
+from tracker.tasks.models import Task
+
+
+@pytest.fixture
+def ward(app):
+    city = gen_unit(code="tp", name="Thành phố Nha Trang", kind=UnitKind.CITY)
+    unit = gen_unit(code="vh", name="Phường Vĩnh Hòa", parent=city)
+    chair = gen_officer(unit, Role.CHAIRPERSON, full_name="Lê Minh Tuấn", position="Chủ tịch")
+    focal = gen_officer(unit, Role.FOCAL_OFFICER, full_name="Kiều Thị Mỹ Duyên")
+    lead = gen_officer(unit, Role.OFFICER, full_name="Võ Thị Kim Ngân")
+    other = gen_officer(unit, Role.OFFICER, full_name="Đỗ Văn Lộc")
+    plan = gen_plan(unit, title="Kế hoạch CCHC năm 2024")
+    done = gen_task(
+        plan,
+        lead,
+        deadline=date(2024, 3, 5),
+        completed_on=date(2024, 3, 4),
+        title="Ban hành kế hoạch tuyên truyền",
+        confirmer=chair,
+    )
+    overdue = gen_task(
+        plan,
+        lead,
+        deadline=date(2024, 2, 20),
+        title="Rà soát thủ tục hành chính",
+        deliverable="Báo cáo rà soát",
+        confirmer=chair,
+    )
+    db.session.commit()
+    return {
+        "unit": unit,
+        "chair": chair,
+        "focal": focal,
+        "lead": lead,
+        "other": other,
+        "plan": plan,
+        "done": done,
+        "overdue": overdue,
+    }
+
+
+def _post(client, url, data, page):
+    return client.post(url, data={"csrf_token": csrf_token(client, page), **data})
+
+
+def _open(client, ward, **fields):
+    page = "/units/vh/meetings"
+    data = {
+        "year": "2024",
+        "month": "3",
+        "held_on": "15/03/2024",
+        "starts_at": "08:00",
+        "place": "Hội trường UBND phường",
+        "number": "15/BB-UBND",
+        "chair_id": str(ward["chair"].id),
+        "secretary_id": str(ward["focal"].id),
+    }
+    return _post(client, page, data | fields, page)
+
+
+def _meeting() -> Meeting:
+    db.session.expire_all()
+    return db.session.scalar(select(Meeting).order_by(Meeting.id.desc()).limit(1))
+
+
+def test_meeting_from_opening_to_minutes(client, auth, ward):
+    auth.login(ward["focal"])
+    form = client.get("/units/vh/meetings").get_data(as_text=True)
+    assert "Mở cuộc họp" in form
+    chair = f'<option selected value="{ward["chair"].id}">'
+    assert chair in form  # the unit's chairperson chairs the first meeting by default
+    response = _open(client, ward)
+    assert response.status_code == 302
+    meeting = _meeting()
+    url = f"/meetings/{meeting.id}"
+    assert len(meeting.attendance) == 4 and all(a.present for a in meeting.attendance)
+
+    # Absent needs a reason; the page keeps what was typed.
+    absent = {f"present-{o.id}": "1" for o in (ward["chair"], ward["focal"], ward["lead"])}
+    refused = _post(client, f"{url}/attendance", absent, url)
+    assert refused.status_code == 200
+    assert "Ghi lý do vắng của Đỗ Văn Lộc" in refused.get_data(as_text=True)
+    absent[f"reason-{ward['other'].id}"] = "Đi học lớp bồi dưỡng"
+    assert _post(client, f"{url}/attendance", absent, url).status_code == 302
+    assert (
+        _post(client, f"{url}/items", {"text": "Chuẩn bị kiểm tra nội bộ"}, url).status_code == 302
+    )
+
+    # The focal officer prepares; only leaders evaluate and decide.
+    grade = _post(client, f"{url}/evaluations", {"officer_id": str(ward["lead"].id)}, url)
+    assert grade.status_code == 403
+
+    auth.logout()
+    auth.login(ward["chair"])
+    page = client.get(url).get_data(as_text=True)
+    assert "Rà soát thủ tục hành chính" in page and "Ban hành kế hoạch tuyên truyền" in page
+    meeting = _meeting()
+    grades = {g.name: g for g in _grades(meeting.unit_id)}
+    assert list(grades) == list(DEFAULT_GRADES)
+    # One done on time, one overdue carried over: half done, "hoàn thành nhiệm vụ" proposed.
+    proposed = grades["Hoàn thành nhiệm vụ"]
+    assert "Đề xuất xếp loại" in page
+    changed = {
+        "officer_id": str(ward["lead"].id),
+        "grade_id": str(grades["Hoàn thành tốt nhiệm vụ"].id),
+        "comment": "Tích cực",
+    }
+    refused = _post(client, f"{url}/evaluations", changed, url)
+    assert refused.status_code == 200
+    assert "ghi lý do" in refused.get_data(as_text=True)
+    changed["reason"] = "Việc quá hạn do chờ hướng dẫn của cấp trên"
+    assert _post(client, f"{url}/evaluations", changed, url).status_code == 302
+    accepted = {
+        "officer_id": str(ward["other"].id),
+        "grade_id": str(grades["Hoàn thành nhiệm vụ"].id),
+    }
+    assert _post(client, f"{url}/evaluations", accepted, url).status_code == 302
+    evaluation = db.session.scalar(
+        select(OfficerEvaluation).where(OfficerEvaluation.officer_id == ward["lead"].id)
+    )
+    assert evaluation.proposed_grade_id == proposed.id
+    assert evaluation.grade.name == "Hoàn thành tốt nhiệm vụ" and evaluation.reason
+
+    # A decision on the overdue task: a new deadline, through the task operations.
+    moved = {
+        "task_id": str(ward["overdue"].id),
+        "decision": "Gia hạn đến cuối tháng",
+        "dealt_with": "y",
+        "new_deadline": "29/03/2024",
+    }
+    assert _post(client, f"{url}/decisions", moved, url).status_code == 302
+    assert db.session.get(Task, ward["overdue"].id).deadline == date(2024, 3, 29)
+    assert db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.entity_type == "tasks",
+            AuditEvent.entity_id == ward["overdue"].id,
+            AuditEvent.action == "update",
+        )
+    )
+    # A decision on the leader's item becomes a new task, refused without its clears.
+    item = db.session.scalar(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.kind == "leader")
+    )
+    new = {
+        "item_id": str(item.id),
+        "decision": "Giao Văn phòng xây dựng kế hoạch kiểm tra",
+        "dealt_with": "y",
+        "new_task": "y",
+        "plan_id": str(ward["plan"].id),
+        "title": "Xây dựng kế hoạch kiểm tra nội bộ",
+        "lead_officer_id": str(ward["focal"].id),
+        "deadline": "10/04/2024",
+    }
+    refused = _post(client, f"{url}/decisions", new, url)  # no deliverable
+    assert refused.status_code == 200
+    assert "Chưa rõ sản phẩm" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(Task).where(Task.title == new["title"])) is None
+    new["deliverable"] = "Kế hoạch kiểm tra"
+    assert _post(client, f"{url}/decisions", new, url).status_code == 302
+    task = db.session.scalar(select(Task).where(Task.title == new["title"]))
+    assert task.lead_officer_id == ward["focal"].id and task.deadline == date(2024, 4, 10)
+    assert task.confirmer_id == ward["chair"].id
+    assert db.session.get(AgendaItem, item.id).resulting_task_id == task.id
+    # An item not dealt with.
+    later = {"item_id": str(item.id), "decision": "Xem lại tháng sau"}
+    assert _post(client, f"{url}/decisions", later, url).status_code == 302
+
+    # Closing freezes what the meeting saw.
+    assert (
+        _post(
+            client, f"{url}/close", {"conclusions": "Các bộ phận khẩn trương thực hiện."}, url
+        ).status_code
+        == 302
+    )
+    meeting = _meeting()
+    assert meeting.status is MeetingStatus.CLOSED and meeting.snapshot
+    late = _post(client, f"{url}/items", {"text": "Muộn"}, url)
+    assert "Cuộc họp đã kết thúc" in late.get_data(as_text=True)
+    assert db.session.scalar(select(AgendaItem).where(AgendaItem.text == "Muộn")) is None
+    frozen = client.get(url).get_data(as_text=True)
+    assert "số liệu cuộc họp đã xem" in frozen and "live-figure" not in frozen
+
+    # The minutes: national motto, unit, number and date, attendees, content, conclusions,
+    # signatures.
+    response = client.get(f"{url}/minutes.docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells
+    assert "Độc lập - Tự do - Hạnh phúc" in cells
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG VĨNH HÒA" in cells
+    assert "Số: 15/BB-UBND" in cells
+    assert "Vĩnh Hòa, ngày 15 tháng 3 năm 2024" in cells
+    assert "BIÊN BẢN" in text
+    assert "tháng 3 năm 2024" in text
+    assert "Đỗ Văn Lộc (lý do: Đi học lớp bồi dưỡng)" in text
+    assert "Võ Thị Kim Ngân" in text
+    assert "Hoàn thành tốt nhiệm vụ" in text
+    assert "Xây dựng kế hoạch kiểm tra nội bộ" in text
+    assert "Các bộ phận khẩn trương thực hiện." in text
+    assert "THƯ KÝ" in cells and "CHỦ TRÌ" in cells and "Lê Minh Tuấn" in cells
+    workbook = load_workbook(io.BytesIO(client.get(f"{url}/agenda.xlsx").data))
+    values = [c for row in workbook.active.iter_rows(values_only=True) for c in row if c]
+    assert "Rà soát thủ tục hành chính" in values
+
+    # The next meeting: prefilled from this one; the undealt item carried over.
+    page = client.get("/units/vh/meetings").get_data(as_text=True)
+    assert 'value="15/04/2024"' in page and 'value="4"' in page
+    assert _open(client, ward, month="4", held_on="15/04/2024").status_code == 302
+    following = _meeting()
+    assert following.previous_id == meeting.id
+    assert [i.carried_from_id for i in following.items] == [item.id]
+
+
+def test_frozen_figures_show_live_ones_beside(client, auth, ward):
+    auth.login(ward["chair"])
+    _open(client, ward)
+    meeting = _meeting()
+    url = f"/meetings/{meeting.id}"
+    _post(client, f"{url}/close", {}, url)
+    # After the meeting, the overdue task is done: the meeting's figures stay.
+    task = db.session.get(Task, ward["overdue"].id)
+    task.completed_on = date(2024, 3, 14)
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "Số liệu hiện nay đã khác" in page and "live-figure" in page
+    snapshot = _meeting().snapshot
+    section = next(s for s in snapshot["officers"] if s["officer_id"] == ward["lead"].id)
+    assert section["counts"]["overdue"] == 1
+    # The next meeting compares its plan rates with what this one saw, not a recomputation.
+    _open(client, ward, month="4", held_on="15/04/2024")
+    following = _meeting()
+    plan = next(p for p in live_agenda(db.session, following)["plans"])
+    seen = next(p for p in snapshot["plans"])
+    assert (
+        (plan["previous_done"], plan["previous_rate"])
+        == (seen["done"], seen["rate"])
+        == (
+            1,
+            "50.0",
+        )
+    )
+    assert (plan["done"], plan["rate"]) == (2, "100.0")
+
+
+def test_officers_see_only_their_own_evaluations(client, auth, ward):
+    auth.login(ward["chair"])
+    _open(client, ward)
+    meeting = _meeting()
+    url = f"/meetings/{meeting.id}"
+    grades = _grades(meeting.unit_id)
+    for officer, comment in (
+        (ward["lead"], "Nhận xét cho Ngân"),
+        (ward["other"], "Nhận xét cho Lộc"),
+    ):
+        data = {
+            "officer_id": str(officer.id),
+            "grade_id": str(grades[2].id),
+            "comment": comment,
+            "reason": "Theo ý kiến cuộc họp",
+        }
+        assert _post(client, f"{url}/evaluations", data, url).status_code == 302
+    table = client.get("/units/vh/evaluations?year=2024").get_data(as_text=True)
+    assert "Võ Thị Kim Ngân" in table and "Đỗ Văn Lộc" in table
+    auth.logout()
+    auth.login(ward["lead"])
+    mine = client.get("/my-evaluations?year=2024").get_data(as_text=True)
+    assert "Nhận xét cho Ngân" in mine and "Nhận xét cho Lộc" not in mine
+    assert client.get("/units/vh/evaluations").status_code == 403
+    assert client.get(url).status_code == 403
+    assert client.get(f"{url}/minutes.docx").status_code == 403
+
+
+def test_grade_list_can_change(client, auth, ward):
+    auth.login(ward["chair"])
+    assert DEFAULT_GRADES[0] in client.get("/units/vh/grades").get_data(as_text=True)
+    names = "Xuất sắc\nTốt\nĐạt\n"
+    assert (
+        _post(client, "/units/vh/grades", {"names": names}, "/units/vh/grades").status_code == 302
+    )
+    assert [g.name for g in _grades(ward["unit"].id)] == ["Xuất sắc", "Tốt", "Đạt"]
+    refused = _post(client, "/units/vh/grades", {"names": "Một"}, "/units/vh/grades")
+    assert refused.status_code == 200
+    auth.logout()
+    auth.login(ward["focal"])
+    assert client.get("/units/vh/grades").status_code == 403
+
+
+def _grades(unit_id):
+    from tracker.meetings.models import Grade
+
+    db.session.expire_all()
+    return list(
+        db.session.scalars(select(Grade).where(Grade.unit_id == unit_id).order_by(Grade.rank))
+    )

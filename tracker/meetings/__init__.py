@@ -1,0 +1,17 @@
+"""The monthly review meeting (họp giao ban CCHC): the agenda builds itself from the tasks,
+leaders record each officer's evaluation and the decisions, the minutes come out as Word.
+
+models.py      meetings, attendance, agenda items, evaluations, the unit's grades (audited)
+agenda.py      the built agenda (one status rule, fixed queries) and the grade proposal
+operations.py  open, attendance, items, decisions (through tasks.operations), grades, close
+queries.py     the meeting list, the evaluations of an officer, the officer × month table
+exporting.py   the minutes (.docx, official layout; PDF via LibreOffice), the agenda (.xlsx)
+reminders.py   the reminder before a meeting (a source of the reminder engine)
+views.py       the pages
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("meetings", __name__)
+
+from tracker.meetings import models, reminders, views  # noqa: E402,F401

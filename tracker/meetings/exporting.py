@@ -1,0 +1,216 @@
+"""The meeting's files: the minutes (biên bản) as Word in the layout of Nghị định 30/2020
+(PDF through LibreOffice when installed), and the agenda as a spreadsheet.
+
+Both read the agenda the meeting page shows (frozen once the meeting is closed), so the
+files say what the meeting saw. The minutes are an official text: written in Vietnamese.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from tracker.core.documents import Header, OfficialDocument, Signature
+from tracker.core.formatting import format_percent
+from tracker.core.spreadsheets import finish_table, safe_cell, workbook_bytes
+from tracker.meetings.models import Meeting
+
+STATUS = {
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành quá hạn",
+    "open_on_time": "Đang thực hiện trong hạn",
+    "open_overdue": "Quá hạn chưa hoàn thành",
+}
+
+
+def rate_text(value: str | None) -> str:
+    """A rate of the agenda ("26.7" or None) in Vietnamese style."""
+    return format_percent(Decimal(value), "vi") if value is not None else "không phát sinh"
+
+
+def meeting_subject(meeting: Meeting) -> str:
+    return f"Họp giao ban công tác cải cách hành chính tháng {meeting.month} năm {meeting.year}"
+
+
+def _place(unit_name: str) -> str:
+    # "Phường Vĩnh Hòa" -> "Vĩnh Hòa": the place line names the place, not the kind of unit.
+    for kind in ("Phường ", "Xã ", "Thị trấn "):
+        if unit_name.startswith(kind):
+            return unit_name[len(kind) :]
+    return unit_name
+
+
+def minutes_docx(meeting: Meeting, agenda: dict) -> bytes:
+    unit = meeting.unit
+    doc = OfficialDocument()
+    parent = f"UBND {unit.parent.name}" if unit.parent is not None else ""
+    doc.header(
+        Header(
+            issuing_body=f"Ủy ban nhân dân {unit.name}",
+            number=meeting.number or "      /BB-UBND",
+            place=_place(unit.name),
+            day=meeting.held_on,
+            parent_body=parent,
+        )
+    )
+    doc.title("Biên bản", meeting_subject(meeting))
+
+    doc.heading("I. Thời gian, địa điểm, thành phần")
+    when = f"{meeting.starts_at:%H} giờ {meeting.starts_at:%M}, " if meeting.starts_at else ""
+    doc.paragraph(f"Thời gian: {when}ngày {meeting.held_on:%d/%m/%Y}.")
+    if meeting.place:
+        doc.paragraph(f"Địa điểm: {meeting.place}.")
+    if meeting.chair:
+        doc.paragraph(f"Chủ trì: {_who(meeting.chair)}.")
+    if meeting.secretary:
+        doc.paragraph(f"Thư ký: {_who(meeting.secretary)}.")
+    present = [a for a in meeting.attendance if a.present]
+    absent = [a for a in meeting.attendance if not a.present]
+    doc.paragraph(f"Thành phần tham dự: {len(present)} người:")
+    for row in present:
+        doc.paragraph(f"- {_who(row.officer)};")
+    if absent:
+        doc.paragraph(f"Vắng: {len(absent)} người:")
+        for row in absent:
+            doc.paragraph(f"- {row.officer.full_name} (lý do: {row.absence_reason});")
+
+    doc.heading("II. Nội dung")
+    doc.paragraph(
+        f"1. Kết quả thực hiện nhiệm vụ của từng cán bộ trong tháng "
+        f"(số liệu đến ngày {agenda['as_of']}):"
+    )
+    grades = {e.officer_id: e for e in meeting.evaluations}
+    rows = [["TT", "Cán bộ", "Đến hạn trong tháng", "Đúng hạn", "Trễ hạn", "Quá hạn", "Xếp loại"]]
+    for number, section in enumerate(
+        (s for s in agenda["officers"] if s["officer_id"] is not None), 1
+    ):
+        c = section["counts"]
+        evaluation = grades.get(section["officer_id"])
+        rows.append(
+            [
+                str(number),
+                section["name"],
+                str(c["due"]),
+                str(c["on_time"]),
+                str(c["late"]),
+                str(c["overdue"]),
+                evaluation.grade.name if evaluation else "",
+            ]
+        )
+    doc.table(rows, [10, 45, 22, 18, 18, 18, 34])
+    doc.paragraph()
+    previous = agenda.get("previous_as_of") or ""
+    doc.paragraph("2. Tiến độ thực hiện các kế hoạch (lũy kế):")
+    rows = [["Kế hoạch", "Hoàn thành", f"Tỷ lệ đến {agenda['as_of']}", "Kỳ họp trước"]]
+    for plan in agenda["plans"]:
+        rows.append(
+            [
+                plan["title"],
+                f"{plan['done']}/{plan['total']}",
+                rate_text(plan["rate"]),
+                rate_text(plan["previous_rate"]) if previous else "—",
+            ]
+        )
+    doc.table(rows, [85, 25, 28, 27])
+    doc.paragraph()
+    items = list(meeting.items)
+    if items:
+        doc.paragraph("3. Các nội dung khác và ý kiến tại cuộc họp:")
+        for item in items:
+            doc.paragraph(f"- {item.text}")
+
+    doc.heading("III. Kết luận")
+    for evaluation in meeting.evaluations:
+        text = f"- Đồng chí {evaluation.officer.full_name}: {evaluation.grade.name}"
+        if evaluation.comment:
+            text += f". {evaluation.comment}"
+        doc.paragraph(text + ".")
+    for item in items:
+        if item.decision:
+            text = f"- {item.text}: {item.decision}"
+            if item.new_deadline:
+                text += f" (gia hạn đến ngày {item.new_deadline:%d/%m/%Y})"
+            if item.resulting_task is not None:
+                task = item.resulting_task
+                lead = task.lead_officer.full_name if task.lead_officer else ""
+                text += f" (giao {lead} thực hiện: {task.title}, hạn {task.deadline:%d/%m/%Y})"
+            doc.paragraph(text + ".")
+    if meeting.conclusions:
+        for line in meeting.conclusions.splitlines():
+            if line.strip():
+                doc.paragraph(line.strip())
+    doc.paragraph("Biên bản được lập và thông qua tại cuộc họp.", italic=True)
+    doc.signatures(
+        Signature(name=meeting.secretary.full_name if meeting.secretary else "", position="THƯ KÝ"),
+        Signature(name=meeting.chair.full_name if meeting.chair else "", position="CHỦ TRÌ"),
+    )
+    return doc.to_bytes()
+
+
+def _who(officer) -> str:
+    return f"{officer.full_name} – {officer.position}" if officer.position else officer.full_name
+
+
+def agenda_xlsx(meeting: Meeting, agenda: dict) -> bytes:
+    """The agenda, one row per task line of each officer's section."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Giao ban {meeting.month:02d}-{meeting.year}"
+    sheet.append([f"{meeting_subject(meeting)} – {meeting.unit.name}"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([f"Số liệu đến ngày {agenda['as_of']}"])
+    sheet.append([])
+    header = ["Cán bộ", "Mục", "Nhiệm vụ", "Thời hạn", "Ngày hoàn thành", "Tình trạng"]
+    sheet.append(header)
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sections = (
+        ("due", "Đến hạn trong tháng"),
+        ("carried", "Quá hạn từ các tháng trước"),
+        ("pending", "Chờ xác nhận hoàn thành"),
+    )
+    for section in agenda["officers"]:
+        name = section["name"] or "Chưa có người chủ trì"
+        for key, label in sections:
+            for line in section[key]:
+                sheet.append(
+                    [
+                        safe_cell(name),
+                        label,
+                        safe_cell(line["title"]),
+                        line["deadline"],
+                        line["completed_on"],
+                        STATUS.get(line["status"], ""),
+                    ]
+                )
+        for line in section["explanations"]:
+            sheet.append(
+                [
+                    safe_cell(name),
+                    "Giải trình",
+                    safe_cell(line["title"]),
+                    line["deadline"],
+                    "",
+                    safe_cell(line["reason"] or "Chưa giải trình"),
+                ]
+            )
+    end_row = sheet.max_row + 1
+    finish_table(sheet, [28, 24, 60, 13, 15, 26], header_row, end_row)
+    plans = workbook.create_sheet("Kế hoạch")
+    plans.append(["Kế hoạch", "Hoàn thành", "Tổng số", "Tỷ lệ", "Kỳ họp trước"])
+    for plan in agenda["plans"]:
+        plans.append(
+            [
+                safe_cell(plan["title"]),
+                plan["done"],
+                plan["total"],
+                rate_text(plan["rate"]),
+                rate_text(plan["previous_rate"]) if agenda.get("previous_as_of") else "",
+            ]
+        )
+    finish_table(plans, [60, 12, 12, 14, 16], 1, plans.max_row + 1)
+    return workbook_bytes(workbook)

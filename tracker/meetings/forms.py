@@ -1,0 +1,88 @@
+"""Forms of the meeting pages. Dates are typed dd/mm/yyyy (ISO accepted), times HH:MM."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import ValidationError as FieldError
+
+from tracker.tasks.forms import DateField
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$")
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class TimeField(StringField):
+    """A time typed as 08:00 (or 8h00); `.time` holds the parsed value."""
+
+    time = None
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = (self.data or "").strip()
+        match = _TIME.match(self.data)
+        self.time = time(int(match[1]), int(match[2])) if match else None
+
+    def pre_validate(self, form):
+        if self.data and self.time is None:
+            raise FieldError(_l("Giờ “%(value)s” không hợp lệ (HH:MM).", value=self.data))
+
+
+class MeetingForm(FlaskForm):
+    year = IntegerField(_l("Năm"), validators=[Optional(), NumberRange(2000, 2100)])
+    month = IntegerField(_l("Tháng"), validators=[Optional(), NumberRange(1, 12)])
+    held_on = DateField(_l("Ngày họp"), render_kw={"placeholder": "dd/mm/yyyy"})
+    starts_at = TimeField(_l("Giờ họp"), render_kw={"placeholder": "08:00"})
+    place = StringField(_l("Địa điểm"), validators=[Length(max=300)])
+    number = StringField(_l("Số biên bản"), validators=[Length(max=50)])
+    chair_id = SelectField(_l("Chủ trì"), coerce=_optional_int, validate_choice=False)
+    secretary_id = SelectField(_l("Thư ký"), coerce=_optional_int, validate_choice=False)
+
+
+class ActionForm(FlaskForm):
+    """Only the CSRF token: the attendance form's fields are read by officer id."""
+
+
+class ItemForm(FlaskForm):
+    text = TextAreaField(_l("Nội dung"), validators=[Length(max=4000)])
+
+
+class DecisionForm(FlaskForm):
+    item_id = HiddenField()
+    task_id = HiddenField()
+    decision = TextAreaField(_l("Kết luận của cuộc họp"), validators=[Length(max=4000)])
+    dealt_with = BooleanField(_l("Đã giải quyết"), default=True)
+    new_deadline = DateField(_l("Gia hạn đến"), render_kw={"placeholder": "dd/mm/yyyy"})
+    new_task = BooleanField(_l("Giao nhiệm vụ mới"))
+    plan_id = SelectField(_l("Kế hoạch"), coerce=_optional_int, validate_choice=False)
+    title = TextAreaField(_l("Nhiệm vụ (làm gì)"), validators=[Length(max=2000)])
+    deliverable = StringField(_l("Sản phẩm, kết quả"), validators=[Length(max=2000)])
+    lead_officer_id = SelectField(
+        _l("Chủ trì (ai làm)"), coerce=_optional_int, validate_choice=False
+    )
+    deadline = DateField(_l("Thời hạn"), render_kw={"placeholder": "dd/mm/yyyy"})
+
+
+class EvaluationForm(FlaskForm):
+    officer_id = HiddenField()
+    grade_id = SelectField(_l("Xếp loại"), coerce=_optional_int, validate_choice=False)
+    comment = TextAreaField(_l("Nhận xét"), validators=[Length(max=4000)])
+    reason = TextAreaField(_l("Lý do khác đề xuất"), validators=[Length(max=4000)])
+
+
+class CloseForm(FlaskForm):
+    conclusions = TextAreaField(_l("Kết luận chung"), validators=[Length(max=20000)])
+
+
+class GradesForm(FlaskForm):
+    names = TextAreaField(_l("Các mức xếp loại (mỗi dòng một mức, cao nhất trước)"))

@@ -1,0 +1,559 @@
+"""What changes a meeting: open it, attendance, agenda items, decisions, evaluations, closing;
+and the unit's list of grades.
+
+Each takes model objects and plain values, checks the domain rules, flushes, never commits.
+Permissions are checked before (core.permissions); the audit listener records every change.
+A decision that creates a task or moves a deadline goes through `tracker.tasks.operations.
+save_task` (the one way a task is made or changed, with its five clears).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.core.clock import utcnow
+from tracker.meetings.agenda import build_agenda, level_to_rank
+from tracker.meetings.models import (
+    AgendaItem,
+    Grade,
+    ItemKind,
+    Meeting,
+    MeetingAttendance,
+    MeetingStatus,
+    OfficerEvaluation,
+)
+from tracker.people.models import Officer, Unit
+from tracker.plans.models import Plan
+from tracker.tasks.models import Task
+from tracker.tasks.operations import (
+    CONFIRMING_ROLES,
+    SaveResult,
+    TaskError,
+    TaskInput,
+    default_confirmer,
+    save_task,
+)
+
+# Nghị định 90/2020/NĐ-CP, Điều 2: the four grades, best first.
+DEFAULT_GRADES = (
+    "Hoàn thành xuất sắc nhiệm vụ",
+    "Hoàn thành tốt nhiệm vụ",
+    "Hoàn thành nhiệm vụ",
+    "Không hoàn thành nhiệm vụ",
+)
+MAX_TEXT = 4000
+
+
+class MeetingError(ValueError):
+    """A refused action; `errors` maps form fields to messages ("" for the whole form)."""
+
+    def __init__(self, errors: dict[str, str] | str):
+        self.errors = {"": errors} if isinstance(errors, str) else errors
+        super().__init__("; ".join(self.errors.values()))
+
+
+def _text(value: str | None, name: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise MeetingError({name: _("Nhập nội dung.")})
+    if len(text) > limit:
+        raise MeetingError({name: _("Nội dung quá dài (tối đa %(n)s ký tự).", n=limit)})
+    return text
+
+
+def _open(meeting: Meeting) -> None:
+    if meeting.is_closed:
+        raise MeetingError(_("Cuộc họp đã kết thúc: số liệu và kết luận đã được chốt."))
+
+
+# ---------------------------------------------------------------------------- grades
+
+
+def grade_list(session: Session, unit_id: int) -> list[Grade]:
+    """The unit's grades as they are, best first (empty before its first meeting)."""
+    return list(session.scalars(select(Grade).where(Grade.unit_id == unit_id).order_by(Grade.rank)))
+
+
+def unit_grades(session: Session, unit_id: int) -> list[Grade]:
+    """The unit's grades, best first; the defaults of Nghị định 90/2020 the first time
+    (written by an action: opening a meeting, saving the list)."""
+    grades = grade_list(session, unit_id)
+    if not grades:
+        grades = [Grade(unit_id=unit_id, rank=i, name=n) for i, n in enumerate(DEFAULT_GRADES, 1)]
+        session.add_all(grades)
+        session.flush()
+    return grades
+
+
+def set_grades(session: Session, unit_id: int, names: list[str]) -> list[Grade]:
+    """Replace the names of the unit's list, best first (when the rules change). Grades are
+    renamed in place, added at the end or kept: an evaluation never loses its grade."""
+    names = [" ".join(n.split()) for n in names if n and n.strip()]
+    if not 2 <= len(names) <= 10:
+        raise MeetingError({"names": _("Danh sách cần từ 2 đến 10 mức xếp loại.")})
+    if len(set(names)) != len(names):
+        raise MeetingError({"names": _("Các mức xếp loại phải khác nhau.")})
+    if any(len(n) > 200 for n in names):
+        raise MeetingError({"names": _("Tên mức xếp loại quá dài (tối đa 200 ký tự).")})
+    grades = unit_grades(session, unit_id)
+    used = set(
+        session.scalars(
+            select(OfficerEvaluation.grade_id).where(OfficerEvaluation.unit_id == unit_id)
+        )
+    )
+    if len(names) < len(grades) and any(g.id in used for g in grades[len(names) :]):
+        raise MeetingError(
+            {"names": _("Không bỏ được mức xếp loại đã dùng để đánh giá; có thể đổi tên.")}
+        )
+    # Ranks move out of the way first: (unit, rank) is unique at each flush.
+    for grade in grades:
+        grade.rank += 100
+    session.flush()
+    for index, name in enumerate(names, 1):
+        if index <= len(grades):
+            grades[index - 1].rank, grades[index - 1].name = index, name
+        else:
+            grades.append(Grade(unit_id=unit_id, rank=index, name=name))
+            session.add(grades[-1])
+    for grade in grades[len(names) :]:
+        session.delete(grade)
+    session.flush()
+    return grades[: len(names)]
+
+
+def proposed_grade(grades: list[Grade], level: int | None) -> Grade | None:
+    if level is None or not grades:
+        return None
+    return grades[level_to_rank(level, len(grades)) - 1]
+
+
+# ---------------------------------------------------------------------------- opening
+
+
+@dataclass
+class MeetingInput:
+    year: int = 0
+    month: int = 0
+    held_on: date | None = None
+    starts_at: time | None = None
+    place: str = ""
+    number: str = ""
+    chair_id: int | None = None
+    secretary_id: int | None = None
+
+
+def latest_meeting(session: Session, unit_id: int, before: tuple[int, int] | None = None):
+    query = select(Meeting).where(Meeting.unit_id == unit_id)
+    if before is not None:
+        year, month = before
+        query = query.where((Meeting.year * 12 + Meeting.month) < year * 12 + month)
+    return session.scalar(query.order_by(Meeting.year.desc(), Meeting.month.desc()).limit(1))
+
+
+def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + by
+    return index // 12, index % 12 + 1
+
+
+def next_meeting_defaults(
+    session: Session, unit: Unit, today: date, actor: Officer | None = None
+) -> MeetingInput:
+    """The next meeting of the monthly series, prefilled from the last one: the following
+    month, the same day of the month, time, place, chair and secretary. The first one: this
+    month, the unit's chairperson chairing, the focal officer who opens it as secretary."""
+    last = latest_meeting(session, unit.id)
+    if last is not None:
+        year, month = _shift_month(last.year, last.month, 1)
+        day = last.held_on.day
+        data = MeetingInput(
+            year=year,
+            month=month,
+            starts_at=last.starts_at,
+            place=last.place,
+            chair_id=last.chair_id,
+            secretary_id=last.secretary_id,
+        )
+    else:
+        year, month, day = today.year, today.month, today.day
+        chair = default_confirmer(session, unit.id)
+        data = MeetingInput(
+            year=year,
+            month=month,
+            starts_at=time(8, 0),
+            place=f"Phòng họp {unit.name}",  # stored text: Vietnamese
+            chair_id=chair.id if chair else None,
+            secretary_id=actor.id if actor is not None and actor.unit_id == unit.id else None,
+        )
+    data.held_on = _day_in(year, month, day)
+    return data
+
+
+def _day_in(year: int, month: int, day: int) -> date:
+    import calendar
+
+    return date(year, month, min(max(day, 1), calendar.monthrange(year, month)[1]))
+
+
+def _unit_officer(session: Session, unit_id: int, officer_id: int | None) -> Officer | None:
+    if officer_id is None:
+        return None
+    officer = session.get(Officer, officer_id)
+    if officer is None or officer.unit_id != unit_id or not officer.active:
+        return None
+    return officer
+
+
+def _check_meeting(session: Session, unit: Unit, data: MeetingInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not (2000 <= data.year <= 2100 and 1 <= data.month <= 12):
+        errors["month"] = _("Tháng không hợp lệ.")
+    if data.held_on is None:
+        errors["held_on"] = _("Nhập ngày họp (dd/mm/yyyy).")
+    elif not (2000 <= data.held_on.year <= 2100):
+        errors["held_on"] = _("Ngày họp không hợp lệ.")
+    if _unit_officer(session, unit.id, data.chair_id) is None:
+        errors["chair_id"] = _("Chọn người chủ trì cuộc họp trong đơn vị.")
+    if data.secretary_id and _unit_officer(session, unit.id, data.secretary_id) is None:
+        errors["secretary_id"] = _("Thư ký phải là cán bộ của đơn vị.")
+    for name, value, limit in (("place", data.place, 300), ("number", data.number, 50)):
+        if len((value or "").strip()) > limit:
+            errors[name] = _("Nội dung quá dài (tối đa %(n)s ký tự).", n=limit)
+    return errors
+
+
+def open_meeting(session: Session, unit: Unit, data: MeetingInput, actor: Officer) -> Meeting:
+    """Open the meeting of a month: every active officer listed present, the undealt items of
+    the previous meeting carried over."""
+    errors = _check_meeting(session, unit, data)
+    if not errors and session.scalar(
+        select(Meeting.id).where(
+            Meeting.unit_id == unit.id, Meeting.year == data.year, Meeting.month == data.month
+        )
+    ):
+        errors["month"] = _("Cuộc họp tháng %(m)s/%(y)s đã được mở.", m=data.month, y=data.year)
+    if errors:
+        raise MeetingError(errors)
+    previous = latest_meeting(session, unit.id, before=(data.year, data.month))
+    meeting = Meeting(
+        unit_id=unit.id,
+        year=data.year,
+        month=data.month,
+        held_on=data.held_on,
+        starts_at=data.starts_at,
+        place=data.place.strip(),
+        number=data.number.strip(),
+        chair_id=data.chair_id,
+        secretary_id=data.secretary_id or None,
+        previous=previous,
+        opened_by_id=actor.id,
+    )
+    session.add(meeting)
+    unit_grades(session, unit.id)
+    officers = session.scalars(
+        select(Officer.id).where(Officer.unit_id == unit.id, Officer.active).order_by(Officer.id)
+    ).all()
+    session.add_all(
+        MeetingAttendance(meeting=meeting, unit_id=unit.id, officer_id=officer_id)
+        for officer_id in officers
+    )
+    if previous is not None:
+        for item in previous.items:
+            if not item.dealt_with:
+                session.add(
+                    AgendaItem(
+                        meeting=meeting,
+                        unit_id=unit.id,
+                        kind=item.kind,
+                        text=item.text,
+                        task_id=item.task_id,
+                        carried_from_id=item.id,
+                        added_by_id=item.added_by_id,
+                    )
+                )
+    session.flush()
+    return meeting
+
+
+def update_meeting(session: Session, meeting: Meeting, data: MeetingInput) -> None:
+    _open(meeting)
+    data.year, data.month = meeting.year, meeting.month
+    errors = _check_meeting(session, meeting.unit, data)
+    if errors:
+        raise MeetingError(errors)
+    meeting.held_on = data.held_on
+    meeting.starts_at = data.starts_at
+    meeting.place = data.place.strip()
+    meeting.number = data.number.strip()
+    meeting.chair_id = data.chair_id
+    meeting.secretary_id = data.secretary_id or None
+    session.flush()
+
+
+# ---------------------------------------------------------------------------- attendance, items
+
+
+def set_attendance(session: Session, meeting: Meeting, marks: dict[int, tuple[bool, str]]) -> None:
+    """`marks`: officer id -> (present, reason of absence). An absence needs its reason."""
+    _open(meeting)
+    rows = {a.officer_id: a for a in meeting.attendance}
+    errors = {}
+    for officer_id, (present, reason) in marks.items():
+        row = rows.get(officer_id)
+        if row is None:
+            continue  # not of this meeting: ignored, like a stale form
+        reason = (reason or "").strip()[:500]
+        if not present and not reason:
+            errors[f"reason-{officer_id}"] = _(
+                "Ghi lý do vắng của %(name)s.", name=row.officer.full_name
+            )
+            continue
+        row.present = present
+        row.absence_reason = "" if present else reason
+    if errors:
+        raise MeetingError(errors)
+    session.flush()
+
+
+def add_item(session: Session, meeting: Meeting, actor: Officer, text: str) -> AgendaItem:
+    _open(meeting)
+    item = AgendaItem(
+        meeting=meeting,
+        unit_id=meeting.unit_id,
+        kind=ItemKind.LEADER,
+        text=_text(text, "text", required=True),
+        added_by_id=actor.id,
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+def _task_of_unit(session: Session, meeting: Meeting, task_id: int | None) -> Task | None:
+    if task_id is None:
+        return None
+    task = session.get(Task, task_id)
+    if task is None or task.plan.unit_id != meeting.unit_id or task.archived_at is not None:
+        return None
+    return task
+
+
+@dataclass
+class NewTask:
+    """A decision's new task, assigned on the spot."""
+
+    plan_id: int | None = None
+    title: str = ""
+    deliverable: str = ""
+    lead_officer_id: int | None = None
+    deadline: date | None = None
+
+
+@dataclass
+class DecisionInput:
+    item_id: int | None = None  # an existing item, or None for a decision about `task_id`
+    task_id: int | None = None
+    decision: str = ""
+    dealt_with: bool = True
+    new_deadline: date | None = None  # for the item's task
+    new_task: NewTask | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+def _input_of(task: Task) -> TaskInput:
+    return TaskInput(
+        title=task.title,
+        deliverable=task.deliverable,
+        group_id=task.group_id,
+        lead_officer_id=task.lead_officer_id,
+        supporter_ids=[s.id for s in task.supporters],
+        confirmer_id=task.confirmer_id,
+        deadline=task.deadline,
+        start_date=task.start_date,
+        recurrence_note=task.recurrence_note,
+        notes=task.notes,
+    )
+
+
+def record_decision(
+    session: Session, meeting: Meeting, actor: Officer, data: DecisionInput
+) -> AgendaItem:
+    """The meeting's decision on an item (or on a task of the built agenda): its text, whether
+    the item is dealt with, and what it changes: a new deadline for the task, or a new task."""
+    _open(meeting)
+    decision = _text(data.decision, "decision", required=True)
+    if data.item_id is not None:
+        item = session.get(AgendaItem, data.item_id)
+        if item is None or item.meeting_id != meeting.id:
+            raise MeetingError(_("Nội dung này không thuộc cuộc họp."))
+    else:
+        task = _task_of_unit(session, meeting, data.task_id)
+        if task is None:
+            raise MeetingError(_("Nhiệm vụ không thuộc đơn vị."))
+        item = AgendaItem(
+            meeting=meeting,
+            unit_id=meeting.unit_id,
+            kind=ItemKind.TASK,
+            task_id=task.id,
+            text=task.title,
+            added_by_id=actor.id,
+        )
+        session.add(item)
+    item.decision = decision
+    item.dealt_with = data.dealt_with
+    if data.new_deadline is not None:
+        task = _task_of_unit(session, meeting, item.task_id)
+        if task is None:
+            raise MeetingError({"new_deadline": _("Nội dung này không gắn với nhiệm vụ nào.")})
+        if task.is_recurring:
+            raise MeetingError(
+                {"new_deadline": _("Nhiệm vụ định kỳ: đổi hạn từng kỳ trên trang nhiệm vụ.")}
+            )
+        changed = _input_of(task)
+        changed.deadline = data.new_deadline
+        result = _save(session, task.plan, changed, actor, task)
+        item.new_deadline = task.deadline
+        if result.notice:
+            data.notices.append(result.notice)
+    if data.new_task is not None:
+        new = data.new_task
+        plan = session.get(Plan, new.plan_id) if new.plan_id else None
+        if plan is None or plan.unit_id != meeting.unit_id or plan.archived_at is not None:
+            raise MeetingError({"plan_id": _("Chọn kế hoạch của đơn vị cho nhiệm vụ mới.")})
+        # The chair of the meeting confirms what the meeting assigns (if a confirming leader).
+        chair = meeting.chair
+        confirmer = chair if chair and chair.has_role(*CONFIRMING_ROLES) else None
+        confirmer = confirmer or default_confirmer(session, meeting.unit_id)
+        result = _save(
+            session,
+            plan,
+            TaskInput(
+                title=new.title,
+                deliverable=new.deliverable,
+                lead_officer_id=new.lead_officer_id,
+                confirmer_id=confirmer.id if confirmer else None,
+                deadline=new.deadline,
+                # Stored text: written in Vietnamese, like the task journal.
+                notes=f"Giao tại cuộc họp giao ban tháng {meeting.month}/{meeting.year}.",
+            ),
+            actor,
+            None,
+        )
+        item.resulting_task_id = result.task.id
+        if result.notice:
+            data.notices.append(result.notice)
+    session.flush()
+    return item
+
+
+def _save(session, plan, data: TaskInput, actor, task) -> SaveResult:
+    try:
+        return save_task(session, plan, data, actor, task)
+    except TaskError as error:
+        raise MeetingError(error.errors) from error
+
+
+# ---------------------------------------------------------------------------- evaluations
+
+
+def evaluate(
+    session: Session,
+    meeting: Meeting,
+    actor: Officer,
+    officer_id: int,
+    grade_id: int | None,
+    comment: str = "",
+    reason: str = "",
+) -> OfficerEvaluation:
+    """Record the chair's grade of an officer; a grade other than the proposed one needs the
+    reason. The proposal is the built agenda's (agenda.proposed_level)."""
+    _open(meeting)
+    if officer_id not in {a.officer_id for a in meeting.attendance}:
+        raise MeetingError(_("Cán bộ không thuộc cuộc họp."))
+    grades = unit_grades(session, meeting.unit_id)
+    grade = next((g for g in grades if g.id == grade_id), None)
+    if grade is None:
+        raise MeetingError({"grade_id": _("Chọn một mức xếp loại.")})
+    comment = _text(comment, "comment")
+    reason = _text(reason, "reason")
+    proposal = proposed_grade(grades, officer_level(session, meeting, officer_id))
+    if proposal is not None and grade.id != proposal.id and not reason:
+        raise MeetingError(
+            {"reason": _("Mức xếp loại khác đề xuất (%(p)s): ghi lý do.", p=proposal.name)}
+        )
+    evaluation = session.scalar(
+        select(OfficerEvaluation).where(
+            OfficerEvaluation.meeting_id == meeting.id, OfficerEvaluation.officer_id == officer_id
+        )
+    )
+    if evaluation is None:
+        evaluation = OfficerEvaluation(
+            meeting=meeting, unit_id=meeting.unit_id, officer_id=officer_id
+        )
+        session.add(evaluation)
+    evaluation.proposed_grade_id = proposal.id if proposal else None
+    evaluation.grade_id = grade.id
+    evaluation.comment = comment
+    evaluation.reason = reason if proposal is None or grade.id != proposal.id else ""
+    evaluation.evaluated_by_id = actor.id
+    session.flush()
+    return evaluation
+
+
+def live_agenda(session: Session, meeting: Meeting) -> dict:
+    """The agenda from the tasks as they stand. The previous meeting's plan rates are those it
+    froze when it closed (what it saw), else the rule applied at its date."""
+    previous = meeting.previous
+    agenda = build_agenda(
+        session,
+        meeting.unit_id,
+        meeting.year,
+        meeting.month,
+        meeting.held_on,
+        previous.held_on if previous else None,
+    )
+    if previous is not None and previous.is_closed and previous.snapshot:
+        seen = {p["plan_id"]: p for p in previous.snapshot.get("plans", [])}
+        for plan in agenda["plans"]:
+            before = seen.get(plan["plan_id"])
+            if before is not None:
+                plan["previous_done"], plan["previous_rate"] = before["done"], before["rate"]
+    return agenda
+
+
+def meeting_agenda(session: Session, meeting: Meeting) -> dict:
+    """What the meeting sees: the frozen figures once closed, the live ones before."""
+    if meeting.is_closed and meeting.snapshot:
+        return meeting.snapshot
+    return live_agenda(session, meeting)
+
+
+def officer_level(session: Session, meeting: Meeting, officer_id: int) -> int | None:
+    agenda = meeting_agenda(session, meeting)
+    section = next((s for s in agenda["officers"] if s["officer_id"] == officer_id), None)
+    return section["level"] if section else None
+
+
+# ---------------------------------------------------------------------------- closing
+
+
+def close_meeting(
+    session: Session,
+    meeting: Meeting,
+    actor: Officer,
+    conclusions: str = "",
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Close the meeting and freeze what it saw: later changes to tasks do not alter it."""
+    _open(meeting)
+    meeting.conclusions = _text(conclusions, "conclusions", limit=20000)
+    meeting.snapshot = live_agenda(session, meeting)
+    meeting.status = MeetingStatus.CLOSED
+    meeting.closed_at = now or utcnow()
+    meeting.closed_by_id = actor.id
+    session.flush()

@@ -1,0 +1,550 @@
+"""The meeting pages: the unit's meetings (and opening the next one), the meeting itself
+(attendance, agenda, decisions, evaluations, closing), its files, the evaluations."""
+
+from __future__ import annotations
+
+import io
+import logging
+from decimal import Decimal
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from tracker.core import clock
+from tracker.core.formatting import format_percent
+from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
+from tracker.core.permissions import Action, authorize, can
+from tracker.core.spreadsheets import file_name, xlsx_download
+from tracker.core.web import unit_or_404
+from tracker.extensions import db
+from tracker.meetings import bp
+from tracker.meetings.agenda import figures
+from tracker.meetings.exporting import agenda_xlsx, meeting_subject, minutes_docx
+from tracker.meetings.forms import (
+    ActionForm,
+    CloseForm,
+    DecisionForm,
+    EvaluationForm,
+    GradesForm,
+    ItemForm,
+    MeetingForm,
+)
+from tracker.meetings.models import Meeting
+from tracker.meetings.operations import (
+    DEFAULT_GRADES,
+    DecisionInput,
+    MeetingError,
+    MeetingInput,
+    NewTask,
+    add_item,
+    close_meeting,
+    evaluate,
+    grade_list,
+    live_agenda,
+    meeting_agenda,
+    next_meeting_defaults,
+    open_meeting,
+    proposed_grade,
+    record_decision,
+    set_attendance,
+    set_grades,
+    update_meeting,
+)
+from tracker.meetings.queries import (
+    evaluation_table,
+    meeting_whole,
+    officer_evaluations,
+    unit_meetings,
+)
+from tracker.people.models import Officer
+from tracker.plans.models import Plan
+from tracker.tasks.forms import officer_choice
+
+log = logging.getLogger("tracker.meetings")
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = meeting_whole(db.session, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _unit_officers(unit_id: int) -> list[Officer]:
+    return list(
+        db.session.scalars(
+            db.select(Officer)
+            .where(Officer.unit_id == unit_id, Officer.active)
+            .order_by(Officer.full_name, Officer.id)
+        )
+    )
+
+
+def _officer_choices(form: MeetingForm, officers: list[Officer]) -> None:
+    people = [officer_choice(o) for o in officers]
+    form.chair_id.choices = [SelectChoice("", _("— Chọn người chủ trì —")), *people]
+    form.secretary_id.choices = [SelectChoice("", _("— Chọn thư ký —")), *people]
+
+
+def _meeting_input(form: MeetingForm) -> MeetingInput:
+    return MeetingInput(
+        year=form.year.data or 0,
+        month=form.month.data or 0,
+        held_on=form.held_on.date,
+        starts_at=form.starts_at.time,
+        place=form.place.data or "",
+        number=form.number.data or "",
+        chair_id=form.chair_id.data,
+        secretary_id=form.secretary_id.data,
+    )
+
+
+def _show(form, error: MeetingError) -> None:
+    for name, message in error.errors.items():
+        field = form[name] if form is not None and name in form else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            flash(message, "danger")
+
+
+# ---------------------------------------------------------------------------- the list
+
+
+def _index(unit, form: MeetingForm | None = None, status: int = 200):
+    meetings = unit_meetings(db.session, unit.id)
+    if form is None and can(current_user, Action.MANAGE_MEETINGS, unit):
+        data = next_meeting_defaults(db.session, unit, clock.today(), current_user)
+        form = MeetingForm(
+            formdata=None,
+            year=data.year,
+            month=data.month,
+            held_on=f"{data.held_on:%d/%m/%Y}",
+            starts_at=f"{data.starts_at:%H:%M}" if data.starts_at else "",
+            place=data.place,
+            chair_id=data.chair_id,
+            secretary_id=data.secretary_id,
+        )
+    if form is not None:
+        _officer_choices(form, _unit_officers(unit.id))
+    return render_template("meetings/index.html", unit=unit, meetings=meetings, form=form), status
+
+
+@bp.route("/units/<unit_code>/meetings")
+@login_required
+def index(unit_code: str):
+    unit = unit_or_404(unit_code)
+    authorize(current_user, Action.VIEW_MEETINGS, unit)
+    return _index(unit)
+
+
+@bp.route("/units/<unit_code>/meetings", methods=["POST"])
+@login_required
+def create(unit_code: str):
+    unit = unit_or_404(unit_code)
+    authorize(current_user, Action.MANAGE_MEETINGS, unit)
+    form = MeetingForm()
+    _officer_choices(form, _unit_officers(unit.id))
+    if not form.validate_on_submit():
+        return _index(unit, form, 200)
+    try:
+        meeting = open_meeting(db.session, unit, _meeting_input(form), current_user)
+    except MeetingError as error:
+        db.session.rollback()
+        _show(form, error)
+        return _index(unit, form, 200)
+    db.session.commit()
+    flash(_("Đã mở cuộc họp tháng %(m)s/%(y)s.", m=meeting.month, y=meeting.year), "success")
+    return redirect(url_for(".detail", meeting_id=meeting.id))
+
+
+# ---------------------------------------------------------------------------- the meeting
+
+
+def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
+    """The meeting page; `failed` holds a refused form to show as typed ({kind: form})."""
+    failed = failed or {}
+    session = db.session
+    agenda = meeting_agenda(session, meeting)
+    live = None
+    if meeting.is_closed:
+        current = live_agenda(session, meeting)
+        if figures(current) != figures(agenda):
+            live = {
+                "officers": {s["officer_id"]: s["counts"] for s in current["officers"]},
+                "plans": {p["plan_id"]: p for p in current["plans"]},
+            }
+    grades = grade_list(session, meeting.unit_id)
+    evaluations = {e.officer_id: e for e in meeting.evaluations}
+    proposals = {
+        s["officer_id"]: proposed_grade(grades, s["level"])
+        for s in agenda["officers"]
+        if s["officer_id"] is not None
+    }
+    may_manage = not meeting.is_closed and can(current_user, Action.MANAGE_MEETINGS, meeting)
+    may_evaluate = not meeting.is_closed and can(current_user, Action.EVALUATE_OFFICERS, meeting)
+    officers = [a.officer for a in meeting.attendance]
+    plans = list(
+        session.scalars(
+            db.select(Plan)
+            .where(Plan.unit_id == meeting.unit_id, Plan.archived_at.is_(None))
+            .order_by(Plan.appendix_row.is_(None), Plan.appendix_row, Plan.id)
+        )
+    )
+    grade_choices = [SelectChoice(str(g.id), g.name) for g in grades]
+
+    def evaluation_form(officer_id: int) -> EvaluationForm:
+        form = failed.get(("evaluation", officer_id))
+        if form is None:
+            existing = evaluations.get(officer_id)
+            proposal = proposals.get(officer_id)
+            form = EvaluationForm(
+                formdata=None,
+                prefix=f"e{officer_id}",
+                officer_id=officer_id,
+                grade_id=(existing.grade_id if existing else (proposal.id if proposal else None)),
+                comment=existing.comment if existing else "",
+                reason=existing.reason if existing else "",
+            )
+        form.grade_id.choices = grade_choices
+        return form
+
+    def decision_form(item_id=None, task_id=None) -> DecisionForm:
+        form = failed.get(("decision", item_id, task_id))
+        if form is None:
+            form = DecisionForm(
+                formdata=None,
+                prefix=f"i{item_id}" if item_id else f"t{task_id}",
+                item_id=item_id or "",
+                task_id=task_id or "",
+            )
+        form.plan_id.choices = [SelectChoice("", _("— Chọn kế hoạch —"))] + [
+            SelectChoice(str(p.id), p.title) for p in plans
+        ]
+        form.lead_officer_id.choices = [SelectChoice("", _("— Chọn cán bộ —"))] + [
+            officer_choice(o) for o in officers if o.active
+        ]
+        return form
+
+    edit_form = failed.get("meeting") or MeetingForm(
+        formdata=None,
+        year=meeting.year,
+        month=meeting.month,
+        held_on=f"{meeting.held_on:%d/%m/%Y}",
+        starts_at=f"{meeting.starts_at:%H:%M}" if meeting.starts_at else "",
+        place=meeting.place,
+        number=meeting.number,
+        chair_id=meeting.chair_id,
+        secretary_id=meeting.secretary_id,
+    )
+    _officer_choices(edit_form, [o for o in officers if o.active])
+    decided_tasks = {i.task_id for i in meeting.items if i.kind.value == "task"}
+    return render_template(
+        "meetings/detail.html",
+        meeting=meeting,
+        unit=meeting.unit,
+        agenda=agenda,
+        live=live,
+        evaluations=evaluations,
+        proposals=proposals,
+        may_manage=may_manage,
+        may_evaluate=may_evaluate,
+        may_assign=may_evaluate and can(current_user, Action.ASSIGN_TASK, meeting.unit),
+        edit_form=edit_form,
+        action_form=ActionForm(formdata=None),
+        item_form=failed.get("item") or ItemForm(formdata=None),
+        close_form=failed.get("close") or CloseForm(formdata=None),
+        evaluation_form=evaluation_form,
+        decision_form=decision_form,
+        decided_tasks=decided_tasks,
+        failed_reasons=failed.get("attendance", {}),
+        has_pdf=libreoffice() is not None,
+        rate=_rate,
+    ), status
+
+
+def _rate(value: str | None) -> str:
+    return format_percent(Decimal(value)) if value is not None else _("không phát sinh")
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@login_required
+def detail(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    authorize(current_user, Action.VIEW_MEETINGS, meeting)
+    return _page(meeting)
+
+
+def _refused(meeting_id: int, error: MeetingError, key, form):
+    db.session.rollback()
+    meeting = _meeting_or_404(meeting_id)
+    _show(form if key != "attendance" else None, error)
+    return _page(meeting, {key: form}, 200)
+
+
+def _done(meeting: Meeting, message: str, anchor: str = ""):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".detail", meeting_id=meeting.id, _anchor=anchor or None))
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["POST"])
+@login_required
+def edit(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    authorize(current_user, Action.MANAGE_MEETINGS, meeting)
+    form = MeetingForm()
+    _officer_choices(form, _unit_officers(meeting.unit_id))
+    try:
+        if not form.validate_on_submit():
+            raise MeetingError({})
+        update_meeting(db.session, meeting, _meeting_input(form))
+    except MeetingError as error:
+        return _refused(meeting_id, error, "meeting", form)
+    return _done(meeting, _("Đã lưu thông tin cuộc họp."))
+
+
+@bp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])
+@login_required
+def attendance(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    authorize(current_user, Action.MANAGE_MEETINGS, meeting)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    marks = {}
+    for row in meeting.attendance:
+        oid = row.officer_id
+        present = request.form.get(f"present-{oid}") == "1"
+        marks[oid] = (present, request.form.get(f"reason-{oid}", "")[:500])
+    try:
+        set_attendance(db.session, meeting, marks)
+    except MeetingError as error:
+        db.session.rollback()
+        for message in error.errors.values():
+            flash(message, "danger")
+        meeting = _meeting_or_404(meeting_id)
+        return _page(meeting, {"attendance": marks}, 200)
+    return _done(meeting, _("Đã lưu điểm danh."), "attendance")
+
+
+@bp.route("/meetings/<int:meeting_id>/items", methods=["POST"])
+@login_required
+def item(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    authorize(current_user, Action.MANAGE_MEETINGS, meeting)
+    form = ItemForm()
+    try:
+        if not form.validate_on_submit():
+            raise MeetingError({})
+        add_item(db.session, meeting, current_user, form.text.data)
+    except MeetingError as error:
+        return _refused(meeting_id, error, "item", form)
+    return _done(meeting, _("Đã thêm nội dung vào chương trình họp."), "items")
+
+
+def _int(text: str | None) -> int | None:
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        return None
+    return int(text)
+
+
+def _prefix(field: str) -> str:
+    """The prefix of the one form of its kind posted (a page holds one per officer or item:
+    "e12-officer_id"); none when the fields came unprefixed."""
+    for key in request.form:
+        head, _, tail = key.partition("-")
+        if tail == field and head.isascii() and head[1:].isdigit() and len(head) <= 12:
+            return head
+    return ""
+
+
+@bp.route("/meetings/<int:meeting_id>/decisions", methods=["POST"])
+@login_required
+def decision(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    authorize(current_user, Action.EVALUATE_OFFICERS, meeting)
+    form = DecisionForm(prefix=_prefix("decision"))
+    item_id, task_id = _int(form.item_id.data), _int(form.task_id.data)
+    key = ("decision", item_id, task_id)
+    form.plan_id.choices = form.lead_officer_id.choices = []
+    data = DecisionInput(
+        item_id=item_id,
+        task_id=task_id,
+        decision=form.decision.data or "",
+        dealt_with=bool(form.dealt_with.data),
+        new_deadline=form.new_deadline.date,
+    )
+    if form.new_task.data:
+        data.new_task = NewTask(
+            plan_id=form.plan_id.data,
+            title=form.title.data or "",
+            deliverable=form.deliverable.data or "",
+            lead_officer_id=form.lead_officer_id.data,
+            deadline=form.deadline.date,
+        )
+    try:
+        if not form.validate_on_submit():
+            raise MeetingError({})
+        if item_id is None and task_id is None:
+            raise MeetingError(_("Chọn nội dung cần kết luận."))
+        if (data.new_task or data.new_deadline) and not can(
+            current_user, Action.ASSIGN_TASK, meeting.unit
+        ):
+            raise MeetingError(_("Chỉ lãnh đạo giao việc mới giao nhiệm vụ hoặc gia hạn."))
+        record_decision(db.session, meeting, current_user, data)
+    except MeetingError as error:
+        return _refused(meeting_id, error, key, form)
+    for notice in data.notices:
+        flash(notice, "info")
+    return _done(meeting, _("Đã ghi kết luận."), "items")
+
+
+@bp.route("/meetings/<int:meeting_id>/evaluations", methods=["POST"])
+@login_required
+def evaluation(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    authorize(current_user, Action.EVALUATE_OFFICERS, meeting)
+    form = EvaluationForm(prefix=_prefix("officer_id"))
+    officer_id = _int(form.officer_id.data)
+    form.grade_id.choices = []
+    try:
+        if not form.validate_on_submit() or officer_id is None:
+            raise MeetingError({})
+        evaluate(
+            db.session,
+            meeting,
+            current_user,
+            officer_id,
+            form.grade_id.data,
+            form.comment.data,
+            form.reason.data,
+        )
+    except MeetingError as error:
+        return _refused(meeting_id, error, ("evaluation", officer_id), form)
+    return _done(meeting, _("Đã ghi xếp loại."), f"officer-{officer_id}")
+
+
+@bp.route("/meetings/<int:meeting_id>/close", methods=["POST"])
+@login_required
+def close(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    authorize(current_user, Action.EVALUATE_OFFICERS, meeting)
+    form = CloseForm()
+    try:
+        if not form.validate_on_submit():
+            raise MeetingError({})
+        close_meeting(db.session, meeting, current_user, form.conclusions.data)
+    except MeetingError as error:
+        return _refused(meeting_id, error, "close", form)
+    return _done(meeting, _("Đã kết thúc cuộc họp; số liệu được chốt."))
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def _minutes(meeting: Meeting) -> bytes:
+    return minutes_docx(meeting, meeting_agenda(db.session, meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes.docx")
+@login_required
+def minutes(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    authorize(current_user, Action.VIEW_MEETINGS, meeting)
+    response = send_file(
+        io.BytesIO(_minutes(meeting)),
+        mimetype=DOCX_MIMETYPE,
+        as_attachment=True,
+        download_name=file_name(f"Biên bản {meeting_subject(meeting)}", ".docx"),
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes.pdf")
+@login_required
+def minutes_pdf(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    authorize(current_user, Action.VIEW_MEETINGS, meeting)
+    if libreoffice() is None:
+        abort(404)
+    try:
+        pdf = convert_to_pdf(_minutes(meeting), ".docx")
+    except ConversionError:
+        log.exception("minutes of meeting %s not converted to PDF", meeting.id)
+        flash(_("Không tạo được tệp PDF; hãy tải bản Word."), "warning")
+        return redirect(url_for(".detail", meeting_id=meeting.id))
+    response = send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=file_name(f"Biên bản {meeting_subject(meeting)}", ".pdf"),
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda.xlsx")
+@login_required
+def agenda_export(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    authorize(current_user, Action.VIEW_MEETINGS, meeting)
+    content = agenda_xlsx(meeting, meeting_agenda(db.session, meeting))
+    return xlsx_download(content, file_name(f"Chương trình {meeting_subject(meeting)}"))
+
+
+# ---------------------------------------------------------------------------- evaluations
+
+
+def _year() -> int:
+    year = _int(request.args.get("year"))
+    return year if year is not None and 2000 <= year <= 2100 else clock.today().year
+
+
+@bp.route("/my-evaluations")
+@login_required
+def mine():
+    year = _year()
+    rows = officer_evaluations(db.session, current_user.id, year)
+    return render_template("meetings/mine.html", evaluations=rows, year=year)
+
+
+@bp.route("/units/<unit_code>/evaluations")
+@login_required
+def table(unit_code: str):
+    unit = unit_or_404(unit_code)
+    authorize(current_user, Action.VIEW_EVALUATIONS, unit)
+    year = _year()
+    rows = evaluation_table(db.session, unit.id, year)
+    return render_template("meetings/table.html", unit=unit, rows=rows, year=year)
+
+
+@bp.route("/units/<unit_code>/grades", methods=["GET", "POST"])
+@login_required
+def grades(unit_code: str):
+    unit = unit_or_404(unit_code)
+    authorize(current_user, Action.EVALUATE_OFFICERS, unit)
+    form = GradesForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            set_grades(db.session, unit.id, (form.names.data or "").splitlines())
+        except MeetingError as error:
+            db.session.rollback()
+            _show(form, error)
+            status = 200
+        else:
+            db.session.commit()
+            flash(_("Đã lưu danh sách mức xếp loại."), "success")
+            return redirect(url_for(".grades", unit_code=unit.code))
+    elif request.method == "POST":
+        status = 400
+    current = grade_list(db.session, unit.id)
+    if request.method == "GET":
+        form.names.data = "\n".join(g.name for g in current) or "\n".join(DEFAULT_GRADES)
+    return render_template("meetings/grades.html", unit=unit, form=form, grades=current), status
