@@ -1,5 +1,6 @@
 """Imports every model module so metadata is complete (Alembic, create_all in tests)."""
 
+from tracker.appendix.models import EnteredFigure, ReportingPeriod
 from tracker.core.audit import AuditEvent
 from tracker.followups.models import ExplanationRequest, TaskPrompt
 from tracker.people.models import ApiToken, Officer, OfficerRole, Unit, UnitCalendarDay
@@ -17,6 +18,7 @@ from tracker.tasks.models import (
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "EnteredFigure",
     "Evidence",
     "ExplanationRequest",
     "Notification",
@@ -26,6 +28,7 @@ __all__ = [
     "ReminderEmail",
     "ReminderItem",
     "ReminderSettings",
+    "ReportingPeriod",
     "Task",
     "TaskGroup",
     "TaskNote",

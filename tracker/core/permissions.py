@@ -29,6 +29,9 @@ class Action(enum.StrEnum):
     PROMPT_TASK = "prompt_task"  # prompt a lead now (đôn đốc), request an explanation
     ANSWER_EXPLANATION = "answer_explanation"  # the lead gives the reason and a new date
     DECIDE_EXPLANATION = "decide_explanation"  # accept the proposed deadline or refuse it
+    EDIT_APPENDIX = "edit_appendix"  # reporting periods, the figures typed in Phụ lục 1
+    SUBMIT_APPENDIX = "submit_appendix"  # chốt số liệu: freeze the period's table
+    REOPEN_APPENDIX = "reopen_appendix"  # reopen a submitted table (audited)
 
 
 class Relation(enum.StrEnum):
@@ -75,6 +78,11 @@ _RULES: dict[Action, Rule] = {
         roles=frozenset({Role.ADMIN, Role.CHAIRPERSON}),
         roles_with_relation=((Role.VICE_CHAIRPERSON, Relation.OVERSEER),),
     ),
+    Action.EDIT_APPENDIX: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})),
+    Action.SUBMIT_APPENDIX: Rule(
+        roles=frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})
+    ),
+    Action.REOPEN_APPENDIX: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON})),
 }
 
 # Inspectors read; they never change anything, anywhere.
