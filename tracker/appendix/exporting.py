@@ -80,10 +80,14 @@ def appendix_xlsx(table: Table, ctx: Context) -> bytes:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for offset, row in enumerate(table.rows, start=1):
         r = header_row + offset
-        values = (row.code, row.label_with_bullet, row.unit, _cell_value(row), row.note)
+        # The labels come from the indicator file ("- Số nhiệm vụ …" as the official form
+        # prints them) and are written as text; the notes people type are escaped.
+        values = (row.code, row.label_with_bullet, row.unit, _cell_value(row), safe_cell(row.note))
         strong = row.is_section
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=column, value=safe_cell(value))
+            cell = sheet.cell(row=r, column=column, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
             cell.font, cell.border = (bold if strong else font), border
             cell.alignment = Alignment(vertical="center", wrap_text=column in (2, 3, 5),
                                        horizontal="right" if column == 4 else None)
