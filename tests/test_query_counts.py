@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import insert
 
 from tests.factories import gen_evidence, gen_group, gen_officer, gen_plan, gen_task, gen_unit
+from tracker.appendix.models import EnteredFigure, PeriodKind, ReportingPeriod
 from tracker.core.audit import acting_as
 from tracker.extensions import db
 from tracker.people.models import Officer, OfficerRole, Role, Unit, UnitKind
@@ -50,6 +51,7 @@ class Ward:
     task_id: int  # a done task with evidence, supporters and history, led by the officer
     recurring_task_id: int  # a monthly task the officer leads
     tasks: int
+    period_id: int  # a reporting period of Phụ lục 1 with typed figures
 
 
 def _bulk_officers(unit: Unit, count: int) -> list[int]:
@@ -173,6 +175,14 @@ def _build_ward(city: Unit, scale: int) -> Ward:
             if values:
                 db.session.execute(insert(table), values)
     assert featured is not None and recurring_featured is not None
+    period = ReportingPeriod(unit_id=ward.id, kind=PeriodKind.QUARTER, label="Quý I năm 2024",
+                             start=date(2023, 12, 14), end=date(2024, 3, 12), acknowledged=[])
+    db.session.add(period)
+    db.session.flush()
+    db.session.execute(insert(EnteredFigure), [
+        {"period_id": period.id, "unit_id": ward.id, "key": key, "value": value, "note": ""}
+        for key, value in (("3.2.1.a", 186), ("3.2.1.b", 181), ("3.2.1.c", 181))
+    ])
     db.session.flush()
     return Ward(
         code=ward.code,
@@ -182,6 +192,7 @@ def _build_ward(city: Unit, scale: int) -> Ward:
         task_id=featured.id,
         recurring_task_id=recurring_featured,
         tasks=total,
+        period_id=period.id,
     )
 
 
@@ -210,6 +221,7 @@ def _pages(app, ward: Ward) -> list[tuple[str, str, str]]:
         chair += [f"/units/{ward.code}/dashboard", "/"]
     if _has_route(app, "/units/<unit_code>/tasks"):  # the task list, one page of it
         chair.append(f"/units/{ward.code}/tasks")
+    chair += [f"/units/{ward.code}/appendix", f"/appendix/{ward.period_id}"]
     return [("officer", ward.officer_email, path) for path in officer] + [
         ("chairperson", ward.chair_email, path) for path in chair
     ]
@@ -222,6 +234,7 @@ def _label(ward: Ward, who: str, path: str) -> str:
         (f"/plans/{ward.plan_id}", "/plans/<plan>"),
         (f"/tasks/{ward.task_id}", "/tasks/<task>"),
         (f"/tasks/{ward.recurring_task_id}", "/tasks/<recurring task>"),
+        (f"/appendix/{ward.period_id}", "/appendix/<period>"),
     ):
         if path == value or path.startswith((f"{value}/", f"/units/{value}/")):
             path = path.replace(value, name, 1)

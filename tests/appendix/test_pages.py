@@ -141,3 +141,26 @@ def test_warnings_must_be_acknowledged_before_submitting(client, auth, demo):
     assert response.status_code == 302
     db.session.refresh(demo.period)
     assert demo.period.is_submitted and demo.period.acknowledged == ["7.6.4.e:amount"]
+
+
+def test_hostile_input_is_refused_without_error(client, auth, demo):
+    _login(auth, demo.focal)
+    path = f"/appendix/{demo.period.id}"
+    for data in (
+        {"v-khong-co": "1"},
+        {"v-3.2.1.a": "1\x00"},
+        {"v-3.2.1.a": "9" * 5000},
+        {"v-3.2.1.a": "١٢"},
+        {"n-khong-co": "x"},
+        {"n-1": "x"},  # a section has no note
+        {"n-3.2.1.a": "x" * 600},
+    ):
+        response = _post(client, path, data)
+        assert response.status_code == 400, data
+    response = _post(client, path, {"n-3.2.1.a": "ghi\x00chú\ttab", "v-3.2.1.a": " 1.234 "})
+    assert response.status_code == 302
+    figure = db.session.scalar(select(EnteredFigure).where(EnteredFigure.key == "3.2.1.a"))
+    assert (figure.value, figure.note) == (1234, "ghi chú tab")
+    response = _post(client, f"/units/{demo.ward.code}/appendix",
+                     {"kind": "x\x00", "label": "\x00", "start": "31/02/2024", "end": "a" * 300})
+    assert response.status_code == 400

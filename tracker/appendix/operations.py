@@ -25,6 +25,13 @@ log = logging.getLogger("tracker.appendix")
 MAX_LABEL = 100
 
 
+def _clean(text: str | None) -> str:
+    """One line of text: control characters (NUL included, which PostgreSQL refuses) become
+    spaces, runs of spaces one."""
+    return " ".join("".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch
+                             for ch in (text or "")).split())
+
+
 class AppendixError(Exception):
     """The change is refused; `errors` maps a row key (or "") to a Vietnamese message."""
 
@@ -37,7 +44,7 @@ def create_period(
     session: Session, unit: Unit, kind: PeriodKind, label: str, start: date, end: date
 ) -> ReportingPeriod:
     errors: dict[str, str] = {}
-    label = " ".join((label or "").split())
+    label = _clean(label)
     if not label:
         errors["label"] = _("Nhập tên kỳ báo cáo (ví dụ: Quý I năm 2024).")
     elif len(label) > MAX_LABEL:
@@ -111,7 +118,7 @@ def save_figures(
         if key not in tree.by_key or tree[key].kind == "section":
             errors[""] = _("Có chỉ tiêu không có trong Phụ lục 1; đã không lưu.")
             continue
-        note = " ".join((note or "").split())
+        note = _clean(note)
         if len(note) > MAX_NOTE:
             errors[key] = _("Ghi chú tối đa %(n)s ký tự.", n=MAX_NOTE)
         notes[key] = note
@@ -177,7 +184,7 @@ def reopen_period(
 ) -> ReportingPeriod:
     if not period.is_submitted:
         raise AppendixError({"": _("Kỳ báo cáo này chưa chốt số liệu.")})
-    reason = " ".join((reason or "").split())
+    reason = _clean(reason)
     if not reason:
         raise AppendixError({"reason": _("Nêu lý do mở lại số liệu đã chốt.")})
     if len(reason) > MAX_NOTE:

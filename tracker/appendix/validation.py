@@ -22,9 +22,10 @@ MAX_VALUE = Decimal(10) ** 16
 MAX_NOTE = 500
 
 # Vietnamese style: dots between thousands, a comma before the decimals ("12.175", "7.972,5").
-_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
-_PLAIN = re.compile(r"^\d+(?:,\d+)?$")
-_DOTTED_DECIMAL = re.compile(r"^\d+\.\d+$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?$")
+_PLAIN = re.compile(r"^[0-9]+(?:,[0-9]+)?$")
+_DOTTED_DECIMAL = re.compile(r"^[0-9]+\.[0-9]+$")
+# ASCII digits only: \d would take "١٢", and Decimal would read it.
 
 
 @dataclass(frozen=True, slots=True)
