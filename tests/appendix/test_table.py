@@ -67,3 +67,21 @@ def test_the_tree_has_every_section_and_the_fixed_codes():
     # a later year without its own file uses the latest table
     assert tree_for_year(2030) is tree_for_year(2030)
     assert tree_for_year(2030).rows == tree.rows
+
+
+def test_many_units_in_a_few_queries(app, demo, count_queries):
+    from sqlalchemy import select
+
+    from tests.factories import gen_unit
+    from tracker.appendix.service import unit_tables
+    from tracker.people.models import Unit
+
+    other = gen_unit(parent=demo.ward.parent)  # a ward with no plan and no period
+    db.session.commit()
+    wards = select(Unit.id).where(Unit.parent_id == demo.ward.parent_id)
+    with count_queries() as queries:
+        tables = unit_tables(db.session, wards, date(2023, 12, 14), date(2024, 3, 12))
+    assert queries.count <= 7
+    assert set(tables) == {demo.ward.id, other.id}
+    assert tables[demo.ward.id]["1.2"].value == period_table(db.session, demo.period)["1.2"].value
+    assert tables[other.id]["1.2"].value is None and tables[other.id]["1.2.a"].value == 0

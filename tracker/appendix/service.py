@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tracker.appendix.indicators import Tree, tree_for_year
@@ -72,3 +73,35 @@ def check_values(
     tree = tree_of(period)
     previous, same_year = previous_values(session, period)
     return Checks(check_entered(tree, values), check_warnings(tree, values, previous, same_year))
+
+
+def unit_tables(session: Session, unit_ids: Select, start: date, end: date) -> dict[int, Table]:
+    """The tables of many units for one period (a city's wards): a few grouped queries for
+    all of them, whatever their number; a submitted period gives its frozen table."""
+    tree = tree_for_year(end.year)
+    ids = list(session.scalars(unit_ids))
+    sources = load_sources(session, Plan.unit_id.in_(unit_ids), start, end)
+    periods = {
+        p.unit_id: p
+        for p in session.scalars(
+            select(ReportingPeriod).where(
+                ReportingPeriod.unit_id.in_(unit_ids),
+                ReportingPeriod.start == start,
+                ReportingPeriod.end == end,
+            ).order_by(ReportingPeriod.id)
+        )
+    }
+    open_ids = [p.id for p in periods.values() if not (p.is_submitted and p.snapshot)]
+    figures = load_figures(session, open_ids)
+    tables: dict[int, Table] = {}
+    for unit_id in ids:
+        period = periods.get(unit_id)
+        if period is not None and period.id not in figures:
+            tables[unit_id] = table_from_snapshot(period.snapshot)
+            continue
+        typed = figures.get(period.id, {}) if period is not None else {}
+        notes = {key: f.note for key, f in typed.items() if f.note}
+        tables[unit_id] = build_table(
+            tree, sources.get(unit_id, UnitSources()), entered_values(typed), notes
+        )
+    return tables
