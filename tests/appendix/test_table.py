@@ -85,3 +85,26 @@ def test_many_units_in_a_few_queries(app, demo, count_queries):
     assert set(tables) == {demo.ward.id, other.id}
     assert tables[demo.ward.id]["1.2"].value == period_table(db.session, demo.period)["1.2"].value
     assert tables[other.id]["1.2"].value is None and tables[other.id]["1.2.a"].value == 0
+
+
+def test_unconfirmed_evidence_is_not_a_directing_document(demo):
+    from sqlalchemy import select
+
+    from tracker.plans.models import Plan
+    from tracker.tasks.models import Evidence, Task
+
+    before = period_table(db.session, demo.period)["1.1"].value
+    task = db.session.scalar(
+        select(Task).join(Plan).where(Plan.unit_id == demo.ward.id, Task.completed_on.is_(None))
+        .limit(1)
+    )
+    db.session.add(Evidence(task_id=task.id, document_number="999/UBND",
+                            document_date=date(2024, 3, 1), summary="chưa xác nhận"))
+    db.session.flush()
+    assert period_table(db.session, demo.period)["1.1"].value == before
+    task.completed_on = date(2024, 3, 1)
+    db.session.flush()
+    assert period_table(db.session, demo.period)["1.1"].value == before + 1
+    task.completed_on = date(2024, 3, 13)  # confirmed after the cut-off
+    db.session.flush()
+    assert period_table(db.session, demo.period)["1.1"].value == before

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.appendix.models import EnteredFigure, ReportingPeriod
 from tracker.core.status import StatusRow, Tally, tally
 from tracker.plans.models import Plan
-from tracker.tasks.models import Evidence, Task
+from tracker.tasks.models import Evidence, Task, TaskOccurrence
 from tracker.tasks.queries import status_rows
 
 
@@ -63,7 +63,11 @@ def _plan_conditions(units: ColumnElement[bool], as_of: date) -> tuple:
 def load_sources(
     session: Session, units: ColumnElement[bool], start: date, end: date
 ) -> dict[int, UnitSources]:
-    """Sources per unit id; `units` is a condition on Plan.unit_id (one unit, or a city's)."""
+    """Sources per unit id; `units` is a condition on Plan.unit_id (one unit, or a city's).
+
+    Row 1.1's directing documents: the evidence documents dated in the period of the tasks of
+    these plans whose completion was confirmed by the period end (one document counted once).
+    """
     conditions = _plan_conditions(units, end)
     found: dict[int, UnitSources] = defaultdict(UnitSources)
     plans: dict[int, PlanRef] = {}
@@ -94,9 +98,16 @@ def load_sources(
             )
             .join(Task, Task.id == Evidence.task_id)
             .join(Plan, Plan.id == Task.plan_id)
+            .outerjoin(TaskOccurrence, TaskOccurrence.id == Evidence.occurrence_id)
             .where(
                 Evidence.archived_at.is_(None),
                 Evidence.document_date.between(start, end),
+                # Only what a leader confirmed by the period end: the task's completion, or
+                # the occurrence's for a recurring task's evidence.
+                or_(
+                    and_(Evidence.occurrence_id.is_(None), Task.completed_on <= end),
+                    TaskOccurrence.completed_on <= end,
+                ),
                 Task.archived_at.is_(None),
                 Plan.archived_at.is_(None),
                 *conditions,
