@@ -164,3 +164,17 @@ def test_hostile_input_is_refused_without_error(client, auth, demo):
     response = _post(client, f"/units/{demo.ward.code}/appendix",
                      {"kind": "x\x00", "label": "\x00", "start": "31/02/2024", "end": "a" * 300})
     assert response.status_code == 400
+
+
+def test_the_city_inspector_reads_the_wards_periods(client, auth, demo):
+    from tests.factories import gen_officer
+    from tracker.people.models import Role
+
+    inspector = gen_officer(demo.ward.parent, Role.INSPECTOR)
+    db.session.commit()
+    auth.login(inspector)
+    html = client.get(f"/units/{demo.ward.parent.code}/appendix").get_data(as_text=True)
+    assert "Phường Vĩnh Hòa" in html and f"/appendix/{demo.period.id}" in html
+    assert 'name="label"' not in html  # no form to add a period
+    html = client.get(f"/appendix/{demo.period.id}").get_data(as_text=True)
+    assert "27,3 %" in html and 'name="v-' not in html and "Chốt số liệu" not in html

@@ -13,10 +13,11 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from tracker.appendix.models import EnteredFigure, ReportingPeriod
 from tracker.core.status import StatusRow, Tally, tally
+from tracker.people.models import Unit
 from tracker.plans.models import Plan
 from tracker.tasks.models import Evidence, Task, TaskOccurrence
 from tracker.tasks.queries import status_rows
@@ -155,4 +156,17 @@ def previous_period(session: Session, period: ReportingPeriod) -> ReportingPerio
         .where(ReportingPeriod.unit_id == period.unit_id, ReportingPeriod.end < period.start)
         .order_by(ReportingPeriod.end.desc(), ReportingPeriod.id.desc())
         .limit(1)
+    )
+
+
+def child_unit_periods(session: Session, unit_id: int) -> list[ReportingPeriod]:
+    """The periods of the units directly under this one (a city's wards), for its inspector."""
+    return list(
+        session.scalars(
+            select(ReportingPeriod)
+            .join(Unit, Unit.id == ReportingPeriod.unit_id)
+            .where(Unit.parent_id == unit_id)
+            .options(contains_eager(ReportingPeriod.unit))
+            .order_by(ReportingPeriod.end.desc(), Unit.name, ReportingPeriod.id)
+        )
     )

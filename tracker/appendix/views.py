@@ -21,7 +21,7 @@ from tracker.appendix.operations import (
     save_figures,
     submit_period,
 )
-from tracker.appendix.queries import unit_periods
+from tracker.appendix.queries import child_unit_periods, unit_periods
 from tracker.appendix.service import Checks, period_table
 from tracker.appendix.table import display_value
 from tracker.core import clock
@@ -89,6 +89,7 @@ def periods(unit_code: str):
         "appendix/periods.html",
         unit=unit,
         periods=unit_periods(db.session, unit.id),
+        child_periods=child_unit_periods(db.session, unit.id),
         kinds=_kind_labels(),
         form=form,
         errors=errors,
