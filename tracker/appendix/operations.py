@@ -115,7 +115,8 @@ def save_figures(
         else:
             values[key] = value
     for key, note in raw_notes.items():
-        if key not in tree.by_key or tree[key].kind == "section":
+        # Computed rows carry their own note (the plan behind a rate); sections have none.
+        if key not in tree.by_key or tree[key].kind not in ("entered", "heading"):
             errors[""] = _("Có chỉ tiêu không có trong Phụ lục 1; đã không lưu.")
             continue
         note = _clean(note)
