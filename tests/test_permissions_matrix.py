@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import csrf_token
 from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
+from tracker.appendix.models import PeriodKind, PeriodState, ReportingPeriod
 from tracker.extensions import db
 from tracker.meetings.models import Meeting
 from tracker.people.models import Role, UnitKind
@@ -22,6 +23,7 @@ ASSIGNERS = {"admin", "chairperson"}  # a vice chairperson only in the fields th
 CONFIRMERS = {"admin", "chairperson", "focal_officer"}
 PROMPTERS = {"admin", "chairperson", "focal_officer"}  # a vice chairperson: own fields only
 EVALUATORS = {"admin", "chairperson", "vice_chairperson"}  # not the focal officer
+APPENDIX_EDITORS = {"admin", "chairperson", "focal_officer"}  # type, submit (chốt số liệu)
 NOBODY: set[str] = set()  # the officer of this matrix leads no task: only the lead may
 
 # (name, method, path template, who may in the ward itself, may the inspector above it read)
@@ -67,7 +69,24 @@ PAGES = [
     ("meeting_close", "POST", "/meetings/{meeting}/close", EVALUATORS, False),
     ("grades", "GET", "/units/{unit}/grades", EVALUATORS, False),
     ("evaluations", "GET", "/units/{unit}/evaluations", EVALUATORS | {"inspector"}, True),
+    ("appendix_periods", "GET", "/units/{unit}/appendix", ALL, True),
+    ("appendix_period_new", "POST", "/units/{unit}/appendix", APPENDIX_EDITORS, False),
+    ("appendix", "GET", "/appendix/{period}", ALL, True),
+    ("appendix_xlsx", "GET", "/appendix/{period}/export.xlsx", ALL, True),
+    ("appendix_docx", "GET", "/appendix/{period}/export.docx", ALL, True),
+    ("appendix_report", "GET", "/appendix/{period}/report.docx", ALL, True),
+    ("appendix_save", "POST", "/appendix/{period}", APPENDIX_EDITORS, False),
+    ("appendix_submit", "POST", "/appendix/{period}/submit", APPENDIX_EDITORS, False),
+    ("appendix_reopen", "POST", "/appendix/{submitted}/reopen", ASSIGNERS, False),
 ]
+
+# Forms whose empty submission would be refused as invalid (400) once the permission passed.
+FORM_DATA = {
+    "appendix_period_new": {
+        "kind": "quarter", "label": "Quý II năm 2024", "start": "13/03/2024", "end": "12/06/2024"
+    },
+    "appendix_reopen": {"reason": "Sửa số liệu"},
+}
 
 
 @pytest.fixture
@@ -83,6 +102,13 @@ def world():
     task = gen_task(plan, deadline=date(2024, 6, 30))
     meeting = Meeting(unit_id=ward.id, year=2024, month=3, held_on=date(2024, 3, 15))
     db.session.add(meeting)
+    period = ReportingPeriod(unit_id=ward.id, kind=PeriodKind.QUARTER, label="Quý I năm 2024",
+                             start=date(2023, 12, 14), end=date(2024, 3, 12), acknowledged=[])
+    submitted = ReportingPeriod(unit_id=ward.id, kind=PeriodKind.YEAR, label="Năm 2023",
+                                start=date(2022, 12, 14), end=date(2023, 12, 13),
+                                acknowledged=[], state=PeriodState.SUBMITTED,
+                                snapshot={"rows": [], "documents": []})
+    db.session.add_all([period, submitted])
     db.session.commit()
     return {
         "province": province,
@@ -92,6 +118,8 @@ def world():
         "plan": plan,
         "task": task,
         "meeting": meeting,
+        "period": period,
+        "submitted": submitted,
     }
 
 
@@ -129,11 +157,14 @@ def test_role_matrix(client, auth, world, role, where, name, method, path, allow
         plan=world["plan"].id,
         task=world["task"].id,
         meeting=world["meeting"].id,
+        period=world["period"].id,
+        submitted=world["submitted"].id,
     )
     if method == "GET":
         response = client.get(url)
     else:
-        response = client.post(url, data={"csrf_token": csrf_token(client, "/my-tasks")})
+        data = {**FORM_DATA.get(name, {}), "csrf_token": csrf_token(client, "/my-tasks")}
+        response = client.post(url, data=data)
     expected = _expected(role, where, allowed, above)
     if expected:
         assert response.status_code in (200, 302), (name, role, where, response.status_code)

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from tests.factories import gen_evidence, gen_group, gen_officer, gen_plan, gen_task, gen_unit
+from tracker.appendix.models import EnteredFigure, PeriodKind, ReportingPeriod
 from tracker.core.audit import acting_as
 from tracker.extensions import db
 from tracker.meetings.models import Grade
@@ -51,6 +52,7 @@ class Ward:
     task_id: int  # a done task with evidence, supporters and history, led by the officer
     recurring_task_id: int  # a monthly task the officer leads
     tasks: int
+    period_id: int  # a reporting period of Phụ lục 1 with typed figures
     meeting_id: int | None = None  # the review meeting of March 2024 (issue 5)
 
 
@@ -175,6 +177,14 @@ def _build_ward(city: Unit, scale: int) -> Ward:
             if values:
                 db.session.execute(insert(table), values)
     assert featured is not None and recurring_featured is not None
+    period = ReportingPeriod(unit_id=ward.id, kind=PeriodKind.QUARTER, label="Quý I năm 2024",
+                             start=date(2023, 12, 14), end=date(2024, 3, 12), acknowledged=[])
+    db.session.add(period)
+    db.session.flush()
+    db.session.execute(insert(EnteredFigure), [
+        {"period_id": period.id, "unit_id": ward.id, "key": key, "value": value, "note": ""}
+        for key, value in (("3.2.1.a", 186), ("3.2.1.b", 181), ("3.2.1.c", 181))
+    ])
     db.session.flush()
     meeting_id = _meeting(ward, chair, focal, officer)
     return Ward(
@@ -186,6 +196,7 @@ def _build_ward(city: Unit, scale: int) -> Ward:
         recurring_task_id=recurring_featured,
         tasks=total,
         meeting_id=meeting_id,
+        period_id=period.id,
     )
 
 
@@ -237,6 +248,7 @@ def _pages(app, ward: Ward) -> list[tuple[str, str, str]]:
             f"/meetings/{ward.meeting_id}",
             f"/units/{ward.code}/evaluations?year=2024",
         ]
+    chair += [f"/units/{ward.code}/appendix", f"/appendix/{ward.period_id}"]
     return [("officer", ward.officer_email, path) for path in officer] + [
         ("chairperson", ward.chair_email, path) for path in chair
     ]
@@ -250,6 +262,7 @@ def _label(ward: Ward, who: str, path: str) -> str:
         (f"/tasks/{ward.task_id}", "/tasks/<task>"),
         (f"/tasks/{ward.recurring_task_id}", "/tasks/<recurring task>"),
         (f"/meetings/{ward.meeting_id}", "/meetings/<meeting>"),
+        (f"/appendix/{ward.period_id}", "/appendix/<period>"),
     ):
         if path == value or path.startswith((f"{value}/", f"/units/{value}/")):
             path = path.replace(value, name, 1)

@@ -76,6 +76,7 @@ class DatabaseIdConverter(IntegerConverter):
 def configure_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
     from tracker.api import bp as api_bp
+    from tracker.appendix import bp as appendix_bp
     from tracker.auth import bp as auth_bp
     from tracker.dashboard import bp as dashboard_bp
     from tracker.errors import init_errors
@@ -98,6 +99,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(followups_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(appendix_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_errors(app)
 

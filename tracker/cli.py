@@ -16,6 +16,7 @@ def _create_app() -> Flask:
 
 
 def register_commands(app: Flask) -> None:
+    from tracker.appendix.cli import appendix_command
     from tracker.demo.cli import demo_group
     from tracker.people.cli import token_group, user_group
     from tracker.plans.cli import plan_group
@@ -24,6 +25,7 @@ def register_commands(app: Flask) -> None:
     for group in (demo_group, user_group, token_group, plan_group, reminders_group):
         app.cli.add_command(group)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(appendix_command)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)

@@ -1,5 +1,6 @@
 """Imports every model module so metadata is complete (Alembic, create_all in tests)."""
 
+from tracker.appendix.models import EnteredFigure, ReportingPeriod
 from tracker.core.audit import AuditEvent
 from tracker.followups.models import ExplanationRequest, TaskPrompt
 from tracker.meetings.models import (
@@ -25,6 +26,7 @@ __all__ = [
     "AgendaItem",
     "ApiToken",
     "AuditEvent",
+    "EnteredFigure",
     "Evidence",
     "ExplanationRequest",
     "Grade",
@@ -38,6 +40,7 @@ __all__ = [
     "ReminderEmail",
     "ReminderItem",
     "ReminderSettings",
+    "ReportingPeriod",
     "Task",
     "TaskGroup",
     "TaskNote",

@@ -33,6 +33,9 @@ class Action(enum.StrEnum):
     MANAGE_MEETINGS = "manage_meetings"  # open a meeting, attendance, leaders' agenda items
     EVALUATE_OFFICERS = "evaluate_officers"  # grades, decisions, closing; the grade list
     VIEW_EVALUATIONS = "view_evaluations"  # every officer's evaluations (officer × month)
+    EDIT_APPENDIX = "edit_appendix"  # reporting periods, the figures typed in Phụ lục 1
+    SUBMIT_APPENDIX = "submit_appendix"  # chốt số liệu: freeze the period's table
+    REOPEN_APPENDIX = "reopen_appendix"  # reopen a submitted table (audited)
 
 
 class Relation(enum.StrEnum):
@@ -86,6 +89,11 @@ _RULES: dict[Action, Rule] = {
     # officer's who prepares the meeting.
     Action.EVALUATE_OFFICERS: Rule(roles=EVALUATORS),
     Action.VIEW_EVALUATIONS: Rule(roles=EVALUATORS | {Role.INSPECTOR}),
+    Action.EDIT_APPENDIX: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})),
+    Action.SUBMIT_APPENDIX: Rule(
+        roles=frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})
+    ),
+    Action.REOPEN_APPENDIX: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON})),
 }
 
 # Inspectors read; they never change anything, anywhere.

@@ -114,6 +114,16 @@ class PlanSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class PeriodSpec:
+    """A reporting period of the ward (Phụ lục 1): Q1 2024 ran from 14/12/2023 to 12/3/2024."""
+
+    kind: str
+    label: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True, slots=True)
 class Dataset:
     year: int
     report_date: date
@@ -122,6 +132,7 @@ class Dataset:
     units: tuple[UnitSpec, ...]
     officers: tuple[OfficerSpec, ...]
     plans: tuple[PlanSpec, ...]
+    periods: tuple[PeriodSpec, ...] = ()
 
     def ward_unit(self) -> UnitSpec:
         return next(u for u in self.units if u.code == self.ward)
@@ -385,6 +396,7 @@ def read_dataset(directory: Path = DATA_DIR) -> Dataset:
     ward = t.take("ward", str)
     units = _units(t.take("units", list), WARD_FILE)
     officers = _officers(t.take("officers", list), WARD_FILE, {u.code for u in units})
+    periods = _periods(t.take("periods", list, []), WARD_FILE)
     t.done()
     if len(password) < 8:
         raise DatasetError(f"{WARD_FILE}: the demo password needs at least 8 characters")
@@ -403,7 +415,30 @@ def read_dataset(directory: Path = DATA_DIR) -> Dataset:
         units=units,
         officers=officers,
         plans=plans,
+        periods=periods,
     )
+
+
+_PERIOD_KINDS = ("quarter", "half", "year")
+
+
+def _periods(raw: list, where: str) -> tuple[PeriodSpec, ...]:
+    found = []
+    for i, item in enumerate(raw, 1):
+        t = _Table(item, f"{where}: periods[{i}]")
+        spec = PeriodSpec(
+            kind=t.take("kind", str),
+            label=t.take("label", str),
+            start=t.take_date("start"),
+            end=t.take_date("end"),
+        )
+        t.done()
+        if spec.kind not in _PERIOD_KINDS:
+            raise DatasetError(f"{where}: periods[{i}]: kind must be one of {_PERIOD_KINDS}")
+        if spec.end < spec.start:
+            raise DatasetError(f"{where}: periods[{i}]: end before start")
+        found.append(spec)
+    return tuple(found)
 
 
 @functools.cache

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.appendix.models import PeriodKind, ReportingPeriod
+from tracker.appendix.operations import create_period
 from tracker.core.audit import acting_as
 from tracker.demo.dataset import Dataset, PlanSpec, load_dataset
 from tracker.people.models import Officer, Unit
@@ -50,11 +52,15 @@ class DemoResult:
     plans_created: list[Plan] = field(default_factory=list)
     tasks_created: int = 0
     evidence_created: int = 0
+    periods_created: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
     @property
     def already_loaded(self) -> bool:
-        return not (self.units_created or self.officers_created or self.plans_created)
+        return not (
+            self.units_created or self.officers_created or self.plans_created
+            or self.periods_created
+        )
 
 
 def demo_logins(data: Dataset) -> list[DemoLogin]:
@@ -90,7 +96,26 @@ def load_demo(session: Session, data: Dataset | None = None) -> DemoResult:
             result.plans_created.append(plan)
             result.tasks_created += tasks
             result.evidence_created += evidence
+        result.periods_created = _ensure_periods(session, units[data.ward], data)
     return result
+
+
+def _ensure_periods(session: Session, ward: Unit, data: Dataset) -> int:
+    created = 0
+    for spec in data.periods:
+        kind = PeriodKind(spec.kind)
+        exists = session.scalar(
+            select(ReportingPeriod.id).where(
+                ReportingPeriod.unit_id == ward.id,
+                ReportingPeriod.kind == kind,
+                ReportingPeriod.start == spec.start,
+                ReportingPeriod.end == spec.end,
+            )
+        )
+        if exists is None:
+            create_period(session, ward, kind, spec.label, spec.start, spec.end)
+            created += 1
+    return created
 
 
 def _ensure_units(session: Session, data: Dataset) -> tuple[dict[str, Unit], list[Unit]]:

@@ -1,0 +1,243 @@
+"""Phụ lục 1 of issue 6: the table of one ward, its .xlsx, and the tables of every ward of the
+generated city, on PostgreSQL.
+
+    .venv/bin/python bench/appendix.py [--units 140] [--runs 15] [--keep-db]
+
+Creates a fresh PostgreSQL database, migrates it, generates the city (`tracker demo generate
+--units N`), runs VACUUM (ANALYZE) (the database helpers of bench/pages.py), gives every ward
+the Q1 2024 period (14/12/2023 to 12/03/2024) with the seed report's dossier figures typed,
+then, in this process with the production settings, times (a cold run, then --runs timed runs,
+each in a fresh session as a request would be):
+
+1. the table of one ward (`period_table`: computed rows from the tasks, typed rows, sums and
+   rates), target 50 ms;
+2. that table and its .xlsx (`appendix_xlsx`), target 300 ms;
+3. the tables of all the wards at once (`unit_tables`: a few grouped queries), target 2 s;
+
+and prints the medians with the SQL statement counts. Numbers are printed, never asserted by
+the test suite. Exit status: 0 when it ran (1 with --strict if a target was missed), 2 when it
+could not run. The database is dropped at the end unless --keep-db.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.pages import (  # noqa: E402  (the same database and command helpers as pages.py)
+    DEFAULT_SERVER,
+    BenchError,
+    create_database,
+    drop_database,
+    make_app,
+    run_tracker,
+    say,
+    step,
+    vacuum_analyze,
+)
+
+START, END = date(2023, 12, 14), date(2024, 3, 12)
+TARGETS_MS = {"table": 50.0, "xlsx": 300.0, "city": 2000.0}
+FIGURES = {  # the seed report's figures, as the focal officer types them
+    "3.2.1.a": 186, "3.2.1.b": 181, "3.2.1.c": 181, "4.1.a": 23, "4.1.b": 20, "4.1.c": 3,
+    "4.1.d": 0, "4.1.e1": 24, "4.1.e2": 0, "6.1.a": 12175, "6.1.b": 7972, "7.6.3.a": 146,
+    "7.6.3.b": 91, "7.6.4.d": 32, "7.6.4.e": 216000,
+}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--units", type=int, default=140, help="wards to generate (140)")
+    parser.add_argument("--runs", type=int, default=15, help="timed runs after a cold one (15)")
+    parser.add_argument(
+        "--random-page-cost", type=float, default=1.1, help="as bench/pages.py (1.1)"
+    )
+    parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("BENCH_DATABASE_SERVER", DEFAULT_SERVER),
+        help="PostgreSQL server (a URL with a database to connect to for CREATE DATABASE)",
+    )
+    args, _unknown = parser.parse_known_args(argv)  # `make bench` passes every script's args
+    return args
+
+
+def add_periods(app) -> tuple[int, int, list[int]]:
+    """A Q1 2024 period with typed figures for every ward: (city id, ward 1's period, wards)."""
+    from sqlalchemy import insert, select
+
+    from tracker.appendix.models import EnteredFigure, PeriodKind, ReportingPeriod
+    from tracker.extensions import db
+    from tracker.people.models import Unit, UnitKind
+
+    with app.app_context():
+        city = db.session.scalar(select(Unit).where(Unit.kind == UnitKind.CITY).limit(1))
+        wards = list(db.session.scalars(
+            select(Unit.id).where(Unit.parent_id == city.id).order_by(Unit.id)
+        ))
+        periods = db.session.scalars(
+            insert(ReportingPeriod).returning(ReportingPeriod.id, sort_by_parameter_order=True),
+            [{"unit_id": w, "kind": PeriodKind.QUARTER, "label": "Quý I năm 2024",
+              "start": START, "end": END, "acknowledged": [], "reopen_reason": ""}
+             for w in wards],
+        ).all()
+        db.session.execute(insert(EnteredFigure), [
+            {"period_id": p, "unit_id": w, "key": key, "value": value, "note": ""}
+            for p, w in zip(periods, wards, strict=True) for key, value in FIGURES.items()
+        ])
+        db.session.commit()
+        return city.id, periods[0], wards
+
+
+def timed(app, work: Callable[[], object], runs: int) -> tuple[float, list[float], int, object]:
+    """(cold ms, timed ms, SQL statements of one run, last result), a fresh session each run."""
+    from sqlalchemy import event
+
+    from tracker.extensions import db
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        started = time.perf_counter()
+        result = work()
+        cold = (time.perf_counter() - started) * 1000
+        db.session.remove()
+        timings = []
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            for _ in range(runs):
+                statements.clear()
+                started = time.perf_counter()
+                result = work()
+                timings.append((time.perf_counter() - started) * 1000)
+                queries = len(statements)
+                db.session.remove()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    return cold, timings, queries, result
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    name = f"tracker_bench_appendix_{os.getpid()}_{secrets.token_hex(2)}"
+    created = False
+    app = None
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
+        try:
+            say(f"tracker appendix benchmark: {args.units} wards, Q1 2024; "
+                f"Python {platform.python_version()}, {os.cpu_count()} CPUs")
+            with step("creating the database"):
+                database_url = create_database(args.server, name)
+                created = True
+            os.environ.update(
+                TRACKER_CONFIG="production",
+                SECRET_KEY=secrets.token_hex(32),
+                DATABASE_URL=database_url,
+                TRACKER_INSTANCE_PATH=str(Path(tmp) / "instance"),
+                TRACKER_UPLOAD_DIR=str(Path(tmp) / "uploads"),
+            )
+            with step("migrating (tracker db upgrade)"):
+                run_tracker("db", "upgrade")
+            with step(f"generating the city (tracker demo generate --units {args.units})"):
+                output = run_tracker("demo", "generate", "--units", str(args.units))
+                for line in output.strip().splitlines()[:2]:
+                    say(f"   {line.strip()}")
+            app = make_app(database_url)
+            with step("a Q1 2024 period with typed figures for every ward"):
+                city_id, period_id, wards = add_periods(app)
+            with step("VACUUM (ANALYZE), as autovacuum would soon after such a load"):
+                vacuum_analyze(database_url, args.random_page_cost)
+
+            from sqlalchemy import select
+
+            from tracker.appendix.exporting import Context, appendix_xlsx
+            from tracker.appendix.models import ReportingPeriod
+            from tracker.appendix.service import period_table, unit_tables
+            from tracker.extensions import db
+            from tracker.people.models import Unit
+
+            ctx = Context("Phường 1", "Thành phố", "Quý I năm 2024", START, END, END)
+
+            def one_table():
+                return period_table(db.session, db.session.get(ReportingPeriod, period_id))
+
+            def one_xlsx():
+                return appendix_xlsx(one_table(), ctx)
+
+            def city_tables():
+                ids = select(Unit.id).where(Unit.parent_id == city_id)
+                return unit_tables(db.session, ids, START, END)
+
+            results = []
+            for key, label, work in (
+                ("table", "the table of one ward", one_table),
+                ("xlsx", "one ward's table and its .xlsx", one_xlsx),
+                ("city", f"the tables of all {len(wards)} wards", city_tables),
+            ):
+                with step(f"timing {label} ({args.runs} runs after a cold one)"):
+                    cold, timings, queries, result = timed(app, work, args.runs)
+                median = statistics.median(timings)
+                results.append((key, label, median, min(timings), max(timings), cold, queries))
+                if key == "table":
+                    assigned = [int(result[k].value) for k in ("1.6.a", "1.6.b", "1.6.c", "1.6.d")]
+                    say(f"   ward 1: 1.2 = {result['1.2.b'].value}/{result['1.2.a'].value}, "
+                        f"1.6 = {assigned}")
+                if key == "xlsx":
+                    say(f"   {len(result):,} bytes")
+                if key == "city":
+                    rows = sum(len(t.rows) for t in result.values())
+                    say(f"   {len(result)} tables, {rows:,} rows")
+            say()
+            say("| measure | median | min | max | cold | SQL statements | target | |")
+            say("| --- | --- | --- | --- | --- | --- | --- | --- |")
+            missed = False
+            for key, label, median, low, high, cold, queries in results:
+                ok = median <= TARGETS_MS[key]
+                missed |= not ok
+                say(f"| {label} | {median:.1f} ms | {low:.1f} | {high:.1f} | {cold:.0f} | "
+                    f"{queries} | {TARGETS_MS[key]:.0f} ms | {'pass' if ok else 'FAIL'} |")
+            return 1 if (missed and args.strict) else 0
+        except BenchError as exc:
+            say(f"bench: error: {exc}")
+            return 2
+        except KeyboardInterrupt:
+            say("bench: interrupted")
+            return 130
+        finally:
+            if created:
+                if args.keep_db:
+                    say(f"kept the database: {os.environ.get('DATABASE_URL')}")
+                else:
+                    if app is not None:
+                        from tracker.extensions import db
+
+                        with app.app_context():
+                            db.engine.dispose()
+                    drop_database(args.server, name)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""Phụ lục 1 of the quarterly report: the table that fills and checks itself.
+
+indicators.py  the indicator tree, read from data/phu_luc_1_<year>.toml
+models.py      reporting periods, typed figures, the frozen snapshot
+queries.py     the sources of the computed rows, for one unit or many (grouped queries)
+table.py       the table: computed rows, sums, rates (core.status), snapshot round trip
+validation.py  errors (block the save) and warnings (acknowledged) on typed figures
+service.py     the table of a period and its checks, as every reader gets them
+operations.py  create a period, save figures, submit (chốt số liệu), reopen
+exporting.py   .xlsx, .docx (and PDF through LibreOffice), the quarterly report draft
+views.py, cli.py
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("appendix", __name__)
+
+from tracker.appendix import models, views  # noqa: E402,F401

@@ -1,0 +1,109 @@
+"""A unit's reporting periods and the figures typed for them.
+
+A period is open while the focal officer types its figures; submitting it ("chốt số liệu")
+freezes the whole table, computed rows included, in `snapshot`: a submitted table never
+changes when tasks change later. Reopening is the chairperson's, and audited like the rest.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.core.audit import Audited
+from tracker.core.clock import utcnow
+from tracker.core.types import UTCDateTime
+from tracker.extensions import db
+from tracker.people.models import Officer, Unit, _enum
+
+
+class PeriodKind(enum.StrEnum):
+    QUARTER = "quarter"
+    HALF = "half"  # sáu tháng
+    YEAR = "year"
+
+
+class PeriodState(enum.StrEnum):
+    OPEN = "open"
+    SUBMITTED = "submitted"  # chốt số liệu: frozen
+
+
+class ReportingPeriod(Audited, db.Model):
+    __tablename__ = "reporting_periods"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "kind", "start", "end"),
+        CheckConstraint('"end" >= start', name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    kind: Mapped[PeriodKind] = mapped_column(_enum(PeriodKind, "period_kind"))
+    label: Mapped[str] = mapped_column(String(100))  # "Quý I năm 2024"
+    start: Mapped[date]
+    end: Mapped[date]  # the cut-off date: figures are computed as of it
+    state: Mapped[PeriodState] = mapped_column(
+        _enum(PeriodState, "period_state"), default=PeriodState.OPEN
+    )
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The whole table as submitted: {"rows": [{key, label, value, parts, …}], "documents": […]}
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Cross-check warnings the focal officer acknowledged: their ids ("6.1.b:previous" …).
+    acknowledged: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reopen_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    submitted_by: Mapped[Officer | None] = relationship(foreign_keys=[submitted_by_id])
+    reopened_by: Mapped[Officer | None] = relationship(foreign_keys=[reopened_by_id])
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state is PeriodState.SUBMITTED
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
+
+    def audit_label(self) -> str:
+        return self.label
+
+    def __repr__(self) -> str:
+        return f"<ReportingPeriod {self.id} {self.label}>"
+
+
+class EnteredFigure(Audited, db.Model):
+    """One typed figure (or note) of one row of the table for one period."""
+
+    __tablename__ = "appendix_figures"
+    __table_args__ = (UniqueConstraint("period_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("reporting_periods.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    key: Mapped[str] = mapped_column(String(32))  # the indicator's key ("3.2.1.a")
+    value: Mapped[Decimal | None] = mapped_column(Numeric(20, 3))
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    __audit_exclude__ = frozenset({"updated_at"})
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
+
+    def audit_label(self) -> str:
+        return self.key

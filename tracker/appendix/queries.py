@@ -1,0 +1,172 @@
+"""What the table is computed from, loaded set-wise for one unit or for many at once.
+
+A few grouped queries whatever the number of units: the plans that feed an appendix row, their
+tasks as status rows (with the occurrences of the recurring ones), the evidence documents dated
+in the period, the typed figures. The status rule (core.status) then counts in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session, contains_eager
+
+from tracker.appendix.models import EnteredFigure, ReportingPeriod
+from tracker.core.status import StatusRow, Tally, tally
+from tracker.people.models import Unit
+from tracker.plans.models import Plan
+from tracker.tasks.models import Evidence, Task, TaskOccurrence
+from tracker.tasks.queries import status_rows
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRef:
+    id: int
+    unit_id: int
+    appendix_row: str
+    title: str
+    document_number: str
+    document_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class DirectingDocument:
+    number: str
+    day: date
+    summary: str
+    task_id: int
+
+
+@dataclass(slots=True)
+class UnitSources:
+    """Everything the computed rows of one unit need."""
+
+    tallies: dict[str, Tally] = field(default_factory=dict)  # appendix row -> tally
+    plans: dict[str, list[PlanRef]] = field(default_factory=dict)  # appendix row -> plans
+    documents: list[DirectingDocument] = field(default_factory=list)
+
+
+def _plan_conditions(units: ColumnElement[bool], as_of: date) -> tuple:
+    # Plans of the reporting year: the PAPI plan of 2023-2024 counts in 2024, an annual plan
+    # of 2023 does not count in a period that merely starts in December 2023.
+    return (
+        units,
+        Plan.appendix_row.is_not(None),
+        Plan.start_year <= as_of.year,
+        Plan.end_year >= as_of.year,
+    )
+
+
+def load_sources(
+    session: Session, units: ColumnElement[bool], start: date, end: date
+) -> dict[int, UnitSources]:
+    """Sources per unit id; `units` is a condition on Plan.unit_id (one unit, or a city's).
+
+    Row 1.1's directing documents: the evidence documents dated in the period of the tasks of
+    these plans whose completion was confirmed by the period end (one document counted once).
+    """
+    conditions = _plan_conditions(units, end)
+    found: dict[int, UnitSources] = defaultdict(UnitSources)
+    plans: dict[int, PlanRef] = {}
+    for row in session.execute(
+        select(
+            Plan.id, Plan.unit_id, Plan.appendix_row, Plan.title, Plan.document_number,
+            Plan.document_date,
+        )
+        .where(Plan.archived_at.is_(None), *conditions)
+        .order_by(Plan.id)
+    ):
+        plan = PlanRef(*row)
+        plans[plan.id] = plan
+        found[plan.unit_id].plans.setdefault(plan.appendix_row, []).append(plan)
+    grouped: dict[tuple[int, str], list[StatusRow]] = defaultdict(list)
+    if plans:
+        for status in status_rows(session, *conditions):
+            plan = plans[status.plan_id]
+            grouped[(plan.unit_id, plan.appendix_row)].append(status)
+    for (unit_id, row), rows in grouped.items():
+        found[unit_id].tallies[row] = tally(rows, end)
+    if plans:
+        seen: set[tuple[int, str]] = set()
+        for unit_id, number, day, summary, task_id in session.execute(
+            select(
+                Plan.unit_id, Evidence.document_number, Evidence.document_date, Evidence.summary,
+                Evidence.task_id,
+            )
+            .join(Task, Task.id == Evidence.task_id)
+            .join(Plan, Plan.id == Task.plan_id)
+            .outerjoin(TaskOccurrence, TaskOccurrence.id == Evidence.occurrence_id)
+            .where(
+                Evidence.archived_at.is_(None),
+                Evidence.document_date.between(start, end),
+                # Only what a leader confirmed by the period end: the task's completion, or
+                # the occurrence's for a recurring task's evidence.
+                or_(
+                    and_(Evidence.occurrence_id.is_(None), Task.completed_on <= end),
+                    TaskOccurrence.completed_on <= end,
+                ),
+                Task.archived_at.is_(None),
+                Plan.archived_at.is_(None),
+                *conditions,
+            )
+            .order_by(Plan.unit_id, Evidence.document_date, Evidence.id)
+        ):
+            # One document is one document, however many tasks it proves.
+            if (unit_id, number) in seen:
+                continue
+            seen.add((unit_id, number))
+            found[unit_id].documents.append(DirectingDocument(number, day, summary, task_id))
+    return found
+
+
+def load_figures(
+    session: Session, period_ids: list[int]
+) -> dict[int, dict[str, EnteredFigure]]:
+    figures: dict[int, dict[str, EnteredFigure]] = {pid: {} for pid in period_ids}
+    if period_ids:
+        for figure in session.scalars(
+            select(EnteredFigure).where(EnteredFigure.period_id.in_(period_ids))
+        ):
+            figures[figure.period_id][figure.key] = figure
+    return figures
+
+
+def entered_values(figures: dict[str, EnteredFigure]) -> dict[str, Decimal | None]:
+    return {key: f.value for key, f in figures.items()}
+
+
+def unit_periods(session: Session, unit_id: int) -> list[ReportingPeriod]:
+    return list(
+        session.scalars(
+            select(ReportingPeriod)
+            .where(ReportingPeriod.unit_id == unit_id)
+            .order_by(ReportingPeriod.end.desc(), ReportingPeriod.id)
+        )
+    )
+
+
+def previous_period(session: Session, period: ReportingPeriod) -> ReportingPeriod | None:
+    """The unit's latest period that ended before this one starts."""
+    return session.scalar(
+        select(ReportingPeriod)
+        .where(ReportingPeriod.unit_id == period.unit_id, ReportingPeriod.end < period.start)
+        .order_by(ReportingPeriod.end.desc(), ReportingPeriod.id.desc())
+        .limit(1)
+    )
+
+
+def child_unit_periods(session: Session, unit_id: int) -> list[ReportingPeriod]:
+    """The periods of the units directly under this one (a city's wards), for its inspector."""
+    return list(
+        session.scalars(
+            select(ReportingPeriod)
+            .join(Unit, Unit.id == ReportingPeriod.unit_id)
+            .where(Unit.parent_id == unit_id)
+            .options(contains_eager(ReportingPeriod.unit))
+            .order_by(ReportingPeriod.end.desc(), Unit.name, ReportingPeriod.id)
+        )
+    )

@@ -1,0 +1,107 @@
+"""The table of a period as pages, exports and the CLI read it: one place builds it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from tracker.appendix.indicators import Tree, tree_for_year
+from tracker.appendix.models import EnteredFigure, ReportingPeriod
+from tracker.appendix.queries import (
+    UnitSources,
+    entered_values,
+    load_figures,
+    load_sources,
+    previous_period,
+)
+from tracker.appendix.table import Table, Value, build_table, table_from_snapshot
+from tracker.appendix.validation import Problem, check_entered, check_warnings
+from tracker.plans.models import Plan
+
+
+def tree_of(period: ReportingPeriod) -> Tree:
+    return tree_for_year(period.end.year)
+
+
+def live_table(
+    session: Session, unit_id: int, start: date, end: date,
+    figures: dict[str, EnteredFigure] | None = None,
+) -> Table:
+    """The table as the tasks and the typed figures stand now, as of `end`."""
+    tree = tree_for_year(end.year)
+    sources = load_sources(session, Plan.unit_id == unit_id, start, end).get(
+        unit_id, UnitSources()
+    )
+    figures = figures or {}
+    notes = {key: f.note for key, f in figures.items() if f.note}
+    return build_table(tree, sources, entered_values(figures), notes)
+
+
+def period_table(session: Session, period: ReportingPeriod) -> Table:
+    """A submitted period reads its frozen snapshot; an open one is computed now."""
+    if period.is_submitted and period.snapshot:
+        return table_from_snapshot(period.snapshot)
+    figures = load_figures(session, [period.id])[period.id]
+    return live_table(session, period.unit_id, period.start, period.end, figures)
+
+
+@dataclass
+class Checks:
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def unacknowledged(self, acknowledged: set[str]) -> list[Problem]:
+        return [w for w in self.warnings if w.id not in acknowledged]
+
+
+def previous_values(session: Session, period: ReportingPeriod) -> tuple[dict[str, Value], bool]:
+    before = previous_period(session, period)
+    if before is None:
+        return {}, False
+    same_year = before.end.year == period.end.year
+    if before.is_submitted and before.snapshot:
+        return table_from_snapshot(before.snapshot).values(), same_year
+    return entered_values(load_figures(session, [before.id])[before.id]), same_year
+
+
+def check_values(
+    session: Session, period: ReportingPeriod, values: dict[str, Value]
+) -> Checks:
+    tree = tree_of(period)
+    previous, same_year = previous_values(session, period)
+    return Checks(check_entered(tree, values), check_warnings(tree, values, previous, same_year))
+
+
+def unit_tables(session: Session, unit_ids: Select, start: date, end: date) -> dict[int, Table]:
+    """The tables of many units for one period (a city's wards): a few grouped queries for
+    all of them, whatever their number; a submitted period gives its frozen table."""
+    tree = tree_for_year(end.year)
+    ids = list(session.scalars(unit_ids))
+    sources = load_sources(session, Plan.unit_id.in_(unit_ids), start, end)
+    periods = {
+        p.unit_id: p
+        for p in session.scalars(
+            select(ReportingPeriod).where(
+                ReportingPeriod.unit_id.in_(unit_ids),
+                ReportingPeriod.start == start,
+                ReportingPeriod.end == end,
+            ).order_by(ReportingPeriod.id)
+        )
+    }
+    open_ids = [p.id for p in periods.values() if not (p.is_submitted and p.snapshot)]
+    figures = load_figures(session, open_ids)
+    tables: dict[int, Table] = {}
+    for unit_id in ids:
+        period = periods.get(unit_id)
+        if period is not None and period.id not in figures:
+            tables[unit_id] = table_from_snapshot(period.snapshot)
+            continue
+        typed = figures.get(period.id, {}) if period is not None else {}
+        notes = {key: f.note for key, f in typed.items() if f.note}
+        tables[unit_id] = build_table(
+            tree, sources.get(unit_id, UnitSources()), entered_values(typed), notes
+        )
+    return tables

@@ -1,0 +1,238 @@
+"""The table of Phụ lục 1 for one period: each row with its figure and how it was obtained.
+
+Computed rows come from the tasks (core.status through queries.load_sources), sums and rates
+from the other rows of the table (core.status.percent: one decimal, half up; a rate over
+nothing is None, "không phát sinh"), entered rows from what the focal officer typed. A
+submitted period's table is read back from its snapshot, never recomputed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from tracker.appendix.indicators import Indicator, Tree
+from tracker.appendix.queries import DirectingDocument, UnitSources
+from tracker.core.formatting import format_number, format_percent
+from tracker.core.status import Tally, percent
+
+Value = Decimal | None
+
+
+@dataclass(slots=True)
+class TableRow:
+    key: str
+    code: str
+    bullet: str
+    label: str
+    unit: str
+    kind: str
+    value: Value = None
+    numerator: Value = None  # a rate's parts
+    denominator: Value = None
+    computed: bool = False
+    note: str = ""
+    plan_ids: tuple[int, ...] = ()  # the plans behind a row computed from tasks
+    count: str = ""  # which tasks of them (total, done, …)
+    entered_type: str = ""
+    decimals: int = 0
+
+    @property
+    def is_section(self) -> bool:
+        return self.kind == "section"
+
+    @property
+    def has_value(self) -> bool:
+        return self.kind not in ("section", "heading")
+
+    @property
+    def is_rate(self) -> bool:
+        return self.kind == "rate"
+
+    @property
+    def not_applicable(self) -> bool:
+        """A rate with nothing to count: "không phát sinh"."""
+        return self.is_rate and self.value is None
+
+    @property
+    def label_with_bullet(self) -> str:
+        return f"{self.bullet} {self.label}" if self.bullet else self.label
+
+    def to_snapshot(self) -> dict[str, Any]:
+        data = asdict(self)
+        for name in ("value", "numerator", "denominator"):
+            data[name] = None if data[name] is None else str(data[name])
+        data["plan_ids"] = list(self.plan_ids)
+        return data
+
+    @classmethod
+    def from_snapshot(cls, data: dict[str, Any]) -> TableRow:
+        values = dict(data)
+        for name in ("value", "numerator", "denominator"):
+            values[name] = None if values.get(name) is None else Decimal(values[name])
+        values["plan_ids"] = tuple(values.get("plan_ids", ()))
+        return cls(**values)
+
+    def as_json(self) -> dict[str, Any]:
+        """The CLI's row: code, label, unit, value, parts (for rates), computed."""
+        row = {
+            "code": self.key,
+            "stt": self.code,
+            "label": self.label_with_bullet,
+            "unit": self.unit,
+            "value": json_number(self.value),
+            "computed": self.computed,
+        }
+        if self.is_rate:
+            row["parts"] = {
+                "numerator": json_number(self.numerator),
+                "denominator": json_number(self.denominator),
+            }
+        if self.note:
+            row["note"] = self.note
+        return row
+
+
+def json_number(value: Value) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+@dataclass(slots=True)
+class Table:
+    title: str
+    rows: list[TableRow]
+    documents: list[DirectingDocument]  # row 1.1's documents (live tables only)
+
+    def __getitem__(self, key: str) -> TableRow:
+        for row in self.rows:
+            if row.key == key:
+                return row
+        raise KeyError(key)
+
+    def values(self) -> dict[str, Value]:
+        return {row.key: row.value for row in self.rows if row.has_value}
+
+
+def _sum(values: dict[str, Value], keys: tuple[str, ...]) -> Value:
+    present = [values[k] for k in keys if values.get(k) is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _plan_note(row: Indicator, sources: UnitSources) -> str:
+    """The plans behind a rate of rows 1.2 to 1.4, named as the report's notes column does."""
+    names = []
+    for plan in sources.plans.get(row.plan_row, []):
+        if plan.document_number:
+            when = f" ngày {plan.document_date:%d/%m/%Y}" if plan.document_date else ""
+            names.append(f"Số {plan.document_number}{when}")
+    return "; ".join(names)
+
+
+def compute_values(
+    tree: Tree, sources: UnitSources, entered: dict[str, Value]
+) -> dict[str, Value]:
+    """Every figure of the table, by key (None: not typed, or a rate with nothing to count)."""
+    values: dict[str, Value] = {}
+    for row in tree.rows:
+        if row.kind == "computed":
+            if row.source == "directing_documents":
+                values[row.key] = Decimal(len(sources.documents))
+            else:
+                found = sources.tallies.get(row.plan_row, Tally())
+                values[row.key] = Decimal(getattr(found, row.count))
+        elif row.kind == "entered":
+            values[row.key] = entered.get(row.key)
+    for row in tree.rows:
+        if row.kind == "sum":
+            values[row.key] = _sum(values, row.parts)
+    for row in tree.rows:
+        if row.kind == "rate":
+            part, whole = _sum(values, row.numerator), _sum(values, row.denominator)
+            values[row.key] = None if part is None or whole is None else percent(part, whole)
+    return values
+
+
+def build_table(
+    tree: Tree, sources: UnitSources, entered: dict[str, Value], notes: dict[str, str]
+) -> Table:
+    values = compute_values(tree, sources, entered)
+    rows = []
+    for ind in tree.rows:
+        row = TableRow(
+            key=ind.key,
+            code=ind.code,
+            bullet=ind.bullet,
+            label=ind.label,
+            unit=ind.unit,
+            kind=ind.kind,
+            value=values.get(ind.key),
+            computed=ind.is_computed,
+            note=notes.get(ind.key) or ind.note,
+            entered_type=ind.type,
+            decimals=ind.decimals,
+        )
+        if ind.kind == "rate":
+            row.numerator = _sum(values, ind.numerator)
+            row.denominator = _sum(values, ind.denominator)
+            # The plan behind a task rate: its document in the notes, unless typed.
+            parts = [tree[k] for k in (*ind.numerator, *ind.denominator)]
+            plan_rows = {p.plan_row for p in parts if p.source == "tasks"}
+            if len(plan_rows) == 1 and not row.note:
+                row.note = _plan_note(parts[0], sources)
+        if ind.source == "tasks":
+            row.plan_ids = tuple(p.id for p in sources.plans.get(ind.plan_row, []))
+            row.count = ind.count
+        rows.append(row)
+    return Table(title=tree.title, rows=rows, documents=list(sources.documents))
+
+
+def table_snapshot(table: Table) -> dict[str, Any]:
+    return {
+        "title": table.title,
+        "rows": [row.to_snapshot() for row in table.rows],
+        "documents": [
+            {"number": d.number, "day": d.day.isoformat(), "summary": d.summary,
+             "task_id": d.task_id}
+            for d in table.documents
+        ],
+    }
+
+
+def table_from_snapshot(snapshot: dict[str, Any]) -> Table:
+    return Table(
+        title=snapshot.get("title", ""),
+        rows=[TableRow.from_snapshot(d) for d in snapshot["rows"]],
+        documents=[
+            DirectingDocument(d["number"], date.fromisoformat(d["day"]), d["summary"],
+                              d["task_id"])
+            for d in snapshot.get("documents", [])
+        ],
+    )
+
+
+def period_caption(start: date, end: date) -> str:
+    return f"(Kỳ báo cáo: Từ ngày {start:%d/%m/%Y} đến {end:%d/%m/%Y})"
+
+
+NOT_APPLICABLE = "Không phát sinh"
+
+
+def show_number(value: Decimal) -> str:
+    whole = value == value.to_integral_value()
+    digits = 0 if whole else min(3, -value.normalize().as_tuple().exponent)
+    return format_number(value, digits)
+
+
+def display_value(row: TableRow) -> str:
+    """The figure as the table prints it: "27,3 %", "12.175", "Không phát sinh", or ""."""
+    if row.not_applicable:
+        return NOT_APPLICABLE
+    if row.value is None:
+        return ""
+    if row.is_rate:
+        return format_percent(row.value)
+    return show_number(row.value)

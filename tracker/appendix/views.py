@@ -1,0 +1,252 @@
+"""Pages of Phụ lục 1: a unit's reporting periods, a period's table (typed figures, checks,
+submit, reopen) and its downloads. Views parse, authorize, call one operation, redirect."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker.appendix import bp
+from tracker.appendix.exporting import Context, appendix_docx, appendix_xlsx, report_docx
+from tracker.appendix.models import PeriodKind, ReportingPeriod
+from tracker.appendix.operations import (
+    AppendixError,
+    create_period,
+    current_checks,
+    reopen_period,
+    save_figures,
+    submit_period,
+)
+from tracker.appendix.queries import child_unit_periods, unit_periods
+from tracker.appendix.service import Checks, period_table
+from tracker.appendix.table import display_value
+from tracker.core import clock
+from tracker.core.dates import parse_date
+from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
+from tracker.core.permissions import Action, authorize, can
+from tracker.core.spreadsheets import file_name, xlsx_download
+from tracker.core.web import unit_or_404
+from tracker.extensions import db
+
+log = logging.getLogger("tracker.appendix")
+MAX_FIELDS = 400  # a form with more fields than the table has rows is not ours
+
+
+@bp.app_template_global()
+def appendix_value(row) -> str:
+    return display_value(row)
+
+
+def _period_or_404(period_id: int) -> ReportingPeriod:
+    period = db.session.get(ReportingPeriod, period_id)
+    if period is None:
+        abort(404)
+    return period
+
+
+def _kind_labels() -> dict[str, str]:
+    return {
+        PeriodKind.QUARTER.value: _("Quý"),
+        PeriodKind.HALF.value: _("Sáu tháng"),
+        PeriodKind.YEAR.value: _("Năm"),
+    }
+
+
+@bp.route("/units/<unit_code>/appendix", methods=["GET", "POST"])
+@login_required
+def periods(unit_code: str):
+    unit = unit_or_404(unit_code)
+    authorize(current_user, Action.VIEW_UNIT, unit)
+    errors: dict[str, str] = {}
+    form = {"kind": PeriodKind.QUARTER.value, "label": "", "start": "", "end": ""}
+    if request.method == "POST":
+        authorize(current_user, Action.EDIT_APPENDIX, unit)
+        form = {name: str(request.form.get(name, ""))[:200] for name in form}
+        start, end = parse_date(form["start"]), parse_date(form["end"])
+        if form["kind"] not in {k.value for k in PeriodKind}:
+            errors["kind"] = _("Chọn loại kỳ báo cáo.")
+        if start is None:
+            errors["start"] = _("Ngày bắt đầu không hợp lệ (dd/mm/yyyy).")
+        if end is None:
+            errors["end"] = _("Ngày chốt số liệu không hợp lệ (dd/mm/yyyy).")
+        if not errors:
+            try:
+                period = create_period(
+                    db.session, unit, PeriodKind(form["kind"]), form["label"], start, end
+                )
+            except AppendixError as error:
+                db.session.rollback()
+                errors = error.errors
+            else:
+                db.session.commit()
+                flash(_("Đã tạo kỳ báo cáo %(label)s.", label=period.label), "success")
+                return redirect(url_for("appendix.period", period_id=period.id))
+    return render_template(
+        "appendix/periods.html",
+        unit=unit,
+        periods=unit_periods(db.session, unit.id),
+        child_periods=child_unit_periods(db.session, unit.id),
+        kinds=_kind_labels(),
+        form=form,
+        errors=errors,
+        can_edit=can(current_user, Action.EDIT_APPENDIX, unit),
+    ), (400 if errors else 200)
+
+
+def _render_period(period: ReportingPeriod, *, typed=None, typed_notes=None, errors=None,
+                   checks: Checks | None = None, status: int = 200):
+    table = period_table(db.session, period)
+    editable = not period.is_submitted and can(current_user, Action.EDIT_APPENDIX, period)
+    if checks is None and not period.is_submitted:
+        checks = current_checks(db.session, period)
+    return render_template(
+        "appendix/period.html",
+        period=period,
+        unit=period.unit,
+        table=table,
+        kinds=_kind_labels(),
+        editable=editable,
+        typed=typed or {},
+        typed_notes=typed_notes or {},
+        errors=errors or {},
+        checks=checks or Checks(),
+        acknowledged=set(period.acknowledged or []),
+        can_submit=not period.is_submitted and can(current_user, Action.SUBMIT_APPENDIX, period),
+        can_reopen=period.is_submitted and can(current_user, Action.REOPEN_APPENDIX, period),
+        pdf_available=libreoffice() is not None,
+    ), status
+
+
+@bp.route("/appendix/<int:period_id>")
+@login_required
+def period(period_id: int):
+    period = _period_or_404(period_id)
+    authorize(current_user, Action.VIEW_UNIT, period)
+    return _render_period(period)
+
+
+def _prefixed(prefix: str) -> dict[str, str]:
+    return {
+        name[len(prefix):]: str(value)
+        for name, value in request.form.items()
+        if name.startswith(prefix)
+    }
+
+
+@bp.route("/appendix/<int:period_id>", methods=["POST"])
+@login_required
+def save(period_id: int):
+    period = _period_or_404(period_id)
+    authorize(current_user, Action.EDIT_APPENDIX, period)
+    if len(request.form) > MAX_FIELDS:
+        abort(400)
+    values, notes = _prefixed("v-"), _prefixed("n-")
+    acknowledged = set(request.form.getlist("ack"))
+    try:
+        result = save_figures(db.session, period, values, notes, acknowledged)
+    except AppendixError as error:
+        db.session.rollback()
+        return _render_period(
+            period, typed=values, typed_notes=notes, errors=error.errors, status=400
+        )
+    db.session.commit()
+    if result.checks.warnings:
+        flash(_("Đã lưu số liệu. Có %(n)s cảnh báo cần kiểm tra trước khi chốt.",
+                n=len(result.checks.warnings)), "warning")
+    else:
+        flash(_("Đã lưu số liệu."), "success")
+    return redirect(url_for("appendix.period", period_id=period.id))
+
+
+@bp.route("/appendix/<int:period_id>/submit", methods=["POST"])
+@login_required
+def submit(period_id: int):
+    period = _period_or_404(period_id)
+    authorize(current_user, Action.SUBMIT_APPENDIX, period)
+    acknowledged = set(request.form.getlist("ack"))
+    try:
+        submit_period(db.session, period, current_user, acknowledged, clock.utcnow())
+    except AppendixError as error:
+        db.session.rollback()
+        return _render_period(period, errors=error.errors, status=400)
+    db.session.commit()
+    flash(_("Đã chốt số liệu %(label)s.", label=period.label), "success")
+    return redirect(url_for("appendix.period", period_id=period.id))
+
+
+@bp.route("/appendix/<int:period_id>/reopen", methods=["POST"])
+@login_required
+def reopen(period_id: int):
+    period = _period_or_404(period_id)
+    authorize(current_user, Action.REOPEN_APPENDIX, period)
+    try:
+        reopen_period(
+            db.session, period, current_user, str(request.form.get("reason", "")), clock.utcnow()
+        )
+    except AppendixError as error:
+        db.session.rollback()
+        return _render_period(period, errors=error.errors, status=400)
+    db.session.commit()
+    flash(_("Đã mở lại số liệu %(label)s.", label=period.label), "success")
+    return redirect(url_for("appendix.period", period_id=period.id))
+
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def export_context(period: ReportingPeriod) -> Context:
+    unit = period.unit
+    return Context(
+        unit_name=unit.name,
+        parent_name=unit.parent.name if unit.parent else "",
+        period_label=period.label,
+        start=period.start,
+        end=period.end,
+        report_date=clock.today(),
+    )
+
+
+def _download(content: bytes, name: str, mimetype: str):
+    response = send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
+                         download_name=name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/appendix/<int:period_id>/export.<fmt>")
+@login_required
+def export(period_id: int, fmt: str):
+    period = _period_or_404(period_id)
+    authorize(current_user, Action.VIEW_UNIT, period)
+    if fmt not in ("xlsx", "docx", "pdf"):
+        abort(404)
+    table, ctx = period_table(db.session, period), export_context(period)
+    name = f"Phu luc 1 - {period.unit.name} - {period.label}"
+    if fmt == "xlsx":
+        return xlsx_download(appendix_xlsx(table, ctx), file_name(name))
+    document = appendix_docx(table, ctx)
+    if fmt == "docx":
+        return _download(document, file_name(name, ".docx"), DOCX_MIMETYPE)
+    try:
+        pdf = convert_to_pdf(document, ".docx")
+    except ConversionError:
+        log.exception("appendix %s: no PDF", period.id)
+        flash(_("Không tạo được tệp PDF (LibreOffice chưa được cài đặt hoặc bị lỗi); "
+                "hãy tải tệp Word."), "warning")
+        return redirect(url_for("appendix.period", period_id=period.id))
+    return _download(pdf, file_name(name, ".pdf"), "application/pdf")
+
+
+@bp.route("/appendix/<int:period_id>/report.docx")
+@login_required
+def report_draft(period_id: int):
+    period = _period_or_404(period_id)
+    authorize(current_user, Action.VIEW_UNIT, period)
+    table = period_table(db.session, period)
+    content = report_docx(table, export_context(period))
+    name = f"Du thao bao cao CCHC - {period.unit.name} - {period.label}"
+    return _download(content, file_name(name, ".docx"), DOCX_MIMETYPE)
