@@ -73,8 +73,8 @@ def test_focal_officer_fills_checks_submits_and_downloads(new_page, live_server)
     page = new_page(width=1280, height=900)
     log_in(page, FOCAL_EMAIL, live_server.passwords[FOCAL_EMAIL])
 
-    # 1. Báo cáo / Phụ lục 1 → Quý I năm 2024.
-    page.locator("nav.navbar").get_by_role("link", name="Báo cáo / Phụ lục 1").click()
+    # 1. Báo cáo → Quý I năm 2024.
+    page.locator("nav.navbar").get_by_role("link", name="Báo cáo", exact=True).click()
     page.locator("main").get_by_role("link", name=PERIOD_LABEL).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(PERIOD_LABEL)
     expect(page.locator("main")).to_contain_text("từ ngày 14/12/2023 đến ngày 12/03/2024")

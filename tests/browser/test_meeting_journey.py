@@ -41,7 +41,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
 
     # 1. The focal officer opens the March 2024 meeting; the chairperson chairs by default.
     log_in(page, FOCAL_EMAIL, passwords[FOCAL_EMAIL])
-    page.locator("nav.navbar").get_by_role("link", name="Họp giao ban CCHC").click()
+    page.locator("nav.navbar").get_by_role("link", name="Họp tháng").click()
     form = page.get_by_test_id("open-meeting")
     expect(form.get_by_label("Chủ trì").locator("option:checked")).to_contain_text(CHAIR_NAME)
     expect(form.get_by_label("Thư ký").locator("option:checked")).to_contain_text(FOCAL_NAME)
