@@ -22,10 +22,10 @@ from tracker.appendix.table import (
     show_number,
 )
 from tracker.core.documents import Header, OfficialDocument, Signature, official_date
-from tracker.core.spreadsheets import FONT_NAME, safe_cell, workbook_bytes
+from tracker.core.spreadsheets import FONT_NAME, fit_row_heights, safe_cell, workbook_bytes
 
 HEADERS = ("STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú")
-WIDTHS = (9, 70, 16, 14, 34)
+WIDTHS = (7, 58, 13, 12, 22)  # A4 portrait at about 90 %
 PERCENT_FORMAT = '0.0" %"'
 
 
@@ -100,7 +100,9 @@ def appendix_xlsx(table: Table, ctx: Context) -> bytes:
             number.number_format = "#,##0"
     for column, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions["ABCDE"[column - 1]].width = width
+    fit_row_heights(sheet, WIDTHS, header_row, header_row + len(table.rows) + 1)
     sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -125,7 +127,7 @@ def _appendix_part(doc: OfficialDocument, table: Table, ctx: Context) -> None:
         paragraph.alignment = 1  # centred
         paragraph.paragraph_format.first_line_indent = 0
     rows, bold = _table_rows(table)
-    doc.table(rows, [14, 80, 25, 22, 24], bold_rows=bold)
+    doc.table(rows, [13, 78, 22, 20, 32], bold_rows=bold, right_columns=frozenset({3}))
 
 
 def appendix_docx(table: Table, ctx: Context) -> bytes:

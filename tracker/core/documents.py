@@ -93,6 +93,15 @@ def _no_borders(table: Table) -> None:
     tbl_pr.append(borders)
 
 
+def _widths(table: Table, widths_mm: list[float]) -> None:
+    """Fixed column widths: Word reads the cells' widths, LibreOffice the table's grid."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
 class OfficialDocument:
     """A python-docx Document set up for an official text; `.document` for anything else."""
 
@@ -123,8 +132,8 @@ class OfficialDocument:
         table = self.document.add_table(rows=1, cols=2)
         _no_borders(table)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _widths(table, [70, 95])
         left, right = table.rows[0].cells
-        left.width, right.width = Mm(70), Mm(95)
         first = left.paragraphs[0]
         if header.parent_body:
             self._line(first, header.parent_body.upper(), Pt(13))
@@ -161,19 +170,22 @@ class OfficialDocument:
         return paragraph
 
     def table(self, rows: list[list[str]], widths_mm: list[float], *, header_rows: int = 1,
-              size: Pt = TABLE_SIZE, bold_rows: frozenset[int] = frozenset()) -> Table:
+              size: Pt = TABLE_SIZE, bold_rows: frozenset[int] = frozenset(),
+              right_columns: frozenset[int] = frozenset()) -> Table:
         """A bordered table; rows in `bold_rows` (indexes) and the header rows in bold."""
         table = self.document.add_table(rows=len(rows), cols=len(widths_mm))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _widths(table, widths_mm)
         for r, values in enumerate(rows):
             bold = r < header_rows or r in bold_rows
             for c, value in enumerate(values):
                 cell = table.cell(r, c)
-                cell.width = Mm(widths_mm[c])
                 paragraph = cell.paragraphs[0]
                 if r < header_rows:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                elif c in right_columns:  # figures
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 _run_font(paragraph.add_run(value), size, bold=bold)
         return table
 
@@ -181,8 +193,8 @@ class OfficialDocument:
         self.document.add_paragraph()
         table = self.document.add_table(rows=1, cols=2)
         _no_borders(table)
+        _widths(table, [80, 85])
         left, right = table.rows[0].cells
-        left.width, right.width = Mm(80), Mm(85)
         recipients = left.paragraphs[0]
         recipients.alignment = WD_ALIGN_PARAGRAPH.LEFT
         _run_font(recipients.add_run("Nơi nhận:"), Pt(12), bold=True, italic=True)
@@ -203,8 +215,8 @@ class OfficialDocument:
         self.document.add_paragraph()
         table = self.document.add_table(rows=1, cols=2)
         _no_borders(table)
+        _widths(table, [82, 82])
         for cell, signer in zip(table.rows[0].cells, (left, right), strict=True):
-            cell.width = Mm(82)
             first = cell.paragraphs[0]
             if signer.authority:
                 self._line(first, signer.authority, BODY_SIZE, bold=True)

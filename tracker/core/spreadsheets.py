@@ -4,6 +4,7 @@ no spreadsheet will run as formulas, a printable table layout, and a download.""
 from __future__ import annotations
 
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -42,6 +43,30 @@ def finish_table(sheet: Worksheet, widths: Sequence[int], header_row: int, end_r
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     if end_row > header_row + 1:
         sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(widths))}{end_row - 1}"
+    fit_row_heights(sheet, widths, header_row, end_row)
+
+
+# Points per line of wrapped text at the sheets' 12 pt, and characters per unit of column width
+# (a little under what Times New Roman fits, so a line is never cut short).
+LINE_POINTS = 15.75
+CHARS_PER_WIDTH = 1.1
+
+
+def fit_row_heights(
+    sheet: Worksheet, widths: Sequence[float], first_row: int, end_row: int
+) -> None:
+    """Row heights for the wrapped text of rows [first_row, end_row): neither Excel nor
+    LibreOffice grows a row written by openpyxl, so a long label would be cut or overlap."""
+    for row in sheet.iter_rows(min_row=first_row, max_row=end_row - 1, max_col=len(widths)):
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue
+            per_line = max(1, int(width * CHARS_PER_WIDTH))
+            needed = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.value.split("\n"))
+            lines = max(lines, needed)
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = lines * LINE_POINTS
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

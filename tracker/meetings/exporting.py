@@ -99,7 +99,7 @@ def minutes_docx(meeting: Meeting, agenda: dict) -> bytes:
                 evaluation.grade.name if evaluation else "",
             ]
         )
-    doc.table(rows, [10, 45, 22, 18, 18, 18, 34])
+    doc.table(rows, [10, 45, 22, 18, 18, 18, 34], right_columns=frozenset({2, 3, 4, 5}))
     doc.paragraph()
     previous = agenda.get("previous_as_of") or ""
     doc.paragraph("2. Tiến độ thực hiện các kế hoạch (lũy kế):")
@@ -113,7 +113,7 @@ def minutes_docx(meeting: Meeting, agenda: dict) -> bytes:
                 rate_text(plan["previous_rate"]) if previous else "—",
             ]
         )
-    doc.table(rows, [85, 25, 28, 27])
+    doc.table(rows, [85, 25, 28, 27], right_columns=frozenset({1, 2, 3}))
     doc.paragraph()
     items = list(meeting.items)
     if items:
