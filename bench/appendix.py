@@ -24,11 +24,9 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import secrets
 import signal
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
@@ -41,13 +39,10 @@ if str(ROOT) not in sys.path:
 from bench.pages import (  # noqa: E402  (the same database and command helpers as pages.py)
     DEFAULT_SERVER,
     BenchError,
-    create_database,
-    drop_database,
+    generated_city,
     make_app,
-    run_tracker,
     say,
     step,
-    vacuum_analyze,
 )
 
 START, END = date(2023, 12, 14), date(2024, 3, 12)
@@ -142,34 +137,16 @@ def _terminate(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
-    name = f"tracker_bench_appendix_{os.getpid()}_{secrets.token_hex(2)}"
-    created = False
-    app = None
-    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
-        try:
-            say(f"tracker appendix benchmark: {args.units} wards, Q1 2024; "
-                f"Python {platform.python_version()}, {os.cpu_count()} CPUs")
-            with step("creating the database"):
-                database_url = create_database(args.server, name)
-                created = True
-            os.environ.update(
-                TRACKER_CONFIG="production",
-                SECRET_KEY=secrets.token_hex(32),
-                DATABASE_URL=database_url,
-                TRACKER_INSTANCE_PATH=str(Path(tmp) / "instance"),
-                TRACKER_UPLOAD_DIR=str(Path(tmp) / "uploads"),
-            )
-            with step("migrating (tracker db upgrade)"):
-                run_tracker("db", "upgrade")
-            with step(f"generating the city (tracker demo generate --units {args.units})"):
-                output = run_tracker("demo", "generate", "--units", str(args.units))
-                for line in output.strip().splitlines()[:2]:
-                    say(f"   {line.strip()}")
-            app = make_app(database_url)
+    try:
+        say(f"tracker appendix benchmark: {args.units} wards, Q1 2024; "
+            f"Python {platform.python_version()}, {os.cpu_count()} CPUs")
+        with generated_city(
+            args.server, "_appendix", args.units, args.random_page_cost, args.keep_db
+        ) as city:
+            app = make_app(city.database_url)
+            city.apps.append(app)
             with step("a Q1 2024 period with typed figures for every ward"):
                 city_id, period_id, wards = add_periods(app)
-            with step("VACUUM (ANALYZE), as autovacuum would soon after such a load"):
-                vacuum_analyze(database_url, args.random_page_cost)
 
             from sqlalchemy import select
 
@@ -220,23 +197,12 @@ def main(argv: list[str] | None = None) -> int:
                 say(f"| {label} | {median:.1f} ms | {low:.1f} | {high:.1f} | {cold:.0f} | "
                     f"{queries} | {TARGETS_MS[key]:.0f} ms | {'pass' if ok else 'FAIL'} |")
             return 1 if (missed and args.strict) else 0
-        except BenchError as exc:
-            say(f"bench: error: {exc}")
-            return 2
-        except KeyboardInterrupt:
-            say("bench: interrupted")
-            return 130
-        finally:
-            if created:
-                if args.keep_db:
-                    say(f"kept the database: {os.environ.get('DATABASE_URL')}")
-                else:
-                    if app is not None:
-                        from tracker.extensions import db
-
-                        with app.app_context():
-                            db.engine.dispose()
-                    drop_database(args.server, name)
+    except BenchError as exc:
+        say(f"bench: error: {exc}")
+        return 2
+    except KeyboardInterrupt:
+        say("bench: interrupted")
+        return 130
 
 
 if __name__ == "__main__":

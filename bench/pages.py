@@ -174,6 +174,79 @@ def run_tracker(*args: str) -> str:
     return result.stdout
 
 
+@dataclass
+class City:
+    """The generated city's database, for the length of one benchmark."""
+
+    name: str
+    database_url: str
+    workdir: Path  # a throwaway instance folder and uploads
+    generation_seconds: float
+    apps: list = field(default_factory=list)  # apps whose pooled connections to close first
+
+
+@contextlib.contextmanager
+def generated_city(
+    server: str, label: str, units: int, random_page_cost: float | None, keep_db: bool
+) -> Iterator[City]:
+    """A fresh database with the city of `units` generated wards, migrated, generated and
+    analysed; dropped afterwards (unless `keep_db`), also after an error or Ctrl-C.
+
+    Everything started inside (the tracker command, gunicorn, an in-process app) reads the
+    environment set here: the production settings, this database, a throwaway instance folder.
+    """
+    name = f"tracker_bench{label}_{os.getpid()}_{secrets.token_hex(2)}"
+    created = False
+    city: City | None = None
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
+        workdir = Path(tmp)
+        try:
+            with step("creating the database"):
+                database_url = create_database(server, name)
+                created = True
+            os.environ.update(
+                TRACKER_CONFIG="production",
+                SECRET_KEY=secrets.token_hex(32),
+                DATABASE_URL=database_url,
+                TRACKER_INSTANCE_PATH=str(workdir / "instance"),
+                TRACKER_UPLOAD_DIR=str(workdir / "uploads"),
+            )
+            with step("migrating (tracker db upgrade)"):
+                run_tracker("db", "upgrade")
+            say(f"-- generating the city (tracker demo generate --units {units}) …")
+            started = time.perf_counter()
+            output = run_tracker("demo", "generate", "--units", str(units))
+            generation = time.perf_counter() - started
+            for line in output.strip().splitlines():
+                say(f"   {line.strip()}")
+            say(f"   generation: {generation:.1f} s wall time, command included")
+            with step("VACUUM (ANALYZE), as autovacuum would soon after such a load"):
+                vacuum_analyze(database_url, random_page_cost)
+            city = City(name, database_url, workdir, generation)
+            yield city
+        finally:
+            if created:
+                _release(city, server, name, keep_db)
+
+
+def _release(city: City | None, server: str, name: str, keep_db: bool) -> None:
+    if keep_db:
+        say(f"kept the database: {os.environ.get('DATABASE_URL')}")
+        say(f"drop it with: psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE \"{name}\"'")
+        return
+    try:
+        if city is not None:
+            from tracker.extensions import db
+
+            for app in city.apps:
+                with app.app_context():
+                    db.engine.dispose()
+        drop_database(server, name)
+        say(f"dropped the database {name}")
+    except Exception as exc:  # report, and still exit with the run's status
+        say(f"bench: could not drop the database {name}: {exc}")
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -756,7 +829,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--strict", action="store_true", help="exit 1 when a page misses its target"
     )
-    args = parser.parse_args(argv)
+    args, _unknown = parser.parse_known_args(argv)  # `make bench` passes every script's args
     if not 1 <= args.units <= 5000:
         parser.error("--units must be between 1 and 5000")
     if not 1 <= args.ward <= args.units:
@@ -773,67 +846,48 @@ def _terminate(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
-    name = f"tracker_bench_{os.getpid()}_{secrets.token_hex(2)}"
-    created = False
     server: Server | None = None
-    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
-        workdir = Path(tmp)
-        try:
-            say(
-                f"tracker page benchmark: {args.units} wards, {args.warmup} warm-up + "
-                f"{args.requests} timed requests per page; Python {platform.python_version()}, "
-                f"{os.cpu_count()} CPUs"
-            )
-            with step("creating the database"):
-                database_url = create_database(args.server, name)
-                created = True
-            # Everything started from here (the tracker command, gunicorn, the in-process app)
-            # reads these: the production settings, this database, a throwaway instance folder.
-            os.environ.update(
-                TRACKER_CONFIG="production",
-                SECRET_KEY=secrets.token_hex(32),
-                DATABASE_URL=database_url,
-                TRACKER_INSTANCE_PATH=str(workdir / "instance"),
-                TRACKER_UPLOAD_DIR=str(workdir / "uploads"),
-            )
-            with step("migrating (tracker db upgrade)"):
-                run_tracker("db", "upgrade")
-            say(f"-- generating the city (tracker demo generate --units {args.units}) …")
-            started = time.perf_counter()
-            output = run_tracker("demo", "generate", "--units", str(args.units))
-            generation = time.perf_counter() - started
-            for line in output.strip().splitlines():
-                say(f"   {line.strip()}")
-            say(f"   generation: {generation:.1f} s wall time, command included")
-            with step("VACUUM (ANALYZE), as autovacuum would soon after such a load"):
-                vacuum_analyze(database_url, args.random_page_cost)
-
-            app = make_app(database_url)
-            s = pick_subjects(app, args.ward)
-            say(
-                f"   in the database: {s.city['wards']} wards, {s.city['officers']} officers, "
-                f"{s.city['plans']} plans, {s.city['tasks']} tasks"
-            )
-            say(
-                f"   reading {s.ward_name} ({s.ward_code}): plan {s.plan_id} ({s.plan_tasks} "
-                f"tasks); officer {s.officer_email} ({s.officer_name}, {s.officer_tasks} tasks "
-                f"led or supported); chairperson {s.chair_email}; task {s.task_id}"
-            )
-            pages = pages_for(s)
-            with step("counting SQL queries per page (in-process, Flask test client)"):
-                count_queries(app, s, pages)
-            with step("starting the server"):
-                server = start_server(workdir, args.worker_class, args.threads)
-                say(f"   {server.description}, TRACKER_CONFIG=production")
-            backends = backend_pids(args.server, name)
-            with step("timing the pages"), CpuMeter(server.process.pid, backends) as cpu:
-                time_pages(server.port, s, pages, args.warmup, args.requests, args.interleave)
-            if server.process.poll() is not None:
-                raise BenchError(f"gunicorn died during the run:\n{server.log_tail()}")
+    try:
+        say(
+            f"tracker page benchmark: {args.units} wards, {args.warmup} warm-up + "
+            f"{args.requests} timed requests per page; Python {platform.python_version()}, "
+            f"{os.cpu_count()} CPUs"
+        )
+        with generated_city(
+            args.server, "", args.units, args.random_page_cost, args.keep_db
+        ) as city:
+            try:
+                app = make_app(city.database_url)
+                city.apps.append(app)
+                s = pick_subjects(app, args.ward)
+                say(
+                    f"   in the database: {s.city['wards']} wards, {s.city['officers']} "
+                    f"officers, {s.city['plans']} plans, {s.city['tasks']} tasks"
+                )
+                say(
+                    f"   reading {s.ward_name} ({s.ward_code}): plan {s.plan_id} "
+                    f"({s.plan_tasks} tasks); officer {s.officer_email} ({s.officer_name}, "
+                    f"{s.officer_tasks} tasks led or supported); chairperson {s.chair_email}; "
+                    f"task {s.task_id}"
+                )
+                pages = pages_for(s)
+                with step("counting SQL queries per page (in-process, Flask test client)"):
+                    count_queries(app, s, pages)
+                with step("starting the server"):
+                    server = start_server(city.workdir, args.worker_class, args.threads)
+                    say(f"   {server.description}, TRACKER_CONFIG=production")
+                backends = backend_pids(args.server, city.name)
+                with step("timing the pages"), CpuMeter(server.process.pid, backends) as cpu:
+                    time_pages(server.port, s, pages, args.warmup, args.requests, args.interleave)
+                if server.process.poll() is not None:
+                    raise BenchError(f"gunicorn died during the run:\n{server.log_tail()}")
+            finally:
+                if server is not None:
+                    server.stop()
             if cpu.others is not None:
                 say(
-                    f"   CPU meanwhile: client, server and its PostgreSQL backends {cpu.ours:.2f}, "
-                    f"everything else {cpu.others:.2f} of {os.cpu_count()} CPUs"
+                    f"   CPU meanwhile: client, server and its PostgreSQL backends "
+                    f"{cpu.ours:.2f}, everything else {cpu.others:.2f} of {os.cpu_count()} CPUs"
                 )
                 if cpu.others > 0.3:
                     say(
@@ -848,31 +902,17 @@ def main(argv: list[str] | None = None) -> int:
             say(
                 f"{sum(p.passed is True for p in pages)} of "
                 f"{sum(p.target is not None and bool(p.timings) for p in pages)} pages within "
-                f"target; generation of {args.units} wards took {generation:.1f} s."
+                f"target; generation of {args.units} wards took {city.generation_seconds:.1f} s."
             )
-            return 1 if (missed and args.strict) else 0
-        except BenchError as exc:
-            say(f"bench: error: {exc}")
-            if server is not None and server.process.poll() is not None:
-                say(server.log_tail())
-            return 2
-        except KeyboardInterrupt:
-            say("bench: interrupted")
-            return 130
-        finally:
-            if server is not None:
-                server.stop()
-            if created:
-                if args.keep_db:
-                    say(f"kept the database: {os.environ.get('DATABASE_URL')}")
-                    drop = f"psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE \"{name}\"'"
-                    say(f"drop it with: {drop}")
-                else:
-                    try:
-                        drop_database(args.server, name)
-                        say(f"dropped the database {name}")
-                    except Exception as exc:  # report, and still exit with the run's status
-                        say(f"bench: could not drop the database {name}: {exc}")
+        return 1 if (missed and args.strict) else 0
+    except BenchError as exc:
+        say(f"bench: error: {exc}")
+        if server is not None and server.process.poll() is not None:
+            say(server.log_tail())
+        return 2
+    except KeyboardInterrupt:
+        say("bench: interrupted")
+        return 130
 
 
 if __name__ == "__main__":

@@ -26,13 +26,11 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import secrets
 import signal
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, datetime
 from datetime import time as clock_time
@@ -46,13 +44,10 @@ if str(ROOT) not in sys.path:
 from bench.pages import (  # noqa: E402  (the same database and command helpers as pages.py)
     DEFAULT_SERVER,
     BenchError,
-    create_database,
-    drop_database,
     free_port,
-    run_tracker,
+    generated_city,
     say,
     step,
-    vacuum_analyze,
 )
 
 SELECTION_TARGET_MS = 250.0
@@ -205,132 +200,100 @@ def _terminate(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
-    name = f"tracker_bench_reminders_{os.getpid()}_{secrets.token_hex(2)}"
-    created = False
     sink: subprocess.Popen | None = None
-    app = None
     missed = False
-    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
-        try:
-            say(
-                f"tracker reminders benchmark: {args.units} wards, pass of {args.day:%d/%m/%Y}; "
-                f"Python {platform.python_version()}, {os.cpu_count()} CPUs"
-            )
-            with step("creating the database"):
-                database_url = create_database(args.server, name)
-                created = True
-            os.environ.update(
-                TRACKER_CONFIG="production",
-                SECRET_KEY=secrets.token_hex(32),
-                DATABASE_URL=database_url,
-                TRACKER_INSTANCE_PATH=str(Path(tmp) / "instance"),
-                TRACKER_UPLOAD_DIR=str(Path(tmp) / "uploads"),
-            )
-            with step("migrating (tracker db upgrade)"):
-                run_tracker("db", "upgrade")
-            with step(f"generating the city (tracker demo generate --units {args.units})"):
-                output = run_tracker("demo", "generate", "--units", str(args.units))
-                for line in output.strip().splitlines()[:2]:
-                    say(f"   {line.strip()}")
-            with step("VACUUM (ANALYZE), as autovacuum would soon after such a load"):
-                vacuum_analyze(database_url, args.random_page_cost)
+    try:
+        say(
+            f"tracker reminders benchmark: {args.units} wards, pass of {args.day:%d/%m/%Y}; "
+            f"Python {platform.python_version()}, {os.cpu_count()} CPUs"
+        )
+        with generated_city(
+            args.server, "_reminders", args.units, args.random_page_cost, args.keep_db
+        ) as city:
+            try:
+                port = free_port()
+                from tracker import create_app
 
-            port = free_port()
-            from tracker import create_app
-
-            app = create_app(
-                "production",
-                SQLALCHEMY_DATABASE_URI=database_url,
-                MAIL_SERVER="127.0.0.1",
-                MAIL_PORT=port,
-                MAIL_USE_TLS=False,
-                MAIL_USE_SSL=False,
-                MAIL_DEFAULT_SENDER="Theo dõi CCHC <cchc@bench.example>",
-                MAIL_MAX_PER_CONNECTION=args.per_connection,
-                TRACKER_MAIL_TRANSPORT="smtp",
-            )
-            with step(f"timing the selection ({args.runs} runs after a cold one)"):
-                cold, timings, queries, due = time_selection(app, args.day, args.runs)
-            median = statistics.median(timings)
-            ok = median <= SELECTION_TARGET_MS
-            missed |= not ok
-            say(
-                f"   selection: median {median:.1f} ms, min {min(timings):.1f}, "
-                f"max {max(timings):.1f} (cold first run {cold:.0f} ms, building the holiday "
-                f"tables); {queries} SQL statements; {due} reminders due "
-                f"-> target {SELECTION_TARGET_MS:.0f} ms: {'pass' if ok else 'FAIL'}"
-            )
-
-            with step(f"starting the SMTP sink (aiosmtpd) on 127.0.0.1:{port}"):
-                sink = start_sink(port)
-            per = (
-                "kept open throughout"
-                if not args.per_connection
-                else f"renewed every {args.per_connection} messages"
-            )
-            rates = []
-            # The day's pass over one SMTP connection, then the next working day's over the
-            # product's default of two connections at once (TRACKER_MAIL_WORKERS).
-            for day, workers in ((args.day, 1), (next_working_day(args.day), 2)):
-                now = datetime.combine(day, clock_time(7, 30), tzinfo=ZONE)
-                with step(f"recording the pass of {day:%d/%m/%Y}"):
-                    seconds, items, notices, emails, kinds = record_pass(app, day, now)
-                detail = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
-                say(
-                    f"   {items} reminders ({detail}), {notices} in-app notices, {emails} "
-                    f"emails queued in {seconds:.2f} s"
+                app = create_app(
+                    "production",
+                    SQLALCHEMY_DATABASE_URI=city.database_url,
+                    MAIL_SERVER="127.0.0.1",
+                    MAIL_PORT=port,
+                    MAIL_USE_TLS=False,
+                    MAIL_USE_SSL=False,
+                    MAIL_DEFAULT_SENDER="Theo dõi CCHC <cchc@bench.example>",
+                    MAIL_MAX_PER_CONNECTION=args.per_connection,
+                    TRACKER_MAIL_TRANSPORT="smtp",
                 )
-                label = "one SMTP connection" if workers == 1 else f"{workers} connections"
-                with step(f"sending every queued email over {label} ({per})"):
-                    report, seconds = send_all(app, day, now, workers)
-                sent = len(report.sent)
-                rate = sent / seconds if seconds else 0.0
-                ok = rate >= SENDING_TARGET and not report.failed and not report.retrying
+                city.apps.append(app)
+                with step(f"timing the selection ({args.runs} runs after a cold one)"):
+                    cold, timings, queries, due = time_selection(app, args.day, args.runs)
+                median = statistics.median(timings)
+                ok = median <= SELECTION_TARGET_MS
                 missed |= not ok
-                rates.append((label, sent, rate))
                 say(
-                    f"   sending: {sent} emails in {seconds:.2f} s = {rate:.0f} emails/s "
-                    f"({len(report.failed)} refused, {len(report.retrying)} to retry) "
-                    f"-> target {SENDING_TARGET:.0f}/s: {'pass' if ok else 'FAIL'}"
+                    f"   selection: median {median:.1f} ms, min {min(timings):.1f}, "
+                    f"max {max(timings):.1f} (cold first run {cold:.0f} ms, building the holiday "
+                    f"tables); {queries} SQL statements; {due} reminders due "
+                    f"-> target {SELECTION_TARGET_MS:.0f} ms: {'pass' if ok else 'FAIL'}"
                 )
-            say()
-            say("| measure | result | target |")
-            say("| --- | --- | --- |")
-            say(
-                f"| selection of one pass, {args.units} wards (median of {args.runs}) | "
-                f"{median:.1f} ms, {queries} queries | {SELECTION_TARGET_MS:.0f} ms |"
-            )
-            target = f"{SENDING_TARGET:.0f}/s"
-            for label, sent, rate in rates:
-                say(f"| sending {sent} emails, {label} | {rate:.0f} emails/s | {target} |")
-            return 1 if (missed and args.strict) else 0
-        except BenchError as exc:
-            say(f"bench: error: {exc}")
-            return 2
-        except KeyboardInterrupt:
-            say("bench: interrupted")
-            return 130
-        finally:
-            if sink is not None and sink.poll() is None:
-                sink.terminate()
-                try:
-                    sink.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    sink.kill()
-            if created:
-                if args.keep_db:
-                    say(f"kept the database: {os.environ.get('DATABASE_URL')}")
-                else:
-                    try:
-                        if app is not None:  # release the pooled connections first
-                            from tracker.extensions import db
 
-                            with app.app_context():
-                                db.engine.dispose()
-                        drop_database(args.server, name)
-                        say(f"dropped the database {name}")
-                    except Exception as exc:
-                        say(f"bench: could not drop the database {name}: {exc}")
+                with step(f"starting the SMTP sink (aiosmtpd) on 127.0.0.1:{port}"):
+                    sink = start_sink(port)
+                per = (
+                    "kept open throughout"
+                    if not args.per_connection
+                    else f"renewed every {args.per_connection} messages"
+                )
+                rates = []
+                # The day's pass over one SMTP connection, then the next working day's over the
+                # product's default of two connections at once (TRACKER_MAIL_WORKERS).
+                for day, workers in ((args.day, 1), (next_working_day(args.day), 2)):
+                    now = datetime.combine(day, clock_time(7, 30), tzinfo=ZONE)
+                    with step(f"recording the pass of {day:%d/%m/%Y}"):
+                        seconds, items, notices, emails, kinds = record_pass(app, day, now)
+                    detail = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+                    say(
+                        f"   {items} reminders ({detail}), {notices} in-app notices, {emails} "
+                        f"emails queued in {seconds:.2f} s"
+                    )
+                    label = "one SMTP connection" if workers == 1 else f"{workers} connections"
+                    with step(f"sending every queued email over {label} ({per})"):
+                        report, seconds = send_all(app, day, now, workers)
+                    sent = len(report.sent)
+                    rate = sent / seconds if seconds else 0.0
+                    ok = rate >= SENDING_TARGET and not report.failed and not report.retrying
+                    missed |= not ok
+                    rates.append((label, sent, rate))
+                    say(
+                        f"   sending: {sent} emails in {seconds:.2f} s = {rate:.0f} emails/s "
+                        f"({len(report.failed)} refused, {len(report.retrying)} to retry) "
+                        f"-> target {SENDING_TARGET:.0f}/s: {'pass' if ok else 'FAIL'}"
+                    )
+                say()
+                say("| measure | result | target |")
+                say("| --- | --- | --- |")
+                say(
+                    f"| selection of one pass, {args.units} wards (median of {args.runs}) | "
+                    f"{median:.1f} ms, {queries} queries | {SELECTION_TARGET_MS:.0f} ms |"
+                )
+                target = f"{SENDING_TARGET:.0f}/s"
+                for label, sent, rate in rates:
+                    say(f"| sending {sent} emails, {label} | {rate:.0f} emails/s | {target} |")
+            finally:
+                if sink is not None and sink.poll() is None:
+                    sink.terminate()
+                    try:
+                        sink.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        sink.kill()
+        return 1 if (missed and args.strict) else 0
+    except BenchError as exc:
+        say(f"bench: error: {exc}")
+        return 2
+    except KeyboardInterrupt:
+        say("bench: interrupted")
+        return 130
 
 
 if __name__ == "__main__":
