@@ -135,3 +135,22 @@ def test_minutes_as_pdf(client, auth, meeting):
     response = client.get(f"/meetings/{meeting['meeting'].id}/minutes.pdf")
     assert response.status_code == 200
     assert response.data.startswith(b"%PDF-")
+
+
+def test_an_item_moves_on_when_its_meeting_closes_even_if_the_next_is_open(meeting):
+    from tracker.meetings.operations import add_item, close_meeting
+
+    march, unit, chair = meeting["meeting"], meeting["unit"], meeting["chair"]
+    pending = add_item(db.session, march, chair, "Rà soát quy chế làm việc")
+    settled = add_item(db.session, march, chair, "Phân công trực")
+    april_data = MeetingInput(2024, 4, date(2024, 4, 15), None, "Hội trường", "", chair.id, None)
+    april = open_meeting(db.session, unit, april_data, chair)
+    # March is still open: what it may yet deal with does not move.
+    assert april.items == []
+    record_decision(db.session, march, chair, DecisionInput(item_id=settled.id, decision="Xong",
+                                                            dealt_with=True))
+    close_meeting(db.session, march, chair)
+    db.session.expire_all()
+    assert [(i.text, i.carried_from_id) for i in april.items] == [
+        ("Rà soát quy chế làm việc", pending.id)
+    ]

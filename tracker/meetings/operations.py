@@ -228,7 +228,7 @@ def _check_meeting(session: Session, unit: Unit, data: MeetingInput) -> dict[str
 
 def open_meeting(session: Session, unit: Unit, data: MeetingInput, actor: Officer) -> Meeting:
     """Open the meeting of a month: every active officer listed present, the undealt items of
-    the previous meeting carried over."""
+    the previous meeting carried over (or when it closes, if it is still open)."""
     errors = _check_meeting(session, unit, data)
     if not errors and session.scalar(
         select(Meeting.id).where(
@@ -261,22 +261,29 @@ def open_meeting(session: Session, unit: Unit, data: MeetingInput, actor: Office
         MeetingAttendance(meeting=meeting, unit_id=unit.id, officer_id=officer_id)
         for officer_id in officers
     )
-    if previous is not None:
-        for item in previous.items:
-            if not item.dealt_with:
-                session.add(
-                    AgendaItem(
-                        meeting=meeting,
-                        unit_id=unit.id,
-                        kind=item.kind,
-                        text=item.text,
-                        task_id=item.task_id,
-                        carried_from_id=item.id,
-                        added_by_id=item.added_by_id,
-                    )
-                )
+    if previous is not None and previous.status is MeetingStatus.CLOSED:
+        _carry_over(session, previous, meeting)
     session.flush()
     return meeting
+
+
+def _carry_over(session: Session, source: Meeting, target: Meeting) -> None:
+    """The items `source` closed without dealing with move to `target`. Only a closed
+    meeting's: until it closes, an item may still be dealt with there."""
+    carried = {item.carried_from_id for item in target.items}
+    for item in source.items:
+        if not item.dealt_with and item.id not in carried:
+            session.add(
+                AgendaItem(
+                    meeting=target,
+                    unit_id=target.unit_id,
+                    kind=item.kind,
+                    text=item.text,
+                    task_id=item.task_id,
+                    carried_from_id=item.id,
+                    added_by_id=item.added_by_id,
+                )
+            )
 
 
 def update_meeting(session: Session, meeting: Meeting, data: MeetingInput) -> None:
@@ -556,4 +563,7 @@ def close_meeting(
     meeting.status = MeetingStatus.CLOSED
     meeting.closed_at = now or utcnow()
     meeting.closed_by_id = actor.id
+    following = session.scalar(select(Meeting).where(Meeting.previous_id == meeting.id))
+    if following is not None:  # opened before this one closed: it receives the items now
+        _carry_over(session, meeting, following)
     session.flush()
