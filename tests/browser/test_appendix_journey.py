@@ -112,13 +112,16 @@ def test_focal_officer_fills_checks_submits_and_downloads(new_page, live_server)
     expect(figure(page, "7.6.3")).to_contain_text("62,3 %")
     expect(page.locator('input[name="v-7.6.4.e"]')).to_have_value("216.000")
 
+    # The page as saved, before the freeze (its bytes do not change from run to run: the
+    # frozen page shows the time of the freeze).
+    page.set_viewport_size({"width": 1280, "height": 900})
+    save_screenshot("appendix.png", page.screenshot(full_page=False, animations="disabled"))
+
     # 5. Chốt số liệu: the table is frozen, who and when shown.
     page.get_by_test_id("submit").click()
     expect(page.get_by_role("alert").filter(has_text="Đã chốt số liệu")).to_be_visible()
     expect(page.get_by_test_id("submitted")).to_contain_text("Kiều Thị Mỹ Duyên")
     expect(page.locator('input[name^="v-"]')).to_have_count(0)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    save_screenshot("appendix.png", page.screenshot(full_page=False, animations="disabled"))
 
     # 6. The Excel and Word files: the figures in them, and LibreOffice opens both.
     with page.expect_download() as info:
