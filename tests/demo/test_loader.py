@@ -248,3 +248,25 @@ def test_a_partial_demo_is_completed_not_duplicated(app):
     assert [p.appendix_row for p in result.plans_created] == ["1.3"]
     assert not result.officers_created
     assert db.session.scalar(select(func.count()).select_from(Plan)) == 4
+
+
+def test_february_meeting_was_held_graded_and_frozen(demo):
+    from tracker.meetings.models import Meeting, MeetingStatus, OfficerEvaluation
+
+    meeting = db.session.scalar(select(Meeting).where(Meeting.unit_id == demo.ward.id))
+    assert (meeting.year, meeting.month, meeting.held_on) == (2024, 2, date(2024, 2, 15))
+    assert meeting.status is MeetingStatus.CLOSED and meeting.snapshot
+    # The plans as the meeting saw them on 15/02/2024, not as of the report date.
+    rates = {p["title"][:20]: p["rate"] for p in meeting.snapshot["plans"]}
+    assert len(rates) == 4 and "27.3" not in rates.values()
+    graded = db.session.scalars(
+        select(OfficerEvaluation).where(OfficerEvaluation.meeting_id == meeting.id)
+    ).all()
+    levels = {s["officer_id"]: s["level"] for s in meeting.snapshot["officers"]}
+    chair = meeting.chair_id
+    # Every officer with a proposal, but the chair, graded as proposed (no reason needed).
+    assert {e.officer_id for e in graded} == {
+        o for o, level in levels.items() if level is not None and o != chair
+    }
+    assert graded and all(e.grade_id == e.proposed_grade_id and not e.reason for e in graded)
+    assert demo.meetings_created == 1

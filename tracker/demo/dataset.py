@@ -11,7 +11,7 @@ import functools
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +124,22 @@ class PeriodSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class MeetingSpec:
+    """A monthly review meeting of the ward already held: opened, every officer with a
+    proposed grade graded as proposed, closed (its figures frozen)."""
+
+    year: int
+    month: int
+    held_on: date
+    starts_at: time
+    place: str
+    number: str
+    chair: str  # officer keys
+    secretary: str
+    conclusions: str
+
+
+@dataclass(frozen=True, slots=True)
 class Dataset:
     year: int
     report_date: date
@@ -133,6 +149,7 @@ class Dataset:
     officers: tuple[OfficerSpec, ...]
     plans: tuple[PlanSpec, ...]
     periods: tuple[PeriodSpec, ...] = ()
+    meetings: tuple[MeetingSpec, ...] = ()
 
     def ward_unit(self) -> UnitSpec:
         return next(u for u in self.units if u.code == self.ward)
@@ -397,6 +414,7 @@ def read_dataset(directory: Path = DATA_DIR) -> Dataset:
     units = _units(t.take("units", list), WARD_FILE)
     officers = _officers(t.take("officers", list), WARD_FILE, {u.code for u in units})
     periods = _periods(t.take("periods", list, []), WARD_FILE)
+    meetings = _meetings(t.take("meetings", list, []), WARD_FILE, {o.key for o in officers})
     t.done()
     if len(password) < 8:
         raise DatasetError(f"{WARD_FILE}: the demo password needs at least 8 characters")
@@ -416,6 +434,7 @@ def read_dataset(directory: Path = DATA_DIR) -> Dataset:
         officers=officers,
         plans=plans,
         periods=periods,
+        meetings=meetings,
     )
 
 
@@ -437,6 +456,32 @@ def _periods(raw: list, where: str) -> tuple[PeriodSpec, ...]:
             raise DatasetError(f"{where}: periods[{i}]: kind must be one of {_PERIOD_KINDS}")
         if spec.end < spec.start:
             raise DatasetError(f"{where}: periods[{i}]: end before start")
+        found.append(spec)
+    return tuple(found)
+
+
+def _meetings(raw: list, where: str, officer_keys: set[str]) -> tuple[MeetingSpec, ...]:
+    found = []
+    for i, item in enumerate(raw, 1):
+        t = _Table(item, f"{where}: meetings[{i}]")
+        starts_at = t.take("starts_at", time)
+        spec = MeetingSpec(
+            year=t.take("year", int),
+            month=t.take("month", int),
+            held_on=t.take_date("held_on"),
+            starts_at=starts_at,
+            place=t.take("place", str),
+            number=t.take("number", str),
+            chair=t.take("chair", str),
+            secretary=t.take("secretary", str),
+            conclusions=t.take("conclusions", str),
+        )
+        t.done()
+        if (spec.held_on.year, spec.held_on.month) != (spec.year, spec.month):
+            raise DatasetError(f"{where}: meetings[{i}]: held_on is not in its month")
+        for key in (spec.chair, spec.secretary):
+            if key not in officer_keys:
+                raise DatasetError(f"{where}: meetings[{i}]: no officer {key!r}")
         found.append(spec)
     return tuple(found)
 

@@ -8,6 +8,7 @@ whatever exists is left as it is, so a second load adds no row (and hence no aud
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +16,18 @@ from sqlalchemy.orm import Session
 from tracker.appendix.models import PeriodKind, ReportingPeriod
 from tracker.appendix.operations import create_period
 from tracker.core.audit import acting_as
+from tracker.core.clock import local_zone
 from tracker.demo.dataset import Dataset, PlanSpec, load_dataset
+from tracker.meetings.models import Meeting
+from tracker.meetings.operations import (
+    MeetingInput,
+    close_meeting,
+    evaluate,
+    live_agenda,
+    open_meeting,
+    proposed_grade,
+    unit_grades,
+)
 from tracker.people.models import Officer, Unit
 from tracker.people.operations import (
     create_officer,
@@ -53,6 +65,7 @@ class DemoResult:
     tasks_created: int = 0
     evidence_created: int = 0
     periods_created: int = 0
+    meetings_created: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
     @property
@@ -60,6 +73,7 @@ class DemoResult:
         return not (
             self.units_created or self.officers_created or self.plans_created
             or self.periods_created
+            or self.meetings_created
         )
 
 
@@ -97,6 +111,7 @@ def load_demo(session: Session, data: Dataset | None = None) -> DemoResult:
             result.tasks_created += tasks
             result.evidence_created += evidence
         result.periods_created = _ensure_periods(session, units[data.ward], data)
+        result.meetings_created = _ensure_meetings(session, units[data.ward], data, officers)
     return result
 
 
@@ -115,6 +130,37 @@ def _ensure_periods(session: Session, ward: Unit, data: Dataset) -> int:
         if exists is None:
             create_period(session, ward, kind, spec.label, spec.start, spec.end)
             created += 1
+    return created
+
+
+def _ensure_meetings(
+    session: Session, ward: Unit, data: Dataset, officers: dict[str, Officer]
+) -> int:
+    """Each meeting held as the product runs one: opened, every officer with a proposal
+    (but the chair) graded as proposed, closed at the end of its morning (figures frozen)."""
+    created = 0
+    for spec in data.meetings:
+        exists = session.scalar(
+            select(Meeting.id).where(
+                Meeting.unit_id == ward.id, Meeting.year == spec.year, Meeting.month == spec.month
+            )
+        )
+        if exists is not None:
+            continue
+        chair, secretary = officers[spec.chair], officers[spec.secretary]
+        data_in = MeetingInput(
+            spec.year, spec.month, spec.held_on, spec.starts_at, spec.place, spec.number,
+            chair.id, secretary.id,
+        )
+        meeting = open_meeting(session, ward, data_in, secretary)
+        grades = unit_grades(session, ward.id)
+        for section in live_agenda(session, meeting)["officers"]:
+            proposal = proposed_grade(grades, section["level"])
+            if proposal is not None and section["officer_id"] != chair.id:  # not themselves
+                evaluate(session, meeting, chair, section["officer_id"], proposal.id)
+        ended = datetime.combine(spec.held_on, time(11, 0), tzinfo=local_zone())
+        close_meeting(session, meeting, chair, spec.conclusions, now=ended)
+        created += 1
     return created
 
 
