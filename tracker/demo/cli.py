@@ -56,7 +56,8 @@ def load_command() -> None:
         click.echo(
             f"Loaded the demo ward {ward.code} ({ward.name}): {len(result.units_created)} units, "
             f"{len(result.officers_created)} officers, {len(result.plans_created)} plans, "
-            f"{result.tasks_created} tasks, {result.evidence_created} evidence documents."
+            f"{result.tasks_created} tasks, {result.evidence_created} evidence documents, "
+            f"{result.periods_created} reporting periods, {result.meetings_created} meetings."
         )
     _echo_logins(result.logins)
 
