@@ -467,6 +467,34 @@ class Subjects:
     has_dashboard: bool
     password: str
     city: dict[str, int]
+    meeting_id: int | None = None  # the ward's March 2024 review meeting, opened by the bench
+    period_id: int | None = None  # its Q1 2024 reporting period (Phụ lục 1)
+
+
+def add_meeting_and_period(app, s: Subjects) -> None:
+    """Open the ward's March 2024 meeting and its Q1 2024 reporting period, as the focal
+    officer would, so that their pages are timed too (for information)."""
+    from datetime import date, time
+
+    from sqlalchemy import select
+
+    from tracker.appendix.models import PeriodKind
+    from tracker.appendix.operations import create_period
+    from tracker.extensions import db
+    from tracker.meetings.operations import MeetingInput, open_meeting
+    from tracker.people.models import Officer, Unit
+
+    with app.app_context():
+        ward = db.session.scalar(select(Unit).where(Unit.code == s.ward_code))
+        chair = db.session.scalar(select(Officer).where(Officer.email == s.chair_email))
+        data = MeetingInput(2024, 3, date(2024, 3, 15), time(8), "Hội trường", "", chair.id)
+        s.meeting_id = open_meeting(db.session, ward, data, chair).id
+        period = create_period(
+            db.session, ward, PeriodKind.QUARTER, "Quý I năm 2024", date(2023, 12, 14),
+            date(2024, 3, 12),
+        )
+        s.period_id = period.id
+        db.session.commit()
 
 
 def make_app(database_url: str):
@@ -590,6 +618,10 @@ def pages_for(s: Subjects) -> list[Page]:
         Page("", "plan list", "chairperson", f"/units/{s.ward_code}/plans"),
         Page("", "officers", "chairperson", f"/units/{s.ward_code}/officers"),
     ]
+    if s.meeting_id is not None:
+        pages.append(Page("", "review meeting", "chairperson", f"/meetings/{s.meeting_id}"))
+    if s.period_id is not None:
+        pages.append(Page("", "Phụ lục 1", "chairperson", f"/appendix/{s.period_id}"))
     return pages
 
 
@@ -860,6 +892,7 @@ def main(argv: list[str] | None = None) -> int:
                 app = make_app(city.database_url)
                 city.apps.append(app)
                 s = pick_subjects(app, args.ward)
+                add_meeting_and_period(app, s)
                 say(
                     f"   in the database: {s.city['wards']} wards, {s.city['officers']} "
                     f"officers, {s.city['plans']} plans, {s.city['tasks']} tasks"
