@@ -179,3 +179,22 @@ def test_the_city_inspector_reads_the_wards_periods(client, auth, demo):
     assert 'name="label"' not in html  # no form to add a period
     html = client.get(f"/appendix/{demo.period.id}").get_data(as_text=True)
     assert "27,3 %" in html and 'name="v-' not in html and "Chốt số liệu" not in html
+
+
+def test_the_page_shows_who_typed_submitted_and_reopened(client, auth, demo):
+    _login(auth, demo.focal)
+    _post(client, f"/appendix/{demo.period.id}", _figures({"3.2.1.a": "186"}))
+    _post(client, f"/appendix/{demo.period.id}", _figures({"3.2.1.a": "190"}))
+    _post(client, f"/appendix/{demo.period.id}/submit", {})
+    auth.logout()
+    _login(auth, demo.chair)
+    _post(client, f"/appendix/{demo.period.id}/reopen", {"reason": "Sửa số hồ sơ"})
+    html = client.get(f"/appendix/{demo.period.id}").get_data(as_text=True)
+    history = html[html.index('data-testid="history"'):]
+    # newest first: the reopening, the freeze, then the two savings of row 3.2.1.a
+    reopened = history.index("Lê Minh Tuấn sửa")
+    submitted = history.index("Kiều Thị Mỹ Duyên sửa")
+    typed = history.index("dòng 3.2.1.a")
+    assert reopened < submitted < typed
+    assert "Sửa số hồ sơ" in history and "Đã chốt số liệu → Đang nhập" in history
+    assert "186 → 190" in history and "Bảng số liệu được lưu lại như khi chốt." in history

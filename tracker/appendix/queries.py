@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from tracker.appendix.models import EnteredFigure, ReportingPeriod
+from tracker.core.audit import AuditEvent, HistoryEntry, readable_history
 from tracker.core.status import StatusRow, Tally, tally
 from tracker.people.models import Unit
 from tracker.plans.models import Plan
@@ -137,6 +138,20 @@ def load_figures(
 
 def entered_values(figures: dict[str, EnteredFigure]) -> dict[str, Decimal | None]:
     return {key: f.value for key, f in figures.items()}
+
+
+# Audited columns of a period that hold an officer id, shown by name in its history.
+PERIOD_OFFICER_FIELDS = ("submitted_by_id", "reopened_by_id")
+
+
+def period_history(session: Session, period: ReportingPeriod) -> list[HistoryEntry]:
+    """Who created, typed, submitted and reopened the period's table, and when, newest first."""
+    figures = select(EnteredFigure.id).where(EnteredFigure.period_id == period.id)
+    where = or_(
+        and_(AuditEvent.entity_type == "reporting_periods", AuditEvent.entity_id == period.id),
+        and_(AuditEvent.entity_type == "appendix_figures", AuditEvent.entity_id.in_(figures)),
+    )
+    return readable_history(session, where, PERIOD_OFFICER_FIELDS)
 
 
 def unit_periods(session: Session, unit_id: int) -> list[ReportingPeriod]:

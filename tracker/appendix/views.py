@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -21,11 +22,12 @@ from tracker.appendix.operations import (
     save_figures,
     submit_period,
 )
-from tracker.appendix.queries import child_unit_periods, unit_periods
+from tracker.appendix.queries import child_unit_periods, period_history, unit_periods
 from tracker.appendix.service import Checks, period_table
 from tracker.appendix.table import display_value
 from tracker.core import clock
 from tracker.core.dates import parse_date
+from tracker.core.formatting import format_figure
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.spreadsheets import file_name, xlsx_download
@@ -39,6 +41,18 @@ MAX_FIELDS = 400  # a form with more fields than the table has rows is not ours
 @bp.app_template_global()
 def appendix_value(row) -> str:
     return display_value(row)
+
+
+@bp.app_template_filter("appendix_figure")
+def appendix_figure(value) -> str:
+    """A typed figure as an audit record holds it ("186.000", 7972.5) in Vietnamese style."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return format_figure(number)
 
 
 def _period_or_404(period_id: int) -> ReportingPeriod:
@@ -118,6 +132,7 @@ def _render_period(period: ReportingPeriod, *, typed=None, typed_notes=None, err
         can_submit=not period.is_submitted and can(current_user, Action.SUBMIT_APPENDIX, period),
         can_reopen=period.is_submitted and can(current_user, Action.REOPEN_APPENDIX, period),
         pdf_available=libreoffice() is not None,
+        history=period_history(db.session, period),
     ), status
 
 

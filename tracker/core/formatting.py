@@ -60,6 +60,11 @@ def format_number(
     return format_decimal(value, format=pattern, locale=locale or _locale())
 
 
+def format_figure(value: Decimal, locale: str | None = None) -> str:
+    """A typed figure with its own decimals (at most 3): 12175 -> "12.175", 7972.5 -> "7.972,5"."""
+    return format_decimal(value, format="#,##0.###", locale=locale or _locale())
+
+
 def format_percent(value: Decimal | None, locale: str | None = None) -> str:
     """A rate from core.status.percent; None reads as "not applicable", never 0 %."""
     if value is None:

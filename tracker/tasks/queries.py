@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.core.audit import AuditEvent
+from tracker.core.audit import AuditEvent, HistoryEntry, readable_history
 from tracker.core.status import DeadlineClass, Occurrence, StatusRow, deadline_class
 from tracker.people.models import Officer
 from tracker.plans.models import Plan
@@ -185,13 +184,6 @@ def task_with_details(session: Session, task_id: int) -> Task | None:
 OFFICER_FIELDS = ("lead_officer_id", "added_by_id", "confirmer_id")
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    event: AuditEvent
-    actor_name: str | None
-    changes: list[tuple[str, Any, Any]]
-
-
 def task_history(session: Session, task: Task) -> list[HistoryEntry]:
     """The task's audit trail and its evidence's, newest first, officer ids shown as names."""
     evidence_ids = [e.id for e in task.evidence]
@@ -200,30 +192,7 @@ def task_history(session: Session, task: Task) -> list[HistoryEntry]:
         conditions.append(
             and_(AuditEvent.entity_type == "evidence", AuditEvent.entity_id.in_(evidence_ids))
         )
-    events = session.scalars(
-        select(AuditEvent).where(or_(*conditions)).order_by(AuditEvent.id.desc())
-    ).all()
-    officer_ids = {e.actor_id for e in events if e.actor_id}
-    for event in events:
-        for field in OFFICER_FIELDS:
-            for value in event.changes.get(field, []):
-                if isinstance(value, int):
-                    officer_ids.add(value)
-    names: dict[int, str] = {}
-    if officer_ids:
-        rows = session.execute(
-            select(Officer.id, Officer.full_name).where(Officer.id.in_(officer_ids))
-        )
-        names = {officer_id: name for officer_id, name in rows}
-    entries = []
-    for event in events:
-        changes = []
-        for field, (before, after) in event.changes.items():
-            if field in OFFICER_FIELDS:
-                before, after = names.get(before, before), names.get(after, after)
-            changes.append((field, before, after))
-        entries.append(HistoryEntry(event, names.get(event.actor_id), changes))
-    return entries
+    return readable_history(session, or_(*conditions), OFFICER_FIELDS)
 
 
 def task_journal(session: Session, task: Task) -> list[TaskNote]:
