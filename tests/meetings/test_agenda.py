@@ -65,7 +65,8 @@ def test_sections_follow_the_status_rule(app):
     plan = gen_plan(unit)
     on_time = gen_task(plan, lead, deadline=date(2024, 3, 5), completed_on=date(2024, 3, 4))
     late = gen_task(plan, lead, deadline=date(2024, 3, 5), completed_on=date(2024, 3, 8))
-    open_ = gen_task(plan, lead, deadline=date(2024, 3, 29))
+    # done after the meeting: open as the meeting sees it, its completion not shown
+    open_ = gen_task(plan, lead, deadline=date(2024, 3, 29), completed_on=date(2024, 3, 20))
     overdue_now = gen_task(plan, lead, deadline=date(2024, 3, 11))
     carried = gen_task(plan, lead, deadline=date(2024, 2, 20))
     gen_task(plan, lead, deadline=date(2024, 1, 20), completed_on=date(2024, 1, 19))  # old, done
@@ -80,6 +81,8 @@ def test_sections_follow_the_status_rule(app):
         open_.id: "open_on_time",
         overdue_now.id: "open_overdue",
     }
+    completed = {line["task_id"]: line["completed_on"] for line in section["due"]}
+    assert completed[on_time.id] == "04/03/2024" and completed[open_.id] == ""
     assert [line["task_id"] for line in section["carried"]] == [carried.id]
     assert [line["task_id"] for line in section["pending"]] == [pending.id]
     assert section["counts"] == {

@@ -157,7 +157,9 @@ def build_agenda(
         title, state = titles.get(row.task_id, ("", TaskState.NOT_STARTED))
         target = sections.get(row.lead_officer_id) or section(row.lead_officer_id)
         for bucket, period, status in month_periods(row, year, month, as_of):
-            line = _line(row.task_id, title, period.deadline, period.completed_on, status)
+            # A completion after the meeting date is not what the meeting saw.
+            done_on = period.completed_on if status.is_done else None
+            line = _line(row.task_id, title, period.deadline, done_on, status)
             target[bucket].append(line)
         if state is TaskState.PENDING_CONFIRMATION:
             target["pending"].append(
