@@ -24,13 +24,13 @@ from tracker.core.status import (
     final_deadline,
     tally,
 )
+from tracker.core.text import name_key
 from tracker.people.models import Officer, Unit, UnitKind
 from tracker.plans.models import Plan
 from tracker.tasks.filters import (
     OPEN,
     TaskFilter,
     UnitLookups,
-    officer_sort_key,
     row_matches,
     unit_lookups,
 )
@@ -268,7 +268,7 @@ def _officer_lines(
         for lead_id, lead_rows in by_lead.items()
         if lead_id is not None
     ]
-    lines.sort(key=lambda line: officer_sort_key(line.label))
+    lines.sort(key=lambda line: name_key(line.label))
     if by_lead.get(None):
         lines.append(Breakdown(None, "", tally(by_lead[None], as_of)))
     return lines

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.core.status import DeadlineClass, StatusRow, deadline_class, tally
+from tracker.core.text import name_key
 from tracker.followups.models import Decision
 from tracker.followups.queries import month_followups
 from tracker.people.models import Officer
@@ -129,11 +130,14 @@ def build_agenda(
                 .where(Plan.unit_id == unit_id, Task.archived_at.is_(None))
             )
         }
-    officers = session.execute(
-        select(Officer.id, Officer.full_name, Officer.position)
-        .where(Officer.unit_id == unit_id, Officer.active)
-        .order_by(Officer.full_name, Officer.id)
-    ).all()
+    officers = sorted(
+        session.execute(
+            select(Officer.id, Officer.full_name, Officer.position).where(
+                Officer.unit_id == unit_id, Officer.active
+            )
+        ),
+        key=lambda officer: (name_key(officer.full_name), officer.id),
+    )
     sections: dict[int | None, dict] = {}
 
     def section(officer_id: int | None, name: str = "", position: str = "") -> dict:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from tracker.core.text import name_key
 from tracker.meetings.models import (
     AgendaItem,
     Meeting,
@@ -74,9 +75,10 @@ class EvaluationRow:
 
 def evaluation_table(session: Session, unit_id: int, year: int) -> list[EvaluationRow]:
     """Officer × month of a unit's year (for the year-end evaluation): two queries."""
-    officers = session.scalars(
-        select(Officer).where(Officer.unit_id == unit_id).order_by(Officer.full_name, Officer.id)
-    ).all()
+    officers = sorted(
+        session.scalars(select(Officer).where(Officer.unit_id == unit_id)),
+        key=lambda officer: (name_key(officer.full_name), officer.id),
+    )
     by_officer: dict[int, dict[int, OfficerEvaluation]] = defaultdict(dict)
     for evaluation in session.scalars(
         select(OfficerEvaluation)

@@ -59,6 +59,7 @@ from tracker.meetings.queries import (
     unit_meetings,
 )
 from tracker.people.models import Officer
+from tracker.people.queries import active_officers
 from tracker.plans.models import Plan
 from tracker.tasks.forms import officer_choice
 
@@ -74,13 +75,7 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
 
 
 def _unit_officers(unit_id: int) -> list[Officer]:
-    return list(
-        db.session.scalars(
-            db.select(Officer)
-            .where(Officer.unit_id == unit_id, Officer.active)
-            .order_by(Officer.full_name, Officer.id)
-        )
-    )
+    return active_officers(db.session, unit_id)
 
 
 def _officer_choices(form: MeetingForm, officers: list[Officer]) -> None:

@@ -10,9 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.core.status import Tally, tally
+from tracker.core.text import name_key
 from tracker.people.models import Officer
-from tracker.plans.models import Plan
-from tracker.tasks.queries import status_rows
+
+
+def active_officers(session: Session, unit_id: int, *, with_roles: bool = False) -> list[Officer]:
+    """The unit's active officers as every officer picker lists them: in the Vietnamese
+    order of names (core.text.name_key); with their roles loaded when asked (one more query)."""
+    query = select(Officer).where(Officer.unit_id == unit_id, Officer.active)
+    if with_roles:
+        query = query.options(selectinload(Officer.role_rows))
+    return sorted(session.scalars(query), key=lambda officer: name_key(officer.full_name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +31,10 @@ class OfficerSummary:
 
 def unit_officers(session: Session, unit_id: int, as_of: date) -> list[OfficerSummary]:
     """The unit's officers with the tasks they lead, counted as of a date (three queries)."""
+    # Imported here: the plans and tasks areas pick officers with active_officers().
+    from tracker.plans.models import Plan
+    from tracker.tasks.queries import status_rows
+
     officers = session.scalars(
         select(Officer)
         .options(selectinload(Officer.role_rows))

@@ -2,8 +2,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from tracker.core.clock import today
@@ -12,7 +10,8 @@ from tracker.core.permissions import Action, authorize, can
 from tracker.core.status import deadline_class, tally
 from tracker.core.web import unit_or_404
 from tracker.extensions import db
-from tracker.people.models import Officer, Role
+from tracker.people.models import Role
+from tracker.people.queries import active_officers
 from tracker.plans import bp
 from tracker.plans.models import Plan
 from tracker.plans.operations import PlanError, set_overseers
@@ -59,11 +58,7 @@ def detail(plan_id: int):
     assign_form = None
     if can(current_user, Action.ASSIGN_TASK, plan.unit):
         assign_form = BulkAssignForm(formdata=None)
-        officers = db.session.scalars(
-            select(Officer)
-            .where(Officer.unit_id == plan.unit_id, Officer.active)
-            .order_by(Officer.full_name)
-        ).all()
+        officers = active_officers(db.session, plan.unit_id)
         assign_form.lead_officer_id.choices = [SelectChoice("", _("— Chủ trì —"))] + [
             officer_choice(o) for o in officers
         ]
@@ -85,12 +80,7 @@ def fields(plan_id: int):
     authorize(current_user, Action.ASSIGN_TASK, plan.unit)
     vice_chairs = [
         o
-        for o in db.session.scalars(
-            select(Officer)
-            .where(Officer.unit_id == plan.unit_id, Officer.active)
-            .options(selectinload(Officer.role_rows))
-            .order_by(Officer.full_name)
-        )
+        for o in active_officers(db.session, plan.unit_id, with_roles=True)
         if o.has_role(Role.VICE_CHAIRPERSON)
     ]
     form = FlaskForm()

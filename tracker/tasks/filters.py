@@ -14,14 +14,13 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from tracker.core.dates import parse_date
 from tracker.core.status import DeadlineClass, StatusRow, deadline_class, final_deadline
-from tracker.core.text import fold
+from tracker.core.text import fold, name_key
 from tracker.people.models import Officer
 from tracker.plans.models import Plan, TaskGroup
 from tracker.tasks.models import Task
@@ -216,13 +215,6 @@ class OfficerChoice:
     active: bool
 
 
-@lru_cache(maxsize=4096)
-def officer_sort_key(name: str) -> tuple[str, str]:
-    """Vietnamese order: by given name (the last word), then the whole name."""
-    folded = fold(name)
-    return (folded.rsplit(" ", 1)[-1], folded)
-
-
 @dataclass(frozen=True, slots=True)
 class UnitLookups:
     """The unit's live plans, their fields and the unit's officers: three small queries."""
@@ -264,7 +256,7 @@ def unit_lookups(session: Session, unit_id: int) -> UnitLookups:
                 )
             )
         ),
-        key=lambda o: (not o.active, officer_sort_key(o.full_name)),
+        key=lambda o: (not o.active, name_key(o.full_name)),
     )
     return UnitLookups(
         plans=plans,

@@ -15,6 +15,7 @@ from tracker.core.status import deadline_class
 from tracker.core.web import task_or_404, unit_or_404
 from tracker.extensions import db
 from tracker.people.models import Officer, Role
+from tracker.people.queries import active_officers
 from tracker.plans.models import Plan
 from tracker.tasks import bp
 from tracker.tasks.files import FileRejected, store_file
@@ -116,14 +117,7 @@ def evidence_file(evidence_id: int):
 
 
 def _unit_officers(unit_id: int) -> list[Officer]:
-    return list(
-        db.session.scalars(
-            select(Officer)
-            .where(Officer.unit_id == unit_id, Officer.active)
-            .options(selectinload(Officer.role_rows))
-            .order_by(Officer.full_name)
-        )
-    )
+    return active_officers(db.session, unit_id, with_roles=True)
 
 
 def _fill_choices(form: TaskForm, plan: Plan) -> None:
