@@ -57,7 +57,8 @@ def load_command() -> None:
             f"Loaded the demo ward {ward.code} ({ward.name}): {len(result.units_created)} units, "
             f"{len(result.officers_created)} officers, {len(result.plans_created)} plans, "
             f"{result.tasks_created} tasks, {result.evidence_created} evidence documents, "
-            f"{result.periods_created} reporting periods, {result.meetings_created} meetings."
+            f"{_count(result.periods_created, 'reporting period')}, "
+            f"{_count(result.meetings_created, 'review meeting')}."
         )
     _echo_logins(result.logins)
 
@@ -90,3 +91,7 @@ def generate_command(units: int, seed: int) -> None:
         f"{result.evidence} evidence documents; {result.city_officers} city inspector added."
     )
     click.echo(f"  generated in {result.seconds:.1f} s, committed in {total:.1f} s in all.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
