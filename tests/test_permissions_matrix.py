@@ -69,6 +69,7 @@ PAGES = [
     ("meeting_close", "POST", "/meetings/{meeting}/close", EVALUATORS, False),
     ("grades", "GET", "/units/{unit}/grades", EVALUATORS, False),
     ("evaluations", "GET", "/units/{unit}/evaluations", EVALUATORS | {"inspector"}, True),
+    ("evaluations_xlsx", "GET", "/units/{unit}/evaluations.xlsx", EVALUATORS | {"inspector"}, True),
     ("appendix_periods", "GET", "/units/{unit}/appendix", ALL, True),
     ("appendix_period_new", "POST", "/units/{unit}/appendix", APPENDIX_EDITORS, False),
     ("appendix", "GET", "/appendix/{period}", ALL, True),

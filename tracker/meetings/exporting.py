@@ -214,3 +214,34 @@ def agenda_xlsx(meeting: Meeting, agenda: dict) -> bytes:
         )
     finish_table(plans, [60, 12, 12, 14, 16], 1, plans.max_row + 1)
     return workbook_bytes(workbook)
+
+
+def evaluations_xlsx(unit_name: str, year: int, rows: list, grades: list) -> bytes:
+    """The officer × month table of a year, with how many months each grade was given: what
+    the year-end evaluation starts from."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Đánh giá {year}"
+    sheet.append([f"Kết quả đánh giá cán bộ hằng tháng năm {year} – {unit_name}"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([])
+    header = ["Cán bộ", "Chức vụ", *(f"Tháng {m}" for m in range(1, 13)), *(g.name for g in grades)]
+    sheet.append(header)
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        given = [row.months.get(m) for m in range(1, 13)]
+        counts = [sum(1 for e in given if e is not None and e.grade_id == g.id) for g in grades]
+        sheet.append(
+            [
+                safe_cell(row.officer.full_name),
+                safe_cell(row.officer.position or ""),
+                *(safe_cell(e.grade.name) if e is not None else "" for e in given),
+                *counts,
+            ]
+        )
+    widths = [28, 28, *([16] * 12), *([14] * len(grades))]
+    finish_table(sheet, widths, header_row, sheet.max_row + 1)
+    return workbook_bytes(workbook)

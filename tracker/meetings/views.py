@@ -21,7 +21,12 @@ from tracker.core.web import unit_or_404
 from tracker.extensions import db
 from tracker.meetings import bp
 from tracker.meetings.agenda import figures
-from tracker.meetings.exporting import agenda_xlsx, meeting_subject, minutes_docx
+from tracker.meetings.exporting import (
+    agenda_xlsx,
+    evaluations_xlsx,
+    meeting_subject,
+    minutes_docx,
+)
 from tracker.meetings.forms import (
     ActionForm,
     CloseForm,
@@ -517,6 +522,17 @@ def table(unit_code: str):
     year = _year()
     rows = evaluation_table(db.session, unit.id, year)
     return render_template("meetings/table.html", unit=unit, rows=rows, year=year)
+
+
+@bp.route("/units/<unit_code>/evaluations.xlsx")
+@login_required
+def table_export(unit_code: str):
+    unit = unit_or_404(unit_code)
+    authorize(current_user, Action.VIEW_EVALUATIONS, unit)
+    year = _year()
+    rows = evaluation_table(db.session, unit.id, year)
+    content = evaluations_xlsx(unit.name, year, rows, grade_list(db.session, unit.id))
+    return xlsx_download(content, file_name(f"Đánh giá cán bộ năm {year} - {unit.name}"))
 
 
 @bp.route("/units/<unit_code>/grades", methods=["GET", "POST"])
