@@ -279,6 +279,7 @@ def detail(meeting_id: int):
 
 
 def _refused(meeting_id: int, error: MeetingError, key, form):
+    """The page again with the refused form as typed (attendance: its marks), nothing saved."""
     db.session.rollback()
     meeting = _meeting_or_404(meeting_id)
     _show(form if key != "attendance" else None, error)
@@ -323,11 +324,7 @@ def attendance(meeting_id: int):
     try:
         set_attendance(db.session, meeting, marks)
     except MeetingError as error:
-        db.session.rollback()
-        for message in error.errors.values():
-            flash(message, "danger")
-        meeting = _meeting_or_404(meeting_id)
-        return _page(meeting, {"attendance": marks}, 200)
+        return _refused(meeting_id, error, "attendance", marks)
     return _done(meeting, _("Đã lưu điểm danh."), "attendance")
 
 
