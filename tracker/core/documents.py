@@ -96,10 +96,12 @@ def _no_borders(table: Table) -> None:
 def _widths(table: Table, widths_mm: list[float]) -> None:
     """Fixed column widths: Word reads the cells' widths, LibreOffice the table's grid."""
     table.autofit = False
-    for column, width in zip(table.columns, widths_mm, strict=True):
-        column.width = Mm(width)
-        for cell in column.cells:
-            cell.width = Mm(width)
+    lengths = [Mm(width) for width in widths_mm]
+    for column, length in zip(table.columns, lengths, strict=True):
+        column.width = length
+    for row in table.rows:
+        for cell, length in zip(row.cells, lengths, strict=True):
+            cell.width = length
 
 
 class OfficialDocument:
@@ -177,10 +179,11 @@ class OfficialDocument:
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _widths(table, widths_mm)
-        for r, values in enumerate(rows):
+        # Row by row: `table.cell(r, c)` rebuilds python-docx's whole cell grid on every call,
+        # which made a table of a hundred rows cost seconds.
+        for r, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
             bold = r < header_rows or r in bold_rows
-            for c, value in enumerate(values):
-                cell = table.cell(r, c)
+            for c, (cell, value) in enumerate(zip(row.cells, values, strict=False)):
                 paragraph = cell.paragraphs[0]
                 if r < header_rows:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
