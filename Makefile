@@ -4,6 +4,7 @@
 #   make run       migrate, load the demo ward, serve on http://127.0.0.1:5000 with the scheduler
 #   make test      lint, then the whole suite on SQLite and, when TRACKER_TEST_DATABASE_URL
 #                  is set, again on PostgreSQL (browser tests: Debian's chromium; PDF: LibreOffice)
+#   make screenshots  the browser journeys, then their screenshots over the README's pictures
 #   make lint      ruff check
 #   make bench     the benchmark scripts in bench/ (if any), with BENCH_ARGS
 #   make clean     caches, compiled translations, build leftovers (keeps .venv and instance/)
@@ -30,10 +31,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 
-.PHONY: help install install-test translations chromium libreoffice run test lint bench clean
+.PHONY: help install install-test translations chromium libreoffice run test screenshots lint bench clean
 
 help:
-	@sed -n '1,10s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '1,11s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -114,6 +115,15 @@ test: install-test chromium libreoffice lint
 	  echo "== PostgreSQL run skipped: TRACKER_TEST_DATABASE_URL is not set"; \
 	fi; \
 	exit $$status
+
+# Tests write their screenshots under tests/artifacts/ only; this refreshes docs/screenshots/.
+SHOTS := tests/artifacts/screenshots
+
+screenshots: install-test chromium libreoffice
+	rm -rf $(SHOTS)
+	env -u TRACKER_TEST_DATABASE_URL $(BIN)/pytest -q -m browser tests/browser
+	cp $(SHOTS)/*.png docs/screenshots/
+	@git status --short docs/screenshots
 
 bench: install
 	@shopt -s nullglob; scripts=(bench/*.py); \
