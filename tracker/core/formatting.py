@@ -11,6 +11,7 @@ from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from tracker.core.clock import local_zone, to_local
+from tracker.core.shell import page_menu
 
 LANGUAGE_SESSION_KEY = "lang"
 
@@ -126,6 +127,7 @@ def init_templates(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.globals["status_label"] = status_label
+    app.jinja_env.globals["page_menu"] = page_menu
     app.jinja_env.filters["audit_value"] = format_audit_value
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
