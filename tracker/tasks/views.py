@@ -68,8 +68,12 @@ def mine():
         # what is done matters less than what is next: the latest few, the rest a click away
         "done": done[:RECENT_DONE],
     }
+    labels = {  # patterns the template fills in on every row
+        "done_on": _("Hoàn thành %(date)s"),
+        "due_on": _("Hạn %(date)s"),
+    }
     return render_template(
-        "tasks/mine.html", sections=sections, done_total=len(done), as_of=today()
+        "tasks/mine.html", sections=sections, done_total=len(done), as_of=today(), labels=labels
     )
 
 
