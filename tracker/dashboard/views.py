@@ -142,20 +142,12 @@ def render_dashboard(unit: Unit) -> str:
         args = TaskFilter(as_of=as_of, **conditions).query_args(today=today_)
         return f"{list_base}?{urlencode(args)}" if args else list_base
 
-    # An item of a short list links to its task: one url_for, then the id put in its place.
-    placeholder = str(2**31 - 1)
-    before, after = url_for("tasks.detail", task_id=int(placeholder)).split(placeholder)
-
-    def task_url(task_id: int) -> str:
-        return f"{before}{task_id}{after}"
-
     return render_template(
         "dashboard/index.html",
         unit=unit,
         data=data,
         charts=charts,
         list_url=list_url,
-        task_url=task_url,
         progress_bar=progress_bar,
         rate_with_counts=rate_with_counts,
         L=_page_labels(as_of),
