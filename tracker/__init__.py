@@ -25,6 +25,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     )
     configure_settings(app, config, overrides)
     configure_extensions(app)
+    configure_transactions(app)
     configure_templates(app)
     configure_blueprints(app)
     configure_cli(app)
@@ -55,6 +56,12 @@ def configure_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
     init_login(app)
+
+
+def configure_transactions(app: Flask) -> None:
+    from tracker.core import transactions
+
+    transactions.init_app(app)
 
 
 def configure_templates(app: Flask) -> None:

@@ -4,12 +4,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import gen_group, gen_officer, gen_plan, gen_unit
+from tracker.core.refusals import Refusal
 from tracker.core.status import DeadlineClass, deadline_class, tally
 from tracker.extensions import db
 from tracker.people.models import Role, UnitCalendarDay
 from tracker.tasks.models import CadenceMode, CadenceUnit, Notification, TaskState
 from tracker.tasks.operations import (
-    TaskError,
     TaskInput,
     bulk_assign,
     confirm_completion,
@@ -57,7 +57,7 @@ def _input(w, **changes) -> TaskInput:
 
 
 def test_five_clears_are_all_required(app, ward):
-    with pytest.raises(TaskError) as refused:
+    with pytest.raises(Refusal) as refused:
         save_task(db.session, ward["plan"], TaskInput(), ward["chair"])
     assert set(refused.value.errors) == {
         "title",
@@ -67,7 +67,7 @@ def test_five_clears_are_all_required(app, ward):
         "deadline",
     }
     # a plain officer cannot be the leader who answers for the task
-    with pytest.raises(TaskError) as refused:
+    with pytest.raises(Refusal) as refused:
         save_task(
             db.session, ward["plan"], _input(ward, confirmer_id=ward["helper"].id), ward["chair"]
         )
@@ -76,7 +76,7 @@ def test_five_clears_are_all_required(app, ward):
 
 def test_officers_of_another_unit_are_refused(app, ward):
     stranger = gen_officer(gen_unit())
-    with pytest.raises(TaskError) as refused:
+    with pytest.raises(Refusal) as refused:
         save_task(
             db.session, ward["plan"], _input(ward, lead_officer_id=stranger.id), ward["chair"]
         )
@@ -171,7 +171,7 @@ def test_return_needs_a_reason_and_lets_the_lead_submit_again(app, ward):
         summary="",
         today=TODAY,
     )
-    with pytest.raises(TaskError):
+    with pytest.raises(Refusal):
         return_completion(db.session, task, ward["chair"], reason="  ")
     return_completion(db.session, task, ward["chair"], reason="Thiếu phụ lục")
     assert task.state is TaskState.RETURNED
@@ -199,7 +199,7 @@ def test_return_needs_a_reason_and_lets_the_lead_submit_again(app, ward):
 )
 def test_evidence_is_validated(app, ward, number, on, field):
     task = save_task(db.session, ward["plan"], _input(ward), ward["chair"]).task
-    with pytest.raises(TaskError) as refused:
+    with pytest.raises(Refusal) as refused:
         submit_completion(
             db.session,
             task,
@@ -311,7 +311,7 @@ def test_bulk_assign(app, ward):
     other = gen_officer(ward["unit"], full_name="Người Nhận")
     assert bulk_assign(db.session, tasks, ward["chair"], lead_officer_id=other.id) == 3
     assert {t.lead_officer_id for t in tasks} == {other.id}
-    with pytest.raises(TaskError):
+    with pytest.raises(Refusal):
         bulk_assign(db.session, [], ward["chair"], lead_officer_id=other.id)
 
 

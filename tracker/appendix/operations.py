@@ -19,6 +19,7 @@ from tracker.appendix.queries import load_figures
 from tracker.appendix.service import Checks, check_values, period_table, tree_of
 from tracker.appendix.table import table_snapshot
 from tracker.appendix.validation import MAX_NOTE, Problem, parse_figure
+from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, Unit
 
 log = logging.getLogger("tracker.appendix")
@@ -30,14 +31,6 @@ def _clean(text: str | None) -> str:
     spaces, runs of spaces one."""
     return " ".join("".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch
                              for ch in (text or "")).split())
-
-
-class AppendixError(Exception):
-    """The change is refused; `errors` maps a row key (or "") to a Vietnamese message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 def create_period(
@@ -61,7 +54,7 @@ def create_period(
     ):
         errors[""] = _("Kỳ báo cáo này đã có.")
     if errors:
-        raise AppendixError(errors)
+        raise Refusal(errors)
     period = ReportingPeriod(
         unit_id=unit.id, kind=kind, label=label, start=start, end=end, acknowledged=[]
     )
@@ -79,7 +72,7 @@ class SaveResult:
 
 def _refuse_if_submitted(period: ReportingPeriod) -> None:
     if period.is_submitted:
-        raise AppendixError({"": _(
+        raise Refusal({"": _(
             "Số liệu của kỳ này đã được chốt; cần Chủ tịch mở lại để sửa."
         )})
 
@@ -91,7 +84,7 @@ def save_figures(
     raw_notes: dict[str, str],
     acknowledged: set[str] | None = None,
 ) -> SaveResult:
-    """Parse and check every typed figure; save them all or none (AppendixError)."""
+    """Parse and check every typed figure; save them all or none (a Refusal)."""
     _refuse_if_submitted(period)
     tree = tree_of(period)
     errors: dict[str, str] = {}
@@ -128,7 +121,7 @@ def save_figures(
         for problem in checks.errors:
             errors.setdefault(problem.key, problem.message)
     if errors:
-        raise AppendixError(errors)
+        raise Refusal(errors)
     changed = 0
     for key in set(values) | set(notes):
         value, note = values.get(key), notes.get(key, "")
@@ -162,10 +155,10 @@ def submit_period(
     _refuse_if_submitted(period)
     checks = current_checks(session, period)
     if checks.errors:
-        raise AppendixError({p.key: p.message for p in checks.errors})
+        raise Refusal({p.key: p.message for p in checks.errors})
     pending = checks.unacknowledged(acknowledged | set(period.acknowledged or []))
     if pending:
-        raise AppendixError({"": _(
+        raise Refusal({"": _(
             "Còn %(n)s cảnh báo chưa được xác nhận đã kiểm tra: %(first)s",
             n=len(pending), first=pending[0].message,
         )})
@@ -184,12 +177,12 @@ def reopen_period(
     session: Session, period: ReportingPeriod, officer: Officer, reason: str, now: datetime
 ) -> ReportingPeriod:
     if not period.is_submitted:
-        raise AppendixError({"": _("Kỳ báo cáo này chưa chốt số liệu.")})
+        raise Refusal({"": _("Kỳ báo cáo này chưa chốt số liệu.")})
     reason = _clean(reason)
     if not reason:
-        raise AppendixError({"reason": _("Nêu lý do mở lại số liệu đã chốt.")})
+        raise Refusal({"reason": _("Nêu lý do mở lại số liệu đã chốt.")})
     if len(reason) > MAX_NOTE:
-        raise AppendixError({"reason": _("Lý do tối đa %(n)s ký tự.", n=MAX_NOTE)})
+        raise Refusal({"reason": _("Lý do tối đa %(n)s ký tự.", n=MAX_NOTE)})
     period.state = PeriodState.OPEN
     period.snapshot = None
     period.reopened_by_id = officer.id
@@ -201,7 +194,6 @@ def reopen_period(
 
 
 __all__ = [
-    "AppendixError",
     "Problem",
     "create_period",
     "current_checks",

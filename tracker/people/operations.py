@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.core.clock import utcnow
+from tracker.core.refusals import Refusal
 from tracker.people.models import (
     ApiToken,
     Officer,
@@ -22,10 +23,6 @@ from tracker.people.models import (
     UnitKind,
 )
 from tracker.people.passwords import MIN_LENGTH, hash_password, verify_password
-
-
-class PeopleError(ValueError):
-    """A refused change to units or officers, with a message for the user."""
 
 
 def normalise_email(email: str) -> str:
@@ -72,17 +69,17 @@ def create_officer(
 ) -> Officer:
     email = normalise_email(email)
     if not email or "@" not in email:
-        raise PeopleError(_("Địa chỉ email không hợp lệ: “%(email)s”.", email=email))
+        raise Refusal(_("Địa chỉ email không hợp lệ: “%(email)s”.", email=email))
     if session.scalar(select(func.count()).select_from(Officer).where(Officer.email == email)):
-        raise PeopleError(_("Email %(email)s đã được dùng cho một cán bộ khác.", email=email))
+        raise Refusal(_("Email %(email)s đã được dùng cho một cán bộ khác.", email=email))
     full_name = normalise_name(full_name)
     if not full_name:
-        raise PeopleError(_("Họ và tên không được để trống."))
+        raise Refusal(_("Họ và tên không được để trống."))
     roles = sorted(set(roles))
     if not roles:
-        raise PeopleError(_("Cán bộ cần ít nhất một vai trò."))
+        raise Refusal(_("Cán bộ cần ít nhất một vai trò."))
     if password is not None and len(password) < MIN_LENGTH:
-        raise PeopleError(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH))
+        raise Refusal(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH))
     officer = Officer(
         unit=unit,
         email=email,
@@ -107,13 +104,13 @@ def authenticate(session: Session, email: str, password: str) -> Officer | None:
 
 def change_password(officer: Officer, current: str, new: str) -> None:
     if not verify_password(officer.password_hash, current):
-        raise PeopleError(_("Mật khẩu hiện tại không đúng."))
+        raise Refusal(_("Mật khẩu hiện tại không đúng."), "current_password")
     set_password(officer, new)
 
 
 def set_password(officer: Officer, new: str) -> None:
     if len(new) < MIN_LENGTH:
-        raise PeopleError(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH))
+        raise Refusal(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH), "new_password")
     officer.password_hash = hash_password(new)
     officer.session_version += 1  # signs out the officer's other sessions
 

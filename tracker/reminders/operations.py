@@ -11,16 +11,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, Unit
 from tracker.reminders.models import ReminderPolicy, ReminderSettings, parse_days
-
-
-class SettingsError(ValueError):
-    """Refused settings; `errors` maps fields to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(errors.values()))
 
 
 @dataclass
@@ -84,7 +77,7 @@ def _validate(data: SettingsInput) -> tuple[dict[str, str], tuple[int, ...]]:
 def save_settings(session: Session, unit: Unit, data: SettingsInput) -> ReminderPolicy:
     errors, days = _validate(data)
     if errors:
-        raise SettingsError(errors)
+        raise Refusal(errors)
     row = session.scalar(select(ReminderSettings).where(ReminderSettings.unit_id == unit.id))
     if row is None:
         row = ReminderSettings(unit_id=unit.id)
