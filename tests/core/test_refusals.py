@@ -79,12 +79,15 @@ def test_the_request_commits_once_at_its_end_unless_refused(app, monkeypatch, re
     assert calls == (["rollback", "rollback"] if refused else ["commit", "email"])
 
 
-@pytest.mark.parametrize(("method", "status", "expected"), [
-    ("GET", 200, []),
-    ("POST", 400, ["rollback"]),
-    ("POST", 500, ["rollback"]),
-    ("POST", 200, ["commit"]),  # a form shown again as typed: nothing was changed
-])
+@pytest.mark.parametrize(
+    ("method", "status", "expected"),
+    [
+        ("GET", 200, []),
+        ("POST", 400, ["rollback"]),
+        ("POST", 500, ["rollback"]),
+        ("POST", 200, ["commit"]),  # a form shown again as typed: nothing was changed
+    ],
+)
 def test_only_a_change_that_ended_well_is_committed(app, monkeypatch, method, status, expected):
     from tracker.extensions import db
 
