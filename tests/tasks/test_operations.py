@@ -1,3 +1,4 @@
+import logging
 from datetime import date
 
 import pytest
@@ -333,3 +334,26 @@ def test_reassigned_task_keeps_its_class_and_counts_for_the_new_lead(app, ward):
     led = {s.officer.id: s.led for s in unit_officers(db.session, ward["unit"].id, TODAY)}
     assert led[ward["helper"].id].open_overdue == 1
     assert led[ward["lead"].id].total == 0
+
+
+def test_each_action_logs_who_did_what_in_which_unit(app, ward, caplog):
+    w = ward
+    with caplog.at_level(logging.INFO, logger="tracker"):
+        task = save_task(db.session, w["plan"], _input(w), w["chair"]).task
+        record_progress(db.session, task, w["lead"], percent=40)
+        with pytest.raises(Refusal):
+            record_progress(db.session, task, w["lead"], percent=140)
+    lines = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
+    unit, plan = w["unit"].id, w["plan"].id
+    assert lines == [
+        (
+            "tracker.tasks",
+            logging.INFO,
+            f"officer {w['chair'].id} created task {task.id} of plan {plan}, unit {unit}",
+        ),
+        (
+            "tracker.tasks",
+            logging.INFO,
+            f"officer {w['lead'].id} recorded 40% progress on task {task.id}, unit {unit}",
+        ),
+    ]  # a refused action logs nothing: it did nothing

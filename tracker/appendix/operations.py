@@ -19,6 +19,7 @@ from tracker.appendix.queries import load_figures
 from tracker.appendix.service import Checks, check_values, period_table, tree_of
 from tracker.appendix.table import table_snapshot
 from tracker.appendix.validation import MAX_NOTE, Problem, parse_figure
+from tracker.core.audit import current_actor_id
 from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, Unit
 
@@ -60,7 +61,9 @@ def create_period(
     )
     session.add(period)
     session.flush()
-    log.info("period %s created for unit %s", period.id, unit.code)
+    log.info(
+        "officer %s created reporting period %s, unit %s", current_actor_id(), period.id, unit.id
+    )
     return period
 
 
@@ -139,6 +142,13 @@ def save_figures(
     if acknowledged is not None:
         period.acknowledged = sorted(acknowledged & {w.id for w in checks.warnings})
     session.flush()
+    log.info(
+        "officer %s saved %s figures of reporting period %s, unit %s",
+        current_actor_id(),
+        changed,
+        period.id,
+        period.unit_id,
+    )
     return SaveResult(changed, checks)
 
 
@@ -169,7 +179,9 @@ def submit_period(
     period.submitted_by_id = officer.id
     period.submitted_at = now
     session.flush()
-    log.info("period %s submitted by officer %s", period.id, officer.id)
+    log.info(
+        "officer %s submitted reporting period %s, unit %s", officer.id, period.id, period.unit_id
+    )
     return period
 
 
@@ -189,7 +201,9 @@ def reopen_period(
     period.reopened_at = now
     period.reopen_reason = reason
     session.flush()
-    log.info("period %s reopened by officer %s", period.id, officer.id)
+    log.info(
+        "officer %s reopened reporting period %s, unit %s", officer.id, period.id, period.unit_id
+    )
     return period
 
 

@@ -10,6 +10,7 @@ retries.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -30,6 +31,7 @@ from tracker.tasks.operations import notify, unit_calendar
 
 OPEN_STATES = (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED)
 MAX_MESSAGE = 2000
+log = logging.getLogger("tracker.followups")
 
 
 @dataclass
@@ -127,6 +129,13 @@ def send_prompt(
         day=today,
         now=now,
     )
+    log.info(
+        "officer %s prompted the lead of task %s (prompt %s), unit %s",
+        actor.id,
+        task.id,
+        prompt.id,
+        prompt.unit_id,
+    )
     return Sent(prompt, emails)
 
 
@@ -191,6 +200,13 @@ def request_explanation(
         day=today,
         now=now,
     )
+    log.info(
+        "officer %s asked the lead of task %s to explain (request %s), unit %s",
+        actor.id,
+        task.id,
+        request.id,
+        request.unit_id,
+    )
     return Sent(request, emails)
 
 
@@ -252,6 +268,13 @@ def answer_explanation(
         message,
         skip=actor.id,
     )
+    log.info(
+        "officer %s answered explanation request %s of task %s, unit %s",
+        actor.id,
+        request.id,
+        request.task_id,
+        request.unit_id,
+    )
     return Sent(request, notice=notice)
 
 
@@ -305,5 +328,13 @@ def decide_explanation(
         "explanation_decided",
         message,
         skip=actor.id,
+    )
+    log.info(
+        "officer %s %s the deadline proposed in explanation request %s of task %s, unit %s",
+        actor.id,
+        "accepted" if accept else "refused",
+        request.id,
+        task.id,
+        request.unit_id,
     )
     return Sent(request)

@@ -9,6 +9,7 @@ save_task` (the one way a task is made or changed, with its five clears).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.core.audit import current_actor_id
 from tracker.core.clock import utcnow
 from tracker.core.refusals import Refusal
 from tracker.meetings.agenda import build_agenda, level_to_rank
@@ -46,6 +48,7 @@ DEFAULT_GRADES = (
     "Không hoàn thành nhiệm vụ",
 )
 MAX_TEXT = 4000
+log = logging.getLogger("tracker.meetings")
 
 
 def _text(value: str | None, name: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
@@ -114,6 +117,7 @@ def set_grades(session: Session, unit_id: int, names: list[str]) -> list[Grade]:
     for grade in grades[len(names) :]:
         session.delete(grade)
     session.flush()
+    log.info("officer %s set %s grades, unit %s", current_actor_id(), len(names), unit_id)
     return grades[: len(names)]
 
 
@@ -255,6 +259,14 @@ def open_meeting(session: Session, unit: Unit, data: MeetingInput, actor: Office
     if previous is not None and previous.status is MeetingStatus.CLOSED:
         _carry_over(session, previous, meeting)
     session.flush()
+    log.info(
+        "officer %s opened meeting %s (%s/%s), unit %s",
+        actor.id,
+        meeting.id,
+        meeting.month,
+        meeting.year,
+        unit.id,
+    )
     return meeting
 
 
@@ -290,6 +302,9 @@ def update_meeting(session: Session, meeting: Meeting, data: MeetingInput) -> No
     meeting.chair_id = data.chair_id
     meeting.secretary_id = data.secretary_id or None
     session.flush()
+    log.info(
+        "officer %s updated meeting %s, unit %s", current_actor_id(), meeting.id, meeting.unit_id
+    )
 
 
 # ---------------------------------------------------------------------------- attendance, items
@@ -315,6 +330,12 @@ def set_attendance(session: Session, meeting: Meeting, marks: dict[int, tuple[bo
     if errors:
         raise Refusal(errors)
     session.flush()
+    log.info(
+        "officer %s recorded the attendance of meeting %s, unit %s",
+        current_actor_id(),
+        meeting.id,
+        meeting.unit_id,
+    )
 
 
 def add_item(session: Session, meeting: Meeting, actor: Officer, text: str) -> AgendaItem:
@@ -328,6 +349,13 @@ def add_item(session: Session, meeting: Meeting, actor: Officer, text: str) -> A
     )
     session.add(item)
     session.flush()
+    log.info(
+        "officer %s added item %s to meeting %s, unit %s",
+        actor.id,
+        item.id,
+        meeting.id,
+        meeting.unit_id,
+    )
     return item
 
 
@@ -445,6 +473,13 @@ def record_decision(
         if result.notice:
             data.notices.append(result.notice)
     session.flush()
+    log.info(
+        "officer %s recorded the decision on item %s of meeting %s, unit %s",
+        actor.id,
+        item.id,
+        meeting.id,
+        meeting.unit_id,
+    )
     return item
 
 
@@ -492,6 +527,13 @@ def evaluate(
     evaluation.reason = reason if proposal is None or grade.id != proposal.id else ""
     evaluation.evaluated_by_id = actor.id
     session.flush()
+    log.info(
+        "officer %s graded officer %s at meeting %s, unit %s",
+        actor.id,
+        officer_id,
+        meeting.id,
+        meeting.unit_id,
+    )
     return evaluation
 
 
@@ -551,3 +593,4 @@ def close_meeting(
     if following is not None:  # opened before this one closed: it receives the items now
         _carry_over(session, meeting, following)
     session.flush()
+    log.info("officer %s closed meeting %s, unit %s", actor.id, meeting.id, meeting.unit_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import unicodedata
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.core.audit import current_actor_id
 from tracker.core.clock import utcnow
 from tracker.core.refusals import Refusal
 from tracker.people.models import (
@@ -23,6 +25,8 @@ from tracker.people.models import (
     UnitKind,
 )
 from tracker.people.passwords import MIN_LENGTH, hash_password, verify_password
+
+log = logging.getLogger("tracker.people")
 
 
 def normalise_email(email: str) -> str:
@@ -50,6 +54,7 @@ def ensure_unit(
         unit = Unit(code=code, name=name, kind=kind, parent=parent)
         session.add(unit)
         session.flush()
+        log.info("officer %s created unit %s (%s)", current_actor_id(), unit.id, unit.code)
     return unit
 
 
@@ -90,6 +95,13 @@ def create_officer(
     )
     session.add(officer)
     session.flush()
+    log.info(
+        "officer %s created officer %s (%s), unit %s",
+        current_actor_id(),
+        officer.id,
+        officer.email,
+        unit.id,
+    )
     return officer
 
 
@@ -113,6 +125,12 @@ def set_password(officer: Officer, new: str) -> None:
         raise Refusal(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH), "new_password")
     officer.password_hash = hash_password(new)
     officer.session_version += 1  # signs out the officer's other sessions
+    log.info(
+        "officer %s set the password of officer %s, unit %s",
+        current_actor_id(),
+        officer.id,
+        officer.unit_id,
+    )
 
 
 def _token_digest(token: str) -> str:
@@ -124,6 +142,12 @@ def create_api_token(session: Session, officer: Officer) -> str:
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(officer=officer, token_hash=_token_digest(token)))
     session.flush()
+    log.info(
+        "officer %s created an API token for officer %s, unit %s",
+        current_actor_id(),
+        officer.id,
+        officer.unit_id,
+    )
     return token
 
 
@@ -154,9 +178,19 @@ def set_calendar_day(
     row.note = note.strip()[:200]
     row.archived_at = None
     session.flush()
+    log.info(
+        "officer %s marked %s a %s, unit %s",
+        current_actor_id(),
+        day,
+        "working day" if is_working_day else "day off",
+        unit.id,
+    )
     return row
 
 
 def withdraw_calendar_day(session: Session, row: UnitCalendarDay) -> None:
     row.archived_at = utcnow()
     session.flush()
+    log.info(
+        "officer %s withdrew calendar day %s, unit %s", current_actor_id(), row.day, row.unit_id
+    )

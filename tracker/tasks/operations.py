@@ -7,6 +7,7 @@ written by the flush listener (core.audit).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ DOCUMENT_NUMBER = re.compile(
 )
 CONFIRMING_ROLES = (Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.FOCAL_OFFICER, Role.ADMIN)
 OPEN_STATES = (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED)
+log = logging.getLogger("tracker.tasks")
 
 
 @dataclass
@@ -281,6 +283,14 @@ def save_task(
     session.flush()
     if creating or old_lead_id != task.lead_officer_id:
         _assigned(session, task, old_lead_id, actor)
+    log.info(
+        "officer %s %s task %s of plan %s, unit %s",
+        actor.id if actor else None,
+        "created" if creating else "updated",
+        task.id,
+        plan.id,
+        plan.unit_id,
+    )
     return SaveResult(task, r["notice"])
 
 
@@ -334,9 +344,7 @@ def bulk_assign(
     people = _officers(session, ids, plan.unit_id)
     lead = people.get(lead_officer_id)
     if lead is None:
-        raise Refusal(
-            {"lead_officer_id": _("Chưa rõ người chủ trì: chọn một cán bộ của đơn vị.")}
-        )
+        raise Refusal({"lead_officer_id": _("Chưa rõ người chủ trì: chọn một cán bộ của đơn vị.")})
     confirmer = people.get(confirmer_id) if confirmer_id else None
     if confirmer_id and (confirmer is None or not confirmer.has_role(*CONFIRMING_ROLES)):
         raise Refusal({"confirmer_id": _("Người xác nhận phải là lãnh đạo hoặc đầu mối CCHC.")})
@@ -352,6 +360,14 @@ def bulk_assign(
         if old_lead_id != lead.id:
             _assigned(session, task, old_lead_id, actor)
     session.flush()
+    log.info(
+        "officer %s assigned tasks %s of plan %s to officer %s, unit %s",
+        actor.id if actor else None,
+        [t.id for t in tasks],
+        plan.id,
+        lead.id,
+        plan.unit_id,
+    )
     return len(tasks)
 
 
@@ -415,6 +431,13 @@ def record_progress(
         occurrence_id=occurrence.id if occurrence else None,
     )
     session.flush()
+    log.info(
+        "officer %s recorded %s%% progress on task %s, unit %s",
+        actor.id,
+        percent,
+        task.id,
+        task.plan.unit_id,
+    )
 
 
 def validate_document(number: str, on: date | None, today: date) -> dict[str, str]:
@@ -492,6 +515,13 @@ def submit_completion(
         skip=actor.id,
     )
     session.flush()
+    log.info(
+        "officer %s submitted the completion of task %s (evidence %s), unit %s",
+        actor.id,
+        task.id,
+        evidence.id,
+        task.plan.unit_id,
+    )
     return evidence
 
 
@@ -574,6 +604,13 @@ def confirm_completion(
         skip=actor.id,
     )
     session.flush()
+    log.info(
+        "officer %s confirmed the completion of task %s (evidence %s), unit %s",
+        actor.id,
+        task.id,
+        evidence.id,
+        task.plan.unit_id,
+    )
 
 
 def _open_next_flexible(session: Session, task: Task, done: TaskOccurrence) -> None:
@@ -613,6 +650,12 @@ def return_completion(
         skip=actor.id,
     )
     session.flush()
+    log.info(
+        "officer %s returned the completion of task %s, unit %s",
+        actor.id,
+        task.id,
+        task.plan.unit_id,
+    )
 
 
 def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None:
@@ -642,6 +685,7 @@ def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None
         skip=actor.id,
     )
     session.flush()
+    log.info("officer %s reopened task %s, unit %s", actor.id, task.id, task.plan.unit_id)
 
 
 def add_note(
@@ -667,12 +711,20 @@ def add_note(
         session, task, actor, NoteKind.NOTE, body, evidence_id=evidence.id if evidence else None
     )
     session.flush()
+    log.info(
+        "officer %s added note %s to task %s, unit %s",
+        actor.id,
+        note.id,
+        task.id,
+        task.plan.unit_id,
+    )
     return note
 
 
 def mark_notifications_read(session: Session, officer_id: int) -> None:
-    session.execute(
+    result = session.execute(
         update(Notification)
         .where(Notification.officer_id == officer_id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
+    log.info("officer %s marked %s notifications read", officer_id, result.rowcount)
