@@ -12,14 +12,15 @@ from flask_login import current_user, login_required
 
 from tracker.core import clock
 from tracker.core.permissions import Action, authorize, can
+from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.status import DeadlineClass, deadline_class
+from tracker.core.transactions import after_commit
 from tracker.core.web import task_or_404, unit_or_404
 from tracker.extensions import db
 from tracker.followups import bp
 from tracker.followups.forms import AnswerForm, DecideForm, PromptForm, RequestForm
 from tracker.followups.operations import (
     OPEN_STATES,
-    FollowupError,
     answer_explanation,
     decide_explanation,
     open_request,
@@ -68,8 +69,8 @@ def followups_section(task: Task) -> dict:
 
 
 def _send_now(email_ids: list[int], today, now) -> None:
-    """The leader's action goes out now; if the mail server is down it stays queued, and the
-    scheduler's retry job sends it (the action itself is already saved)."""
+    """The leader's action goes out now (once committed: `after_commit`); if the mail server is
+    down it stays queued, and the scheduler's retry job sends it (the action itself is saved)."""
     if not email_ids:
         return
     from tracker.reminders.jobs import deliver
@@ -84,18 +85,10 @@ def _send_now(email_ids: list[int], today, now) -> None:
         flash(_("Máy chủ thư chưa nhận thư; thư sẽ được gửi lại tự động."), "warning")
 
 
-def _refused(task: Task, form, error: FollowupError, title: str, action: str):
-    db.session.rollback()
-    for name, message in error.errors.items():
-        if name and name in form:
-            form[name].errors = [*form[name].errors, message]
+def _form_again(task: Task, form, title: str, action: str):
+    """The refused form on a page of its own, as typed, with what is wrong."""
     return render_template(
-        "followups/action.html",
-        task=task,
-        form=form,
-        title=title,
-        action=action,
-        general=[m for n, m in error.errors.items() if not n or n not in form],
+        "followups/action.html", task=task, form=form, title=title, action=action
     )
 
 
@@ -109,10 +102,10 @@ def _leader_message(task_id: int, form_class, operation, title: str, endpoint: s
     now, today = clock.utcnow(), clock.today()
     try:
         sent = operation(db.session, task, current_user, form.message.data, today=today, now=now)
-    except FollowupError as error:
-        return _refused(task, form, error, title, url_for(endpoint, task_id=task.id))
-    db.session.commit()
-    _send_now(sent.emails, today, now)
+    except Refusal as refusal:
+        show_refusal(refusal, form)
+        return _form_again(task, form, title, url_for(endpoint, task_id=task.id))
+    after_commit(lambda: _send_now(sent.emails, today, now))
     flash(done, "success")
     return redirect(url_for("tasks.detail", task_id=task.id))
 
@@ -150,14 +143,12 @@ def answer(task_id: int):
     authorize(current_user, Action.ANSWER_EXPLANATION, task)
     form = AnswerForm()
     if not form.validate_on_submit():
-        return _refused(
-            task, form, FollowupError({}), _("Giải trình"), url_for(".answer", task_id=task.id)
-        )
+        return _form_again(task, form, _("Giải trình"), url_for(".answer", task_id=task.id))
     pending = open_request(db.session, task)
     now, today = clock.utcnow(), clock.today()
     try:
         if pending is None:
-            raise FollowupError(_("Nhiệm vụ không có yêu cầu giải trình đang chờ."))
+            raise Refusal(_("Nhiệm vụ không có yêu cầu giải trình đang chờ."))
         result = answer_explanation(
             db.session,
             pending,
@@ -167,9 +158,9 @@ def answer(task_id: int):
             today=today,
             now=now,
         )
-    except FollowupError as error:
-        return _refused(task, form, error, _("Giải trình"), url_for(".answer", task_id=task.id))
-    db.session.commit()
+    except Refusal as refusal:
+        show_refusal(refusal, form)
+        return _form_again(task, form, _("Giải trình"), url_for(".answer", task_id=task.id))
     if result.notice:
         flash(result.notice, "info")
     flash(_("Đã gửi giải trình."), "success")
@@ -188,9 +179,9 @@ def decide(task_id: int):
     action = url_for(".decide", task_id=task.id)
     try:
         if pending is None:
-            raise FollowupError(_("Nhiệm vụ không có yêu cầu giải trình đang chờ."))
+            raise Refusal(_("Nhiệm vụ không có yêu cầu giải trình đang chờ."))
         if form.decision.data not in ("accept", "refuse"):
-            raise FollowupError({"decision": _("Chọn chấp nhận hoặc không chấp nhận.")})
+            raise Refusal({"decision": _("Chọn chấp nhận hoặc không chấp nhận.")})
         decide_explanation(
             db.session,
             pending,
@@ -199,9 +190,9 @@ def decide(task_id: int):
             form.note.data,
             now=clock.utcnow(),
         )
-    except FollowupError as error:
-        return _refused(task, form, error, _("Quyết định gia hạn"), action)
-    db.session.commit()
+    except Refusal as refusal:
+        show_refusal(refusal, form)
+        return _form_again(task, form, _("Quyết định gia hạn"), action)
     if form.decision.data == "accept":
         flash(_("Đã chấp nhận thời hạn mới."), "success")
     else:

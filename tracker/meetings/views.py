@@ -16,6 +16,7 @@ from tracker.core import clock
 from tracker.core.formatting import format_percent
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
+from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.spreadsheets import file_name, xlsx_download
 from tracker.core.web import unit_or_404
 from tracker.extensions import db
@@ -40,7 +41,6 @@ from tracker.meetings.models import Meeting
 from tracker.meetings.operations import (
     DEFAULT_GRADES,
     DecisionInput,
-    MeetingError,
     MeetingInput,
     NewTask,
     add_item,
@@ -102,15 +102,6 @@ def _meeting_input(form: MeetingForm) -> MeetingInput:
     )
 
 
-def _show(form, error: MeetingError) -> None:
-    for name, message in error.errors.items():
-        field = form[name] if form is not None and name in form else None
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "danger")
-
-
 # ---------------------------------------------------------------------------- the list
 
 
@@ -152,11 +143,9 @@ def create(unit_code: str):
         return _index(unit, form, 200)
     try:
         meeting = open_meeting(db.session, unit, _meeting_input(form), current_user)
-    except MeetingError as error:
-        db.session.rollback()
-        _show(form, error)
+    except Refusal as refusal:
+        show_refusal(refusal, form)
         return _index(unit, form, 200)
-    db.session.commit()
     flash(_("Đã mở cuộc họp tháng %(m)s/%(y)s.", m=meeting.month, y=meeting.year), "success")
     return redirect(url_for(".detail", meeting_id=meeting.id))
 
@@ -278,16 +267,14 @@ def detail(meeting_id: int):
     return _page(meeting)
 
 
-def _refused(meeting_id: int, error: MeetingError, key, form):
+def _page_refused(meeting_id: int, refusal: Refusal, key, form):
     """The page again with the refused form as typed (attendance: its marks), nothing saved."""
-    db.session.rollback()
-    meeting = _meeting_or_404(meeting_id)
-    _show(form if key != "attendance" else None, error)
+    show_refusal(refusal, form if key != "attendance" else None)
+    meeting = _meeting_or_404(meeting_id)  # as it was before the refused change
     return _page(meeting, {key: form}, 200)
 
 
 def _done(meeting: Meeting, message: str, anchor: str = ""):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for(".detail", meeting_id=meeting.id, _anchor=anchor or None))
 
@@ -301,10 +288,10 @@ def edit(meeting_id: int):
     _officer_choices(form, _unit_officers(meeting.unit_id))
     try:
         if not form.validate_on_submit():
-            raise MeetingError({})
+            raise Refusal({})
         update_meeting(db.session, meeting, _meeting_input(form))
-    except MeetingError as error:
-        return _refused(meeting_id, error, "meeting", form)
+    except Refusal as refusal:
+        return _page_refused(meeting_id, refusal, "meeting", form)
     return _done(meeting, _("Đã lưu thông tin cuộc họp."))
 
 
@@ -323,8 +310,8 @@ def attendance(meeting_id: int):
         marks[oid] = (present, request.form.get(f"reason-{oid}", "")[:500])
     try:
         set_attendance(db.session, meeting, marks)
-    except MeetingError as error:
-        return _refused(meeting_id, error, "attendance", marks)
+    except Refusal as refusal:
+        return _page_refused(meeting_id, refusal, "attendance", marks)
     return _done(meeting, _("Đã lưu điểm danh."), "attendance")
 
 
@@ -336,10 +323,10 @@ def item(meeting_id: int):
     form = ItemForm()
     try:
         if not form.validate_on_submit():
-            raise MeetingError({})
+            raise Refusal({})
         add_item(db.session, meeting, current_user, form.text.data)
-    except MeetingError as error:
-        return _refused(meeting_id, error, "item", form)
+    except Refusal as refusal:
+        return _page_refused(meeting_id, refusal, "item", form)
     return _done(meeting, _("Đã thêm nội dung vào chương trình họp."), "items")
 
 
@@ -386,16 +373,16 @@ def decision(meeting_id: int):
         )
     try:
         if not form.validate_on_submit():
-            raise MeetingError({})
+            raise Refusal({})
         if item_id is None and task_id is None:
-            raise MeetingError(_("Chọn nội dung cần kết luận."))
+            raise Refusal(_("Chọn nội dung cần kết luận."))
         if (data.new_task or data.new_deadline) and not can(
             current_user, Action.ASSIGN_TASK, meeting.unit
         ):
-            raise MeetingError(_("Chỉ lãnh đạo giao việc mới giao nhiệm vụ hoặc gia hạn."))
+            raise Refusal(_("Chỉ lãnh đạo giao việc mới giao nhiệm vụ hoặc gia hạn."))
         record_decision(db.session, meeting, current_user, data)
-    except MeetingError as error:
-        return _refused(meeting_id, error, key, form)
+    except Refusal as refusal:
+        return _page_refused(meeting_id, refusal, key, form)
     for notice in data.notices:
         flash(notice, "info")
     return _done(meeting, _("Đã ghi kết luận."), "items")
@@ -411,7 +398,7 @@ def evaluation(meeting_id: int):
     form.grade_id.choices = []
     try:
         if not form.validate_on_submit() or officer_id is None:
-            raise MeetingError({})
+            raise Refusal({})
         evaluate(
             db.session,
             meeting,
@@ -421,8 +408,8 @@ def evaluation(meeting_id: int):
             form.comment.data,
             form.reason.data,
         )
-    except MeetingError as error:
-        return _refused(meeting_id, error, ("evaluation", officer_id), form)
+    except Refusal as refusal:
+        return _page_refused(meeting_id, refusal, ("evaluation", officer_id), form)
     return _done(meeting, _("Đã ghi xếp loại."), f"officer-{officer_id}")
 
 
@@ -434,10 +421,10 @@ def close(meeting_id: int):
     form = CloseForm()
     try:
         if not form.validate_on_submit():
-            raise MeetingError({})
+            raise Refusal({})
         close_meeting(db.session, meeting, current_user, form.conclusions.data)
-    except MeetingError as error:
-        return _refused(meeting_id, error, "close", form)
+    except Refusal as refusal:
+        return _page_refused(meeting_id, refusal, "close", form)
     return _done(meeting, _("Đã kết thúc cuộc họp; số liệu được chốt."))
 
 
@@ -542,12 +529,10 @@ def grades(unit_code: str):
     if form.validate_on_submit():
         try:
             set_grades(db.session, unit.id, (form.names.data or "").splitlines())
-        except MeetingError as error:
-            db.session.rollback()
-            _show(form, error)
+        except Refusal as refusal:
+            show_refusal(refusal, form)
             status = 200
         else:
-            db.session.commit()
             flash(_("Đã lưu danh sách mức xếp loại."), "success")
             return redirect(url_for(".grades", unit_code=unit.code))
     elif request.method == "POST":

@@ -50,7 +50,6 @@ def calendar(unit_code: str):
                     is_working_day=form.kind.data == "work",
                     note=form.note.data or "",
                 )
-                db.session.commit()
                 flash(_("Đã lưu ngày %(day)s.", day=format_date(form.day.date)), "success")
                 return redirect(url_for("people.calendar", unit_code=unit.code))
     rows = db.session.scalars(
@@ -82,6 +81,5 @@ def calendar_withdraw(unit_code: str):
     if row is None or row.unit_id != unit.id:
         abort(404)
     withdraw_calendar_day(db.session, row)
-    db.session.commit()
     flash(_("Đã bỏ ngày %(day)s.", day=format_date(row.day)), "success")
     return redirect(url_for("people.calendar", unit_code=unit.code))

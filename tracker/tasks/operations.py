@@ -7,6 +7,7 @@ written by the flush listener (core.audit).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracker.core.clock import utcnow
+from tracker.core.refusals import Refusal
 from tracker.core.workdays import WorkCalendar
 from tracker.people.models import Officer, OfficerRole, Role, UnitCalendarDay
 from tracker.plans.models import Plan, TaskGroup
@@ -40,14 +42,7 @@ DOCUMENT_NUMBER = re.compile(
 )
 CONFIRMING_ROLES = (Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.FOCAL_OFFICER, Role.ADMIN)
 OPEN_STATES = (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED)
-
-
-class TaskError(ValueError):
-    """A refused change; `errors` maps form fields to messages ("" for the whole form)."""
-
-    def __init__(self, errors: dict[str, str] | str):
-        self.errors = {"": errors} if isinstance(errors, str) else errors
-        super().__init__("; ".join(self.errors.values()))
+log = logging.getLogger("tracker.tasks")
 
 
 @dataclass
@@ -247,7 +242,7 @@ def save_task(
     calendar = unit_calendar(session, plan.unit_id)
     errors, r = _validate(session, plan, data, calendar)
     if errors:
-        raise TaskError(errors)
+        raise Refusal(errors)
     creating = task is None
     if creating:
         ordinal = (
@@ -288,6 +283,14 @@ def save_task(
     session.flush()
     if creating or old_lead_id != task.lead_officer_id:
         _assigned(session, task, old_lead_id, actor)
+    log.info(
+        "officer %s %s task %s of plan %s, unit %s",
+        actor.id if actor else None,
+        "created" if creating else "updated",
+        task.id,
+        plan.id,
+        plan.unit_id,
+    )
     return SaveResult(task, r["notice"])
 
 
@@ -333,20 +336,18 @@ def bulk_assign(
 ) -> int:
     """Assign several tasks of one plan at once; all or none."""
     if not tasks:
-        raise TaskError({"task_ids": _("Chọn ít nhất một nhiệm vụ.")})
+        raise Refusal({"task_ids": _("Chọn ít nhất một nhiệm vụ.")})
     plan = tasks[0].plan
     if any(t.plan_id != plan.id for t in tasks):
-        raise TaskError({"task_ids": _("Các nhiệm vụ phải cùng một kế hoạch.")})
+        raise Refusal({"task_ids": _("Các nhiệm vụ phải cùng một kế hoạch.")})
     ids = [lead_officer_id, *(supporter_ids or []), *([confirmer_id] if confirmer_id else [])]
     people = _officers(session, ids, plan.unit_id)
     lead = people.get(lead_officer_id)
     if lead is None:
-        raise TaskError(
-            {"lead_officer_id": _("Chưa rõ người chủ trì: chọn một cán bộ của đơn vị.")}
-        )
+        raise Refusal({"lead_officer_id": _("Chưa rõ người chủ trì: chọn một cán bộ của đơn vị.")})
     confirmer = people.get(confirmer_id) if confirmer_id else None
     if confirmer_id and (confirmer is None or not confirmer.has_role(*CONFIRMING_ROLES)):
-        raise TaskError({"confirmer_id": _("Người xác nhận phải là lãnh đạo hoặc đầu mối CCHC.")})
+        raise Refusal({"confirmer_id": _("Người xác nhận phải là lãnh đạo hoặc đầu mối CCHC.")})
     supporters = [people[i] for i in dict.fromkeys(supporter_ids or []) if i in people]
     for task in tasks:
         old_lead_id = task.lead_officer_id
@@ -359,6 +360,14 @@ def bulk_assign(
         if old_lead_id != lead.id:
             _assigned(session, task, old_lead_id, actor)
     session.flush()
+    log.info(
+        "officer %s assigned tasks %s of plan %s to officer %s, unit %s",
+        actor.id if actor else None,
+        [t.id for t in tasks],
+        plan.id,
+        lead.id,
+        plan.unit_id,
+    )
     return len(tasks)
 
 
@@ -378,7 +387,7 @@ def _target(task: Task, occurrence_id: int | None) -> TaskOccurrence | None:
     else:
         occurrence = next((o for o in task.occurrences if o.id == occurrence_id), None)
     if occurrence is None:
-        raise TaskError(_("Không còn kỳ nào cần báo cáo."))
+        raise Refusal(_("Không còn kỳ nào cần báo cáo."))
     return occurrence
 
 
@@ -403,9 +412,9 @@ def record_progress(
     session: Session, task: Task, actor: Officer, *, percent: int, note: str = ""
 ) -> None:
     if task.state not in OPEN_STATES:
-        raise TaskError(_("Nhiệm vụ đang chờ xác nhận hoặc đã hoàn thành: không cập nhật tiến độ."))
+        raise Refusal(_("Nhiệm vụ đang chờ xác nhận hoặc đã hoàn thành: không cập nhật tiến độ."))
     if not (0 <= percent <= 100):
-        raise TaskError({"percent": _("Tiến độ phải từ 0 đến 100.")})
+        raise Refusal({"percent": _("Tiến độ phải từ 0 đến 100.")})
     task.progress_percent = percent
     if task.state is TaskState.NOT_STARTED:
         task.state = TaskState.IN_PROGRESS
@@ -422,6 +431,13 @@ def record_progress(
         occurrence_id=occurrence.id if occurrence else None,
     )
     session.flush()
+    log.info(
+        "officer %s recorded %s%% progress on task %s, unit %s",
+        actor.id,
+        percent,
+        task.id,
+        task.plan.unit_id,
+    )
 
 
 def validate_document(number: str, on: date | None, today: date) -> dict[str, str]:
@@ -455,10 +471,10 @@ def submit_completion(
     occurrence = _target(task, occurrence_id)
     state = occurrence.state if occurrence else task.state
     if state not in OPEN_STATES:
-        raise TaskError(_("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."))
+        raise Refusal(_("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."))
     errors = validate_document(document_number, document_date, today)
     if errors:
-        raise TaskError(errors)
+        raise Refusal(errors)
     evidence = Evidence(
         task=task,
         occurrence_id=occurrence.id if occurrence else None,
@@ -499,6 +515,13 @@ def submit_completion(
         skip=actor.id,
     )
     session.flush()
+    log.info(
+        "officer %s submitted the completion of task %s (evidence %s), unit %s",
+        actor.id,
+        task.id,
+        evidence.id,
+        task.plan.unit_id,
+    )
     return evidence
 
 
@@ -527,14 +550,14 @@ def _pending_evidence(session: Session, task: Task, occurrence: TaskOccurrence |
         query = query.where(TaskNote.occurrence_id == occurrence.id)
     evidence = session.scalar(query)
     if evidence is None:
-        raise TaskError(_("Không tìm thấy minh chứng của lần báo cáo hoàn thành."))
+        raise Refusal(_("Không tìm thấy minh chứng của lần báo cáo hoàn thành."))
     return evidence
 
 
 def _pending_occurrence(task: Task, occurrence_id: int | None) -> TaskOccurrence | None:
     if not task.is_recurring:
         if task.state is not TaskState.PENDING_CONFIRMATION:
-            raise TaskError(_("Nhiệm vụ không ở trạng thái chờ xác nhận."))
+            raise Refusal(_("Nhiệm vụ không ở trạng thái chờ xác nhận."))
         return None
     pending = [
         o
@@ -543,7 +566,7 @@ def _pending_occurrence(task: Task, occurrence_id: int | None) -> TaskOccurrence
         and (occurrence_id is None or o.id == occurrence_id)
     ]
     if not pending:
-        raise TaskError(_("Không có kỳ nào chờ xác nhận."))
+        raise Refusal(_("Không có kỳ nào chờ xác nhận."))
     return pending[0]
 
 
@@ -581,6 +604,13 @@ def confirm_completion(
         skip=actor.id,
     )
     session.flush()
+    log.info(
+        "officer %s confirmed the completion of task %s (evidence %s), unit %s",
+        actor.id,
+        task.id,
+        evidence.id,
+        task.plan.unit_id,
+    )
 
 
 def _open_next_flexible(session: Session, task: Task, done: TaskOccurrence) -> None:
@@ -596,7 +626,7 @@ def return_completion(
 ) -> None:
     reason = (reason or "").strip()
     if not reason:
-        raise TaskError({"reason": _("Nhập lý do trả lại.")})
+        raise Refusal({"reason": _("Nhập lý do trả lại.")})
     occurrence = _pending_occurrence(task, occurrence_id)
     if occurrence is not None:
         occurrence.state = TaskState.RETURNED
@@ -620,15 +650,21 @@ def return_completion(
         skip=actor.id,
     )
     session.flush()
+    log.info(
+        "officer %s returned the completion of task %s, unit %s",
+        actor.id,
+        task.id,
+        task.plan.unit_id,
+    )
 
 
 def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None:
     """Undo a confirmed completion (a wrong document, say); the task counts as open again."""
     reason = (reason or "").strip()
     if not reason:
-        raise TaskError({"reason": _("Nhập lý do mở lại nhiệm vụ.")})
+        raise Refusal({"reason": _("Nhập lý do mở lại nhiệm vụ.")})
     if task.state is not TaskState.DONE:
-        raise TaskError(_("Chỉ mở lại được nhiệm vụ đã hoàn thành."))
+        raise Refusal(_("Chỉ mở lại được nhiệm vụ đã hoàn thành."))
     if task.is_recurring:
         last = max(
             (o for o in task.occurrences if o.state is TaskState.DONE), key=lambda o: o.sequence
@@ -649,6 +685,7 @@ def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None
         skip=actor.id,
     )
     session.flush()
+    log.info("officer %s reopened task %s, unit %s", actor.id, task.id, task.plan.unit_id)
 
 
 def add_note(
@@ -657,7 +694,7 @@ def add_note(
     """A note or working file from the lead, a supporting officer or a leader."""
     body = (body or "").strip()
     if not body and file is None:
-        raise TaskError({"body": _("Nhập ghi chú hoặc đính kèm tệp.")})
+        raise Refusal({"body": _("Nhập ghi chú hoặc đính kèm tệp.")})
     evidence = None
     if file is not None:
         evidence = Evidence(
@@ -674,12 +711,20 @@ def add_note(
         session, task, actor, NoteKind.NOTE, body, evidence_id=evidence.id if evidence else None
     )
     session.flush()
+    log.info(
+        "officer %s added note %s to task %s, unit %s",
+        actor.id,
+        note.id,
+        task.id,
+        task.plan.unit_id,
+    )
     return note
 
 
 def mark_notifications_read(session: Session, officer_id: int) -> None:
-    session.execute(
+    result = session.execute(
         update(Notification)
         .where(Notification.officer_id == officer_id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
+    log.info("officer %s marked %s notifications read", officer_id, result.rowcount)
