@@ -13,7 +13,6 @@ from flask_login import current_user, login_required
 from tracker.core import clock
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.status import DeadlineClass, deadline_class
-from tracker.core.web import task_or_404, unit_or_404
 from tracker.extensions import db
 from tracker.followups import bp
 from tracker.followups.forms import AnswerForm, DecideForm, PromptForm, RequestForm
@@ -27,7 +26,9 @@ from tracker.followups.operations import (
     send_prompt,
 )
 from tracker.followups.queries import month_followups, task_followups
+from tracker.people.queries import unit_or_404
 from tracker.tasks.models import Task
+from tracker.tasks.queries import task_or_404
 
 log = logging.getLogger("tracker.followups")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")

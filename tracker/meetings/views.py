@@ -17,7 +17,6 @@ from tracker.core.formatting import format_percent
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.spreadsheets import file_name, xlsx_download
-from tracker.core.web import unit_or_404
 from tracker.extensions import db
 from tracker.meetings import bp
 from tracker.meetings.agenda import figures
@@ -64,7 +63,7 @@ from tracker.meetings.queries import (
     unit_meetings,
 )
 from tracker.people.models import Officer
-from tracker.people.queries import active_officers
+from tracker.people.queries import active_officers, unit_or_404
 from tracker.plans.models import Plan
 from tracker.tasks.forms import officer_choice
 

@@ -12,10 +12,9 @@ from tracker.core.clock import today
 from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.status import deadline_class
-from tracker.core.web import task_or_404, unit_or_404
 from tracker.extensions import db
 from tracker.people.models import Officer, Role
-from tracker.people.queries import active_officers
+from tracker.people.queries import active_officers, unit_or_404
 from tracker.plans.models import Plan
 from tracker.tasks import bp
 from tracker.tasks.files import FileRejected, store_file
@@ -52,6 +51,7 @@ from tracker.tasks.queries import (
     recent_notifications,
     task_history,
     task_journal,
+    task_or_404,
 )
 
 RECENT_DONE = 10
