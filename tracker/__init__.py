@@ -27,6 +27,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     configure_extensions(app)
     configure_templates(app)
     configure_blueprints(app)
+    configure_reminders(app)
     configure_cli(app)
     return app
 
@@ -102,6 +103,15 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(appendix_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_errors(app)
+
+
+def configure_reminders(app: Flask) -> None:
+    """Every source of reminders, in one list: an area that reminds adds its source here.
+    Each pass (`tracker scheduler`, `tracker reminders run`) selects from these."""
+    from tracker.meetings.reminders import meeting_reminders
+    from tracker.reminders.selection import SOURCES_KEY, deadline_reminders, weekly_digests
+
+    app.extensions[SOURCES_KEY] = (deadline_reminders, weekly_digests, meeting_reminders)
 
 
 def configure_cli(app: Flask) -> None:

@@ -6,7 +6,8 @@ agenda.py      the built agenda (one status rule, fixed queries) and the grade p
 operations.py  open, attendance, items, decisions (through tasks.operations), grades, close
 queries.py     the meeting list, the evaluations of an officer, the officer × month table
 exporting.py   the minutes (.docx, official layout; PDF via LibreOffice), the agenda (.xlsx)
-reminders.py   the reminder before a meeting (a source of the reminder engine)
+reminders.py   the reminder before a meeting (a source of the reminder engine, listed in
+               tracker.configure_reminders)
 views.py       the pages
 """
 
@@ -14,4 +15,4 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__)
 
-from tracker.meetings import models, reminders, views  # noqa: E402,F401
+from tracker.meetings import models, views  # noqa: E402,F401
