@@ -28,6 +28,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     configure_templates(app)
     configure_blueprints(app)
     configure_reminders(app)
+    configure_task_page(app)
     configure_cli(app)
     return app
 
@@ -112,6 +113,14 @@ def configure_reminders(app: Flask) -> None:
     from tracker.reminders.selection import SOURCES_KEY, deadline_reminders, weekly_digests
 
     app.extensions[SOURCES_KEY] = (deadline_reminders, weekly_digests, meeting_reminders)
+
+
+def configure_task_page(app: Flask) -> None:
+    """What higher areas add to the task page, in one list (tasks knows none of them)."""
+    from tracker.followups.views import task_section
+    from tracker.tasks.views import TASK_SECTIONS
+
+    app.extensions[TASK_SECTIONS] = (task_section,)
 
 
 def configure_cli(app: Flask) -> None:

@@ -1,4 +1,6 @@
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -56,6 +58,16 @@ from tracker.tasks.queries import (
 
 RECENT_DONE = 10
 
+# What higher areas show on the task page (followups: prompting and explanations): listed once
+# where the app is built (tracker.configure_task_page), each a function task -> TaskSection.
+TASK_SECTIONS = "tracker.task_sections"  # in app.extensions
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSection:
+    template: str  # included by tasks/detail.html, with `section` in its context
+    context: dict[str, Any]
+
 
 @bp.route("/my-tasks")
 @login_required
@@ -95,6 +107,7 @@ def detail(task_id: int):
         confirm_form=ConfirmForm(formdata=None),
         reason_form=ReasonForm(formdata=None),
         note_form=NoteForm(formdata=None),
+        sections=[load(task) for load in current_app.extensions[TASK_SECTIONS]],
     )
 
 
