@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, contains_eager
 from tracker.appendix.models import EnteredFigure, ReportingPeriod
 from tracker.core.audit import AuditEvent
 from tracker.core.status import StatusRow, Tally, tally
+from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Unit
-from tracker.people.queries import HistoryEntry, readable_history
 from tracker.plans.models import Plan
 from tracker.tasks.models import Evidence, Task, TaskOccurrence
 from tracker.tasks.queries import status_rows

@@ -14,8 +14,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tracker.core.audit import AuditEvent
 from tracker.core.status import DeadlineClass, Occurrence, StatusRow, deadline_class
 from tracker.extensions import db
+from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Officer
-from tracker.people.queries import HistoryEntry, readable_history
 from tracker.plans.models import Plan
 from tracker.tasks.models import (
     Notification,
