@@ -30,6 +30,8 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     configure_transactions(app)
     configure_templates(app)
     configure_blueprints(app)
+    configure_reminders(app)
+    configure_task_page(app)
     configure_cli(app)
     return app
 
@@ -128,6 +130,23 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(appendix_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_errors(app)
+
+
+def configure_reminders(app: Flask) -> None:
+    """Every source of reminders, in one list: an area that reminds adds its source here.
+    Each pass (`tracker scheduler`, `tracker reminders run`) selects from these."""
+    from tracker.meetings.reminders import meeting_reminders
+    from tracker.reminders.selection import SOURCES_KEY, deadline_reminders, weekly_digests
+
+    app.extensions[SOURCES_KEY] = (deadline_reminders, weekly_digests, meeting_reminders)
+
+
+def configure_task_page(app: Flask) -> None:
+    """What higher areas add to the task page, in one list (tasks knows none of them)."""
+    from tracker.followups.views import task_section
+    from tracker.tasks.views import TASK_SECTIONS
+
+    app.extensions[TASK_SECTIONS] = (task_section,)
 
 
 def configure_cli(app: Flask) -> None:

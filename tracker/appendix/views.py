@@ -32,8 +32,8 @@ from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal
 from tracker.core.spreadsheets import file_name, xlsx_download
 from tracker.core.transactions import discard
-from tracker.core.web import unit_or_404
 from tracker.extensions import db
+from tracker.people.queries import unit_or_404
 
 log = logging.getLogger("tracker.appendix")
 MAX_FIELDS = 400  # a form with more fields than the table has rows is not ours

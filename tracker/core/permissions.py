@@ -9,10 +9,30 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Protocol
 
 from werkzeug.exceptions import Forbidden
 
-from tracker.people.models import Officer, Role, Unit
+from tracker.core.roles import Role
+
+
+class UnitRow(Protocol):
+    """A unit as the rules read it (people.models.Unit is one)."""
+
+    id: int
+    parent: UnitRow | None
+
+
+class Actor(Protocol):
+    """An officer as the rules read one (people.models.Officer is one)."""
+
+    id: int
+    unit_id: int
+    active: bool
+    is_authenticated: bool
+
+    @property
+    def roles(self) -> frozenset[Role]: ...
 
 
 class Action(enum.StrEnum):
@@ -108,16 +128,15 @@ _READ_ACTIONS = frozenset(
 )
 
 
-def _unit_of(target) -> Unit:
-    if isinstance(target, Unit):
-        return target
+def _unit_of(target) -> UnitRow:
     plan = getattr(target, "plan", None)
     if plan is not None:  # a task or a field
         return plan.unit
-    return target.unit  # a plan
+    # a plan, a meeting, a reporting period; else the unit itself
+    return getattr(target, "unit", target)
 
 
-def _relations(officer: Officer, target) -> set[Relation]:
+def _relations(officer: Actor, target) -> set[Relation]:
     found: set[Relation] = set()
     if hasattr(target, "lead_officer_id"):  # a task
         if target.lead_officer_id == officer.id:
@@ -132,11 +151,11 @@ def _relations(officer: Officer, target) -> set[Relation]:
     return found
 
 
-def _in_scope(officer: Officer, role: Role | None, unit: Unit) -> bool:
+def _in_scope(officer: Actor, role: Role | None, unit: UnitRow) -> bool:
     if role is Role.ADMIN:
         return True
     if role is Role.INSPECTOR:
-        node: Unit | None = unit
+        node: UnitRow | None = unit
         while node is not None:  # the officer's unit or one of its ancestors
             if node.id == officer.unit_id:
                 return True
@@ -145,7 +164,7 @@ def _in_scope(officer: Officer, role: Role | None, unit: Unit) -> bool:
     return unit.id == officer.unit_id
 
 
-def can(officer: Officer | None, action: Action, target) -> bool:
+def can(officer: Actor | None, action: Action, target) -> bool:
     if officer is None or not getattr(officer, "is_authenticated", False) or not officer.active:
         return False
     rule = _RULES[action]
@@ -166,7 +185,7 @@ def can(officer: Officer | None, action: Action, target) -> bool:
     return any(role in roles and rel in relations for role, rel in rule.roles_with_relation)
 
 
-def authorize(officer: Officer | None, action: Action, target) -> None:
+def authorize(officer: Actor | None, action: Action, target) -> None:
     """Raise 403 unless the officer may do the action on the target."""
     if not can(officer, action, target):
         raise Forbidden()

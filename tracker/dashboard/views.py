@@ -12,7 +12,6 @@ from tracker.core.clock import today
 from tracker.core.dates import parse_date
 from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, authorize
-from tracker.core.web import unit_or_404
 from tracker.dashboard import bp
 from tracker.dashboard.chart import ChartLabels, build_chart, render_chart
 from tracker.dashboard.formatting import (
@@ -24,6 +23,7 @@ from tracker.dashboard.formatting import (
 from tracker.dashboard.queries import build_dashboard
 from tracker.extensions import db
 from tracker.people.models import Unit
+from tracker.people.queries import unit_or_404
 from tracker.tasks.filters import TaskFilter
 
 bp.add_app_template_filter(small_number, "num")

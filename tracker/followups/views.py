@@ -15,7 +15,6 @@ from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.status import DeadlineClass, deadline_class
 from tracker.core.transactions import after_commit
-from tracker.core.web import task_or_404, unit_or_404
 from tracker.extensions import db
 from tracker.followups import bp
 from tracker.followups.forms import AnswerForm, DecideForm, PromptForm, RequestForm
@@ -28,21 +27,24 @@ from tracker.followups.operations import (
     send_prompt,
 )
 from tracker.followups.queries import month_followups, task_followups
+from tracker.people.queries import unit_or_404
 from tracker.tasks.models import Task
+from tracker.tasks.queries import task_or_404
+from tracker.tasks.views import TaskSection
 
 log = logging.getLogger("tracker.followups")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-@bp.app_template_global()
-def followups_section(task: Task) -> dict:
-    """What the task page's follow-up section needs (called from the template)."""
+def task_section(task: Task) -> TaskSection:
+    """The task page's follow-up section (listed in tracker.configure_task_page): the prompts
+    and explanation requests (followups.queries), and the forms the officer may use."""
     today = clock.today()
     data = task_followups(db.session, task.id)
     user = current_user
     is_open = task.state in OPEN_STATES and task.lead_officer_id is not None
     pending = data.open_request
-    return {
+    context = {
         "data": data,
         "can_prompt": is_open and can(user, Action.PROMPT_TASK, task),
         "can_request": (
@@ -66,6 +68,7 @@ def followups_section(task: Task) -> dict:
         "answer_form": AnswerForm(formdata=None),
         "decide_form": DecideForm(formdata=None, decision="accept"),
     }
+    return TaskSection("followups/_task_section.html", context)
 
 
 def _send_now(email_ids: list[int], today, now) -> None:

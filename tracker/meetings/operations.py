@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from tracker.core.audit import current_actor_id
 from tracker.core.clock import utcnow
 from tracker.core.refusals import Refusal
-from tracker.meetings.agenda import build_agenda, level_to_rank
+from tracker.meetings.agenda import live_agenda, meeting_agenda, proposed_grade
 from tracker.meetings.models import (
     AgendaItem,
     Grade,
@@ -30,6 +30,7 @@ from tracker.meetings.models import (
     MeetingStatus,
     OfficerEvaluation,
 )
+from tracker.meetings.queries import grade_list
 from tracker.people.models import Officer, Unit
 from tracker.plans.models import Plan
 from tracker.tasks.models import Task
@@ -66,11 +67,6 @@ def _open(meeting: Meeting) -> None:
 
 
 # ---------------------------------------------------------------------------- grades
-
-
-def grade_list(session: Session, unit_id: int) -> list[Grade]:
-    """The unit's grades as they are, best first (empty before its first meeting)."""
-    return list(session.scalars(select(Grade).where(Grade.unit_id == unit_id).order_by(Grade.rank)))
 
 
 def unit_grades(session: Session, unit_id: int) -> list[Grade]:
@@ -119,12 +115,6 @@ def set_grades(session: Session, unit_id: int, names: list[str]) -> list[Grade]:
     session.flush()
     log.info("officer %s set %s grades, unit %s", current_actor_id(), len(names), unit_id)
     return grades[: len(names)]
-
-
-def proposed_grade(grades: list[Grade], level: int | None) -> Grade | None:
-    if level is None or not grades:
-        return None
-    return grades[level_to_rank(level, len(grades)) - 1]
 
 
 # ---------------------------------------------------------------------------- opening
@@ -535,34 +525,6 @@ def evaluate(
         meeting.unit_id,
     )
     return evaluation
-
-
-def live_agenda(session: Session, meeting: Meeting) -> dict:
-    """The agenda from the tasks as they stand. The previous meeting's plan rates are those it
-    froze when it closed (what it saw), else the rule applied at its date."""
-    previous = meeting.previous
-    agenda = build_agenda(
-        session,
-        meeting.unit_id,
-        meeting.year,
-        meeting.month,
-        meeting.held_on,
-        previous.held_on if previous else None,
-    )
-    if previous is not None and previous.is_closed and previous.snapshot:
-        seen = {p["plan_id"]: p for p in previous.snapshot.get("plans", [])}
-        for plan in agenda["plans"]:
-            before = seen.get(plan["plan_id"])
-            if before is not None:
-                plan["previous_done"], plan["previous_rate"] = before["done"], before["rate"]
-    return agenda
-
-
-def meeting_agenda(session: Session, meeting: Meeting) -> dict:
-    """What the meeting sees: the frozen figures once closed, the live ones before."""
-    if meeting.is_closed and meeting.snapshot:
-        return meeting.snapshot
-    return live_agenda(session, meeting)
 
 
 def officer_level(session: Session, meeting: Meeting, officer_id: int) -> int | None:

@@ -18,10 +18,9 @@ from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.spreadsheets import file_name, xlsx_download
-from tracker.core.web import unit_or_404
 from tracker.extensions import db
 from tracker.meetings import bp
-from tracker.meetings.agenda import figures
+from tracker.meetings.agenda import meeting_agenda
 from tracker.meetings.exporting import (
     agenda_xlsx,
     evaluations_xlsx,
@@ -46,12 +45,8 @@ from tracker.meetings.operations import (
     add_item,
     close_meeting,
     evaluate,
-    grade_list,
-    live_agenda,
-    meeting_agenda,
     next_meeting_defaults,
     open_meeting,
-    proposed_grade,
     record_decision,
     set_attendance,
     set_grades,
@@ -59,13 +54,14 @@ from tracker.meetings.operations import (
 )
 from tracker.meetings.queries import (
     evaluation_table,
+    grade_list,
+    meeting_page,
     meeting_whole,
     officer_evaluations,
     unit_meetings,
 )
 from tracker.people.models import Officer
-from tracker.people.queries import active_officers
-from tracker.plans.models import Plan
+from tracker.people.queries import active_officers, unit_or_404
 from tracker.tasks.forms import officer_choice
 
 log = logging.getLogger("tracker.meetings")
@@ -156,34 +152,19 @@ def create(unit_code: str):
 def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
     """The meeting page; `failed` holds a refused form to show as typed ({kind: form})."""
     failed = failed or {}
-    session = db.session
-    agenda = meeting_agenda(session, meeting)
-    live = None
-    if meeting.is_closed:
-        current = live_agenda(session, meeting)
-        if figures(current) != figures(agenda):
-            live = {
-                "officers": {s["officer_id"]: s["counts"] for s in current["officers"]},
-                "plans": {p["plan_id"]: p for p in current["plans"]},
-            }
-    grades = grade_list(session, meeting.unit_id)
-    evaluations = {e.officer_id: e for e in meeting.evaluations}
-    proposals = {
-        s["officer_id"]: proposed_grade(grades, s["level"])
-        for s in agenda["officers"]
-        if s["officer_id"] is not None
-    }
+    page = meeting_page(db.session, meeting)
+    evaluations, proposals = page.evaluations, page.proposals
     may_manage = not meeting.is_closed and can(current_user, Action.MANAGE_MEETINGS, meeting)
     may_evaluate = not meeting.is_closed and can(current_user, Action.EVALUATE_OFFICERS, meeting)
     officers = [a.officer for a in meeting.attendance]
-    plans = list(
-        session.scalars(
-            db.select(Plan)
-            .where(Plan.unit_id == meeting.unit_id, Plan.archived_at.is_(None))
-            .order_by(Plan.appendix_row.is_(None), Plan.appendix_row, Plan.id)
-        )
-    )
-    grade_choices = [SelectChoice(str(g.id), g.name) for g in grades]
+    grade_choices = [SelectChoice(str(g.id), g.name) for g in page.grades]
+    # The same choices in every decision form (one a task of the agenda): built once.
+    plan_choices = [SelectChoice("", _("— Chọn kế hoạch —"))] + [
+        SelectChoice(str(p.id), p.title) for p in page.plans
+    ]
+    lead_choices = [SelectChoice("", _("— Chọn cán bộ —"))] + [
+        officer_choice(o) for o in officers if o.active
+    ]
 
     def evaluation_form(officer_id: int) -> EvaluationForm:
         form = failed.get(("evaluation", officer_id))
@@ -210,12 +191,8 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
                 item_id=item_id or "",
                 task_id=task_id or "",
             )
-        form.plan_id.choices = [SelectChoice("", _("— Chọn kế hoạch —"))] + [
-            SelectChoice(str(p.id), p.title) for p in plans
-        ]
-        form.lead_officer_id.choices = [SelectChoice("", _("— Chọn cán bộ —"))] + [
-            officer_choice(o) for o in officers if o.active
-        ]
+        form.plan_id.choices = plan_choices
+        form.lead_officer_id.choices = lead_choices
         return form
 
     edit_form = failed.get("meeting") or MeetingForm(
@@ -230,13 +207,12 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         secretary_id=meeting.secretary_id,
     )
     _officer_choices(edit_form, [o for o in officers if o.active])
-    decided_tasks = {i.task_id for i in meeting.items if i.kind.value == "task"}
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
         unit=meeting.unit,
-        agenda=agenda,
-        live=live,
+        agenda=page.agenda,
+        live=page.live,
         evaluations=evaluations,
         proposals=proposals,
         may_manage=may_manage,
@@ -248,7 +224,7 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         close_form=failed.get("close") or CloseForm(formdata=None),
         evaluation_form=evaluation_form,
         decision_form=decision_form,
-        decided_tasks=decided_tasks,
+        decided_tasks=page.decided_tasks,
         failed_reasons=failed.get("attendance", {}),
         has_pdf=libreoffice() is not None,
         rate=_rate,

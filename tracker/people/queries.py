@@ -1,4 +1,4 @@
-"""Read-side queries of officers."""
+"""Read-side queries of officers and units: a unit by its code, officers by name."""
 
 from __future__ import annotations
 
@@ -6,12 +6,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.core.status import Tally, tally
 from tracker.core.text import name_key
-from tracker.people.models import Officer
+from tracker.extensions import db
+from tracker.people.models import Officer, Unit
+
+
+def unit_or_404(code: str) -> Unit:
+    """The unit with this code; a code no unit could have (NUL, too long) is a 404 too,
+    before PostgreSQL refuses it with an error."""
+    if not code or len(code) > 64 or "\x00" in code:
+        abort(404)
+    return db.one_or_404(select(Unit).where(Unit.code == code))
 
 
 def active_officers(session: Session, unit_id: int, *, with_roles: bool = False) -> list[Officer]:

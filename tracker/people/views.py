@@ -6,14 +6,13 @@ from sqlalchemy import select
 from tracker.core.clock import today
 from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, authorize
-from tracker.core.web import unit_or_404
 from tracker.core.workdays import national_holidays
 from tracker.extensions import db
 from tracker.people import bp
 from tracker.people.forms import CalendarDayForm, WithdrawForm
 from tracker.people.models import UnitCalendarDay
 from tracker.people.operations import set_calendar_day, withdraw_calendar_day
-from tracker.people.queries import unit_officers
+from tracker.people.queries import unit_officers, unit_or_404
 
 
 @bp.route("/units/<unit_code>/officers")

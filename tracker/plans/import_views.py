@@ -15,8 +15,8 @@ from wtforms.validators import Length, Optional
 from tracker.core.permissions import Action, authorize
 from tracker.core.spreadsheets import xlsx_download
 from tracker.core.transactions import discard
-from tracker.core.web import unit_or_404
 from tracker.extensions import db
+from tracker.people.queries import unit_or_404
 from tracker.plans import bp
 from tracker.plans.exporting import (
     export_filename,

@@ -9,10 +9,9 @@ from tracker.core.dates import parse_date
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.status import deadline_class, tally
-from tracker.core.web import unit_or_404
 from tracker.extensions import db
 from tracker.people.models import Role
-from tracker.people.queries import active_officers
+from tracker.people.queries import active_officers, unit_or_404
 from tracker.plans import bp
 from tracker.plans.models import Plan
 from tracker.plans.operations import set_overseers

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.core.permissions import Action, authorize, can
-from tracker.core.web import unit_or_404
 from tracker.extensions import db
 from tracker.people.models import Role
+from tracker.people.queries import unit_or_404
 from tracker.reminders import bp
 from tracker.reminders.forms import EmailPreferenceForm, SettingsForm
 from tracker.reminders.models import ReminderEmail

@@ -1,4 +1,6 @@
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -13,10 +15,9 @@ from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.status import deadline_class
-from tracker.core.web import task_or_404, unit_or_404
 from tracker.extensions import db
 from tracker.people.models import Officer, Role
-from tracker.people.queries import active_officers
+from tracker.people.queries import active_officers, unit_or_404
 from tracker.plans.models import Plan
 from tracker.tasks import bp
 from tracker.tasks.files import store_file
@@ -52,9 +53,20 @@ from tracker.tasks.queries import (
     recent_notifications,
     task_history,
     task_journal,
+    task_or_404,
 )
 
 RECENT_DONE = 10
+
+# What higher areas show on the task page (followups: prompting and explanations): listed once
+# where the app is built (tracker.configure_task_page), each a function task -> TaskSection.
+TASK_SECTIONS = "tracker.task_sections"  # in app.extensions
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSection:
+    template: str  # included by tasks/detail.html, with `section` in its context
+    context: dict[str, Any]
 
 
 @bp.route("/my-tasks")
@@ -95,6 +107,7 @@ def detail(task_id: int):
         confirm_form=ConfirmForm(formdata=None),
         reason_form=ReasonForm(formdata=None),
         note_form=NoteForm(formdata=None),
+        sections=[load(task) for load in current_app.extensions[TASK_SECTIONS]],
     )
 
 
