@@ -316,3 +316,56 @@ def _grades(unit_id):
     return list(
         db.session.scalars(select(Grade).where(Grade.unit_id == unit_id).order_by(Grade.rank))
     )
+
+
+def test_copied_forms_are_the_forms_wtforms_renders(client, auth, ward):
+    """The page renders each kind of form once and copies it (issue 10): every copy equals the
+    form rendered on its own, with its officer's grade and texts, escaped, placeholders too."""
+    import re
+
+    from flask import render_template
+
+    from tracker.meetings.forms import DecisionForm, EvaluationForm
+    from tracker.meetings.queries import grade_list
+    from tracker.tasks.forms import officer_choice
+
+    auth.login(ward["focal"])
+    _open(client, ward)
+    url = f"/meetings/{_meeting().id}"
+    _post(client, f"{url}/items", {"text": "Chuẩn bị kiểm tra nội bộ"}, url)
+    auth.logout()
+    auth.login(ward["chair"])
+    grades = _grades(_meeting().unit_id)
+    typed = {
+        "officer_id": str(ward["lead"].id),
+        "grade_id": str(grades[0].id),
+        "comment": 'Tốt <b>"rất"</b> & zzreasonzz zzprefixzz',
+        "reason": "Vượt <script>tiến độ</script>",
+    }
+    assert _post(client, f"{url}/evaluations", typed, url).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    meeting = _meeting()
+    item_id = meeting.items[0].id
+
+    def alone(template, form, **context):
+        with client.application.test_request_context():
+            html = render_template(template, form=form, meeting=meeting, **context)
+        return re.sub(r'(name="csrf_token" type="hidden" value=")[^"]*', r"\1", html)
+
+    page = re.sub(r'(name="csrf_token" type="hidden" value=")[^"]*', r"\1", page)
+    choices = [(str(g.id), g.name) for g in grade_list(db.session, meeting.unit_id)]
+    with client.application.test_request_context():
+        graded = EvaluationForm(formdata=None, prefix=f"e{ward['lead'].id}", **typed)
+        decision = DecisionForm(formdata=None, prefix=f"i{item_id}", item_id=item_id, task_id="")
+    graded.grade_id.data = grades[0].id
+    graded.grade_id.choices = choices
+    assert alone("meetings/_evaluation.html", graded).strip() in page
+    assert 'Tốt &lt;b&gt;&#34;rất&#34;&lt;/b&gt; &amp; zzreasonzz zzprefixzz' in page
+    plan = ward["plan"]
+    decision.plan_id.choices = [("", "— Chọn kế hoạch —"), (str(plan.id), plan.title)]
+    decision.lead_officer_id.choices = [("", "— Chọn cán bộ —")] + [
+        officer_choice(a.officer) for a in meeting.attendance
+    ]
+    rendered = alone("meetings/_decision.html", decision, task_id=None, may_assign=True)
+    assert rendered.strip() in page
+    assert "zzprefixzz-" not in page and "zzitemzz" not in page

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from wtforms import SelectChoice
 
 from tracker.core import clock
@@ -149,6 +151,12 @@ def create(unit_code: str):
 # ---------------------------------------------------------------------------- the meeting
 
 
+# Placeholders of a blank decision form, replaced by each copy's prefix and ids.
+_PREFIX, _ITEM_ID, _TASK_ID = "zzprefixzz", "zzitemzz", "zztaskzz"
+_OFFICER_ID, _COMMENT, _REASON = "zzofficerzz", "zzcommentzz", "zzreasonzz"
+_PLACEHOLDER = re.compile("zz(?:prefix|officer|comment|reason)zz")
+
+
 def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
     """The meeting page; `failed` holds a refused form to show as typed ({kind: form})."""
     failed = failed or {}
@@ -166,34 +174,88 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         officer_choice(o) for o in officers if o.active
     ]
 
-    def evaluation_form(officer_id: int) -> EvaluationForm:
+    def evaluation_form(officer_id, prefix=None, **values) -> EvaluationForm:
         form = failed.get(("evaluation", officer_id))
         if form is None:
-            existing = evaluations.get(officer_id)
-            proposal = proposals.get(officer_id)
             form = EvaluationForm(
-                formdata=None,
-                prefix=f"e{officer_id}",
-                officer_id=officer_id,
-                grade_id=(existing.grade_id if existing else (proposal.id if proposal else None)),
-                comment=existing.comment if existing else "",
-                reason=existing.reason if existing else "",
+                formdata=None, prefix=prefix or f"e{officer_id}", officer_id=officer_id, **values
             )
         form.grade_id.choices = grade_choices
         return form
 
-    def decision_form(item_id=None, task_id=None) -> DecisionForm:
+    def render_evaluation(form: EvaluationForm) -> str:
+        return render_template("meetings/_evaluation.html", form=form, meeting=meeting)
+
+    # One evaluation form an officer, alike but for the prefix, the officer and what was
+    # graded: rendered once with placeholders and copied, like the decision forms below.
+    blank_evaluation: list[str] = []
+
+    def evaluation(officer_id: int) -> Markup:
+        if ("evaluation", officer_id) in failed:
+            return Markup(render_evaluation(evaluation_form(officer_id)))
+        if not blank_evaluation:
+            form = evaluation_form(_OFFICER_ID, _PREFIX, comment=_COMMENT, reason=_REASON)
+            blank_evaluation.append(render_evaluation(form))
+        existing = evaluations.get(officer_id)
+        proposal = proposals.get(officer_id)
+        grade_id = existing.grade_id if existing else (proposal.id if proposal else None)
+        values = {
+            _PREFIX: f"e{int(officer_id)}",
+            _OFFICER_ID: str(int(officer_id)),
+            _COMMENT: str(escape(existing.comment if existing else "")),
+            _REASON: str(escape(existing.reason if existing else "")),
+        }
+        # One pass, so that a comment that happens to hold a placeholder stays as typed.
+        html = _PLACEHOLDER.sub(lambda match: values[match[0]], blank_evaluation[0])
+        if grade_id is not None:
+            option = f'<option value="{int(grade_id)}">'
+            html = html.replace(option, f'<option selected value="{int(grade_id)}">', 1)
+        return Markup(html)
+
+    may_assign = may_evaluate and can(current_user, Action.ASSIGN_TASK, meeting.unit)
+
+    def decision_form(item_id=None, task_id=None, prefix=None) -> DecisionForm:
         form = failed.get(("decision", item_id, task_id))
         if form is None:
             form = DecisionForm(
                 formdata=None,
-                prefix=f"i{item_id}" if item_id else f"t{task_id}",
+                prefix=prefix or (f"i{item_id}" if item_id else f"t{task_id}"),
                 item_id=item_id or "",
                 task_id=task_id or "",
             )
         form.plan_id.choices = plan_choices
         form.lead_officer_id.choices = lead_choices
         return form
+
+    def render_decision(form: DecisionForm, with_deadline: bool) -> str:
+        return render_template(
+            "meetings/_decision.html", form=form, task_id=with_deadline, meeting=meeting,
+            may_assign=may_assign,
+        )
+
+    # A page has a decision form under each task of the agenda (hundreds in a large ward), all
+    # alike but for their prefix and ids: each kind is rendered once, with placeholders, and
+    # copied; a refused form is rendered as typed.
+    blanks: dict[tuple[bool, bool], str] = {}
+
+    def decision(item_id=None, task_id=None, with_deadline=False) -> Markup:
+        if ("decision", item_id, task_id) in failed:
+            return Markup(render_decision(decision_form(item_id, task_id), with_deadline))
+        kind = (item_id is not None, bool(with_deadline))
+        blank = blanks.get(kind)
+        if blank is None:
+            form = decision_form(
+                item_id=_ITEM_ID if item_id is not None else None,
+                task_id=_TASK_ID if item_id is None else None,
+                prefix=_PREFIX,
+            )
+            blank = blanks[kind] = render_decision(form, with_deadline)
+        prefix = f"i{int(item_id)}" if item_id is not None else f"t{int(task_id)}"
+        return Markup(
+            blank.replace(_PREFIX, prefix)
+            .replace(_ITEM_ID, str(int(item_id or 0)))
+            .replace(_TASK_ID, str(int(task_id or 0)))
+        )
 
     edit_form = failed.get("meeting") or MeetingForm(
         formdata=None,
@@ -217,13 +279,13 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         proposals=proposals,
         may_manage=may_manage,
         may_evaluate=may_evaluate,
-        may_assign=may_evaluate and can(current_user, Action.ASSIGN_TASK, meeting.unit),
+        may_assign=may_assign,
         edit_form=edit_form,
         action_form=ActionForm(formdata=None),
         item_form=failed.get("item") or ItemForm(formdata=None),
         close_form=failed.get("close") or CloseForm(formdata=None),
-        evaluation_form=evaluation_form,
-        decision_form=decision_form,
+        evaluation=evaluation,
+        decision=decision,
         decided_tasks=page.decided_tasks,
         failed_reasons=failed.get("attendance", {}),
         has_pdf=libreoffice() is not None,
