@@ -22,6 +22,7 @@ from tracker.appendix.operations import (
     submit_period,
 )
 from tracker.appendix.queries import child_unit_periods, period_history, unit_periods
+from tracker.appendix.rendering import RowWords, table_rows
 from tracker.appendix.service import Checks, period_table
 from tracker.appendix.table import display_value
 from tracker.core import clock
@@ -42,6 +43,10 @@ MAX_FIELDS = 400  # a form with more fields than the table has rows is not ours
 @bp.app_template_global()
 def appendix_value(row) -> str:
     return display_value(row)
+
+
+bp.add_app_template_global(table_rows, "appendix_rows")
+bp.add_app_template_global(RowWords, "row_words")
 
 
 @bp.app_template_filter("appendix_figure")
