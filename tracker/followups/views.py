@@ -18,7 +18,6 @@ from tracker.extensions import db
 from tracker.followups import bp
 from tracker.followups.forms import AnswerForm, DecideForm, PromptForm, RequestForm
 from tracker.followups.operations import (
-    OPEN_STATES,
     FollowupError,
     answer_explanation,
     decide_explanation,
@@ -39,7 +38,7 @@ def followups_section(task: Task) -> dict:
     today = clock.today()
     data = task_followups(db.session, task.id)
     user = current_user
-    is_open = task.state in OPEN_STATES and task.lead_officer_id is not None
+    is_open = task.state.is_open and task.lead_officer_id is not None
     pending = data.open_request
     return {
         "data": data,

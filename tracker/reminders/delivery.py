@@ -25,7 +25,7 @@ from flask import Flask, current_app
 from sqlalchemy import and_, bindparam, false, func, or_, select, true, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tracker.core.status import DeadlineClass, deadline_class
+from tracker.core.status import DeadlineClass, deadline_class, missed_since
 from tracker.core.workdays import WorkCalendar
 from tracker.people.models import Officer, Unit, UnitCalendarDay
 from tracker.plans.models import Plan
@@ -50,7 +50,7 @@ from tracker.reminders.rendering import (
     status_phrase,
     url_builder,
 )
-from tracker.reminders.selection import OPEN_STATES, Due, Selection
+from tracker.reminders.selection import Due, Selection
 from tracker.tasks.models import Notification, Task, TaskState, task_supporters
 from tracker.tasks.queries import status_rows
 
@@ -369,7 +369,7 @@ def _still_true(item: ReminderItem, supporting: set[tuple[int, int]]) -> bool:
     if task is None or task.archived_at is not None or task.plan.archived_at is not None:
         return False
     state = item.occurrence.state if item.occurrence is not None else task.state
-    if state not in OPEN_STATES:
+    if not state.is_open:
         return False
     if item.role is RecipientRole.LEAD:
         return task.lead_officer_id == item.recipient_id
@@ -448,14 +448,7 @@ def _digests(
     )
     for task in overdue:
         unit_id = task.plan.unit_id
-        late_since = min(
-            (
-                o.deadline
-                for o in (task.occurrences if task.is_recurring else [task])
-                if o.deadline is not None and o.deadline < today and o.completed_on is None
-            ),
-            default=task.deadline,
-        )
+        late_since = missed_since(task, today)
         status = status_phrase(
             ReminderKind.OVERDUE, days.between(unit_id, late_since, today), late_since
         )

@@ -52,10 +52,9 @@ from tracker.reminders.models import (
     ReminderPolicy,
     ReminderSettings,
 )
-from tracker.tasks.models import Task, TaskOccurrence, TaskState, task_supporters
+from tracker.tasks.models import OPEN_STATES, Task, TaskOccurrence, TaskState, task_supporters
 
 # The states in which a task still has work to do (a submitted completion is not one).
-OPEN_STATES = (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED)
 # Slack of calendar days around the indexed range, for units with many extra days off.
 _SLACK_DAYS = 45
 
@@ -319,7 +318,7 @@ def open_subjects(session: Session, until: date | None = None) -> list[OpenSubje
     """Open tasks and open occurrences of live plans, with a deadline (up to `until`).
 
     Two queries: one-off tasks by their own state, occurrences of recurring tasks by theirs."""
-    open_states = list(OPEN_STATES)
+    open_states = sorted(OPEN_STATES)
     alive = (Plan.archived_at.is_(None), Task.archived_at.is_(None))
     tasks = (
         select(
@@ -408,7 +407,7 @@ def _supporters(session: Session, until: date) -> dict[int, list[int]]:
             Task.archived_at.is_(None),
             or_(
                 Task.cadence_every.is_not(None),
-                and_(Task.state.in_(list(OPEN_STATES)), Task.deadline <= until),
+                and_(Task.state.in_(sorted(OPEN_STATES)), Task.deadline <= until),
             ),
         )
         .order_by(task_supporters.c.task_id, task_supporters.c.officer_id)

@@ -39,7 +39,6 @@ DOCUMENT_NUMBER = re.compile(
     r"^\d{1,6}[a-z]?(?:-[A-ZĐ]{1,10})?(?:/\d{4})?/[A-ZĐ0-9]{1,12}(?:-[A-ZĐ0-9]{1,12}){0,4}$"
 )
 CONFIRMING_ROLES = (Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.FOCAL_OFFICER, Role.ADMIN)
-OPEN_STATES = (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED)
 
 
 class TaskError(ValueError):
@@ -402,7 +401,7 @@ def _sync_recurring_state(task: Task) -> None:
 def record_progress(
     session: Session, task: Task, actor: Officer, *, percent: int, note: str = ""
 ) -> None:
-    if task.state not in OPEN_STATES:
+    if not task.state.is_open:
         raise TaskError(_("Nhiệm vụ đang chờ xác nhận hoặc đã hoàn thành: không cập nhật tiến độ."))
     if not (0 <= percent <= 100):
         raise TaskError({"percent": _("Tiến độ phải từ 0 đến 100.")})
@@ -454,7 +453,7 @@ def submit_completion(
     """The lead officer reports the task done, with the issued document as evidence."""
     occurrence = _target(task, occurrence_id)
     state = occurrence.state if occurrence else task.state
-    if state not in OPEN_STATES:
+    if not state.is_open:
         raise TaskError(_("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."))
     errors = validate_document(document_number, document_date, today)
     if errors:
