@@ -21,11 +21,12 @@ from tracker.core.clock import utcnow
 from tracker.core.status import DeadlineClass, deadline_class, earliest_missed
 from tracker.followups.models import Decision, ExplanationRequest, TaskPrompt
 from tracker.people.models import Officer
+from tracker.people.queries import unit_calendar
 from tracker.reminders.delivery import queue_manual
 from tracker.reminders.models import RecipientRole, ReminderKind
 from tracker.reminders.operations import settings_of
 from tracker.tasks.models import Task
-from tracker.tasks.operations import notify, unit_calendar
+from tracker.tasks.operations import notify
 
 MAX_MESSAGE = 2000
 

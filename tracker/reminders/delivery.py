@@ -26,10 +26,10 @@ from sqlalchemy import and_, bindparam, false, func, or_, select, true, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.core.status import DeadlineClass, deadline_class, missed_since
-from tracker.core.workdays import WorkCalendar
-from tracker.people.models import Officer, Unit, UnitCalendarDay
+from tracker.core.workdays import CalendarBook, WorkCalendar
+from tracker.people.models import Officer, Unit
+from tracker.people.queries import calendar_exceptions
 from tracker.plans.models import Plan
-from tracker.reminders.calendar import CalendarBook
 from tracker.reminders.models import (
     EmailState,
     ItemEmailState,
@@ -286,13 +286,9 @@ def _claimable(now: datetime):
 
 def _working_units(session: Session, today: date):
     """A condition on ReminderEmail.unit_id: units where `today` is a working day."""
-    exceptions = dict(
-        session.execute(
-            select(UnitCalendarDay.unit_id, UnitCalendarDay.is_working_day).where(
-                UnitCalendarDay.day == today, UnitCalendarDay.archived_at.is_(None)
-            )
-        ).all()
-    )
+    exceptions = {
+        unit_id: days[today] for unit_id, days in calendar_exceptions(session, day=today).items()
+    }
     if WorkCalendar().is_working_day(today):
         off = [unit_id for unit_id, works in exceptions.items() if not works]
         return ReminderEmail.unit_id.not_in(off) if off else true()
@@ -378,32 +374,25 @@ def _still_true(item: ReminderItem, supporting: set[tuple[int, int]]) -> bool:
     return True
 
 
-class _Days:
-    """Working days between two dates in a unit, from a tabulated calendar (the WorkCalendar
-    itself for dates outside the table)."""
-
-    def __init__(self, session: Session, today: date, unit_ids) -> None:
-        self.book = CalendarBook.load(
-            session, today - timedelta(days=1100), today + timedelta(days=400), unit_ids
-        )
-
-    def between(self, unit_id: int, start: date, end: date) -> int:
-        index = self.book[unit_id]
-        if index.covers(start) and index.covers(end):
-            return index.working_days_between(start, end)
-        return self.book.calendar(unit_id).working_days_between(start, end)
+def _calendars(session: Session, today: date, unit_ids) -> CalendarBook:
+    """The units' working days around `today`, tabulated (the rule itself outside the table)."""
+    return CalendarBook(
+        today - timedelta(days=1100),
+        today + timedelta(days=400),
+        calendar_exceptions(session, unit_ids),
+    )
 
 
-def _days_now(item: ReminderItem, today: date, days: _Days) -> int | None:
+def _days_now(item: ReminderItem, today: date, days: CalendarBook) -> int | None:
     """The item's day count as of `today` (it may go out after the day it was recorded)."""
     if item.recorded_on == today or item.deadline is None:
         return item.days
     if item.kind in (ReminderKind.OVERDUE, ReminderKind.ESCALATION):
-        return days.between(item.unit_id, item.deadline, today)
-    return max(days.between(item.unit_id, today, item.deadline), 0)
+        return days.working_days_between(item.unit_id, item.deadline, today)
+    return max(days.working_days_between(item.unit_id, today, item.deadline), 0)
 
 
-def _status_now(item: ReminderItem, today: date, days: _Days) -> str:
+def _status_now(item: ReminderItem, today: date, days: CalendarBook) -> str:
     kind = item.kind
     if kind in (ReminderKind.BEFORE, ReminderKind.DUE) and item.deadline is not None:
         if item.deadline < today:
@@ -414,7 +403,7 @@ def _status_now(item: ReminderItem, today: date, days: _Days) -> str:
 
 
 def _digests(
-    session: Session, unit_ids: set[int], today: date, link, days: _Days
+    session: Session, unit_ids: set[int], today: date, link, days: CalendarBook
 ) -> dict[int, Digest]:
     """The units' overdue tasks (the status rule, as the dashboard counts them) and pending
     confirmations, as of the day the email goes out: a few queries for all the units."""
@@ -450,7 +439,7 @@ def _digests(
         unit_id = task.plan.unit_id
         late_since = missed_since(task, today)
         status = status_phrase(
-            ReminderKind.OVERDUE, days.between(unit_id, late_since, today), late_since
+            ReminderKind.OVERDUE, days.working_days_between(unit_id, late_since, today), late_since
         )
         if task.state is TaskState.PENDING_CONFIRMATION:
             status += " · đã báo cáo, chờ xác nhận"
@@ -509,7 +498,7 @@ def prepare(
     ).all()
     link = url_builder(app)
     reminders_url = link("reminders.mine")
-    days = _Days(
+    days = _calendars(
         session, today, {e.unit_id for e in emails} | {i.unit_id for e in emails for i in e.items}
     )
     task_ids = {i.task_id for e in emails for i in e.items if i.task_id is not None}
@@ -577,7 +566,7 @@ def _write(
     today: date,
     link,
     reminders_url: str,
-    days: _Days,
+    days: CalendarBook,
     digests,
     leads,
     supporting: set[tuple[int, int]],

@@ -41,10 +41,10 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.core.status import DeadlineClass, deadline_class
-from tracker.core.workdays import WorkCalendar
+from tracker.core.workdays import CalendarBook, WorkCalendar, WorkdayIndex
 from tracker.people.models import Officer, OfficerRole, Role
+from tracker.people.queries import calendar_exceptions
 from tracker.plans.models import Plan
-from tracker.reminders.calendar import CalendarBook, WorkdayIndex
 from tracker.reminders.models import (
     RecipientRole,
     ReminderItem,
@@ -464,7 +464,7 @@ def select_due(session: Session, day: date) -> Selection:
     subjects = open_subjects(session, until=horizon)
     earliest = min((s.deadline for s in subjects), default=day)
     start = min(earliest, day) - timedelta(days=2 * longest + _SLACK_DAYS)
-    book = CalendarBook.load(session, start, horizon + timedelta(days=_SLACK_DAYS))
+    book = CalendarBook(start, horizon + timedelta(days=_SLACK_DAYS), calendar_exceptions(session))
     classes = {s.subject: deadline_class(s, day) for s in subjects}
     pending = _pending_confirmations(session)
     ctx = SelectionContext(

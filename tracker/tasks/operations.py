@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from tracker.core.clock import utcnow
 from tracker.core.workdays import WorkCalendar
-from tracker.people.models import Officer, OfficerRole, Role, UnitCalendarDay
+from tracker.people.models import Officer, OfficerRole, Role
+from tracker.people.queries import unit_calendar
 from tracker.plans.models import Plan, TaskGroup
 from tracker.tasks.files import StoredFile
 from tracker.tasks.models import (
@@ -65,18 +66,6 @@ class TaskInput:
     cadence_mode: CadenceMode | None = None
     recurrence_note: str = ""
     notes: str = ""
-
-
-# ---------------------------------------------------------------------------- calendar
-
-
-def unit_calendar(session: Session, unit_id: int) -> WorkCalendar:
-    rows = session.execute(
-        select(UnitCalendarDay.day, UnitCalendarDay.is_working_day).where(
-            UnitCalendarDay.unit_id == unit_id, UnitCalendarDay.archived_at.is_(None)
-        )
-    )
-    return WorkCalendar({day: works for day, works in rows})
 
 
 # ---------------------------------------------------------------------------- notices
