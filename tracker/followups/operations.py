@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.core.clock import utcnow
+from tracker.core.permissions import Action, can
 from tracker.core.status import DeadlineClass, deadline_class, earliest_missed
 from tracker.followups.models import Decision, ExplanationRequest, TaskPrompt
 from tracker.people.models import Officer
@@ -50,6 +51,11 @@ class Sent:
 
 def _d(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else "—"
+
+
+def _check_may(actor: Officer, action: Action, task: Task) -> None:
+    if not can(actor, action, task):
+        raise FollowupError(_("Bạn không có quyền thực hiện thao tác này."))
 
 
 def _message(text: str | None, *, required: bool) -> str:
@@ -92,6 +98,7 @@ def send_prompt(
 ) -> Sent:
     """A leader prompts the lead of an open task now (đôn đốc)."""
     now = now or utcnow()
+    _check_may(actor, Action.PROMPT_TASK, task)
     if not task.state.is_open:
         raise FollowupError(_("Chỉ đôn đốc được nhiệm vụ đang thực hiện."))
     if task.lead_officer_id is None:
@@ -147,6 +154,7 @@ def request_explanation(
 ) -> Sent:
     """A leader asks the lead of an overdue task to explain (yêu cầu giải trình)."""
     now = now or utcnow()
+    _check_may(actor, Action.REQUEST_EXPLANATION, task)
     if not task.state.is_open or deadline_class(task, today) is not DeadlineClass.OPEN_OVERDUE:
         raise FollowupError(_("Chỉ yêu cầu giải trình được nhiệm vụ quá hạn chưa hoàn thành."))
     if task.lead_officer_id is None:

@@ -47,7 +47,7 @@ def followups_section(task: Task) -> dict:
             is_open
             and pending is None
             and deadline_class(task, today) is DeadlineClass.OPEN_OVERDUE
-            and can(user, Action.PROMPT_TASK, task)
+            and can(user, Action.REQUEST_EXPLANATION, task)
         ),
         "can_answer": (
             pending is not None
@@ -98,10 +98,12 @@ def _refused(task: Task, form, error: FollowupError, title: str, action: str):
     )
 
 
-def _leader_message(task_id: int, form_class, operation, title: str, endpoint: str, done: str):
+def _leader_message(
+    task_id: int, form_class, operation, title: str, endpoint: str, done: str, action: Action
+):
     """Prompt or request an explanation: a leader's message to the lead, emailed now."""
     task = task_or_404(task_id)
-    authorize(current_user, Action.PROMPT_TASK, task)
+    authorize(current_user, action, task)
     form = form_class()
     if not form.validate_on_submit():
         abort(400)
@@ -126,6 +128,7 @@ def prompt(task_id: int):
         _("Đôn đốc"),
         ".prompt",
         _("Đã gửi đôn đốc đến cán bộ chủ trì."),
+        Action.PROMPT_TASK,
     )
 
 
@@ -139,6 +142,7 @@ def request_(task_id: int):
         _("Yêu cầu giải trình"),
         ".request_",
         _("Đã gửi yêu cầu giải trình đến cán bộ chủ trì."),
+        Action.REQUEST_EXPLANATION,
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.core.clock import utcnow
+from tracker.core.permissions import may_be_confirmer
 from tracker.meetings.agenda import build_agenda, level_to_rank
 from tracker.meetings.models import (
     AgendaItem,
@@ -31,7 +32,6 @@ from tracker.people.models import Officer, Unit
 from tracker.plans.models import Plan
 from tracker.tasks.models import Task
 from tracker.tasks.operations import (
-    CONFIRMING_ROLES,
     SaveResult,
     TaskError,
     TaskInput,
@@ -433,7 +433,9 @@ def record_decision(
             raise MeetingError({"plan_id": _("Chọn kế hoạch của đơn vị cho nhiệm vụ mới.")})
         # The chair of the meeting confirms what the meeting assigns (if a confirming leader).
         chair = meeting.chair
-        confirmer = chair if chair and chair.has_role(*CONFIRMING_ROLES) else None
+        confirmer = (
+            chair if chair and may_be_confirmer(chair, plan.unit, new.lead_officer_id) else None
+        )
         confirmer = confirmer or default_confirmer(session, meeting.unit_id)
         result = _save(
             session,

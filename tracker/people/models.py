@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.core.audit import Audited
 from tracker.core.clock import utcnow
+from tracker.core.roles import Role  # the permission rules read it; importable from here too
 from tracker.core.types import UTCDateTime
 from tracker.extensions import db
 
@@ -20,15 +21,6 @@ class UnitKind(enum.StrEnum):
     COMMUNE = "commune"
     CITY = "city"
     PROVINCE = "province"
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    CHAIRPERSON = "chairperson"
-    VICE_CHAIRPERSON = "vice_chairperson"
-    FOCAL_OFFICER = "focal_officer"
-    OFFICER = "officer"
-    INSPECTOR = "inspector"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:

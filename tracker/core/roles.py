@@ -1,0 +1,14 @@
+"""The roles an officer may hold (stored as their value, "chairperson")."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    CHAIRPERSON = "chairperson"
+    VICE_CHAIRPERSON = "vice_chairperson"
+    FOCAL_OFFICER = "focal_officer"
+    OFFICER = "officer"
+    INSPECTOR = "inspector"
