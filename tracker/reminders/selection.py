@@ -46,6 +46,7 @@ from tracker.people.models import Officer, OfficerRole, Role
 from tracker.people.queries import calendar_exceptions
 from tracker.plans.models import Plan
 from tracker.reminders.models import (
+    DEFAULT_POLICY,
     RecipientRole,
     ReminderItem,
     ReminderKind,
@@ -54,7 +55,6 @@ from tracker.reminders.models import (
 )
 from tracker.tasks.models import OPEN_STATES, Task, TaskOccurrence, TaskState, task_supporters
 
-# The states in which a task still has work to do (a submitted completion is not one).
 # Slack of calendar days around the indexed range, for units with many extra days off.
 _SLACK_DAYS = 45
 
@@ -150,7 +150,6 @@ class Selection:
     subjects: dict[str, OpenSubject] = field(default_factory=dict)  # by subject key
 
 
-DEFAULT_POLICY = ReminderPolicy()
 Source = Callable[[SelectionContext], Iterable[Due]]
 SOURCES: list[Source] = []
 
