@@ -333,3 +333,15 @@ def test_reassigned_task_keeps_its_class_and_counts_for_the_new_lead(app, ward):
     led = {s.officer.id: s.led for s in unit_officers(db.session, ward["unit"].id, TODAY)}
     assert led[ward["helper"].id].open_overdue == 1
     assert led[ward["lead"].id].total == 0
+
+
+def test_a_vice_chairperson_saves_tasks_in_their_fields_only(app, ward):
+    vice = gen_officer(ward["unit"], Role.VICE_CHAIRPERSON)
+    own, other = gen_group(ward["plan"]), gen_group(ward["plan"])
+    own.overseer_id = vice.id
+    db.session.flush()
+    saved = save_task(db.session, ward["plan"], _input(ward, group_id=own.id), vice)
+    assert saved.task.group_id == own.id
+    with pytest.raises(TaskError) as refused:
+        save_task(db.session, ward["plan"], _input(ward, group_id=other.id), vice, saved.task)
+    assert set(refused.value.errors) == {"group_id"}
