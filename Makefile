@@ -4,6 +4,7 @@
 #   make run       migrate, load the demo ward, serve on http://127.0.0.1:5000 with the scheduler
 #   make test      lint, then the whole suite on SQLite and, when TRACKER_TEST_DATABASE_URL
 #                  is set, again on PostgreSQL (browser tests: Debian's chromium; PDF: LibreOffice)
+#   make screenshots  the browser journeys, then their screenshots over the README's pictures
 #   make lint      ruff check
 #   make bench     the benchmark scripts in bench/ (if any), with BENCH_ARGS
 #   make clean     caches, compiled translations, build leftovers (keeps .venv and instance/)
@@ -30,10 +31,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 
-.PHONY: help install install-test translations chromium libreoffice run test lint bench clean
+.PHONY: help install install-test translations chromium libreoffice run test screenshots lint bench clean
 
 help:
-	@sed -n '1,10s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '1,11s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -98,22 +99,42 @@ run: install
 lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check .
 
-# Both runs always happen; the target fails if either failed.
+# Both runs always happen, side by side (each is mostly one core's work: the machine has two),
+# each into its log, printed whole when both are over; the target fails if either failed.
+# TEST_PARALLEL=0 runs them one after the other instead.
+TEST_PARALLEL ?= 1
+TEST_LOGS := tests/artifacts/logs
+
 test: install-test chromium libreoffice lint
-	@status=0; \
-	echo "== tests on SQLite"; \
-	start=$$SECONDS; \
-	env -u TRACKER_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
-	echo "== SQLite run: $$((SECONDS - start)) s"; \
-	if [ -n "$${TRACKER_TEST_DATABASE_URL:-}" ]; then \
-	  echo "== tests on PostgreSQL ($${TRACKER_TEST_DATABASE_URL%%://*})"; \
-	  start=$$SECONDS; \
-	  $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
-	  echo "== PostgreSQL run: $$((SECONDS - start)) s"; \
+	@mkdir -p $(TEST_LOGS); status=0; start=$$SECONDS; \
+	sqlite_run() { env -u TRACKER_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS) \
+	  > $(TEST_LOGS)/sqlite.log 2>&1; }; \
+	pg_run() { $(BIN)/pytest $(PYTEST_ARGS) > $(TEST_LOGS)/postgresql.log 2>&1; }; \
+	if [ -z "$${TRACKER_TEST_DATABASE_URL:-}" ]; then \
+	  echo "== tests on SQLite (PostgreSQL run skipped: TRACKER_TEST_DATABASE_URL is not set)"; \
+	  sqlite_run || status=1; cat $(TEST_LOGS)/sqlite.log; \
 	else \
-	  echo "== PostgreSQL run skipped: TRACKER_TEST_DATABASE_URL is not set"; \
+	  echo "== tests on SQLite and on PostgreSQL ($${TRACKER_TEST_DATABASE_URL%%://*})"; \
+	  if [ "$(TEST_PARALLEL)" = 1 ]; then \
+	    sqlite_run & sqlite_pid=$$!; pg_run & pg_pid=$$!; \
+	    wait $$sqlite_pid || status=1; wait $$pg_pid || status=1; \
+	  else \
+	    sqlite_run || status=1; pg_run || status=1; \
+	  fi; \
+	  echo "== SQLite run"; cat $(TEST_LOGS)/sqlite.log; \
+	  echo "== PostgreSQL run"; cat $(TEST_LOGS)/postgresql.log; \
 	fi; \
+	echo "== tests: $$((SECONDS - start)) s"; \
 	exit $$status
+
+# Tests write their screenshots under tests/artifacts/ only; this refreshes docs/screenshots/.
+SHOTS := tests/artifacts/screenshots
+
+screenshots: install-test chromium libreoffice
+	rm -rf $(SHOTS)
+	env -u TRACKER_TEST_DATABASE_URL $(BIN)/pytest -q -m browser tests/browser
+	cp $(SHOTS)/*.png docs/screenshots/
+	@git status --short docs/screenshots
 
 bench: install
 	@shopt -s nullglob; scripts=(bench/*.py); \

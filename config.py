@@ -41,6 +41,7 @@ class Config:
     TRACKER_TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Asia/Ho_Chi_Minh")
     TRACKER_UPLOAD_DIR = os.environ.get("TRACKER_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = _int("TRACKER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    TRACKER_LOG_LEVEL = os.environ.get("TRACKER_LOG_LEVEL", "INFO").upper()
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = TRACKER_TIMEZONE

@@ -1,5 +1,5 @@
-"""Phụ lục 1 of issue 6: the table of one ward, its .xlsx, and the tables of every ward of the
-generated city, on PostgreSQL.
+"""Phụ lục 1 of issue 6: the table of one ward, its .xlsx and .docx, the quarterly report's
+.docx, and the tables of every ward of the generated city, on PostgreSQL.
 
     .venv/bin/python bench/appendix.py [--units 140] [--runs 15] [--keep-db]
 
@@ -12,7 +12,10 @@ each in a fresh session as a request would be):
 1. the table of one ward (`period_table`: computed rows from the tasks, typed rows, sums and
    rates), target 50 ms;
 2. that table and its .xlsx (`appendix_xlsx`), target 300 ms;
-3. the tables of all the wards at once (`unit_tables`: a few grouped queries), target 2 s;
+3. that table and its .docx (`appendix_docx`), target 300 ms;
+4. that table and the whole quarterly report as .docx (`report_docx`: the report's text, then
+   the appendix), target 1 s;
+5. the tables of all the wards at once (`unit_tables`: a few grouped queries), target 2 s;
 
 and prints the medians with the SQL statement counts. Numbers are printed, never asserted by
 the test suite. Exit status: 0 when it ran (1 with --strict if a target was missed), 2 when it
@@ -46,7 +49,7 @@ from bench.pages import (  # noqa: E402  (the same database and command helpers 
 )
 
 START, END = date(2023, 12, 14), date(2024, 3, 12)
-TARGETS_MS = {"table": 50.0, "xlsx": 300.0, "city": 2000.0}
+TARGETS_MS = {"table": 50.0, "xlsx": 300.0, "docx": 300.0, "report": 1000.0, "city": 2000.0}
 FIGURES = {  # the seed report's figures, as the focal officer types them
     "3.2.1.a": 186, "3.2.1.b": 181, "3.2.1.c": 181, "4.1.a": 23, "4.1.b": 20, "4.1.c": 3,
     "4.1.d": 0, "4.1.e1": 24, "4.1.e2": 0, "6.1.a": 12175, "6.1.b": 7972, "7.6.3.a": 146,
@@ -150,7 +153,12 @@ def main(argv: list[str] | None = None) -> int:
 
             from sqlalchemy import select
 
-            from tracker.appendix.exporting import Context, appendix_xlsx
+            from tracker.appendix.exporting import (
+                Context,
+                appendix_docx,
+                appendix_xlsx,
+                report_docx,
+            )
             from tracker.appendix.models import ReportingPeriod
             from tracker.appendix.service import period_table, unit_tables
             from tracker.extensions import db
@@ -164,6 +172,12 @@ def main(argv: list[str] | None = None) -> int:
             def one_xlsx():
                 return appendix_xlsx(one_table(), ctx)
 
+            def one_docx():
+                return appendix_docx(one_table(), ctx)
+
+            def one_report():
+                return report_docx(one_table(), ctx, signer="Nguyễn Văn A")
+
             def city_tables():
                 ids = select(Unit.id).where(Unit.parent_id == city_id)
                 return unit_tables(db.session, ids, START, END)
@@ -172,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             for key, label, work in (
                 ("table", "the table of one ward", one_table),
                 ("xlsx", "one ward's table and its .xlsx", one_xlsx),
+                ("docx", "one ward's table and its .docx", one_docx),
+                ("report", "one ward's table and the report .docx", one_report),
                 ("city", f"the tables of all {len(wards)} wards", city_tables),
             ):
                 with step(f"timing {label} ({args.runs} runs after a cold one)"):
@@ -182,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
                     assigned = [int(result[k].value) for k in ("1.6.a", "1.6.b", "1.6.c", "1.6.d")]
                     say(f"   ward 1: 1.2 = {result['1.2.b'].value}/{result['1.2.a'].value}, "
                         f"1.6 = {assigned}")
-                if key == "xlsx":
+                if key in ("xlsx", "docx", "report"):
                     say(f"   {len(result):,} bytes")
                 if key == "city":
                     rows = sum(len(t.rows) for t in result.values())

@@ -64,6 +64,16 @@ class Client(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+@pytest.fixture(autouse=True)
+def clock():
+    """`clock(moment)` stands the product's clock (tracker.core.clock) at an aware datetime, or at
+    10:00 local time on a date, for the rest of the test; the one way tests set the time."""
+    from tracker.core import clock as product_clock
+
+    yield product_clock.set_now
+    product_clock.set_now(None)
+
+
 @pytest.fixture
 def client(app):
     app.test_client_class = Client

@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 
 from config import DevelopmentConfig, ProductionConfig
@@ -35,3 +37,37 @@ def test_reminder_settings_come_from_the_configuration_only(tmp_path, monkeypatc
     assert settings.transport == "outbox"
     assert settings.port == DevelopmentConfig.MAIL_PORT
     assert settings.max_per_connection == DevelopmentConfig.MAIL_MAX_PER_CONNECTION
+
+
+def _logging_app(level: str = "INFO"):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(testing=False, config={"TRACKER_LOG_LEVEL": level})
+
+
+def test_actions_are_logged_once_to_stderr_where_the_process_set_up_nothing(monkeypatch):
+    from tracker import configure_logging
+
+    logger = logging.getLogger("tracker")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(logger, "propagate", False)  # nothing above it: as under gunicorn
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
+    configure_logging(_logging_app())
+    configure_logging(_logging_app())  # a second app in the same process adds no second handler
+    assert len(logger.handlers) == 1
+    assert logger.level == logging.INFO
+    assert not logger.propagate  # a root handler set up later (the scheduler's) repeats nothing
+
+
+def test_a_process_with_its_own_logging_keeps_it(monkeypatch):
+    from tracker import configure_logging
+
+    logger = logging.getLogger("tracker")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [logging.NullHandler()])  # a logging config, pytest…
+    configure_logging(_logging_app("WARNING"))
+    assert logger.handlers == []
+    assert logger.propagate
+    assert logger.level == logging.WARNING

@@ -167,11 +167,12 @@ def test_domain_messages_speak_the_readers_language(app, english):
     jobs: no request; and with no application at all)."""
     from flask_babel import force_locale
 
-    from tracker.tasks.files import FileRejected, store_file
+    from tracker.core.refusals import Refusal
+    from tracker.tasks.files import store_file
     from tracker.tasks.operations import validate_document
 
     def refusal() -> str:
-        with pytest.raises(FileRejected) as refused:
+        with pytest.raises(Refusal) as refused:
             store_file(tempfile.gettempdir(), "a.exe", b"MZ")
         return str(refused.value)
 

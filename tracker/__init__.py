@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -24,9 +25,13 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         static_folder="static",
     )
     configure_settings(app, config, overrides)
+    configure_logging(app)
     configure_extensions(app)
+    configure_transactions(app)
     configure_templates(app)
     configure_blueprints(app)
+    configure_reminders(app)
+    configure_task_page(app)
     configure_cli(app)
     return app
 
@@ -36,6 +41,23 @@ def configure_settings(app: Flask, config: type[Config], overrides: dict) -> Non
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.prepare(app.config, Path(app.instance_path))
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(app: Flask) -> None:
+    """Operations log one INFO line per action, each area to its logger under `tracker`
+    (tracker.tasks, tracker.meetings…). Where the process set up no logging of its own (gunicorn,
+    `flask run`, the CLI), they go once to stderr; otherwise (a logging config, pytest) to it."""
+    logger = logging.getLogger("tracker")  # Flask's app.logger too: same name
+    logger.setLevel(app.config["TRACKER_LOG_LEVEL"])
+    if app.testing or logger.hasHandlers():  # set up already, or by an earlier create_app
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logger.addHandler(handler)
+    logger.propagate = False  # a root handler added later (the scheduler's) would repeat it
 
 
 def configure_extensions(app: Flask) -> None:
@@ -55,6 +77,12 @@ def configure_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
     init_login(app)
+
+
+def configure_transactions(app: Flask) -> None:
+    from tracker.core import transactions
+
+    transactions.init_app(app)
 
 
 def configure_templates(app: Flask) -> None:
@@ -102,6 +130,23 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(appendix_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_errors(app)
+
+
+def configure_reminders(app: Flask) -> None:
+    """Every source of reminders, in one list: an area that reminds adds its source here.
+    Each pass (`tracker scheduler`, `tracker reminders run`) selects from these."""
+    from tracker.meetings.reminders import meeting_reminders
+    from tracker.reminders.selection import SOURCES_KEY, deadline_reminders, weekly_digests
+
+    app.extensions[SOURCES_KEY] = (deadline_reminders, weekly_digests, meeting_reminders)
+
+
+def configure_task_page(app: Flask) -> None:
+    """What higher areas add to the task page, in one list (tasks knows none of them)."""
+    from tracker.followups.views import task_section
+    from tracker.tasks.views import TASK_SECTIONS
+
+    app.extensions[TASK_SECTIONS] = (task_section,)
 
 
 def configure_cli(app: Flask) -> None:

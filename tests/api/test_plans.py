@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -123,10 +123,9 @@ def test_completion_after_as_of_is_not_done(client):
     assert counts("2024-03-13") == (2, 3, 66.7)
 
 
-def test_as_of_defaults_to_today_in_vietnam(client, monkeypatch):
-    import tracker.api.views as views
-
-    monkeypatch.setattr(views, "today", lambda: date(2024, 3, 12))
+def test_as_of_defaults_to_today_in_vietnam(client, clock):
+    # 18:00 UTC on 11/03 is 01:00 on 12/03 in Vĩnh Hòa.
+    clock(datetime(2024, 3, 11, 18, 0, tzinfo=UTC))
     ward = gen_unit()
     plan = gen_plan(ward)
     gen_task(plan, completed_on=date(2024, 3, 12))

@@ -19,7 +19,7 @@ from flask_migrate import upgrade
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestingConfig
-from tests.support.databases import fresh_database
+from tests.support.databases import fresh_database, server_url
 from tracker import create_app
 from tracker.extensions import db
 
@@ -39,7 +39,14 @@ CHROMIUM_ARGS = [
 CHROMIUM_ENV = {"LANG": "vi_VN.UTF-8", "LANGUAGE": "vi"}
 TIMEOUT_MS = 15_000
 
-SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Tests never rewrite tracked files: screenshots go to tests/artifacts/ (ignored by git);
+# `make screenshots` copies them over the README's pictures in docs/screenshots/.
+# The SQLite and PostgreSQL runs of `make test` go side by side: each has its own folder.
+SCREENSHOT_DIR = (
+    Path(__file__).resolve().parents[1]
+    / "artifacts"
+    / ("screenshots-postgresql" if server_url() else "screenshots")
+)
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -139,11 +146,11 @@ def page(new_page):
 
 
 def save_screenshot(name: str, data: bytes) -> Path:
-    """Write docs/screenshots/<name> (only when the bytes changed, to keep the tree clean)."""
+    """Write tests/artifacts/screenshots/<name>, for a person to look at (and for
+    `make screenshots`)."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / name
-    if not path.exists() or path.read_bytes() != data:
-        path.write_bytes(data)
+    path.write_bytes(data)
     return path
 
 

@@ -2,7 +2,7 @@
 opens the March 2024 meeting, records attendance and adds an item; the chairperson grades two
 officers (changing one proposal with its reason, accepting the other), turns the item's
 decision into a new task, closes the meeting, and downloads the minutes (.docx, opened with
-python-docx). The meeting page, before closing, is saved to docs/screenshots/meeting.png.
+python-docx). The meeting page, before closing, is saved to tests/artifacts/screenshots/meeting.png.
 """
 
 from __future__ import annotations

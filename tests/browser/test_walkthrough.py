@@ -1,7 +1,7 @@
 """What a person does in a real browser: log in, find their tasks, read the annual plan.
 
-The plan page and the phone view of "Việc của tôi" are saved to docs/screenshots/ (shown in
-the README), only once everything they show has been checked.
+The plan page and the phone view of "Việc của tôi" are saved to tests/artifacts/screenshots/
+(`make screenshots` puts them in the README), only once everything they show has been checked.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ plan's percentage on the dashboard moves.
 
 The live server's database is shared by every browser test, so the journey makes its own task
 (a unique title) and checks what changes on the dashboard, not absolute figures. The dashboard
-is saved to docs/screenshots/dashboard.png once everything has been checked.
+is saved to tests/artifacts/screenshots/dashboard.png once everything has been checked.
 """
 
 from __future__ import annotations

@@ -7,8 +7,16 @@ from datetime import date
 
 import pytest
 from docx import Document
+from docx.shared import Pt
 
-from tracker.core.documents import Header, OfficialDocument, Signature, official_date
+from tracker.core.documents import (
+    Header,
+    OfficialDocument,
+    Signature,
+    _run_font,
+    _set_font,
+    official_date,
+)
 from tracker.core.office import convert_to_pdf, libreoffice
 
 
@@ -58,6 +66,21 @@ def test_official_document_has_header_title_body_and_signature():
     assert "Nơi nhận:" in signature[0].text and "- Lưu: VT;" in signature[0].text
     assert "KT. CHỦ TỊCH" in signature[1].text and "Nguyễn Văn A" in signature[1].text
     assert document.styles["Normal"].font.name == "Times New Roman"
+
+
+@pytest.mark.parametrize(
+    ("size", "bold", "italic"),
+    [(None, None, None), (Pt(12), False, None), (Pt(12), True, None), (Pt(14), True, True),
+     (Pt(11), None, None), (Pt(13), False, True)],
+)
+def test_copied_run_properties_are_those_set_one_by_one(size, bold, italic):
+    paragraph = Document().add_paragraph()
+    copied, set_one_by_one = paragraph.add_run("a"), paragraph.add_run("a")
+    _run_font(copied, size, bold=bold, italic=italic)
+    _run_font(paragraph.add_run("b"), size, bold=bold, italic=italic)  # from the cache
+    _set_font(set_one_by_one, size, bold, italic)
+    assert copied._r.xml == set_one_by_one._r.xml
+    assert paragraph.runs[2]._r.rPr.xml == set_one_by_one._r.rPr.xml
 
 
 @pytest.mark.skipif(libreoffice() is None, reason="LibreOffice is not installed")

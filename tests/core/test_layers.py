@@ -10,8 +10,6 @@ AREAS = {
     "api", "appendix", "auth", "dashboard", "demo", "followups", "main", "meetings", "people",
     "plans", "reminders", "tasks",
 }  # fmt: skip
-# Known, being moved out (issue 10): remove an entry once its module imports no area.
-NOT_YET = {"web.py", "audit.py"}
 
 
 def _areas_imported(path: Path) -> set[str]:
@@ -31,8 +29,6 @@ def _areas_imported(path: Path) -> set[str]:
 
 def test_core_imports_no_area():
     offenders = {
-        path.name: areas
-        for path in sorted(CORE.glob("*.py"))
-        if path.name not in NOT_YET and (areas := _areas_imported(path))
+        path.name: areas for path in sorted(CORE.glob("*.py")) if (areas := _areas_imported(path))
     }
     assert offenders == {}

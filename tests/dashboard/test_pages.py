@@ -5,15 +5,14 @@ import pytest
 
 from tests.dashboard.world import build_world
 from tests.factories import gen_group, gen_officer, gen_plan, gen_task, gen_unit
-from tracker.dashboard import views
 from tracker.extensions import db
 from tracker.people.models import Role, UnitKind
 from tracker.tasks.models import CadenceUnit, TaskOccurrence, TaskState
 
 
 @pytest.fixture
-def world(monkeypatch):
-    monkeypatch.setattr(views, "today", lambda: date(2024, 3, 12))
+def world(clock):
+    clock(date(2024, 3, 12))
     return build_world()
 
 
@@ -177,8 +176,8 @@ def _ward(n_tasks: int):
     return ward, chair
 
 
-def test_query_count_does_not_grow_with_tasks(client, auth, count_queries, monkeypatch):
-    monkeypatch.setattr(views, "today", lambda: date(2024, 6, 5))
+def test_query_count_does_not_grow_with_tasks(client, auth, count_queries, clock):
+    clock(date(2024, 6, 5))
     counts = []
     for n_tasks in (10, 100):
         ward, chair = _ward(n_tasks)

@@ -13,14 +13,7 @@ NOW = datetime(2024, 3, 13, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    """The product's clock (tracker.core.clock) stands at `NOW`; returns a setter."""
-    import tracker.core.clock as clock
-
-    moment = {"now": NOW}
-    monkeypatch.setattr(clock, "utcnow", lambda: moment["now"])
-
-    def set_now(value: datetime) -> None:
-        moment["now"] = value
-
-    return set_now
+def frozen(clock):
+    """The product's clock stands at `NOW`; returns the setter."""
+    clock(NOW)
+    return clock

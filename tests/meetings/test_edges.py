@@ -11,13 +11,14 @@ from tests.conftest import csrf_token
 from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
 from tracker.core.audit import AuditEvent
 from tracker.core.office import libreoffice
+from tracker.core.refusals import Refusal
 from tracker.extensions import db
 from tracker.meetings.models import AgendaItem, OfficerEvaluation
 from tracker.meetings.operations import (
     DecisionInput,
-    MeetingError,
     MeetingInput,
     NewTask,
+    add_item,
     open_meeting,
     record_decision,
     set_grades,
@@ -41,12 +42,12 @@ def meeting(app):
 def test_one_meeting_a_month_and_a_chair_of_the_unit(meeting):
     unit, chair = meeting["unit"], meeting["chair"]
     again = MeetingInput(2024, 3, date(2024, 3, 20), None, "", "", chair.id, None)
-    with pytest.raises(MeetingError) as refused:
+    with pytest.raises(Refusal) as refused:
         open_meeting(db.session, unit, again, chair)
     assert "month" in refused.value.errors
     stranger = gen_officer(gen_unit(), Role.CHAIRPERSON)
     other = MeetingInput(2024, 4, date(2024, 4, 15), None, "", "", stranger.id, None)
-    with pytest.raises(MeetingError) as refused:
+    with pytest.raises(Refusal) as refused:
         open_meeting(db.session, unit, other, chair)
     assert "chair_id" in refused.value.errors
 
@@ -54,13 +55,13 @@ def test_one_meeting_a_month_and_a_chair_of_the_unit(meeting):
 def test_decisions_refuse_what_is_not_the_units(meeting):
     m, chair = meeting["meeting"], meeting["chair"]
     elsewhere = gen_task(gen_plan(gen_unit()), deadline=date(2024, 3, 1))
-    with pytest.raises(MeetingError):
+    with pytest.raises(Refusal):
         record_decision(db.session, m, chair, DecisionInput(task_id=elsewhere.id, decision="X"))
     plan = gen_plan(meeting["unit"])
     recurring = gen_task(
         plan, meeting["lead"], deadline=None, cadence_every=1, cadence_unit=CadenceUnit.MONTH
     )
-    with pytest.raises(MeetingError) as refused:
+    with pytest.raises(Refusal) as refused:
         record_decision(
             db.session,
             m,
@@ -70,7 +71,7 @@ def test_decisions_refuse_what_is_not_the_units(meeting):
     assert "new_deadline" in refused.value.errors
     foreign_plan = gen_plan(gen_unit())
     new = NewTask(foreign_plan.id, "Việc mới", "Báo cáo", meeting["lead"].id, date(2024, 4, 5))
-    with pytest.raises(MeetingError) as refused:
+    with pytest.raises(Refusal) as refused:
         record_decision(
             db.session,
             m,
@@ -88,7 +89,7 @@ def test_a_grade_in_use_is_kept_and_the_list_audited(meeting):
         OfficerEvaluation(meeting=m, unit_id=m.unit_id, officer_id=lead.id, grade_id=grades[3].id)
     )
     db.session.commit()
-    with pytest.raises(MeetingError):
+    with pytest.raises(Refusal):
         set_grades(db.session, m.unit_id, ["A", "B", "C"])  # would drop the grade in use
     db.session.rollback()
     renamed = set_grades(db.session, m.unit_id, ["A", "B", "C", "D", "E"])
@@ -125,6 +126,38 @@ def test_hostile_forms_on_a_real_meeting(client, auth, meeting):
     assert client.get(f"{url}?x=%00").status_code == 200
     assert client.get("/units/vh/evaluations?year=abc").status_code == 200
     assert client.get("/my-evaluations?year=99999999999").status_code == 200
+
+
+def test_a_refused_decision_commits_nothing_of_what_it_began(client, auth, meeting):
+    """record_decision writes the item's decision before it finds the new task refused (no
+    plan of the unit): the page answers 200 with the form as typed, and nothing is kept."""
+    m, chair = meeting["meeting"], meeting["chair"]
+    item = add_item(db.session, m, chair, "Cải tạo bộ phận một cửa")
+    db.session.commit()
+    auth.login(chair)
+    url = f"/meetings/{m.id}"
+    response = client.post(
+        f"{url}/decisions",
+        data={
+            "csrf_token": csrf_token(client, url),
+            "item_id": str(item.id),
+            "decision": "Giao văn phòng làm ngay",
+            "new_task": "y",
+            "title": "Sắp xếp lại quầy tiếp dân",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Chọn kế hoạch của đơn vị cho nhiệm vụ mới." in html
+    assert "Sắp xếp lại quầy tiếp dân" in html  # the form as typed
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, item.id).decision in (None, "")
+    changes = db.session.scalars(
+        select(AuditEvent.changes).where(
+            AuditEvent.entity_type == "agenda_items", AuditEvent.entity_id == item.id
+        )
+    ).all()
+    assert not any("decision" in c for c in changes)
 
 
 @pytest.mark.skipif(libreoffice() is None, reason="LibreOffice is not installed")

@@ -16,8 +16,9 @@ from tests.conftest import csrf_token
 from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
 from tracker.core.audit import AuditEvent
 from tracker.extensions import db
+from tracker.meetings.agenda import live_agenda
 from tracker.meetings.models import AgendaItem, Meeting, MeetingStatus, OfficerEvaluation
-from tracker.meetings.operations import DEFAULT_GRADES, live_agenda
+from tracker.meetings.operations import DEFAULT_GRADES
 from tracker.people.models import Role, UnitKind
 from tracker.tasks.models import Task
 

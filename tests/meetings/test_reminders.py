@@ -156,3 +156,17 @@ def test_selection_queries_do_not_grow_with_meetings_officers_or_tasks(app, coun
         many = _meeting_dues(SCHEDULED)
     assert len(many) > 5 * len(few) > 0
     assert large.count == small.count
+
+
+def test_the_meeting_source_is_in_the_apps_list_not_joined_by_an_import(app, ward):
+    """The app lists every source where it is built (tracker.configure_reminders); importing
+    tracker.meetings adds none, and a pass selects from the sources it is given."""
+    from tracker.meetings.reminders import meeting_reminders
+    from tracker.reminders.selection import app_sources, deadline_reminders, weekly_digests
+
+    assert app_sources(app) == (deadline_reminders, weekly_digests, meeting_reminders)
+    _meeting(ward["unit"])
+    db.session.commit()
+    assert len(_meeting_dues(SCHEDULED)) == 4
+    kinds = {d.kind for d in select_due(db.session, SCHEDULED, [deadline_reminders]).dues}
+    assert ReminderKind.MEETING not in kinds

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.factories import gen_group, gen_officer, gen_plan, gen_task, gen_unit
+from tracker.core.spreadsheets import safe_cell
 from tracker.extensions import db
 from tracker.people.models import Role
 from tracker.plans.exporting import (
@@ -19,7 +20,6 @@ from tracker.plans.exporting import (
     export_filename,
     export_plan_xlsx,
     load_plan_for_export,
-    safe_cell,
 )
 from tracker.plans.importing import PlanMetadata, import_plan_file
 from tracker.plans.models import Plan, PlanKind

@@ -1,15 +1,16 @@
+import logging
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from tests.factories import gen_group, gen_officer, gen_plan, gen_unit
+from tracker.core.refusals import Refusal
 from tracker.core.status import DeadlineClass, deadline_class, tally
 from tracker.extensions import db
 from tracker.people.models import Role, UnitCalendarDay
 from tracker.tasks.models import CadenceMode, CadenceUnit, Notification, TaskState
 from tracker.tasks.operations import (
-    TaskError,
     TaskInput,
     bulk_assign,
     confirm_completion,
@@ -57,7 +58,7 @@ def _input(w, **changes) -> TaskInput:
 
 
 def test_five_clears_are_all_required(app, ward):
-    with pytest.raises(TaskError) as refused:
+    with pytest.raises(Refusal) as refused:
         save_task(db.session, ward["plan"], TaskInput(), ward["chair"])
     assert set(refused.value.errors) == {
         "title",
@@ -67,7 +68,7 @@ def test_five_clears_are_all_required(app, ward):
         "deadline",
     }
     # a plain officer cannot be the leader who answers for the task
-    with pytest.raises(TaskError) as refused:
+    with pytest.raises(Refusal) as refused:
         save_task(
             db.session, ward["plan"], _input(ward, confirmer_id=ward["helper"].id), ward["chair"]
         )
@@ -76,7 +77,7 @@ def test_five_clears_are_all_required(app, ward):
 
 def test_officers_of_another_unit_are_refused(app, ward):
     stranger = gen_officer(gen_unit())
-    with pytest.raises(TaskError) as refused:
+    with pytest.raises(Refusal) as refused:
         save_task(
             db.session, ward["plan"], _input(ward, lead_officer_id=stranger.id), ward["chair"]
         )
@@ -171,7 +172,7 @@ def test_return_needs_a_reason_and_lets_the_lead_submit_again(app, ward):
         summary="",
         today=TODAY,
     )
-    with pytest.raises(TaskError):
+    with pytest.raises(Refusal):
         return_completion(db.session, task, ward["chair"], reason="  ")
     return_completion(db.session, task, ward["chair"], reason="Thiếu phụ lục")
     assert task.state is TaskState.RETURNED
@@ -199,7 +200,7 @@ def test_return_needs_a_reason_and_lets_the_lead_submit_again(app, ward):
 )
 def test_evidence_is_validated(app, ward, number, on, field):
     task = save_task(db.session, ward["plan"], _input(ward), ward["chair"]).task
-    with pytest.raises(TaskError) as refused:
+    with pytest.raises(Refusal) as refused:
         submit_completion(
             db.session,
             task,
@@ -311,7 +312,7 @@ def test_bulk_assign(app, ward):
     other = gen_officer(ward["unit"], full_name="Người Nhận")
     assert bulk_assign(db.session, tasks, ward["chair"], lead_officer_id=other.id) == 3
     assert {t.lead_officer_id for t in tasks} == {other.id}
-    with pytest.raises(TaskError):
+    with pytest.raises(Refusal):
         bulk_assign(db.session, [], ward["chair"], lead_officer_id=other.id)
 
 
@@ -342,6 +343,29 @@ def test_a_vice_chairperson_saves_tasks_in_their_fields_only(app, ward):
     db.session.flush()
     saved = save_task(db.session, ward["plan"], _input(ward, group_id=own.id), vice)
     assert saved.task.group_id == own.id
-    with pytest.raises(TaskError) as refused:
+    with pytest.raises(Refusal) as refused:
         save_task(db.session, ward["plan"], _input(ward, group_id=other.id), vice, saved.task)
     assert set(refused.value.errors) == {"group_id"}
+
+
+def test_each_action_logs_who_did_what_in_which_unit(app, ward, caplog):
+    w = ward
+    with caplog.at_level(logging.INFO, logger="tracker"):
+        task = save_task(db.session, w["plan"], _input(w), w["chair"]).task
+        record_progress(db.session, task, w["lead"], percent=40)
+        with pytest.raises(Refusal):
+            record_progress(db.session, task, w["lead"], percent=140)
+    lines = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
+    unit, plan = w["unit"].id, w["plan"].id
+    assert lines == [
+        (
+            "tracker.tasks",
+            logging.INFO,
+            f"officer {w['chair'].id} created task {task.id} of plan {plan}, unit {unit}",
+        ),
+        (
+            "tracker.tasks",
+            logging.INFO,
+            f"officer {w['lead'].id} recorded 40% progress on task {task.id}, unit {unit}",
+        ),
+    ]  # a refused action logs nothing: it did nothing

@@ -10,9 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-
 from tracker.appendix.table import (
     NOT_APPLICABLE,
     Table,
@@ -22,10 +19,16 @@ from tracker.appendix.table import (
     show_number,
 )
 from tracker.core.documents import Header, OfficialDocument, Signature, official_date
-from tracker.core.spreadsheets import FONT_NAME, fit_row_heights, safe_cell, workbook_bytes
+from tracker.core.spreadsheets import Column, FixedText, SpreadsheetWriter
 
 HEADERS = ("STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú")
-WIDTHS = (7, 58, 13, 12, 22)  # A4 portrait at about 90 %
+COLUMNS = (  # A4 portrait at about 90 %
+    Column(7, wrap=False),
+    Column(58),
+    Column(13),
+    Column(12, align="right", wrap=False),
+    Column(22),
+)
 PERCENT_FORMAT = '0.0" %"'
 
 
@@ -60,53 +63,28 @@ def _cell_value(row: TableRow):
 
 
 def appendix_xlsx(table: Table, ctx: Context) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Phụ lục 1"
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    font, bold = Font(name=FONT_NAME, size=12), Font(name=FONT_NAME, size=12, bold=True)
-    lines = [("Phụ lục 1", True), (table.title, True),
-             (period_caption(ctx.start, ctx.end), False), (_attachment_line(ctx), False)]
-    for number, (text, is_bold) in enumerate(lines, start=1):
-        sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=5)
-        cell = sheet.cell(row=number, column=1, value=text)
-        cell.font = Font(name=FONT_NAME, size=13, bold=is_bold, italic=not is_bold)
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    header_row = len(lines) + 2
-    for column, text in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=header_row, column=column, value=text)
-        cell.font, cell.border = bold, border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for offset, row in enumerate(table.rows, start=1):
-        r = header_row + offset
+    writer = SpreadsheetWriter()
+    sheet = writer.sheet("Phụ lục 1", COLUMNS, vertical="center")
+    sheet.title("Phụ lục 1", size=13, bold=True)
+    sheet.title(table.title, size=13, bold=True)
+    sheet.title(period_caption(ctx.start, ctx.end), size=13, italic=True)
+    sheet.title(_attachment_line(ctx), size=13, italic=True)
+    sheet.blank()
+    sheet.header(HEADERS)
+    for row in table.rows:
         # The labels come from the indicator file ("- Số nhiệm vụ …" as the official form
-        # prints them) and are written as text; the notes people type are escaped.
-        values = (row.code, row.label_with_bullet, row.unit, _cell_value(row), safe_cell(row.note))
-        strong = row.is_section
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=column, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            cell.font, cell.border = (bold if strong else font), border
-            cell.alignment = Alignment(vertical="center", wrap_text=column in (2, 3, 5),
-                                       horizontal="right" if column == 4 else None)
-        number = sheet.cell(row=r, column=4)
+        # prints them) and are written as they stand; the notes people type are escaped.
+        value = _cell_value(row)
+        label = FixedText(row.label_with_bullet)
+        cells = sheet.row((row.code, label, row.unit, value, row.note), bold=row.is_section)
         if row.is_rate and row.value is not None:
-            number.number_format = PERCENT_FORMAT
-        elif isinstance(number.value, float):
-            number.number_format = "#,##0.0##"
-        elif isinstance(number.value, int):
-            number.number_format = "#,##0"
-    for column, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions["ABCDE"[column - 1]].width = width
-    fit_row_heights(sheet, WIDTHS, header_row, header_row + len(table.rows) + 1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "portrait"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    return workbook_bytes(workbook)
+            cells[3].number_format = PERCENT_FORMAT
+        elif isinstance(value, float):
+            cells[3].number_format = "#,##0.0##"
+        elif isinstance(value, int):
+            cells[3].number_format = "#,##0"
+    sheet.finish(landscape=False, freeze_and_filter=False)
+    return writer.to_bytes()
 
 
 def _table_rows(table: Table) -> tuple[list[list[str]], frozenset[int]]:

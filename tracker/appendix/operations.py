@@ -19,6 +19,8 @@ from tracker.appendix.queries import load_figures
 from tracker.appendix.service import Checks, check_values, period_table, tree_of
 from tracker.appendix.table import table_snapshot
 from tracker.appendix.validation import MAX_NOTE, Problem, parse_figure
+from tracker.core.audit import current_actor_id
+from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, Unit
 
 log = logging.getLogger("tracker.appendix")
@@ -30,14 +32,6 @@ def _clean(text: str | None) -> str:
     spaces, runs of spaces one."""
     return " ".join("".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch
                              for ch in (text or "")).split())
-
-
-class AppendixError(Exception):
-    """The change is refused; `errors` maps a row key (or "") to a Vietnamese message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 def create_period(
@@ -61,13 +55,15 @@ def create_period(
     ):
         errors[""] = _("Kỳ báo cáo này đã có.")
     if errors:
-        raise AppendixError(errors)
+        raise Refusal(errors)
     period = ReportingPeriod(
         unit_id=unit.id, kind=kind, label=label, start=start, end=end, acknowledged=[]
     )
     session.add(period)
     session.flush()
-    log.info("period %s created for unit %s", period.id, unit.code)
+    log.info(
+        "officer %s created reporting period %s, unit %s", current_actor_id(), period.id, unit.id
+    )
     return period
 
 
@@ -79,7 +75,7 @@ class SaveResult:
 
 def _refuse_if_submitted(period: ReportingPeriod) -> None:
     if period.is_submitted:
-        raise AppendixError({"": _(
+        raise Refusal({"": _(
             "Số liệu của kỳ này đã được chốt; cần Chủ tịch mở lại để sửa."
         )})
 
@@ -91,7 +87,7 @@ def save_figures(
     raw_notes: dict[str, str],
     acknowledged: set[str] | None = None,
 ) -> SaveResult:
-    """Parse and check every typed figure; save them all or none (AppendixError)."""
+    """Parse and check every typed figure; save them all or none (a Refusal)."""
     _refuse_if_submitted(period)
     tree = tree_of(period)
     errors: dict[str, str] = {}
@@ -128,7 +124,7 @@ def save_figures(
         for problem in checks.errors:
             errors.setdefault(problem.key, problem.message)
     if errors:
-        raise AppendixError(errors)
+        raise Refusal(errors)
     changed = 0
     for key in set(values) | set(notes):
         value, note = values.get(key), notes.get(key, "")
@@ -146,6 +142,13 @@ def save_figures(
     if acknowledged is not None:
         period.acknowledged = sorted(acknowledged & {w.id for w in checks.warnings})
     session.flush()
+    log.info(
+        "officer %s saved %s figures of reporting period %s, unit %s",
+        current_actor_id(),
+        changed,
+        period.id,
+        period.unit_id,
+    )
     return SaveResult(changed, checks)
 
 
@@ -162,10 +165,10 @@ def submit_period(
     _refuse_if_submitted(period)
     checks = current_checks(session, period)
     if checks.errors:
-        raise AppendixError({p.key: p.message for p in checks.errors})
+        raise Refusal({p.key: p.message for p in checks.errors})
     pending = checks.unacknowledged(acknowledged | set(period.acknowledged or []))
     if pending:
-        raise AppendixError({"": _(
+        raise Refusal({"": _(
             "Còn %(n)s cảnh báo chưa được xác nhận đã kiểm tra: %(first)s",
             n=len(pending), first=pending[0].message,
         )})
@@ -176,7 +179,9 @@ def submit_period(
     period.submitted_by_id = officer.id
     period.submitted_at = now
     session.flush()
-    log.info("period %s submitted by officer %s", period.id, officer.id)
+    log.info(
+        "officer %s submitted reporting period %s, unit %s", officer.id, period.id, period.unit_id
+    )
     return period
 
 
@@ -184,24 +189,25 @@ def reopen_period(
     session: Session, period: ReportingPeriod, officer: Officer, reason: str, now: datetime
 ) -> ReportingPeriod:
     if not period.is_submitted:
-        raise AppendixError({"": _("Kỳ báo cáo này chưa chốt số liệu.")})
+        raise Refusal({"": _("Kỳ báo cáo này chưa chốt số liệu.")})
     reason = _clean(reason)
     if not reason:
-        raise AppendixError({"reason": _("Nêu lý do mở lại số liệu đã chốt.")})
+        raise Refusal({"reason": _("Nêu lý do mở lại số liệu đã chốt.")})
     if len(reason) > MAX_NOTE:
-        raise AppendixError({"reason": _("Lý do tối đa %(n)s ký tự.", n=MAX_NOTE)})
+        raise Refusal({"reason": _("Lý do tối đa %(n)s ký tự.", n=MAX_NOTE)})
     period.state = PeriodState.OPEN
     period.snapshot = None
     period.reopened_by_id = officer.id
     period.reopened_at = now
     period.reopen_reason = reason
     session.flush()
-    log.info("period %s reopened by officer %s", period.id, officer.id)
+    log.info(
+        "officer %s reopened reporting period %s, unit %s", officer.id, period.id, period.unit_id
+    )
     return period
 
 
 __all__ = [
-    "AppendixError",
     "Problem",
     "create_period",
     "current_checks",

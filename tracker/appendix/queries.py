@@ -16,8 +16,9 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from tracker.appendix.models import EnteredFigure, ReportingPeriod
-from tracker.core.audit import AuditEvent, HistoryEntry, readable_history
+from tracker.core.audit import AuditEvent
 from tracker.core.status import StatusRow, Tally, tally
+from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Unit
 from tracker.plans.models import Plan
 from tracker.tasks.models import Evidence, Task, TaskOccurrence

@@ -15,7 +15,6 @@ from tracker.appendix import bp
 from tracker.appendix.exporting import Context, appendix_docx, appendix_xlsx, report_docx
 from tracker.appendix.models import PeriodKind, ReportingPeriod
 from tracker.appendix.operations import (
-    AppendixError,
     create_period,
     current_checks,
     reopen_period,
@@ -30,9 +29,11 @@ from tracker.core.dates import parse_date
 from tracker.core.formatting import format_figure
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
+from tracker.core.refusals import Refusal
 from tracker.core.spreadsheets import file_name, xlsx_download
-from tracker.core.web import unit_or_404
+from tracker.core.transactions import discard
 from tracker.extensions import db
+from tracker.people.queries import unit_or_404
 
 log = logging.getLogger("tracker.appendix")
 MAX_FIELDS = 400  # a form with more fields than the table has rows is not ours
@@ -92,11 +93,10 @@ def periods(unit_code: str):
                 period = create_period(
                     db.session, unit, PeriodKind(form["kind"]), form["label"], start, end
                 )
-            except AppendixError as error:
-                db.session.rollback()
-                errors = error.errors
+            except Refusal as refusal:
+                discard()
+                errors = refusal.errors
             else:
-                db.session.commit()
                 flash(_("Đã tạo kỳ báo cáo %(label)s.", label=period.label), "success")
                 return redirect(url_for("appendix.period", period_id=period.id))
     return render_template(
@@ -163,12 +163,11 @@ def save(period_id: int):
     acknowledged = set(request.form.getlist("ack"))
     try:
         result = save_figures(db.session, period, values, notes, acknowledged)
-    except AppendixError as error:
-        db.session.rollback()
+    except Refusal as refusal:
+        discard()
         return _render_period(
-            period, typed=values, typed_notes=notes, errors=error.errors, status=400
+            period, typed=values, typed_notes=notes, errors=refusal.errors, status=400
         )
-    db.session.commit()
     if result.checks.warnings:
         flash(_("Đã lưu số liệu. Có %(n)s cảnh báo cần kiểm tra trước khi chốt.",
                 n=len(result.checks.warnings)), "warning")
@@ -185,10 +184,9 @@ def submit(period_id: int):
     acknowledged = set(request.form.getlist("ack"))
     try:
         submit_period(db.session, period, current_user, acknowledged, clock.utcnow())
-    except AppendixError as error:
-        db.session.rollback()
-        return _render_period(period, errors=error.errors, status=400)
-    db.session.commit()
+    except Refusal as refusal:
+        discard()
+        return _render_period(period, errors=refusal.errors, status=400)
     flash(_("Đã chốt số liệu %(label)s.", label=period.label), "success")
     return redirect(url_for("appendix.period", period_id=period.id))
 
@@ -202,10 +200,9 @@ def reopen(period_id: int):
         reopen_period(
             db.session, period, current_user, str(request.form.get("reason", "")), clock.utcnow()
         )
-    except AppendixError as error:
-        db.session.rollback()
-        return _render_period(period, errors=error.errors, status=400)
-    db.session.commit()
+    except Refusal as refusal:
+        discard()
+        return _render_period(period, errors=refusal.errors, status=400)
     flash(_("Đã mở lại số liệu %(label)s.", label=period.label), "success")
     return redirect(url_for("appendix.period", period_id=period.id))
 

@@ -6,8 +6,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.auth import bp
 from tracker.auth.forms import ChangePasswordForm, LoginForm
+from tracker.core.refusals import Refusal, show_refusal
 from tracker.extensions import db
-from tracker.people.operations import PeopleError, authenticate, change_password
+from tracker.people.operations import authenticate, change_password
 
 
 def _safe_next(target: str | None) -> str:
@@ -48,11 +49,12 @@ def password():
     if form.validate_on_submit():
         try:
             change_password(current_user, form.current_password.data, form.new_password.data)
-        except PeopleError as exc:
-            form.current_password.errors.append(str(exc))
+        except Refusal as refusal:
+            show_refusal(refusal, form)
         else:
-            db.session.commit()
-            login_user(current_user)  # the session id carries the new version
+            # the session id carries the new version (the officer, not the proxy: the commit
+            # at the end of the request asks current_user who acted)
+            login_user(current_user._get_current_object())
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form)

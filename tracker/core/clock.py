@@ -1,13 +1,23 @@
-"""The unit's clock: the time zone comes from settings (Asia/Ho_Chi_Minh by default)."""
+"""The unit's clock: the time zone comes from settings (Asia/Ho_Chi_Minh by default).
+
+Every "now" and "today" of the product comes from here. Tests (and a demo replaying a past
+quarter) stand the clock at a moment with `freeze`, in one place, instead of patching each
+module that imported `today`.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import contextlib
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+# Set only by `freeze`; None means the real time.
+_frozen_at: datetime | None = None
 
 
 def local_zone() -> ZoneInfo:
@@ -18,6 +28,8 @@ def local_zone() -> ZoneInfo:
 
 
 def utcnow() -> datetime:
+    if _frozen_at is not None:
+        return _frozen_at
     return datetime.now(UTC)
 
 
@@ -32,3 +44,28 @@ def today() -> date:
 
 def to_local(moment: datetime) -> datetime:
     return moment.astimezone(local_zone())
+
+
+def set_now(moment: datetime | date | None) -> None:
+    """Stand the clock at `moment` (aware; a date means 10:00 that day, local time), or let it
+    run again with None."""
+    global _frozen_at
+    if moment is None:
+        _frozen_at = None
+        return
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(10, 0), tzinfo=local_zone())
+    if moment.tzinfo is None:
+        raise ValueError("the clock is set to an aware datetime")
+    _frozen_at = moment.astimezone(UTC)
+
+
+@contextlib.contextmanager
+def freeze(moment: datetime | date) -> Iterator[None]:
+    """The clock stands at `moment` inside the block, and runs again after it."""
+    previous = _frozen_at
+    set_now(moment)
+    try:
+        yield
+    finally:
+        set_now(previous)

@@ -6,11 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_decimal
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session, url_for
 from flask_babel import force_locale, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from tracker.core.clock import local_zone, to_local
+from tracker.core.shell import page_menu
 from tracker.core.status import DeadlineClass
 
 LANGUAGE_SESSION_KEY = "lang"
@@ -121,6 +122,18 @@ def status_label(cls: str) -> str:
     return status_labels()[str(cls)]
 
 
+def task_url(task_id: int) -> str:
+    """The task page's URL: one `url_for` a request, then the id put in its place (lists of
+    tasks link every row, and url_for costs as much as the rest of a row)."""
+    parts = g.get("_task_url_parts")
+    if parts is None:
+        placeholder = str(2**31 - 1)
+        parts = g._task_url_parts = url_for("tasks.detail", task_id=placeholder).split(
+            placeholder
+        )
+    return f"{parts[0]}{int(task_id)}{parts[1]}"
+
+
 def _request_translations():
     # Flask-Babel looks the catalogue up anew for every string; a page has hundreds.
     translations = g.get("_translations")
@@ -138,6 +151,8 @@ def init_templates(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.globals["status_label"] = status_label
+    app.jinja_env.globals["page_menu"] = page_menu
+    app.jinja_env.globals["task_url"] = task_url
     app.jinja_env.filters["audit_value"] = format_audit_value
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime

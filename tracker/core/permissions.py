@@ -22,12 +22,20 @@ from werkzeug.exceptions import Forbidden
 from tracker.core.roles import Role
 
 
+class UnitRow(Protocol):
+    """A unit as the rules read it (people.models.Unit is one)."""
+
+    id: int
+    parent: UnitRow | None
+
+
 class Actor(Protocol):
-    """What the rules read of an officer."""
+    """An officer as the rules read one (people.models.Officer is one)."""
 
     id: int
     unit_id: int
     active: bool
+    is_authenticated: bool
 
     @property
     def roles(self) -> frozenset[Role]: ...
@@ -150,14 +158,14 @@ class Submission:
     submitted_by_id: int | None
 
 
-def _unit_of(target):
+def _unit_of(target) -> UnitRow:
     if isinstance(target, Submission):
         target = target.task
     plan = getattr(target, "plan", None)
     if plan is not None:  # a task or a field
         return plan.unit
-    unit = getattr(target, "unit", None)
-    return unit if unit is not None else target  # a plan, or the unit itself
+    # a plan, a meeting, a reporting period; else the unit itself
+    return getattr(target, "unit", target)
 
 
 def _relations(officer: Actor, target) -> set[Relation]:
@@ -177,11 +185,11 @@ def _relations(officer: Actor, target) -> set[Relation]:
     return found
 
 
-def _in_scope(officer: Actor, role: Role | None, unit) -> bool:
+def _in_scope(officer: Actor, role: Role | None, unit: UnitRow) -> bool:
     if role is Role.ADMIN:
         return True
     if role is Role.INSPECTOR:
-        node = unit
+        node: UnitRow | None = unit
         while node is not None:  # the officer's unit or one of its ancestors
             if node.id == officer.unit_id:
                 return True

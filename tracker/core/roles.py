@@ -1,4 +1,4 @@
-"""The roles an officer may hold (stored as their value, "chairperson")."""
+"""The roles an officer holds: the words `core.permissions` decides with (stored by people)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,6 @@ from tracker.core.dates import parse_date
 from tracker.core.formatting import format_date, status_label
 from tracker.core.permissions import Action, authorize
 from tracker.core.status import DeadlineClass
-from tracker.core.web import unit_or_404
 from tracker.dashboard import bp
 from tracker.dashboard.chart import ChartLabels, build_chart, render_chart
 from tracker.dashboard.formatting import (
@@ -25,6 +24,7 @@ from tracker.dashboard.formatting import (
 from tracker.dashboard.queries import build_dashboard
 from tracker.extensions import db
 from tracker.people.models import Unit
+from tracker.people.queries import unit_or_404
 from tracker.tasks.filters import TaskFilter
 
 bp.add_app_template_filter(small_number, "num")
@@ -143,20 +143,12 @@ def render_dashboard(unit: Unit) -> str:
         args = TaskFilter(as_of=as_of, **conditions).query_args(today=today_)
         return f"{list_base}?{urlencode(args)}" if args else list_base
 
-    # An item of a short list links to its task: one url_for, then the id put in its place.
-    placeholder = str(2**31 - 1)
-    before, after = url_for("tasks.detail", task_id=int(placeholder)).split(placeholder)
-
-    def task_url(task_id: int) -> str:
-        return f"{before}{task_id}{after}"
-
     return render_template(
         "dashboard/index.html",
         unit=unit,
         data=data,
         charts=charts,
         list_url=list_url,
-        task_url=task_url,
         progress_bar=progress_bar,
         rate_with_counts=rate_with_counts,
         L=_page_labels(as_of),

@@ -18,14 +18,13 @@ from tracker.appendix.operations import create_period
 from tracker.core.audit import acting_as
 from tracker.core.clock import local_zone
 from tracker.demo.dataset import Dataset, PlanSpec, load_dataset
+from tracker.meetings.agenda import live_agenda, proposed_grade
 from tracker.meetings.models import Meeting
 from tracker.meetings.operations import (
     MeetingInput,
     close_meeting,
     evaluate,
-    live_agenda,
     open_meeting,
-    proposed_grade,
     unit_grades,
 )
 from tracker.people.models import Officer, Unit

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 
-from tracker.tasks.forms import DateField
+from tracker.core.forms import DateField
 
 
 class PromptForm(FlaskForm):

@@ -10,6 +10,7 @@ retries.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core.clock import utcnow
 from tracker.core.permissions import Action, can
+from tracker.core.refusals import Refusal
 from tracker.core.status import DeadlineClass, deadline_class, earliest_missed
 from tracker.followups.models import Decision, ExplanationRequest, TaskPrompt
 from tracker.people.models import Officer
@@ -30,14 +32,7 @@ from tracker.tasks.models import Task
 from tracker.tasks.operations import notify
 
 MAX_MESSAGE = 2000
-
-
-class FollowupError(ValueError):
-    """A refused action; `errors` maps form fields to messages ("" for the whole form)."""
-
-    def __init__(self, errors: dict[str, str] | str):
-        self.errors = {"": errors} if isinstance(errors, str) else errors
-        super().__init__("; ".join(self.errors.values()))
+log = logging.getLogger("tracker.followups")
 
 
 @dataclass
@@ -55,15 +50,15 @@ def _d(day: date | None) -> str:
 
 def _check_may(actor: Officer, action: Action, task: Task) -> None:
     if not can(actor, action, task):
-        raise FollowupError(_("Bạn không có quyền thực hiện thao tác này."))
+        raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
 
 
 def _message(text: str | None, *, required: bool) -> str:
     text = (text or "").strip()
     if required and not text:
-        raise FollowupError({"message": _("Nhập nội dung.")})
+        raise Refusal({"message": _("Nhập nội dung.")})
     if len(text) > MAX_MESSAGE:
-        raise FollowupError({"message": _("Nội dung quá dài (tối đa %(n)s ký tự).", n=MAX_MESSAGE)})
+        raise Refusal({"message": _("Nội dung quá dài (tối đa %(n)s ký tự).", n=MAX_MESSAGE)})
     return text
 
 
@@ -100,9 +95,9 @@ def send_prompt(
     now = now or utcnow()
     _check_may(actor, Action.PROMPT_TASK, task)
     if not task.state.is_open:
-        raise FollowupError(_("Chỉ đôn đốc được nhiệm vụ đang thực hiện."))
+        raise Refusal(_("Chỉ đôn đốc được nhiệm vụ đang thực hiện."))
     if task.lead_officer_id is None:
-        raise FollowupError(_("Nhiệm vụ chưa có cán bộ chủ trì để đôn đốc."))
+        raise Refusal(_("Nhiệm vụ chưa có cán bộ chủ trì để đôn đốc."))
     text = _message(message, required=True)
     prompt = TaskPrompt(
         task=task,
@@ -134,6 +129,13 @@ def send_prompt(
         day=today,
         now=now,
     )
+    log.info(
+        "officer %s prompted the lead of task %s (prompt %s), unit %s",
+        actor.id,
+        task.id,
+        prompt.id,
+        prompt.unit_id,
+    )
     return Sent(prompt, emails)
 
 
@@ -156,11 +158,11 @@ def request_explanation(
     now = now or utcnow()
     _check_may(actor, Action.REQUEST_EXPLANATION, task)
     if not task.state.is_open or deadline_class(task, today) is not DeadlineClass.OPEN_OVERDUE:
-        raise FollowupError(_("Chỉ yêu cầu giải trình được nhiệm vụ quá hạn chưa hoàn thành."))
+        raise Refusal(_("Chỉ yêu cầu giải trình được nhiệm vụ quá hạn chưa hoàn thành."))
     if task.lead_officer_id is None:
-        raise FollowupError(_("Nhiệm vụ chưa có cán bộ chủ trì để giải trình."))
+        raise Refusal(_("Nhiệm vụ chưa có cán bộ chủ trì để giải trình."))
     if open_request(session, task) is not None:
-        raise FollowupError(_("Nhiệm vụ đã có một yêu cầu giải trình chưa được quyết định."))
+        raise Refusal(_("Nhiệm vụ đã có một yêu cầu giải trình chưa được quyết định."))
     text = _message(message, required=False)
     occurrence = _current_deadline(task, today)
     late_on = occurrence.deadline if occurrence is not None else task.deadline
@@ -196,6 +198,13 @@ def request_explanation(
         day=today,
         now=now,
     )
+    log.info(
+        "officer %s asked the lead of task %s to explain (request %s), unit %s",
+        actor.id,
+        task.id,
+        request.id,
+        request.unit_id,
+    )
     return Sent(request, emails)
 
 
@@ -213,9 +222,9 @@ def answer_explanation(
     a day off moves to the next working day, with a notice)."""
     now = now or utcnow()
     if not request.is_open:
-        raise FollowupError(_("Yêu cầu giải trình này đã được quyết định."))
+        raise Refusal(_("Yêu cầu giải trình này đã được quyết định."))
     if request.is_answered:
-        raise FollowupError(_("Yêu cầu giải trình này đã được trả lời."))
+        raise Refusal(_("Yêu cầu giải trình này đã được trả lời."))
     errors: dict[str, str] = {}
     reason = (reason or "").strip()
     if not reason:
@@ -238,7 +247,7 @@ def answer_explanation(
             )
             proposed_deadline = moved
     if errors:
-        raise FollowupError(errors)
+        raise Refusal(errors)
     request.answered_by_id = actor.id
     request.answered_at = now
     request.reason = reason
@@ -257,6 +266,13 @@ def answer_explanation(
         message,
         skip=actor.id,
     )
+    log.info(
+        "officer %s answered explanation request %s of task %s, unit %s",
+        actor.id,
+        request.id,
+        request.task_id,
+        request.unit_id,
+    )
     return Sent(request, notice=notice)
 
 
@@ -273,12 +289,12 @@ def decide_explanation(
     or refuses it (the deadline stays)."""
     now = now or utcnow()
     if not request.is_open:
-        raise FollowupError(_("Yêu cầu giải trình này đã được quyết định."))
+        raise Refusal(_("Yêu cầu giải trình này đã được quyết định."))
     if not request.is_answered or request.proposed_deadline is None:
-        raise FollowupError(_("Cán bộ chủ trì chưa trả lời yêu cầu giải trình."))
+        raise Refusal(_("Cán bộ chủ trì chưa trả lời yêu cầu giải trình."))
     note = (note or "").strip()
     if len(note) > MAX_MESSAGE:
-        raise FollowupError({"note": _("Nội dung quá dài (tối đa %(n)s ký tự).", n=MAX_MESSAGE)})
+        raise Refusal({"note": _("Nội dung quá dài (tối đa %(n)s ký tự).", n=MAX_MESSAGE)})
     task = request.task
     request.decided_by_id = actor.id
     request.decided_at = now
@@ -310,5 +326,13 @@ def decide_explanation(
         "explanation_decided",
         message,
         skip=actor.id,
+    )
+    log.info(
+        "officer %s %s the deadline proposed in explanation request %s of task %s, unit %s",
+        actor.id,
+        "accepted" if accept else "refused",
+        request.id,
+        task.id,
+        request.unit_id,
     )
     return Sent(request)

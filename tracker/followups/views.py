@@ -12,13 +12,13 @@ from flask_login import current_user, login_required
 
 from tracker.core import clock
 from tracker.core.permissions import Action, authorize, can
+from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.status import DeadlineClass, deadline_class
-from tracker.core.web import task_or_404, unit_or_404
+from tracker.core.transactions import after_commit
 from tracker.extensions import db
 from tracker.followups import bp
 from tracker.followups.forms import AnswerForm, DecideForm, PromptForm, RequestForm
 from tracker.followups.operations import (
-    FollowupError,
     answer_explanation,
     decide_explanation,
     open_request,
@@ -26,21 +26,24 @@ from tracker.followups.operations import (
     send_prompt,
 )
 from tracker.followups.queries import month_followups, task_followups
+from tracker.people.queries import unit_or_404
 from tracker.tasks.models import Task
+from tracker.tasks.queries import task_or_404
+from tracker.tasks.views import TaskSection
 
 log = logging.getLogger("tracker.followups")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-@bp.app_template_global()
-def followups_section(task: Task) -> dict:
-    """What the task page's follow-up section needs (called from the template)."""
+def task_section(task: Task) -> TaskSection:
+    """The task page's follow-up section (listed in tracker.configure_task_page): the prompts
+    and explanation requests (followups.queries), and the forms the officer may use."""
     today = clock.today()
     data = task_followups(db.session, task.id)
     user = current_user
     is_open = task.state.is_open and task.lead_officer_id is not None
     pending = data.open_request
-    return {
+    context = {
         "data": data,
         "can_prompt": is_open and can(user, Action.PROMPT_TASK, task),
         "can_request": (
@@ -64,11 +67,12 @@ def followups_section(task: Task) -> dict:
         "answer_form": AnswerForm(formdata=None),
         "decide_form": DecideForm(formdata=None, decision="accept"),
     }
+    return TaskSection("followups/_task_section.html", context)
 
 
 def _send_now(email_ids: list[int], today, now) -> None:
-    """The leader's action goes out now; if the mail server is down it stays queued, and the
-    scheduler's retry job sends it (the action itself is already saved)."""
+    """The leader's action goes out now (once committed: `after_commit`); if the mail server is
+    down it stays queued, and the scheduler's retry job sends it (the action itself is saved)."""
     if not email_ids:
         return
     from tracker.reminders.jobs import deliver
@@ -83,18 +87,10 @@ def _send_now(email_ids: list[int], today, now) -> None:
         flash(_("Máy chủ thư chưa nhận thư; thư sẽ được gửi lại tự động."), "warning")
 
 
-def _refused(task: Task, form, error: FollowupError, title: str, action: str):
-    db.session.rollback()
-    for name, message in error.errors.items():
-        if name and name in form:
-            form[name].errors = [*form[name].errors, message]
+def _form_again(task: Task, form, title: str, action: str):
+    """The refused form on a page of its own, as typed, with what is wrong."""
     return render_template(
-        "followups/action.html",
-        task=task,
-        form=form,
-        title=title,
-        action=action,
-        general=[m for n, m in error.errors.items() if not n or n not in form],
+        "followups/action.html", task=task, form=form, title=title, action=action
     )
 
 
@@ -110,10 +106,10 @@ def _leader_message(
     now, today = clock.utcnow(), clock.today()
     try:
         sent = operation(db.session, task, current_user, form.message.data, today=today, now=now)
-    except FollowupError as error:
-        return _refused(task, form, error, title, url_for(endpoint, task_id=task.id))
-    db.session.commit()
-    _send_now(sent.emails, today, now)
+    except Refusal as refusal:
+        show_refusal(refusal, form)
+        return _form_again(task, form, title, url_for(endpoint, task_id=task.id))
+    after_commit(lambda: _send_now(sent.emails, today, now))
     flash(done, "success")
     return redirect(url_for("tasks.detail", task_id=task.id))
 
@@ -153,14 +149,12 @@ def answer(task_id: int):
     authorize(current_user, Action.ANSWER_EXPLANATION, task)
     form = AnswerForm()
     if not form.validate_on_submit():
-        return _refused(
-            task, form, FollowupError({}), _("Giải trình"), url_for(".answer", task_id=task.id)
-        )
+        return _form_again(task, form, _("Giải trình"), url_for(".answer", task_id=task.id))
     pending = open_request(db.session, task)
     now, today = clock.utcnow(), clock.today()
     try:
         if pending is None:
-            raise FollowupError(_("Nhiệm vụ không có yêu cầu giải trình đang chờ."))
+            raise Refusal(_("Nhiệm vụ không có yêu cầu giải trình đang chờ."))
         result = answer_explanation(
             db.session,
             pending,
@@ -170,9 +164,9 @@ def answer(task_id: int):
             today=today,
             now=now,
         )
-    except FollowupError as error:
-        return _refused(task, form, error, _("Giải trình"), url_for(".answer", task_id=task.id))
-    db.session.commit()
+    except Refusal as refusal:
+        show_refusal(refusal, form)
+        return _form_again(task, form, _("Giải trình"), url_for(".answer", task_id=task.id))
     if result.notice:
         flash(result.notice, "info")
     flash(_("Đã gửi giải trình."), "success")
@@ -191,9 +185,9 @@ def decide(task_id: int):
     action = url_for(".decide", task_id=task.id)
     try:
         if pending is None:
-            raise FollowupError(_("Nhiệm vụ không có yêu cầu giải trình đang chờ."))
+            raise Refusal(_("Nhiệm vụ không có yêu cầu giải trình đang chờ."))
         if form.decision.data not in ("accept", "refuse"):
-            raise FollowupError({"decision": _("Chọn chấp nhận hoặc không chấp nhận.")})
+            raise Refusal({"decision": _("Chọn chấp nhận hoặc không chấp nhận.")})
         decide_explanation(
             db.session,
             pending,
@@ -202,9 +196,9 @@ def decide(task_id: int):
             form.note.data,
             now=clock.utcnow(),
         )
-    except FollowupError as error:
-        return _refused(task, form, error, _("Quyết định gia hạn"), action)
-    db.session.commit()
+    except Refusal as refusal:
+        show_refusal(refusal, form)
+        return _form_again(task, form, _("Quyết định gia hạn"), action)
     if form.decision.data == "accept":
         flash(_("Đã chấp nhận thời hạn mới."), "success")
     else:

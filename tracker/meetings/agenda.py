@@ -21,6 +21,7 @@ from tracker.core.status import DeadlineClass, StatusRow, deadline_class, done_a
 from tracker.core.text import name_key
 from tracker.followups.models import Decision
 from tracker.followups.queries import month_followups
+from tracker.meetings.models import Grade, Meeting
 from tracker.people.models import Officer
 from tracker.plans.models import Plan
 from tracker.tasks.models import Task, TaskState
@@ -261,3 +262,37 @@ def figures(agenda: dict[str, Any]) -> dict[str, Any]:
         "officers": {str(s["officer_id"]): s["counts"] for s in agenda["officers"]},
         "plans": {str(p["plan_id"]): (p["done"], p["total"], p["rate"]) for p in agenda["plans"]},
     }
+
+
+def proposed_grade(grades: list[Grade], level: int | None) -> Grade | None:
+    if level is None or not grades:
+        return None
+    return grades[level_to_rank(level, len(grades)) - 1]
+
+
+def live_agenda(session: Session, meeting: Meeting) -> dict:
+    """The agenda from the tasks as they stand. The previous meeting's plan rates are those it
+    froze when it closed (what it saw), else the rule applied at its date."""
+    previous = meeting.previous
+    agenda = build_agenda(
+        session,
+        meeting.unit_id,
+        meeting.year,
+        meeting.month,
+        meeting.held_on,
+        previous.held_on if previous else None,
+    )
+    if previous is not None and previous.is_closed and previous.snapshot:
+        seen = {p["plan_id"]: p for p in previous.snapshot.get("plans", [])}
+        for plan in agenda["plans"]:
+            before = seen.get(plan["plan_id"])
+            if before is not None:
+                plan["previous_done"], plan["previous_rate"] = before["done"], before["rate"]
+    return agenda
+
+
+def meeting_agenda(session: Session, meeting: Meeting) -> dict:
+    """What the meeting sees: the frozen figures once closed, the live ones before."""
+    if meeting.is_closed and meeting.snapshot:
+        return meeting.snapshot
+    return live_agenda(session, meeting)

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from tracker.core.documents import Header, OfficialDocument, Signature
 from tracker.core.formatting import format_percent, status_labels
-from tracker.core.spreadsheets import finish_table, safe_cell, workbook_bytes
+from tracker.core.spreadsheets import Column, SpreadsheetWriter
 from tracker.meetings.models import Meeting
 
 
@@ -148,19 +145,14 @@ def _who(officer) -> str:
 
 def agenda_xlsx(meeting: Meeting, agenda: dict) -> bytes:
     """The agenda, one row per task line of each officer's section."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"Giao ban {meeting.month:02d}-{meeting.year}"
-    sheet.append([f"{meeting_subject(meeting)} – {meeting.unit.name}"])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([f"Số liệu đến ngày {agenda['as_of']}"])
-    sheet.append([])
-    header = ["Cán bộ", "Mục", "Nhiệm vụ", "Thời hạn", "Ngày hoàn thành", "Tình trạng"]
-    sheet.append(header)
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    writer = SpreadsheetWriter()
+    columns = [Column(28), Column(24), Column(60), Column(13, align="center"),
+               Column(15, align="center"), Column(26)]
+    sheet = writer.sheet(f"Giao ban {meeting.month:02d}-{meeting.year}", columns)
+    sheet.title(f"{meeting_subject(meeting)} – {meeting.unit.name}", size=13, bold=True)
+    sheet.title(f"Số liệu đến ngày {agenda['as_of']}", italic=True)
+    sheet.blank()
+    sheet.header(["Cán bộ", "Mục", "Nhiệm vụ", "Thời hạn", "Ngày hoàn thành", "Tình trạng"])
     sections = (
         ("due", "Đến hạn trong tháng"),
         ("carried", "Quá hạn từ các tháng trước"),
@@ -171,71 +163,66 @@ def agenda_xlsx(meeting: Meeting, agenda: dict) -> bytes:
         name = section["name"] or "Chưa có người chủ trì"
         for key, label in sections:
             for line in section[key]:
-                sheet.append(
+                sheet.row(
                     [
-                        safe_cell(name),
+                        name,
                         label,
-                        safe_cell(line["title"]),
+                        line["title"],
                         line["deadline"],
                         line["completed_on"],
                         labels.get(line["status"] or "", ""),
                     ]
                 )
         for line in section["explanations"]:
-            sheet.append(
+            sheet.row(
                 [
-                    safe_cell(name),
+                    name,
                     "Giải trình",
-                    safe_cell(line["title"]),
+                    line["title"],
                     line["deadline"],
                     "",
-                    safe_cell(line["reason"] or "Chưa giải trình"),
+                    line["reason"] or "Chưa giải trình",
                 ]
             )
-    end_row = sheet.max_row + 1
-    finish_table(sheet, [28, 24, 60, 13, 15, 26], header_row, end_row)
-    plans = workbook.create_sheet("Kế hoạch")
-    plans.append(["Kế hoạch", "Hoàn thành", "Tổng số", "Tỷ lệ", "Kỳ họp trước"])
+    sheet.finish()
+    plans = writer.sheet(
+        "Kế hoạch", [Column(60), Column(12), Column(12), Column(14), Column(16)]
+    )
+    plans.header(["Kế hoạch", "Hoàn thành", "Tổng số", "Tỷ lệ", "Kỳ họp trước"])
     for plan in agenda["plans"]:
-        plans.append(
+        plans.row(
             [
-                safe_cell(plan["title"]),
+                plan["title"],
                 plan["done"],
                 plan["total"],
                 rate_text(plan["rate"]),
                 rate_text(plan["previous_rate"]) if agenda.get("previous_as_of") else "",
             ]
         )
-    finish_table(plans, [60, 12, 12, 14, 16], 1, plans.max_row + 1)
-    return workbook_bytes(workbook)
+    plans.finish()
+    return writer.to_bytes()
 
 
 def evaluations_xlsx(unit_name: str, year: int, rows: list, grades: list) -> bytes:
     """The officer × month table of a year, with how many months each grade was given: what
     the year-end evaluation starts from."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"Đánh giá {year}"
-    sheet.append([f"Kết quả đánh giá cán bộ hằng tháng năm {year} – {unit_name}"])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([])
-    header = ["Cán bộ", "Chức vụ", *(f"Tháng {m}" for m in range(1, 13)), *(g.name for g in grades)]
-    sheet.append(header)
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    writer = SpreadsheetWriter()
+    columns = [Column(28), Column(28), *([Column(16)] * 12), *([Column(14)] * len(grades))]
+    sheet = writer.sheet(f"Đánh giá {year}", columns)
+    sheet.title(f"Kết quả đánh giá cán bộ hằng tháng năm {year} – {unit_name}", size=13, bold=True)
+    sheet.blank()
+    sheet.header(["Cán bộ", "Chức vụ", *(f"Tháng {m}" for m in range(1, 13)),
+                  *(g.name for g in grades)])
     for row in rows:
         given = [row.months.get(m) for m in range(1, 13)]
         counts = [sum(1 for e in given if e is not None and e.grade_id == g.id) for g in grades]
-        sheet.append(
+        sheet.row(
             [
-                safe_cell(row.officer.full_name),
-                safe_cell(row.officer.position or ""),
-                *(safe_cell(e.grade.name) if e is not None else "" for e in given),
+                row.officer.full_name,
+                row.officer.position or "",
+                *(e.grade.name if e is not None else "" for e in given),
                 *counts,
             ]
         )
-    widths = [28, 28, *([16] * 12), *([14] * len(grades))]
-    finish_table(sheet, widths, header_row, sheet.max_row + 1)
-    return workbook_bytes(workbook)
+    sheet.finish()
+    return writer.to_bytes()

@@ -11,7 +11,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.validators import ValidationError as FieldError
 
-from tracker.tasks.forms import DateField
+from tracker.core.forms import DateField
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$")
 

@@ -9,6 +9,7 @@ save_task` (the one way a task is made or changed, with its five clears).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -16,9 +17,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.core.audit import current_actor_id
 from tracker.core.clock import utcnow
 from tracker.core.permissions import may_be_confirmer
-from tracker.meetings.agenda import build_agenda, level_to_rank
+from tracker.core.refusals import Refusal
+from tracker.meetings.agenda import live_agenda, meeting_agenda, proposed_grade
 from tracker.meetings.models import (
     AgendaItem,
     Grade,
@@ -28,12 +31,11 @@ from tracker.meetings.models import (
     MeetingStatus,
     OfficerEvaluation,
 )
+from tracker.meetings.queries import grade_list
 from tracker.people.models import Officer, Unit
 from tracker.plans.models import Plan
 from tracker.tasks.models import Task
 from tracker.tasks.operations import (
-    SaveResult,
-    TaskError,
     TaskInput,
     default_confirmer,
     save_task,
@@ -47,36 +49,24 @@ DEFAULT_GRADES = (
     "Không hoàn thành nhiệm vụ",
 )
 MAX_TEXT = 4000
-
-
-class MeetingError(ValueError):
-    """A refused action; `errors` maps form fields to messages ("" for the whole form)."""
-
-    def __init__(self, errors: dict[str, str] | str):
-        self.errors = {"": errors} if isinstance(errors, str) else errors
-        super().__init__("; ".join(self.errors.values()))
+log = logging.getLogger("tracker.meetings")
 
 
 def _text(value: str | None, name: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise MeetingError({name: _("Nhập nội dung.")})
+        raise Refusal({name: _("Nhập nội dung.")})
     if len(text) > limit:
-        raise MeetingError({name: _("Nội dung quá dài (tối đa %(n)s ký tự).", n=limit)})
+        raise Refusal({name: _("Nội dung quá dài (tối đa %(n)s ký tự).", n=limit)})
     return text
 
 
 def _open(meeting: Meeting) -> None:
     if meeting.is_closed:
-        raise MeetingError(_("Cuộc họp đã kết thúc: số liệu và kết luận đã được chốt."))
+        raise Refusal(_("Cuộc họp đã kết thúc: số liệu và kết luận đã được chốt."))
 
 
 # ---------------------------------------------------------------------------- grades
-
-
-def grade_list(session: Session, unit_id: int) -> list[Grade]:
-    """The unit's grades as they are, best first (empty before its first meeting)."""
-    return list(session.scalars(select(Grade).where(Grade.unit_id == unit_id).order_by(Grade.rank)))
 
 
 def unit_grades(session: Session, unit_id: int) -> list[Grade]:
@@ -95,11 +85,11 @@ def set_grades(session: Session, unit_id: int, names: list[str]) -> list[Grade]:
     renamed in place, added at the end or kept: an evaluation never loses its grade."""
     names = [" ".join(n.split()) for n in names if n and n.strip()]
     if not 2 <= len(names) <= 10:
-        raise MeetingError({"names": _("Danh sách cần từ 2 đến 10 mức xếp loại.")})
+        raise Refusal({"names": _("Danh sách cần từ 2 đến 10 mức xếp loại.")})
     if len(set(names)) != len(names):
-        raise MeetingError({"names": _("Các mức xếp loại phải khác nhau.")})
+        raise Refusal({"names": _("Các mức xếp loại phải khác nhau.")})
     if any(len(n) > 200 for n in names):
-        raise MeetingError({"names": _("Tên mức xếp loại quá dài (tối đa 200 ký tự).")})
+        raise Refusal({"names": _("Tên mức xếp loại quá dài (tối đa 200 ký tự).")})
     grades = unit_grades(session, unit_id)
     used = set(
         session.scalars(
@@ -107,7 +97,7 @@ def set_grades(session: Session, unit_id: int, names: list[str]) -> list[Grade]:
         )
     )
     if len(names) < len(grades) and any(g.id in used for g in grades[len(names) :]):
-        raise MeetingError(
+        raise Refusal(
             {"names": _("Không bỏ được mức xếp loại đã dùng để đánh giá; có thể đổi tên.")}
         )
     # Ranks move out of the way first: (unit, rank) is unique at each flush.
@@ -123,13 +113,8 @@ def set_grades(session: Session, unit_id: int, names: list[str]) -> list[Grade]:
     for grade in grades[len(names) :]:
         session.delete(grade)
     session.flush()
+    log.info("officer %s set %s grades, unit %s", current_actor_id(), len(names), unit_id)
     return grades[: len(names)]
-
-
-def proposed_grade(grades: list[Grade], level: int | None) -> Grade | None:
-    if level is None or not grades:
-        return None
-    return grades[level_to_rank(level, len(grades)) - 1]
 
 
 # ---------------------------------------------------------------------------- opening
@@ -237,7 +222,7 @@ def open_meeting(session: Session, unit: Unit, data: MeetingInput, actor: Office
     ):
         errors["month"] = _("Cuộc họp tháng %(m)s/%(y)s đã được mở.", m=data.month, y=data.year)
     if errors:
-        raise MeetingError(errors)
+        raise Refusal(errors)
     previous = latest_meeting(session, unit.id, before=(data.year, data.month))
     meeting = Meeting(
         unit_id=unit.id,
@@ -264,6 +249,14 @@ def open_meeting(session: Session, unit: Unit, data: MeetingInput, actor: Office
     if previous is not None and previous.status is MeetingStatus.CLOSED:
         _carry_over(session, previous, meeting)
     session.flush()
+    log.info(
+        "officer %s opened meeting %s (%s/%s), unit %s",
+        actor.id,
+        meeting.id,
+        meeting.month,
+        meeting.year,
+        unit.id,
+    )
     return meeting
 
 
@@ -291,7 +284,7 @@ def update_meeting(session: Session, meeting: Meeting, data: MeetingInput) -> No
     data.year, data.month = meeting.year, meeting.month
     errors = _check_meeting(session, meeting.unit, data)
     if errors:
-        raise MeetingError(errors)
+        raise Refusal(errors)
     meeting.held_on = data.held_on
     meeting.starts_at = data.starts_at
     meeting.place = data.place.strip()
@@ -299,6 +292,9 @@ def update_meeting(session: Session, meeting: Meeting, data: MeetingInput) -> No
     meeting.chair_id = data.chair_id
     meeting.secretary_id = data.secretary_id or None
     session.flush()
+    log.info(
+        "officer %s updated meeting %s, unit %s", current_actor_id(), meeting.id, meeting.unit_id
+    )
 
 
 # ---------------------------------------------------------------------------- attendance, items
@@ -322,8 +318,14 @@ def set_attendance(session: Session, meeting: Meeting, marks: dict[int, tuple[bo
         row.present = present
         row.absence_reason = "" if present else reason
     if errors:
-        raise MeetingError(errors)
+        raise Refusal(errors)
     session.flush()
+    log.info(
+        "officer %s recorded the attendance of meeting %s, unit %s",
+        current_actor_id(),
+        meeting.id,
+        meeting.unit_id,
+    )
 
 
 def add_item(session: Session, meeting: Meeting, actor: Officer, text: str) -> AgendaItem:
@@ -337,6 +339,13 @@ def add_item(session: Session, meeting: Meeting, actor: Officer, text: str) -> A
     )
     session.add(item)
     session.flush()
+    log.info(
+        "officer %s added item %s to meeting %s, unit %s",
+        actor.id,
+        item.id,
+        meeting.id,
+        meeting.unit_id,
+    )
     return item
 
 
@@ -396,11 +405,11 @@ def record_decision(
     if data.item_id is not None:
         item = session.get(AgendaItem, data.item_id)
         if item is None or item.meeting_id != meeting.id:
-            raise MeetingError(_("Nội dung này không thuộc cuộc họp."))
+            raise Refusal(_("Nội dung này không thuộc cuộc họp."))
     else:
         task = _task_of_unit(session, meeting, data.task_id)
         if task is None:
-            raise MeetingError(_("Nhiệm vụ không thuộc đơn vị."))
+            raise Refusal(_("Nhiệm vụ không thuộc đơn vị."))
         item = AgendaItem(
             meeting=meeting,
             unit_id=meeting.unit_id,
@@ -415,14 +424,14 @@ def record_decision(
     if data.new_deadline is not None:
         task = _task_of_unit(session, meeting, item.task_id)
         if task is None:
-            raise MeetingError({"new_deadline": _("Nội dung này không gắn với nhiệm vụ nào.")})
+            raise Refusal({"new_deadline": _("Nội dung này không gắn với nhiệm vụ nào.")})
         if task.is_recurring:
-            raise MeetingError(
+            raise Refusal(
                 {"new_deadline": _("Nhiệm vụ định kỳ: đổi hạn từng kỳ trên trang nhiệm vụ.")}
             )
         changed = _input_of(task)
         changed.deadline = data.new_deadline
-        result = _save(session, task.plan, changed, actor, task)
+        result = save_task(session, task.plan, changed, actor, task)
         item.new_deadline = task.deadline
         if result.notice:
             data.notices.append(result.notice)
@@ -430,14 +439,14 @@ def record_decision(
         new = data.new_task
         plan = session.get(Plan, new.plan_id) if new.plan_id else None
         if plan is None or plan.unit_id != meeting.unit_id or plan.archived_at is not None:
-            raise MeetingError({"plan_id": _("Chọn kế hoạch của đơn vị cho nhiệm vụ mới.")})
+            raise Refusal({"plan_id": _("Chọn kế hoạch của đơn vị cho nhiệm vụ mới.")})
         # The chair of the meeting confirms what the meeting assigns (if a confirming leader).
         chair = meeting.chair
         confirmer = (
             chair if chair and may_be_confirmer(chair, plan.unit, new.lead_officer_id) else None
         )
         confirmer = confirmer or default_confirmer(session, meeting.unit_id)
-        result = _save(
+        result = save_task(
             session,
             plan,
             TaskInput(
@@ -456,14 +465,14 @@ def record_decision(
         if result.notice:
             data.notices.append(result.notice)
     session.flush()
+    log.info(
+        "officer %s recorded the decision on item %s of meeting %s, unit %s",
+        actor.id,
+        item.id,
+        meeting.id,
+        meeting.unit_id,
+    )
     return item
-
-
-def _save(session, plan, data: TaskInput, actor, task) -> SaveResult:
-    try:
-        return save_task(session, plan, data, actor, task)
-    except TaskError as error:
-        raise MeetingError(error.errors) from error
 
 
 # ---------------------------------------------------------------------------- evaluations
@@ -482,16 +491,16 @@ def evaluate(
     reason. The proposal is the built agenda's (agenda.proposed_level)."""
     _open(meeting)
     if officer_id not in {a.officer_id for a in meeting.attendance}:
-        raise MeetingError(_("Cán bộ không thuộc cuộc họp."))
+        raise Refusal(_("Cán bộ không thuộc cuộc họp."))
     grades = unit_grades(session, meeting.unit_id)
     grade = next((g for g in grades if g.id == grade_id), None)
     if grade is None:
-        raise MeetingError({"grade_id": _("Chọn một mức xếp loại.")})
+        raise Refusal({"grade_id": _("Chọn một mức xếp loại.")})
     comment = _text(comment, "comment")
     reason = _text(reason, "reason")
     proposal = proposed_grade(grades, officer_level(session, meeting, officer_id))
     if proposal is not None and grade.id != proposal.id and not reason:
-        raise MeetingError(
+        raise Refusal(
             {"reason": _("Mức xếp loại khác đề xuất (%(p)s): ghi lý do.", p=proposal.name)}
         )
     evaluation = session.scalar(
@@ -510,35 +519,14 @@ def evaluate(
     evaluation.reason = reason if proposal is None or grade.id != proposal.id else ""
     evaluation.evaluated_by_id = actor.id
     session.flush()
-    return evaluation
-
-
-def live_agenda(session: Session, meeting: Meeting) -> dict:
-    """The agenda from the tasks as they stand. The previous meeting's plan rates are those it
-    froze when it closed (what it saw), else the rule applied at its date."""
-    previous = meeting.previous
-    agenda = build_agenda(
-        session,
+    log.info(
+        "officer %s graded officer %s at meeting %s, unit %s",
+        actor.id,
+        officer_id,
+        meeting.id,
         meeting.unit_id,
-        meeting.year,
-        meeting.month,
-        meeting.held_on,
-        previous.held_on if previous else None,
     )
-    if previous is not None and previous.is_closed and previous.snapshot:
-        seen = {p["plan_id"]: p for p in previous.snapshot.get("plans", [])}
-        for plan in agenda["plans"]:
-            before = seen.get(plan["plan_id"])
-            if before is not None:
-                plan["previous_done"], plan["previous_rate"] = before["done"], before["rate"]
-    return agenda
-
-
-def meeting_agenda(session: Session, meeting: Meeting) -> dict:
-    """What the meeting sees: the frozen figures once closed, the live ones before."""
-    if meeting.is_closed and meeting.snapshot:
-        return meeting.snapshot
-    return live_agenda(session, meeting)
+    return evaluation
 
 
 def officer_level(session: Session, meeting: Meeting, officer_id: int) -> int | None:
@@ -569,3 +557,4 @@ def close_meeting(
     if following is not None:  # opened before this one closed: it receives the items now
         _carry_over(session, meeting, following)
     session.flush()
+    log.info("officer %s closed meeting %s, unit %s", actor.id, meeting.id, meeting.unit_id)

@@ -1,21 +1,27 @@
-"""What the meeting pages read: the unit's meetings, one meeting whole, evaluations."""
+"""What the meeting pages read: the unit's meetings, one meeting whole and what its page shows
+(`meeting_page`), the unit's grades, evaluations."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.core.text import name_key
+from tracker.meetings.agenda import figures, live_agenda, proposed_grade
 from tracker.meetings.models import (
     AgendaItem,
+    Grade,
+    ItemKind,
     Meeting,
     MeetingAttendance,
     OfficerEvaluation,
 )
 from tracker.people.models import Officer
+from tracker.plans.models import Plan
 
 
 def unit_meetings(session: Session, unit_id: int) -> list[Meeting]:
@@ -47,6 +53,62 @@ def meeting_whole(session: Session, meeting_id: int) -> Meeting | None:
             selectinload(Meeting.evaluations).joinedload(OfficerEvaluation.proposed_grade),
             selectinload(Meeting.evaluations).joinedload(OfficerEvaluation.officer),
         )
+    )
+
+
+def grade_list(session: Session, unit_id: int) -> list[Grade]:
+    """The unit's grades as they are, best first (empty before its first meeting)."""
+    return list(session.scalars(select(Grade).where(Grade.unit_id == unit_id).order_by(Grade.rank)))
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingPage:
+    """What the meeting page shows besides the meeting itself (loaded by `meeting_whole`)."""
+
+    agenda: dict[str, Any]  # the figures frozen at closing, the live ones before
+    # A closed meeting whose figures have changed since: today's, {"officers": {officer id:
+    # counts}, "plans": {plan id: plan section}}; None when nothing changed (or still open).
+    live: dict[str, Any] | None
+    grades: list[Grade]
+    evaluations: dict[int, OfficerEvaluation]  # by officer
+    proposals: dict[int, Grade | None]  # by officer: the grade the agenda's figures propose
+    plans: list[Plan]  # the unit's plans in use, where a decision may add a task
+    decided_tasks: set[int]  # tasks of the agenda that already have a decision
+
+
+def meeting_page(session: Session, meeting: Meeting) -> MeetingPage:
+    """The built agenda (and, once closed, how today's figures differ from the frozen ones),
+    the unit's grades with the proposal for each officer, the plans: a fixed number of
+    queries, the agenda built once (twice for a closed meeting: frozen and live)."""
+    live = None
+    if meeting.is_closed and meeting.snapshot:
+        agenda = meeting.snapshot
+        current = live_agenda(session, meeting)
+        if figures(current) != figures(agenda):
+            live = {
+                "officers": {s["officer_id"]: s["counts"] for s in current["officers"]},
+                "plans": {p["plan_id"]: p for p in current["plans"]},
+            }
+    else:
+        agenda = live_agenda(session, meeting)
+    grades = grade_list(session, meeting.unit_id)
+    plans = session.scalars(
+        select(Plan)
+        .where(Plan.unit_id == meeting.unit_id, Plan.archived_at.is_(None))
+        .order_by(Plan.appendix_row.is_(None), Plan.appendix_row, Plan.id)
+    )
+    return MeetingPage(
+        agenda=agenda,
+        live=live,
+        grades=grades,
+        evaluations={e.officer_id: e for e in meeting.evaluations},
+        proposals={
+            s["officer_id"]: proposed_grade(grades, s["level"])
+            for s in agenda["officers"]
+            if s["officer_id"] is not None
+        },
+        plans=list(plans),
+        decided_tasks={i.task_id for i in meeting.items if i.kind == ItemKind.TASK},
     )
 
 

@@ -1,7 +1,7 @@
 """The meeting reminder (issue 4's last source): before each monthly review meeting, to every
 active officer of the unit, their own tasks due, done and overdue in the meeting's month.
 
-Selected with the other reminders (`tracker.reminders.selection.register_source`): on the
+Selected with the other reminders (listed in `tracker.configure_reminders`): on the
 working day `meeting_days_before` (2) before the meeting, or on the first pass after that day
 if it was missed, up to the meeting day; recorded once per meeting and officer (the engine's
 unique key: subject "meeting:<id>", kind meeting, scheduled day, officer). A fixed number of
@@ -24,7 +24,7 @@ from tracker.meetings.models import Meeting, MeetingStatus
 from tracker.plans.models import Plan
 from tracker.reminders.models import RecipientRole, ReminderKind
 from tracker.reminders.rendering import Line
-from tracker.reminders.selection import Due, SelectionContext, register_source
+from tracker.reminders.selection import Due, SelectionContext
 from tracker.tasks.models import Task
 from tracker.tasks.queries import status_rows
 
@@ -105,7 +105,6 @@ def month_counts(lines: list[MonthLine]) -> tuple[int, int, int]:
     return due, done, overdue
 
 
-@register_source
 def meeting_reminders(ctx: SelectionContext) -> Iterable[Due]:
     meetings = upcoming_meetings(ctx.session, ctx.day)
     if not meetings:

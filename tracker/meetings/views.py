@@ -16,11 +16,11 @@ from tracker.core import clock
 from tracker.core.formatting import format_percent
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
+from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.spreadsheets import file_name, xlsx_download
-from tracker.core.web import unit_or_404
 from tracker.extensions import db
 from tracker.meetings import bp
-from tracker.meetings.agenda import figures
+from tracker.meetings.agenda import meeting_agenda
 from tracker.meetings.exporting import (
     agenda_xlsx,
     evaluations_xlsx,
@@ -40,18 +40,13 @@ from tracker.meetings.models import Meeting
 from tracker.meetings.operations import (
     DEFAULT_GRADES,
     DecisionInput,
-    MeetingError,
     MeetingInput,
     NewTask,
     add_item,
     close_meeting,
     evaluate,
-    grade_list,
-    live_agenda,
-    meeting_agenda,
     next_meeting_defaults,
     open_meeting,
-    proposed_grade,
     record_decision,
     set_attendance,
     set_grades,
@@ -59,13 +54,14 @@ from tracker.meetings.operations import (
 )
 from tracker.meetings.queries import (
     evaluation_table,
+    grade_list,
+    meeting_page,
     meeting_whole,
     officer_evaluations,
     unit_meetings,
 )
 from tracker.people.models import Officer
-from tracker.people.queries import active_officers
-from tracker.plans.models import Plan
+from tracker.people.queries import active_officers, unit_or_404
 from tracker.tasks.forms import officer_choice
 
 log = logging.getLogger("tracker.meetings")
@@ -100,15 +96,6 @@ def _meeting_input(form: MeetingForm) -> MeetingInput:
         chair_id=form.chair_id.data,
         secretary_id=form.secretary_id.data,
     )
-
-
-def _show(form, error: MeetingError) -> None:
-    for name, message in error.errors.items():
-        field = form[name] if form is not None and name in form else None
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "danger")
 
 
 # ---------------------------------------------------------------------------- the list
@@ -152,11 +139,9 @@ def create(unit_code: str):
         return _index(unit, form, 200)
     try:
         meeting = open_meeting(db.session, unit, _meeting_input(form), current_user)
-    except MeetingError as error:
-        db.session.rollback()
-        _show(form, error)
+    except Refusal as refusal:
+        show_refusal(refusal, form)
         return _index(unit, form, 200)
-    db.session.commit()
     flash(_("Đã mở cuộc họp tháng %(m)s/%(y)s.", m=meeting.month, y=meeting.year), "success")
     return redirect(url_for(".detail", meeting_id=meeting.id))
 
@@ -167,34 +152,19 @@ def create(unit_code: str):
 def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
     """The meeting page; `failed` holds a refused form to show as typed ({kind: form})."""
     failed = failed or {}
-    session = db.session
-    agenda = meeting_agenda(session, meeting)
-    live = None
-    if meeting.is_closed:
-        current = live_agenda(session, meeting)
-        if figures(current) != figures(agenda):
-            live = {
-                "officers": {s["officer_id"]: s["counts"] for s in current["officers"]},
-                "plans": {p["plan_id"]: p for p in current["plans"]},
-            }
-    grades = grade_list(session, meeting.unit_id)
-    evaluations = {e.officer_id: e for e in meeting.evaluations}
-    proposals = {
-        s["officer_id"]: proposed_grade(grades, s["level"])
-        for s in agenda["officers"]
-        if s["officer_id"] is not None
-    }
+    page = meeting_page(db.session, meeting)
+    evaluations, proposals = page.evaluations, page.proposals
     may_manage = not meeting.is_closed and can(current_user, Action.MANAGE_MEETINGS, meeting)
     may_evaluate = not meeting.is_closed and can(current_user, Action.EVALUATE_OFFICERS, meeting)
     officers = [a.officer for a in meeting.attendance]
-    plans = list(
-        session.scalars(
-            db.select(Plan)
-            .where(Plan.unit_id == meeting.unit_id, Plan.archived_at.is_(None))
-            .order_by(Plan.appendix_row.is_(None), Plan.appendix_row, Plan.id)
-        )
-    )
-    grade_choices = [SelectChoice(str(g.id), g.name) for g in grades]
+    grade_choices = [SelectChoice(str(g.id), g.name) for g in page.grades]
+    # The same choices in every decision form (one a task of the agenda): built once.
+    plan_choices = [SelectChoice("", _("— Chọn kế hoạch —"))] + [
+        SelectChoice(str(p.id), p.title) for p in page.plans
+    ]
+    lead_choices = [SelectChoice("", _("— Chọn cán bộ —"))] + [
+        officer_choice(o) for o in officers if o.active
+    ]
 
     def evaluation_form(officer_id: int) -> EvaluationForm:
         form = failed.get(("evaluation", officer_id))
@@ -221,12 +191,8 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
                 item_id=item_id or "",
                 task_id=task_id or "",
             )
-        form.plan_id.choices = [SelectChoice("", _("— Chọn kế hoạch —"))] + [
-            SelectChoice(str(p.id), p.title) for p in plans
-        ]
-        form.lead_officer_id.choices = [SelectChoice("", _("— Chọn cán bộ —"))] + [
-            officer_choice(o) for o in officers if o.active
-        ]
+        form.plan_id.choices = plan_choices
+        form.lead_officer_id.choices = lead_choices
         return form
 
     edit_form = failed.get("meeting") or MeetingForm(
@@ -241,13 +207,12 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         secretary_id=meeting.secretary_id,
     )
     _officer_choices(edit_form, [o for o in officers if o.active])
-    decided_tasks = {i.task_id for i in meeting.items if i.kind.value == "task"}
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
         unit=meeting.unit,
-        agenda=agenda,
-        live=live,
+        agenda=page.agenda,
+        live=page.live,
         evaluations=evaluations,
         proposals=proposals,
         may_manage=may_manage,
@@ -259,7 +224,7 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         close_form=failed.get("close") or CloseForm(formdata=None),
         evaluation_form=evaluation_form,
         decision_form=decision_form,
-        decided_tasks=decided_tasks,
+        decided_tasks=page.decided_tasks,
         failed_reasons=failed.get("attendance", {}),
         has_pdf=libreoffice() is not None,
         rate=_rate,
@@ -278,16 +243,14 @@ def detail(meeting_id: int):
     return _page(meeting)
 
 
-def _refused(meeting_id: int, error: MeetingError, key, form):
+def _page_refused(meeting_id: int, refusal: Refusal, key, form):
     """The page again with the refused form as typed (attendance: its marks), nothing saved."""
-    db.session.rollback()
-    meeting = _meeting_or_404(meeting_id)
-    _show(form if key != "attendance" else None, error)
+    show_refusal(refusal, form if key != "attendance" else None)
+    meeting = _meeting_or_404(meeting_id)  # as it was before the refused change
     return _page(meeting, {key: form}, 200)
 
 
 def _done(meeting: Meeting, message: str, anchor: str = ""):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for(".detail", meeting_id=meeting.id, _anchor=anchor or None))
 
@@ -301,10 +264,10 @@ def edit(meeting_id: int):
     _officer_choices(form, _unit_officers(meeting.unit_id))
     try:
         if not form.validate_on_submit():
-            raise MeetingError({})
+            raise Refusal({})
         update_meeting(db.session, meeting, _meeting_input(form))
-    except MeetingError as error:
-        return _refused(meeting_id, error, "meeting", form)
+    except Refusal as refusal:
+        return _page_refused(meeting_id, refusal, "meeting", form)
     return _done(meeting, _("Đã lưu thông tin cuộc họp."))
 
 
@@ -323,8 +286,8 @@ def attendance(meeting_id: int):
         marks[oid] = (present, request.form.get(f"reason-{oid}", "")[:500])
     try:
         set_attendance(db.session, meeting, marks)
-    except MeetingError as error:
-        return _refused(meeting_id, error, "attendance", marks)
+    except Refusal as refusal:
+        return _page_refused(meeting_id, refusal, "attendance", marks)
     return _done(meeting, _("Đã lưu điểm danh."), "attendance")
 
 
@@ -336,10 +299,10 @@ def item(meeting_id: int):
     form = ItemForm()
     try:
         if not form.validate_on_submit():
-            raise MeetingError({})
+            raise Refusal({})
         add_item(db.session, meeting, current_user, form.text.data)
-    except MeetingError as error:
-        return _refused(meeting_id, error, "item", form)
+    except Refusal as refusal:
+        return _page_refused(meeting_id, refusal, "item", form)
     return _done(meeting, _("Đã thêm nội dung vào chương trình họp."), "items")
 
 
@@ -386,16 +349,16 @@ def decision(meeting_id: int):
         )
     try:
         if not form.validate_on_submit():
-            raise MeetingError({})
+            raise Refusal({})
         if item_id is None and task_id is None:
-            raise MeetingError(_("Chọn nội dung cần kết luận."))
+            raise Refusal(_("Chọn nội dung cần kết luận."))
         if (data.new_task or data.new_deadline) and not can(
             current_user, Action.ASSIGN_TASK, meeting.unit
         ):
-            raise MeetingError(_("Chỉ lãnh đạo giao việc mới giao nhiệm vụ hoặc gia hạn."))
+            raise Refusal(_("Chỉ lãnh đạo giao việc mới giao nhiệm vụ hoặc gia hạn."))
         record_decision(db.session, meeting, current_user, data)
-    except MeetingError as error:
-        return _refused(meeting_id, error, key, form)
+    except Refusal as refusal:
+        return _page_refused(meeting_id, refusal, key, form)
     for notice in data.notices:
         flash(notice, "info")
     return _done(meeting, _("Đã ghi kết luận."), "items")
@@ -411,7 +374,7 @@ def evaluation(meeting_id: int):
     form.grade_id.choices = []
     try:
         if not form.validate_on_submit() or officer_id is None:
-            raise MeetingError({})
+            raise Refusal({})
         evaluate(
             db.session,
             meeting,
@@ -421,8 +384,8 @@ def evaluation(meeting_id: int):
             form.comment.data,
             form.reason.data,
         )
-    except MeetingError as error:
-        return _refused(meeting_id, error, ("evaluation", officer_id), form)
+    except Refusal as refusal:
+        return _page_refused(meeting_id, refusal, ("evaluation", officer_id), form)
     return _done(meeting, _("Đã ghi xếp loại."), f"officer-{officer_id}")
 
 
@@ -434,10 +397,10 @@ def close(meeting_id: int):
     form = CloseForm()
     try:
         if not form.validate_on_submit():
-            raise MeetingError({})
+            raise Refusal({})
         close_meeting(db.session, meeting, current_user, form.conclusions.data)
-    except MeetingError as error:
-        return _refused(meeting_id, error, "close", form)
+    except Refusal as refusal:
+        return _page_refused(meeting_id, refusal, "close", form)
     return _done(meeting, _("Đã kết thúc cuộc họp; số liệu được chốt."))
 
 
@@ -542,12 +505,10 @@ def grades(unit_code: str):
     if form.validate_on_submit():
         try:
             set_grades(db.session, unit.id, (form.names.data or "").splitlines())
-        except MeetingError as error:
-            db.session.rollback()
-            _show(form, error)
+        except Refusal as refusal:
+            show_refusal(refusal, form)
             status = 200
         else:
-            db.session.commit()
             flash(_("Đã lưu danh sách mức xếp loại."), "success")
             return redirect(url_for(".grades", unit_code=unit.code))
     elif request.method == "POST":

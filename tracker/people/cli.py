@@ -7,10 +7,10 @@ import sys
 import click
 
 from tracker.core.audit import acting_as
+from tracker.core.refusals import Refusal
 from tracker.extensions import db
 from tracker.people.models import Role
 from tracker.people.operations import (
-    PeopleError,
     create_api_token,
     create_officer,
     get_officer_by_email,
@@ -57,7 +57,7 @@ def create_user(email, full_name, roles, unit_code, position, password_stdin) ->
                 password=password,
             )
         db.session.commit()
-    except PeopleError as exc:
+    except Refusal as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     click.echo(f"created officer {officer.id} {officer.email}")

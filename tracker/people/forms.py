@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Length
 
-from tracker.tasks.forms import DateField
+from tracker.core.forms import DateField
 
 
 class CalendarDayForm(FlaskForm):

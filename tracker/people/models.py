@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.core.audit import Audited
 from tracker.core.clock import utcnow
-from tracker.core.roles import Role  # the permission rules read it; importable from here too
+from tracker.core.roles import Role
 from tracker.core.types import UTCDateTime
 from tracker.extensions import db
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import unicodedata
 from collections.abc import Iterable
@@ -11,7 +12,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.core.audit import current_actor_id
 from tracker.core.clock import utcnow
+from tracker.core.refusals import Refusal
 from tracker.people.models import (
     ApiToken,
     Officer,
@@ -23,9 +26,7 @@ from tracker.people.models import (
 )
 from tracker.people.passwords import MIN_LENGTH, hash_password, verify_password
 
-
-class PeopleError(ValueError):
-    """A refused change to units or officers, with a message for the user."""
+log = logging.getLogger("tracker.people")
 
 
 def normalise_email(email: str) -> str:
@@ -53,6 +54,7 @@ def ensure_unit(
         unit = Unit(code=code, name=name, kind=kind, parent=parent)
         session.add(unit)
         session.flush()
+        log.info("officer %s created unit %s (%s)", current_actor_id(), unit.id, unit.code)
     return unit
 
 
@@ -72,17 +74,17 @@ def create_officer(
 ) -> Officer:
     email = normalise_email(email)
     if not email or "@" not in email:
-        raise PeopleError(_("Địa chỉ email không hợp lệ: “%(email)s”.", email=email))
+        raise Refusal(_("Địa chỉ email không hợp lệ: “%(email)s”.", email=email))
     if session.scalar(select(func.count()).select_from(Officer).where(Officer.email == email)):
-        raise PeopleError(_("Email %(email)s đã được dùng cho một cán bộ khác.", email=email))
+        raise Refusal(_("Email %(email)s đã được dùng cho một cán bộ khác.", email=email))
     full_name = normalise_name(full_name)
     if not full_name:
-        raise PeopleError(_("Họ và tên không được để trống."))
+        raise Refusal(_("Họ và tên không được để trống."))
     roles = sorted(set(roles))
     if not roles:
-        raise PeopleError(_("Cán bộ cần ít nhất một vai trò."))
+        raise Refusal(_("Cán bộ cần ít nhất một vai trò."))
     if password is not None and len(password) < MIN_LENGTH:
-        raise PeopleError(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH))
+        raise Refusal(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH))
     officer = Officer(
         unit=unit,
         email=email,
@@ -93,6 +95,13 @@ def create_officer(
     )
     session.add(officer)
     session.flush()
+    log.info(
+        "officer %s created officer %s (%s), unit %s",
+        current_actor_id(),
+        officer.id,
+        officer.email,
+        unit.id,
+    )
     return officer
 
 
@@ -107,15 +116,21 @@ def authenticate(session: Session, email: str, password: str) -> Officer | None:
 
 def change_password(officer: Officer, current: str, new: str) -> None:
     if not verify_password(officer.password_hash, current):
-        raise PeopleError(_("Mật khẩu hiện tại không đúng."))
+        raise Refusal(_("Mật khẩu hiện tại không đúng."), "current_password")
     set_password(officer, new)
 
 
 def set_password(officer: Officer, new: str) -> None:
     if len(new) < MIN_LENGTH:
-        raise PeopleError(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH))
+        raise Refusal(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH), "new_password")
     officer.password_hash = hash_password(new)
     officer.session_version += 1  # signs out the officer's other sessions
+    log.info(
+        "officer %s set the password of officer %s, unit %s",
+        current_actor_id(),
+        officer.id,
+        officer.unit_id,
+    )
 
 
 def _token_digest(token: str) -> str:
@@ -127,6 +142,12 @@ def create_api_token(session: Session, officer: Officer) -> str:
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(officer=officer, token_hash=_token_digest(token)))
     session.flush()
+    log.info(
+        "officer %s created an API token for officer %s, unit %s",
+        current_actor_id(),
+        officer.id,
+        officer.unit_id,
+    )
     return token
 
 
@@ -157,9 +178,19 @@ def set_calendar_day(
     row.note = note.strip()[:200]
     row.archived_at = None
     session.flush()
+    log.info(
+        "officer %s marked %s a %s, unit %s",
+        current_actor_id(),
+        day,
+        "working day" if is_working_day else "day off",
+        unit.id,
+    )
     return row
 
 
 def withdraw_calendar_day(session: Session, row: UnitCalendarDay) -> None:
     row.archived_at = utcnow()
     session.flush()
+    log.info(
+        "officer %s withdrew calendar day %s, unit %s", current_actor_id(), row.day, row.unit_id
+    )

@@ -1,4 +1,4 @@
-"""Read-side queries of officers."""
+"""Read-side queries of officers and units: a unit by its code, its calendar; officers."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.core.status import Tally, tally
 from tracker.core.text import name_key
 from tracker.core.workdays import WorkCalendar
-from tracker.people.models import Officer, UnitCalendarDay
+from tracker.extensions import db
+from tracker.people.models import Officer, Unit, UnitCalendarDay
 
 
 def calendar_exceptions(
@@ -36,6 +38,14 @@ def calendar_exceptions(
 def unit_calendar(session: Session, unit_id: int) -> WorkCalendar:
     """The unit's working-day calendar: the national one with the unit's own days."""
     return WorkCalendar(calendar_exceptions(session, [unit_id]).get(unit_id))
+
+
+def unit_or_404(code: str) -> Unit:
+    """The unit with this code; a code no unit could have (NUL, too long) is a 404 too,
+    before PostgreSQL refuses it with an error."""
+    if not code or len(code) > 64 or "\x00" in code:
+        abort(404)
+    return db.one_or_404(select(Unit).where(Unit.code == code))
 
 
 def active_officers(session: Session, unit_id: int, *, with_roles: bool = False) -> list[Officer]:

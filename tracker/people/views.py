@@ -6,14 +6,13 @@ from sqlalchemy import select
 from tracker.core.clock import today
 from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, authorize
-from tracker.core.web import unit_or_404
 from tracker.core.workdays import national_holidays
 from tracker.extensions import db
 from tracker.people import bp
 from tracker.people.forms import CalendarDayForm, WithdrawForm
 from tracker.people.models import UnitCalendarDay
 from tracker.people.operations import set_calendar_day, withdraw_calendar_day
-from tracker.people.queries import unit_officers
+from tracker.people.queries import unit_officers, unit_or_404
 
 
 @bp.route("/units/<unit_code>/officers")
@@ -50,7 +49,6 @@ def calendar(unit_code: str):
                     is_working_day=form.kind.data == "work",
                     note=form.note.data or "",
                 )
-                db.session.commit()
                 flash(_("Đã lưu ngày %(day)s.", day=format_date(form.day.date)), "success")
                 return redirect(url_for("people.calendar", unit_code=unit.code))
     rows = db.session.scalars(
@@ -82,6 +80,5 @@ def calendar_withdraw(unit_code: str):
     if row is None or row.unit_id != unit.id:
         abort(404)
     withdraw_calendar_day(db.session, row)
-    db.session.commit()
     flash(_("Đã bỏ ngày %(day)s.", day=format_date(row.day)), "success")
     return redirect(url_for("people.calendar", unit_code=unit.code))

@@ -10,29 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
 from tracker.core.formatting import format_date
-from tracker.core.spreadsheets import (
-    DATE_FORMAT,
-    FONT_NAME,
-    file_name,
-    finish_table,
-    safe_cell,
-    workbook_bytes,
-)
+from tracker.core.spreadsheets import Column, SpreadsheetWriter, file_name
 from tracker.plans.models import Plan, TaskGroup
 from tracker.tasks.models import CadenceUnit, Task
 from tracker.tasks.queries import plan_tasks
 
 HEADERS = ("STT", "Lĩnh vực", "Nhiệm vụ", "Sản phẩm", "Chủ trì", "Phối hợp", "Thời hạn")
-WIDTHS = (6, 24, 55, 38, 22, 30, 14)
+COLUMNS = (Column(6, align="center"), Column(24), Column(55), Column(38), Column(22), Column(30),
+           Column(14, align="center"))  # the last: a date, or a recurring task's phrase
 
 
 def load_plan_for_export(session: Session, plan_id: int) -> Plan | None:
@@ -108,47 +98,14 @@ def export_plan_xlsx(plan: Plan, tasks: Sequence[Task] | None = None) -> bytes:
         assert session is not None, "the plan must belong to a session"
         tasks = plan_tasks(session, plan)
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Kế hoạch"
-    font = Font(name=FONT_NAME, size=12)
-    bold = Font(name=FONT_NAME, size=12, bold=True)
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    centre = Alignment(wrap_text=True, vertical="top", horizontal="center")
-    last_column = get_column_letter(len(HEADERS))
-
-    row = 1
-    for index, line in enumerate(title_block(plan)):
-        cell = sheet.cell(row=row, column=1, value=safe_cell(line))
-        cell.font = Font(
-            name=FONT_NAME, size=14 if index == 0 else 12, bold=index == 0, italic=index > 0
-        )
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.merge_cells(f"A{row}:{last_column}{row}")
-        if index == 0:
-            sheet.row_dimensions[row].height = 36
-        row += 1
-    row += 1  # a blank line before the table
-
-    header_row = row
-    for column, label in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=row, column=column, value=label)
-        cell.font, cell.border = bold, border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    row += 1
-
-    def write(values: Sequence[Any], *, heading: bool = False) -> None:
-        nonlocal row
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column, value=safe_cell(value))
-            cell.font = bold if heading else font
-            cell.border = border
-            cell.alignment = centre if column in (1, 7) else wrap
-            if isinstance(value, date):
-                cell.number_format = DATE_FORMAT
-        row += 1
+    writer = SpreadsheetWriter()
+    sheet = writer.sheet("Kế hoạch", COLUMNS)
+    title, *rest = title_block(plan)
+    sheet.title(title, size=14, bold=True, height=36)
+    for line in rest:
+        sheet.title(line, italic=True)
+    sheet.blank()
+    sheet.header(HEADERS)
 
     by_group: dict[int | None, list[Task]] = {}
     for task in tasks:
@@ -159,9 +116,9 @@ def export_plan_xlsx(plan: Plan, tasks: Sequence[Task] | None = None) -> bytes:
     for number, (group, group_tasks) in enumerate(sections):
         if group is not None:
             # STT and the name in "Lĩnh vực", alone on its row: the importer's heading row.
-            write([_roman(number), group.name, "", "", "", "", ""], heading=True)
+            sheet.row([_roman(number), group.name, "", "", "", "", ""], bold=True)
         for position, task in enumerate(group_tasks, start=1):
-            write(
+            sheet.row(
                 [
                     position,
                     # The field repeated on each task row keeps rows meaningful when filtered.
@@ -174,8 +131,8 @@ def export_plan_xlsx(plan: Plan, tasks: Sequence[Task] | None = None) -> bytes:
                 ]
             )
 
-    finish_table(sheet, WIDTHS, header_row, row)
-    return workbook_bytes(workbook)
+    sheet.finish()
+    return writer.to_bytes()
 
 
 def export_filename(plan: Plan) -> str:

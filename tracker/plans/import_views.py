@@ -14,8 +14,9 @@ from wtforms.validators import Length, Optional
 
 from tracker.core.permissions import Action, authorize
 from tracker.core.spreadsheets import xlsx_download
-from tracker.core.web import unit_or_404
+from tracker.core.transactions import discard
 from tracker.extensions import db
+from tracker.people.queries import unit_or_404
 from tracker.plans import bp
 from tracker.plans.exporting import (
     export_filename,
@@ -126,10 +127,9 @@ def import_plan(unit_code: str):
                 db.session, unit, upload.filename or "", upload.read(), form.metadata()
             )
         except ImportProblems as exc:
-            db.session.rollback()
+            discard()
             problems = exc.messages
         else:
-            db.session.commit()
             flash(
                 _(
                     "Đã nhập kế hoạch “%(title)s”: %(tasks)s nhiệm vụ.",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.core.audit import current_actor_id
+from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, Role
 from tracker.plans.models import Plan
 
-
-class PlanError(ValueError):
-    """A refused change to a plan, with a message for the user."""
+log = logging.getLogger("tracker.plans")
 
 
 def set_overseers(session: Session, plan: Plan, overseers: dict[int, int | None]) -> None:
@@ -33,6 +35,12 @@ def set_overseers(session: Session, plan: Plan, overseers: dict[int, int | None]
                 or officer.unit_id != plan.unit_id
                 or not officer.has_role(Role.VICE_CHAIRPERSON)
             ):
-                raise PlanError(_("Người phụ trách lĩnh vực phải là Phó Chủ tịch của đơn vị."))
+                raise Refusal(_("Người phụ trách lĩnh vực phải là Phó Chủ tịch của đơn vị."))
         group.overseer_id = officer_id
     session.flush()
+    log.info(
+        "officer %s set the field overseers of plan %s, unit %s",
+        current_actor_id(),
+        plan.id,
+        plan.unit_id,
+    )

@@ -7,14 +7,14 @@ from wtforms import SelectChoice
 from tracker.core.clock import today
 from tracker.core.dates import parse_date
 from tracker.core.permissions import Action, authorize, can
+from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.status import deadline_class, tally
-from tracker.core.web import unit_or_404
 from tracker.extensions import db
 from tracker.people.models import Role
-from tracker.people.queries import active_officers
+from tracker.people.queries import active_officers, unit_or_404
 from tracker.plans import bp
 from tracker.plans.models import Plan
-from tracker.plans.operations import PlanError, set_overseers
+from tracker.plans.operations import set_overseers
 from tracker.plans.queries import plan_summaries
 from tracker.tasks.forms import BulkAssignForm, officer_choice
 from tracker.tasks.queries import plan_tasks
@@ -93,11 +93,9 @@ def fields(plan_id: int):
             )
         try:
             set_overseers(db.session, plan, choices)
-        except PlanError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
+        except Refusal as refusal:
+            show_refusal(refusal)
         else:
-            db.session.commit()
             flash(_("Đã lưu phân công phụ trách lĩnh vực."), "success")
             return redirect(url_for("plans.detail", plan_id=plan.id))
     return render_template("plans/fields.html", plan=plan, vice_chairs=vice_chairs, form=form)

@@ -13,10 +13,11 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from tracker.core.refusals import Refusal
 from tracker.extensions import db
 from tracker.people.operations import get_unit_by_code
 from tracker.reminders.models import EmailState, ReminderEmail, ReminderKind
-from tracker.reminders.operations import SettingsError, SettingsInput, save_settings, settings_of
+from tracker.reminders.operations import SettingsInput, save_settings, settings_of
 
 KIND_WORDS = {
     ReminderKind.BEFORE: "trước hạn",
@@ -167,7 +168,7 @@ def settings_command(unit_code: str, **options) -> None:
         try:
             current = save_settings(db.session, unit, data)
             db.session.commit()
-        except SettingsError as exc:
+        except Refusal as exc:
             db.session.rollback()
             raise click.ClickException(str(exc)) from None
     click.echo(f"Reminder settings of {unit.code} ({unit.name}):")

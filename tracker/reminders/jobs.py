@@ -50,7 +50,7 @@ from tracker.reminders.mail import (
     build_message,
     transport_for,
 )
-from tracker.reminders.selection import Due, select_due
+from tracker.reminders.selection import Due, app_sources, select_due
 from tracker.reminders.settings import mail_settings, pass_time, setting
 
 log = logging.getLogger("tracker.reminders")
@@ -97,7 +97,7 @@ def run_pass(
     session = db.session
     day = day or local_today()
     started = clock.perf_counter()
-    selection = select_due(session, day)
+    selection = select_due(session, day, app_sources(app))
     report = PassReport(
         day=day,
         dues=selection.dues,

@@ -1,26 +1,23 @@
 """Domain actions of the reminders area: a unit's settings, an officer's email preference.
 
-They flush, never commit; the view or command that calls them commits.
+They flush, never commit: the request (or the command) that calls them commits.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.core.audit import current_actor_id
+from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, Unit
 from tracker.reminders.models import ReminderPolicy, ReminderSettings, parse_days
 
-
-class SettingsError(ValueError):
-    """Refused settings; `errors` maps fields to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(errors.values()))
+log = logging.getLogger("tracker.reminders")
 
 
 @dataclass
@@ -86,7 +83,7 @@ def _validate(data: SettingsInput) -> tuple[dict[str, str], tuple[int, ...]]:
 def save_settings(session: Session, unit: Unit, data: SettingsInput) -> ReminderPolicy:
     errors, days = _validate(data)
     if errors:
-        raise SettingsError(errors)
+        raise Refusal(errors)
     row = session.scalar(select(ReminderSettings).where(ReminderSettings.unit_id == unit.id))
     if row is None:
         row = ReminderSettings(unit_id=unit.id)
@@ -99,6 +96,7 @@ def save_settings(session: Session, unit: Unit, data: SettingsInput) -> Reminder
     row.digest_weekday = data.digest_weekday
     row.meeting_days_before = data.meeting_days_before
     session.flush()
+    log.info("officer %s saved the reminder settings, unit %s", current_actor_id(), unit.id)
     return ReminderPolicy.from_settings(row)
 
 
@@ -106,3 +104,9 @@ def set_email_reminders(session: Session, officer: Officer, enabled: bool) -> No
     """An officer turns reminder emails on or off for themselves (in-app ones stay)."""
     officer.email_reminders = bool(enabled)
     session.flush()
+    log.info(
+        "officer %s turned reminder emails %s, unit %s",
+        officer.id,
+        "on" if enabled else "off",
+        officer.unit_id,
+    )

@@ -26,7 +26,8 @@ and a reminder already recorded (same subject, kind, scheduled day and recipient
 again. Only open tasks are reminded (not started, in progress, returned): a submitted completion
 stops them. The lead is the task's lead now: a reassigned task reminds its new lead.
 
-Other reminder sources (meetings, issue 5) plug in with `register_source`.
+The sources of reminders are listed once, where the app is built (`tracker.configure_reminders`):
+the two below, and the meeting reminder (`tracker.meetings.reminders`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from flask import Flask, current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -151,14 +153,12 @@ class Selection:
 
 
 Source = Callable[[SelectionContext], Iterable[Due]]
-SOURCES: list[Source] = []
+SOURCES_KEY = "tracker.reminder_sources"  # in app.extensions
 
 
-def register_source(source: Source) -> Source:
-    """Add a source of reminders to every pass (usable as a decorator)."""
-    if source not in SOURCES:
-        SOURCES.append(source)
-    return source
+def app_sources(app: Flask | None = None) -> tuple[Source, ...]:
+    """The sources of reminders the app was built with (`tracker.configure_reminders`)."""
+    return (app or current_app).extensions[SOURCES_KEY]
 
 
 # ---------------------------------------------------------------------------- the schedule
@@ -218,7 +218,6 @@ def digest_day(index: WorkdayIndex, policy: ReminderPolicy, day: date) -> date |
 # ---------------------------------------------------------------------------- the sources
 
 
-@register_source
 def deadline_reminders(ctx: SelectionContext) -> Iterable[Due]:
     """Before, on and after each open deadline to the lead (and supporters); escalations."""
     for s in ctx.subjects:
@@ -270,7 +269,6 @@ def deadline_reminders(ctx: SelectionContext) -> Iterable[Due]:
                 )
 
 
-@register_source
 def weekly_digests(ctx: SelectionContext) -> Iterable[Due]:
     """To each chairperson of a unit with open work, on the unit's digest day (an all-clear
     is news too; and a digest that waited for something to say would arrive any day)."""
@@ -298,7 +296,7 @@ def weekly_digests(ctx: SelectionContext) -> Iterable[Due]:
             )
 
 
-# Meetings (issue 5) register their source in tracker.meetings.reminders: before each open
+# The meetings' source is tracker.meetings.reminders.meeting_reminders: before each open
 # meeting, on the working day `meeting_days_before` before it, a Due of kind MEETING, subject
 # "meeting:<id>", role MEMBER, to every active officer of the unit.
 
@@ -453,8 +451,12 @@ def _recorded(session: Session, dues: list[Due]) -> set[Key]:
     return {(subject, ReminderKind(kind), due_on, to) for subject, kind, due_on, to in rows}
 
 
-def select_due(session: Session, day: date) -> Selection:
-    """Every reminder due on `day` and not recorded yet, for every unit."""
+def select_due(
+    session: Session, day: date, sources: Iterable[Source] | None = None
+) -> Selection:
+    """Every reminder due on `day` and not recorded yet, for every unit, from `sources` (the
+    app's, when not given)."""
+    sources = app_sources() if sources is None else tuple(sources)
     policies = load_policies(session)
     longest = max(
         (max(p.days_before, default=0) for p in (DEFAULT_POLICY, *policies.values())), default=0
@@ -480,7 +482,7 @@ def select_due(session: Session, day: date) -> Selection:
         pending=pending,
     )
     found: dict[Key, Due] = {}
-    for source in SOURCES:
+    for source in sources:
         for due in source(ctx):
             found.setdefault(due.key, due)
     recorded = _recorded(session, list(found.values()))

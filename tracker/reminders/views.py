@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.core.permissions import Action, authorize
-from tracker.core.web import unit_or_404
 from tracker.extensions import db
 from tracker.people.models import Role
+from tracker.people.queries import unit_or_404
 from tracker.reminders import bp
 from tracker.reminders.forms import EmailPreferenceForm, SettingsForm
 from tracker.reminders.models import ReminderEmail
@@ -48,7 +48,6 @@ def email_preference():
         abort(400)
     enabled = form.enabled.data == "1"
     set_email_reminders(db.session, current_user, enabled)
-    db.session.commit()
     if enabled:
         flash(_("Đã bật nhắc việc qua email."), "success")
     else:
@@ -102,7 +101,6 @@ def settings(unit_code: str):
                 field.errors = [message]
         if valid and not refused:
             save_settings(db.session, unit, data)
-            db.session.commit()
             flash(_("Đã lưu cài đặt nhắc việc."), "success")
             return redirect(url_for("reminders.unit", unit_code=unit.code))
     return render_template("reminders/settings.html", unit=unit, form=form)

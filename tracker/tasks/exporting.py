@@ -11,19 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-
 from tracker.core.formatting import format_date, status_labels
-from tracker.core.spreadsheets import (
-    DATE_FORMAT,
-    FONT_NAME,
-    file_name,
-    finish_table,
-    safe_cell,
-    workbook_bytes,
-)
+from tracker.core.spreadsheets import Column, SpreadsheetWriter, file_name
 from tracker.core.status import DeadlineClass, done_as_of
 from tracker.people.models import Unit
 from tracker.tasks.filters import TaskFilter, UnitLookups
@@ -41,8 +30,9 @@ HEADERS = (
     "Ngày hoàn thành",
     "Tình trạng",
 )
-WIDTHS = (6, 30, 24, 50, 34, 22, 28, 13, 13, 20)
-DATE_COLUMNS = (8, 9)
+DATE = Column(13, align="center", date=True)
+COLUMNS = (Column(6, align="center"), Column(30), Column(24), Column(50), Column(34), Column(22),
+           Column(28), DATE, DATE, Column(20))
 
 
 def describe_filter(task_filter: TaskFilter, lookups: UnitLookups) -> str:
@@ -79,36 +69,18 @@ def export_tasks_xlsx(
     lookups: UnitLookups,
     rows: Sequence[tuple[Task, DeadlineClass]],
 ) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Nhiệm vụ"
-    font = Font(name=FONT_NAME, size=12)
-    bold = Font(name=FONT_NAME, size=12, bold=True)
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    centre = Alignment(wrap_text=True, vertical="top", horizontal="center")
-    last_column = get_column_letter(len(HEADERS))
-
-    title = ["DANH SÁCH NHIỆM VỤ", unit.name]
-    title.append(f"Tình trạng tính đến ngày {format_date(task_filter.as_of)}")
+    writer = SpreadsheetWriter()
+    sheet = writer.sheet("Nhiệm vụ", COLUMNS)
+    sheet.title("DANH SÁCH NHIỆM VỤ", size=14, bold=True)
+    sheet.title(unit.name, bold=True)
+    sheet.title(f"Tình trạng tính đến ngày {format_date(task_filter.as_of)}", italic=True)
     described = describe_filter(task_filter, lookups)
     if described:
-        title.append(f"Lọc theo: {described}")
-    for row, line in enumerate(title, start=1):
-        cell = sheet.cell(row=row, column=1, value=safe_cell(line))
-        cell.font = Font(name=FONT_NAME, size=14 if row == 1 else 12, bold=row <= 2, italic=row > 2)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.merge_cells(f"A{row}:{last_column}{row}")
-    header_row = len(title) + 2  # a blank line before the table
-
-    for column, label in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=header_row, column=column, value=label)
-        cell.font, cell.border = bold, border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.title(f"Lọc theo: {described}", italic=True)
+    sheet.blank()
+    sheet.header(HEADERS)
 
     labels = status_labels("vi")  # a file carries the Vietnamese words
-    row = header_row + 1
     for number, (task, status) in enumerate(rows, start=1):
         values: list[Any] = [
             number,
@@ -122,16 +94,10 @@ def export_tasks_xlsx(
             done_as_of(task, task_filter.as_of),
             labels[status.value],
         ]
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column, value=safe_cell(value))
-            cell.font, cell.border = font, border
-            cell.alignment = centre if column in (1, *DATE_COLUMNS) else wrap
-            if column in DATE_COLUMNS:
-                cell.number_format = DATE_FORMAT
-        row += 1
+        sheet.row(values)
 
-    finish_table(sheet, WIDTHS, header_row, row)
-    return workbook_bytes(workbook)
+    sheet.finish()
+    return writer.to_bytes()
 
 
 def export_filename(unit: Unit, task_filter: TaskFilter) -> str:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from tracker.core.refusals import Refusal
+
 # What officers attach: the issued document (PDF, Word, Excel) or a photo of it.
 ALLOWED = {
     ".pdf": ("application/pdf", (b"%PDF-",)),
@@ -24,10 +26,6 @@ ALLOWED = {
     ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
 }
 MAX_BYTES = 10 * 1024 * 1024
-
-
-class FileRejected(ValueError):
-    """An upload refused, with a message for the user."""
 
 
 @dataclass(frozen=True)
@@ -50,18 +48,19 @@ def store_file(
     name = _clean_name(file_name)
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED:
-        raise FileRejected(_("Chỉ nhận tệp PDF, DOCX, XLSX, PNG hoặc JPG."))
+        raise Refusal(_("Chỉ nhận tệp PDF, DOCX, XLSX, PNG hoặc JPG."), "file")
     if not content:
-        raise FileRejected(_("Tệp rỗng."))
+        raise Refusal(_("Tệp rỗng."), "file")
     if len(content) > max_bytes:
-        raise FileRejected(_("Tệp quá lớn (tối đa %(n)s MB).", n=max_bytes // (1024 * 1024)))
+        raise Refusal(_("Tệp quá lớn (tối đa %(n)s MB).", n=max_bytes // (1024 * 1024)), "file")
     content_type, signatures = ALLOWED[suffix]
     if not content.startswith(signatures):
-        raise FileRejected(
+        raise Refusal(
             _(
                 "Nội dung tệp không phải %(kind)s như tên tệp cho biết.",
                 kind=suffix[1:].upper(),
-            )
+            ),
+            "file",
         )
     directory = Path(upload_dir)
     directory.mkdir(parents=True, exist_ok=True)

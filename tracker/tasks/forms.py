@@ -17,25 +17,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.validators import ValidationError as FieldError
 
-from tracker.core.dates import parse_date
+from tracker.core.forms import DateField
 from tracker.tasks.files import ALLOWED
-
-
-class DateField(StringField):
-    """A date typed as dd/mm/yyyy; `.date` holds the parsed value."""
-
-    date = None
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        self.data = (self.data or "").strip()
-        self.date = parse_date(self.data)
-
-    def pre_validate(self, form):
-        if self.data and self.date is None:
-            raise FieldError(_l("Ngày “%(value)s” không hợp lệ (dd/mm/yyyy).", value=self.data))
 
 
 def _optional_int(value):

@@ -13,9 +13,9 @@ from flask_login import current_user, login_required
 from tracker.core.clock import today
 from tracker.core.permissions import Action, authorize
 from tracker.core.spreadsheets import xlsx_download
-from tracker.core.web import unit_or_404
 from tracker.extensions import db
 from tracker.people.models import Unit
+from tracker.people.queries import unit_or_404
 from tracker.tasks.exporting import export_filename, export_tasks_xlsx
 from tracker.tasks.filters import (
     DONE,

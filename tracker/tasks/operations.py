@@ -7,6 +7,7 @@ written by the flush listener (core.audit).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core.clock import utcnow
 from tracker.core.permissions import Action, Submission, can, may_assign, may_be_confirmer
+from tracker.core.refusals import Refusal
 from tracker.core.workdays import WorkCalendar
 from tracker.people.models import Officer, OfficerRole, Role
 from tracker.people.queries import unit_calendar
@@ -40,14 +42,7 @@ from tracker.tasks.recurrence import build_occurrences, next_flexible_occurrence
 DOCUMENT_NUMBER = re.compile(
     r"^\d{1,6}[a-z]?(?:-[A-ZĐ]{1,10})?(?:/\d{4})?/[A-ZĐ0-9]{1,12}(?:-[A-ZĐ0-9]{1,12}){0,4}$"
 )
-
-
-class TaskError(ValueError):
-    """A refused change; `errors` maps form fields to messages ("" for the whole form)."""
-
-    def __init__(self, errors: dict[str, str] | str):
-        self.errors = {"": errors} if isinstance(errors, str) else errors
-        super().__init__("; ".join(self.errors.values()))
+log = logging.getLogger("tracker.tasks")
 
 
 @dataclass
@@ -241,9 +236,9 @@ def save_task(
     calendar = unit_calendar(session, plan.unit_id)
     errors, r = _validate(session, plan, data, calendar)
     if errors:
-        raise TaskError(errors)
+        raise Refusal(errors)
     if actor is not None and not may_assign(actor, plan, r["group"], task):
-        raise TaskError({"group_id": _("Bạn không có quyền thực hiện thao tác này.")})
+        raise Refusal({"group_id": _("Bạn không có quyền thực hiện thao tác này.")})
     creating = task is None
     if creating:
         ordinal = (
@@ -284,6 +279,14 @@ def save_task(
     session.flush()
     if creating or old_lead_id != task.lead_officer_id:
         _assigned(session, task, old_lead_id, actor)
+    log.info(
+        "officer %s %s task %s of plan %s, unit %s",
+        actor.id if actor else None,
+        "created" if creating else "updated",
+        task.id,
+        plan.id,
+        plan.unit_id,
+    )
     return SaveResult(task, r["notice"])
 
 
@@ -329,24 +332,22 @@ def bulk_assign(
 ) -> int:
     """Assign several tasks of one plan at once; all or none."""
     if not tasks:
-        raise TaskError({"task_ids": _("Chọn ít nhất một nhiệm vụ.")})
+        raise Refusal({"task_ids": _("Chọn ít nhất một nhiệm vụ.")})
     plan = tasks[0].plan
     if any(t.plan_id != plan.id for t in tasks):
-        raise TaskError({"task_ids": _("Các nhiệm vụ phải cùng một kế hoạch.")})
+        raise Refusal({"task_ids": _("Các nhiệm vụ phải cùng một kế hoạch.")})
     if actor is not None and not all(may_assign(actor, plan, task=t) for t in tasks):
-        raise TaskError({"task_ids": _("Bạn không có quyền thực hiện thao tác này.")})
+        raise Refusal({"task_ids": _("Bạn không có quyền thực hiện thao tác này.")})
     ids = [lead_officer_id, *(supporter_ids or []), *([confirmer_id] if confirmer_id else [])]
     people = _officers(session, ids, plan.unit_id)
     lead = people.get(lead_officer_id)
     if lead is None:
-        raise TaskError(
-            {"lead_officer_id": _("Chưa rõ người chủ trì: chọn một cán bộ của đơn vị.")}
-        )
+        raise Refusal({"lead_officer_id": _("Chưa rõ người chủ trì: chọn một cán bộ của đơn vị.")})
     confirmer = people.get(confirmer_id) if confirmer_id else None
     if confirmer_id and (
         confirmer is None or not may_be_confirmer(confirmer, plan.unit, lead_officer_id)
     ):
-        raise TaskError(
+        raise Refusal(
             {
                 "confirmer_id": _confirmer_refused(confirmer, lead_officer_id)
                 or _("Người xác nhận phải là lãnh đạo hoặc đầu mối CCHC.")
@@ -364,6 +365,14 @@ def bulk_assign(
         if old_lead_id != lead.id:
             _assigned(session, task, old_lead_id, actor)
     session.flush()
+    log.info(
+        "officer %s assigned tasks %s of plan %s to officer %s, unit %s",
+        actor.id if actor else None,
+        [t.id for t in tasks],
+        plan.id,
+        lead.id,
+        plan.unit_id,
+    )
     return len(tasks)
 
 
@@ -383,7 +392,7 @@ def _target(task: Task, occurrence_id: int | None) -> TaskOccurrence | None:
     else:
         occurrence = next((o for o in task.occurrences if o.id == occurrence_id), None)
     if occurrence is None:
-        raise TaskError(_("Không còn kỳ nào cần báo cáo."))
+        raise Refusal(_("Không còn kỳ nào cần báo cáo."))
     return occurrence
 
 
@@ -408,9 +417,9 @@ def record_progress(
     session: Session, task: Task, actor: Officer, *, percent: int, note: str = ""
 ) -> None:
     if not task.state.is_open:
-        raise TaskError(_("Nhiệm vụ đang chờ xác nhận hoặc đã hoàn thành: không cập nhật tiến độ."))
+        raise Refusal(_("Nhiệm vụ đang chờ xác nhận hoặc đã hoàn thành: không cập nhật tiến độ."))
     if not (0 <= percent <= 100):
-        raise TaskError({"percent": _("Tiến độ phải từ 0 đến 100.")})
+        raise Refusal({"percent": _("Tiến độ phải từ 0 đến 100.")})
     task.progress_percent = percent
     if task.state is TaskState.NOT_STARTED:
         task.state = TaskState.IN_PROGRESS
@@ -427,6 +436,13 @@ def record_progress(
         occurrence_id=occurrence.id if occurrence else None,
     )
     session.flush()
+    log.info(
+        "officer %s recorded %s%% progress on task %s, unit %s",
+        actor.id,
+        percent,
+        task.id,
+        task.plan.unit_id,
+    )
 
 
 def validate_document(number: str, on: date | None, today: date) -> dict[str, str]:
@@ -460,10 +476,10 @@ def submit_completion(
     occurrence = _target(task, occurrence_id)
     state = occurrence.state if occurrence else task.state
     if not state.is_open:
-        raise TaskError(_("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."))
+        raise Refusal(_("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."))
     errors = validate_document(document_number, document_date, today)
     if errors:
-        raise TaskError(errors)
+        raise Refusal(errors)
     evidence = Evidence(
         task=task,
         occurrence_id=occurrence.id if occurrence else None,
@@ -507,6 +523,13 @@ def submit_completion(
         skip=actor.id,
     )
     session.flush()
+    log.info(
+        "officer %s submitted the completion of task %s (evidence %s), unit %s",
+        actor.id,
+        task.id,
+        evidence.id,
+        task.plan.unit_id,
+    )
     return evidence
 
 
@@ -535,7 +558,7 @@ def _pending_evidence(session: Session, task: Task, occurrence: TaskOccurrence |
         query = query.where(TaskNote.occurrence_id == occurrence.id)
     evidence = session.scalar(query)
     if evidence is None:
-        raise TaskError(_("Không tìm thấy minh chứng của lần báo cáo hoàn thành."))
+        raise Refusal(_("Không tìm thấy minh chứng của lần báo cáo hoàn thành."))
     return evidence
 
 
@@ -543,16 +566,16 @@ def _check_decider(task: Task, evidence: Evidence, actor: Officer) -> None:
     """Confirming or returning a completion: never by the officer who submitted it."""
     if not can(actor, Action.CONFIRM_COMPLETION, Submission(task, evidence.added_by_id)):
         if evidence.added_by_id == actor.id:
-            raise TaskError(
+            raise Refusal(
                 _("Người báo cáo hoàn thành không tự xác nhận hoặc trả lại báo cáo của mình.")
             )
-        raise TaskError(_("Bạn không có quyền thực hiện thao tác này."))
+        raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
 
 
 def _pending_occurrence(task: Task, occurrence_id: int | None) -> TaskOccurrence | None:
     if not task.is_recurring:
         if task.state is not TaskState.PENDING_CONFIRMATION:
-            raise TaskError(_("Nhiệm vụ không ở trạng thái chờ xác nhận."))
+            raise Refusal(_("Nhiệm vụ không ở trạng thái chờ xác nhận."))
         return None
     pending = [
         o
@@ -561,7 +584,7 @@ def _pending_occurrence(task: Task, occurrence_id: int | None) -> TaskOccurrence
         and (occurrence_id is None or o.id == occurrence_id)
     ]
     if not pending:
-        raise TaskError(_("Không có kỳ nào chờ xác nhận."))
+        raise Refusal(_("Không có kỳ nào chờ xác nhận."))
     return pending[0]
 
 
@@ -600,6 +623,13 @@ def confirm_completion(
         skip=actor.id,
     )
     session.flush()
+    log.info(
+        "officer %s confirmed the completion of task %s (evidence %s), unit %s",
+        actor.id,
+        task.id,
+        evidence.id,
+        task.plan.unit_id,
+    )
 
 
 def _open_next_flexible(session: Session, task: Task, done: TaskOccurrence) -> None:
@@ -615,7 +645,7 @@ def return_completion(
 ) -> None:
     reason = (reason or "").strip()
     if not reason:
-        raise TaskError({"reason": _("Nhập lý do trả lại.")})
+        raise Refusal({"reason": _("Nhập lý do trả lại.")})
     occurrence = _pending_occurrence(task, occurrence_id)
     _check_decider(task, _pending_evidence(session, task, occurrence), actor)
     if occurrence is not None:
@@ -640,15 +670,21 @@ def return_completion(
         skip=actor.id,
     )
     session.flush()
+    log.info(
+        "officer %s returned the completion of task %s, unit %s",
+        actor.id,
+        task.id,
+        task.plan.unit_id,
+    )
 
 
 def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None:
     """Undo a confirmed completion (a wrong document, say); the task counts as open again."""
     reason = (reason or "").strip()
     if not reason:
-        raise TaskError({"reason": _("Nhập lý do mở lại nhiệm vụ.")})
+        raise Refusal({"reason": _("Nhập lý do mở lại nhiệm vụ.")})
     if task.state is not TaskState.DONE:
-        raise TaskError(_("Chỉ mở lại được nhiệm vụ đã hoàn thành."))
+        raise Refusal(_("Chỉ mở lại được nhiệm vụ đã hoàn thành."))
     if task.is_recurring:
         last = max(
             (o for o in task.occurrences if o.state is TaskState.DONE), key=lambda o: o.sequence
@@ -669,6 +705,7 @@ def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None
         skip=actor.id,
     )
     session.flush()
+    log.info("officer %s reopened task %s, unit %s", actor.id, task.id, task.plan.unit_id)
 
 
 def add_note(
@@ -677,7 +714,7 @@ def add_note(
     """A note or working file from the lead, a supporting officer or a leader."""
     body = (body or "").strip()
     if not body and file is None:
-        raise TaskError({"body": _("Nhập ghi chú hoặc đính kèm tệp.")})
+        raise Refusal({"body": _("Nhập ghi chú hoặc đính kèm tệp.")})
     evidence = None
     if file is not None:
         evidence = Evidence(
@@ -694,12 +731,20 @@ def add_note(
         session, task, actor, NoteKind.NOTE, body, evidence_id=evidence.id if evidence else None
     )
     session.flush()
+    log.info(
+        "officer %s added note %s to task %s, unit %s",
+        actor.id,
+        note.id,
+        task.id,
+        task.plan.unit_id,
+    )
     return note
 
 
 def mark_notifications_read(session: Session, officer_id: int) -> None:
-    session.execute(
+    result = session.execute(
         update(Notification)
         .where(Notification.officer_id == officer_id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
+    log.info("officer %s marked %s notifications read", officer_id, result.rowcount)

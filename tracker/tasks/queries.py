@@ -7,13 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from flask import abort
 from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.core.audit import AuditEvent, HistoryEntry, readable_history
+from tracker.core.audit import AuditEvent
 from tracker.core.permissions import Submission
 from tracker.core.status import DeadlineClass, Occurrence, StatusRow, deadline_class
+from tracker.extensions import db
+from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Officer
 from tracker.plans.models import Plan
 from tracker.tasks.models import (
@@ -185,6 +188,15 @@ def task_with_details(session: Session, task_id: int) -> Task | None:
 
 # Audited columns that hold an officer id, shown by name in the history.
 OFFICER_FIELDS = ("lead_officer_id", "added_by_id", "confirmer_id")
+
+
+def task_or_404(task_id: int, *, details: bool = False) -> Task:
+    """A task that is still in use (neither it nor its plan archived); `details` loads what the
+    task page shows with it, in its few statements."""
+    task = task_with_details(db.session, task_id) if details else db.session.get(Task, task_id)
+    if task is None or task.archived_at is not None or task.plan.archived_at is not None:
+        abort(404)
+    return task
 
 
 def task_history(session: Session, task: Task) -> list[HistoryEntry]:

@@ -1,4 +1,6 @@
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -10,15 +12,21 @@ from wtforms import SelectChoice
 
 from tracker.core.clock import today
 from tracker.core.formatting import format_date
-from tracker.core.permissions import Action, authorize, may_assign, may_assign_in, may_be_confirmer
+from tracker.core.permissions import (
+    Action,
+    authorize,
+    may_assign,
+    may_assign_in,
+    may_be_confirmer,
+)
+from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.status import deadline_class
-from tracker.core.web import task_or_404, unit_or_404
 from tracker.extensions import db
 from tracker.people.models import Officer, Role
-from tracker.people.queries import active_officers
+from tracker.people.queries import active_officers, unit_or_404
 from tracker.plans.models import Plan
 from tracker.tasks import bp
-from tracker.tasks.files import FileRejected, store_file
+from tracker.tasks.files import store_file
 from tracker.tasks.forms import (
     BulkAssignForm,
     CompletionForm,
@@ -31,7 +39,6 @@ from tracker.tasks.forms import (
 )
 from tracker.tasks.models import CadenceMode, CadenceUnit, Evidence, Task
 from tracker.tasks.operations import (
-    TaskError,
     TaskInput,
     add_note,
     bulk_assign,
@@ -52,9 +59,20 @@ from tracker.tasks.queries import (
     recent_notifications,
     task_history,
     task_journal,
+    task_or_404,
 )
 
 RECENT_DONE = 10
+
+# What higher areas show on the task page (followups: prompting and explanations): listed once
+# where the app is built (tracker.configure_task_page), each a function task -> TaskSection.
+TASK_SECTIONS = "tracker.task_sections"  # in app.extensions
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSection:
+    template: str  # included by tasks/detail.html, with `section` in its context
+    context: dict[str, Any]
 
 
 @bp.route("/my-tasks")
@@ -68,8 +86,12 @@ def mine():
         # what is done matters less than what is next: the latest few, the rest a click away
         "done": done[:RECENT_DONE],
     }
+    labels = {  # patterns the template fills in on every row
+        "done_on": _("Hoàn thành %(date)s"),
+        "due_on": _("Hạn %(date)s"),
+    }
     return render_template(
-        "tasks/mine.html", sections=sections, done_total=len(done), as_of=today()
+        "tasks/mine.html", sections=sections, done_total=len(done), as_of=today(), labels=labels
     )
 
 
@@ -93,6 +115,7 @@ def detail(task_id: int):
         confirm_form=ConfirmForm(formdata=None),
         reason_form=ReasonForm(formdata=None),
         note_form=NoteForm(formdata=None),
+        sections=[load(task) for load in current_app.extensions[TASK_SECTIONS]],
     )
 
 
@@ -162,19 +185,6 @@ def _task_input(form: TaskForm) -> TaskInput:
     )
 
 
-def _show_errors(form: FlaskForm, error: TaskError) -> None:
-    for name, message in error.errors.items():
-        field = getattr(form, name, None) if name else None
-        if field is not None and field.errors:
-            continue  # the field already says what is wrong with what was typed
-        if field is None and name == "cadence_every":
-            field = form.cadence_every
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "danger")
-
-
 def _save(form: TaskForm, plan: Plan, task: Task | None):
     data = _task_input(form)
     # a vice chairperson may create or move tasks only within the fields they oversee
@@ -183,11 +193,9 @@ def _save(form: TaskForm, plan: Plan, task: Task | None):
         abort(403)
     try:
         result = save_task(db.session, plan, data, current_user, task=task)
-    except TaskError as error:
-        db.session.rollback()
-        _show_errors(form, error)
+    except Refusal as refusal:
+        show_refusal(refusal, form)
         return None
-    db.session.commit()
     if result.notice:
         flash(result.notice, "warning")
     flash(_("Đã lưu nhiệm vụ."), "success")
@@ -204,7 +212,7 @@ def _submit(form: TaskForm, plan: Plan, task: Task | None):
     """Save when everything is right; otherwise name every problem, typed and domain alike."""
     if form.validate():
         return _save(form, plan, task)
-    _show_errors(form, TaskError(check_task(db.session, plan, _task_input(form)) or {}))
+    show_refusal(Refusal(check_task(db.session, plan, _task_input(form))), form)
     return None
 
 
@@ -288,29 +296,21 @@ def bulk(plan_id: int):
             lead_officer_id=form.lead_officer_id.data,
             confirmer_id=form.confirmer_id.data,
         )
-    except TaskError as error:
-        db.session.rollback()
-        for message in error.errors.values():
-            flash(message, "danger")
+    except Refusal as refusal:
+        show_refusal(refusal)
     else:
-        db.session.commit()
         flash(_("Đã giao %(n)s nhiệm vụ.", n=count), "success")
     return redirect(url_for("plans.detail", plan_id=plan.id))
 
 
 def _after(task: Task, message: str):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("tasks.detail", task_id=task.id))
 
 
-def _refused(task: Task, error: TaskError, form: FlaskForm | None = None, template: str = ""):
-    db.session.rollback()
-    if form is not None and template:
-        _show_errors(form, error)
-        return render_template(template, form=form, task=task_or_404(task.id, details=True)), 422
-    for message in error.errors.values():
-        flash(message, "danger")
+def _back_with_refusal(task: Task, refusal: Refusal):
+    """A refused action of the task page: nothing saved, the reasons above the page."""
+    show_refusal(refusal)
     return redirect(url_for("tasks.detail", task_id=task.id))
 
 
@@ -320,6 +320,15 @@ def _back_with_errors(task: Task, form: FlaskForm):
         for message in errors:
             flash(message, "danger")
     return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+def _stored(upload):
+    """The uploaded file checked and kept (a Refusal if it is not one we take), or None."""
+    if not upload:
+        return None
+    return store_file(
+        current_app.config["TRACKER_UPLOAD_DIR"], upload.filename or "", upload.read()
+    )
 
 
 def _occurrence_id(form) -> int | None:
@@ -339,8 +348,8 @@ def progress(task_id: int):
         record_progress(
             db.session, task, current_user, percent=form.percent.data, note=form.note.data or ""
         )
-    except TaskError as error:
-        return _refused(task, error)
+    except Refusal as refusal:
+        return _back_with_refusal(task, refusal)
     return _after(task, _("Đã cập nhật tiến độ."))
 
 
@@ -351,14 +360,10 @@ def complete(task_id: int):
     authorize(current_user, Action.SUBMIT_COMPLETION, task)
     form = CompletionForm()
     if form.validate_on_submit():
-        stored = None
+        status = 200  # a file we do not take is a field error like a mistyped one
         try:
-            if form.file.data:
-                stored = store_file(
-                    current_app.config["TRACKER_UPLOAD_DIR"],
-                    form.file.data.filename or "",
-                    form.file.data.read(),
-                )
+            stored = _stored(form.file.data)
+            status = 422
             submit_completion(
                 db.session,
                 task,
@@ -370,12 +375,11 @@ def complete(task_id: int):
                 file=stored,
                 occurrence_id=_occurrence_id(form),
             )
-        except FileRejected as error:
-            form.file.errors = [*form.file.errors, str(error)]
-        except TaskError as error:
-            return _refused(task, error, form, "tasks/complete.html")
-        else:
-            return _after(task, _("Đã báo cáo hoàn thành; chờ lãnh đạo xác nhận."))
+        except Refusal as refusal:
+            show_refusal(refusal, form)
+            task = task_or_404(task.id, details=True)  # as it was before the refused change
+            return render_template("tasks/complete.html", form=form, task=task), status
+        return _after(task, _("Đã báo cáo hoàn thành; chờ lãnh đạo xác nhận."))
     return render_template("tasks/complete.html", form=form, task=task)
 
 
@@ -388,8 +392,8 @@ def _leader_decision(task_id: int, form_class, decide, done_message: str):
         abort(400)
     try:
         decide(task, form)
-    except TaskError as error:
-        return _refused(task, error)
+    except Refusal as refusal:
+        return _back_with_refusal(task, refusal)
     return _after(task, done_message)
 
 
@@ -441,19 +445,10 @@ def note(task_id: int):
     if not form.validate_on_submit():
         return _back_with_errors(task, form)
     try:
-        stored = None
-        if form.file.data:
-            stored = store_file(
-                current_app.config["TRACKER_UPLOAD_DIR"],
-                form.file.data.filename or "",
-                form.file.data.read(),
-            )
+        stored = _stored(form.file.data)
         add_note(db.session, task, current_user, body=form.body.data or "", file=stored)
-    except FileRejected as error:
-        flash(str(error), "danger")
-        return redirect(url_for("tasks.detail", task_id=task.id))
-    except TaskError as error:
-        return _refused(task, error)
+    except Refusal as refusal:
+        return _back_with_refusal(task, refusal)
     return _after(task, _("Đã thêm ghi chú."))
 
 
@@ -480,5 +475,4 @@ def notifications_read():
     if not form.validate_on_submit():
         abort(400)
     mark_notifications_read(db.session, current_user.id)
-    db.session.commit()
     return redirect(url_for("tasks.notifications"))

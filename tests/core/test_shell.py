@@ -1,0 +1,51 @@
+"""The menu rendered once per unit, entries and language: each officer still sees their own."""
+
+from tests.factories import gen_officer, gen_unit
+from tracker.extensions import db
+from tracker.people.models import Role
+from tracker.tasks.models import Notification
+
+
+def _nav(client) -> str:
+    html = client.get("/my-tasks").get_data(as_text=True)
+    return html[html.index('<nav class="navbar') : html.index("</nav>")]
+
+
+def test_each_officer_sees_their_own_name_unit_count_and_entries(client, auth):
+    ward, other = gen_unit(name="Phường Một"), gen_unit(name="Phường <Hai>")
+    chair = gen_officer(ward, Role.CHAIRPERSON, full_name="Nguyễn <b>Chủ</b> Tịch")
+    officer = gen_officer(ward, Role.OFFICER, full_name="Trần Thị Cán")
+    stranger = gen_officer(other, Role.OFFICER, full_name="Lê Văn Khác")
+    db.session.add_all(
+        [Notification(officer_id=officer.id, kind="assigned", message="x") for _ in range(3)]
+    )
+    db.session.commit()
+
+    auth.login(chair)
+    menu = _nav(client)
+    assert "Nguyễn &lt;b&gt;Chủ&lt;/b&gt; Tịch" in menu and "<b>" not in menu
+    assert "Tổng quan" in menu and "unread-count" not in menu
+    auth.logout()
+
+    auth.login(officer)
+    menu = _nav(client)
+    assert "Trần Thị Cán" in menu and "Chủ" not in menu
+    assert "Tổng quan" not in menu  # a plain officer has no leader views
+    assert 'data-testid="unread-count">3</span>' in menu
+    assert f"/units/{ward.code}/plans" in menu
+    auth.logout()
+
+    auth.login(stranger)
+    menu = _nav(client)
+    assert "Phường &lt;Hai&gt;" in menu and f"/units/{other.code}/plans" in menu
+    assert f"/units/{ward.code}/" not in menu and "unread-count" not in menu
+
+
+def test_the_menu_carries_the_sessions_csrf_token(client, auth):
+    officer = gen_officer(gen_unit(), Role.OFFICER)
+    db.session.commit()
+    auth.login(officer)
+    menu = _nav(client)
+    token = menu.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/my-tasks").status_code == 302  # logged out

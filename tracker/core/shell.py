@@ -1,0 +1,64 @@
+"""The page shell's menu, rendered once per unit, menu entries and language, then reused.
+
+Every page of a logged-in officer carries the same menu: a dozen links (each a `url_for`) and
+as many translated labels. Rendering it per request cost about a fifth of a small page; now each
+combination of unit, entries the officer may see and language is rendered once per process, and
+only the officer's name, unread count and CSRF token are filled in per request.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import render_template, request
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+from tracker.core.permissions import Action, can
+
+_NAME = "\x00name\x00"
+_UNREAD = "\x00unread\x00"
+_CSRF = "\x00csrf\x00"
+
+
+@functools.lru_cache(maxsize=512)
+def _menu(unit_code: str, unit_name: str, entries: tuple[bool, bool, bool], locale: str,
+          script_root: str) -> str:
+    leader, meetings, evaluations = entries
+    return render_template(
+        "_menu.html",
+        unit_code=unit_code,
+        unit_name=unit_name,
+        leader=leader,
+        meetings=meetings,
+        evaluations=evaluations,
+        full_name=_NAME,
+        unread=Markup(_UNREAD),
+        csrf=_CSRF,
+    )
+
+
+def page_menu() -> Markup:
+    """The logged-in officer's menu (the page shell renders it only for them)."""
+    officer = current_user
+    unit = officer.unit
+    entries = (
+        can(officer, Action.SEE_LEADER_VIEWS, unit),
+        can(officer, Action.VIEW_MEETINGS, unit),
+        can(officer, Action.VIEW_EVALUATIONS, unit),
+    )
+    html = _menu(unit.code, unit.name, entries, str(get_locale()), request.script_root)
+    unread = officer.unread_notifications
+    badge = (
+        f' <span class="badge rounded-pill text-bg-warning" data-testid="unread-count">{unread:d}'
+        "</span>"
+        if unread
+        else ""
+    )
+    return Markup(
+        html.replace(_NAME, str(escape(officer.full_name)))
+        .replace(_UNREAD, badge)
+        .replace(_CSRF, str(escape(generate_csrf())))
+    )
