@@ -25,6 +25,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -56,13 +61,19 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "tracker@localhost")
 
-    # Reminders (tracker/reminders/settings.py says what each does)
-    TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000")
-    TRACKER_REMINDER_TIME = os.environ.get("TRACKER_REMINDER_TIME", "07:30")
-    TRACKER_RETRY_MINUTES = os.environ.get("TRACKER_RETRY_MINUTES", "2")
-    TRACKER_MAIL_WORKERS = os.environ.get("TRACKER_MAIL_WORKERS", "2")
+    MAIL_TIMEOUT = _float("MAIL_TIMEOUT", 30.0)  # seconds, per SMTP command
+    # Servers often cap the messages of one session: a fresh connection after this many
+    # (0: one connection for the whole delivery).
+    MAIL_MAX_PER_CONNECTION = _int("MAIL_MAX_PER_CONNECTION", 100)
+
+    # Reminders (read through tracker/reminders/settings.py)
+    TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000")  # email links
+    TRACKER_REMINDER_TIME = os.environ.get("TRACKER_REMINDER_TIME", "07:30")  # daily pass, HH:MM
+    TRACKER_RETRY_MINUTES = _int("TRACKER_RETRY_MINUTES", 2)  # how often queued emails retry
+    TRACKER_MAIL_WORKERS = _int("TRACKER_MAIL_WORKERS", 2)  # SMTP connections at once
+    # smtp, or outbox (development: nothing leaves the machine)
     TRACKER_MAIL_TRANSPORT = os.environ.get("TRACKER_MAIL_TRANSPORT", "smtp")
-    TRACKER_MAIL_OUTBOX = _bool("TRACKER_MAIL_OUTBOX")
+    TRACKER_MAIL_OUTBOX = _bool("TRACKER_MAIL_OUTBOX")  # /reminders/outbox outside debug mode
 
     TESTING = False
     DEBUG = False

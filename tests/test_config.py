@@ -24,6 +24,21 @@ def test_time_zone_defaults_to_ho_chi_minh(tmp_path):
     assert app.config["TRACKER_TIMEZONE"] == "Asia/Ho_Chi_Minh"
 
 
+def test_reminder_settings_come_from_the_configuration_only(tmp_path, monkeypatch):
+    """config.py reads the environment once; the reminders read the app's configuration."""
+    from tracker.reminders.settings import mail_settings, pass_time, setting
+
+    monkeypatch.setenv("TRACKER_RETRY_MINUTES", "7")
+    monkeypatch.setenv("TRACKER_REMINDER_TIME", "09:15")
+    app = create_app(DevelopmentConfig, INSTANCE_PATH=tmp_path, TRACKER_MAIL_TRANSPORT="Outbox")
+    assert setting("TRACKER_RETRY_MINUTES", app) == DevelopmentConfig.TRACKER_RETRY_MINUTES
+    assert pass_time(app).strftime("%H:%M") == DevelopmentConfig.TRACKER_REMINDER_TIME
+    settings = mail_settings(app)
+    assert settings.transport == "outbox"
+    assert settings.port == DevelopmentConfig.MAIL_PORT
+    assert settings.max_per_connection == DevelopmentConfig.MAIL_MAX_PER_CONNECTION
+
+
 def _logging_app(level: str = "INFO"):
     from types import SimpleNamespace
 

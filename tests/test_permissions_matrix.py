@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import csrf_token
 from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
@@ -16,6 +17,7 @@ from tracker.appendix.models import PeriodKind, PeriodState, ReportingPeriod
 from tracker.extensions import db
 from tracker.meetings.models import Meeting
 from tracker.people.models import Role, UnitKind
+from tracker.tasks.models import Notification
 
 ALL = {"admin", "chairperson", "vice_chairperson", "focal_officer", "officer", "inspector"}
 LEADERS = {"admin", "chairperson", "vice_chairperson", "focal_officer"}
@@ -197,3 +199,126 @@ def test_inactive_officer_cannot_log_in(client, auth, world):
     db.session.commit()
     auth.login(officer)
     assert client.get("/my-tasks").status_code == 302
+
+
+# ---------------------------------------------------------------------------- rules on people
+
+# Who may be named a task's confirmer: exactly who may confirm (CONFIRMERS above). A vice
+# chairperson was accepted by the task form while the confirmation refused them: the task
+# then waited on someone who could not act.
+NOMINEES = sorted(ALL - {"inspector"})  # an inspector sits in another unit
+
+
+@pytest.mark.parametrize("role", NOMINEES)
+def test_who_may_be_named_confirmer(client, auth, world, role):
+    chair = gen_officer(world["ward"], Role.CHAIRPERSON)
+    lead = gen_officer(world["ward"], Role.OFFICER)
+    nominee = gen_officer(world["ward"], Role(role))
+    db.session.commit()
+    auth.login(chair)
+    task = world["task"]
+    path = f"/tasks/{task.id}/edit"
+    page = client.get(path).get_data(as_text=True)
+    choices = page.split('name="confirmer_id"', 1)[1].split("</select>", 1)[0]
+    offered = f'value="{nominee.id}"' in choices
+    assert offered is (role in CONFIRMERS), role
+    response = client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(client, path),
+            "title": task.title,
+            "deliverable": "Kế hoạch",
+            "lead_officer_id": str(lead.id),
+            "confirmer_id": str(nominee.id),
+            "deadline_kind": "date",
+            "deadline": "28/06/2024",
+            "cadence_unit": "month",
+            "cadence_mode": "fixed",
+        },
+    )
+    db.session.refresh(task)
+    if role in CONFIRMERS:
+        assert response.status_code == 302, role
+        assert task.confirmer_id == nominee.id
+    else:
+        assert response.status_code == 200, role  # the form again, with the refusal
+        assert task.confirmer_id != nominee.id
+
+
+def test_the_lead_is_not_named_confirmer(client, auth, world):
+    chair = gen_officer(world["ward"], Role.CHAIRPERSON)
+    focal = gen_officer(world["ward"], Role.FOCAL_OFFICER)
+    db.session.commit()
+    auth.login(chair)
+    task = world["task"]
+    path = f"/plans/{task.plan_id}/assign"
+    response = client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(client, "/my-tasks"),
+            "task_ids": [str(task.id)],
+            "lead_officer_id": str(focal.id),
+            "confirmer_id": str(focal.id),
+        },
+        follow_redirects=True,
+    )
+    assert "không tự xác nhận" in response.get_data(as_text=True)
+    db.session.refresh(task)
+    assert task.confirmer_id != focal.id
+
+
+@pytest.mark.parametrize("decision", ["confirm", "return"])
+def test_the_submitter_never_confirms(client, auth, world, decision):
+    """A focal officer who leads a task and reports it done neither confirms nor returns it,
+    even though the focal officer confirms others' completions; the chairperson is told."""
+    chair = gen_officer(world["ward"], Role.CHAIRPERSON)
+    focal = gen_officer(world["ward"], Role.FOCAL_OFFICER)
+    task = world["task"]
+    task.lead_officer = focal
+    task.confirmer = focal  # named before the rule: the submission goes to who may act
+    db.session.commit()
+    auth.login(focal)
+    path = f"/tasks/{task.id}/complete"
+    response = client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(client, path),
+            "document_number": "333/KH-UBND",
+            "document_date": "04/03/2024",
+            "summary": "Kế hoạch",
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(task)
+    assert task.state.value == "pending_confirmation"
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert f"/tasks/{task.id}/confirm" not in page
+    response = client.post(
+        f"/tasks/{task.id}/{decision}",
+        data={"csrf_token": csrf_token(client, "/my-tasks"), "reason": "Thiếu minh chứng"},
+        follow_redirects=True,
+    )
+    assert "không tự xác nhận hoặc trả lại" in response.get_data(as_text=True)
+    db.session.refresh(task)
+    assert task.state.value == "pending_confirmation"
+    told = db.session.scalars(
+        select(Notification.officer_id).where(
+            Notification.task_id == task.id, Notification.kind == "submitted"
+        )
+    ).all()
+    assert told == [chair.id]
+    auth.logout()
+    auth.login(chair)
+    assert f"/tasks/{task.id}/confirm" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("role", "where"), SCOPES)
+def test_who_reads_the_outbox(app, client, auth, world, monkeypatch, role, where):
+    """The development outbox: leaders and inspectors read their unit's emails, admin all."""
+    monkeypatch.setitem(app.config, "TRACKER_MAIL_OUTBOX", True)
+    home = world["other_ward"].parent if where == "other_city" else world[where]
+    officer = gen_officer(home, Role(role))
+    db.session.commit()
+    auth.login(officer)
+    status = client.get("/reminders/outbox").status_code
+    assert status == (200 if role in LEADERS | {"inspector"} else 403), (role, where)

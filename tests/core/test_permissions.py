@@ -1,5 +1,12 @@
-from tests.factories import gen_officer, gen_unit
-from tracker.core.permissions import Action, can
+from tests.factories import gen_group, gen_officer, gen_plan, gen_task, gen_unit
+from tracker.core.permissions import (
+    Action,
+    Submission,
+    can,
+    may_assign,
+    may_assign_in,
+    may_be_confirmer,
+)
 from tracker.people.models import Role, UnitKind
 
 
@@ -26,3 +33,44 @@ def test_nobody_and_inactive_may_nothing(app):
     chair.active = False
     assert not can(None, Action.VIEW_UNIT, ward)
     assert not can(chair, Action.VIEW_UNIT, ward)
+
+
+def test_confirmers_are_those_who_may_confirm(app):
+    ward = gen_unit()
+    lead = gen_officer(ward, Role.FOCAL_OFFICER)
+    for role, may in [
+        (Role.CHAIRPERSON, True),
+        (Role.FOCAL_OFFICER, True),
+        (Role.ADMIN, True),
+        (Role.VICE_CHAIRPERSON, False),  # may not confirm, so may not be named to
+        (Role.OFFICER, False),
+    ]:
+        officer = gen_officer(ward, role)
+        assert may_be_confirmer(officer, ward) is may, role
+        assert can(officer, Action.CONFIRM_COMPLETION, ward) is may, role
+    assert not may_be_confirmer(lead, ward, lead_officer_id=lead.id)  # the lead submits
+
+
+def test_the_submitter_never_confirms(app):
+    ward = gen_unit()
+    focal = gen_officer(ward, Role.FOCAL_OFFICER)
+    task = gen_task(gen_plan(ward), focal)
+    assert can(focal, Action.CONFIRM_COMPLETION, task)
+    assert can(focal, Action.CONFIRM_COMPLETION, Submission(task, submitted_by_id=None))
+    assert not can(focal, Action.CONFIRM_COMPLETION, Submission(task, submitted_by_id=focal.id))
+
+
+def test_a_vice_chairperson_assigns_and_asks_in_their_fields_only(app):
+    ward = gen_unit()
+    vice = gen_officer(ward, Role.VICE_CHAIRPERSON)
+    plan = gen_plan(ward)
+    own, other = gen_group(plan, "Cải cách thể chế"), gen_group(plan, "Cải cách TTHC")
+    own.overseer_id = vice.id
+    task = gen_task(plan, group=own)
+    assert may_assign_in(vice, plan)
+    assert may_assign(vice, plan, own) and may_assign(vice, plan, own, task)
+    assert not may_assign(vice, plan, other, task)  # not out of their fields
+    assert not may_assign(vice, plan)  # nor outside any field
+    assert can(vice, Action.REQUEST_EXPLANATION, task)
+    assert not can(vice, Action.REQUEST_EXPLANATION, gen_task(plan, group=other))
+    assert not may_assign_in(gen_officer(ward, Role.VICE_CHAIRPERSON), plan)

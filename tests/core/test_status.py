@@ -4,7 +4,16 @@ from decimal import Decimal
 
 import pytest
 
-from tracker.core.status import DeadlineClass, deadline_class, percent, tally
+from tracker.core.status import (
+    DeadlineClass,
+    deadline_class,
+    done_as_of,
+    done_on,
+    earliest_missed,
+    missed_since,
+    percent,
+    tally,
+)
 
 
 @dataclass
@@ -98,3 +107,41 @@ def test_recurring_task_is_due_at_its_last_occurrence():
     assert (result.total, result.due, result.done) == (1, 0, 0)
     result = tally([_monthly(12)], date(2025, 1, 1))
     assert (result.due, result.done_of_due) == (1, 1)
+
+
+def test_earliest_missed_is_the_occurrence_late_on():
+    task = _monthly(1)  # January done, February onwards open
+    assert earliest_missed(task, date(2024, 2, 25)) is None  # the deadline day is not late yet
+    assert earliest_missed(task, date(2024, 3, 31)) is task.occurrences[1]
+    assert missed_since(task, date(2024, 3, 31)) == date(2024, 2, 25)
+    assert missed_since(task, date(2024, 2, 1)) == date(2024, 12, 25)  # nothing missed: the end
+    # done after the date asked about: still missed on that date
+    late = T(D, date(2024, 3, 20))
+    assert earliest_missed(late, date(2024, 3, 14)) is late
+    assert earliest_missed(late, date(2024, 3, 20)) is None
+
+
+def test_done_on_a_recurring_task_is_its_last_occurrence():
+    assert done_on(_monthly(11)) is None
+    assert done_on(_monthly(12)) == date(2024, 12, 20)
+    assert done_as_of(_monthly(12), date(2024, 12, 19)) is None
+    assert done_as_of(T(D, D), D) == D
+    assert done_as_of(T(D, date(2024, 3, 20)), D) is None
+
+
+_CASES = [
+    *(T(D, done) for done in (None, date(2024, 3, 1), D, date(2024, 3, 13), date(2024, 4, 2))),
+    T(None),
+    T(None, date(2024, 1, 2)),
+    *(_monthly(n, late) for n in (0, 1, 2, 6, 11, 12) for late in (False, True)),
+]
+_DATES = [date(2024, m, d) for m in (1, 2, 3, 4, 6, 12) for d in (1, 12, 13, 25, 26, 28)]
+
+
+@pytest.mark.parametrize("task", _CASES)
+def test_the_helpers_agree_with_the_deadline_class(task):
+    """Every answer about one task as of one date tells the same story as `deadline_class`."""
+    for as_of in [*_DATES, date(2025, 1, 1)]:
+        cls = deadline_class(task, as_of)
+        assert (earliest_missed(task, as_of) is not None) is (cls is DeadlineClass.OPEN_OVERDUE)
+        assert (done_as_of(task, as_of) is not None) is cls.is_done

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token
 from tests.factories import gen_officer, gen_task
+from tracker.core.refusals import Refusal
 from tracker.extensions import db
 from tracker.followups.models import Decision, ExplanationRequest, TaskPrompt
+from tracker.followups.operations import request_explanation, send_prompt
 from tracker.people.models import Role
 from tracker.reminders.models import EmailState, ReminderEmail, ReminderItem, ReminderKind
 from tracker.tasks.models import Notification, TaskState
@@ -264,3 +267,15 @@ def test_vice_chairperson_prompts_in_fields_they_oversee(client, auth, ward, fro
     assert _post(client, f"{page}/prompt", {"message": "Nhắc"}, page).status_code == 302
     page = f"/tasks/{other.id}"
     assert _post(client, f"{page}/prompt", {"message": "Nhắc"}, page).status_code == 403
+
+
+def test_the_operations_ask_the_same_rule(app, ward, frozen):
+    """Called without a view (a script, a job), prompting and asking for an explanation are
+    refused to whom the pages refuse them."""
+    task = _overdue_task(ward)
+    db.session.flush()
+    for operation in (send_prompt, request_explanation):
+        with pytest.raises(Refusal):
+            operation(db.session, task, ward["other"], "Nhắc", today=date(2024, 3, 13))
+    sent = request_explanation(db.session, task, ward["chair"], "", today=date(2024, 3, 13))
+    assert sent.row.deadline == date(2024, 3, 1)

@@ -6,7 +6,7 @@ from tests.conftest import csrf_token
 from tests.factories import gen_officer, gen_unit
 from tracker.extensions import db
 from tracker.people.models import Role, UnitCalendarDay
-from tracker.tasks.operations import unit_calendar
+from tracker.people.queries import unit_calendar
 
 
 def test_leader_adds_and_withdraws_a_unit_day_off(client, auth):

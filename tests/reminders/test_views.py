@@ -15,7 +15,14 @@ from tracker.extensions import db
 from tracker.people.models import Role, UnitKind
 from tracker.reminders.jobs import run_pass
 from tracker.reminders.mail import OUTBOX
-from tracker.reminders.models import EmailState, ReminderEmail, ReminderSettings
+from tracker.reminders.models import (
+    DEFAULT_POLICY,
+    EmailState,
+    ReminderEmail,
+    ReminderPolicy,
+    ReminderSettings,
+)
+from tracker.reminders.operations import SettingsInput, save_settings
 
 DAY = date(2024, 3, 12)
 
@@ -175,3 +182,14 @@ def test_unit_page_queries_do_not_grow_with_its_reminders(
     with count_queries() as many:
         assert client.get(url).status_code == 200
     assert many.count == few.count
+
+
+def test_the_defaults_are_written_once(app):
+    """The form's first values, saved, are the rules of a unit without settings."""
+    saved = save_settings(db.session, gen_unit(), SettingsInput.from_policy(DEFAULT_POLICY))
+    assert saved == DEFAULT_POLICY == ReminderPolicy()
+    row = ReminderSettings(unit_id=gen_unit().id)  # a bare row: no weekly digest (None)
+    db.session.add(row)
+    db.session.flush()
+    bare = ReminderPolicy.from_settings(row)
+    assert bare == ReminderPolicy(digest_weekday=None)

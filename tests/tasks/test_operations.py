@@ -336,6 +336,18 @@ def test_reassigned_task_keeps_its_class_and_counts_for_the_new_lead(app, ward):
     assert led[ward["lead"].id].total == 0
 
 
+def test_a_vice_chairperson_saves_tasks_in_their_fields_only(app, ward):
+    vice = gen_officer(ward["unit"], Role.VICE_CHAIRPERSON)
+    own, other = gen_group(ward["plan"]), gen_group(ward["plan"])
+    own.overseer_id = vice.id
+    db.session.flush()
+    saved = save_task(db.session, ward["plan"], _input(ward, group_id=own.id), vice)
+    assert saved.task.group_id == own.id
+    with pytest.raises(Refusal) as refused:
+        save_task(db.session, ward["plan"], _input(ward, group_id=other.id), vice, saved.task)
+    assert set(refused.value.errors) == {"group_id"}
+
+
 def test_each_action_logs_who_did_what_in_which_unit(app, ward, caplog):
     w = ward
     with caplog.at_level(logging.INFO, logger="tracker"):

@@ -19,7 +19,7 @@ from tracker.api import bp
 from tracker.api.openapi import document
 from tracker.core.clock import today
 from tracker.core.permissions import Action, authorize
-from tracker.core.status import deadline_class
+from tracker.core.status import deadline_class, done_as_of
 from tracker.extensions import db
 from tracker.people.models import Officer, Unit
 from tracker.people.operations import officer_for_token
@@ -204,7 +204,7 @@ def tasks_of_plan(unit_code: str, plan_id: int) -> Response:
     items = []
     for task in tasks:
         status = deadline_class(task, as_of)
-        group, done_on = task.group, task.completed_on or date.max
+        group = task.group
         items.append(
             {
                 "id": task.id,
@@ -220,8 +220,7 @@ def tasks_of_plan(unit_code: str, plan_id: int) -> Response:
                 "supporters": [_officer_ref(o) for o in task.supporters],
                 "deadline": _iso(task.deadline),
                 "recurrence_note": task.recurrence_note,
-                # As the task stood on as_of: a completion dated later had not happened yet.
-                "completed_on": _iso(done_on) if status.is_done and done_on <= as_of else None,
+                "completed_on": _iso(done_as_of(task, as_of)),
                 "status": status.value,
             }
         )

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_request_context, request, session, url_for
-from flask_babel import get_locale, get_translations
+from flask_babel import force_locale, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from tracker.core.clock import local_zone, to_local
 from tracker.core.shell import page_menu
+from tracker.core.status import DeadlineClass
 
 LANGUAGE_SESSION_KEY = "lang"
 
@@ -93,21 +94,32 @@ def format_audit_value(value) -> str:
     return str(value)
 
 
-# The four deadline classes as pages name them (colours in static/css/tracker.css).
+# The one label table of the statuses: the four deadline classes (colours in
+# static/css/tracker.css) and the two groupings the task list filters by.
 STATUS_LABELS = {
-    "done_on_time": _l("Hoàn thành đúng hạn"),
-    "done_late": _l("Hoàn thành quá hạn"),
-    "open_on_time": _l("Đang thực hiện trong hạn"),
-    "open_overdue": _l("Quá hạn, chưa hoàn thành"),
+    DeadlineClass.DONE_ON_TIME.value: _l("Hoàn thành đúng hạn"),
+    DeadlineClass.DONE_LATE.value: _l("Hoàn thành quá hạn"),
+    DeadlineClass.OPEN_ON_TIME.value: _l("Đang thực hiện trong hạn"),
+    DeadlineClass.OPEN_OVERDUE.value: _l("Quá hạn, chưa hoàn thành"),
+    "open": _l("Chưa hoàn thành"),  # open_on_time + open_overdue
+    "done": _l("Đã hoàn thành"),  # done_on_time + done_late
 }
 
 
-def status_label(cls: str) -> str:
-    """A deadline class's label, translated once per request (pages show dozens)."""
+def status_labels(locale: str | None = None) -> dict[str, str]:
+    """The labels translated: in the page's language, or in `locale` (files carry "vi")."""
+    if locale is not None:
+        with force_locale(locale):
+            return {key: str(label) for key, label in STATUS_LABELS.items()}
     labels = g.get("status_labels")
-    if labels is None:
+    if labels is None:  # once per request: pages show dozens
         labels = g.status_labels = {key: str(label) for key, label in STATUS_LABELS.items()}
-    return labels[str(cls)]
+    return labels
+
+
+def status_label(cls: str) -> str:
+    """A deadline class's (or grouping's) label in the page's language."""
+    return status_labels()[str(cls)]
 
 
 def task_url(task_id: int) -> str:

@@ -1,15 +1,21 @@
 """Who may do what: the only place that decides it.
 
-Views call `authorize()`; templates call `can()` to hide what would be refused anyway. A
-target is a unit, or something inside one (a plan, a field, a task): rules on a task also
-look at the officer's relation to it (lead, supporting officer, overseer of its field).
+Views call `authorize()`; templates call `can()` to hide what would be refused anyway;
+operations ask `can()` again, so a rule holds whoever calls them. A target is a unit, or
+something inside one (a plan, a field, a task, a `Submission`): rules on a task also look at
+the officer's relation to it (lead, supporting officer, overseer of its field, submitter of the
+completion waiting for a decision).
+
+This module knows no area: it reads the few fields it needs of an officer (id, unit_id,
+active, roles) and of a target (unit, plan, lead_officer_id, supporters, group, overseer_id,
+parent), whatever their classes.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from werkzeug.exceptions import Forbidden
 
@@ -46,7 +52,8 @@ class Action(enum.StrEnum):
     CONFIRM_COMPLETION = "confirm_completion"  # confirm, return or reopen a completion
     ADD_NOTE = "add_note"  # notes and working files on a task
     SEE_LEADER_VIEWS = "see_leader_views"  # dashboard, pending confirmations
-    PROMPT_TASK = "prompt_task"  # prompt a lead now (đôn đốc), request an explanation
+    PROMPT_TASK = "prompt_task"  # prompt a lead now (đôn đốc)
+    REQUEST_EXPLANATION = "request_explanation"  # ask the lead of an overdue task to explain
     ANSWER_EXPLANATION = "answer_explanation"  # the lead gives the reason and a new date
     DECIDE_EXPLANATION = "decide_explanation"  # accept the proposed deadline or refuse it
     VIEW_MEETINGS = "view_meetings"  # the monthly review meetings, their agenda and minutes
@@ -56,6 +63,7 @@ class Action(enum.StrEnum):
     EDIT_APPENDIX = "edit_appendix"  # reporting periods, the figures typed in Phụ lục 1
     SUBMIT_APPENDIX = "submit_appendix"  # chốt số liệu: freeze the period's table
     REOPEN_APPENDIX = "reopen_appendix"  # reopen a submitted table (audited)
+    READ_OUTBOX = "read_outbox"  # the development outbox: the emails written, with their text
 
 
 class Relation(enum.StrEnum):
@@ -64,10 +72,15 @@ class Relation(enum.StrEnum):
     LEAD = "lead"
     SUPPORTER = "supporter"
     OVERSEER = "overseer"  # the vice chairperson overseeing the task's field
+    SUBMITTER = "submitter"  # the officer who submitted the completion waiting for a decision
 
 
 LEADERS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.FOCAL_OFFICER})
 EVALUATORS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.VICE_CHAIRPERSON})
+# Who confirms, returns or reopens a completion, and so who may be named a task's confirmer.
+CONFIRMERS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})
+# Who prompts a lead and asks for an explanation: a vice chairperson in their own fields.
+PROMPTERS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,8 @@ class Rule:
     relations: frozenset[Relation] = frozenset()  # or any of these relations to the task
     # roles that count only together with a relation (a vice chairperson in their own fields)
     roles_with_relation: tuple[tuple[Role, Relation], ...] = ()
+    # relations that refuse whatever the roles (the submitter never confirms their completion)
+    never: frozenset[Relation] = frozenset()
 
 
 _RULES: dict[Action, Rule] = {
@@ -89,14 +104,18 @@ _RULES: dict[Action, Rule] = {
     ),
     Action.REPORT_PROGRESS: Rule(relations=frozenset({Relation.LEAD})),
     Action.SUBMIT_COMPLETION: Rule(relations=frozenset({Relation.LEAD})),
+    # A vice chairperson does not confirm: so none may be named a task's confirmer either.
     Action.CONFIRM_COMPLETION: Rule(
-        roles=frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})
+        roles=CONFIRMERS,
+        never=frozenset({Relation.SUBMITTER}),
     ),
     Action.ADD_NOTE: Rule(roles=LEADERS, relations=frozenset({Relation.LEAD, Relation.SUPPORTER})),
     Action.SEE_LEADER_VIEWS: Rule(roles=LEADERS | {Role.INSPECTOR}),
     Action.PROMPT_TASK: Rule(
-        roles=frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER}),
-        roles_with_relation=((Role.VICE_CHAIRPERSON, Relation.OVERSEER),),
+        roles=PROMPTERS, roles_with_relation=((Role.VICE_CHAIRPERSON, Relation.OVERSEER),)
+    ),
+    Action.REQUEST_EXPLANATION: Rule(
+        roles=PROMPTERS, roles_with_relation=((Role.VICE_CHAIRPERSON, Relation.OVERSEER),)
     ),
     Action.ANSWER_EXPLANATION: Rule(relations=frozenset({Relation.LEAD})),
     Action.DECIDE_EXPLANATION: Rule(
@@ -114,6 +133,8 @@ _RULES: dict[Action, Rule] = {
         roles=frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})
     ),
     Action.REOPEN_APPENDIX: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON})),
+    # Emails show what officers were told: the leaders (and inspectors) of their unit read them.
+    Action.READ_OUTBOX: Rule(roles=LEADERS | {Role.INSPECTOR}),
 }
 
 # Inspectors read; they never change anything, anywhere.
@@ -124,11 +145,22 @@ _READ_ACTIONS = frozenset(
         Action.SEE_LEADER_VIEWS,
         Action.VIEW_MEETINGS,
         Action.VIEW_EVALUATIONS,
+        Action.READ_OUTBOX,
     }
 )
 
 
+@dataclass(frozen=True)
+class Submission:
+    """A completion waiting for a leader's decision: its task, and who submitted it."""
+
+    task: Any
+    submitted_by_id: int | None
+
+
 def _unit_of(target) -> UnitRow:
+    if isinstance(target, Submission):
+        target = target.task
     plan = getattr(target, "plan", None)
     if plan is not None:  # a task or a field
         return plan.unit
@@ -138,6 +170,8 @@ def _unit_of(target) -> UnitRow:
 
 def _relations(officer: Actor, target) -> set[Relation]:
     found: set[Relation] = set()
+    if isinstance(target, Submission):
+        target = target.task
     if hasattr(target, "lead_officer_id"):  # a task
         if target.lead_officer_id == officer.id:
             found.add(Relation.LEAD)
@@ -164,10 +198,21 @@ def _in_scope(officer: Actor, role: Role | None, unit: UnitRow) -> bool:
     return unit.id == officer.unit_id
 
 
+def _refused_by_relation(officer: Actor, target, never: frozenset[Relation]) -> bool:
+    # Only a submission knows its submitter (no other relation is refused so far).
+    return (
+        Relation.SUBMITTER in never
+        and isinstance(target, Submission)
+        and target.submitted_by_id == officer.id
+    )
+
+
 def can(officer: Actor | None, action: Action, target) -> bool:
     if officer is None or not getattr(officer, "is_authenticated", False) or not officer.active:
         return False
     rule = _RULES[action]
+    if rule.never and _refused_by_relation(officer, target, rule.never):
+        return False
     unit = _unit_of(target)
     roles = officer.roles
     if Role.INSPECTOR in roles and action not in _READ_ACTIONS and roles <= {Role.INSPECTOR}:
@@ -189,3 +234,27 @@ def authorize(officer: Actor | None, action: Action, target) -> None:
     """Raise 403 unless the officer may do the action on the target."""
     if not can(officer, action, target):
         raise Forbidden()
+
+
+# ---------------------------------------------------------------------------- rules on people
+
+
+def may_be_confirmer(officer: Actor, unit, lead_officer_id: int | None = None) -> bool:
+    """Who may be named a task's confirmer: one who may confirm in its unit (not a vice
+    chairperson), and not its lead, who submits the completion and never confirms it."""
+    return officer.id != lead_officer_id and can(officer, Action.CONFIRM_COMPLETION, unit)
+
+
+def may_assign_in(officer: Actor | None, plan) -> bool:
+    """May assign some task of the plan: any of them, or those of the fields one oversees."""
+    return can(officer, Action.ASSIGN_TASK, plan.unit) or any(
+        can(officer, Action.ASSIGN_TASK, group) for group in plan.groups
+    )
+
+
+def may_assign(officer: Actor | None, plan, group=None, task=None) -> bool:
+    """May create a task in `group` of `plan` (None: no field), or move `task` there: a vice
+    chairperson only within the fields they oversee, from one of them to another."""
+    if task is not None and not can(officer, Action.ASSIGN_TASK, task):
+        return False
+    return can(officer, Action.ASSIGN_TASK, group or task or plan.unit)

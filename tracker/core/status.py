@@ -32,20 +32,20 @@ class HasDeadline(Protocol):
     completed_on: date | None
 
 
-def _done_by(item: HasDeadline, as_of: date) -> bool:
+def done_by(item: HasDeadline, as_of: date) -> bool:
+    """Done by the end of `as_of` (a task or one occurrence): confirmed, and dated by then."""
     return item.completed_on is not None and item.completed_on <= as_of
 
 
 def _recurring_class(occurrences: Sequence[HasDeadline], as_of: date) -> DeadlineClass:
     # Done for the plan when every occurrence is done; on time when each was on time;
     # overdue as soon as one occurrence is past its deadline and not done.
-    if all(_done_by(o, as_of) for o in occurrences):
+    if all(done_by(o, as_of) for o in occurrences):
         if all(o.deadline is None or o.completed_on <= o.deadline for o in occurrences):
             return DeadlineClass.DONE_ON_TIME
         return DeadlineClass.DONE_LATE
     if any(
-        o.deadline is not None and o.deadline < as_of and not _done_by(o, as_of)
-        for o in occurrences
+        o.deadline is not None and o.deadline < as_of and not done_by(o, as_of) for o in occurrences
     ):
         return DeadlineClass.OPEN_OVERDUE
     return DeadlineClass.OPEN_ON_TIME
@@ -85,6 +85,45 @@ def final_deadline(task: HasDeadline) -> date | None:
         deadlines = [o.deadline for o in occurrences if o.deadline is not None]
         return max(deadlines) if deadlines else None
     return task.deadline
+
+
+def done_on(task: HasDeadline) -> date | None:
+    """The first date from which the task counts as done (None: not done).
+
+    A recurring task is done when its last occurrence is; `deadline_class` agrees.
+    """
+    occurrences = _occurrences(task)
+    if occurrences:
+        dates = [o.completed_on for o in occurrences]
+        if any(d is None for d in dates):
+            return None
+        return max(dates)  # type: ignore[type-var]
+    return task.completed_on
+
+
+def done_as_of(task: HasDeadline, as_of: date) -> date | None:
+    """The task's completion date as it stood on `as_of`: a completion dated later had not
+    happened yet on that date."""
+    day = done_on(task)
+    return day if day is not None and day <= as_of else None
+
+
+def earliest_missed(task: HasDeadline, as_of: date) -> HasDeadline | None:
+    """What the task is late on as of the end of `as_of`: its earliest occurrence past its
+    deadline and not done by then (a recurring task), or the task itself; None if nothing is."""
+    occurrences = _occurrences(task)
+    missed = [
+        item
+        for item in (occurrences or (task,))
+        if item.deadline is not None and item.deadline < as_of and not done_by(item, as_of)
+    ]
+    return min(missed, key=lambda item: item.deadline, default=None)
+
+
+def missed_since(task: HasDeadline, as_of: date) -> date | None:
+    """The earliest deadline the task has missed as of the date (its final deadline if none)."""
+    late = earliest_missed(task, as_of)
+    return late.deadline if late is not None else final_deadline(task)
 
 
 def is_due(task: HasDeadline, as_of: date) -> bool:

@@ -21,7 +21,9 @@ from tracker.core.status import (
     StatusRow,
     Tally,
     deadline_class,
+    done_on,
     final_deadline,
+    missed_since,
     tally,
 )
 from tracker.core.text import name_key
@@ -136,19 +138,6 @@ def due_soon_filter(as_of: date) -> TaskFilter:
 # ---------------------------------------------------------------------------- the progress chart
 
 
-def done_on(row: StatusRow) -> date | None:
-    """The first date from which the status rule counts the task done (None: not done).
-
-    A recurring task is done when its last occurrence is; `deadline_class` agrees.
-    """
-    if row.occurrences:
-        dates = [o.completed_on for o in row.occurrences]
-        if any(d is None for d in dates):
-            return None
-        return max(dates)  # type: ignore[type-var]
-    return row.completed_on
-
-
 def _month_starts(start: date, end: date) -> list[date]:
     months = []
     day = start
@@ -200,20 +189,6 @@ def progress_series(plan: Plan, rows: Sequence[StatusRow], as_of: date) -> Progr
 
 
 # ---------------------------------------------------------------------------- short lists
-
-
-def _overdue_deadline(row: StatusRow, as_of: date) -> date | None:
-    """The earliest deadline missed as of the date (an occurrence's, for a recurring task)."""
-    if row.occurrences:
-        missed = [
-            o.deadline
-            for o in row.occurrences
-            if o.deadline is not None
-            and o.deadline < as_of
-            and not (o.completed_on is not None and o.completed_on <= as_of)
-        ]
-        return min(missed) if missed else final_deadline(row)
-    return row.deadline
 
 
 def _next_deadline(row: StatusRow, as_of: date, until: date) -> date | None:
@@ -302,7 +277,7 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
     for row in rows:
         cls = deadline_class(row, as_of)
         if row_matches(overdue_filter, row, cls):
-            overdue.append((_overdue_deadline(row, as_of) or date.min, row.task_id, row))
+            overdue.append((missed_since(row, as_of) or date.min, row.task_id, row))
         if row_matches(soon_filter, row, cls):
             soon.append((_next_deadline(row, as_of, until) or date.max, row.task_id, row))
     overdue.sort(key=lambda item: item[:2])

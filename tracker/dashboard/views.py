@@ -10,8 +10,9 @@ from flask_login import current_user, login_required
 
 from tracker.core.clock import today
 from tracker.core.dates import parse_date
-from tracker.core.formatting import format_date
+from tracker.core.formatting import format_date, status_label
 from tracker.core.permissions import Action, authorize
+from tracker.core.status import DeadlineClass
 from tracker.dashboard import bp
 from tracker.dashboard.chart import ChartLabels, build_chart, render_chart
 from tracker.dashboard.formatting import (
@@ -93,10 +94,10 @@ def _page_labels(as_of: date) -> dict[str, str]:
         "done": _("Đã hoàn thành"),
         "overdue": _("Quá hạn"),
         "rate": _("Tỷ lệ hoàn thành"),
-        "on_time": _("Hoàn thành đúng hạn"),
-        "late": _("Hoàn thành quá hạn"),
-        "open_overdue": _("Quá hạn, chưa hoàn thành"),
-        "open_on_time": _("Đang thực hiện trong hạn"),
+        "on_time": status_label(DeadlineClass.DONE_ON_TIME),
+        "late": status_label(DeadlineClass.DONE_LATE),
+        "open_overdue": status_label(DeadlineClass.OPEN_OVERDUE),
+        "open_on_time": status_label(DeadlineClass.OPEN_ON_TIME),
         "due_rate": _("Hoàn thành / đã đến hạn"),
         "measure": _("Chỉ tiêu"),
         "completion": _("Hoàn thành / tổng số (lũy kế)"),

@@ -15,11 +15,12 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+from tracker.core.permissions import CONFIRMERS
 from tracker.core.workdays import WorkCalendar
 from tracker.people.models import Role, UnitKind
 from tracker.plans.models import APPENDIX_ROWS, PlanKind
 from tracker.tasks.models import TaskState
-from tracker.tasks.operations import CONFIRMING_ROLES, DOCUMENT_NUMBER
+from tracker.tasks.operations import DOCUMENT_NUMBER
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WARD_FILE = "ward.toml"
@@ -204,7 +205,7 @@ _CALENDAR = WorkCalendar()
 
 
 def _check_confirmer(officer: OfficerSpec, where: str) -> None:
-    if not set(officer.roles) & set(CONFIRMING_ROLES):
+    if not set(officer.roles) & CONFIRMERS:
         raise DatasetError(f"{where}: {officer.key!r} may not confirm completions")
 
 

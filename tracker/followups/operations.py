@@ -19,17 +19,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.core.clock import utcnow
+from tracker.core.permissions import Action, can
 from tracker.core.refusals import Refusal
-from tracker.core.status import DeadlineClass, deadline_class
+from tracker.core.status import DeadlineClass, deadline_class, earliest_missed
 from tracker.followups.models import Decision, ExplanationRequest, TaskPrompt
 from tracker.people.models import Officer
+from tracker.people.queries import unit_calendar
 from tracker.reminders.delivery import queue_manual
 from tracker.reminders.models import RecipientRole, ReminderKind
 from tracker.reminders.operations import settings_of
-from tracker.tasks.models import Task, TaskState
-from tracker.tasks.operations import notify, unit_calendar
+from tracker.tasks.models import Task
+from tracker.tasks.operations import notify
 
-OPEN_STATES = (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED)
 MAX_MESSAGE = 2000
 log = logging.getLogger("tracker.followups")
 
@@ -45,6 +46,11 @@ class Sent:
 
 def _d(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else "—"
+
+
+def _check_may(actor: Officer, action: Action, task: Task) -> None:
+    if not can(actor, action, task):
+        raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
 
 
 def _message(text: str | None, *, required: bool) -> str:
@@ -71,16 +77,9 @@ def _recipients(session: Session, task: Task) -> list[tuple[Officer, RecipientRo
 
 
 def _current_deadline(task: Task, today: date):
-    """What the task is late on: its earliest overdue open occurrence, or the task itself."""
-    if task.is_recurring:
-        late = [
-            o
-            for o in task.occurrences
-            if o.deadline is not None and o.deadline < today and o.state is not TaskState.DONE
-        ]
-        if late:
-            return min(late, key=lambda o: (o.deadline, o.id))
-    return None
+    """The occurrence a recurring task is late on (None: the task is late on its own deadline)."""
+    late = earliest_missed(task, today)
+    return late if task.is_recurring else None
 
 
 def send_prompt(
@@ -94,7 +93,8 @@ def send_prompt(
 ) -> Sent:
     """A leader prompts the lead of an open task now (đôn đốc)."""
     now = now or utcnow()
-    if task.state not in OPEN_STATES:
+    _check_may(actor, Action.PROMPT_TASK, task)
+    if not task.state.is_open:
         raise Refusal(_("Chỉ đôn đốc được nhiệm vụ đang thực hiện."))
     if task.lead_officer_id is None:
         raise Refusal(_("Nhiệm vụ chưa có cán bộ chủ trì để đôn đốc."))
@@ -156,10 +156,8 @@ def request_explanation(
 ) -> Sent:
     """A leader asks the lead of an overdue task to explain (yêu cầu giải trình)."""
     now = now or utcnow()
-    if (
-        task.state not in OPEN_STATES
-        or deadline_class(task, today) is not DeadlineClass.OPEN_OVERDUE
-    ):
+    _check_may(actor, Action.REQUEST_EXPLANATION, task)
+    if not task.state.is_open or deadline_class(task, today) is not DeadlineClass.OPEN_OVERDUE:
         raise Refusal(_("Chỉ yêu cầu giải trình được nhiệm vụ quá hạn chưa hoàn thành."))
     if task.lead_officer_id is None:
         raise Refusal(_("Nhiệm vụ chưa có cán bộ chủ trì để giải trình."))

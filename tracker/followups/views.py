@@ -19,7 +19,6 @@ from tracker.extensions import db
 from tracker.followups import bp
 from tracker.followups.forms import AnswerForm, DecideForm, PromptForm, RequestForm
 from tracker.followups.operations import (
-    OPEN_STATES,
     answer_explanation,
     decide_explanation,
     open_request,
@@ -42,7 +41,7 @@ def task_section(task: Task) -> TaskSection:
     today = clock.today()
     data = task_followups(db.session, task.id)
     user = current_user
-    is_open = task.state in OPEN_STATES and task.lead_officer_id is not None
+    is_open = task.state.is_open and task.lead_officer_id is not None
     pending = data.open_request
     context = {
         "data": data,
@@ -51,7 +50,7 @@ def task_section(task: Task) -> TaskSection:
             is_open
             and pending is None
             and deadline_class(task, today) is DeadlineClass.OPEN_OVERDUE
-            and can(user, Action.PROMPT_TASK, task)
+            and can(user, Action.REQUEST_EXPLANATION, task)
         ),
         "can_answer": (
             pending is not None
@@ -95,10 +94,12 @@ def _form_again(task: Task, form, title: str, action: str):
     )
 
 
-def _leader_message(task_id: int, form_class, operation, title: str, endpoint: str, done: str):
+def _leader_message(
+    task_id: int, form_class, operation, title: str, endpoint: str, done: str, action: Action
+):
     """Prompt or request an explanation: a leader's message to the lead, emailed now."""
     task = task_or_404(task_id)
-    authorize(current_user, Action.PROMPT_TASK, task)
+    authorize(current_user, action, task)
     form = form_class()
     if not form.validate_on_submit():
         abort(400)
@@ -123,6 +124,7 @@ def prompt(task_id: int):
         _("Đôn đốc"),
         ".prompt",
         _("Đã gửi đôn đốc đến cán bộ chủ trì."),
+        Action.PROMPT_TASK,
     )
 
 
@@ -136,6 +138,7 @@ def request_(task_id: int):
         _("Yêu cầu giải trình"),
         ".request_",
         _("Đã gửi yêu cầu giải trình đến cán bộ chủ trì."),
+        Action.REQUEST_EXPLANATION,
     )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.core.status import DeadlineClass, StatusRow, deadline_class, tally
+from tracker.core.status import DeadlineClass, StatusRow, deadline_class, done_as_of, tally
 from tracker.core.text import name_key
 from tracker.followups.models import Decision
 from tracker.followups.queries import month_followups
@@ -163,7 +163,7 @@ def build_agenda(
         target = sections.get(row.lead_officer_id) or section(row.lead_officer_id)
         for bucket, period, status in month_periods(row, year, month, as_of):
             # A completion after the meeting date is not what the meeting saw.
-            done_on = period.completed_on if status.is_done else None
+            done_on = done_as_of(period, as_of)
             line = _line(row.task_id, title, period.deadline, done_on, status)
             target[bucket].append(line)
         if state is TaskState.PENDING_CONFIRMATION:

@@ -10,16 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tracker.core.documents import Header, OfficialDocument, Signature
-from tracker.core.formatting import format_percent
+from tracker.core.formatting import format_percent, status_labels
 from tracker.core.spreadsheets import Column, SpreadsheetWriter
 from tracker.meetings.models import Meeting
-
-STATUS = {
-    "done_on_time": "Hoàn thành đúng hạn",
-    "done_late": "Hoàn thành quá hạn",
-    "open_on_time": "Đang thực hiện trong hạn",
-    "open_overdue": "Quá hạn chưa hoàn thành",
-}
 
 
 def rate_text(value: str | None) -> str:
@@ -165,6 +158,7 @@ def agenda_xlsx(meeting: Meeting, agenda: dict) -> bytes:
         ("carried", "Quá hạn từ các tháng trước"),
         ("pending", "Chờ xác nhận hoàn thành"),
     )
+    labels = status_labels("vi")
     for section in agenda["officers"]:
         name = section["name"] or "Chưa có người chủ trì"
         for key, label in sections:
@@ -176,7 +170,7 @@ def agenda_xlsx(meeting: Meeting, agenda: dict) -> bytes:
                         line["title"],
                         line["deadline"],
                         line["completed_on"],
-                        STATUS.get(line["status"], ""),
+                        labels.get(line["status"] or "", ""),
                     ]
                 )
         for line in section["explanations"]:

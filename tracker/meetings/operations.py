@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core.audit import current_actor_id
 from tracker.core.clock import utcnow
+from tracker.core.permissions import may_be_confirmer
 from tracker.core.refusals import Refusal
 from tracker.meetings.agenda import live_agenda, meeting_agenda, proposed_grade
 from tracker.meetings.models import (
@@ -35,7 +36,6 @@ from tracker.people.models import Officer, Unit
 from tracker.plans.models import Plan
 from tracker.tasks.models import Task
 from tracker.tasks.operations import (
-    CONFIRMING_ROLES,
     TaskInput,
     default_confirmer,
     save_task,
@@ -442,7 +442,9 @@ def record_decision(
             raise Refusal({"plan_id": _("Chọn kế hoạch của đơn vị cho nhiệm vụ mới.")})
         # The chair of the meeting confirms what the meeting assigns (if a confirming leader).
         chair = meeting.chair
-        confirmer = chair if chair and chair.has_role(*CONFIRMING_ROLES) else None
+        confirmer = (
+            chair if chair and may_be_confirmer(chair, plan.unit, new.lead_officer_id) else None
+        )
         confirmer = confirmer or default_confirmer(session, meeting.unit_id)
         result = save_task(
             session,

@@ -1,8 +1,9 @@
-"""Read-side queries of officers and units: a unit by its code, officers by name."""
+"""Read-side queries of officers and units: a unit by its code, its calendar; officers."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,8 +13,31 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.core.status import Tally, tally
 from tracker.core.text import name_key
+from tracker.core.workdays import WorkCalendar
 from tracker.extensions import db
-from tracker.people.models import Officer, Unit
+from tracker.people.models import Officer, Unit, UnitCalendarDay
+
+
+def calendar_exceptions(
+    session: Session, unit_ids: Iterable[int] | None = None, *, day: date | None = None
+) -> dict[int, dict[date, bool]]:
+    """The units' own calendar days in force, {unit_id: {day: works}} (every unit's, or those
+    of `unit_ids`; only `day`'s, if given): the one query behind every unit's WorkCalendar."""
+    query = select(UnitCalendarDay.unit_id, UnitCalendarDay.day, UnitCalendarDay.is_working_day)
+    query = query.where(UnitCalendarDay.archived_at.is_(None))
+    if unit_ids is not None:
+        query = query.where(UnitCalendarDay.unit_id.in_(list(unit_ids)))
+    if day is not None:
+        query = query.where(UnitCalendarDay.day == day)
+    found: dict[int, dict[date, bool]] = {}
+    for unit_id, when, works in session.execute(query):
+        found.setdefault(unit_id, {})[when] = works
+    return found
+
+
+def unit_calendar(session: Session, unit_id: int) -> WorkCalendar:
+    """The unit's working-day calendar: the national one with the unit's own days."""
+    return WorkCalendar(calendar_exceptions(session, [unit_id]).get(unit_id))
 
 
 def unit_or_404(code: str) -> Unit:

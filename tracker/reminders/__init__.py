@@ -1,7 +1,7 @@
 """Reminders: what is due is chosen by rule, recorded once, and mailed at most once a day.
 
 selection.py   what is due on a day (set-based, a handful of queries for every unit)
-delivery.py    recording it exactly once, the in-app notices, the daily emails' lifecycle
+delivery/      recording it exactly once, the in-app notices, the emails' lifecycle
 mail.py        SMTP (one connection for a batch) and the development outbox
 rendering.py   the email's subject, plain text and HTML
 jobs.py        one pass, the sending loop, the APScheduler jobs (`tracker scheduler`)

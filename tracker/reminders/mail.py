@@ -54,17 +54,18 @@ class MailSettings:
 
     @classmethod
     def from_config(cls, config: Mapping) -> MailSettings:
+        """From the app's configuration (config.py reads the environment, with the defaults)."""
         return cls(
-            server=config.get("MAIL_SERVER") or "127.0.0.1",
-            port=int(config.get("MAIL_PORT") or 25),
-            use_tls=bool(config.get("MAIL_USE_TLS")),
-            use_ssl=bool(config.get("MAIL_USE_SSL")),
-            username=config.get("MAIL_USERNAME") or None,
-            password=config.get("MAIL_PASSWORD") or None,
-            sender=config.get("MAIL_DEFAULT_SENDER") or "tracker@localhost",
-            timeout=float(config.get("MAIL_TIMEOUT") or 30),
-            max_per_connection=_int(config.get("MAIL_MAX_PER_CONNECTION"), 100),
-            transport=(config.get("TRACKER_MAIL_TRANSPORT") or SMTP).strip().lower(),
+            server=config["MAIL_SERVER"],
+            port=int(config["MAIL_PORT"]),
+            use_tls=bool(config["MAIL_USE_TLS"]),
+            use_ssl=bool(config["MAIL_USE_SSL"]),
+            username=config["MAIL_USERNAME"] or None,
+            password=config["MAIL_PASSWORD"] or None,
+            sender=config["MAIL_DEFAULT_SENDER"],
+            timeout=float(config["MAIL_TIMEOUT"]),
+            max_per_connection=int(config["MAIL_MAX_PER_CONNECTION"]),
+            transport=str(config["TRACKER_MAIL_TRANSPORT"]).strip().lower(),
         )
 
     @property
@@ -280,10 +281,6 @@ def transport_for(settings: MailSettings) -> SmtpTransport | OutboxTransport:
     if settings.transport == OUTBOX:
         return OutboxTransport()
     return SmtpTransport(settings)
-
-
-def _int(value, default: int) -> int:
-    return default if value is None or value == "" else int(value)
 
 
 def _text(value: bytes | str) -> str:

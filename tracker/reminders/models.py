@@ -57,35 +57,6 @@ class ItemEmailState(enum.StrEnum):
     DROPPED = "dropped"  # no longer true when its email was written (task submitted …)
 
 
-class ReminderSettings(Audited, db.Model):
-    """A unit's reminder rules; a unit without a row uses the defaults (`ReminderPolicy`)."""
-
-    __tablename__ = "reminder_settings"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
-    # Working days before a deadline, comma-separated, largest first ("7,3,1"); "" = none.
-    days_before: Mapped[str] = mapped_column(String(60), default="7,3,1")
-    on_deadline: Mapped[bool] = mapped_column(default=True)
-    overdue_every: Mapped[int] = mapped_column(default=3)  # working days; 0 = no overdue reminders
-    escalate_after: Mapped[int] = mapped_column(default=5)  # working days overdue; 0 = never
-    copy_supporters: Mapped[bool] = mapped_column(default=True)
-    # 0 = Monday; None = no digest. No column default: the ORM would put it in place of None.
-    digest_weekday: Mapped[int | None]
-    meeting_days_before: Mapped[int] = mapped_column(default=2)  # working days (issue 5)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
-
-    unit: Mapped[Unit] = relationship()
-
-    __audit_exclude__ = frozenset({"updated_at"})
-
-    def audit_unit_id(self) -> int | None:
-        return self.unit_id
-
-    def audit_label(self) -> str:
-        return "reminder settings"
-
-
 @dataclass(frozen=True, slots=True)
 class ReminderPolicy:
     """The rules in force for a unit: its settings row, or these defaults."""
@@ -117,6 +88,44 @@ def parse_days(text: str) -> tuple[int, ...]:
     """ "7, 3,1" -> (7, 3, 1): distinct positive numbers, largest first."""
     values = {int(part) for part in (text or "").replace(";", ",").split(",") if part.strip()}
     return tuple(sorted((v for v in values if v > 0), reverse=True))
+
+
+# The rules of a unit that set none: also what a new settings row starts from.
+DEFAULT_POLICY = ReminderPolicy()
+
+
+class ReminderSettings(Audited, db.Model):
+    """A unit's reminder rules; a unit without a row uses the defaults (`ReminderPolicy`)."""
+
+    __tablename__ = "reminder_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
+    # Working days before a deadline, comma-separated, largest first ("7,3,1"); "" = none.
+    days_before: Mapped[str] = mapped_column(
+        String(60), default=",".join(map(str, DEFAULT_POLICY.days_before))
+    )
+    on_deadline: Mapped[bool] = mapped_column(default=DEFAULT_POLICY.on_deadline)
+    # working days; 0 = no overdue reminders
+    overdue_every: Mapped[int] = mapped_column(default=DEFAULT_POLICY.overdue_every)
+    # working days overdue; 0 = never
+    escalate_after: Mapped[int] = mapped_column(default=DEFAULT_POLICY.escalate_after)
+    copy_supporters: Mapped[bool] = mapped_column(default=DEFAULT_POLICY.copy_supporters)
+    # 0 = Monday; None = no digest. No column default: the ORM would put it in place of None.
+    digest_weekday: Mapped[int | None]
+    # working days (issue 5)
+    meeting_days_before: Mapped[int] = mapped_column(default=DEFAULT_POLICY.meeting_days_before)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+
+    __audit_exclude__ = frozenset({"updated_at"})
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
+
+    def audit_label(self) -> str:
+        return "reminder settings"
 
 
 class ReminderEmail(db.Model):

@@ -22,13 +22,15 @@ log = logging.getLogger("tracker.reminders")
 
 @dataclass
 class SettingsInput:
-    days_before: str = "7,3,1"
-    on_deadline: bool = True
-    overdue_every: int = 3
-    escalate_after: int = 5
-    copy_supporters: bool = True
-    digest_weekday: int | None = 0
-    meeting_days_before: int = 2
+    """What the settings form sends; `from_policy(DEFAULT_POLICY)` for the defaults."""
+
+    days_before: str
+    on_deadline: bool
+    overdue_every: int
+    escalate_after: int
+    copy_supporters: bool
+    digest_weekday: int | None
+    meeting_days_before: int
 
     @classmethod
     def from_policy(cls, policy: ReminderPolicy) -> SettingsInput:

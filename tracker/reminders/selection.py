@@ -43,21 +43,20 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.core.status import DeadlineClass, deadline_class
-from tracker.core.workdays import WorkCalendar
+from tracker.core.workdays import CalendarBook, WorkCalendar, WorkdayIndex
 from tracker.people.models import Officer, OfficerRole, Role
+from tracker.people.queries import calendar_exceptions
 from tracker.plans.models import Plan
-from tracker.reminders.calendar import CalendarBook, WorkdayIndex
 from tracker.reminders.models import (
+    DEFAULT_POLICY,
     RecipientRole,
     ReminderItem,
     ReminderKind,
     ReminderPolicy,
     ReminderSettings,
 )
-from tracker.tasks.models import Task, TaskOccurrence, TaskState, task_supporters
+from tracker.tasks.models import OPEN_STATES, Task, TaskOccurrence, TaskState, task_supporters
 
-# The states in which a task still has work to do (a submitted completion is not one).
-OPEN_STATES = (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED)
 # Slack of calendar days around the indexed range, for units with many extra days off.
 _SLACK_DAYS = 45
 
@@ -153,7 +152,6 @@ class Selection:
     subjects: dict[str, OpenSubject] = field(default_factory=dict)  # by subject key
 
 
-DEFAULT_POLICY = ReminderPolicy()
 Source = Callable[[SelectionContext], Iterable[Due]]
 SOURCES_KEY = "tracker.reminder_sources"  # in app.extensions
 
@@ -317,7 +315,7 @@ def open_subjects(session: Session, until: date | None = None) -> list[OpenSubje
     """Open tasks and open occurrences of live plans, with a deadline (up to `until`).
 
     Two queries: one-off tasks by their own state, occurrences of recurring tasks by theirs."""
-    open_states = list(OPEN_STATES)
+    open_states = sorted(OPEN_STATES)
     alive = (Plan.archived_at.is_(None), Task.archived_at.is_(None))
     tasks = (
         select(
@@ -406,7 +404,7 @@ def _supporters(session: Session, until: date) -> dict[int, list[int]]:
             Task.archived_at.is_(None),
             or_(
                 Task.cadence_every.is_not(None),
-                and_(Task.state.in_(list(OPEN_STATES)), Task.deadline <= until),
+                and_(Task.state.in_(sorted(OPEN_STATES)), Task.deadline <= until),
             ),
         )
         .order_by(task_supporters.c.task_id, task_supporters.c.officer_id)
@@ -467,7 +465,7 @@ def select_due(
     subjects = open_subjects(session, until=horizon)
     earliest = min((s.deadline for s in subjects), default=day)
     start = min(earliest, day) - timedelta(days=2 * longest + _SLACK_DAYS)
-    book = CalendarBook.load(session, start, horizon + timedelta(days=_SLACK_DAYS))
+    book = CalendarBook(start, horizon + timedelta(days=_SLACK_DAYS), calendar_exceptions(session))
     classes = {s.subject: deadline_class(s, day) for s in subjects}
     pending = _pending_confirmations(session)
     ctx = SelectionContext(

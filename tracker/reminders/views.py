@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.core.permissions import Action, authorize, can
+from tracker.core.permissions import Action, authorize
 from tracker.extensions import db
 from tracker.people.models import Role
 from tracker.people.queries import unit_or_404
@@ -114,7 +114,7 @@ def email(email_id: int):
     if email is None:
         abort(404)
     if email.recipient_id != current_user.id:
-        authorize(current_user, Action.SEE_LEADER_VIEWS, email.recipient.unit)
+        authorize(current_user, Action.READ_OUTBOX, email.recipient.unit)
     return render_template("reminders/email.html", email=email)
 
 
@@ -124,8 +124,7 @@ def outbox():
     """Development: the latest reminder emails with what they say (TRACKER_MAIL_OUTBOX)."""
     if not outbox_enabled():
         abort(404)
-    admin = current_user.has_role(Role.ADMIN)
-    if not admin and not can(current_user, Action.SEE_LEADER_VIEWS, current_user.unit):
-        abort(403)
+    authorize(current_user, Action.READ_OUTBOX, current_user.unit)
+    admin = current_user.has_role(Role.ADMIN)  # who reads every unit's
     emails = recent_emails(db.session, None if admin else current_user.unit_id)
     return render_template("reminders/outbox.html", emails=emails)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tracker.core.formatting import format_date
+from tracker.core.formatting import format_date, status_labels
 from tracker.core.spreadsheets import Column, SpreadsheetWriter, file_name
-from tracker.core.status import DeadlineClass
+from tracker.core.status import DeadlineClass, done_as_of
 from tracker.people.models import Unit
-from tracker.tasks.filters import STATUS_LABELS, TaskFilter, UnitLookups
+from tracker.tasks.filters import TaskFilter, UnitLookups
 from tracker.tasks.models import Task
 
 HEADERS = (
@@ -48,7 +48,7 @@ def describe_filter(task_filter: TaskFilter, lookups: UnitLookups) -> str:
     elif task_filter.officer_id:
         parts.append(f"chủ trì {lookups.officer_by_id[task_filter.officer_id].full_name}")
     if task_filter.status:
-        parts.append(f"tình trạng {STATUS_LABELS[task_filter.status].lower()}")
+        parts.append(f"tình trạng {status_labels('vi')[task_filter.status].lower()}")
     if task_filter.deadline_from:
         parts.append(f"thời hạn từ {format_date(task_filter.deadline_from)}")
     if task_filter.deadline_to:
@@ -80,6 +80,7 @@ def export_tasks_xlsx(
     sheet.blank()
     sheet.header(HEADERS)
 
+    labels = status_labels("vi")  # a file carries the Vietnamese words
     for number, (task, status) in enumerate(rows, start=1):
         values: list[Any] = [
             number,
@@ -90,8 +91,8 @@ def export_tasks_xlsx(
             task.lead_officer.full_name if task.lead_officer else "",
             ", ".join(officer.full_name for officer in task.supporters),
             task.deadline if task.deadline else task.recurrence_note,
-            task.completed_on if status.is_done else None,
-            STATUS_LABELS[status.value],
+            done_as_of(task, task_filter.as_of),
+            labels[status.value],
         ]
         sheet.row(values)
 

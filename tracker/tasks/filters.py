@@ -34,15 +34,6 @@ MAX_ID = 2**31 - 1
 OPEN = "open"  # chưa hoàn thành: open_on_time + open_overdue
 DONE = "done"  # đã hoàn thành: done_on_time + done_late
 STATUS_VALUES = (*(c.value for c in DeadlineClass), OPEN, DONE)
-# The labels files carry (pages translate the same words through Babel).
-STATUS_LABELS = {
-    DeadlineClass.DONE_ON_TIME.value: "Hoàn thành đúng hạn",
-    DeadlineClass.DONE_LATE.value: "Hoàn thành quá hạn",
-    DeadlineClass.OPEN_ON_TIME.value: "Đang thực hiện trong hạn",
-    DeadlineClass.OPEN_OVERDUE.value: "Quá hạn, chưa hoàn thành",
-    OPEN: "Chưa hoàn thành",
-    DONE: "Đã hoàn thành",
-}
 UNASSIGNED = "none"  # officer=none: tasks nobody leads yet
 
 

@@ -46,6 +46,15 @@ class TaskState(enum.StrEnum):
     DONE = "done"
     RETURNED = "returned"
 
+    @property
+    def is_open(self) -> bool:
+        """The lead still works on it: not waiting for confirmation, not done."""
+        return self in OPEN_STATES
+
+
+# The open states: progress, completion, prompts and deadline reminders apply to these only.
+OPEN_STATES = frozenset({TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED})
+
 
 task_supporters = Table(
     "task_supporters",

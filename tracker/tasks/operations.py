@@ -18,9 +18,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracker.core.clock import utcnow
+from tracker.core.permissions import Action, Submission, can, may_assign, may_be_confirmer
 from tracker.core.refusals import Refusal
 from tracker.core.workdays import WorkCalendar
-from tracker.people.models import Officer, OfficerRole, Role, UnitCalendarDay
+from tracker.people.models import Officer, OfficerRole, Role
+from tracker.people.queries import unit_calendar
 from tracker.plans.models import Plan, TaskGroup
 from tracker.tasks.files import StoredFile
 from tracker.tasks.models import (
@@ -40,8 +42,6 @@ from tracker.tasks.recurrence import build_occurrences, next_flexible_occurrence
 DOCUMENT_NUMBER = re.compile(
     r"^\d{1,6}[a-z]?(?:-[A-ZĐ]{1,10})?(?:/\d{4})?/[A-ZĐ0-9]{1,12}(?:-[A-ZĐ0-9]{1,12}){0,4}$"
 )
-CONFIRMING_ROLES = (Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.FOCAL_OFFICER, Role.ADMIN)
-OPEN_STATES = (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED)
 log = logging.getLogger("tracker.tasks")
 
 
@@ -61,18 +61,6 @@ class TaskInput:
     cadence_mode: CadenceMode | None = None
     recurrence_note: str = ""
     notes: str = ""
-
-
-# ---------------------------------------------------------------------------- calendar
-
-
-def unit_calendar(session: Session, unit_id: int) -> WorkCalendar:
-    rows = session.execute(
-        select(UnitCalendarDay.day, UnitCalendarDay.is_working_day).where(
-            UnitCalendarDay.unit_id == unit_id, UnitCalendarDay.archived_at.is_(None)
-        )
-    )
-    return WorkCalendar({day: works for day, works in rows})
 
 
 # ---------------------------------------------------------------------------- notices
@@ -167,8 +155,8 @@ def _validate(
     if lead is None:
         errors["lead_officer_id"] = _("Chưa rõ người chủ trì: chọn một cán bộ của đơn vị.")
     confirmer = people.get(data.confirmer_id) if data.confirmer_id else None
-    if confirmer is None or not confirmer.has_role(*CONFIRMING_ROLES):
-        errors["confirmer_id"] = _(
+    if confirmer is None or not may_be_confirmer(confirmer, plan.unit, data.lead_officer_id):
+        errors["confirmer_id"] = _confirmer_refused(confirmer, data.lead_officer_id) or _(
             "Chưa rõ trách nhiệm: chọn lãnh đạo chịu trách nhiệm xác nhận kết quả."
         )
     supporters = [people[i] for i in dict.fromkeys(data.supporter_ids) if i in people]
@@ -223,6 +211,12 @@ def _validate(
     return errors, resolved
 
 
+def _confirmer_refused(confirmer: Officer | None, lead_officer_id: int | None) -> str:
+    if confirmer is not None and confirmer.id == lead_officer_id:
+        return _("Người chủ trì không tự xác nhận kết quả của mình: chọn lãnh đạo khác.")
+    return ""
+
+
 def check_task(session: Session, plan: Plan, data: TaskInput) -> dict[str, str]:
     """What `save_task` would refuse, without saving: the form shows it all at once."""
     errors, _ = _validate(session, plan, data, unit_calendar(session, plan.unit_id))
@@ -243,6 +237,8 @@ def save_task(
     errors, r = _validate(session, plan, data, calendar)
     if errors:
         raise Refusal(errors)
+    if actor is not None and not may_assign(actor, plan, r["group"], task):
+        raise Refusal({"group_id": _("Bạn không có quyền thực hiện thao tác này.")})
     creating = task is None
     if creating:
         ordinal = (
@@ -340,14 +336,23 @@ def bulk_assign(
     plan = tasks[0].plan
     if any(t.plan_id != plan.id for t in tasks):
         raise Refusal({"task_ids": _("Các nhiệm vụ phải cùng một kế hoạch.")})
+    if actor is not None and not all(may_assign(actor, plan, task=t) for t in tasks):
+        raise Refusal({"task_ids": _("Bạn không có quyền thực hiện thao tác này.")})
     ids = [lead_officer_id, *(supporter_ids or []), *([confirmer_id] if confirmer_id else [])]
     people = _officers(session, ids, plan.unit_id)
     lead = people.get(lead_officer_id)
     if lead is None:
         raise Refusal({"lead_officer_id": _("Chưa rõ người chủ trì: chọn một cán bộ của đơn vị.")})
     confirmer = people.get(confirmer_id) if confirmer_id else None
-    if confirmer_id and (confirmer is None or not confirmer.has_role(*CONFIRMING_ROLES)):
-        raise Refusal({"confirmer_id": _("Người xác nhận phải là lãnh đạo hoặc đầu mối CCHC.")})
+    if confirmer_id and (
+        confirmer is None or not may_be_confirmer(confirmer, plan.unit, lead_officer_id)
+    ):
+        raise Refusal(
+            {
+                "confirmer_id": _confirmer_refused(confirmer, lead_officer_id)
+                or _("Người xác nhận phải là lãnh đạo hoặc đầu mối CCHC.")
+            }
+        )
     supporters = [people[i] for i in dict.fromkeys(supporter_ids or []) if i in people]
     for task in tasks:
         old_lead_id = task.lead_officer_id
@@ -411,7 +416,7 @@ def _sync_recurring_state(task: Task) -> None:
 def record_progress(
     session: Session, task: Task, actor: Officer, *, percent: int, note: str = ""
 ) -> None:
-    if task.state not in OPEN_STATES:
+    if not task.state.is_open:
         raise Refusal(_("Nhiệm vụ đang chờ xác nhận hoặc đã hoàn thành: không cập nhật tiến độ."))
     if not (0 <= percent <= 100):
         raise Refusal({"percent": _("Tiến độ phải từ 0 đến 100.")})
@@ -470,7 +475,7 @@ def submit_completion(
     """The lead officer reports the task done, with the issued document as evidence."""
     occurrence = _target(task, occurrence_id)
     state = occurrence.state if occurrence else task.state
-    if state not in OPEN_STATES:
+    if not state.is_open:
         raise Refusal(_("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."))
     errors = validate_document(document_number, document_date, today)
     if errors:
@@ -500,9 +505,12 @@ def submit_completion(
         evidence_id=evidence.id,
         occurrence_id=evidence.occurrence_id,
     )
+    # The named confirmer, if they may decide on this submission (not its submitter, not a
+    # vice chairperson named before that was refused); else those who may, in the unit.
+    submission = Submission(task, actor.id)
     confirmers = (
         [task.confirmer_id]
-        if task.confirmer_id
+        if task.confirmer is not None and can(task.confirmer, Action.CONFIRM_COMPLETION, submission)
         else _leaders_of(session, task.plan.unit_id, (Role.CHAIRPERSON, Role.FOCAL_OFFICER))
     )
     notify(
@@ -554,6 +562,16 @@ def _pending_evidence(session: Session, task: Task, occurrence: TaskOccurrence |
     return evidence
 
 
+def _check_decider(task: Task, evidence: Evidence, actor: Officer) -> None:
+    """Confirming or returning a completion: never by the officer who submitted it."""
+    if not can(actor, Action.CONFIRM_COMPLETION, Submission(task, evidence.added_by_id)):
+        if evidence.added_by_id == actor.id:
+            raise Refusal(
+                _("Người báo cáo hoàn thành không tự xác nhận hoặc trả lại báo cáo của mình.")
+            )
+        raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
+
+
 def _pending_occurrence(task: Task, occurrence_id: int | None) -> TaskOccurrence | None:
     if not task.is_recurring:
         if task.state is not TaskState.PENDING_CONFIRMATION:
@@ -576,6 +594,7 @@ def confirm_completion(
     """Only a confirmed completion counts as done; it counts from the evidence's date."""
     occurrence = _pending_occurrence(task, occurrence_id)
     evidence = _pending_evidence(session, task, occurrence)
+    _check_decider(task, evidence, actor)
     if occurrence is not None:
         occurrence.state = TaskState.DONE
         occurrence.completed_on = evidence.document_date
@@ -628,6 +647,7 @@ def return_completion(
     if not reason:
         raise Refusal({"reason": _("Nhập lý do trả lại.")})
     occurrence = _pending_occurrence(task, occurrence_id)
+    _check_decider(task, _pending_evidence(session, task, occurrence), actor)
     if occurrence is not None:
         occurrence.state = TaskState.RETURNED
         _sync_recurring_state(task)

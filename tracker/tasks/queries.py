@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,12 +13,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.core.audit import AuditEvent
+from tracker.core.permissions import Submission
 from tracker.core.status import DeadlineClass, Occurrence, StatusRow, deadline_class
 from tracker.extensions import db
 from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Officer
 from tracker.plans.models import Plan
 from tracker.tasks.models import (
+    NoteKind,
     Notification,
     Task,
     TaskNote,
@@ -216,6 +219,28 @@ def task_journal(session: Session, task: Task) -> list[TaskNote]:
             .order_by(TaskNote.id.desc())
         )
     )
+
+
+def pending_submission(task: Task, journal: Sequence[TaskNote]) -> Submission | None:
+    """The completion a leader would decide on now (the first pending occurrence's, for a
+    recurring task), with who submitted it, read from the task's journal (newest first)."""
+    if task.state is not TaskState.PENDING_CONFIRMATION:
+        return None
+    occurrence = None
+    if task.is_recurring:
+        occurrence = next(
+            (o for o in task.occurrences if o.state is TaskState.PENDING_CONFIRMATION), None
+        )
+    note = next(
+        (
+            n
+            for n in journal
+            if n.kind is NoteKind.SUBMISSION
+            and (occurrence is None or n.occurrence_id == occurrence.id)
+        ),
+        None,
+    )
+    return Submission(task, note.author_id if note is not None else None)
 
 
 def pending_confirmations(session: Session, unit_id: int) -> list[Task]:

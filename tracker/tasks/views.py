@@ -12,7 +12,13 @@ from wtforms import SelectChoice
 
 from tracker.core.clock import today
 from tracker.core.formatting import format_date
-from tracker.core.permissions import Action, authorize, can
+from tracker.core.permissions import (
+    Action,
+    authorize,
+    may_assign,
+    may_assign_in,
+    may_be_confirmer,
+)
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.status import deadline_class
 from tracker.extensions import db
@@ -33,7 +39,6 @@ from tracker.tasks.forms import (
 )
 from tracker.tasks.models import CadenceMode, CadenceUnit, Evidence, Task
 from tracker.tasks.operations import (
-    CONFIRMING_ROLES,
     TaskInput,
     add_note,
     bulk_assign,
@@ -50,6 +55,7 @@ from tracker.tasks.operations import (
 from tracker.tasks.queries import (
     officer_tasks,
     pending_confirmations,
+    pending_submission,
     recent_notifications,
     task_history,
     task_journal,
@@ -96,12 +102,14 @@ def detail(task_id: int):
     authorize(current_user, Action.VIEW_UNIT, task.plan.unit)
     progress_form = ProgressForm(formdata=None, percent=task.progress_percent)
     occurrence = current_occurrence(task) if task.is_recurring else None
+    journal = task_journal(db.session, task)
     return render_template(
         "tasks/detail.html",
         task=task,
         status=deadline_class(task, today()),
         history=task_history(db.session, task),
-        journal=task_journal(db.session, task),
+        journal=journal,
+        submission=pending_submission(task, journal),
         occurrence=occurrence,
         progress_form=progress_form,
         confirm_form=ConfirmForm(formdata=None),
@@ -146,7 +154,7 @@ def _fill_choices(form: TaskForm, plan: Plan) -> None:
     form.lead_officer_id.choices = [SelectChoice("", _("— Chọn cán bộ —")), *people]
     form.supporter_ids.choices = people
     form.confirmer_id.choices = [SelectChoice("", _("— Chọn lãnh đạo —"))] + [
-        officer_choice(o) for o in officers if o.has_role(*CONFIRMING_ROLES)
+        officer_choice(o) for o in officers if may_be_confirmer(o, plan.unit)
     ]
 
 
@@ -181,7 +189,8 @@ def _save(form: TaskForm, plan: Plan, task: Task | None):
     data = _task_input(form)
     # a vice chairperson may create or move tasks only within the fields they oversee
     group = next((g for g in plan.groups if g.id == data.group_id), None)
-    authorize(current_user, Action.ASSIGN_TASK, group or task or plan.unit)
+    if not may_assign(current_user, plan, group, task):
+        abort(403)
     try:
         result = save_task(db.session, plan, data, current_user, task=task)
     except Refusal as refusal:
@@ -195,10 +204,7 @@ def _save(form: TaskForm, plan: Plan, task: Task | None):
 
 def _authorize_assigning_in(plan: Plan) -> None:
     """May assign some task of the plan: all of them, or those of the fields one oversees."""
-    if not (
-        can(current_user, Action.ASSIGN_TASK, plan.unit)
-        or any(can(current_user, Action.ASSIGN_TASK, g) for g in plan.groups)
-    ):
+    if not may_assign_in(current_user, plan):
         abort(403)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tracker.core.clock import today
 from tracker.people.models import Officer, Unit
 from tracker.people.operations import normalise_name
+from tracker.people.queries import unit_calendar
 from tracker.plans.importing.metadata import (
     DEFAULT_APPENDIX_ROW,
     DOCUMENT_NUMBER_MAX,
@@ -25,7 +26,7 @@ from tracker.plans.importing.parsing import ParsedPlan, parse_with_problems
 from tracker.plans.importing.problems import ImportProblems, Problem, _
 from tracker.plans.models import Plan, TaskGroup
 from tracker.tasks.models import CadenceMode, Task
-from tracker.tasks.operations import default_confirmer, lay_out_occurrences, unit_calendar
+from tracker.tasks.operations import default_confirmer, lay_out_occurrences
 from tracker.tasks.recurrence import cadence_from_phrase
 
 

@@ -6,8 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tracker.core.workdays import WorkCalendar
-from tracker.reminders.calendar import WorkdayIndex
+from tracker.core.workdays import WorkCalendar, WorkdayIndex
 
 START, END = date(2023, 11, 1), date(2024, 12, 31)
 OVERRIDES = {date(2024, 2, 16): False, date(2024, 3, 9): True, date(2024, 5, 2): False}
