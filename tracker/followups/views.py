@@ -43,8 +43,7 @@ def task_section(task: Task) -> TaskSection:
     user = current_user
     is_open = task.state.is_open and task.lead_officer_id is not None
     pending = data.open_request
-    context = {
-        "data": data,
+    may = {
         "can_prompt": is_open and can(user, Action.PROMPT_TASK, task),
         "can_request": (
             is_open
@@ -62,10 +61,15 @@ def task_section(task: Task) -> TaskSection:
             and pending.is_answered
             and can(user, Action.DECIDE_EXPLANATION, task)
         ),
-        "prompt_form": PromptForm(formdata=None),
-        "request_form": RequestForm(formdata=None),
-        "answer_form": AnswerForm(formdata=None),
-        "decide_form": DecideForm(formdata=None, decision="accept"),
+    }
+    # Only the forms the officer may use (most see none): a form costs more than its section.
+    context = {
+        "data": data,
+        **may,
+        "prompt_form": PromptForm(formdata=None) if may["can_prompt"] else None,
+        "request_form": RequestForm(formdata=None) if may["can_request"] else None,
+        "answer_form": AnswerForm(formdata=None) if may["can_answer"] else None,
+        "decide_form": DecideForm(formdata=None, decision="accept") if may["can_decide"] else None,
     }
     return TaskSection("followups/_task_section.html", context)
 

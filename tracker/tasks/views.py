@@ -15,6 +15,7 @@ from tracker.core.formatting import format_date
 from tracker.core.permissions import (
     Action,
     authorize,
+    can,
     may_assign,
     may_assign_in,
     may_be_confirmer,
@@ -37,7 +38,7 @@ from tracker.tasks.forms import (
     TaskForm,
     officer_choice,
 )
-from tracker.tasks.models import CadenceMode, CadenceUnit, Evidence, Task
+from tracker.tasks.models import CadenceMode, CadenceUnit, Evidence, Task, TaskState
 from tracker.tasks.operations import (
     TaskInput,
     add_note,
@@ -95,26 +96,42 @@ def mine():
     )
 
 
+# States in which the lead reports progress (the page's progress form).
+_WORKING_STATES = (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED)
+
+
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def detail(task_id: int):
     task = task_or_404(task_id, details=True)
     authorize(current_user, Action.VIEW_UNIT, task.plan.unit)
-    progress_form = ProgressForm(formdata=None, percent=task.progress_percent)
     occurrence = current_occurrence(task) if task.is_recurring else None
     journal = task_journal(db.session, task)
+    submission = pending_submission(task, journal)
+    # What the officer may do here decides which forms the page holds (and builds).
+    officer = current_user
+    may = {
+        "confirm": submission is not None
+        and can(officer, Action.CONFIRM_COMPLETION, submission),
+        "reopen": task.state is TaskState.DONE and can(officer, Action.CONFIRM_COMPLETION, task),
+        "progress": task.state in _WORKING_STATES and can(officer, Action.REPORT_PROGRESS, task),
+        "note": can(officer, Action.ADD_NOTE, task),
+    }
     return render_template(
         "tasks/detail.html",
         task=task,
         status=deadline_class(task, today()),
         history=task_history(db.session, task),
         journal=journal,
-        submission=pending_submission(task, journal),
+        submission=submission,
         occurrence=occurrence,
-        progress_form=progress_form,
-        confirm_form=ConfirmForm(formdata=None),
-        reason_form=ReasonForm(formdata=None),
-        note_form=NoteForm(formdata=None),
+        may=may,
+        progress_form=(
+            ProgressForm(formdata=None, percent=task.progress_percent) if may["progress"] else None
+        ),
+        confirm_form=ConfirmForm(formdata=None) if may["confirm"] else None,
+        reason_form=ReasonForm(formdata=None) if may["confirm"] or may["reopen"] else None,
+        note_form=NoteForm(formdata=None) if may["note"] else None,
         sections=[load(task) for load in current_app.extensions[TASK_SECTIONS]],
     )
 
