@@ -10,6 +10,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol
+from flask import g
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
@@ -36,11 +37,19 @@ def _locale() -> str:
         return "vi"
 
 
+def _request_decimal_symbol() -> str:
+    # Asked for every rate of the page: once a request.
+    symbol = g.get("_decimal_symbol")
+    if symbol is None:
+        symbol = g._decimal_symbol = _decimal_symbol(_locale())
+    return symbol
+
+
 def quick_percent(value: Decimal | None) -> str:
     """`percent` for a rate of core.status.percent (0–100, one decimal already rounded): only
     the decimal sign depends on the language."""
     if isinstance(value, Decimal) and 0 <= value < 1000:
-        return f"{value:.1f}".replace(".", _decimal_symbol(_locale())) + " %"
+        return f"{value:.1f}".replace(".", _request_decimal_symbol()) + " %"
     return format_percent(value)
 
 
