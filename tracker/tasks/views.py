@@ -96,10 +96,6 @@ def mine():
     )
 
 
-# States in which the lead reports progress (the page's progress form).
-_WORKING_STATES = (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED)
-
-
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def detail(task_id: int):
@@ -114,7 +110,7 @@ def detail(task_id: int):
         "confirm": submission is not None
         and can(officer, Action.CONFIRM_COMPLETION, submission),
         "reopen": task.state is TaskState.DONE and can(officer, Action.CONFIRM_COMPLETION, task),
-        "progress": task.state in _WORKING_STATES and can(officer, Action.REPORT_PROGRESS, task),
+        "progress": task.state.is_open and can(officer, Action.REPORT_PROGRESS, task),
         "note": can(officer, Action.ADD_NOTE, task),
     }
     return render_template(
