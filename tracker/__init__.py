@@ -133,12 +133,24 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_reminders(app: Flask) -> None:
-    """Every source of reminders, in one list: an area that reminds adds its source here.
+    """Every source of reminders, in one list: an area that reminds adds its source here (with
+    the lines its reminders carry in an email, if any: the engine imports no area above it).
     Each pass (`tracker scheduler`, `tracker reminders run`) selects from these."""
-    from tracker.meetings.reminders import meeting_reminders
-    from tracker.reminders.selection import SOURCES_KEY, deadline_reminders, weekly_digests
+    from tracker.meetings.reminders import email_lines, meeting_reminders
+    from tracker.reminders.models import ReminderKind
+    from tracker.reminders.selection import (
+        SOURCES_KEY,
+        ReminderSource,
+        deadline_reminders,
+        weekly_digests,
+    )
 
-    app.extensions[SOURCES_KEY] = (deadline_reminders, weekly_digests, meeting_reminders)
+    app.extensions[SOURCES_KEY] = (
+        ReminderSource(deadline_reminders),
+        ReminderSource(weekly_digests),
+        # A meeting reminder's email lists the officer's month under it.
+        ReminderSource(meeting_reminders, ReminderKind.MEETING, email_lines),
+    )
 
 
 def configure_task_page(app: Flask) -> None:

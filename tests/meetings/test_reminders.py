@@ -161,12 +161,37 @@ def test_selection_queries_do_not_grow_with_meetings_officers_or_tasks(app, coun
 def test_the_meeting_source_is_in_the_apps_list_not_joined_by_an_import(app, ward):
     """The app lists every source where it is built (tracker.configure_reminders); importing
     tracker.meetings adds none, and a pass selects from the sources it is given."""
-    from tracker.meetings.reminders import meeting_reminders
-    from tracker.reminders.selection import app_sources, deadline_reminders, weekly_digests
+    from tracker.meetings.reminders import email_lines, meeting_reminders
+    from tracker.reminders.selection import (
+        app_email_lines,
+        app_sources,
+        deadline_reminders,
+        weekly_digests,
+    )
 
     assert app_sources(app) == (deadline_reminders, weekly_digests, meeting_reminders)
+    assert app_email_lines(app) == {ReminderKind.MEETING: email_lines}
     _meeting(ward["unit"])
     db.session.commit()
     assert len(_meeting_dues(SCHEDULED)) == 4
     kinds = {d.kind for d in select_due(db.session, SCHEDULED, [deadline_reminders]).dues}
     assert ReminderKind.MEETING not in kinds
+
+
+def test_the_officers_month_in_the_email_comes_from_the_listed_source(
+    app, mail_to, ward, monkeypatch
+):
+    """The engine writes under a meeting reminder only what the meetings source, as the app
+    lists it, gives it: listed without its email lines, the email has the reminder alone."""
+    from tracker.meetings.reminders import meeting_reminders
+    from tracker.reminders.selection import SOURCES_KEY, ReminderSource
+
+    monkeypatch.setitem(app.extensions, SOURCES_KEY, (ReminderSource(meeting_reminders),))
+    _month(ward)
+    _meeting(ward["unit"])
+    db.session.commit()
+    run_pass(SCHEDULED, now=morning(SCHEDULED))
+    [message] = mail_to.to(ward["lead"].email)
+    text = message.get_body(("plain",)).get_content()
+    assert "họp ngày 15/03/2024, còn 2 ngày làm việc" in text
+    assert "Việc đã xong" not in text and "Việc quá hạn" not in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import pytest
@@ -66,6 +67,26 @@ def test_import_with_metadata_options(runner, ward, tmp_path):
     assert (plan.start_year, plan.end_year, plan.appendix_row) == (2023, 2024, "1.3")
     task = db.session.scalar(select(Task).where(Task.plan_id == plan.id))
     assert (task.title, task.deadline, task.group.name) == ("Rà soát", date(2024, 6, 30), "Thể chế")
+
+
+def test_import_logs_the_plan_its_tasks_and_unit_by_no_officer(runner, ward, tmp_path, caplog):
+    path = tmp_path / "kh.csv"
+    path.write_bytes(
+        gen_csv([HEADER, ["1", "Thể chế", "Rà soát", "Báo cáo", "Nguyễn Văn An", "", "30/6/2024"]])
+    )
+    with caplog.at_level(logging.INFO, logger="tracker"):
+        result = runner.invoke(
+            args=["plan", "import", str(path), "--unit", "vinh-hoa", "--title", "Kế hoạch PAPI"]
+        )
+    assert result.exit_code == 0, result.output
+    plan = db.session.scalar(select(Plan).where(Plan.unit_id == ward.id))
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
+        (
+            "tracker.plans",
+            logging.INFO,
+            f"officer None imported plan {plan.id} 'Kế hoạch PAPI' with 1 tasks, unit {ward.id}",
+        )
+    ]
 
 
 def test_import_bad_rows_lists_them_and_exits_non_zero(runner, ward, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 
 import pytest
 from sqlalchemy import func, select
@@ -88,6 +89,27 @@ def test_chairperson_imports_and_is_sent_to_the_plan(client, auth, ward):
     assert db.session.scalar(select(func.count()).where(Task.plan_id == plan.id)) == 2
     # The plan page, written by others, shows it.
     assert "Ban hành kế hoạch" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_an_import_logs_who_which_plan_how_many_tasks_which_unit(client, auth, ward, caplog):
+    unit, chair, _officer = ward
+    auth.login(chair)
+    bad = gen_xlsx([HEADER, [1, None, "Việc", "KH", "Nguyễn Văn X", None, "01/02/2024"]])
+    with caplog.at_level(logging.INFO, logger="tracker"):
+        assert post(client, unit, bad).status_code == 200
+        assert post(client, unit, gen_xlsx(GOOD)).status_code == 302
+    plan = db.session.scalar(select(Plan).where(Plan.unit_id == unit.id))
+    lines = [
+        (r.name, r.levelno, r.getMessage()) for r in caplog.records if r.name == "tracker.plans"
+    ]
+    assert lines == [
+        (
+            "tracker.plans",
+            logging.INFO,
+            f"officer {chair.id} imported plan {plan.id} 'Kế hoạch CCHC năm 2024' with 2 tasks, "
+            f"unit {unit.id}",
+        )
+    ]  # the refused file logs nothing: it imported nothing
 
 
 def test_plain_officer_is_refused(client, auth, ward):

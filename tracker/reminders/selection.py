@@ -55,6 +55,7 @@ from tracker.reminders.models import (
     ReminderPolicy,
     ReminderSettings,
 )
+from tracker.reminders.rendering import Line
 from tracker.tasks.models import OPEN_STATES, Task, TaskOccurrence, TaskState, task_supporters
 
 # Slack of calendar days around the indexed range, for units with many extra days off.
@@ -153,12 +154,41 @@ class Selection:
 
 
 Source = Callable[[SelectionContext], Iterable[Due]]
+# (session, the batch's attached items of the source's kind, today, url builder) ->
+# (subject, recipient id) -> the lines written under each item in its email.
+EmailLines = Callable[
+    [Session, list[ReminderItem], date, Callable[..., str]], dict[tuple[str, int], list[Line]]
+]
 SOURCES_KEY = "tracker.reminder_sources"  # in app.extensions
 
 
-def app_sources(app: Flask | None = None) -> tuple[Source, ...]:
-    """The sources of reminders the app was built with (`tracker.configure_reminders`)."""
+@dataclass(frozen=True, slots=True)
+class ReminderSource:
+    """A source of reminders as the app lists it (`tracker.configure_reminders`): what it selects
+    and, for a source of a higher area, the lines its reminders of `kind` carry in an email."""
+
+    select: Source
+    kind: ReminderKind | None = None
+    email_lines: EmailLines | None = None
+
+
+def registered_sources(app: Flask | None = None) -> tuple[ReminderSource, ...]:
+    """The sources of reminders the app was built with, as listed."""
     return (app or current_app).extensions[SOURCES_KEY]
+
+
+def app_sources(app: Flask | None = None) -> tuple[Source, ...]:
+    """What each source the app was built with selects (`tracker.configure_reminders`)."""
+    return tuple(source.select for source in registered_sources(app))
+
+
+def app_email_lines(app: Flask | None = None) -> dict[ReminderKind, EmailLines]:
+    """The kinds of reminder whose source writes lines under them in an email, and how."""
+    return {
+        source.kind: source.email_lines
+        for source in registered_sources(app)
+        if source.kind is not None and source.email_lines is not None
+    }
 
 
 # ---------------------------------------------------------------------------- the schedule

@@ -3,6 +3,7 @@ Tasks (recurring ones with their occurrences). Flushes, never commits."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.core.audit import current_actor_id
 from tracker.core.clock import today
 from tracker.people.models import Officer, Unit
 from tracker.people.operations import normalise_name
@@ -28,6 +30,8 @@ from tracker.plans.models import Plan, TaskGroup
 from tracker.tasks.models import CadenceMode, Task
 from tracker.tasks.operations import default_confirmer, lay_out_occurrences
 from tracker.tasks.recurrence import cadence_from_phrase
+
+log = logging.getLogger("tracker.plans")
 
 
 def _name_key(name: str) -> str:
@@ -174,6 +178,14 @@ def import_plan(
             lay_out_occurrences(session, task, calendar)
         session.add(task)
     session.flush()
+    log.info(
+        "officer %s imported plan %s %r with %s tasks, unit %s",
+        current_actor_id(),
+        plan.id,
+        plan.title,
+        len(parsed.tasks),
+        unit.id,
+    )
     return plan
 
 

@@ -33,6 +33,7 @@ from tracker.reminders.rendering import (
     status_phrase,
     url_builder,
 )
+from tracker.reminders.selection import app_email_lines
 from tracker.tasks.models import Task, task_supporters
 
 
@@ -128,17 +129,19 @@ def prepare(
         if i.kind is ReminderKind.DIGEST and i.email_state is ItemEmailState.ATTACHED
     }
     digests = unit_digests(session, digest_units, today, link, days)
-    meeting_items = [
-        i
-        for e in emails
-        for i in e.items
-        if i.kind is ReminderKind.MEETING and i.email_state is ItemEmailState.ATTACHED
-    ]
-    meeting_lines = {}
-    if meeting_items:  # the officer's month, for the meeting reminder's section (issue 5)
-        from tracker.meetings.reminders import email_lines
-
-        meeting_lines = email_lines(session, meeting_items, today, link)
+    # Lines a source writes under its reminders (the officer's month under a meeting reminder,
+    # issue 5), from the sources the app lists (`tracker.configure_reminders`).
+    extra_lines: dict[tuple[ReminderKind, str, int], list[Line]] = {}
+    for kind, email_lines in app_email_lines(app).items():
+        items = [
+            i
+            for e in emails
+            for i in e.items
+            if i.kind is kind and i.email_state is ItemEmailState.ATTACHED
+        ]
+        if items:
+            for (subject, recipient_id), lines in email_lines(session, items, today, link).items():
+                extra_lines[(kind, subject, recipient_id)] = lines
     outgoing: list[Outgoing] = []
     with session.no_autoflush:
         for email in emails:
@@ -152,7 +155,7 @@ def prepare(
                 leads,
                 supporting,
                 app,
-                meeting_lines,
+                extra_lines,
             )
             if out is not None:
                 outgoing.append(out)
@@ -170,7 +173,7 @@ def _write(
     leads,
     supporting: set[tuple[int, int]],
     app,
-    meeting_lines=None,
+    extra_lines=None,
 ) -> Outgoing | None:
     """One claimed email written from its reminders (None: cancelled)."""
     recipient = email.recipient
@@ -203,17 +206,13 @@ def _write(
         task = item.task
         section = sections[section_of(item.kind, item.role)]
         if item.kind is ReminderKind.MEETING:
-            section.lines.append(
-                Line(
-                    title=item.message,
-                    url=link("tasks.mine"),
-                    status=_status_now(item, today, days),
-                )
+            line = Line(
+                title=item.message,
+                url=link("tasks.mine"),
+                status=_status_now(item, today, days),
             )
-            section.lines.extend((meeting_lines or {}).get((item.subject, item.recipient_id), []))
-            continue
-        section.lines.append(
-            Line(
+        else:
+            line = Line(
                 title=task.title if task else item.message,
                 url=link("tasks.detail", task_id=task.id) if task else reminders_url,
                 status=_status_now(item, today, days) + _words_of_sender(item),
@@ -226,6 +225,10 @@ def _write(
                 ),
                 supporting=item.role is RecipientRole.SUPPORTER,
             )
+        section.lines.append(line)
+        # What the item's source writes under it (the officer's month under a meeting reminder).
+        section.lines.extend(
+            (extra_lines or {}).get((item.kind, item.subject, item.recipient_id), ())
         )
     content = render_email(
         recipient_name=recipient.full_name,
