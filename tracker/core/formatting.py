@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_group_symbol
 from flask import Flask, current_app, g, has_request_context, request, session, url_for
 from flask_babel import force_locale, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
@@ -52,12 +53,29 @@ def _locale() -> str:
         return "vi"
 
 
+@functools.lru_cache(maxsize=8)
+def _group_symbol(locale: str) -> str:
+    return get_group_symbol(locale)
+
+
+def _is_whole(value) -> bool:
+    # Not bool (an int) and not a signed zero (Babel writes Decimal("-0") as "-0").
+    if type(value) is int:
+        return True
+    return type(value) is Decimal and value.is_finite() and value == value.to_integral_value() \
+        and bool(value)
+
+
 def format_number(
     value: int | float | Decimal | None, digits: int = 0, locale: str | None = None
 ) -> str:
     """12175 -> "12.175"; 27.3 -> "27,3" in Vietnamese."""
     if value is None:
         return ""
+    if not digits and _is_whole(value):
+        # A whole number, the common case (pages show hundreds): Python's grouping with the
+        # language's separator, what Babel's "#,##0" gives, without its pattern machinery.
+        return f"{int(value):,}".replace(",", _group_symbol(locale or _locale()))
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=locale or _locale())
 
