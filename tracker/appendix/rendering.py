@@ -27,7 +27,7 @@ _STATUS_OF_COUNT = {
 
 @dataclass(frozen=True)
 class RowWords:
-    """The page's words, translated once by the template."""
+    """The page's words, translated once by the template (and escaped once, here)."""
 
     unit: str
     value: str
@@ -38,10 +38,14 @@ class RowWords:
     sum: str
     documents: str
 
+    def __post_init__(self) -> None:
+        for name, text in vars(self).items():
+            object.__setattr__(self, name, str(escape(text)))
+
 
 def _figure(row: TableRow, words: RowWords) -> str:
     if row.not_applicable:
-        return f'<span class="text-muted">{escape(words.not_applicable)}</span>'
+        return f'<span class="text-muted">{words.not_applicable}</span>'
     return str(escape(display_value(row)))
 
 
@@ -64,7 +68,7 @@ def _value_cell(row: TableRow, words: RowWords, *, editable: bool, errors: Mappi
         return ""
     if row.computed:
         figure = _figure(row, words)
-        html = f'<span class="computed" title="{escape(words.computed)}">{figure}</span>'
+        html = f'<span class="computed" title="{words.computed}">{figure}</span>'
         if row.plan_ids:
             query = {
                 "as_of": as_of,
@@ -74,7 +78,7 @@ def _value_cell(row: TableRow, words: RowWords, *, editable: bool, errors: Mappi
             href = f"{tasks_url}?{urlencode({k: v for k, v in query.items() if v is not None})}"
             html += (
                 f' <a class="small ms-1" href="{escape(href)}" data-testid="link-{escape(key)}">'
-                f"{escape(words.tasks)}</a>"
+                f"{words.tasks}</a>"
             )
         elif row.is_rate and row.denominator is not None:
             html += (
@@ -82,9 +86,9 @@ def _value_cell(row: TableRow, words: RowWords, *, editable: bool, errors: Mappi
                 f"{escape(format_number(row.denominator))}</div>"
             )
         elif row.kind == "sum":
-            html += f'<div class="small text-muted">{escape(words.sum)}</div>'
+            html += f'<div class="small text-muted">{words.sum}</div>'
         elif key == "1.1":
-            html += f'<div class="small text-muted">{escape(words.documents)}</div>'
+            html += f'<div class="small text-muted">{words.documents}</div>'
     else:
         html = _figure(row, words)
     if error:
@@ -101,18 +105,18 @@ def table_rows(table: Table, words: RowWords, *, editable: bool, errors: Mapping
         classes = ("fw-bold table-secondary" if row.is_section else "") + (
             " fw-semibold" if row.code and not row.is_section else ""
         )
-        unit_label = f' data-label="{escape(words.unit)}"' if row.unit else ""
-        value_label = "" if row.is_section else f' data-label="{escape(words.value)}"'
+        unit_label = f' data-label="{words.unit}"' if row.unit else ""
+        value_label = "" if row.is_section else f' data-label="{words.value}"'
         value = _value_cell(row, words, editable=editable, errors=errors, typed=typed,
                             tasks_url=tasks_url, as_of=as_of)
         note_input = editable and row.kind in ("entered", "heading")
-        note_label = f' data-label="{escape(words.note)}"' if note_input or row.note else ""
+        note_label = f' data-label="{words.note}"' if note_input or row.note else ""
         if note_input:
             note_value = typed_notes.get(row.key, row.note)
             note = (
                 f'<input class="form-control form-control-sm" name="n-{key}"'
                 f' value="{escape(note_value)}"'
-                f' aria-label="{escape(words.note)} {escape(row.code or row.key)}">'
+                f' aria-label="{words.note} {escape(row.code or row.key)}">'
             )
         else:
             note = str(escape(row.note))
