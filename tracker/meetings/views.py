@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from wtforms import SelectChoice
 
 from tracker.core import clock
-from tracker.core.formatting import format_percent
+from tracker.core.formatting import format_percent, status_label, task_url
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal, show_refusal
@@ -257,6 +257,34 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
             .replace(_TASK_ID, str(int(task_id or 0)))
         )
 
+    def task_lines(lines: list[dict], words: dict[str, str]) -> Markup:
+        """A section's task lines (about a hundred on a ward's page), written here rather than
+        through an included template each: title, deadline, completion, status, and the
+        decision form where one may still be recorded."""
+        deadline, completed = escape(words["deadline"]), escape(words["completed"])
+        status = escape(words["status"])
+        rows = []
+        for line in lines:
+            form = ""
+            if may_evaluate and line["task_id"] not in page.decided_tasks:
+                form = decision(task_id=line["task_id"], with_deadline=True)
+            rows.append(
+                f'<tr><td><a href="{task_url(line["task_id"])}">{escape(line["title"])}</a>'
+                f"{form}</td>"
+                f'<td class="text-nowrap" data-label="{deadline}">'
+                f'{escape(line["deadline"] or "—")}</td>'
+                f'<td class="text-nowrap" data-label="{completed}">'
+                f'{escape(line["completed_on"] or "—")}</td>'
+                f'<td data-label="{status}"><span class="badge status-{escape(line["status"])}">'
+                f'{escape(status_label(line["status"]))}</span></td></tr>\n'
+            )
+        return Markup(
+            '<table class="table table-sm mb-2 table-stack"><thead><tr>'
+            f'<th>{escape(words["task"])}</th><th class="text-nowrap">{deadline}</th>'
+            f'<th class="text-nowrap">{completed}</th><th>{status}</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>\n'
+        )
+
     edit_form = failed.get("meeting") or MeetingForm(
         formdata=None,
         year=meeting.year,
@@ -287,6 +315,7 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         evaluation=evaluation,
         decision=decision,
         decided_tasks=page.decided_tasks,
+        task_lines=task_lines,
         failed_reasons=failed.get("attendance", {}),
         has_pdf=libreoffice() is not None,
         rate=_rate,
