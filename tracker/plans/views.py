@@ -16,6 +16,7 @@ from tracker.plans import bp
 from tracker.plans.models import Plan
 from tracker.plans.operations import set_overseers
 from tracker.plans.queries import plan_summaries
+from tracker.plans.rendering import task_rows
 from tracker.tasks.forms import BulkAssignForm, officer_choice
 from tracker.tasks.queries import plan_tasks
 
@@ -69,6 +70,7 @@ def detail(plan_id: int):
         summary=tally(tasks, as_of),
         as_of=as_of,
         assign_form=assign_form,
+        plan_task_rows=task_rows,
     )
 
 
