@@ -62,6 +62,7 @@ from tracker.tasks.queries import (
     task_journal,
     task_or_404,
 )
+from tracker.tasks.rendering import task_cards
 
 RECENT_DONE = 10
 
@@ -92,7 +93,12 @@ def mine():
         "due_on": _("Hạn %(date)s"),
     }
     return render_template(
-        "tasks/mine.html", sections=sections, done_total=len(done), as_of=today(), labels=labels
+        "tasks/mine.html",
+        sections=sections,
+        done_total=len(done),
+        as_of=today(),
+        labels=labels,
+        task_cards=task_cards,
     )
 
 
