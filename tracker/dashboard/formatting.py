@@ -73,3 +73,55 @@ def rate_with_counts(rate: Decimal | None, part: int, whole: int) -> Markup:
         f'<span class="small text-muted text-nowrap">'
         f"({escape(small_number(part))}/{escape(small_number(whole))})</span>"
     )
+
+
+def field_rows(lines, plan_id: int, list_url, no_field: str) -> Markup:
+    """The rows of a plan's table by field (what the template's loop wrote): a link to the
+    field's tasks, its counts and its completion bar."""
+    out = []
+    for line in lines:
+        tally = line.tally
+        if line.key:
+            name = (
+                f'<a href="{escape(list_url(plan_id=plan_id, group_id=line.key))}">'
+                f"{line.ordinal}. {escape(line.label)}</a>"
+            )
+        else:
+            name = f'<span class="text-muted">{escape(no_field)}</span>'
+        overdue = " text-danger fw-semibold" if tally.open_overdue else ""
+        out.append(
+            f"<tr><td>{name}</td>"
+            f'<td class="text-md-end">{escape(small_number(tally.total))}</td>'
+            f'<td class="text-md-end">{escape(small_number(tally.done))}</td>'
+            f'<td class="text-md-end{overdue}">{escape(small_number(tally.open_overdue))}</td>'
+            f"<td>{progress_bar(tally.completion_rate)}</td></tr>\n"
+        )
+    return Markup("".join(out))
+
+
+def officer_rows(lines, list_url, unassigned: str) -> Markup:
+    """The rows of the table by lead officer: the officer's tasks, the four classes, the
+    completion bar and the rate of what is due."""
+    out = []
+    for line in lines:
+        t = line.tally
+        if line.key:
+            name = f'<a href="{escape(list_url(officer_id=line.key))}">{escape(line.label)}</a>'
+        else:
+            name = (
+                f'<a href="{escape(list_url(unassigned=True))}" class="text-muted">'
+                f"{escape(unassigned)}</a>"
+            )
+        overdue = " text-danger fw-semibold" if t.open_overdue else ""
+        out.append(
+            f"<tr><td>{name}</td>"
+            f'<td class="text-md-end">{escape(small_number(t.total))}</td>'
+            f'<td class="text-md-end">{escape(small_number(t.done_on_time))}</td>'
+            f'<td class="text-md-end">{escape(small_number(t.done_late))}</td>'
+            f'<td class="text-md-end{overdue}">{escape(small_number(t.open_overdue))}</td>'
+            f'<td class="text-md-end">{escape(small_number(t.open_on_time))}</td>'
+            f"<td>{progress_bar(t.completion_rate)}</td>"
+            f'<td class="text-md-end">'
+            f"{rate_with_counts(t.due_completion_rate, t.done_of_due, t.due)}</td></tr>\n"
+        )
+    return Markup("".join(out))

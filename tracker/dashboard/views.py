@@ -16,6 +16,8 @@ from tracker.core.status import DeadlineClass
 from tracker.dashboard import bp
 from tracker.dashboard.chart import ChartLabels, build_chart, render_chart
 from tracker.dashboard.formatting import (
+    field_rows,
+    officer_rows,
     progress_bar,
     quick_percent,
     rate_with_counts,
@@ -151,6 +153,8 @@ def render_dashboard(unit: Unit) -> str:
         list_url=list_url,
         progress_bar=progress_bar,
         rate_with_counts=rate_with_counts,
+        field_rows=field_rows,
+        officer_rows=officer_rows,
         L=_page_labels(as_of),
     )
 
