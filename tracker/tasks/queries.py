@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import and_, or_, select, union
+from sqlalchemy import Select, and_, bindparam, or_, select, union
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -171,10 +172,12 @@ def officer_tasks(session: Session, officer_id: int, as_of: date) -> list[Office
     return rows
 
 
-def task_with_details(session: Session, task_id: int) -> Task | None:
-    return session.scalar(
+@functools.cache
+def _task_with_details() -> Select:
+    # Built once: every task page runs it, and its six loader options cost to build anew.
+    return (
         select(Task)
-        .where(Task.id == task_id)
+        .where(Task.id == bindparam("task_id"))
         .options(
             joinedload(Task.plan).joinedload(Plan.unit),
             joinedload(Task.group),
@@ -184,6 +187,10 @@ def task_with_details(session: Session, task_id: int) -> Task | None:
             selectinload(Task.evidence),
         )
     )
+
+
+def task_with_details(session: Session, task_id: int) -> Task | None:
+    return session.scalar(_task_with_details(), {"task_id": task_id})
 
 
 # Audited columns that hold an officer id, shown by name in the history.
