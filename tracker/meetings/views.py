@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from wtforms import SelectChoice
 
 from tracker.core import clock
-from tracker.core.formatting import format_percent, status_label, task_url
+from tracker.core.formatting import format_percent, status_badge, task_url
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal, show_refusal
@@ -154,7 +154,13 @@ def create(unit_code: str):
 # Placeholders of a blank decision form, replaced by each copy's prefix and ids.
 _PREFIX, _ITEM_ID, _TASK_ID = "zzprefixzz", "zzitemzz", "zztaskzz"
 _OFFICER_ID, _COMMENT, _REASON = "zzofficerzz", "zzcommentzz", "zzreasonzz"
-_PLACEHOLDER = re.compile("zz(?:prefix|officer|comment|reason)zz")
+_PLACEHOLDER = re.compile("zz(?:prefix|item|task|officer|comment|reason)zz")
+
+
+def _copy(blank: str, values: dict[str, str]) -> str:
+    """A form rendered once with placeholders, filled in for one officer, item or task (in one
+    pass, so that a typed text that happens to hold a placeholder stays as typed)."""
+    return _PLACEHOLDER.sub(lambda match: values[match[0]], blank)
 
 
 def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
@@ -205,8 +211,7 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
             _COMMENT: str(escape(existing.comment if existing else "")),
             _REASON: str(escape(existing.reason if existing else "")),
         }
-        # One pass, so that a comment that happens to hold a placeholder stays as typed.
-        html = _PLACEHOLDER.sub(lambda match: values[match[0]], blank_evaluation[0])
+        html = _copy(blank_evaluation[0], values)
         if grade_id is not None:
             option = f'<option value="{int(grade_id)}">'
             html = html.replace(option, f'<option selected value="{int(grade_id)}">', 1)
@@ -251,11 +256,8 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
             )
             blank = blanks[kind] = render_decision(form, with_deadline)
         prefix = f"i{int(item_id)}" if item_id is not None else f"t{int(task_id)}"
-        return Markup(
-            blank.replace(_PREFIX, prefix)
-            .replace(_ITEM_ID, str(int(item_id or 0)))
-            .replace(_TASK_ID, str(int(task_id or 0)))
-        )
+        ids = {_PREFIX: prefix, _ITEM_ID: str(int(item_id or 0)), _TASK_ID: str(int(task_id or 0))}
+        return Markup(_copy(blank, ids))
 
     def task_lines(lines: list[dict], words: dict[str, str]) -> Markup:
         """A section's task lines (about a hundred on a ward's page), written here rather than
@@ -275,8 +277,7 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
                 f'{escape(line["deadline"] or "—")}</td>'
                 f'<td class="text-nowrap" data-label="{completed}">'
                 f'{escape(line["completed_on"] or "—")}</td>'
-                f'<td data-label="{status}"><span class="badge status-{escape(line["status"])}">'
-                f'{escape(status_label(line["status"]))}</span></td></tr>\n'
+                f'<td data-label="{status}">{status_badge(line["status"])}</td></tr>\n'
             )
         return Markup(
             '<table class="table table-sm mb-2 table-stack"><thead><tr>'

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from tracker.core.formatting import format_date, status_label, task_url
+from tracker.core.formatting import format_date, status_badge, task_url
 from tracker.core.status import DeadlineClass
 from tracker.plans.models import TaskGroup
 from tracker.tasks.models import Task
@@ -50,7 +50,6 @@ def task_rows(groups: Sequence[tuple[TaskGroup | None, list[tuple[Task, Deadline
                 f'</td><td data-label="{deliverable}">{escape(task.deliverable)}</td>'
                 f'<td data-label="{lead}">{people}</td>'
                 f'<td data-label="{deadline}" class="text-nowrap">{escape(when)}</td>'
-                f'<td data-label="{status}"><span class="badge status-{cls}">'
-                f"{escape(status_label(cls))}</span></td></tr>\n"
+                f'<td data-label="{status}">{status_badge(cls)}</td></tr>\n'
             )
     return Markup("".join(out))

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
 
-from tracker.core.formatting import format_date, status_label, task_url
+from tracker.core.formatting import format_date, status_badge, task_url
 from tracker.tasks.queries import OfficerTask
 
 
@@ -36,7 +36,7 @@ def task_cards(rows: Sequence[OfficerTask], words: Mapping[str, str]) -> Markup:
             f'<span class="fw-semibold">{escape(task.title)}</span>'
             f'<span class="text-nowrap">{escape(when)}</span></div>'
             '<div class="small text-muted d-flex flex-wrap gap-2 mt-1">'
-            f'<span class="badge status-{row.status}">{escape(status_label(row.status))}</span>'
+            f"{status_badge(row.status)}"
             f"<span>{escape(task.plan.document_number or task.plan.title)}</span>"
             f"<span>· {lead if row.leads else support}</span>{deliverable}</div></a>\n"
         )
