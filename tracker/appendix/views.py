@@ -24,7 +24,6 @@ from tracker.appendix.operations import (
 from tracker.appendix.queries import child_unit_periods, period_history, unit_periods
 from tracker.appendix.rendering import RowWords, table_rows
 from tracker.appendix.service import Checks, period_table
-from tracker.appendix.table import display_value
 from tracker.core import clock
 from tracker.core.dates import parse_date
 from tracker.core.formatting import format_figure
@@ -38,11 +37,6 @@ from tracker.people.queries import unit_or_404
 
 log = logging.getLogger("tracker.appendix")
 MAX_FIELDS = 400  # a form with more fields than the table has rows is not ours
-
-
-@bp.app_template_global()
-def appendix_value(row) -> str:
-    return display_value(row)
 
 
 bp.add_app_template_global(table_rows, "appendix_rows")
