@@ -103,6 +103,8 @@ def gen_task(
         completed_on=completed_on,
         state=TaskState.DONE if completed_on else fields.pop("state", TaskState.NOT_STARTED),
         supporters=supporters or [],
+        # A plan's original task: it entered the plan on the plan's document date.
+        entered_on=fields.pop("entered_on", plan.document_date or date(plan.start_year, 1, 1)),
         **fields,
     )
     db.session.add(task)

@@ -42,6 +42,8 @@ def _overdue_task(ward, **fields):
 
 
 def test_prompt_explanation_answer_accept(client, auth, ward, mail_to, frozen):
+    # A province whose rules let an accepted new deadline judge the task (tasks.deadlines).
+    ward["unit"].late_extension_counts = True
     task = _overdue_task(ward)
     db.session.commit()
     page = f"/tasks/{task.id}"

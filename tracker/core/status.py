@@ -32,6 +32,42 @@ class HasDeadline(Protocol):
     completed_on: date | None
 
 
+def in_plan_on(item: object, day: date) -> bool:
+    """Whether the task was in its plan on `day`: entered by then (ngày giao) and not yet
+    withdrawn. Figures of a date count only such tasks."""
+    entered = getattr(item, "entered_on", None)
+    withdrawn = getattr(item, "withdrawn_on", None)
+    return (entered is None or entered <= day) and (withdrawn is None or day < withdrawn)
+
+
+def _day(value: date | str | None) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def deadline_on(item: HasDeadline, day: date) -> date | None:
+    """The deadline the rule judges the item by on `day`: the one in force that day.
+
+    A task whose deadline moved carries `deadline_history`, pairs (from_day, deadline) with
+    the original deadline first (from None); a move that does not count (made after the
+    deadline had passed, see tasks.deadlines) is not among them, so it changes nothing here.
+    """
+    history = getattr(item, "deadline_history", None)
+    if not history:
+        return item.deadline
+    deadline = None
+    for start, value in history:
+        start = _day(start)
+        if start is not None and start > day:
+            break
+        deadline = _day(value)
+    return deadline
+
+
+def parse_deadline_history(raw: list | None) -> tuple[tuple[date | None, date | None], ...]:
+    """`Task.deadline_history` as stored (ISO text) to dates."""
+    return tuple((_day(start), _day(value)) for start, value in raw or ())
+
+
 def done_by(item: HasDeadline, as_of: date) -> bool:
     """Done by the end of `as_of` (a task or one occurrence): confirmed, and dated by then."""
     return item.completed_on is not None and item.completed_on <= as_of
@@ -69,22 +105,24 @@ def deadline_class(task: HasDeadline, as_of: date) -> DeadlineClass:
     if occurrences:
         return _recurring_class(occurrences, as_of)
     done_on = task.completed_on
+    deadline = deadline_on(task, as_of)
     if done_on is not None and done_on <= as_of:
-        if task.deadline is None or done_on <= task.deadline:
+        if deadline is None or done_on <= deadline:
             return DeadlineClass.DONE_ON_TIME
         return DeadlineClass.DONE_LATE
-    if task.deadline is not None and task.deadline < as_of:
+    if deadline is not None and deadline < as_of:
         return DeadlineClass.OPEN_OVERDUE
     return DeadlineClass.OPEN_ON_TIME
 
 
-def final_deadline(task: HasDeadline) -> date | None:
-    """The deadline by which the whole task is due (a recurring task's last occurrence)."""
+def final_deadline(task: HasDeadline, as_of: date | None = None) -> date | None:
+    """The deadline by which the whole task is due (a recurring task's last occurrence); with
+    `as_of`, the one in force on that date."""
     occurrences = _occurrences(task)
     if occurrences:
         deadlines = [o.deadline for o in occurrences if o.deadline is not None]
         return max(deadlines) if deadlines else None
-    return task.deadline
+    return task.deadline if as_of is None else deadline_on(task, as_of)
 
 
 def done_on(task: HasDeadline) -> date | None:
@@ -113,22 +151,39 @@ def earliest_missed(task: HasDeadline, as_of: date) -> HasDeadline | None:
     deadline and not done by then (a recurring task), or the task itself; None if nothing is."""
     occurrences = _occurrences(task)
     missed = [
-        item
+        (deadline, item)
         for item in (occurrences or (task,))
-        if item.deadline is not None and item.deadline < as_of and not done_by(item, as_of)
+        if (deadline := deadline_on(item, as_of)) is not None
+        and deadline < as_of
+        and not done_by(item, as_of)
     ]
-    return min(missed, key=lambda item: item.deadline, default=None)
+    return min(missed, key=lambda pair: pair[0], default=(None, None))[1]
 
 
 def missed_since(task: HasDeadline, as_of: date) -> date | None:
     """The earliest deadline the task has missed as of the date (its final deadline if none)."""
     late = earliest_missed(task, as_of)
-    return late.deadline if late is not None else final_deadline(task)
+    if late is not None:
+        return deadline_on(late, as_of)
+    return final_deadline(task, as_of)
 
 
 def is_due(task: HasDeadline, as_of: date) -> bool:
-    deadline = final_deadline(task)
+    deadline = final_deadline(task, as_of)
     return deadline is not None and deadline <= as_of
+
+
+def confirmed_late(tasks: Iterable[object], as_of: date) -> list[object]:
+    """Tasks counted done as of `as_of` whose completion was confirmed only after that date:
+    the one way a past figure changes later (a completion counts from its evidence date)."""
+    return [
+        task
+        for task in tasks
+        if (confirmed := getattr(task, "confirmed_on", None)) is not None
+        and confirmed > as_of
+        and in_plan_on(task, as_of)
+        and done_as_of(task, as_of) is not None
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +203,10 @@ class StatusRow:
     deadline: date | None
     completed_on: date | None
     occurrences: tuple[Occurrence, ...] = ()
+    entered_on: date | None = None
+    withdrawn_on: date | None = None
+    confirmed_on: date | None = None
+    deadline_history: tuple[tuple[date | None, date | None], ...] = ()
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -198,9 +257,12 @@ class Tally:
 
 
 def tally(tasks: Iterable[HasDeadline], as_of: date) -> Tally:
+    """The counts as of the end of `as_of`, of the tasks in their plan on that date."""
     counts = dict.fromkeys(DeadlineClass, 0)
     total = due = done_of_due = 0
     for task in tasks:
+        if not in_plan_on(task, as_of):
+            continue
         cls = deadline_class(task, as_of)
         counts[cls] += 1
         total += 1

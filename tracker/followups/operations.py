@@ -28,6 +28,7 @@ from tracker.people.queries import unit_calendar
 from tracker.reminders.delivery import queue_manual
 from tracker.reminders.models import RecipientRole, ReminderKind
 from tracker.reminders.operations import settings_of
+from tracker.tasks.deadlines import move_deadline
 from tracker.tasks.models import Task
 from tracker.tasks.operations import notify
 
@@ -306,7 +307,15 @@ def decide_explanation(
         if request.occurrence is not None:
             request.occurrence.deadline = request.proposed_deadline
         else:
-            task.deadline = request.proposed_deadline
+            move_deadline(
+                session,
+                task,
+                request.proposed_deadline,
+                actor=actor,
+                reason=request.reason,
+                # Stored text, like the task journal.
+                decision=f"{actor.full_name} chấp nhận giải trình",
+            )
         message = (
             f"{actor.full_name} chấp nhận gia hạn nhiệm vụ “{task.title}” đến "
             f"{_d(request.proposed_deadline)}."

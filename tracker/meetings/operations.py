@@ -431,6 +431,11 @@ def record_decision(
             )
         changed = _input_of(task)
         changed.deadline = data.new_deadline
+        changed.deadline_reason = decision
+        # Stored text, like the task journal.
+        changed.deadline_decision = (
+            f"Kết luận cuộc họp giao ban tháng {meeting.month}/{meeting.year}"
+        )
         result = save_task(session, task.plan, changed, actor, task)
         item.new_deadline = task.deadline
         if result.notice:

@@ -43,6 +43,9 @@ class Unit(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind, "unit_kind"), default=UnitKind.WARD)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # Whether a deadline moved after it had passed makes a late completion on time; None
+    # takes the setting of the unit above (off at the top). See tasks.deadlines.
+    late_extension_counts: Mapped[bool | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")

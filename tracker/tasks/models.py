@@ -5,11 +5,21 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.core.audit import Audited
-from tracker.core.clock import utcnow
+from tracker.core.clock import today, utcnow
 from tracker.core.text import fold
 from tracker.core.types import UTCDateTime
 from tracker.extensions import db
@@ -98,6 +108,22 @@ class Task(Audited, db.Model):
     search_text: Mapped[str] = mapped_column(Text, default="")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The day the task entered its plan (ngày giao): a plan's original tasks take the plan's
+    # document date, a task added later the day it was added. Figures of an earlier date
+    # do not count it.
+    entered_on: Mapped[date] = mapped_column(default=today)
+    # Withdrawn from the plan (rút khỏi kế hoạch): kept, and counted for dates before this one.
+    withdrawn_on: Mapped[date | None]
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    # The local day the completion was confirmed: a confirmation later than the evidence date
+    # changes the figures of the days in between (the one way a past figure may change).
+    confirmed_on: Mapped[date | None]
+    # The deadlines the status rule judges by, as [from_day, deadline] pairs in ISO text, the
+    # first from None (the original deadline); empty while the deadline never moved. Written
+    # only by tasks.deadlines.move_deadline with its DeadlineChange record, so that figures of
+    # many tasks as of a past date need no second query.
+    deadline_history: Mapped[list] = mapped_column(JSON, default=list)
 
     plan: Mapped[Plan] = relationship()
     group: Mapped[TaskGroup | None] = relationship()
@@ -113,7 +139,11 @@ class Task(Audited, db.Model):
         back_populates="task", order_by="Evidence.document_date"
     )
 
-    __audit_exclude__ = frozenset({"created_at", "search_text"})
+    __audit_exclude__ = frozenset({"created_at", "search_text", "deadline_history"})
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None
 
     @property
     def is_recurring(self) -> bool:
@@ -210,6 +240,31 @@ class Evidence(Audited, db.Model):
 
     def audit_label(self) -> str:
         return self.document_number
+
+
+class DeadlineChange(db.Model):
+    """One move of a task's deadline: who moved it, when, why, on whose decision.
+
+    Append-only. `counts` says whether the status rule judges by the new deadline: a deadline
+    moved after it had passed does not turn lateness into punctuality unless the unit's
+    setting says so (`tasks.deadlines.late_extension_counts`)."""
+
+    __tablename__ = "deadline_changes"
+    __table_args__ = (Index("ix_deadline_changes_task", "task_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    old_deadline: Mapped[date | None]
+    new_deadline: Mapped[date | None]
+    effective_on: Mapped[date]
+    counts: Mapped[bool]
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # Whose decision: "Kết luận cuộc họp giao ban tháng 3/2024", "Chấp nhận giải trình" …
+    decision: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    changed_by: Mapped[Officer | None] = relationship()
 
 
 class Notification(db.Model):

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from tracker.core import clock
 from tracker.core.clock import utcnow
 from tracker.core.permissions import Action, Submission, can, may_assign, may_be_confirmer
 from tracker.core.refusals import Refusal
@@ -24,6 +25,7 @@ from tracker.core.workdays import WorkCalendar
 from tracker.people.models import Officer, OfficerRole, Role
 from tracker.people.queries import unit_calendar
 from tracker.plans.models import Plan, TaskGroup
+from tracker.tasks.deadlines import move_deadline
 from tracker.tasks.files import StoredFile
 from tracker.tasks.models import (
     CadenceMode,
@@ -61,6 +63,9 @@ class TaskInput:
     cadence_mode: CadenceMode | None = None
     recurrence_note: str = ""
     notes: str = ""
+    # Why the deadline moves, when it does (kept in the deadline's history).
+    deadline_reason: str = ""
+    deadline_decision: str = ""
 
 
 # ---------------------------------------------------------------------------- notices
@@ -275,8 +280,18 @@ def save_task(
         task.occurrences = (
             [o for o in task.occurrences if o.state is TaskState.DONE] if (not creating) else []
         )
-        task.deadline = r["deadline"]
+        if creating:
+            task.deadline = r["deadline"]
     session.flush()
+    if not creating and task.cadence_every is None:
+        move_deadline(
+            session,
+            task,
+            r["deadline"],
+            actor=actor,
+            reason=data.deadline_reason,
+            decision=data.deadline_decision,
+        )
     if creating or old_lead_id != task.lead_officer_id:
         _assigned(session, task, old_lead_id, actor)
     log.info(
@@ -595,6 +610,7 @@ def confirm_completion(
     occurrence = _pending_occurrence(task, occurrence_id)
     evidence = _pending_evidence(session, task, occurrence)
     _check_decider(task, evidence, actor)
+    task.confirmed_on = clock.today()
     if occurrence is not None:
         occurrence.state = TaskState.DONE
         occurrence.completed_on = evidence.document_date
@@ -695,6 +711,7 @@ def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None
     else:
         task.state = TaskState.IN_PROGRESS
         task.completed_on = None
+        task.confirmed_on = None
     _journal(session, task, actor, NoteKind.REOPEN, reason)
     notify(
         session,

@@ -15,7 +15,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.core.audit import AuditEvent
 from tracker.core.permissions import Submission
-from tracker.core.status import DeadlineClass, Occurrence, StatusRow, deadline_class
+from tracker.core.status import (
+    DeadlineClass,
+    Occurrence,
+    StatusRow,
+    deadline_class,
+    parse_deadline_history,
+)
 from tracker.extensions import db
 from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Officer
@@ -32,7 +38,9 @@ from tracker.tasks.models import (
 
 
 def status_rows(session: Session, *conditions) -> list[StatusRow]:
-    """Live tasks matching `conditions` (on Task and Plan) as light rows for the status rule.
+    """Live tasks matching `conditions` (on Task and Plan) as light rows for the status rule,
+    withdrawn ones included (they count for the dates before their withdrawal: the rule's
+    `in_plan_on` says which rows a date counts).
 
     Two queries whatever the number of tasks: the tasks, then the occurrences of the
     recurring ones among them.
@@ -46,6 +54,10 @@ def status_rows(session: Session, *conditions) -> list[StatusRow]:
             Task.deadline,
             Task.completed_on,
             Task.cadence_every,
+            Task.entered_on,
+            Task.withdrawn_on,
+            Task.confirmed_on,
+            Task.deadline_history,
         )
         .join(Plan, Plan.id == Task.plan_id)
         .where(Plan.archived_at.is_(None), Task.archived_at.is_(None), *conditions)
@@ -76,6 +88,10 @@ def status_rows(session: Session, *conditions) -> list[StatusRow]:
             row.deadline,
             row.completed_on,
             tuple(occurrences.get(row.id, ())),
+            row.entered_on,
+            row.withdrawn_on,
+            row.confirmed_on,
+            parse_deadline_history(row.deadline_history),
         )
         for row in rows
     ]

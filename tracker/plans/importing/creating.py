@@ -169,6 +169,8 @@ def import_plan(
             confirmer=confirmer,
             deadline=item.deadline,
             recurrence_note=item.recurrence_note,
+            # A plan's original tasks entered it on its document date, unless the row says.
+            entered_on=item.entered_on or plan.document_date or today(),
         )
         cadence = cadence_from_phrase(item.recurrence_note) if item.deadline is None else None
         if cadence is not None:

@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 from tracker.plans.importing.cells import fold
 from tracker.plans.importing.problems import Problem, _
 
-STT, FIELD, TASK, DELIVERABLE, LEAD, SUPPORT, DEADLINE = (
+STT, FIELD, TASK, DELIVERABLE, LEAD, SUPPORT, DEADLINE, ENTERED = (
     "stt",
     "field",
     "task",
@@ -18,6 +18,7 @@ STT, FIELD, TASK, DELIVERABLE, LEAD, SUPPORT, DEADLINE = (
     "lead",
     "support",
     "deadline",
+    "entered",
 )
 
 COLUMN_LABELS = {
@@ -28,10 +29,12 @@ COLUMN_LABELS = {
     LEAD: "Chủ trì",
     SUPPORT: "Phối hợp",
     DEADLINE: "Thời hạn",
+    ENTERED: "Ngày giao",
 }
 
 # Checked in this order; the first column whose words a header cell contains wins.
 _HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (ENTERED, ("ngay giao", "ngay giao nhiem vu")),
     (LEAD, ("chu tri",)),
     (SUPPORT, ("phoi hop",)),
     (DELIVERABLE, ("san pham", "ket qua")),

@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from tracker.plans.importing.cells import Row, cell_text, fold, split_names
-from tracker.plans.importing.deadlines import parse_deadline
+from tracker.plans.importing.deadlines import parse_deadline, text_date
 from tracker.plans.importing.header import (
     DEADLINE,
     DELIVERABLE,
+    ENTERED,
     FIELD,
     LEAD,
     STT,
@@ -56,6 +57,8 @@ class ParsedTask:
     supporter_names: list[str] = field(default_factory=list)
     deadline: date | None = None
     recurrence_note: str = ""
+    # The day the task entered the plan (ngày giao), when the sheet gives one per row.
+    entered_on: date | None = None
 
 
 @dataclass(slots=True)
@@ -323,7 +326,23 @@ class _SheetBuilder:
             self.problem(line, str(exc))
         else:
             item.deadline, item.recurrence_note = deadline.deadline, deadline.recurrence_note
+        index = self.columns.get(ENTERED)
+        entered = values[index] if index is not None and index < len(values) else None
+        item.entered_on = self._entered_on(line, entered)
         return item
+
+    def _entered_on(self, line: int, value: Any) -> date | None:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = cell_text(value)
+        if not text:
+            return None
+        day = text_date(text)
+        if day is None:
+            self.problem(line, _("ngày giao “%(value)s” không phải ngày hợp lệ", value=text))
+        return day
 
     def _extends_header(self, cells: list[str]) -> bool:
         found: dict[str, int] = {}
