@@ -64,6 +64,7 @@ class Action(enum.StrEnum):
     SUBMIT_APPENDIX = "submit_appendix"  # chốt số liệu: freeze the period's table
     REOPEN_APPENDIX = "reopen_appendix"  # reopen a submitted table (audited)
     READ_OUTBOX = "read_outbox"  # the development outbox: the emails written, with their text
+    WITHDRAW_TASK = "withdraw_task"  # rút khỏi kế hoạch: the task stays, counted before that day
 
 
 class Relation(enum.StrEnum):
@@ -135,7 +136,25 @@ _RULES: dict[Action, Rule] = {
     Action.REOPEN_APPENDIX: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON})),
     # Emails show what officers were told: the leaders (and inspectors) of their unit read them.
     Action.READ_OUTBOX: Rule(roles=LEADERS | {Role.INSPECTOR}),
+    # The chairperson decides what the plan holds (the administrator for them).
+    Action.WITHDRAW_TASK: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON})),
 }
+
+# What nobody does any more on a task withdrawn from its plan: it is no one's work. Reading it
+# and writing a note on it remain.
+_CLOSED_BY_WITHDRAWAL = frozenset(
+    {
+        Action.ASSIGN_TASK,
+        Action.REPORT_PROGRESS,
+        Action.SUBMIT_COMPLETION,
+        Action.CONFIRM_COMPLETION,
+        Action.PROMPT_TASK,
+        Action.REQUEST_EXPLANATION,
+        Action.ANSWER_EXPLANATION,
+        Action.DECIDE_EXPLANATION,
+        Action.WITHDRAW_TASK,
+    }
+)
 
 # Inspectors read; they never change anything, anywhere.
 _READ_ACTIONS = frozenset(
@@ -207,11 +226,18 @@ def _refused_by_relation(officer: Actor, target, never: frozenset[Relation]) -> 
     )
 
 
+def _withdrawn(target) -> bool:
+    task = target.task if isinstance(target, Submission) else target
+    return getattr(task, "withdrawn_on", None) is not None
+
+
 def can(officer: Actor | None, action: Action, target) -> bool:
     if officer is None or not getattr(officer, "is_authenticated", False) or not officer.active:
         return False
     rule = _RULES[action]
     if rule.never and _refused_by_relation(officer, target, rule.never):
+        return False
+    if action in _CLOSED_BY_WITHDRAWAL and _withdrawn(target):
         return False
     unit = _unit_of(target)
     roles = officer.roles

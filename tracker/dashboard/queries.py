@@ -13,16 +13,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.core.status import (
     DeadlineClass,
     StatusRow,
     Tally,
+    confirmed_late,
     deadline_class,
     done_on,
     final_deadline,
+    in_plan_on,
     missed_since,
     tally,
 )
@@ -123,6 +125,8 @@ class Dashboard:
     pending: ShortList
     lookups: UnitLookups
     children: list[Unit]
+    # Counted done as of the date, confirmed after it (core.status.confirmed_late).
+    late_confirmed: tuple = ()
 
 
 def due_soon_filter(as_of: date) -> TaskFilter:
@@ -263,7 +267,9 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
             as_of=tally(by_plan[plan.id], as_of),
             today=tally(by_plan[plan.id], today),
             groups=_group_lines(by_plan[plan.id], plan.id, lookups, as_of),
-            series=progress_series(plan, by_plan[plan.id], as_of),
+            series=progress_series(
+                plan, [r for r in by_plan[plan.id] if in_plan_on(r, as_of)], as_of
+            ),
         )
         for plan in lookups.plans
     ]
@@ -275,6 +281,8 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
     overdue: list[tuple[date, int, StatusRow]] = []
     soon: list[tuple[date, int, StatusRow]] = []
     for row in rows:
+        if not in_plan_on(row, as_of):
+            continue
         cls = deadline_class(row, as_of)
         if row_matches(overdue_filter, row, cls):
             overdue.append((missed_since(row, as_of) or date.min, row.task_id, row))
@@ -287,7 +295,9 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
 
     # One query for the short lists: the shown tasks' titles, and every pending confirmation.
     shown_ids = {item[1] for item in overdue} | {item[1] for item in soon}
-    pending_condition = Task.state == TaskState.PENDING_CONFIRMATION
+    pending_condition = and_(
+        Task.state == TaskState.PENDING_CONFIRMATION, Task.withdrawn_on.is_(None)
+    )
     details = session.execute(
         select(
             Task.id,
@@ -368,4 +378,5 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
         pending=ShortList(pending, len(pending_rows)),
         lookups=lookups,
         children=children,
+        late_confirmed=tuple(confirmed_late(rows, as_of)) if as_of < today else (),
     )

@@ -17,7 +17,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.core.status import DeadlineClass, StatusRow, deadline_class, done_as_of, tally
+from tracker.core.status import (
+    DeadlineClass,
+    StatusRow,
+    deadline_class,
+    done_as_of,
+    in_plan_on,
+    tally,
+)
 from tracker.core.text import name_key
 from tracker.followups.models import Decision
 from tracker.followups.queries import month_followups
@@ -119,7 +126,8 @@ def build_agenda(
     open), overdue tasks carried over from earlier months, explanations requested in the month
     and their answers, completions waiting for confirmation; per plan, the completion rate at
     `as_of` against `previous_as_of` (the previous meeting's date)."""
-    rows = status_rows(session, Plan.unit_id == unit_id)
+    # The tasks in their plans on the meeting's date, judged by that date's deadlines.
+    rows = [row for row in status_rows(session, Plan.unit_id == unit_id) if in_plan_on(row, as_of)]
     task_ids = {row.task_id for row in rows}
     titles: dict[int, tuple[str, TaskState]] = {}
     if rows:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.core.status import DeadlineClass
+from tracker.core.status import DeadlineClass, in_plan_on
 from tracker.meetings.agenda import month_periods
 from tracker.meetings.models import Meeting, MeetingStatus
 from tracker.plans.models import Plan
@@ -88,7 +88,7 @@ def month_lines(
         rows_of[plan_units[row.plan_id]].append(row)
     for meeting in meetings:
         for row in rows_of.get(meeting.unit_id, ()):
-            if row.lead_officer_id is None:
+            if row.lead_officer_id is None or not in_plan_on(row, as_of):
                 continue
             for bucket, period, status in month_periods(row, meeting.year, meeting.month, as_of):
                 found[(meeting.id, row.lead_officer_id)].append(

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.core.status import Tally, tally
+from tracker.core.status import Tally, confirmed_late, tally
 from tracker.plans.models import Plan
 from tracker.tasks.queries import status_rows
 
@@ -18,6 +18,8 @@ from tracker.tasks.queries import status_rows
 class PlanSummary:
     plan: Plan
     tally: Tally
+    # Its tasks counted done as of the date but confirmed after it (core.status.confirmed_late).
+    late: tuple = ()
 
 
 def plan_summaries(session: Session, unit_id: int, as_of: date) -> list[PlanSummary]:
@@ -30,4 +32,9 @@ def plan_summaries(session: Session, unit_id: int, as_of: date) -> list[PlanSumm
     by_plan: dict[int, list] = defaultdict(list)
     for row in status_rows(session, Plan.unit_id == unit_id):
         by_plan[row.plan_id].append(row)
-    return [PlanSummary(plan, tally(by_plan[plan.id], as_of)) for plan in plans]
+    return [
+        PlanSummary(
+            plan, tally(by_plan[plan.id], as_of), tuple(confirmed_late(by_plan[plan.id], as_of))
+        )
+        for plan in plans
+    ]

@@ -17,6 +17,13 @@ from tracker.plans.models import TaskGroup
 from tracker.tasks.models import Task
 
 
+def _status_cell(cls: DeadlineClass | str) -> Markup | str:
+    # Not a class: the task is not counted on the date (added later, or withdrawn), and why.
+    if isinstance(cls, DeadlineClass):
+        return status_badge(cls)
+    return f'<span class="badge text-bg-light border text-wrap">{escape(cls)}</span>'
+
+
 def task_rows(groups: Sequence[tuple[TaskGroup | None, list[tuple[Task, DeadlineClass]]]],
               words: Sequence[str], support: str, *, selectable: bool) -> Markup:
     """A heading row a field, then a row a task: ordinal, title, deliverable, lead and
@@ -50,6 +57,6 @@ def task_rows(groups: Sequence[tuple[TaskGroup | None, list[tuple[Task, Deadline
                 f'</td><td data-label="{deliverable}">{escape(task.deliverable)}</td>'
                 f'<td data-label="{lead}">{people}</td>'
                 f'<td data-label="{deadline}" class="text-nowrap">{escape(when)}</td>'
-                f'<td data-label="{status}">{status_badge(cls)}</td></tr>\n'
+                f'<td data-label="{status}">{_status_cell(cls)}</td></tr>\n'
             )
     return Markup("".join(out))

@@ -6,9 +6,10 @@ from wtforms import SelectChoice
 
 from tracker.core.clock import today
 from tracker.core.dates import parse_date
+from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal, show_refusal
-from tracker.core.status import deadline_class, tally
+from tracker.core.status import confirmed_late, deadline_class, in_plan_on, tally
 from tracker.extensions import db
 from tracker.people.models import Role
 from tracker.people.queries import active_officers, unit_or_404
@@ -45,6 +46,15 @@ def index(unit_code: str):
     return render_template("plans/index.html", unit=unit, summaries=summaries, as_of=as_of)
 
 
+def _status_on(task, as_of):
+    """The task's class as of the date, or why the date's figures do not count it."""
+    if in_plan_on(task, as_of):
+        return deadline_class(task, as_of)
+    if task.withdrawn_on is not None and task.withdrawn_on <= as_of:
+        return _("Đã rút ngày %(day)s", day=format_date(task.withdrawn_on))
+    return _("Giao ngày %(day)s", day=format_date(task.entered_on))
+
+
 @bp.route("/plans/<int:plan_id>")
 @login_required
 def detail(plan_id: int):
@@ -54,7 +64,7 @@ def detail(plan_id: int):
     tasks = plan_tasks(db.session, plan)
     by_group: dict = {}
     for task in tasks:
-        by_group.setdefault(task.group, []).append((task, deadline_class(task, as_of)))
+        by_group.setdefault(task.group, []).append((task, _status_on(task, as_of)))
     groups = sorted(by_group.items(), key=lambda g: g[0].ordinal if g[0] else 0)
     assign_form = None
     if can(current_user, Action.ASSIGN_TASK, plan.unit):
@@ -68,6 +78,7 @@ def detail(plan_id: int):
         plan=plan,
         groups=groups,
         summary=tally(tasks, as_of),
+        late=confirmed_late(tasks, as_of),
         as_of=as_of,
         assign_form=assign_form,
         plan_task_rows=task_rows,

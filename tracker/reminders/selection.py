@@ -346,7 +346,8 @@ def open_subjects(session: Session, until: date | None = None) -> list[OpenSubje
 
     Two queries: one-off tasks by their own state, occurrences of recurring tasks by theirs."""
     open_states = sorted(OPEN_STATES)
-    alive = (Plan.archived_at.is_(None), Task.archived_at.is_(None))
+    # A task withdrawn from its plan is no one's work any more: no reminders.
+    alive = (Plan.archived_at.is_(None), Task.archived_at.is_(None), Task.withdrawn_on.is_(None))
     tasks = (
         select(
             Task.id,
@@ -432,6 +433,7 @@ def _supporters(session: Session, until: date) -> dict[int, list[int]]:
         .where(
             Plan.archived_at.is_(None),
             Task.archived_at.is_(None),
+            Task.withdrawn_on.is_(None),
             or_(
                 Task.cadence_every.is_not(None),
                 and_(Task.state.in_(sorted(OPEN_STATES)), Task.deadline <= until),
@@ -451,6 +453,7 @@ def _pending_confirmations(session: Session) -> dict[int, int]:
             .where(
                 Plan.archived_at.is_(None),
                 Task.archived_at.is_(None),
+                Task.withdrawn_on.is_(None),
                 Task.state == TaskState.PENDING_CONFIRMATION,
             )
             .group_by(Plan.unit_id)

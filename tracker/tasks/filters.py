@@ -19,7 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from tracker.core.dates import parse_date
-from tracker.core.status import DeadlineClass, StatusRow, deadline_class, final_deadline
+from tracker.core.status import (
+    DeadlineClass,
+    StatusRow,
+    deadline_class,
+    final_deadline,
+    in_plan_on,
+)
 from tracker.core.text import fold, name_key
 from tracker.people.models import Officer
 from tracker.plans.models import Plan, TaskGroup
@@ -343,6 +349,8 @@ def apply_filter(
     rows = status_rows(session, *sql_conditions(unit_id, task_filter))
     listed = []
     for row in rows:
+        if not in_plan_on(row, task_filter.as_of):
+            continue
         cls = deadline_class(row, task_filter.as_of)
         if row_matches(task_filter, row, cls):
             listed.append(ListedRow(row, cls))

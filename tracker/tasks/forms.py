@@ -71,6 +71,12 @@ class TaskForm(FlaskForm):
         render_kw={"placeholder": _l("Hàng tháng, hàng quý…")},
     )
     notes = TextAreaField(_l("Ghi chú"), validators=[Length(max=4000)])
+    # Kept in the deadline's history when an edit moves the deadline.
+    deadline_reason = StringField(
+        _l("Lý do đổi thời hạn (nếu đổi)"),
+        validators=[Length(max=2000)],
+        render_kw={"placeholder": _l("Theo chỉ đạo của…, đề nghị của…")},
+    )
     submit = SubmitField(_l("Lưu nhiệm vụ"))
 
 

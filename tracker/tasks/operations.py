@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core import clock
 from tracker.core.clock import utcnow
+from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, Submission, can, may_assign, may_be_confirmer
 from tracker.core.refusals import Refusal
 from tracker.core.workdays import WorkCalendar
@@ -723,6 +724,50 @@ def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None
     )
     session.flush()
     log.info("officer %s reopened task %s, unit %s", actor.id, task.id, task.plan.unit_id)
+
+
+# As long as the reason field of the return and reopen forms (tasks.forms.ReasonForm).
+MAX_REASON = 2000
+
+
+def withdraw_task(session: Session, task: Task, actor: Officer, *, reason: str) -> None:
+    """Rút khỏi kế hoạch: the task stays, audited, and counts for the dates before today; from
+    today it is no one's work (no reminders, no actions, not in the figures)."""
+    reason = (reason or "").strip()
+    if task.withdrawn_on is not None:
+        raise Refusal(
+            _(
+                "Nhiệm vụ đã được rút khỏi kế hoạch ngày %(day)s.",
+                day=format_date(task.withdrawn_on),
+            )
+        )
+    if not can(actor, Action.WITHDRAW_TASK, task):
+        raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
+    if not reason:
+        raise Refusal({"reason": _("Nhập lý do rút nhiệm vụ khỏi kế hoạch.")})
+    if len(reason) > MAX_REASON:
+        raise Refusal({"reason": _("Lý do quá dài (tối đa %(n)s ký tự).", n=MAX_REASON)})
+    task.withdrawn_on = clock.today()
+    task.withdrawn_reason = reason
+    task.withdrawn_by_id = actor.id
+    # Stored text: the journal is written in Vietnamese, like the other notes.
+    _journal(session, task, actor, NoteKind.NOTE, f"Rút nhiệm vụ khỏi kế hoạch. Lý do: {reason}")
+    notify(
+        session,
+        [task.lead_officer_id, *(s.id for s in task.supporters)],
+        task,
+        "withdrawn",
+        f"Nhiệm vụ “{task.title}” đã được rút khỏi kế hoạch: {reason}",
+        skip=actor.id,
+    )
+    session.flush()
+    log.info(
+        "officer %s withdrew task %s from plan %s, unit %s",
+        actor.id,
+        task.id,
+        task.plan_id,
+        task.plan.unit_id,
+    )
 
 
 def add_note(

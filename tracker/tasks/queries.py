@@ -168,7 +168,12 @@ def officer_tasks(session: Session, officer_id: int, as_of: date) -> list[Office
     tasks = session.scalars(
         select(Task)
         .join(Plan, Plan.id == Task.plan_id)
-        .where(Task.archived_at.is_(None), Plan.archived_at.is_(None), Task.id.in_(mine))
+        .where(
+            Task.archived_at.is_(None),
+            Task.withdrawn_on.is_(None),
+            Plan.archived_at.is_(None),
+            Task.id.in_(mine),
+        )
         .options(joinedload(Task.plan), selectinload(Task.occurrences))
     ).unique()
     rows = [
@@ -276,6 +281,7 @@ def pending_confirmations(session: Session, unit_id: int) -> list[Task]:
                 Plan.unit_id == unit_id,
                 Plan.archived_at.is_(None),
                 Task.archived_at.is_(None),
+                Task.withdrawn_on.is_(None),
                 Task.state == TaskState.PENDING_CONFIRMATION,
             )
             .options(joinedload(Task.plan), joinedload(Task.lead_officer))

@@ -27,6 +27,7 @@ from tracker.people.models import Officer, Role
 from tracker.people.queries import active_officers, unit_or_404
 from tracker.plans.models import Plan
 from tracker.tasks import bp
+from tracker.tasks.deadlines import deadline_changes
 from tracker.tasks.files import store_file
 from tracker.tasks.forms import (
     BulkAssignForm,
@@ -52,6 +53,7 @@ from tracker.tasks.operations import (
     return_completion,
     save_task,
     submit_completion,
+    withdraw_task,
 )
 from tracker.tasks.queries import (
     officer_tasks,
@@ -118,6 +120,7 @@ def detail(task_id: int):
         "reopen": task.state is TaskState.DONE and can(officer, Action.CONFIRM_COMPLETION, task),
         "progress": task.state.is_open and can(officer, Action.REPORT_PROGRESS, task),
         "note": can(officer, Action.ADD_NOTE, task),
+        "withdraw": can(officer, Action.WITHDRAW_TASK, task),
     }
     return render_template(
         "tasks/detail.html",
@@ -132,7 +135,12 @@ def detail(task_id: int):
             ProgressForm(formdata=None, percent=task.progress_percent) if may["progress"] else None
         ),
         confirm_form=ConfirmForm(formdata=None) if may["confirm"] else None,
-        reason_form=ReasonForm(formdata=None) if may["confirm"] or may["reopen"] else None,
+        reason_form=(
+            ReasonForm(formdata=None)
+            if may["confirm"] or may["reopen"] or may["withdraw"]
+            else None
+        ),
+        deadline_changes=deadline_changes(db.session, task.id) if task.deadline_history else [],
         note_form=NoteForm(formdata=None) if may["note"] else None,
         sections=[load(task) for load in current_app.extensions[TASK_SECTIONS]],
     )
@@ -201,6 +209,7 @@ def _task_input(form: TaskForm) -> TaskInput:
         cadence_mode=_member(CadenceMode, form.cadence_mode.data) if kind == "recurring" else None,
         recurrence_note=form.recurrence_note.data or "",
         notes=form.notes.data or "",
+        deadline_reason=form.deadline_reason.data or "",
     )
 
 
@@ -453,6 +462,22 @@ def reopen_task(task_id: int):
         lambda task, form: reopen(db.session, task, current_user, reason=form.reason.data or ""),
         _("Đã mở lại nhiệm vụ."),
     )
+
+
+@bp.route("/tasks/<int:task_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(task_id: int):
+    task = task_or_404(task_id, details=True)
+    # On the unit: a task withdrawn meanwhile is answered with what happened, not a 403.
+    authorize(current_user, Action.WITHDRAW_TASK, task.plan.unit)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return _back_with_errors(task, form)
+    try:
+        withdraw_task(db.session, task, current_user, reason=form.reason.data or "")
+    except Refusal as refusal:
+        return _back_with_refusal(task, refusal)
+    return _after(task, _("Đã rút nhiệm vụ khỏi kế hoạch."))
 
 
 @bp.route("/tasks/<int:task_id>/notes", methods=["POST"])

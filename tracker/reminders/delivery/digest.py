@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tracker.core.status import DeadlineClass, deadline_class, missed_since
+from tracker.core.status import DeadlineClass, deadline_class, in_plan_on, missed_since
 from tracker.core.workdays import CalendarBook
 from tracker.people.models import Unit
 from tracker.plans.models import Plan
@@ -26,7 +26,9 @@ def unit_digests(
         return {}
     rows = status_rows(session, Plan.unit_id.in_(unit_ids))
     overdue_ids = [
-        r.task_id for r in rows if deadline_class(r, today) is DeadlineClass.OPEN_OVERDUE
+        r.task_id
+        for r in rows
+        if in_plan_on(r, today) and deadline_class(r, today) is DeadlineClass.OPEN_OVERDUE
     ]
     units = {unit.id: unit for unit in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
     found = {
