@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from tracker.extensions import db
 from tracker.people.models import Officer, Role, Unit, UnitKind
 from tracker.people.operations import create_officer
 from tracker.plans.models import Plan, PlanKind, TaskGroup
-from tracker.tasks.models import Evidence, Task, TaskState
+from tracker.tasks.models import Evidence, NoteKind, Task, TaskNote, TaskState
 
 PASSWORD = "mat-khau-123"
 _seq = itertools.count(1)
@@ -88,6 +88,7 @@ def gen_task(
     completed_on: date | None = None,
     group: TaskGroup | None = None,
     supporters: list[Officer] | None = None,
+    submitted_at: datetime | None = None,
     **fields,
 ) -> Task:
     plan = plan or gen_plan()
@@ -109,6 +110,13 @@ def gen_task(
     )
     db.session.add(task)
     db.session.flush()
+    if task.state is TaskState.PENDING_CONFIRMATION:
+        # A completion waits for confirmation since its submission, written in the journal.
+        submitted = submitted_at or datetime.combine(task.entered_on, time(3, 0), tzinfo=UTC)
+        db.session.add(
+            TaskNote(task_id=task.id, kind=NoteKind.SUBMISSION, author=lead, created_at=submitted)
+        )
+        db.session.flush()
     return task
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -69,3 +69,9 @@ def freeze(moment: datetime | date) -> Iterator[None]:
         yield
     finally:
         set_now(previous)
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after `day` where the ward is (UTC), to select what happened by then."""
+    midnight = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=local_zone())
+    return midnight.astimezone(UTC)

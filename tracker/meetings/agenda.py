@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.core.clock import today
 from tracker.core.status import (
     DeadlineClass,
     StatusRow,
@@ -32,7 +33,7 @@ from tracker.meetings.models import Grade, Meeting
 from tracker.people.models import Officer
 from tracker.plans.models import Plan
 from tracker.tasks.models import Task, TaskState
-from tracker.tasks.queries import status_rows
+from tracker.tasks.queries import pending_on, status_rows
 
 # Bumped when the shape below changes, so an old snapshot can be told apart.
 SNAPSHOT_VERSION = 1
@@ -147,6 +148,13 @@ def build_agenda(
         ),
         key=lambda officer: (name_key(officer.full_name), officer.id),
     )
+    # Completions waiting for confirmation on the meeting's date: the journal tells, for a
+    # meeting in the past; the tasks' state, for one today or ahead.
+    if as_of < today():
+        pending = pending_on(session, unit_id, as_of) & task_ids
+    else:
+        pending = {i for i, (_, state) in titles.items() if state is TaskState.PENDING_CONFIRMATION}
+        pending &= task_ids
     sections: dict[int | None, dict] = {}
 
     def section(officer_id: int | None, name: str = "", position: str = "") -> dict:
@@ -167,14 +175,14 @@ def build_agenda(
         section(officer_id, name, position)
 
     for row in rows:
-        title, state = titles.get(row.task_id, ("", TaskState.NOT_STARTED))
+        title, _state = titles.get(row.task_id, ("", TaskState.NOT_STARTED))
         target = sections.get(row.lead_officer_id) or section(row.lead_officer_id)
         for bucket, period, status in month_periods(row, year, month, as_of):
             # A completion after the meeting date is not what the meeting saw.
             done_on = done_as_of(period, as_of)
             line = _line(row.task_id, title, period.deadline, done_on, status)
             target[bucket].append(line)
-        if state is TaskState.PENDING_CONFIRMATION:
+        if row.task_id in pending:
             target["pending"].append(
                 _line(row.task_id, title, row.deadline, None, deadline_class(row, as_of))
             )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.core.audit import AuditEvent
+from tracker.core.clock import end_of_day
 from tracker.core.permissions import Submission
 from tracker.core.status import (
     DeadlineClass,
@@ -269,6 +270,29 @@ def pending_submission(task: Task, journal: Sequence[TaskNote]) -> Submission | 
         None,
     )
     return Submission(task, note.author_id if note is not None else None)
+
+
+# The journal entries that move a completion in or out of "waiting for confirmation".
+_DECISION_KINDS = (NoteKind.SUBMISSION, NoteKind.CONFIRMATION, NoteKind.RETURN, NoteKind.REOPEN)
+
+
+def pending_on(session: Session, unit_id: int, day: date) -> set[int]:
+    """The unit's tasks whose completion waited for confirmation at the end of `day`, read from
+    the journal: the last submission or decision written by then was a submission. One query."""
+    last: dict[int, NoteKind] = {}
+    for task_id, kind in session.execute(
+        select(TaskNote.task_id, TaskNote.kind)
+        .join(Task, Task.id == TaskNote.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(
+            Plan.unit_id == unit_id,
+            TaskNote.kind.in_(_DECISION_KINDS),
+            TaskNote.created_at < end_of_day(day),
+        )
+        .order_by(TaskNote.task_id, TaskNote.id)
+    ):
+        last[task_id] = kind
+    return {task_id for task_id, kind in last.items() if kind is NoteKind.SUBMISSION}
 
 
 def pending_confirmations(session: Session, unit_id: int) -> list[Task]:
