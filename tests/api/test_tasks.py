@@ -62,6 +62,7 @@ def test_task_fields(client):
                 {"id": helpers[0].id, "full_name": "Lê Thị Bốn"},
             ],
             "deadline": "2024-03-31",
+            "entered_on": "2024-01-31",
             "recurrence_note": "",
             "completed_on": "2024-03-04",
             "status": "done_on_time",

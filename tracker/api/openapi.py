@@ -138,6 +138,7 @@ _SCHEMAS: dict[str, Any] = {
             "recurrence_note",
             "completed_on",
             "status",
+            "entered_on",
         ],
         "properties": {
             "id": {"type": "integer"},
@@ -150,7 +151,16 @@ _SCHEMAS: dict[str, Any] = {
             },
             "lead_officer": _nullable(_ref("OfficerRef")),
             "supporters": {"type": "array", "items": _ref("OfficerRef")},
-            "deadline": {"type": ["string", "null"], "format": "date"},
+            "deadline": {
+                "type": ["string", "null"],
+                "format": "date",
+                "description": "The deadline in force on as_of (its history is kept).",
+            },
+            "entered_on": {
+                "type": "string",
+                "format": "date",
+                "description": "The day the task entered its plan (ngày giao).",
+            },
             "recurrence_note": {
                 "type": "string",
                 "description": "The cadence as the plan words it; empty for a one-off task.",

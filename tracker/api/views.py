@@ -19,7 +19,7 @@ from tracker.api import bp
 from tracker.api.openapi import document
 from tracker.core.clock import today
 from tracker.core.permissions import Action, authorize
-from tracker.core.status import deadline_class, done_as_of
+from tracker.core.status import deadline_class, deadline_on, done_as_of, in_plan_on
 from tracker.extensions import db
 from tracker.people.models import Officer, Unit
 from tracker.people.operations import officer_for_token
@@ -203,6 +203,8 @@ def tasks_of_plan(unit_code: str, plan_id: int) -> Response:
     tasks = plan_tasks(db.session, plan)  # lead, supporters, group, occurrences loaded
     items = []
     for task in tasks:
+        if not in_plan_on(task, as_of):  # added later, or withdrawn by then
+            continue
         status = deadline_class(task, as_of)
         group = task.group
         items.append(
@@ -218,7 +220,8 @@ def tasks_of_plan(unit_code: str, plan_id: int) -> Response:
                 "deliverable": task.deliverable,
                 "lead_officer": _officer_ref(task.lead_officer),
                 "supporters": [_officer_ref(o) for o in task.supporters],
-                "deadline": _iso(task.deadline),
+                "deadline": _iso(deadline_on(task, as_of)),
+                "entered_on": _iso(task.entered_on),
                 "recurrence_note": task.recurrence_note,
                 "completed_on": _iso(done_as_of(task, as_of)),
                 "status": status.value,
