@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -30,6 +31,25 @@ def _float(name: str, default: float) -> float:
     return float(value) if value not in (None, "") else default
 
 
+class ConfigError(RuntimeError):
+    """A setting the app refuses to start with; the message says which and what to do."""
+
+
+def demo_date(value: date | str | None) -> date | None:
+    """TRACKER_DEMO_TODAY as a date: a `date`, or text written YYYY-MM-DD; empty means none."""
+    if value is None or type(value) is date:
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            f"TRACKER_DEMO_TODAY must be a date written YYYY-MM-DD (e.g. 2024-03-12), not {text!r}"
+        ) from None
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -42,6 +62,10 @@ class Config:
     TRACKER_UPLOAD_DIR = os.environ.get("TRACKER_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = _int("TRACKER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
     TRACKER_LOG_LEVEL = os.environ.get("TRACKER_LOG_LEVEL", "INFO").upper()
+    # The demo's fixed date (YYYY-MM-DD; `make run` sets 2024-03-12, the date of the demo ward's
+    # report): the app and the scheduler then live on that day, at the real time of day (see
+    # tracker/core/clock.py). Refused in production; empty means the real calendar.
+    TRACKER_DEMO_TODAY: date | str | None = os.environ.get("TRACKER_DEMO_TODAY") or None
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = TRACKER_TIMEZONE
@@ -81,6 +105,7 @@ class Config:
     @classmethod
     def prepare(cls, config: dict, instance_path: Path) -> None:
         """Finish settings that depend on the environment at start-up."""
+        config["TRACKER_DEMO_TODAY"] = demo_date(config.get("TRACKER_DEMO_TODAY"))
 
 
 class DevelopmentConfig(Config):
@@ -88,6 +113,7 @@ class DevelopmentConfig(Config):
 
     @classmethod
     def prepare(cls, config: dict, instance_path: Path) -> None:
+        super().prepare(config, instance_path)
         if not config.get("SECRET_KEY"):
             # Generated once and kept, so sessions survive a restart.
             instance_path.mkdir(parents=True, exist_ok=True)
@@ -104,6 +130,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TRACKER_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     SESSION_PROTECTION = "strong"
+    TRACKER_DEMO_TODAY = None  # a shell that ran the demo does not move the tests' calendar
 
 
 class ProductionConfig(Config):
@@ -112,8 +139,15 @@ class ProductionConfig(Config):
 
     @classmethod
     def prepare(cls, config: dict, instance_path: Path) -> None:
+        super().prepare(config, instance_path)
         if not config.get("SECRET_KEY"):
-            raise RuntimeError("SECRET_KEY must be set in production")
+            raise ConfigError("SECRET_KEY must be set in production")
+        if config["TRACKER_DEMO_TODAY"] is not None:
+            # Deadlines, reminders and figures would all be those of another day.
+            raise ConfigError(
+                "TRACKER_DEMO_TODAY is for the demo only: production runs on the real date; "
+                "unset TRACKER_DEMO_TODAY"
+            )
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -1,14 +1,72 @@
 import logging
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
 
 import pytest
 
-from config import DevelopmentConfig, ProductionConfig
+from config import ConfigError, DevelopmentConfig, ProductionConfig, TestingConfig
 from tracker import create_app
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(ProductionConfig, SECRET_KEY=None, INSTANCE_PATH=tmp_path)
+
+
+def test_production_refuses_a_demo_date(tmp_path):
+    with pytest.raises(ConfigError, match="TRACKER_DEMO_TODAY is for the demo only"):
+        create_app(
+            ProductionConfig,
+            SECRET_KEY="k",
+            TRACKER_DEMO_TODAY="2024-03-12",
+            INSTANCE_PATH=tmp_path,
+        )
+    with pytest.raises(ConfigError, match="TRACKER_DEMO_TODAY is for the demo only"):
+        create_app(
+            ProductionConfig,
+            SECRET_KEY="k",
+            TRACKER_DEMO_TODAY=date(2024, 3, 12),
+            INSTANCE_PATH=tmp_path,
+        )
+    # Unset or empty: the real calendar.
+    app = create_app(
+        ProductionConfig, SECRET_KEY="k", TRACKER_DEMO_TODAY="", INSTANCE_PATH=tmp_path
+    )
+    assert app.config["TRACKER_DEMO_TODAY"] is None
+
+
+def test_production_with_a_demo_date_in_the_environment_stops_with_one_line(tmp_path):
+    """config.py reads TRACKER_DEMO_TODAY from the environment; the scheduler's process (as the
+    web's) then refuses to start, in one line and without a stack trace."""
+    env = {
+        **os.environ,
+        "TRACKER_CONFIG": "production",
+        "SECRET_KEY": "k",
+        "TRACKER_DEMO_TODAY": "2024-03-12",
+        "TRACKER_INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    command = [str(Path(sys.executable).parent / "tracker"), "scheduler", "--list"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "Error: TRACKER_DEMO_TODAY is for the demo only: production runs on the real date; "
+        "unset TRACKER_DEMO_TODAY"
+    ]
+    assert "reminders.daily" not in done.stdout
+
+
+def test_the_demo_date_is_read_as_a_date(tmp_path):
+    app = create_app(DevelopmentConfig, TRACKER_DEMO_TODAY=" 2024-03-12 ", INSTANCE_PATH=tmp_path)
+    assert app.config["TRACKER_DEMO_TODAY"] == date(2024, 3, 12)
+    for bad in ("12/03/2024", "2024-02-30", "hôm nay"):
+        with pytest.raises(ConfigError, match="YYYY-MM-DD"):
+            create_app(DevelopmentConfig, TRACKER_DEMO_TODAY=bad, INSTANCE_PATH=tmp_path)
+    # The tests keep their own calendar whatever the shell exported.
+    assert TestingConfig.TRACKER_DEMO_TODAY is None
 
 
 def test_development_secret_key_is_generated_once_and_kept(tmp_path):

@@ -8,6 +8,8 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
+from config import ConfigError
+
 
 def _create_app() -> Flask:
     from tracker import create_app
@@ -43,4 +45,7 @@ def main() -> None:
     except click.ClickException as exc:
         click.echo(f"Error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
+    except ConfigError as exc:  # the app refused its settings (create_app)
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)

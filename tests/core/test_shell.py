@@ -49,3 +49,34 @@ def test_the_menu_carries_the_sessions_csrf_token(client, auth):
     token = menu.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/my-tasks").status_code == 302  # logged out
+
+
+BANNER = "Dữ liệu mẫu: hôm nay là 12/03/2024"
+
+
+def test_the_demo_says_its_date_on_every_page(app, client, auth, monkeypatch):
+    from datetime import date
+
+    from tests.conftest import csrf_token
+
+    monkeypatch.setitem(app.config, "TRACKER_DEMO_TODAY", date(2024, 3, 12))
+    officer = gen_officer(gen_unit(), Role.CHAIRPERSON)
+    db.session.commit()
+    assert BANNER in client.get("/login").get_data(as_text=True)
+    auth.login(officer)
+    for path in ("/my-tasks", "/", "/reminders", "/no-such-page"):
+        html = client.get(path, follow_redirects=True).get_data(as_text=True)
+        assert html.count(BANNER) == 1, path
+    client.post("/language/en", data={"csrf_token": csrf_token(client, "/my-tasks"), "next": "/"})
+    html = client.get("/my-tasks").get_data(as_text=True)
+    assert "Demo data: today is 12/03/2024" in html and BANNER not in html
+
+
+def test_no_banner_without_the_setting(client, auth):
+    officer = gen_officer(gen_unit(), Role.CHAIRPERSON)
+    db.session.commit()
+    assert "Dữ liệu mẫu" not in client.get("/login").get_data(as_text=True)
+    auth.login(officer)
+    for path in ("/my-tasks", "/", "/no-such-page"):
+        html = client.get(path, follow_redirects=True).get_data(as_text=True)
+        assert "Dữ liệu mẫu" not in html and "demo-banner" not in html, path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from tracker.core.status import DeadlineClass, deadline_class
@@ -132,3 +133,47 @@ def test_generate_refuses_bad_counts_in_one_line(runner):
         runner.invoke(args=["demo", "generate", "--units", "0"])
     )
     assert _count(Unit) == 0
+
+
+def test_demo_load_says_whether_the_app_lives_on_the_demos_date(app, runner, monkeypatch):
+    """The demo's figures are those of its report date, the date `make run` sets."""
+    report_date = load_dataset().report_date
+    assert report_date == date(2024, 3, 12)
+    result = runner.invoke(args=["demo", "load"])
+    assert "run the app and the scheduler with TRACKER_DEMO_TODAY=2024-03-12" in result.output
+    monkeypatch.setitem(app.config, "TRACKER_DEMO_TODAY", report_date)
+    result = runner.invoke(args=["demo", "load"])
+    assert "The app's date is the demo's: 12/03/2024" in result.output
+
+
+def test_make_run_starts_the_demo_on_its_report_date():
+    """Each process `make run` starts (the demo load, the scheduler, the web server) gets
+    TRACKER_DEMO_TODAY, set to the demo data's report date."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("no make on this machine")
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "MAKE"))}
+    done = subprocess.run(
+        [make, "-n", "run"], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    day = load_dataset().report_date.isoformat()
+
+    def demo_dates(subcommand: str) -> list[str] | None:
+        """The TRACKER_DEMO_TODAY values in front of `tracker <subcommand>`, if it is run."""
+        for line in done.stdout.splitlines():
+            words = line.split()
+            for i, word in enumerate(words[:-1]):
+                if word.endswith("/tracker") and words[i + 1] == subcommand:
+                    setting = "TRACKER_DEMO_TODAY="
+                    return [w[len(setting) :] for w in words[:i] if w.startswith(setting)]
+        return None
+
+    for subcommand in ("demo", "scheduler", "run"):
+        assert demo_dates(subcommand) == [day], (subcommand, done.stdout)

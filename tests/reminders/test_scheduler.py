@@ -4,18 +4,21 @@ run still happen once; and the commands that run a pass by hand."""
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime
 
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
 
 from tests.factories import gen_task
+from tests.reminders.conftest import ZONE
 from tracker import create_app
 from tracker.extensions import db
 from tracker.reminders.jobs import JOB_DEFAULTS, build_scheduler
-from tracker.reminders.models import ReminderItem
+from tracker.reminders.models import EmailState, ReminderEmail, ReminderItem, ReminderKind
+from tracker.tasks.models import Notification
 
 
 def test_jobs_are_defined_in_code_with_fixed_ids_and_forgiving_misfire_settings(app):
@@ -120,3 +123,43 @@ def test_startup_job_runs_the_pass_only_once_its_time_has_gone_by(app, monkeypat
     monkeypatch.setitem(app.config, "TRACKER_REMINDER_TIME", "23:59")
     jobs.startup_job(app)
     assert len(ran) in (1, 2)  # 1, unless the test runs in the minute before midnight
+
+
+def test_on_the_demo_date_the_jobs_remind_as_of_that_date(app, ward, clock, monkeypatch):
+    """TRACKER_DEMO_TODAY=2024-03-12 (`make run`): the jobs fire on the real clock, a morning of
+    December 2026 here, and each pass is that of 12/03/2024, as the demo's report saw it."""
+    from tracker.reminders import jobs
+
+    monkeypatch.setitem(app.config, "TRACKER_DEMO_TODAY", date(2024, 3, 12))
+    monkeypatch.setitem(app.config, "TRACKER_MAIL_TRANSPORT", "outbox")
+    lead = ward["lead"]
+    task = gen_task(ward["plan"], lead, deadline=date(2024, 3, 11), title="Việc quá hạn")
+    db.session.commit()
+    clock(datetime(2026, 12, 3, 8, 0, tzinfo=ZONE))  # the scheduler starts after 07:30
+    jobs.startup_job(app)
+
+    item = db.session.scalars(
+        select(ReminderItem).where(
+            ReminderItem.task_id == task.id, ReminderItem.recipient_id == lead.id
+        )
+    ).one()
+    assert (item.kind, item.recorded_on, item.days) == (ReminderKind.OVERDUE, date(2024, 3, 12), 1)
+    notice = db.session.scalars(
+        select(Notification).where(Notification.officer_id == lead.id)
+    ).one()
+    assert "quá hạn 1 ngày làm việc (hạn 11/03/2024)" in notice.message
+    email = db.session.scalars(
+        select(ReminderEmail).where(ReminderEmail.recipient_id == lead.id)
+    ).one()
+    assert (email.send_on, email.state) == (date(2024, 3, 12), EmailState.SENT)
+    assert "12/03/2024" in email.subject and "quá hạn 1 ngày làm việc" in email.body_text
+
+    # The next real morning the demo is on 12/03/2024 again: everything is recorded already.
+    recorded, emailed = (
+        db.session.query(ReminderItem).count(),
+        db.session.query(ReminderEmail).count(),
+    )
+    clock(datetime(2026, 12, 4, 7, 30, tzinfo=ZONE))
+    jobs.daily_job(app)
+    assert db.session.query(ReminderItem).count() == recorded
+    assert db.session.query(ReminderEmail).count() == emailed

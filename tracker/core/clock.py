@@ -1,8 +1,14 @@
 """The unit's clock: the time zone comes from settings (Asia/Ho_Chi_Minh by default).
 
-Every "now" and "today" of the product comes from here. Tests (and a demo replaying a past
-quarter) stand the clock at a moment with `freeze`, in one place, instead of patching each
-module that imported `today`.
+Every "now" and "today" of the product comes from here. Tests stand the clock at a moment with
+`freeze`, in one place, instead of patching each module that imported `today`.
+
+The demo (TRACKER_DEMO_TODAY, read by config.py into the app's configuration) lives on one fixed
+date at the real time of day: the pages, the CLI and the scheduler's jobs, all in an app context,
+see 12/03/2024 at the hour it is now. The scheduler's triggers fire on the real clock (07:30 each
+real morning) and each pass then works out the demo's day, so the demo's reminders are those of
+its report date, recorded once. Each real midnight the demo's time goes back to 00:00 of the same
+date. Outside an app context there is no setting, hence no demo date.
 """
 
 from __future__ import annotations
@@ -27,10 +33,22 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def demo_date() -> date | None:
+    """The demo's fixed date (TRACKER_DEMO_TODAY), or None where the calendar is the real one."""
+    if has_app_context():
+        return current_app.config.get("TRACKER_DEMO_TODAY")
+    return None
+
+
 def utcnow() -> datetime:
-    if _frozen_at is not None:
-        return _frozen_at
-    return datetime.now(UTC)
+    moment = datetime.now(UTC) if _frozen_at is None else _frozen_at
+    day = demo_date()
+    if day is None:
+        return moment
+    # The demo's date, with the time of day it is (or is frozen at) where the ward is.
+    zone = local_zone()
+    wall = moment.astimezone(zone)
+    return datetime.combine(day, wall.time(), tzinfo=zone).astimezone(UTC)
 
 
 def local_now() -> datetime:
@@ -48,7 +66,7 @@ def to_local(moment: datetime) -> datetime:
 
 def set_now(moment: datetime | date | None) -> None:
     """Stand the clock at `moment` (aware; a date means 10:00 that day, local time), or let it
-    run again with None."""
+    run again with None. Under a demo date only the moment's time of day shows."""
     global _frozen_at
     if moment is None:
         _frozen_at = None

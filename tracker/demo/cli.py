@@ -7,7 +7,8 @@ import time
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.demo.dataset import DatasetError
+from tracker.core.clock import demo_date
+from tracker.demo.dataset import DatasetError, load_dataset
 from tracker.demo.generate import DEFAULT_SEED, GenerateError, generate_city
 from tracker.demo.loader import DemoLogin, load_demo
 from tracker.extensions import db
@@ -61,6 +62,20 @@ def load_command() -> None:
             f"{_count(result.meetings_created, 'review meeting')}."
         )
     _echo_logins(result.logins)
+    _echo_demo_date()
+
+
+def _echo_demo_date() -> None:
+    """The demo's figures are those of its report date; say whether the app lives on it."""
+    report_date = load_dataset().report_date
+    if demo_date() == report_date:
+        click.echo(f"The app's date is the demo's: {report_date:%d/%m/%Y} (TRACKER_DEMO_TODAY).")
+        return
+    click.echo(
+        f"The demo's data are as of {report_date:%d/%m/%Y}: run the app and the scheduler with "
+        f"TRACKER_DEMO_TODAY={report_date.isoformat()} (`make run` does), or they count "
+        "from today's date and most tasks are long overdue."
+    )
 
 
 @demo_group.command("generate")

@@ -9,6 +9,9 @@ by hand next to it, or a restart, cannot send anything twice.
     reminders.retry    every TRACKER_RETRY_MINUTES (2): queued emails whose retry time has come
     reminders.startup  once at start: the day's pass if its time has already gone by (the
                        server was down at 07:30); harmless if it ran, since nothing is due twice
+
+The triggers fire on the real clock; each job takes its day and moment from tracker.core.clock,
+so under TRACKER_DEMO_TODAY (`make run`) every pass is that of the demo's date.
 """
 
 from __future__ import annotations
