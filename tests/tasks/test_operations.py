@@ -1,5 +1,5 @@
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -138,7 +138,7 @@ def test_assignment_notifies_and_reassignment_notifies_both(app, ward):
     ]
 
 
-def test_submit_confirm_counts_from_the_evidence_date(app, ward):
+def test_submit_confirm_counts_from_the_evidence_date(app, ward, clock):
     task = save_task(db.session, ward["plan"], _input(ward), ward["chair"]).task
     record_progress(db.session, task, ward["lead"], percent=50, note="Đang rà soát")
     assert task.state is TaskState.IN_PROGRESS
@@ -156,9 +156,12 @@ def test_submit_confirm_counts_from_the_evidence_date(app, ward):
     confirm_completion(db.session, task, ward["chair"])
     assert task.state is TaskState.DONE and task.completed_on == date(2024, 3, 4)
     assert deadline_class(task, TODAY) is DeadlineClass.DONE_ON_TIME
+    clock(TODAY)
     reopen(db.session, task, ward["chair"], reason="Sai văn bản")
     assert task.completed_on is None and task.state is TaskState.IN_PROGRESS
     assert deadline_class(task, TODAY) is DeadlineClass.OPEN_ON_TIME
+    # The days before the reopening keep the completion that stood then.
+    assert deadline_class(task, TODAY - timedelta(days=1)) is DeadlineClass.DONE_ON_TIME
 
 
 def test_return_needs_a_reason_and_lets_the_lead_submit_again(app, ward):

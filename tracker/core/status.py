@@ -68,9 +68,23 @@ def parse_deadline_history(raw: list | None) -> tuple[tuple[date | None, date | 
     return tuple((_day(start), _day(value)) for start, value in raw or ())
 
 
+def completed_as_of(item: HasDeadline, day: date) -> date | None:
+    """The evidence date the item counted as done from, as it stood at the end of `day`: its
+    confirmed completion if dated by then, or an earlier completion not yet undone by a
+    reopening then (`completion_history`: [completed_on, confirmed_on, reopened_on])."""
+    done = item.completed_on
+    if done is not None and done <= day:
+        return done
+    for completed, _confirmed, reopened in getattr(item, "completion_history", None) or ():
+        start, end = _day(completed), _day(reopened)
+        if start is not None and start <= day and (end is None or day < end):
+            return start
+    return None
+
+
 def done_by(item: HasDeadline, as_of: date) -> bool:
     """Done by the end of `as_of` (a task or one occurrence): confirmed, and dated by then."""
-    return item.completed_on is not None and item.completed_on <= as_of
+    return completed_as_of(item, as_of) is not None
 
 
 def _recurring_class(occurrences: Sequence[HasDeadline], as_of: date) -> DeadlineClass:
@@ -104,9 +118,9 @@ def deadline_class(task: HasDeadline, as_of: date) -> DeadlineClass:
     occurrences = _occurrences(task)
     if occurrences:
         return _recurring_class(occurrences, as_of)
-    done_on = task.completed_on
+    done_on = completed_as_of(task, as_of)
     deadline = deadline_on(task, as_of)
-    if done_on is not None and done_on <= as_of:
+    if done_on is not None:
         if deadline is None or done_on <= deadline:
             return DeadlineClass.DONE_ON_TIME
         return DeadlineClass.DONE_LATE
@@ -141,9 +155,11 @@ def done_on(task: HasDeadline) -> date | None:
 
 def done_as_of(task: HasDeadline, as_of: date) -> date | None:
     """The task's completion date as it stood on `as_of`: a completion dated later had not
-    happened yet on that date."""
-    day = done_on(task)
-    return day if day is not None and day <= as_of else None
+    happened yet on that date, one reopened later still stood."""
+    if _occurrences(task):
+        day = done_on(task)
+        return day if day is not None and day <= as_of else None
+    return completed_as_of(task, as_of)
 
 
 def earliest_missed(task: HasDeadline, as_of: date) -> HasDeadline | None:
@@ -176,14 +192,20 @@ def is_due(task: HasDeadline, as_of: date) -> bool:
 def confirmed_late(tasks: Iterable[object], as_of: date) -> list[object]:
     """Tasks counted done as of `as_of` whose completion was confirmed only after that date:
     the one way a past figure changes later (a completion counts from its evidence date)."""
-    return [
-        task
-        for task in tasks
-        if (confirmed := getattr(task, "confirmed_on", None)) is not None
-        and confirmed > as_of
-        and in_plan_on(task, as_of)
-        and done_as_of(task, as_of) is not None
-    ]
+    return [task for task in tasks if in_plan_on(task, as_of) and _confirmed_after(task, as_of)]
+
+
+def _confirmed_after(task: object, as_of: date) -> bool:
+    completed = done_as_of(task, as_of)  # type: ignore[arg-type]
+    if completed is None:
+        return False
+    if completed == getattr(task, "completed_on", None):
+        confirmed = getattr(task, "confirmed_on", None)
+        return confirmed is not None and confirmed > as_of
+    return any(  # the completion a later reopening undid, confirmed after the date
+        _day(c) == completed and _day(r) > as_of and _day(k) is not None and _day(k) > as_of
+        for c, k, r in getattr(task, "completion_history", None) or ()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +229,7 @@ class StatusRow:
     withdrawn_on: date | None = None
     confirmed_on: date | None = None
     deadline_history: tuple[tuple[date | None, date | None], ...] = ()
+    completion_history: tuple = ()
 
 
 def percent(part: int, whole: int) -> Decimal | None:

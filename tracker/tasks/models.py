@@ -124,6 +124,10 @@ class Task(Audited, db.Model):
     # only by tasks.deadlines.move_deadline with its DeadlineChange record, so that figures of
     # many tasks as of a past date need no second query.
     deadline_history: Mapped[list] = mapped_column(JSON, default=list)
+    # Completions undone by a reopening, as [completed_on, confirmed_on, reopened_on] in ISO
+    # text: the task counted done from its evidence date until it was reopened, and still does
+    # for those dates.
+    completion_history: Mapped[list] = mapped_column(JSON, default=list)
 
     plan: Mapped[Plan] = relationship()
     group: Mapped[TaskGroup | None] = relationship()
@@ -139,7 +143,9 @@ class Task(Audited, db.Model):
         back_populates="task", order_by="Evidence.document_date"
     )
 
-    __audit_exclude__ = frozenset({"created_at", "search_text", "deadline_history"})
+    __audit_exclude__ = frozenset(
+        {"created_at", "search_text", "deadline_history", "completion_history"}
+    )
 
     @property
     def is_withdrawn(self) -> bool:

@@ -695,6 +695,10 @@ def return_completion(
     )
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
 def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None:
     """Undo a confirmed completion (a wrong document, say); the task counts as open again."""
     reason = (reason or "").strip()
@@ -710,6 +714,11 @@ def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None
         last.completed_on = None
         _sync_recurring_state(task)
     else:
+        # The completion stood until today: the figures of the days before keep it.
+        task.completion_history = [
+            *(task.completion_history or ()),
+            [_iso(task.completed_on), _iso(task.confirmed_on), clock.today().isoformat()],
+        ]
         task.state = TaskState.IN_PROGRESS
         task.completed_on = None
         task.confirmed_on = None

@@ -59,6 +59,7 @@ def status_rows(session: Session, *conditions) -> list[StatusRow]:
             Task.withdrawn_on,
             Task.confirmed_on,
             Task.deadline_history,
+            Task.completion_history,
         )
         .join(Plan, Plan.id == Task.plan_id)
         .where(Plan.archived_at.is_(None), Task.archived_at.is_(None), *conditions)
@@ -93,6 +94,7 @@ def status_rows(session: Session, *conditions) -> list[StatusRow]:
             row.withdrawn_on,
             row.confirmed_on,
             parse_deadline_history(row.deadline_history),
+            tuple(row.completion_history or ()),
         )
         for row in rows
     ]
