@@ -72,14 +72,13 @@ def completed_as_of(item: HasDeadline, day: date) -> date | None:
     """The evidence date the item counted as done from, as it stood at the end of `day`: its
     confirmed completion if dated by then, or an earlier completion not yet undone by a
     reopening then (`completion_history`: [completed_on, confirmed_on, reopened_on])."""
-    done = item.completed_on
-    if done is not None and done <= day:
-        return done
+    # Before a reopening, the completion that stood then (even if a later one is dated earlier).
     for completed, _confirmed, reopened in getattr(item, "completion_history", None) or ():
         start, end = _day(completed), _day(reopened)
         if start is not None and start <= day and (end is None or day < end):
             return start
-    return None
+    done = item.completed_on
+    return done if done is not None and done <= day else None
 
 
 def done_by(item: HasDeadline, as_of: date) -> bool:
