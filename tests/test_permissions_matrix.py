@@ -52,6 +52,7 @@ PAGES = [
     ("confirm", "POST", "/tasks/{task}/confirm", CONFIRMERS, False),
     ("return", "POST", "/tasks/{task}/return", CONFIRMERS, False),
     ("reopen", "POST", "/tasks/{task}/reopen", CONFIRMERS, False),
+    ("withdraw", "POST", "/tasks/{task}/withdraw", {"admin", "chairperson"}, False),
     ("note", "POST", "/tasks/{task}/notes", LEADERS, False),
     ("prompt", "POST", "/tasks/{task}/prompt", PROMPTERS, False),
     ("explanation", "POST", "/tasks/{task}/explanation", PROMPTERS, False),
@@ -89,6 +90,7 @@ FORM_DATA = {
         "kind": "quarter", "label": "Quý II năm 2024", "start": "13/03/2024", "end": "12/06/2024"
     },
     "appendix_reopen": {"reason": "Sửa số liệu"},
+    "withdraw": {"reason": "Không còn phù hợp"},
 }
 
 
