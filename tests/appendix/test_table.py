@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from tracker.appendix.indicators import tree_for_year
-from tracker.appendix.service import period_table
 from tracker.appendix.operations import FigureInput, save_figures
+from tracker.appendix.service import period_table
 from tracker.appendix.table import NOT_APPLICABLE, NOT_ENTERED, display_value
 from tracker.extensions import db
 
