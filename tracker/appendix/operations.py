@@ -256,8 +256,9 @@ def preview_freeze(
     return _summary(tree_of(period), prepared.values, prepared.marks, prepared.checks, known)
 
 
-def _code_list(rows: list[Indicator]) -> str:
-    return ", ".join((row.code or row.key).rstrip(".") for row in rows)
+def _code_list(rows: list[Indicator], limit: int = 10) -> str:
+    codes = [(row.code or row.key).rstrip(".") for row in rows]
+    return ", ".join(codes[:limit]) + (", …" if len(codes) > limit else "")
 
 
 def submit_period(
