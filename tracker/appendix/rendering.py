@@ -73,7 +73,8 @@ def _input(row: TableRow, words: RowWords, error: str | None, typed: Mapping,
         f'<div class="form-check text-start small mb-0 mt-1">'
         f'<input class="form-check-input" type="checkbox" name="z-{key}" value="1"'
         f' id="z-{key}"{" checked" if ticked else ""}>'
-        f'<label class="form-check-label fw-normal" for="z-{key}">{words.not_applicable}</label></div>'
+        f'<label class="form-check-label fw-normal" for="z-{key}">'
+        f"{words.not_applicable}</label></div>"
     )
     if error:
         html += f'<div class="invalid-feedback d-block text-start">{escape(error)}</div>'
