@@ -33,3 +33,24 @@ def test_an_untouched_table_prints_no_not_arising_row(client, auth, demo):
     assert figures["1.5.2"] == figures["6.1"] == "Chưa nhập"
     # the rates computed from the tasks are still figures
     assert figures["1.2"] == 27.3
+
+
+def test_the_page_says_not_entered(client, auth, demo):
+    from tests.factories import gen_officer
+    from tracker.extensions import db
+    from tracker.people.models import Role
+
+    auth.login(demo.focal, DEMO_PASSWORD)
+    html = client.get(f"/appendix/{demo.period.id}").get_data(as_text=True)
+    rate = html[html.index('data-testid="value-1.5.2"') :]
+    assert 'figure-missing">Chưa nhập</span>' in rate[: rate.index("</td>")]
+    assert 'placeholder="Chưa nhập"' in html and 'name="z-1.5.1"' in html
+    # read only (the city's inspector): the typed rows too
+    inspector = gen_officer(demo.ward.parent, Role.INSPECTOR)
+    db.session.commit()
+    auth.logout()
+    auth.login(inspector)
+    html = client.get(f"/appendix/{demo.period.id}").get_data(as_text=True)
+    cell = html[html.index('data-testid="value-1.5.1"') :]
+    assert "Chưa nhập" in cell[: cell.index("</td>")]
+    assert 'name="z-' not in html
