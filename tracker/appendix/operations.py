@@ -280,8 +280,8 @@ def submit_period(
         acknowledged = acknowledged | set(period.acknowledged or [])
     figures = load_figures(session, [period.id])[period.id]
     tree = tree_of(period)
-    marks = entered_marks(figures)
-    checks = current_checks(session, period)
+    values, marks = entered_values(figures), entered_marks(figures)
+    checks = check_values(session, period, effective_values(tree, values, marks))
     if checks.errors:
         raise Refusal({p.key: p.message for p in checks.errors})
     pending = checks.unacknowledged(acknowledged)
@@ -290,7 +290,7 @@ def submit_period(
             "Còn %(n)s cảnh báo chưa được xác nhận đã kiểm tra: %(first)s",
             n=len(pending), first=pending[0].message,
         )})
-    summary = _summary(tree, entered_values(figures), marks, checks, acknowledged)
+    summary = _summary(tree, values, marks, checks, acknowledged)
     unconfirmed = [row for row in summary.blank if row.key not in confirmed_blank]
     if unconfirmed:
         raise Refusal({"blank": _(
