@@ -17,14 +17,15 @@ def test_json_rows(runner, demo):
     assert rows["1.2"] == {
         "code": "1.2", "stt": "1.2.", "label": rows["1.2"]["label"], "unit": "%",
         "value": 27.3, "computed": True, "parts": {"numerator": 6, "denominator": 22},
-        "note": "Số 39/QĐ-UBND ngày 31/01/2024",
+        "note": "Số 39/QĐ-UBND ngày 31/01/2024", "state": "value",
     }
     assert rows["1.3"]["value"] == 26.1 and rows["1.4"]["value"] == 26.7
     assert [rows[k]["value"] for k in ("1.6.a", "1.6.b", "1.6.c", "1.6.d")] == [1, 1, 0, 0]
     assert rows["1.5.2"]["value"] is None and rows["1.5.2"]["computed"] is True
+    assert rows["1.5.2"]["state"] == "missing"  # its parts were never typed
     assert rows["3.2.1.a"] == {
         "code": "3.2.1.a", "stt": "", "label": "- Tổng số hồ sơ TTHC đã tiếp nhận",
-        "unit": "Hồ sơ", "value": None, "computed": False,
+        "unit": "Hồ sơ", "value": None, "computed": False, "state": "missing",
     }
 
 

@@ -20,6 +20,8 @@ HEADERS = ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", 
 def typed(client, auth, demo):
     auth.login(demo.focal, DEMO_PASSWORD)
     data = {f"v-{k}": v for k, v in REPORT_FIGURES.items()}
+    # 1.5.2: no problem found, none handled; the report printed 100 %.
+    data.update({"z-1.5.2.a": "1", "z-1.5.2.b": "1"})
     data["csrf_token"] = csrf_token(client, "/my-tasks")
     assert client.post(f"/appendix/{demo.period.id}", data=data).status_code == 302
     return demo
@@ -68,9 +70,10 @@ def test_xlsx_official_layout(client, typed):
                 "7.6.3": 62.3, "4.1.e": 0, "4.1.e1": 24}
     assert {key: rows[key][3].value for key in expected} == expected
     assert rows["1.1"][3].value > 0
-    # an untyped row is an empty cell, not 0
-    assert rows["1.5.1"][3].value is None
-    assert rows["2.2.d"][3].value is None or rows["2.2.d"][3].value == "Không phát sinh"
+    # an untyped row says so, never 0 or "Không phát sinh"; nor does a rate over it
+    assert rows["1.5.1"][3].value == "Chưa nhập"
+    assert rows["2.2.d"][3].value == "Chưa nhập"
+    assert rows["1.5.2.a"][3].value == "Không phát sinh"
 
 
 def test_docx_appendix(client, typed):
@@ -88,6 +91,7 @@ def test_docx_appendix(client, typed):
     assert by_code["1.3."][3] == "26,1 %"
     assert by_code["1.4."][3] == "26,7 %"
     assert by_code["1.5.2."][3] == "Không phát sinh"
+    assert by_code["1.5.1."][3] == "Chưa nhập"
     assert by_code["6.1."][3] == "65,5 %"
     assert ["", "- Kế hoạch được giao", "Triệu đồng", "12.175", ""] in cells
     assert ["", "- Số tiền được thanh toán trực tuyến", "Đồng", "216.000", ""] in cells

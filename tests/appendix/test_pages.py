@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tests.appendix.conftest import DEMO_PASSWORD, REPORT_FIGURES
 from tests.conftest import csrf_token
+from tracker.appendix.indicators import tree_for_year
 from tracker.appendix.models import EnteredFigure, PeriodState
 from tracker.appendix.service import period_table
 from tracker.core.audit import AuditEvent
@@ -26,6 +27,13 @@ def _post(client, path: str, data: dict):
 
 def _figures(data: dict) -> dict:
     return {f"v-{key}": value for key, value in data.items()}
+
+
+def _freeze(client, period_id: int, typed: dict, **extra):
+    """Chốt số liệu confirmed, every row not typed confirmed as left blank."""
+    blank = [row.key for row in tree_for_year(2024).entered if row.key not in typed]
+    return _post(client, f"/appendix/{period_id}/submit",
+                 {"confirm": "1", "blank": blank, **extra})
 
 
 def test_page_shows_the_computed_rows(client, auth, demo):
@@ -88,7 +96,7 @@ def test_a_rate_cannot_be_typed(client, auth, demo):
 def test_submit_freezes_the_table(client, auth, demo):
     _login(auth, demo.focal)
     _post(client, f"/appendix/{demo.period.id}", _figures(REPORT_FIGURES))
-    response = _post(client, f"/appendix/{demo.period.id}/submit", {})
+    response = _freeze(client, demo.period.id, REPORT_FIGURES)
     assert response.status_code == 302
     db.session.refresh(demo.period)
     assert demo.period.state is PeriodState.SUBMITTED
@@ -134,10 +142,10 @@ def test_warnings_must_be_acknowledged_before_submitting(client, auth, demo):
     assert _post(client, f"/appendix/{demo.period.id}", _figures(typed)).status_code == 302
     html = client.get(f"/appendix/{demo.period.id}").get_data(as_text=True)
     assert "số tiền bằng 0" in html
-    response = _post(client, f"/appendix/{demo.period.id}/submit", {})
+    response = _freeze(client, demo.period.id, typed)
     assert response.status_code == 400
     assert "chưa được xác nhận" in response.get_data(as_text=True)
-    response = _post(client, f"/appendix/{demo.period.id}/submit", {"ack": "7.6.4.e:amount"})
+    response = _freeze(client, demo.period.id, typed, ack="7.6.4.e:amount")
     assert response.status_code == 302
     db.session.refresh(demo.period)
     assert demo.period.is_submitted and demo.period.acknowledged == ["7.6.4.e:amount"]
@@ -185,7 +193,7 @@ def test_the_page_shows_who_typed_submitted_and_reopened(client, auth, demo):
     _login(auth, demo.focal)
     _post(client, f"/appendix/{demo.period.id}", _figures({"3.2.1.a": "186"}))
     _post(client, f"/appendix/{demo.period.id}", _figures({"3.2.1.a": "190"}))
-    _post(client, f"/appendix/{demo.period.id}/submit", {})
+    _freeze(client, demo.period.id, {"3.2.1.a": "190"})
     auth.logout()
     _login(auth, demo.chair)
     _post(client, f"/appendix/{demo.period.id}/reopen", {"reason": "Sửa số hồ sơ"})

@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 from tracker.appendix.indicators import tree_for_year
+from tracker.appendix.operations import FigureInput, save_figures
 from tracker.appendix.service import period_table
-from tracker.appendix.table import NOT_APPLICABLE, display_value
+from tracker.appendix.table import NOT_APPLICABLE, NOT_ENTERED, display_value
 from tracker.extensions import db
 
 
@@ -43,10 +44,15 @@ def test_row_1_1_counts_the_directing_documents_of_the_period(demo):
     assert len({d.number for d in table.documents}) == len(table.documents)
 
 
-def test_a_rate_over_nothing_is_not_applicable(demo):
+def test_a_rate_over_untyped_parts_is_not_entered_and_over_nothing_not_applicable(demo):
     table = period_table(db.session, demo.period)
     assert table["1.5.2"].value is None
-    assert display_value(table["1.5.2"]) == NOT_APPLICABLE
+    assert display_value(table["1.5.2"]) == NOT_ENTERED
+    assert display_value(table["1.5.2.a"]) == NOT_ENTERED
+    save_figures(db.session, demo.period, FigureInput({"1.5.2.a": "0", "1.5.2.b": "0"}))
+    table = period_table(db.session, demo.period)
+    assert display_value(table["1.5.2"]) == NOT_APPLICABLE  # 0 of 0, never 100 %
+    assert (table["1.5.2"].numerator, table["1.5.2"].denominator) == (0, 0)
 
 
 def test_plan_notes_name_the_plans(demo):

@@ -87,7 +87,8 @@ def test_focal_officer_fills_checks_submits_and_downloads(new_page, live_server)
     expect(figure(page, "1.2")).to_contain_text(
         f"{int(table['1.2'].numerator)}/{int(table['1.2'].denominator)}"
     )
-    expect(figure(page, "1.5.2").locator(".computed")).to_have_text("Không phát sinh")
+    # 1.5.2's parts are typed, and nobody typed them yet: "Chưa nhập", never "Không phát sinh".
+    expect(figure(page, "1.5.2").locator(".computed")).to_have_text("Chưa nhập")
     expect(figure(page, "1.6.a").locator(".computed")).to_have_text("1")
     expect(page.get_by_test_id("link-1.2.b")).to_have_attribute(
         "href", re.compile(r"as_of=2024-03-12.*status=done|status=done.*as_of=2024-03-12")
@@ -117,8 +118,14 @@ def test_focal_officer_fills_checks_submits_and_downloads(new_page, live_server)
     page.set_viewport_size({"width": 1280, "height": 900})
     save_screenshot("appendix.png", page.screenshot(full_page=False, animations="disabled"))
 
-    # 5. Chốt số liệu: the table is frozen, who and when shown.
+    # 5. Chốt số liệu: a confirmation naming the rows left blank, each confirmed; then the
+    # table is frozen, who and when shown.
     page.get_by_test_id("submit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xác nhận chốt số liệu")
+    blank = page.get_by_test_id("blank-rows").locator('input[name="blank"]')
+    for index in range(blank.count()):
+        blank.nth(index).check()
+    page.get_by_test_id("confirm-freeze").click()
     expect(page.get_by_role("alert").filter(has_text="Đã chốt số liệu")).to_be_visible()
     expect(page.get_by_test_id("submitted")).to_contain_text("Kiều Thị Mỹ Duyên")
     expect(page.locator('input[name^="v-"]')).to_have_count(0)

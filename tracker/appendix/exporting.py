@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker.appendix.table import (
-    NOT_APPLICABLE,
     Table,
     TableRow,
     display_value,
@@ -54,11 +53,12 @@ def _attachment_line(ctx: Context) -> str:
 
 
 def _cell_value(row: TableRow):
-    """What the Số liệu cell holds: numbers stay numbers; a rate over nothing says so."""
-    if not row.has_value or (row.value is None and not row.is_rate):
+    """What the Số liệu cell holds: numbers stay numbers; a row without one says why
+    ("Không phát sinh", "Chưa nhập", "Không có số liệu")."""
+    if not row.has_value:
         return None
-    if row.not_applicable:
-        return NOT_APPLICABLE
+    if not row.is_figure:
+        return display_value(row)
     return float(row.value) if row.value != row.value.to_integral_value() else int(row.value)
 
 
@@ -77,7 +77,7 @@ def appendix_xlsx(table: Table, ctx: Context) -> bytes:
         value = _cell_value(row)
         label = FixedText(row.label_with_bullet)
         cells = sheet.row((row.code, label, row.unit, value, row.note), bold=row.is_section)
-        if row.is_rate and row.value is not None:
+        if row.is_rate and row.is_figure:
             cells[3].number_format = PERCENT_FORMAT
         elif isinstance(value, float):
             cells[3].number_format = "#,##0.0##"
@@ -116,8 +116,8 @@ def appendix_docx(table: Table, ctx: Context) -> bytes:
 
 def _rate_sentence(table: Table, key: str, what: str) -> str:
     row = table[key]
-    if row.denominator is None or row.value is None:
-        return f"{what}: không phát sinh."
+    if not row.is_figure:
+        return f"{what}: {_in_prose(row)}."
     return (f"{what}: {display_value(row)} (đã hoàn thành {display_value_of(row.numerator)}/"
             f"{display_value_of(row.denominator)} nhiệm vụ, lũy kế đến thời điểm báo cáo).")
 
@@ -126,13 +126,22 @@ def display_value_of(value) -> str:
     return "—" if value is None else show_number(value)
 
 
+def _in_prose(row: TableRow) -> str:
+    """A figure inside a sentence of the draft: a row without one stands out in brackets for
+    the officer to finish ("[chưa nhập]"), except "không phát sinh", which is an answer."""
+    text = display_value(row)
+    if row.is_figure or not text:
+        return text or "…"
+    text = text[:1].lower() + text[1:]
+    return text if row.not_applicable else f"[{text}]"
+
+
 def _figure(table: Table, key: str) -> str:
     try:
         row = table[key]
     except KeyError:
         return "…"
-    text = display_value(row)
-    return text or "…"
+    return _in_prose(row)
 
 
 def report_docx(table: Table, ctx: Context, signer: str = "", number: str = "…/BC-UBND") -> bytes:

@@ -41,6 +41,14 @@ class PeriodState(enum.StrEnum):
     SUBMITTED = "submitted"  # chốt số liệu: frozen
 
 
+class FigureMark(enum.StrEnum):
+    """What a typed row holds besides its value."""
+
+    TYPED = "typed"  # the value typed (None: not entered yet, "chưa nhập")
+    NOT_ARISING = "not_arising"  # "Không phát sinh": the officer states nothing happened (0)
+    NO_DATA = "no_data"  # left blank on purpose, confirmed by the officer when freezing
+
+
 class ReportingPeriod(Audited, db.Model):
     __tablename__ = "reporting_periods"
     __table_args__ = (
@@ -98,6 +106,9 @@ class EnteredFigure(Audited, db.Model):
     key: Mapped[str] = mapped_column(String(32))  # the indicator's key ("3.2.1.a")
     value: Mapped[Decimal | None] = mapped_column(Numeric(20, 3))
     note: Mapped[str] = mapped_column(Text, default="")
+    mark: Mapped[FigureMark] = mapped_column(
+        _enum(FigureMark, "figure_mark"), default=FigureMark.TYPED
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     __audit_exclude__ = frozenset({"updated_at"})

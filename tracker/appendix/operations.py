@@ -7,17 +7,24 @@ does, once); every change is audited through the models' `Audited` mixin.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.appendix.models import EnteredFigure, PeriodKind, PeriodState, ReportingPeriod
-from tracker.appendix.queries import load_figures
+from tracker.appendix.indicators import Indicator, Tree
+from tracker.appendix.models import (
+    EnteredFigure,
+    FigureMark,
+    PeriodKind,
+    PeriodState,
+    ReportingPeriod,
+)
+from tracker.appendix.queries import entered_marks, entered_values, load_figures
 from tracker.appendix.service import Checks, check_values, period_table, tree_of
-from tracker.appendix.table import table_snapshot
+from tracker.appendix.table import Value, effective_values, table_snapshot
 from tracker.appendix.validation import MAX_NOTE, Problem, parse_figure
 from tracker.core.audit import current_actor_id
 from tracker.core.refusals import Refusal
@@ -68,9 +75,43 @@ def create_period(
 
 
 @dataclass
+class FigureInput:
+    """What the table's form carries: typed figures and notes by row key (every typed row's
+    input is on the form, so an empty one clears its figure), and the rows ticked
+    "Không phát sinh"."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    not_arising: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Prepared:
+    """The typed rows as they will stand once the input is saved: checked, not written."""
+
+    existing: dict[str, EnteredFigure]
+    values: dict[str, Value]
+    marks: dict[str, FigureMark]
+    notes: dict[str, str]
+    checks: Checks
+
+
+@dataclass
 class SaveResult:
     changed: int
     checks: Checks
+
+
+@dataclass
+class FreezeSummary:
+    """What the focal officer confirms before freezing."""
+
+    typed: list[Indicator]  # a figure typed
+    not_arising: list[Indicator]  # "Không phát sinh" stated
+    blank: list[Indicator]  # nothing: each must be confirmed as left blank on purpose
+    confirmed: set[str]  # blank rows already confirmed (a period reopened)
+    warnings: list[Problem]
+    acknowledged: set[str]
 
 
 def _refuse_if_submitted(period: ReportingPeriod) -> None:
@@ -80,24 +121,24 @@ def _refuse_if_submitted(period: ReportingPeriod) -> None:
         )})
 
 
-def save_figures(
-    session: Session,
-    period: ReportingPeriod,
-    raw_values: dict[str, str],
-    raw_notes: dict[str, str],
-    acknowledged: set[str] | None = None,
-) -> SaveResult:
-    """Parse and check every typed figure; save them all or none (a Refusal)."""
+def _unknown_row() -> str:
+    return _("Có chỉ tiêu không có trong Phụ lục 1; đã không lưu.")
+
+
+def prepare_figures(session: Session, period: ReportingPeriod, form: FigureInput) -> Prepared:
+    """Parse and check every typed figure against the saved ones; a Refusal, or what the rows
+    will be. Writes nothing."""
     _refuse_if_submitted(period)
     tree = tree_of(period)
     errors: dict[str, str] = {}
     existing = load_figures(session, [period.id])[period.id]
     values = {key: f.value for key, f in existing.items()}
+    marks = {key: f.mark for key, f in existing.items()}
     notes = {key: f.note for key, f in existing.items()}
-    for key, raw in raw_values.items():
+    for key in sorted(set(form.values) | form.not_arising):
         row = tree.by_key.get(key)
         if row is None:
-            errors[""] = _("Có chỉ tiêu không có trong Phụ lục 1; đã không lưu.")
+            errors[""] = _unknown_row()
             continue
         if not row.is_entered:
             errors[key] = _(
@@ -105,42 +146,70 @@ def save_figures(
                 "vụ): không nhập tay.", code=row.code or row.key,
             )
             continue
-        value, problem = parse_figure(raw, row)
+        value, problem = parse_figure(form.values.get(key, ""), row)
         if problem:
             errors[key] = problem
-        else:
-            values[key] = value
-    for key, note in raw_notes.items():
+        elif key in form.not_arising:
+            if value is not None:
+                errors[key] = _(
+                    "Đã chọn “Không phát sinh”: để trống ô số liệu, hoặc bỏ chọn "
+                    "“Không phát sinh”."
+                )
+            else:
+                values[key], marks[key] = None, FigureMark.NOT_ARISING
+        elif value is not None or marks.get(key) is not FigureMark.NO_DATA:
+            # A blank confirmed at a freeze stays confirmed until a figure is typed.
+            values[key], marks[key] = value, FigureMark.TYPED
+    for key, note in form.notes.items():
         # Computed rows carry their own note (the plan behind a rate); sections have none.
         if key not in tree.by_key or tree[key].kind not in ("entered", "heading"):
-            errors[""] = _("Có chỉ tiêu không có trong Phụ lục 1; đã không lưu.")
+            errors[""] = _unknown_row()
             continue
         note = _clean(note)
         if len(note) > MAX_NOTE:
             errors[key] = _("Ghi chú tối đa %(n)s ký tự.", n=MAX_NOTE)
         notes[key] = note
+    checks = Checks()
     if not errors:
-        checks = check_values(session, period, values)
+        checks = check_values(session, period, effective_values(tree, values, marks))
         for problem in checks.errors:
             errors.setdefault(problem.key, problem.message)
     if errors:
         raise Refusal(errors)
+    return Prepared(existing, values, marks, notes, checks)
+
+
+def _write(session: Session, period: ReportingPeriod, prepared: Prepared) -> int:
     changed = 0
-    for key in set(values) | set(notes):
-        value, note = values.get(key), notes.get(key, "")
-        figure = existing.get(key)
+    for key in sorted(set(prepared.values) | set(prepared.notes) | set(prepared.marks)):
+        value, note = prepared.values.get(key), prepared.notes.get(key, "")
+        mark = prepared.marks.get(key, FigureMark.TYPED)
+        figure = prepared.existing.get(key)
         if figure is None:
-            if value is None and not note:
+            if value is None and not note and mark is FigureMark.TYPED:
                 continue
             session.add(EnteredFigure(
-                period_id=period.id, unit_id=period.unit_id, key=key, value=value, note=note
+                period_id=period.id, unit_id=period.unit_id, key=key, value=value, note=note,
+                mark=mark,
             ))
             changed += 1
-        elif figure.value != value or figure.note != note:
-            figure.value, figure.note = value, note
+        elif (figure.value, figure.note, figure.mark) != (value, note, mark):
+            figure.value, figure.note, figure.mark = value, note, mark
             changed += 1
+    return changed
+
+
+def save_figures(
+    session: Session,
+    period: ReportingPeriod,
+    form: FigureInput,
+    acknowledged: set[str] | None = None,
+) -> SaveResult:
+    """Parse and check every typed figure; save them all or none (a Refusal)."""
+    prepared = prepare_figures(session, period, form)
+    changed = _write(session, period, prepared)
     if acknowledged is not None:
-        period.acknowledged = sorted(acknowledged & {w.id for w in checks.warnings})
+        period.acknowledged = sorted(acknowledged & {w.id for w in prepared.checks.warnings})
     session.flush()
     log.info(
         "officer %s saved %s figures of reporting period %s, unit %s",
@@ -149,29 +218,94 @@ def save_figures(
         period.id,
         period.unit_id,
     )
-    return SaveResult(changed, checks)
+    return SaveResult(changed, prepared.checks)
 
 
 def current_checks(session: Session, period: ReportingPeriod) -> Checks:
-    values = {k: f.value for k, f in load_figures(session, [period.id])[period.id].items()}
+    figures = load_figures(session, [period.id])[period.id]
+    values = effective_values(tree_of(period), entered_values(figures), entered_marks(figures))
     return check_values(session, period, values)
 
 
+def _summary(
+    tree: Tree, values: dict[str, Value], marks: dict[str, FigureMark], checks: Checks,
+    acknowledged: set[str],
+) -> FreezeSummary:
+    summary = FreezeSummary([], [], [], set(), checks.warnings,
+                            acknowledged & {w.id for w in checks.warnings})
+    for row in tree.entered:
+        mark = marks.get(row.key)
+        if values.get(row.key) is not None:
+            summary.typed.append(row)
+        elif mark is FigureMark.NOT_ARISING:
+            summary.not_arising.append(row)
+        else:
+            summary.blank.append(row)
+            if mark is FigureMark.NO_DATA:
+                summary.confirmed.add(row.key)
+    return summary
+
+
+def preview_freeze(
+    session: Session, period: ReportingPeriod, form: FigureInput | None, acknowledged: set[str]
+) -> FreezeSummary:
+    """What freezing with this input would freeze, for the officer to confirm: a Refusal if
+    the input cannot be saved. Writes nothing."""
+    prepared = prepare_figures(session, period, form or FigureInput())
+    known = acknowledged | set(period.acknowledged or []) if form is None else acknowledged
+    return _summary(tree_of(period), prepared.values, prepared.marks, prepared.checks, known)
+
+
+def _code_list(rows: list[Indicator], limit: int = 10) -> str:
+    codes = [(row.code or row.key).rstrip(".") for row in rows]
+    return ", ".join(codes[:limit]) + (", …" if len(codes) > limit else "")
+
+
 def submit_period(
-    session: Session, period: ReportingPeriod, officer: Officer, acknowledged: set[str],
+    session: Session,
+    period: ReportingPeriod,
+    officer: Officer,
+    acknowledged: set[str],
     now: datetime,
+    form: FigureInput | None = None,
+    confirmed_blank: frozenset[str] | set[str] = frozenset(),
 ) -> ReportingPeriod:
-    """Chốt số liệu: every warning acknowledged, no error; the table is frozen as it is now."""
+    """Chốt số liệu: the figures on the page saved first (all or none), every warning
+    acknowledged, every row left blank confirmed as such, no error; then the table is frozen
+    as it is now. One transaction: a Refusal leaves nothing saved."""
     _refuse_if_submitted(period)
-    checks = current_checks(session, period)
+    if form is not None:
+        save_figures(session, period, form, acknowledged)
+    else:
+        acknowledged = acknowledged | set(period.acknowledged or [])
+    figures = load_figures(session, [period.id])[period.id]
+    tree = tree_of(period)
+    values, marks = entered_values(figures), entered_marks(figures)
+    checks = check_values(session, period, effective_values(tree, values, marks))
     if checks.errors:
         raise Refusal({p.key: p.message for p in checks.errors})
-    pending = checks.unacknowledged(acknowledged | set(period.acknowledged or []))
+    pending = checks.unacknowledged(acknowledged)
     if pending:
         raise Refusal({"": _(
             "Còn %(n)s cảnh báo chưa được xác nhận đã kiểm tra: %(first)s",
             n=len(pending), first=pending[0].message,
         )})
+    summary = _summary(tree, values, marks, checks, acknowledged)
+    unconfirmed = [row for row in summary.blank if row.key not in confirmed_blank]
+    if unconfirmed:
+        raise Refusal({"blank": _(
+            "Còn %(n)s dòng chưa nhập số liệu chưa được xác nhận để trống: %(codes)s. Nhập số "
+            "liệu, chọn “Không phát sinh”, hoặc xác nhận từng dòng để trống.",
+            n=len(unconfirmed), codes=_code_list(unconfirmed),
+        )})
+    for row in summary.blank:
+        figure = figures.get(row.key)
+        if figure is None:
+            session.add(EnteredFigure(period_id=period.id, unit_id=period.unit_id, key=row.key,
+                                      value=None, note="", mark=FigureMark.NO_DATA))
+        elif figure.mark is not FigureMark.NO_DATA:
+            figure.mark = FigureMark.NO_DATA
+    session.flush()
     table = period_table(session, period)
     period.snapshot = table_snapshot(table)
     period.acknowledged = sorted({w.id for w in checks.warnings})
@@ -180,7 +314,9 @@ def submit_period(
     period.submitted_at = now
     session.flush()
     log.info(
-        "officer %s submitted reporting period %s, unit %s", officer.id, period.id, period.unit_id
+        "officer %s submitted reporting period %s, unit %s (%s typed, %s not arising, %s blank)",
+        officer.id, period.id, period.unit_id, len(summary.typed), len(summary.not_arising),
+        len(summary.blank),
     )
     return period
 
@@ -208,9 +344,13 @@ def reopen_period(
 
 
 __all__ = [
+    "FigureInput",
+    "FreezeSummary",
     "Problem",
     "create_period",
     "current_checks",
+    "prepare_figures",
+    "preview_freeze",
     "reopen_period",
     "save_figures",
     "submit_period",

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
-from tracker.appendix.models import EnteredFigure, ReportingPeriod
+from tracker.appendix.models import EnteredFigure, FigureMark, ReportingPeriod
 from tracker.core.audit import AuditEvent
 from tracker.core.status import StatusRow, Tally, tally
 from tracker.people.history import HistoryEntry, readable_history
@@ -139,6 +139,10 @@ def load_figures(
 
 def entered_values(figures: dict[str, EnteredFigure]) -> dict[str, Decimal | None]:
     return {key: f.value for key, f in figures.items()}
+
+
+def entered_marks(figures: dict[str, EnteredFigure]) -> dict[str, FigureMark]:
+    return {key: f.mark for key, f in figures.items() if f.mark is not FigureMark.TYPED}
 
 
 # Audited columns of a period that hold an officer id, shown by name in its history.

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
-from tracker.appendix.table import Table, TableRow, display_value
+from tracker.appendix.table import State, Table, TableRow, display_value, input_value
 from tracker.core.formatting import format_number
 
 # Which tasks a row's link lists (its count), as the task list's status filter names them.
@@ -37,33 +37,57 @@ class RowWords:
     tasks: str
     sum: str
     documents: str
+    not_entered: str
+    no_data: str
 
     def __post_init__(self) -> None:
         for name, text in vars(self).items():
             object.__setattr__(self, name, str(escape(text)))
 
 
+def _state_word(row: TableRow, words: RowWords) -> str:
+    return {State.NOT_ARISING: words.not_applicable, State.MISSING: words.not_entered,
+            State.NO_DATA: words.no_data}[row.state]
+
+
 def _figure(row: TableRow, words: RowWords) -> str:
-    if row.not_applicable:
-        return f'<span class="text-muted">{words.not_applicable}</span>'
+    if row.has_value and row.state is not State.VALUE:
+        return (f'<span class="text-muted fst-italic figure-{row.state.value}">'
+                f"{_state_word(row, words)}</span>")
     return str(escape(display_value(row)))
 
 
+def _input(row: TableRow, words: RowWords, error: str | None, typed: Mapping,
+           not_arising: frozenset[str] | None) -> str:
+    """A typed row's input, and its "Không phát sinh" box (as posted, or as saved)."""
+    key = escape(row.key)
+    value = typed[row.key] if row.key in typed else input_value(row)
+    ticked = row.not_applicable if not_arising is None else row.key in not_arising
+    placeholder = words.no_data if row.state is State.NO_DATA and not ticked else (
+        "" if ticked else words.not_entered)
+    label = f"{escape(row.code or row.key)} {escape(row.label)}"
+    html = (
+        f'<input class="form-control form-control-sm text-end{" is-invalid" if error else ""}"'
+        f' style="min-width: 8em" name="v-{key}" aria-label="{label}"'
+        f' value="{escape(value)}" placeholder="{placeholder}" inputmode="decimal">'
+        f'<div class="form-check text-start small mb-0 mt-1">'
+        f'<input class="form-check-input" type="checkbox" name="z-{key}" value="1"'
+        f' id="z-{key}"{" checked" if ticked else ""}>'
+        f'<label class="form-check-label fw-normal" for="z-{key}">'
+        f"{words.not_applicable}</label></div>"
+    )
+    if error:
+        html += f'<div class="invalid-feedback d-block text-start">{escape(error)}</div>'
+    return html
+
+
 def _value_cell(row: TableRow, words: RowWords, *, editable: bool, errors: Mapping,
-                typed: Mapping, tasks_url: str, as_of: str) -> str:
+                typed: Mapping, not_arising: frozenset[str] | None, tasks_url: str,
+                as_of: str) -> str:
     key = row.key
     error = errors.get(key)
     if row.kind == "entered" and editable:
-        value = typed[key] if key in typed else display_value(row)
-        html = (
-            f'<input class="form-control form-control-sm text-end{" is-invalid" if error else ""}"'
-            f' style="min-width: 8em" name="v-{escape(key)}"'
-            f' aria-label="{escape(row.code or key)} {escape(row.label)}"'
-            f' value="{escape(value)}" inputmode="decimal">'
-        )
-        if error:
-            html += f'<div class="invalid-feedback d-block text-start">{escape(error)}</div>'
-        return html
+        return _input(row, words, error, typed, not_arising)
     if not row.has_value:
         return ""
     if row.computed:
@@ -97,8 +121,12 @@ def _value_cell(row: TableRow, words: RowWords, *, editable: bool, errors: Mappi
 
 
 def table_rows(table: Table, words: RowWords, *, editable: bool, errors: Mapping,
-               typed: Mapping, typed_notes: Mapping, tasks_url: str, as_of: str) -> Markup:
-    """The <tr> of every row: code, label, unit, figure (an input where typed), note."""
+               typed: Mapping, typed_notes: Mapping, tasks_url: str, as_of: str,
+               not_arising: frozenset[str] | None = None) -> Markup:
+    """The <tr> of every row: code, label, unit, figure (an input where typed), note.
+
+    `typed`, `typed_notes`, `not_arising`: the form as posted, when it comes back refused
+    (`not_arising` None: the boxes as saved)."""
     out = []
     for row in table.rows:
         key = escape(row.key)
@@ -108,7 +136,7 @@ def table_rows(table: Table, words: RowWords, *, editable: bool, errors: Mapping
         unit_label = f' data-label="{words.unit}"' if row.unit else ""
         value_label = "" if row.is_section else f' data-label="{words.value}"'
         value = _value_cell(row, words, editable=editable, errors=errors, typed=typed,
-                            tasks_url=tasks_url, as_of=as_of)
+                            not_arising=not_arising, tasks_url=tasks_url, as_of=as_of)
         note_input = editable and row.kind in ("entered", "heading")
         note_label = f' data-label="{words.note}"' if note_input or row.note else ""
         if note_input:

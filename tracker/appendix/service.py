@@ -12,12 +12,19 @@ from tracker.appendix.indicators import Tree, tree_for_year
 from tracker.appendix.models import EnteredFigure, ReportingPeriod
 from tracker.appendix.queries import (
     UnitSources,
+    entered_marks,
     entered_values,
     load_figures,
     load_sources,
     previous_period,
 )
-from tracker.appendix.table import Table, Value, build_table, table_from_snapshot
+from tracker.appendix.table import (
+    Table,
+    Value,
+    build_table,
+    effective_values,
+    table_from_snapshot,
+)
 from tracker.appendix.validation import Problem, check_entered, check_warnings
 from tracker.plans.models import Plan
 
@@ -37,7 +44,7 @@ def live_table(
     )
     figures = figures or {}
     notes = {key: f.note for key, f in figures.items() if f.note}
-    return build_table(tree, sources, entered_values(figures), notes)
+    return build_table(tree, sources, entered_values(figures), notes, entered_marks(figures))
 
 
 def period_table(session: Session, period: ReportingPeriod) -> Table:
@@ -64,7 +71,9 @@ def previous_values(session: Session, period: ReportingPeriod) -> tuple[dict[str
     same_year = before.end.year == period.end.year
     if before.is_submitted and before.snapshot:
         return table_from_snapshot(before.snapshot).values(), same_year
-    return entered_values(load_figures(session, [before.id])[before.id]), same_year
+    figures = load_figures(session, [before.id])[before.id]
+    tree = tree_of(before)
+    return effective_values(tree, entered_values(figures), entered_marks(figures)), same_year
 
 
 def check_values(
@@ -102,6 +111,7 @@ def unit_tables(session: Session, unit_ids: Select, start: date, end: date) -> d
         typed = figures.get(period.id, {}) if period is not None else {}
         notes = {key: f.note for key, f in typed.items() if f.note}
         tables[unit_id] = build_table(
-            tree, sources.get(unit_id, UnitSources()), entered_values(typed), notes
+            tree, sources.get(unit_id, UnitSources()), entered_values(typed), notes,
+            entered_marks(typed),
         )
     return tables

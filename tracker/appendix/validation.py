@@ -95,11 +95,11 @@ def check_entered(tree: Tree, values: dict[str, Value]) -> list[Problem]:
         if row.within:
             whole_row = tree[row.within]
             whole = values.get(row.within)
-            if whole is None:
+            if whole is None and value:  # zero (or "không phát sinh") fits any whole
                 errors.append(Problem(row.key, _(
                     "Nhập “%(whole)s” trước: số liệu này là một phần của nó.",
                     whole=_label(whole_row))))
-            elif value > whole:
+            elif whole is not None and value > whole:
                 errors.append(Problem(row.key, _(
                     "%(value)s vượt quá “%(whole)s” (%(limit)s): phần không thể lớn hơn tổng.",
                     value=show(value), whole=_label(whole_row), limit=show(whole))))

@@ -15,8 +15,11 @@ from tracker.appendix import bp
 from tracker.appendix.exporting import Context, appendix_docx, appendix_xlsx, report_docx
 from tracker.appendix.models import PeriodKind, ReportingPeriod
 from tracker.appendix.operations import (
+    FigureInput,
+    FreezeSummary,
     create_period,
     current_checks,
+    preview_freeze,
     reopen_period,
     save_figures,
     submit_period,
@@ -110,8 +113,9 @@ def periods(unit_code: str):
     ), (400 if errors else 200)
 
 
-def _render_period(period: ReportingPeriod, *, typed=None, typed_notes=None, errors=None,
+def _render_period(period: ReportingPeriod, *, form: FigureInput | None = None, errors=None,
                    checks: Checks | None = None, status: int = 200):
+    """The period's page; `form`: the figures as posted, when they come back refused."""
     table = period_table(db.session, period)
     editable = not period.is_submitted and can(current_user, Action.EDIT_APPENDIX, period)
     if checks is None and not period.is_submitted:
@@ -123,8 +127,9 @@ def _render_period(period: ReportingPeriod, *, typed=None, typed_notes=None, err
         table=table,
         kinds=_kind_labels(),
         editable=editable,
-        typed=typed or {},
-        typed_notes=typed_notes or {},
+        typed=form.values if form else {},
+        typed_notes=form.notes if form else {},
+        typed_not_arising=frozenset(form.not_arising) if form else None,
         errors=errors or {},
         checks=checks or Checks(),
         acknowledged=set(period.acknowledged or []),
@@ -151,22 +156,26 @@ def _prefixed(prefix: str) -> dict[str, str]:
     }
 
 
+def _posted_figures() -> FigureInput | None:
+    """The table's form as posted (None: a post without it)."""
+    if len(request.form) > MAX_FIELDS:
+        abort(400)
+    form = FigureInput(_prefixed("v-"), _prefixed("n-"), set(_prefixed("z-")))
+    return form if form.values or form.notes or form.not_arising else None
+
+
 @bp.route("/appendix/<int:period_id>", methods=["POST"])
 @login_required
 def save(period_id: int):
     period = _period_or_404(period_id)
     authorize(current_user, Action.EDIT_APPENDIX, period)
-    if len(request.form) > MAX_FIELDS:
-        abort(400)
-    values, notes = _prefixed("v-"), _prefixed("n-")
+    form = _posted_figures() or FigureInput()
     acknowledged = set(request.form.getlist("ack"))
     try:
-        result = save_figures(db.session, period, values, notes, acknowledged)
+        result = save_figures(db.session, period, form, acknowledged)
     except Refusal as refusal:
         discard()
-        return _render_period(
-            period, typed=values, typed_notes=notes, errors=refusal.errors, status=400
-        )
+        return _render_period(period, form=form, errors=refusal.errors, status=400)
     if result.checks.warnings:
         flash(_("Đã lưu số liệu. Có %(n)s cảnh báo cần kiểm tra trước khi chốt.",
                 n=len(result.checks.warnings)), "warning")
@@ -175,19 +184,53 @@ def save(period_id: int):
     return redirect(url_for("appendix.period", period_id=period.id))
 
 
+def _render_confirmation(period: ReportingPeriod, form: FigureInput | None,
+                         summary: FreezeSummary, confirmed: set[str], errors=None,
+                         status: int = 200):
+    return render_template(
+        "appendix/confirm.html",
+        period=period,
+        unit=period.unit,
+        form=form,
+        summary=summary,
+        confirmed=confirmed,
+        errors=errors or {},
+    ), status
+
+
 @bp.route("/appendix/<int:period_id>/submit", methods=["POST"])
 @login_required
 def submit(period_id: int):
+    """Chốt số liệu, in two steps: the figures on the page are checked (not saved) and what
+    would be frozen is shown for confirmation; confirmed, they are saved and frozen at once."""
     period = _period_or_404(period_id)
     authorize(current_user, Action.SUBMIT_APPENDIX, period)
+    form = _posted_figures()
+    if form is not None:
+        authorize(current_user, Action.EDIT_APPENDIX, period)
     acknowledged = set(request.form.getlist("ack"))
+    confirmed = set(request.form.getlist("blank"))
+    if request.form.get("confirm") == "1":
+        try:
+            submit_period(db.session, period, current_user, acknowledged, clock.utcnow(), form,
+                          confirmed)
+        except Refusal as refusal:
+            discard()
+            errors = refusal.errors
+        else:
+            flash(_("Đã chốt số liệu %(label)s.", label=period.label), "success")
+            return redirect(url_for("appendix.period", period_id=period.id))
+    else:
+        errors = None
     try:
-        submit_period(db.session, period, current_user, acknowledged, clock.utcnow())
+        summary = preview_freeze(db.session, period, form, acknowledged)
     except Refusal as refusal:
         discard()
-        return _render_period(period, errors=refusal.errors, status=400)
-    flash(_("Đã chốt số liệu %(label)s.", label=period.label), "success")
-    return redirect(url_for("appendix.period", period_id=period.id))
+        return _render_period(period, form=form, errors=refusal.errors, status=400)
+    return _render_confirmation(
+        period, form, summary, confirmed if errors else summary.confirmed,
+        errors, 400 if errors else 200,
+    )
 
 
 @bp.route("/appendix/<int:period_id>/reopen", methods=["POST"])
