@@ -211,3 +211,41 @@ def test_chairperson_role_is_not_needed_to_be_named(ward):
     plan = import_plan_file(db.session, unit, "kh.csv", data)
     task = db.session.scalar(select(Task).where(Task.plan_id == plan.id))
     assert (task.title, task.lead_officer_id, task.deadline) == ("Việc chưa giao", None, None)
+
+
+def test_original_tasks_enter_the_plan_on_its_date_unless_a_row_says(ward):
+    unit, _ = ward
+    data = gen_xlsx(
+        [
+            ["Kế hoạch cải cách hành chính năm 2024"],
+            ["(Kèm theo Quyết định số 39/QĐ-UBND ngày 31/01/2024 của UBND phường)"],
+            [*HEADER, "Ngày giao"],
+            [1, None, "Ban hành kế hoạch", "Kế hoạch", "Nguyễn Văn An", None, "31/03/2024"],
+            [2, None, "Bổ sung", "Báo cáo", "Trần Thị Bình", None, "30/06/2024", "15/04/2024"],
+            [3, None, "Bổ sung nữa", "Báo cáo", "Lê Văn Cường", None, "30/06/2024",
+             date(2024, 5, 2)],
+        ]
+    )
+    plan = import_plan_file(db.session, unit, "kh.xlsx", data)
+    tasks = db.session.scalars(select(Task).where(Task.plan_id == plan.id).order_by(Task.ordinal))
+    assert [t.entered_on for t in tasks] == [
+        date(2024, 1, 31),
+        date(2024, 4, 15),
+        date(2024, 5, 2),
+    ]
+
+
+def test_a_bad_entry_date_is_listed_with_its_row(ward):
+    unit, _ = ward
+    data = gen_xlsx(
+        [
+            ["Kế hoạch cải cách hành chính năm 2024"],
+            [*HEADER, "Ngày giao"],
+            [1, None, "Ban hành kế hoạch", "Kế hoạch", "Nguyễn Văn An", None, "31/03/2024",
+             "31/02/2024"],
+        ]
+    )
+    with pytest.raises(ImportProblems) as problems:
+        import_plan_file(db.session, unit, "kh.xlsx", data)
+    assert "ngày giao “31/02/2024” không phải ngày hợp lệ" in str(problems.value)
+    assert counts() == (0, 0, 0)
