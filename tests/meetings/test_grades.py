@@ -290,7 +290,10 @@ def test_closing_page_lists_the_ungraded_and_keeps_the_typed_reasons(client, aut
     assert refused.status_code == 200
     assert "Chưa đánh giá 2 cán bộ: Lê Minh Tuấn, Kiều Thị Mỹ Duyên" in html
     assert 'value="Đi học lớp bồi dưỡng"' in html and "Khẩn trương hoàn thành" in html
-    assert html.count("Xếp loại ở phía trên, hoặc ghi lý do không đánh giá.") == 2
+    # The refusal beside the list too (the page opens there, #close), the two rows marked.
+    box = html[html.index('data-testid="close-refusal"') :]
+    assert "Chưa đánh giá 2 cán bộ: Lê Minh Tuấn, Kiều Thị Mỹ Duyên" in box[: box.index("</div>")]
+    assert html.count('aria-invalid="true"') == 2
     db.session.expire_all()
     meeting = db.session.get(Meeting, ward["meeting"].id)
     assert meeting.status is MeetingStatus.OPEN and _evaluation(ward["idle"]) is None

@@ -325,6 +325,7 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         close_form=failed.get("close") or CloseForm(formdata=None),
         unevaluated=unevaluated(meeting),
         typed_marks=failed.get("marks", {}),
+        close_refusal=failed.get("close_refusal"),
         evaluation=evaluation,
         decision=decision,
         decided_tasks=page.decided_tasks,
@@ -514,7 +515,9 @@ def close(meeting_id: int):
         )
     except Refusal as refusal:
         show_refusal(refusal, form)
-        return _page(_meeting_or_404(meeting_id), {"close": form, "marks": marks}, 200)
+        left = refusal.errors.get("not_evaluated")  # the officers named, shown by the list too
+        failed = {"close": form, "marks": marks, "close_refusal": left}
+        return _page(_meeting_or_404(meeting_id), failed, 200)
     return _done(meeting, _("Đã kết thúc cuộc họp; số liệu được chốt."))
 
 
