@@ -41,7 +41,8 @@ def officer_section(page: Page, name: str):
 
 def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     passwords = live_server.passwords
-    page = new_page(width=1280, height=900)
+    # No smooth scrolling: a refused form's page jumps to it at once (#officer-…, #close).
+    page = new_page(width=1280, height=900, reduced_motion="reduce")
 
     # 1. The focal officer opens the March 2024 meeting; the chairperson chairs by default.
     log_in(page, FOCAL_EMAIL, passwords[FOCAL_EMAIL])
@@ -190,7 +191,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     )
     expect(close.get_by_test_id("unevaluated-officer").first).to_be_in_viewport()  # #close
     save_screenshot("meeting-close-refused.png", page.screenshot(animations="disabled"))
-    phone = new_page(width=390, height=844)
+    phone = new_page(width=390, height=844, reduced_motion="reduce")
     log_in(phone, CHAIR_EMAIL, passwords[CHAIR_EMAIL])
     phone.goto(meeting_url)
     phone_close = phone.get_by_test_id("close-form")
