@@ -1,7 +1,7 @@
 """meetings: an officer may be "không đánh giá" (no grade, with its reason)
 
 Revision ID: 9a3c51e0d7b2
-Revises: 4e196fb69b6e
+Revises: 35917f776537
 Create Date: 2026-12-03 08:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9a3c51e0d7b2'
-down_revision = '4e196fb69b6e'
+down_revision = '35917f776537'  # main's head when rebased (the brief said 4e196fb69b6e)
 branch_labels = None
 depends_on = None
 
