@@ -25,6 +25,7 @@ def test_the_year_table_as_excel_with_each_grade_counted(client, auth, app):
     auth.login("chutich@vinhhoa.example", DEMO_PASSWORD)
     page = client.get("/units/vinh-hoa/evaluations?year=2024").get_data(as_text=True)
     assert "evaluations.xlsx?year=2024" in page
+    assert ">Không đánh giá</a>" in page  # the officers marked so, never an empty cell
     response = client.get("/units/vinh-hoa/evaluations.xlsx?year=2024")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
