@@ -1,8 +1,12 @@
 """A monthly review meeting in a real browser (issue 5), on the demo ward: the focal officer
 opens the March 2024 meeting, records attendance and adds an item; the chairperson grades two
 officers (changing one proposal with its reason, accepting the other), turns the item's
-decision into a new task, closes the meeting, and downloads the minutes (.docx, opened with
-python-docx). The meeting page, before closing, is saved to tests/artifacts/screenshots/meeting.png.
+decision into a new task; then (issue 11) finds no grade chosen for an officer with nothing
+due, is refused a grade without its reason, marks the absent officer "không đánh giá", is
+refused closing while officers are left ungraded (named), grades those with a proposal, marks
+the rest with their reason, closes the meeting, and downloads the minutes (.docx, opened with
+python-docx): no blank grade. The meeting page, before closing, is saved to
+tests/artifacts/screenshots/meeting.png; the refusals at 1366 and 390 px beside it.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ def officer_section(page: Page, name: str):
 
 def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     passwords = live_server.passwords
-    page = new_page(width=1280, height=900)
+    # No smooth scrolling: a refused form's page jumps to it at once (#officer-…, #close).
+    page = new_page(width=1280, height=900, reduced_motion="reduce")
 
     # 1. The focal officer opens the March 2024 meeting; the chairperson chairs by default.
     log_in(page, FOCAL_EMAIL, passwords[FOCAL_EMAIL])
@@ -93,7 +98,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     expect(grade.get_by_label("Nhận xét")).to_have_value(
         "Chủ động tham mưu, chuẩn bị báo cáo quý đúng hạn"
     )
-    grade.get_by_label("Lý do khác đề xuất").fill("Hai việc quá hạn do chờ văn bản của cấp trên")
+    grade.get_by_label("Lý do").fill("Hai việc quá hạn do chờ văn bản của cấp trên")
     grade.get_by_role("button", name="Lưu xếp loại").click()
     expect(page.get_by_role("alert").filter(has_text="Đã ghi xếp loại.")).to_be_visible()
     expect(officer_section(page, FOCAL_NAME).get_by_test_id("grade")).to_have_text(
@@ -128,16 +133,116 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     page.goto(meeting_url)
     save_screenshot("meeting.png", page.screenshot(full_page=False, animations="disabled"))
 
-    # 6. Closing freezes the figures.
+    # 6. An officer with nothing due: no grade chosen for the chair, none without a reason.
+    sections = page.get_by_test_id("officer-section")
+    idle_name = next(
+        name
+        for name, proposal in (
+            (
+                sections.nth(i).locator(".card-header > strong").inner_text(),
+                sections.nth(i).get_by_test_id("proposal").inner_text(),
+            )
+            for i in range(sections.count())
+        )
+        if proposal == "không phát sinh" and name not in (CHAIR_NAME, ABSENT_NAME)
+    )
+    idle = officer_section(page, idle_name)
+    grade = idle.get_by_test_id("evaluation-form")
+    expect(grade.get_by_label("Xếp loại").locator("option:checked")).to_have_text(
+        "— Chọn mức đánh giá —"
+    )
+    grade.get_by_label("Xếp loại").select_option(label="Hoàn thành xuất sắc nhiệm vụ")
+    grade.get_by_label("Nhận xét").fill("Hỗ trợ bộ phận một cửa")
+    grade.get_by_role("button", name="Lưu xếp loại").click()
+    grade = officer_section(page, idle_name).get_by_test_id("evaluation-form")
+    expect(grade).to_contain_text("Không có đề xuất (không có nhiệm vụ đến hạn trong tháng)")
+    expect(grade.get_by_label("Nhận xét")).to_have_value("Hỗ trợ bộ phận một cửa")
+    # The refused page lands on the officer's form (#officer-…), not at the top of the page.
+    expect(grade.get_by_label("Lý do")).to_be_in_viewport()
+    save_screenshot("meeting-grade-refused.png", page.screenshot(animations="disabled"))
+    grade.get_by_label("Lý do").fill("Hỗ trợ tốt bộ phận một cửa trong tháng")
+    grade.get_by_role("button", name="Lưu xếp loại").click()
+    expect(officer_section(page, idle_name).get_by_test_id("grade")).to_have_text(
+        "Hoàn thành xuất sắc nhiệm vụ"
+    )
+    # The absent officer is not evaluated this month, with why.
+    absent = officer_section(page, ABSENT_NAME).get_by_test_id("evaluation-form")
+    absent.get_by_label("Xếp loại").select_option(label="Không đánh giá")
+    absent.get_by_label("Lý do").fill("Đi công tác cả tháng")
+    absent.get_by_role("button", name="Lưu xếp loại").click()
+    expect(officer_section(page, ABSENT_NAME).get_by_test_id("evaluation")).to_contain_text(
+        "Không đánh giá: Đi công tác cả tháng"
+    )
+
+    # 7. Closing waits for every officer: refused with their names, nothing saved.
     close = page.get_by_test_id("close-form")
+    left = close.get_by_test_id("unevaluated-officer")
+    waiting = left.count()
+    assert waiting > 0
+    close.get_by_label("Kết luận chung").fill(
+        "Các bộ phận khẩn trương hoàn thành nhiệm vụ quá hạn trước ngày 31/3/2024."
+    )
+    close.get_by_role("button", name="Kết thúc cuộc họp và chốt số liệu").click()
+    alert = page.get_by_role("alert").filter(has_text=f"Chưa đánh giá {waiting} cán bộ")
+    expect(alert).to_contain_text(CHAIR_NAME)
+    close = page.get_by_test_id("close-form")
+    expect(close.get_by_label("Kết luận chung")).to_have_value(
+        "Các bộ phận khẩn trương hoàn thành nhiệm vụ quá hạn trước ngày 31/3/2024."
+    )
+    expect(close.get_by_test_id("unevaluated-officer").first).to_be_in_viewport()  # #close
+    save_screenshot("meeting-close-refused.png", page.screenshot(animations="disabled"))
+    phone = new_page(width=390, height=844, reduced_motion="reduce")
+    log_in(phone, CHAIR_EMAIL, passwords[CHAIR_EMAIL])
+    phone.goto(meeting_url)
+    phone_close = phone.get_by_test_id("close-form")
+    phone_close.get_by_role("button", name="Kết thúc cuộc họp và chốt số liệu").click()
+    expect(phone.get_by_role("alert").filter(has_text="Chưa đánh giá")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(phone.get_by_role("heading", name="Kết thúc cuộc họp")).to_be_in_viewport()
+    save_screenshot("meeting-close-refused-390.png", phone.screenshot(animations="disabled"))
+    phone.goto(meeting_url)  # a grade refused for its reason, on a phone
+    idle_phone = officer_section(phone, idle_name).get_by_test_id("evaluation-form")
+    idle_phone.get_by_label("Xếp loại").select_option(label="Hoàn thành nhiệm vụ")
+    idle_phone.get_by_label("Lý do").fill("")
+    idle_phone.get_by_role("button", name="Lưu xếp loại").click()
+    refused = officer_section(phone, idle_name).get_by_test_id("evaluation-form")
+    expect(refused).to_contain_text("ghi lý do xếp loại")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(refused.get_by_label("Lý do")).to_be_in_viewport()
+    save_screenshot("meeting-grade-refused-390.png", phone.screenshot(animations="disabled"))
+    phone.context.close()
+
+    # Those with a proposal graded as proposed in their section, the rest "không đánh giá".
+    rows = page.get_by_test_id("close-form").get_by_test_id("unevaluated-officer")
+    proposed = [
+        rows.nth(i).locator("td").first.inner_text()
+        for i in range(rows.count())
+        if rows.nth(i).locator("td").nth(1).inner_text() != "không phát sinh"
+    ]
+    for name in proposed:
+        officer_section(page, name).get_by_test_id("evaluation-form").get_by_role(
+            "button", name="Lưu xếp loại"
+        ).click()
+        expect(page.get_by_role("alert").filter(has_text="Đã ghi xếp loại.")).to_be_visible()
+    close = page.get_by_test_id("close-form")
+    rows = close.get_by_test_id("unevaluated-officer")
+    assert rows.count() == waiting - len(proposed)
+    marked = [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())]
+    assert marked  # officers with nothing due, left for "không đánh giá" here
+    for i in range(rows.count()):
+        rows.nth(i).locator("input").fill("Nghỉ phép")
     close.get_by_label("Kết luận chung").fill(
         "Các bộ phận khẩn trương hoàn thành nhiệm vụ quá hạn trước ngày 31/3/2024."
     )
     close.get_by_role("button", name="Kết thúc cuộc họp và chốt số liệu").click()
     expect(page.get_by_test_id("frozen")).to_be_visible()
     expect(page.get_by_test_id("evaluation-form")).to_have_count(0)
+    for name in marked:
+        expect(officer_section(page, name).get_by_test_id("evaluation")).to_contain_text(
+            "Không đánh giá: Nghỉ phép"
+        )
 
-    # 7. The minutes, as Word.
+    # 8. The minutes, as Word: every officer's grade, or "Không đánh giá" with its reason.
     with page.expect_download() as download_info:
         page.get_by_test_id("minutes-docx").click()
     download = download_info.value
@@ -160,3 +265,8 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     assert f"Đồng chí {FOCAL_NAME}: Hoàn thành tốt nhiệm vụ" in text
     assert NEW_TASK in text
     assert "CHỦ TRÌ" in cells and CHAIR_NAME in cells and FOCAL_NAME in cells
+    assert f"Đồng chí {ABSENT_NAME}: Không đánh giá: Đi công tác cả tháng" in text
+    assert all(f"Đồng chí {name}: Không đánh giá: Nghỉ phép." in text for name in marked)
+    grades = next(t for t in document.tables if t.rows[0].cells[-1].text == "Xếp loại")
+    column = [r.cells[-1].text for r in grades.rows[1:]]
+    assert len(column) == 20 and all(column) and "Chưa đánh giá" not in column

@@ -259,9 +259,10 @@ def test_february_meeting_was_held_graded_and_frozen(demo):
     # The plans as the meeting saw them on 15/02/2024, not as of the report date.
     rates = {p["title"][:20]: p["rate"] for p in meeting.snapshot["plans"]}
     assert len(rates) == 4 and "27.3" not in rates.values()
-    graded = db.session.scalars(
+    evaluations = db.session.scalars(
         select(OfficerEvaluation).where(OfficerEvaluation.meeting_id == meeting.id)
     ).all()
+    graded = [e for e in evaluations if e.evaluated]
     levels = {s["officer_id"]: s["level"] for s in meeting.snapshot["officers"]}
     chair = meeting.chair_id
     # Every officer with a proposal, but the chair, graded as proposed (no reason needed).
@@ -269,4 +270,9 @@ def test_february_meeting_was_held_graded_and_frozen(demo):
         o for o, level in levels.items() if level is not None and o != chair
     }
     assert graded and all(e.grade_id == e.proposed_grade_id and not e.reason for e in graded)
+    # Every other officer of the meeting "không đánh giá", with the reason: none left blank.
+    others = [e for e in evaluations if not e.evaluated]
+    assert {e.officer_id for e in evaluations} == {a.officer_id for a in meeting.attendance}
+    assert others and all(e.reason for e in others)
+    assert next(e for e in others if e.officer_id == chair).reason.startswith("Chủ trì")
     assert demo.meetings_created == 1

@@ -25,6 +25,7 @@ def test_the_year_table_as_excel_with_each_grade_counted(client, auth, app):
     auth.login("chutich@vinhhoa.example", DEMO_PASSWORD)
     page = client.get("/units/vinh-hoa/evaluations?year=2024").get_data(as_text=True)
     assert "evaluations.xlsx?year=2024" in page
+    assert ">Không đánh giá</a>" in page  # the officers marked so, never an empty cell
     response = client.get("/units/vinh-hoa/evaluations.xlsx?year=2024")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
@@ -34,7 +35,12 @@ def test_the_year_table_as_excel_with_each_grade_counted(client, auth, app):
     by_name = {r[0]: r for r in rows[rows.index(header) + 1 :]}
     for evaluation in graded:
         line = by_name[evaluation.officer.full_name]
-        assert line[february] == evaluation.grade.name
         counted = line[first_grade : first_grade + 4]
-        assert sum(counted) == 1 and counted[evaluation.grade.rank - 1] == 1
+        if evaluation.evaluated:
+            assert line[february] == evaluation.grade.name
+            assert sum(counted) == 1 and counted[evaluation.grade.rank - 1] == 1
+        else:  # "không đánh giá": said with its reason, counted under no grade
+            assert line[february] == f"Không đánh giá: {evaluation.reason}"
+            assert sum(counted) == 0
     assert len(by_name) == 20  # every officer of the ward, graded or not
+    assert {e.evaluated for e in graded} == {True, False}

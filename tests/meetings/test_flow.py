@@ -132,11 +132,13 @@ def test_meeting_from_opening_to_minutes(client, auth, ward):
     assert "ghi lý do" in refused.get_data(as_text=True)
     changed["reason"] = "Việc quá hạn do chờ hướng dẫn của cấp trên"
     assert _post(client, f"{url}/evaluations", changed, url).status_code == 302
-    accepted = {
-        "officer_id": str(ward["other"].id),
-        "grade_id": str(grades["Hoàn thành nhiệm vụ"].id),
-    }
-    assert _post(client, f"{url}/evaluations", accepted, url).status_code == 302
+    # Nothing due for the absent officer: no proposal, so no grade without its reason; he is
+    # "không đánh giá" this month, with why.
+    ungraded = {"officer_id": str(ward["other"].id), "grade_id": str(proposed.id)}
+    refused = _post(client, f"{url}/evaluations", ungraded, url)
+    assert refused.status_code == 200 and "Không có đề xuất" in refused.get_data(as_text=True)
+    skipped = {"officer_id": str(ward["other"].id), "grade_id": "none", "reason": "Đi học"}
+    assert _post(client, f"{url}/evaluations", skipped, url).status_code == 302
     evaluation = db.session.scalar(
         select(OfficerEvaluation).where(OfficerEvaluation.officer_id == ward["lead"].id)
     )
@@ -187,13 +189,15 @@ def test_meeting_from_opening_to_minutes(client, auth, ward):
     later = {"item_id": str(item.id), "decision": "Xem lại tháng sau"}
     assert _post(client, f"{url}/decisions", later, url).status_code == 302
 
-    # Closing freezes what the meeting saw.
-    assert (
-        _post(
-            client, f"{url}/close", {"conclusions": "Các bộ phận khẩn trương thực hiện."}, url
-        ).status_code
-        == 302
+    # Closing freezes what the meeting saw, once everyone is graded or "không đánh giá".
+    closing = {"conclusions": "Các bộ phận khẩn trương thực hiện."}
+    refused = _post(client, f"{url}/close", closing, url)
+    assert "Chưa đánh giá 2 cán bộ: Lê Minh Tuấn, Kiều Thị Mỹ Duyên" in refused.get_data(
+        as_text=True
     )
+    closing[f"skip-{ward['chair'].id}"] = "Chủ trì, do cấp trên đánh giá"
+    closing[f"skip-{ward['focal'].id}"] = "Mới chuyển đến"
+    assert _post(client, f"{url}/close", closing, url).status_code == 302
     meeting = _meeting()
     assert meeting.status is MeetingStatus.CLOSED and meeting.snapshot
     late = _post(client, f"{url}/items", {"text": "Muộn"}, url)
@@ -219,6 +223,8 @@ def test_meeting_from_opening_to_minutes(client, auth, ward):
     assert "Đỗ Văn Lộc (lý do: Đi học lớp bồi dưỡng)" in text
     assert "Võ Thị Kim Ngân" in text
     assert "Hoàn thành tốt nhiệm vụ" in text
+    assert "Đồng chí Đỗ Văn Lộc: Không đánh giá: Đi học" in text
+    assert "Đồng chí Kiều Thị Mỹ Duyên: Không đánh giá: Mới chuyển đến" in text
     assert "Xây dựng kế hoạch kiểm tra nội bộ" in text
     assert "Các bộ phận khẩn trương thực hiện." in text
     assert "THƯ KÝ" in cells and "CHỦ TRÌ" in cells and "Lê Minh Tuấn" in cells
@@ -240,7 +246,8 @@ def test_frozen_figures_show_live_ones_beside(client, auth, ward):
     _open(client, ward)
     meeting = _meeting()
     url = f"/meetings/{meeting.id}"
-    _post(client, f"{url}/close", {}, url)
+    marks = {f"skip-{a.officer_id}": "Nghỉ phép" for a in meeting.attendance}
+    assert _post(client, f"{url}/close", marks, url).status_code == 302
     # After the meeting, the overdue task is done: the meeting's figures stay.
     task = db.session.get(Task, ward["overdue"].id)
     task.completed_on = date(2024, 3, 14)
@@ -353,7 +360,11 @@ def test_copied_forms_are_the_forms_wtforms_renders(client, auth, ward):
         return re.sub(r'(name="csrf_token" type="hidden" value=")[^"]*', r"\1", html)
 
     page = re.sub(r'(name="csrf_token" type="hidden" value=")[^"]*', r"\1", page)
-    choices = [(str(g.id), g.name) for g in grade_list(db.session, meeting.unit_id)]
+    choices = [
+        ("", "— Chọn mức đánh giá —"),
+        *((str(g.id), g.name) for g in grade_list(db.session, meeting.unit_id)),
+        ("none", "Không đánh giá"),
+    ]
     with client.application.test_request_context():
         graded = EvaluationForm(formdata=None, prefix=f"e{ward['lead'].id}", **typed)
         decision = DecisionForm(formdata=None, prefix=f"i{item_id}", item_id=item_id, task_id="")

@@ -27,6 +27,7 @@ from tracker.meetings.operations import (
     open_meeting,
     unit_grades,
 )
+from tracker.meetings.queries import unevaluated
 from tracker.people.models import Officer, Unit
 from tracker.people.operations import (
     create_officer,
@@ -136,7 +137,8 @@ def _ensure_meetings(
     session: Session, ward: Unit, data: Dataset, officers: dict[str, Officer]
 ) -> int:
     """Each meeting held as the product runs one: opened, every officer with a proposal
-    (but the chair) graded as proposed, closed at the end of its morning (figures frozen)."""
+    (but the chair) graded as proposed, the others "không đánh giá" with their reason, closed
+    at the end of its morning (figures frozen)."""
     created = 0
     for spec in data.meetings:
         exists = session.scalar(
@@ -157,8 +159,17 @@ def _ensure_meetings(
             proposal = proposed_grade(grades, section["level"])
             if proposal is not None and section["officer_id"] != chair.id:  # not themselves
                 evaluate(session, meeting, chair, section["officer_id"], proposal.id)
+        # Stored text (the minutes'): Vietnamese. The chair is graded by the level above.
+        not_evaluated = {
+            row.officer_id: "Chủ trì cuộc họp, do cấp trên đánh giá"
+            if row.officer_id == chair.id
+            else "Không có nhiệm vụ CCHC đến hạn trong tháng"
+            for row in unevaluated(meeting)
+        }
         ended = datetime.combine(spec.held_on, time(11, 0), tzinfo=local_zone())
-        close_meeting(session, meeting, chair, spec.conclusions, now=ended)
+        close_meeting(
+            session, meeting, chair, spec.conclusions, not_evaluated=not_evaluated, now=ended
+        )
         created += 1
     return created
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from tracker.core.documents import Header, OfficialDocument, Signature
 from tracker.core.formatting import format_percent, status_labels
 from tracker.core.spreadsheets import Column, SpreadsheetWriter
-from tracker.meetings.models import Meeting
+from tracker.meetings.models import Meeting, OfficerEvaluation
 
 
 def rate_text(value: str | None) -> str:
@@ -86,7 +86,7 @@ def minutes_docx(meeting: Meeting, agenda: dict) -> bytes:
                 str(c["on_time"]),
                 str(c["late"]),
                 str(c["overdue"]),
-                evaluation.grade.name if evaluation else "",
+                evaluation_text(evaluation),
             ]
         )
     doc.table(rows, [10, 45, 22, 18, 18, 18, 34], right_columns=frozenset({2, 3, 4, 5}))
@@ -113,7 +113,7 @@ def minutes_docx(meeting: Meeting, agenda: dict) -> bytes:
 
     doc.heading("III. Kết luận")
     for evaluation in meeting.evaluations:
-        text = f"- Đồng chí {evaluation.officer.full_name}: {evaluation.grade.name}"
+        text = f"- Đồng chí {evaluation.officer.full_name}: {evaluation_text(evaluation)}"
         if evaluation.comment:
             text += f". {evaluation.comment}"
         doc.paragraph(text + ".")
@@ -137,6 +137,16 @@ def minutes_docx(meeting: Meeting, agenda: dict) -> bytes:
         Signature(name=meeting.chair.full_name if meeting.chair else "", position="CHỦ TRÌ"),
     )
     return doc.to_bytes()
+
+
+def evaluation_text(evaluation: OfficerEvaluation | None) -> str:
+    """An officer's line of the minutes: the grade, "Không đánh giá: <reason>", or (only in
+    the draft of a meeting still open) "Chưa đánh giá"; never blank."""
+    if evaluation is None:
+        return "Chưa đánh giá"
+    if evaluation.grade is None:
+        return f"Không đánh giá: {evaluation.reason}"
+    return evaluation.grade.name
 
 
 def _who(officer) -> str:
@@ -220,7 +230,7 @@ def evaluations_xlsx(unit_name: str, year: int, rows: list, grades: list) -> byt
             [
                 row.officer.full_name,
                 row.officer.position or "",
-                *(e.grade.name if e is not None else "" for e in given),
+                *(evaluation_text(e) if e is not None else "" for e in given),
                 *counts,
             ]
         )

@@ -73,11 +73,30 @@ class DecisionForm(FlaskForm):
     deadline = DateField(_l("Thời hạn"), render_kw={"placeholder": "dd/mm/yyyy"})
 
 
+# The evaluation's choice that is no grade: the officer is not evaluated this month.
+NOT_EVALUATED = "none"
+
+
+def _grade_choice(value):
+    """A grade's id, NOT_EVALUATED, or None (nothing chosen, or what no choice could be: a
+    malformed post reads as nothing chosen and is refused with the field's message)."""
+    if value == NOT_EVALUATED:
+        return NOT_EVALUATED
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 class EvaluationForm(FlaskForm):
     officer_id = HiddenField()
-    grade_id = SelectField(_l("Xếp loại"), coerce=_optional_int, validate_choice=False)
+    grade_id = SelectField(_l("Xếp loại"), coerce=_grade_choice, validate_choice=False)
     comment = TextAreaField(_l("Nhận xét"), validators=[Length(max=4000)])
-    reason = TextAreaField(_l("Lý do khác đề xuất"), validators=[Length(max=4000)])
+    reason = TextAreaField(
+        _l("Lý do"),
+        validators=[Length(max=4000)],
+        description=_l(
+            "Bắt buộc khi mức khác đề xuất, khi không có đề xuất, hoặc khi không đánh giá."
+        ),
+    )
 
 
 class CloseForm(FlaskForm):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.core.audit import Audited
@@ -160,23 +160,35 @@ class AgendaItem(Audited, db.Model):
 
 
 class OfficerEvaluation(Audited, db.Model):
+    """The meeting's word on one officer: a grade, or "không đánh giá" (`grade_id` None: on
+    leave, newly arrived…) with its reason. Never blank: the database refuses a row with
+    neither a grade nor a reason."""
+
     __tablename__ = "officer_evaluations"
-    __table_args__ = (UniqueConstraint("meeting_id", "officer_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "officer_id"),
+        CheckConstraint("grade_id IS NOT NULL OR reason <> ''", name="graded_or_reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
     proposed_grade_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_grades.id"))
-    grade_id: Mapped[int] = mapped_column(ForeignKey("meeting_grades.id"))
+    grade_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_grades.id"))
     comment: Mapped[str] = mapped_column(Text, default="")
-    reason: Mapped[str] = mapped_column(Text, default="")  # why the grade differs from proposal
+    # Why: the grade differs from the proposal, there was no proposal, or no grade is given.
+    reason: Mapped[str] = mapped_column(Text, default="")
     evaluated_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="evaluations")
     officer: Mapped[Officer] = relationship(foreign_keys=[officer_id])
-    grade: Mapped[Grade] = relationship(foreign_keys=[grade_id])
+    grade: Mapped[Grade | None] = relationship(foreign_keys=[grade_id])
     proposed_grade: Mapped[Grade | None] = relationship(foreign_keys=[proposed_grade_id])
+
+    @property
+    def evaluated(self) -> bool:
+        return self.grade_id is not None
 
     def audit_unit_id(self) -> int | None:
         return self.unit_id

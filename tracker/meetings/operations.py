@@ -31,7 +31,7 @@ from tracker.meetings.models import (
     MeetingStatus,
     OfficerEvaluation,
 )
-from tracker.meetings.queries import grade_list
+from tracker.meetings.queries import grade_list, unevaluated
 from tracker.people.models import Officer, Unit
 from tracker.plans.models import Plan
 from tracker.tasks.models import Task
@@ -483,6 +483,43 @@ def record_decision(
 # ---------------------------------------------------------------------------- evaluations
 
 
+def _reason_needed(grade: Grade, proposal: Grade | None) -> str | None:
+    """Why this grade needs its reason written, or None: a grade with no proposal to follow
+    (nothing due in the month), above the proposal, or otherwise different from it."""
+    if proposal is None:
+        return _("Không có đề xuất (không có nhiệm vụ đến hạn trong tháng): ghi lý do xếp loại.")
+    if grade.rank < proposal.rank:
+        return _("Mức xếp loại cao hơn đề xuất (%(p)s): ghi lý do.", p=proposal.name)
+    if grade.id != proposal.id:
+        return _("Mức xếp loại khác đề xuất (%(p)s): ghi lý do.", p=proposal.name)
+    return None
+
+
+def _record(
+    session: Session,
+    meeting: Meeting,
+    actor: Officer,
+    officer_id: int,
+    grade: Grade | None,
+    proposal: Grade | None,
+    comment: str,
+    reason: str,
+) -> OfficerEvaluation:
+    """Write an officer's evaluation (a grade, or none: "không đánh giá"), new or changed."""
+    evaluation = next((e for e in meeting.evaluations if e.officer_id == officer_id), None)
+    if evaluation is None:
+        evaluation = OfficerEvaluation(
+            meeting=meeting, unit_id=meeting.unit_id, officer_id=officer_id
+        )
+        session.add(evaluation)
+    evaluation.proposed_grade_id = proposal.id if proposal else None
+    evaluation.grade_id = grade.id if grade else None
+    evaluation.comment = comment
+    evaluation.reason = reason
+    evaluation.evaluated_by_id = actor.id
+    return evaluation
+
+
 def evaluate(
     session: Session,
     meeting: Meeting,
@@ -491,42 +528,41 @@ def evaluate(
     grade_id: int | None,
     comment: str = "",
     reason: str = "",
+    *,
+    not_evaluated: bool = False,
 ) -> OfficerEvaluation:
-    """Record the chair's grade of an officer; a grade other than the proposed one needs the
-    reason. The proposal is the built agenda's (agenda.proposed_level)."""
+    """Record the chair's grade of an officer, or that the officer is not evaluated this
+    month ("không đánh giá": on leave, newly arrived…). A reason is needed for "không đánh
+    giá", for a grade when nothing proposes one, and for a grade other than the proposed one
+    (agenda.proposed_level)."""
     _open(meeting)
     if officer_id not in {a.officer_id for a in meeting.attendance}:
         raise Refusal(_("Cán bộ không thuộc cuộc họp."))
     grades = unit_grades(session, meeting.unit_id)
-    grade = next((g for g in grades if g.id == grade_id), None)
-    if grade is None:
-        raise Refusal({"grade_id": _("Chọn một mức xếp loại.")})
     comment = _text(comment, "comment")
     reason = _text(reason, "reason")
     proposal = proposed_grade(grades, officer_level(session, meeting, officer_id))
-    if proposal is not None and grade.id != proposal.id and not reason:
-        raise Refusal(
-            {"reason": _("Mức xếp loại khác đề xuất (%(p)s): ghi lý do.", p=proposal.name)}
-        )
-    evaluation = session.scalar(
-        select(OfficerEvaluation).where(
-            OfficerEvaluation.meeting_id == meeting.id, OfficerEvaluation.officer_id == officer_id
-        )
-    )
-    if evaluation is None:
-        evaluation = OfficerEvaluation(
-            meeting=meeting, unit_id=meeting.unit_id, officer_id=officer_id
-        )
-        session.add(evaluation)
-    evaluation.proposed_grade_id = proposal.id if proposal else None
-    evaluation.grade_id = grade.id
-    evaluation.comment = comment
-    evaluation.reason = reason if proposal is None or grade.id != proposal.id else ""
-    evaluation.evaluated_by_id = actor.id
+    grade = None
+    if not_evaluated:
+        if not reason:
+            raise Refusal(
+                {"reason": _("Không đánh giá: ghi lý do (ví dụ: nghỉ phép, mới chuyển đến).")}
+            )
+    else:
+        grade = next((g for g in grades if g.id == grade_id), None)
+        if grade is None:
+            raise Refusal({"grade_id": _("Chọn mức đánh giá, hoặc “Không đánh giá”.")})
+        needed = _reason_needed(grade, proposal)
+        if needed and not reason:
+            raise Refusal({"reason": needed})
+        if not needed:
+            reason = ""  # the proposal followed: nothing to explain
+    evaluation = _record(session, meeting, actor, officer_id, grade, proposal, comment, reason)
     session.flush()
     log.info(
-        "officer %s graded officer %s at meeting %s, unit %s",
+        "officer %s %s officer %s at meeting %s, unit %s",
         actor.id,
+        "graded" if grade else "did not evaluate",
         officer_id,
         meeting.id,
         meeting.unit_id,
@@ -549,12 +585,40 @@ def close_meeting(
     actor: Officer,
     conclusions: str = "",
     *,
+    not_evaluated: dict[int, str] | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Close the meeting and freeze what it saw: later changes to tasks do not alter it."""
+    """Close the meeting and freeze what it saw: later changes to tasks do not alter it.
+
+    Every officer of the meeting leaves it graded or "không đánh giá" with a reason:
+    `not_evaluated` (officer id -> reason) marks the officers still without a grade; if any is
+    left with neither, closing is refused, naming them, and nothing is saved."""
     _open(meeting)
-    meeting.conclusions = _text(conclusions, "conclusions", limit=20000)
+    conclusions = _text(conclusions, "conclusions", limit=20000)
+    marks = {oid: " ".join((reason or "").split()) for oid, reason in (not_evaluated or {}).items()}
+    pending = unevaluated(meeting)
+    missing = [row.officer.full_name for row in pending if not marks.get(row.officer_id)]
+    if missing:
+        raise Refusal(
+            _(
+                "Chưa đánh giá %(n)s cán bộ: %(names)s. Xếp loại từng người, hoặc ghi lý do "
+                "“Không đánh giá” (nghỉ phép, mới chuyển đến…) trước khi kết thúc cuộc họp.",
+                n=len(missing),
+                names=", ".join(missing),
+            ),
+            "not_evaluated",
+        )
+    for row in pending:
+        _text(marks[row.officer_id], "not_evaluated", limit=MAX_TEXT)
+    meeting.conclusions = conclusions
     meeting.snapshot = live_agenda(session, meeting)
+    if pending:
+        grades = unit_grades(session, meeting.unit_id)
+        levels = {s["officer_id"]: s["level"] for s in meeting.snapshot["officers"]}
+        for row in pending:
+            proposal = proposed_grade(grades, levels.get(row.officer_id))
+            reason = marks[row.officer_id]
+            _record(session, meeting, actor, row.officer_id, None, proposal, "", reason)
     meeting.status = MeetingStatus.CLOSED
     meeting.closed_at = now or utcnow()
     meeting.closed_by_id = actor.id
@@ -562,4 +626,10 @@ def close_meeting(
     if following is not None:  # opened before this one closed: it receives the items now
         _carry_over(session, meeting, following)
     session.flush()
-    log.info("officer %s closed meeting %s, unit %s", actor.id, meeting.id, meeting.unit_id)
+    log.info(
+        "officer %s closed meeting %s (%s not evaluated), unit %s",
+        actor.id,
+        meeting.id,
+        len(pending),
+        meeting.unit_id,
+    )

@@ -61,6 +61,13 @@ def grade_list(session: Session, unit_id: int) -> list[Grade]:
     return list(session.scalars(select(Grade).where(Grade.unit_id == unit_id).order_by(Grade.rank)))
 
 
+def unevaluated(meeting: Meeting) -> list[MeetingAttendance]:
+    """The officers of the meeting (its attendance) with neither a grade nor a "không đánh
+    giá": what closing the meeting still waits for, in the attendance's order."""
+    done = {e.officer_id for e in meeting.evaluations}
+    return [row for row in meeting.attendance if row.officer_id not in done]
+
+
 @dataclass(frozen=True, slots=True)
 class MeetingPage:
     """What the meeting page shows besides the meeting itself (loaded by `meeting_whole`)."""

@@ -30,6 +30,7 @@ from tracker.meetings.exporting import (
     minutes_docx,
 )
 from tracker.meetings.forms import (
+    NOT_EVALUATED,
     ActionForm,
     CloseForm,
     DecisionForm,
@@ -41,6 +42,7 @@ from tracker.meetings.forms import (
 from tracker.meetings.models import Meeting
 from tracker.meetings.operations import (
     DEFAULT_GRADES,
+    MAX_TEXT,
     DecisionInput,
     MeetingInput,
     NewTask,
@@ -60,6 +62,7 @@ from tracker.meetings.queries import (
     meeting_page,
     meeting_whole,
     officer_evaluations,
+    unevaluated,
     unit_meetings,
 )
 from tracker.people.models import Officer
@@ -171,7 +174,12 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
     may_manage = not meeting.is_closed and can(current_user, Action.MANAGE_MEETINGS, meeting)
     may_evaluate = not meeting.is_closed and can(current_user, Action.EVALUATE_OFFICERS, meeting)
     officers = [a.officer for a in meeting.attendance]
-    grade_choices = [SelectChoice(str(g.id), g.name) for g in page.grades]
+    # Nothing chosen until the chair chooses (or a proposal does): never a grade by default.
+    grade_choices = [
+        SelectChoice("", _("— Chọn mức đánh giá —")),
+        *(SelectChoice(str(g.id), g.name) for g in page.grades),
+        SelectChoice(NOT_EVALUATED, _("Không đánh giá")),
+    ]
     # The same choices in every decision form (one a task of the agenda): built once.
     plan_choices = [SelectChoice("", _("— Chọn kế hoạch —"))] + [
         SelectChoice(str(p.id), p.title) for p in page.plans
@@ -201,10 +209,14 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
             return Markup(render_evaluation(evaluation_form(officer_id)))
         if not blank_evaluation:
             form = evaluation_form(_OFFICER_ID, _PREFIX, comment=_COMMENT, reason=_REASON)
+            form.grade_id.data = _PREFIX  # matches no choice: each copy selects its own
             blank_evaluation.append(render_evaluation(form))
         existing = evaluations.get(officer_id)
         proposal = proposals.get(officer_id)
-        grade_id = existing.grade_id if existing else (proposal.id if proposal else None)
+        if existing is not None:
+            chosen = str(existing.grade_id) if existing.evaluated else NOT_EVALUATED
+        else:
+            chosen = str(proposal.id) if proposal else ""
         values = {
             _PREFIX: f"e{int(officer_id)}",
             _OFFICER_ID: str(int(officer_id)),
@@ -212,10 +224,8 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
             _REASON: str(escape(existing.reason if existing else "")),
         }
         html = _copy(blank_evaluation[0], values)
-        if grade_id is not None:
-            option = f'<option value="{int(grade_id)}">'
-            html = html.replace(option, f'<option selected value="{int(grade_id)}">', 1)
-        return Markup(html)
+        option = f'<option value="{chosen}">'
+        return Markup(html.replace(option, f'<option selected value="{chosen}">', 1))
 
     may_assign = may_evaluate and can(current_user, Action.ASSIGN_TASK, meeting.unit)
 
@@ -313,6 +323,9 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         action_form=ActionForm(formdata=None),
         item_form=failed.get("item") or ItemForm(formdata=None),
         close_form=failed.get("close") or CloseForm(formdata=None),
+        unevaluated=unevaluated(meeting),
+        typed_marks=failed.get("marks", {}),
+        close_refusal=failed.get("close_refusal"),
         evaluation=evaluation,
         decision=decision,
         decided_tasks=page.decided_tasks,
@@ -467,14 +480,16 @@ def evaluation(meeting_id: int):
     try:
         if not form.validate_on_submit() or officer_id is None:
             raise Refusal({})
+        chosen = form.grade_id.data
         evaluate(
             db.session,
             meeting,
             current_user,
             officer_id,
-            form.grade_id.data,
+            chosen if isinstance(chosen, int) else None,
             form.comment.data,
             form.reason.data,
+            not_evaluated=chosen == NOT_EVALUATED,
         )
     except Refusal as refusal:
         return _page_refused(meeting_id, refusal, ("evaluation", officer_id), form)
@@ -487,12 +502,22 @@ def close(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     authorize(current_user, Action.EVALUATE_OFFICERS, meeting)
     form = CloseForm()
+    # "Không đánh giá" for the officers still without a grade: one reason field each.
+    marks = {
+        row.officer_id: request.form.get(f"skip-{row.officer_id}", "")[:MAX_TEXT]
+        for row in unevaluated(meeting)
+    }
     try:
         if not form.validate_on_submit():
             raise Refusal({})
-        close_meeting(db.session, meeting, current_user, form.conclusions.data)
+        close_meeting(
+            db.session, meeting, current_user, form.conclusions.data, not_evaluated=marks
+        )
     except Refusal as refusal:
-        return _page_refused(meeting_id, refusal, "close", form)
+        show_refusal(refusal, form)
+        left = refusal.errors.get("not_evaluated")  # the officers named, shown by the list too
+        failed = {"close": form, "marks": marks, "close_refusal": left}
+        return _page(_meeting_or_404(meeting_id), failed, 200)
     return _done(meeting, _("Đã kết thúc cuộc họp; số liệu được chốt."))
 
 
