@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9a3c51e0d7b2'
-down_revision = '9c1d7e5a2b40'  # main's head when rebased (the brief said 4e196fb69b6e)
+down_revision = '9c1d7e5a2b40'
 branch_labels = None
 depends_on = None
 
