@@ -20,11 +20,11 @@ def _create_app() -> Flask:
 def register_commands(app: Flask) -> None:
     from tracker.appendix.cli import appendix_command
     from tracker.demo.cli import demo_group
-    from tracker.people.cli import token_group, user_group
+    from tracker.people.cli import token_group, unit_group, user_group
     from tracker.plans.cli import plan_group
     from tracker.reminders.cli import reminders_group, scheduler_command
 
-    for group in (demo_group, user_group, token_group, plan_group, reminders_group):
+    for group in (demo_group, user_group, unit_group, token_group, plan_group, reminders_group):
         app.cli.add_command(group)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(appendix_command)

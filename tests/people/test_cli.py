@@ -63,3 +63,32 @@ def test_user_create_bad_input_exits_with_one_line(runner):
     assert "đã được dùng" in _one_line_error(
         runner.invoke(args=[*base, "--email", "B@x.example", "--unit", unit.code])
     )
+
+
+def test_unit_late_extensions_setting_is_set_audited_and_inherited(runner):
+    from tracker.core.audit import AuditEvent
+    from tracker.people.models import Unit, UnitKind
+    from tracker.tasks.deadlines import late_extension_counts
+
+    province = gen_unit(code="tinh-thu", kind=UnitKind.PROVINCE)
+    ward = gen_unit(code="phuong-thu", parent=province)
+    db.session.commit()
+    assert late_extension_counts(db.session, ward.id) is False
+    result = runner.invoke(args=["unit", "late-extensions", "tinh-thu", "count"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert late_extension_counts(db.session, ward.id) is True
+    runner.invoke(args=["unit", "late-extensions", "phuong-thu", "do-not-count"])
+    db.session.expire_all()
+    assert late_extension_counts(db.session, ward.id) is False
+    assert db.session.get(Unit, ward.id).late_extension_counts is False
+    changes = [
+        e.changes
+        for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_type == "units", AuditEvent.action == "update")
+        )
+    ]
+    assert {"late_extension_counts": [None, True]} in changes
+    assert {"late_extension_counts": [None, False]} in changes
+    result = runner.invoke(args=["unit", "late-extensions", "khong-co", "count"])
+    assert result.exit_code != 0 and "no unit" in result.output

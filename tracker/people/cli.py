@@ -1,4 +1,4 @@
-"""`tracker user …` and `tracker token …`."""
+"""`tracker user …`, `tracker unit …` and `tracker token …`."""
 
 from __future__ import annotations
 
@@ -61,6 +61,27 @@ def create_user(email, full_name, roles, unit_code, position, password_stdin) ->
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     click.echo(f"created officer {officer.id} {officer.email}")
+
+
+@click.group("unit")
+def unit_group() -> None:
+    """Settings of a unit."""
+
+
+@unit_group.command("late-extensions")
+@click.argument("unit_code")
+@click.argument("setting", type=click.Choice(["count", "do-not-count", "inherit"]))
+def late_extensions(unit_code: str, setting: str) -> None:
+    """Whether a deadline moved after it had passed makes a late completion on time, for the
+    unit and the units below it that inherit ("inherit": take the setting of the unit above;
+    off at the top). See tracker/tasks/deadlines.py."""
+    unit = get_unit_by_code(db.session, unit_code)
+    if unit is None:
+        raise click.ClickException(f"no unit with code {unit_code!r}")
+    with acting_as(None):
+        unit.late_extension_counts = {"count": True, "do-not-count": False}.get(setting)
+        db.session.commit()
+    click.echo(f"{unit.code}: late extensions {setting}")
 
 
 @click.group("token")

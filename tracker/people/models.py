@@ -35,7 +35,9 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
     )
 
 
-class Unit(db.Model):
+class Unit(Audited, db.Model):
+    """A ward, commune, city or province. Audited: its settings change how figures count."""
+
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +52,12 @@ class Unit(db.Model):
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent")
+
+    def audit_unit_id(self) -> int | None:
+        return self.id
+
+    def audit_label(self) -> str:
+        return self.name
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
