@@ -85,7 +85,9 @@ def test_unit_late_extensions_setting_is_set_audited_and_inherited(runner):
     changes = [
         e.changes
         for e in db.session.scalars(
-            select(AuditEvent).where(AuditEvent.entity_type == "units", AuditEvent.action == "update")
+            select(AuditEvent).where(
+                AuditEvent.entity_type == "units", AuditEvent.action == "update"
+            )
         )
     ]
     assert {"late_extension_counts": [None, True]} in changes
