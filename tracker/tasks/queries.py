@@ -218,7 +218,7 @@ def task_with_details(session: Session, task_id: int) -> Task | None:
 
 
 # Audited columns that hold an officer id, shown by name in the history.
-OFFICER_FIELDS = ("lead_officer_id", "added_by_id", "confirmer_id")
+OFFICER_FIELDS = ("lead_officer_id", "added_by_id", "confirmer_id", "withdrawn_by_id")
 
 
 def task_or_404(task_id: int, *, details: bool = False) -> Task:
