@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from tests.browser.actions import log_in
 from tests.browser.conftest import save_screenshot
 from tracker.appendix.indicators import tree_for_year
 from tracker.appendix.models import EnteredFigure, PeriodKind
@@ -33,12 +34,6 @@ TREE = tree_for_year(2024)
 TYPED = {"1.5.1": "3", "1.5.2.a": "2", "1.5.2.b": "1", "3.2.1.a": "186", "3.2.1.b": "181"}
 
 
-def log_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(password)
-    page.locator("main form").get_by_role("button", name="Đăng nhập").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def make_period(live_server, kind: PeriodKind, label: str, start: date, end: date) -> int:

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from tests.browser.actions import log_in
 from tests.browser.conftest import save_screenshot
 from tracker.appendix.models import ReportingPeriod
 from tracker.appendix.service import period_table
@@ -35,12 +36,6 @@ DOSSIERS = {"3.2.1.a": "186", "3.2.1.b": "181", "3.2.1.c": "181", "7.6.3.a": "14
             "7.6.3.b": "91", "7.6.4.d": "32", "7.6.4.e": "216.000"}
 
 
-def log_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(password)
-    page.locator("main form").get_by_role("button", name="Đăng nhập").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def server_table(live_server):

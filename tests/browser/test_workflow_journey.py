@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.actions import log_in
 from tests.browser.conftest import save_screenshot
 from tracker.core.clock import today
 from tracker.core.formatting import format_percent
@@ -79,13 +80,6 @@ class Completion:
     total: int
 
 
-def log_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(password)
-    page.locator("main form").get_by_role("button", name="Đăng nhập").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
-    page.wait_for_load_state()
 
 
 def log_out(page: Page, full_name: str) -> None:
