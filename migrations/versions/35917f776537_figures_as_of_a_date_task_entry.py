@@ -61,6 +61,7 @@ def upgrade():
         batch_op.add_column(sa.Column("confirmed_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("deadline_history", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("completion_history", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("lead_history", sa.JSON(), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_tasks_withdrawn_by_id_officers"), "officers", ["withdrawn_by_id"], ["id"]
         )
@@ -71,6 +72,7 @@ def upgrade():
         batch_op.alter_column("entered_on", existing_type=sa.Date(), nullable=False)
         batch_op.alter_column("deadline_history", existing_type=sa.JSON(), nullable=False)
         batch_op.alter_column("completion_history", existing_type=sa.JSON(), nullable=False)
+        batch_op.alter_column("lead_history", existing_type=sa.JSON(), nullable=False)
         batch_op.alter_column("withdrawn_reason", existing_type=sa.Text(), server_default=None)
 
     with op.batch_alter_table("units", schema=None) as batch_op:
@@ -102,6 +104,7 @@ def _fill_in_existing_tasks():
         sa.column("entered_on"),
         sa.column("deadline_history", sa.JSON),
         sa.column("completion_history", sa.JSON),
+        sa.column("lead_history", sa.JSON),
         sa.column("confirmed_on"),
         sa.column("completed_on"),
         sa.column("state"),
@@ -142,6 +145,7 @@ def _fill_in_existing_tasks():
                 entered_on=entered or row.document_date,
                 deadline_history=[],
                 completion_history=[],
+                lead_history=[],
                 confirmed_on=confirmed_on,
             )
         )
@@ -156,6 +160,7 @@ def downgrade():
         batch_op.drop_constraint(
             batch_op.f("fk_tasks_withdrawn_by_id_officers"), type_="foreignkey"
         )
+        batch_op.drop_column("lead_history")
         batch_op.drop_column("completion_history")
         batch_op.drop_column("deadline_history")
         batch_op.drop_column("confirmed_on")

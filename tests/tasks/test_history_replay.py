@@ -3,9 +3,10 @@
 Random histories are replayed day by day through the operations the pages call (tasks added,
 withdrawn, reassigned, deadlines moved, completions submitted, confirmed, returned, reopened);
 each day's figures are recorded at its end. At the end every past day is recomputed from the
-database as it is then: each task's class, and the plan's and each field's counts, must be what
-was recorded, except for tasks whose completion was confirmed after that day with evidence dated
-by it (`core.status.confirmed_late`, the notice the pages show). Seeded, so a failure replays.
+database as it is then: each task's class, and the counts of the plan, of each field and of
+each officer (by the tasks they led that day) must be what was recorded, except for tasks whose
+completion was confirmed after that day with evidence dated by it (`core.status.confirmed_late`,
+the notice the pages show). Seeded, so a failure replays.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 
 from tests.factories import gen_group, gen_officer, gen_plan, gen_unit
 from tracker.core.refusals import Refusal
-from tracker.core.status import confirmed_late, deadline_class, in_plan_on, tally
+from tracker.core.status import confirmed_late, deadline_class, in_plan_on, lead_on, tally
 from tracker.extensions import db
 from tracker.people.models import Role
 from tracker.plans.models import Plan
@@ -38,11 +39,16 @@ DAYS = 120
 ACTIONS = ("add", "withdraw", "reassign", "move", "submit", "confirm", "return", "reopen")
 
 
-def _figures(rows, plan_id: int, groups: list[int], day: date):
+def _figures(rows, groups: list[int], officers: list[int], day: date):
+    """Each task's class (None: not in the plan that day), and the counts of the plan, of each
+    field and of each officer by the tasks they led that day."""
     classes = {r.task_id: deadline_class(r, day) if in_plan_on(r, day) else None for r in rows}
     counts = {"plan": tally(rows, day)}
     for group_id in groups:
-        counts[group_id] = tally([r for r in rows if r.group_id == group_id], day)
+        counts[("field", group_id)] = tally([r for r in rows if r.group_id == group_id], day)
+    for officer_id in officers:
+        led = [r for r in rows if lead_on(r, day) == officer_id]
+        counts[("officer", officer_id)] = tally(led, day)
     return classes, counts
 
 
@@ -144,7 +150,7 @@ class Replay:
                 savepoint.commit()
                 self.done[action] += acted
             rows = status_rows(db.session, Plan.id == self.plan.id)
-            recorded[day] = _figures(rows, self.plan.id, self.groups, day)
+            recorded[day] = _figures(rows, self.groups, [o.id for o in self.officers], day)
         return recorded
 
 
@@ -159,7 +165,8 @@ def test_past_figures_hold_but_for_late_confirmations(app, clock, seed):
     changed_days = 0
     for day, (classes, counts) in recorded.items():
         late = {r.task_id for r in confirmed_late(rows, day)}
-        now_classes, now_counts = _figures(rows, replay.plan.id, replay.groups, day)
+        officers = [o.id for o in replay.officers]
+        now_classes, now_counts = _figures(rows, replay.groups, officers, day)
         differ = {t for t in now_classes if now_classes[t] != classes.get(t)}
         assert differ <= late, (day, differ - late)
         for task_id in differ:  # open then, done now: the confirmation came later

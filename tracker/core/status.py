@@ -63,6 +63,21 @@ def deadline_on(item: HasDeadline, day: date) -> date | None:
     return deadline
 
 
+def lead_on(item: object, day: date) -> int | None:
+    """Who led the task on `day` (`lead_history`: [from_day, officer_id] pairs, the first from
+    None); its lead now when it never changed."""
+    history = getattr(item, "lead_history", None)
+    if not history:
+        return getattr(item, "lead_officer_id", None)
+    lead = None
+    for start, officer_id in history:
+        start = _day(start)
+        if start is not None and start > day:
+            break
+        lead = officer_id
+    return lead
+
+
 def parse_deadline_history(raw: list | None) -> tuple[tuple[date | None, date | None], ...]:
     """`Task.deadline_history` as stored (ISO text) to dates."""
     return tuple((_day(start), _day(value)) for start, value in raw or ())
@@ -229,6 +244,7 @@ class StatusRow:
     confirmed_on: date | None = None
     deadline_history: tuple[tuple[date | None, date | None], ...] = ()
     completion_history: tuple = ()
+    lead_history: tuple = ()
 
 
 def percent(part: int, whole: int) -> Decimal | None:

@@ -25,6 +25,7 @@ from tracker.core.status import (
     done_on,
     final_deadline,
     in_plan_on,
+    lead_on,
     missed_since,
     tally,
 )
@@ -241,7 +242,7 @@ def _officer_lines(
 ) -> list[Breakdown]:
     by_lead: dict[int | None, list[StatusRow]] = defaultdict(list)
     for row in rows:
-        by_lead[row.lead_officer_id].append(row)
+        by_lead[lead_on(row, as_of)].append(row)
     lines = [
         Breakdown(lead_id, names.get(lead_id, f"#{lead_id}"), tally(lead_rows, as_of))
         for lead_id, lead_rows in by_lead.items()
@@ -320,7 +321,7 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
     names = _lead_names(
         session,
         lookups,
-        [r.lead_officer_id for r in rows] + [d.lead_officer_id for d in details],
+        [lead_on(r, as_of) for r in rows] + [d.lead_officer_id for d in details],
     )
 
     def item(row: StatusRow, deadline: date | None, days: int | None) -> ShortItem:
@@ -329,7 +330,7 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
             task_id=row.task_id,
             title=d.title if d else "",
             plan=plans_by_id.get(row.plan_id),
-            lead_name=names.get(row.lead_officer_id) if row.lead_officer_id else None,
+            lead_name=names.get(lead) if (lead := lead_on(row, as_of)) else None,
             deadline=deadline,
             recurrence_note=d.recurrence_note if d else "",
             days=days,

@@ -24,6 +24,7 @@ from tracker.core.status import (
     deadline_class,
     done_as_of,
     in_plan_on,
+    lead_on,
     tally,
 )
 from tracker.core.text import name_key
@@ -123,10 +124,10 @@ def build_agenda(
 ) -> dict[str, Any]:
     """The built agenda of a unit's meeting of `month`/`year`, held on `as_of`.
 
-    Per officer (the task's lead now): tasks due in the month (done on time, done late, still
-    open), overdue tasks carried over from earlier months, explanations requested in the month
-    and their answers, completions waiting for confirmation; per plan, the completion rate at
-    `as_of` against `previous_as_of` (the previous meeting's date)."""
+    Per officer (the task's lead on that date): tasks due in the month (done on time, done
+    late, still open), overdue tasks carried over from earlier months, explanations requested
+    in the month and their answers, completions waiting for confirmation; per plan, the
+    completion rate at `as_of` against `previous_as_of` (the previous meeting's date)."""
     # The tasks in their plans on the meeting's date, judged by that date's deadlines.
     rows = [row for row in status_rows(session, Plan.unit_id == unit_id) if in_plan_on(row, as_of)]
     task_ids = {row.task_id for row in rows}
@@ -176,7 +177,8 @@ def build_agenda(
 
     for row in rows:
         title, _state = titles.get(row.task_id, ("", TaskState.NOT_STARTED))
-        target = sections.get(row.lead_officer_id) or section(row.lead_officer_id)
+        lead_id = lead_on(row, as_of)  # who led it on the meeting's date
+        target = sections.get(lead_id) or section(lead_id)
         for bucket, period, status in month_periods(row, year, month, as_of):
             # A completion after the meeting date is not what the meeting saw.
             done_on = done_as_of(period, as_of)

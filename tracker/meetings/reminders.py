@@ -18,7 +18,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.core.status import DeadlineClass, in_plan_on
+from tracker.core.status import DeadlineClass, in_plan_on, lead_on
 from tracker.meetings.agenda import month_periods
 from tracker.meetings.models import Meeting, MeetingStatus
 from tracker.plans.models import Plan
@@ -88,10 +88,11 @@ def month_lines(
         rows_of[plan_units[row.plan_id]].append(row)
     for meeting in meetings:
         for row in rows_of.get(meeting.unit_id, ()):
-            if row.lead_officer_id is None or not in_plan_on(row, as_of):
+            lead_id = lead_on(row, as_of)
+            if lead_id is None or not in_plan_on(row, as_of):
                 continue
             for bucket, period, status in month_periods(row, meeting.year, meeting.month, as_of):
-                found[(meeting.id, row.lead_officer_id)].append(
+                found[(meeting.id, lead_id)].append(
                     MonthLine(row.task_id, period.deadline, status, bucket == "carried")
                 )
     return found

@@ -11,7 +11,7 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker.core.status import Tally, tally
+from tracker.core.status import Tally, lead_on, tally
 from tracker.core.text import name_key
 from tracker.core.workdays import WorkCalendar
 from tracker.extensions import db
@@ -77,5 +77,5 @@ def unit_officers(session: Session, unit_id: int, as_of: date) -> list[OfficerSu
     ).all()
     by_lead: dict[int | None, list] = defaultdict(list)
     for row in status_rows(session, Plan.unit_id == unit_id):
-        by_lead[row.lead_officer_id].append(row)
+        by_lead[lead_on(row, as_of)].append(row)
     return [OfficerSummary(o, tally(by_lead[o.id], as_of)) for o in officers]

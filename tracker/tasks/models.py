@@ -128,6 +128,9 @@ class Task(Audited, db.Model):
     # text: the task counted done from its evidence date until it was reopened, and still does
     # for those dates.
     completion_history: Mapped[list] = mapped_column(JSON, default=list)
+    # Who led the task from when, as [from_day, officer_id] pairs (the first from None), written
+    # by tasks.operations.record_lead_change; empty while the lead never changed.
+    lead_history: Mapped[list] = mapped_column(JSON, default=list)
 
     plan: Mapped[Plan] = relationship()
     group: Mapped[TaskGroup | None] = relationship()
@@ -144,7 +147,7 @@ class Task(Audited, db.Model):
     )
 
     __audit_exclude__ = frozenset(
-        {"created_at", "search_text", "deadline_history", "completion_history"}
+        {"created_at", "search_text", "deadline_history", "completion_history", "lead_history"}
     )
 
     @property

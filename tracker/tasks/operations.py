@@ -293,6 +293,8 @@ def save_task(
             reason=data.deadline_reason,
             decision=data.deadline_decision,
         )
+    if not creating and old_lead_id != task.lead_officer_id:
+        record_lead_change(task, old_lead_id)
     if creating or old_lead_id != task.lead_officer_id:
         _assigned(session, task, old_lead_id, actor)
     log.info(
@@ -304,6 +306,18 @@ def save_task(
         plan.unit_id,
     )
     return SaveResult(task, r["notice"])
+
+
+def record_lead_change(task: Task, old_lead_id: int | None) -> None:
+    """Keep who led the task until today, so that an officer's figures of an earlier date are
+    those of the tasks they led then (core.status.lead_on)."""
+    today = clock.today().isoformat()
+    history = [list(pair) for pair in task.lead_history or ()] or [[None, old_lead_id]]
+    if history[-1][0] == today:  # reassigned twice in a day: the last one holds
+        history[-1][1] = task.lead_officer_id
+    else:
+        history.append([today, task.lead_officer_id])
+    task.lead_history = history  # a new list, so the change is seen and saved
 
 
 def _assigned(session: Session, task: Task, old_lead_id: int | None, actor: Officer | None) -> None:
@@ -379,6 +393,7 @@ def bulk_assign(
             task.confirmer = confirmer
         session.flush()
         if old_lead_id != lead.id:
+            record_lead_change(task, old_lead_id)
             _assigned(session, task, old_lead_id, actor)
     session.flush()
     log.info(

@@ -60,6 +60,7 @@ def status_rows(session: Session, *conditions) -> list[StatusRow]:
             Task.confirmed_on,
             Task.deadline_history,
             Task.completion_history,
+            Task.lead_history,
         )
         .join(Plan, Plan.id == Task.plan_id)
         .where(Plan.archived_at.is_(None), Task.archived_at.is_(None), *conditions)
@@ -95,6 +96,7 @@ def status_rows(session: Session, *conditions) -> list[StatusRow]:
             row.confirmed_on,
             parse_deadline_history(row.deadline_history),
             tuple(row.completion_history or ()),
+            tuple(row.lead_history or ()),
         )
         for row in rows
     ]
