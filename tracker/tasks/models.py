@@ -5,7 +5,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, event
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.core.audit import Audited
@@ -66,7 +76,11 @@ task_supporters = Table(
 
 class Task(Audited, db.Model):
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_lead_deadline", "lead_officer_id", "deadline"),)
+    __table_args__ = (
+        Index("ix_tasks_lead_deadline", "lead_officer_id", "deadline"),
+        # STT: one number per task of a plan (operations.next_ordinal allocates it).
+        UniqueConstraint("plan_id", "ordinal"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
@@ -98,6 +112,9 @@ class Task(Audited, db.Model):
     search_text: Mapped[str] = mapped_column(Text, default="")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # One more with each change to what the task form edits (EDITED): an edit started from an
+    # older version is refused, not saved over the other officer's change.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     plan: Mapped[Plan] = relationship()
     group: Mapped[TaskGroup | None] = relationship()
@@ -127,6 +144,35 @@ class Task(Audited, db.Model):
 
     def __repr__(self) -> str:
         return f"<Task {self.id}>"
+
+
+# What the task form edits (and bulk assignment, a meeting's or an explanation's new deadline).
+EDITED = (
+    "title",
+    "deliverable",
+    "group_id",
+    "group",
+    "lead_officer_id",
+    "lead_officer",
+    "confirmer_id",
+    "confirmer",
+    "supporters",
+    "deadline",
+    "start_date",
+    "deadline_working_days",
+    "cadence_every",
+    "cadence_unit",
+    "cadence_mode",
+    "recurrence_note",
+    "notes",
+)
+
+
+@event.listens_for(Task, "before_update")
+def _next_version(mapper, connection, task: Task) -> None:
+    state = inspect(task)
+    if any(state.attrs[key].history.has_changes() for key in EDITED):
+        task.version = (task.version or 0) + 1
 
 
 @event.listens_for(Task, "before_insert")

@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tracker.core.clock import utcnow
+from tracker.core.audit import AuditEvent
+from tracker.core.clock import to_local, utcnow
+from tracker.core.locking import lock
 from tracker.core.permissions import Action, Submission, can, may_assign, may_be_confirmer
-from tracker.core.refusals import Refusal
+from tracker.core.refusals import Conflict, Refusal
 from tracker.core.workdays import WorkCalendar
+from tracker.people.history import readable_history
 from tracker.people.models import Officer, OfficerRole, Role
 from tracker.people.queries import unit_calendar
 from tracker.plans.models import Plan, TaskGroup
@@ -36,6 +39,7 @@ from tracker.tasks.models import (
     TaskOccurrence,
     TaskState,
 )
+from tracker.tasks.queries import OFFICER_FIELDS
 from tracker.tasks.recurrence import build_occurrences, next_flexible_occurrence
 
 # "333/KH-UBND", "260/UBND", "39/QĐ-UBND", "91-KL/TU", "30/2020/NĐ-CP", "12/CT-UBND"
@@ -61,6 +65,8 @@ class TaskInput:
     cadence_mode: CadenceMode | None = None
     recurrence_note: str = ""
     notes: str = ""
+    # The task's version the form was filled from (None: not checked, e.g. a new task).
+    version: int | None = None
 
 
 # ---------------------------------------------------------------------------- notices
@@ -241,17 +247,12 @@ def save_task(
         raise Refusal({"group_id": _("Bạn không có quyền thực hiện thao tác này.")})
     creating = task is None
     if creating:
-        ordinal = (
-            session.scalar(
-                select(Task.ordinal)
-                .where(Task.plan_id == plan.id)
-                .order_by(Task.ordinal.desc())
-                .limit(1)
-            )
-            or 0
-        ) + 1
-        task = Task(plan=plan, ordinal=ordinal)
+        task = Task(plan=plan, ordinal=next_ordinal(session, plan))
         session.add(task)
+    else:
+        task = _lock_task(session, task)
+        if data.version is not None and task.version != data.version:
+            raise stale_edit(session, task, data.version)
     old_lead_id = None if creating else task.lead_officer_id
     old_cadence = (task.cadence_every, task.cadence_unit, task.cadence_mode, task.start_date)
     task.title = r["title"]
@@ -288,6 +289,101 @@ def save_task(
         plan.unit_id,
     )
     return SaveResult(task, r["notice"])
+
+
+def next_ordinal(session: Session, plan: Plan) -> int:
+    """The plan's next STT. The plan's row lock makes a second task created at the same time
+    wait for the first one's number (archived tasks keep theirs: never reused)."""
+    session.execute(select(Plan.id).where(Plan.id == plan.id).with_for_update())
+    last = session.scalar(select(func.max(Task.ordinal)).where(Task.plan_id == plan.id))
+    return (last or 0) + 1
+
+
+def _lock_task(session: Session, task: Task) -> Task:
+    """The task as committed, locked until the transaction ends: the rule checked next sees
+    what another officer did since the page was loaded (core.locking)."""
+    return lock(session, task, selectinload(Task.occurrences), selectinload(Task.supporters))
+
+
+def stale_edit(session: Session, task: Task, version: int) -> Conflict:
+    """The refusal of an edit started from `version`: who changed the task since, and what."""
+    entries = [
+        entry
+        for entry in readable_history(
+            session,
+            and_(AuditEvent.entity_type == "tasks", AuditEvent.entity_id == task.id),
+            OFFICER_FIELDS,
+        )
+        if _version_after(entry.event.changes, version)
+    ]
+    if entries:
+        latest = entries[0]
+        moment = to_local(latest.event.occurred_at)
+        message = _(
+            "Trong lúc bạn sửa, %(who)s đã lưu thay đổi nhiệm vụ này lúc %(time)s ngày %(day)s. "
+            "Nội dung bạn nhập chưa được lưu và vẫn giữ nguyên: xem lại thay đổi của họ rồi lưu "
+            "lại nếu vẫn muốn.",
+            who=latest.actor_name or _("hệ thống"),
+            time=f"{moment:%H:%M}",
+            day=f"{moment:%d/%m/%Y}",
+        )
+    else:
+        message = _(
+            "Nhiệm vụ đã được thay đổi trong lúc bạn sửa. Nội dung bạn nhập chưa được lưu và vẫn "
+            "giữ nguyên: xem lại nhiệm vụ rồi lưu lại nếu vẫn muốn."
+        )
+    changes = [
+        (entry, [c for c in entry.changes if c[0] != "version"]) for entry in reversed(entries)
+    ]
+    return Conflict(message, changes, current_version=task.version)
+
+
+def _version_after(changes: dict, version: int) -> bool:
+    after = (changes.get("version") or [None, None])[1]
+    return isinstance(after, int) and after > version
+
+
+# What the journal says happened last, for a refusal naming who did it and when.
+_HAPPENED = {
+    NoteKind.SUBMISSION: lambda **v: _(
+        "Nhiệm vụ đã được %(who)s báo cáo hoàn thành lúc %(time)s ngày %(day)s, đang chờ xác nhận",
+        **v,
+    ),
+    NoteKind.CONFIRMATION: lambda **v: _(
+        "Kết quả này đã được %(who)s xác nhận lúc %(time)s ngày %(day)s", **v
+    ),
+    NoteKind.RETURN: lambda **v: _(
+        "Báo cáo hoàn thành này đã được %(who)s trả lại lúc %(time)s ngày %(day)s", **v
+    ),
+    NoteKind.REOPEN: lambda **v: _(
+        "Nhiệm vụ đã được %(who)s mở lại lúc %(time)s ngày %(day)s", **v
+    ),
+}
+
+
+def _already(
+    session: Session, task: Task, occurrence_id: int | None, refused: str, fallback: str
+) -> Refusal:
+    """Someone acted first: say who, what and when (from the journal), then what is refused."""
+    query = (
+        select(TaskNote)
+        .where(TaskNote.task_id == task.id, TaskNote.kind.in_(list(_HAPPENED)))
+        .options(joinedload(TaskNote.author))
+        .order_by(TaskNote.id.desc())
+        .limit(1)
+    )
+    if occurrence_id is not None:
+        query = query.where(TaskNote.occurrence_id == occurrence_id)
+    note = session.scalar(query)
+    if note is None:
+        return Refusal(fallback)
+    moment = to_local(note.created_at)
+    happened = _HAPPENED[note.kind](
+        who=note.author.full_name if note.author else _("hệ thống"),
+        time=f"{moment:%H:%M}",
+        day=f"{moment:%d/%m/%Y}",
+    )
+    return Refusal(f"{happened}; {refused}")
 
 
 def _assigned(session: Session, task: Task, old_lead_id: int | None, actor: Officer | None) -> None:
@@ -416,8 +512,15 @@ def _sync_recurring_state(task: Task) -> None:
 def record_progress(
     session: Session, task: Task, actor: Officer, *, percent: int, note: str = ""
 ) -> None:
+    task = _lock_task(session, task)
     if not task.state.is_open:
-        raise Refusal(_("Nhiệm vụ đang chờ xác nhận hoặc đã hoàn thành: không cập nhật tiến độ."))
+        raise _already(
+            session,
+            task,
+            None,
+            _("không cập nhật tiến độ."),
+            _("Nhiệm vụ đang chờ xác nhận hoặc đã hoàn thành: không cập nhật tiến độ."),
+        )
     if not (0 <= percent <= 100):
         raise Refusal({"percent": _("Tiến độ phải từ 0 đến 100.")})
     task.progress_percent = percent
@@ -473,10 +576,17 @@ def submit_completion(
     occurrence_id: int | None = None,
 ) -> Evidence:
     """The lead officer reports the task done, with the issued document as evidence."""
+    task = _lock_task(session, task)
     occurrence = _target(task, occurrence_id)
     state = occurrence.state if occurrence else task.state
     if not state.is_open:
-        raise Refusal(_("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."))
+        raise _already(
+            session,
+            task,
+            occurrence.id if occurrence else None,
+            _("không thể báo cáo hoàn thành lại."),
+            _("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."),
+        )
     errors = validate_document(document_number, document_date, today)
     if errors:
         raise Refusal(errors)
@@ -572,10 +682,16 @@ def _check_decider(task: Task, evidence: Evidence, actor: Officer) -> None:
         raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
 
 
-def _pending_occurrence(task: Task, occurrence_id: int | None) -> TaskOccurrence | None:
+def _pending_occurrence(
+    session: Session, task: Task, occurrence_id: int | None, refused: str
+) -> TaskOccurrence | None:
+    """The completion waiting for a decision (a recurring task's period, or None for the task),
+    read under the task's lock; refused, naming who decided first, if there is none."""
     if not task.is_recurring:
         if task.state is not TaskState.PENDING_CONFIRMATION:
-            raise Refusal(_("Nhiệm vụ không ở trạng thái chờ xác nhận."))
+            raise _already(
+                session, task, None, refused, _("Nhiệm vụ không ở trạng thái chờ xác nhận.")
+            )
         return None
     pending = [
         o
@@ -584,7 +700,7 @@ def _pending_occurrence(task: Task, occurrence_id: int | None) -> TaskOccurrence
         and (occurrence_id is None or o.id == occurrence_id)
     ]
     if not pending:
-        raise Refusal(_("Không có kỳ nào chờ xác nhận."))
+        raise _already(session, task, occurrence_id, refused, _("Không có kỳ nào chờ xác nhận."))
     return pending[0]
 
 
@@ -592,7 +708,8 @@ def confirm_completion(
     session: Session, task: Task, actor: Officer, occurrence_id: int | None = None
 ) -> None:
     """Only a confirmed completion counts as done; it counts from the evidence's date."""
-    occurrence = _pending_occurrence(task, occurrence_id)
+    task = _lock_task(session, task)
+    occurrence = _pending_occurrence(session, task, occurrence_id, _("không thể xác nhận."))
     evidence = _pending_evidence(session, task, occurrence)
     _check_decider(task, evidence, actor)
     if occurrence is not None:
@@ -646,13 +763,17 @@ def return_completion(
     reason = (reason or "").strip()
     if not reason:
         raise Refusal({"reason": _("Nhập lý do trả lại.")})
-    occurrence = _pending_occurrence(task, occurrence_id)
+    task = _lock_task(session, task)
+    occurrence = _pending_occurrence(session, task, occurrence_id, _("không thể trả lại."))
     _check_decider(task, _pending_evidence(session, task, occurrence), actor)
+    # A returned completion counts for nothing: nothing of it may make the task done.
     if occurrence is not None:
         occurrence.state = TaskState.RETURNED
+        occurrence.completed_on = None
         _sync_recurring_state(task)
     else:
         task.state = TaskState.RETURNED
+        task.completed_on = None
     _journal(
         session,
         task,
@@ -683,8 +804,15 @@ def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None
     reason = (reason or "").strip()
     if not reason:
         raise Refusal({"reason": _("Nhập lý do mở lại nhiệm vụ.")})
+    task = _lock_task(session, task)
     if task.state is not TaskState.DONE:
-        raise Refusal(_("Chỉ mở lại được nhiệm vụ đã hoàn thành."))
+        raise _already(
+            session,
+            task,
+            None,
+            _("không thể mở lại."),
+            _("Chỉ mở lại được nhiệm vụ đã hoàn thành."),
+        )
     if task.is_recurring:
         last = max(
             (o for o in task.occurrences if o.state is TaskState.DONE), key=lambda o: o.sequence
