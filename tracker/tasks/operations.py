@@ -98,12 +98,13 @@ def _journal(
     return note
 
 
-def _leaders_of(session: Session, unit_id: int, roles: Iterable[Role]) -> list[int]:
+def _leaders_of(session: Session, unit_id: int, roles: Iterable[Role]) -> list[Officer]:
     return list(
         session.scalars(
-            select(Officer.id)
+            select(Officer)
             .join(OfficerRole, OfficerRole.officer_id == Officer.id)
             .where(Officer.unit_id == unit_id, Officer.active, OfficerRole.role.in_(list(roles)))
+            .order_by(Officer.id)
             .distinct()
         )
     )
@@ -615,14 +616,14 @@ def submit_completion(
         evidence_id=evidence.id,
         occurrence_id=evidence.occurrence_id,
     )
-    # The named confirmer, if they may decide on this submission (not its submitter, not a
-    # vice chairperson named before that was refused); else those who may, in the unit.
+    # Whoever may decide on this submission is told: the named confirmer (a vice chairperson
+    # included), the unit's chairpersons and focal officers; never its submitter.
     submission = Submission(task, actor.id)
-    confirmers = (
-        [task.confirmer_id]
-        if task.confirmer is not None and can(task.confirmer, Action.CONFIRM_COMPLETION, submission)
-        else _leaders_of(session, task.plan.unit_id, (Role.CHAIRPERSON, Role.FOCAL_OFFICER))
-    )
+    candidates = [
+        *([task.confirmer] if task.confirmer is not None else []),
+        *_leaders_of(session, task.plan.unit_id, (Role.CHAIRPERSON, Role.FOCAL_OFFICER)),
+    ]
+    confirmers = [o.id for o in candidates if can(o, Action.CONFIRM_COMPLETION, submission)]
     notify(
         session,
         confirmers,
