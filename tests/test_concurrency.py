@@ -31,7 +31,7 @@ from tracker import create_app
 from tracker.appendix.queries import load_sources
 from tracker.core.audit import acting_as
 from tracker.core.refusals import Refusal
-from tracker.core.status import deadline_class, tally
+from tracker.core.status import deadline_class, done_by, tally
 from tracker.extensions import db
 from tracker.followups.models import Decision, ExplanationRequest
 from tracker.followups.operations import (
@@ -43,10 +43,21 @@ from tracker.meetings.models import Meeting
 from tracker.meetings.operations import MeetingInput, open_meeting
 from tracker.people.models import Officer, Role, Unit
 from tracker.plans.models import Plan
-from tracker.tasks.models import Evidence, NoteKind, Notification, Task, TaskNote, TaskState
+from tracker.tasks.models import (
+    CadenceMode,
+    CadenceUnit,
+    Evidence,
+    NoteKind,
+    Notification,
+    Task,
+    TaskNote,
+    TaskOccurrence,
+    TaskState,
+)
 from tracker.tasks.operations import (
     TaskInput,
     confirm_completion,
+    reopen,
     return_completion,
     save_task,
     submit_completion,
@@ -393,6 +404,125 @@ def test_submit_against_submit(world):
             assert session.get(Task, task_id).state is TaskState.PENDING_CONFIRMATION
             db.session.remove()
     _report("submit vs submit", ROUNDS, "one submission, one evidence, one notice")
+
+
+def _recurring_submitted(world: World, n: int) -> tuple[int, int]:
+    """A monthly task of the plan, its first period's completion reported."""
+    with _in_app(world):
+        plan = db.session.get(Plan, world.plan_id)
+        chair, lead = _officer(world, "chair"), _officer(world, "lead")
+        with acting_as(chair.id):
+            task = save_task(
+                db.session,
+                plan,
+                TaskInput(
+                    title=f"Báo cáo tháng {n}",
+                    deliverable="Báo cáo",
+                    lead_officer_id=lead.id,
+                    confirmer_id=chair.id,
+                    cadence_every=1,
+                    cadence_unit=CadenceUnit.MONTH,
+                    cadence_mode=CadenceMode.FIXED,
+                ),
+                chair,
+            ).task
+        db.session.commit()
+        with acting_as(lead.id):
+            evidence = submit_completion(
+                db.session,
+                task,
+                lead,
+                document_number=f"{5000 + n}/BC-UBND",
+                document_date=date(2024, 1, 25),
+                summary="",
+                today=TODAY,
+            )
+        db.session.commit()
+        ids = task.id, evidence.occurrence_id
+        db.session.remove()
+    return ids
+
+
+def test_confirm_against_return_of_a_period(world):
+    """The same race on one period of a recurring task: the period counts as done only while
+    its completion is confirmed."""
+    winners = Counter()
+    for n in range(ROUNDS):
+        task_id, occurrence_id = _recurring_submitted(world, n)
+
+        outcomes = race(
+            world,
+            ("chair", _decide_period(task_id, occurrence_id, confirm=True)),
+            ("focal", _decide_period(task_id, occurrence_id, confirm=False)),
+        )
+        assert not _crashes(outcomes), outcomes
+        assert outcomes.count(OK) == 1, outcomes
+        with _in_app(world):
+            task = db.session.get(Task, task_id)
+            period = db.session.get(TaskOccurrence, occurrence_id)
+            decisions = _decisions(db.session, task_id)
+            assert len(decisions) == 1 and decisions[0].occurrence_id == occurrence_id
+            confirmed = decisions[0].kind is NoteKind.CONFIRMATION
+            assert period.state is (TaskState.DONE if confirmed else TaskState.RETURNED)
+            assert done_by(period, FAR) is confirmed
+            assert (period.completed_on is not None) is confirmed
+            assert not deadline_class(task, FAR).is_done  # the other periods are open
+            winners["confirm" if confirmed else "return"] += 1
+            db.session.remove()
+    _report(
+        "confirm vs return (a recurring task's period)",
+        ROUNDS,
+        f"one decision, the period done only while confirmed; won {dict(winners)}",
+    )
+
+
+def _decide_period(task_id: int, occurrence_id: int, *, confirm: bool):
+    def prepare(session, officer):
+        task = _load_task(session, task_id)
+        assert task.state is TaskState.PENDING_CONFIRMATION
+        if confirm:
+            return lambda: confirm_completion(session, task, officer, occurrence_id)
+        return lambda: return_completion(
+            session, task, officer, reason="Thiếu số liệu", occurrence_id=occurrence_id
+        )
+
+    return prepare
+
+
+def _reopen(task_id: int):
+    def prepare(session, officer):
+        task = _load_task(session, task_id)
+        assert task.state is TaskState.DONE
+        return lambda: reopen(session, task, officer, reason="Sai số văn bản")
+
+    return prepare
+
+
+def test_reopen_against_reopen(world):
+    """Two leaders reopen the same confirmed task: one reopening in the journal."""
+    for n in range(ROUNDS):
+        task_id = _submitted_task(world, 6000 + n)
+        with _in_app(world):
+            chair = _officer(world, "chair")
+            with acting_as(chair.id):
+                confirm_completion(db.session, db.session.get(Task, task_id), chair)
+            db.session.commit()
+            db.session.remove()
+        outcomes = race(world, ("chair", _reopen(task_id)), ("focal", _reopen(task_id)))
+        assert not _crashes(outcomes), outcomes
+        assert outcomes.count(OK) == 1, outcomes
+        loser = next(o for o in outcomes if o != OK)
+        winner = world.names["chair" if outcomes[0] == OK else "focal"]
+        _assert_named(loser, winner, "mở lại", "không thể mở lại")
+        with _in_app(world):
+            kinds = db.session.scalars(
+                select(TaskNote.kind).where(TaskNote.task_id == task_id)
+            ).all()
+            assert kinds.count(NoteKind.REOPEN) == 1
+            task = db.session.get(Task, task_id)
+            assert task.completed_on is None and not deadline_class(task, FAR).is_done
+            db.session.remove()
+    _report("reopen vs reopen", ROUNDS, "one reopening, the task no longer counted done")
 
 
 # ---------------------------------------------------------------------------- editing, creating

@@ -250,6 +250,28 @@ def test_the_completion_sent_twice_makes_one_evidence_and_one_notice(client, aut
     assert sorted(notices) == sorted([ward["chair"].id, ward["focal"].id])  # once each
 
 
+def test_a_completion_shown_again_goes_through_once_corrected(client, auth, ward):
+    task = ward["task"]
+    path = f"/tasks/{task.id}/complete"
+    auth.login(ward["lead"])
+    token = _token(client.get(path).get_data(as_text=True))
+    form = {"document_number": "333/KH-UBND", "document_date": "31/02/2024", "form_token": token}
+    shown_again = _post(client, path, path, **form)
+    assert shown_again.status_code == 200 and "không hợp lệ" in shown_again.get_data(True)
+    assert _token(shown_again.get_data(as_text=True)) == token
+    corrected = _post(client, path, path, **{**form, "document_date": "04/03/2024"})
+    assert corrected.status_code == 302
+    assert "Biểu mẫu này đã được gửi rồi" not in client.get(corrected.headers["Location"]).get_data(
+        True
+    )
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Evidence).where(Evidence.task_id == task.id)
+        )
+        == 1
+    )
+
+
 def test_a_note_sent_twice_is_added_once(client, auth, ward):
     task = ward["task"]
     page = f"/tasks/{task.id}"

@@ -78,10 +78,16 @@ def single_use(view):
             flash(_("Biểu mẫu này đã được gửi rồi; đây là kết quả của lần gửi đó."), "info")
             return redirect(earlier.target or request.path)
         response = make_response(view(*args, **kwargs))
-        if 300 <= response.status_code < 400 and not is_discarded():
-            use = db.session.scalar(select(FormUse).where(FormUse.token == token))
-            if use is not None:
+        use = (
+            None
+            if is_discarded()
+            else db.session.scalar(select(FormUse).where(FormUse.token == token))
+        )
+        if use is not None:
+            if 300 <= response.status_code < 400:
                 use.target = (response.location or "")[:500]
+            else:  # the form shown again to be corrected: its token must go through then
+                db.session.delete(use)
         return response
 
     return wrapper

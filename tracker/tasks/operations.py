@@ -451,7 +451,8 @@ def bulk_assign(
             }
         )
     supporters = [people[i] for i in dict.fromkeys(supporter_ids or []) if i in people]
-    for task in tasks:
+    for task in sorted(tasks, key=lambda t: t.id):  # one lock order: no deadlock with another
+        task = _lock_task(session, task)  # its version counts from the committed one
         old_lead_id = task.lead_officer_id
         task.lead_officer = lead
         if supporter_ids is not None:
