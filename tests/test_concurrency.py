@@ -376,7 +376,7 @@ def test_return_against_return(world):
 
 def test_submit_against_submit(world):
     """The lead's completion sent twice at once (two tabs, or a double click without the
-    form's single-use token): one submission, one evidence, one notice to the confirmer."""
+    form's single-use token): one submission, one evidence, one notice to each who may decide."""
     for n in range(ROUNDS):
         task_id = _submitted_task(world, 0, submit=False)
         outcomes = race(
@@ -395,15 +395,17 @@ def test_submit_against_submit(world):
             evidence = session.scalar(
                 select(func.count()).select_from(Evidence).where(Evidence.task_id == task_id)
             )
-            notices = session.scalar(
-                select(func.count())
-                .select_from(Notification)
-                .where(Notification.task_id == task_id, Notification.kind == "submitted")
-            )
-            assert evidence == 1 and notices == 1
+            told = session.scalars(
+                select(Notification.officer_id).where(
+                    Notification.task_id == task_id, Notification.kind == "submitted"
+                )
+            ).all()
+            assert evidence == 1
+            # one notice to each who may decide on it: the chairperson, the focal officer
+            assert sorted(told) == sorted([world.people["chair"], world.people["focal"]])
             assert session.get(Task, task_id).state is TaskState.PENDING_CONFIRMATION
             db.session.remove()
-    _report("submit vs submit", ROUNDS, "one submission, one evidence, one notice")
+    _report("submit vs submit", ROUNDS, "one submission, one evidence, one notice per decider")
 
 
 def _recurring_submitted(world: World, n: int) -> tuple[int, int]:

@@ -81,8 +81,8 @@ def test_repeated_stt_are_renumbered_before_the_unique_key(migration_app):
     with db.engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO units (id, code, name, kind, created_at) VALUES (1, 'vh', 'Vĩnh Hòa', 'ward',"
-                " CURRENT_TIMESTAMP)"
+                "INSERT INTO units (id, code, name, kind, created_at)"
+                " VALUES (1, 'vh', 'Vĩnh Hòa', 'ward', CURRENT_TIMESTAMP)"
             )
         )
         conn.execute(

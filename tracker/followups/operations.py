@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.core.clock import to_local, utcnow
-from tracker.core.locking import lock
+from tracker.core.locking import hold, lock
 from tracker.core.permissions import Action, can
 from tracker.core.refusals import Refusal
 from tracker.core.status import DeadlineClass, deadline_class, earliest_missed
@@ -204,7 +204,7 @@ def request_explanation(
     if task.lead_officer_id is None:
         raise Refusal(_("Nhiệm vụ chưa có cán bộ chủ trì để giải trình."))
     # Two leaders asking at once: the second waits here, then finds the first one's request.
-    session.execute(select(Task.id).where(Task.id == task.id).with_for_update())
+    hold(session, Task, task.id)
     if open_request(session, task) is not None:
         raise Refusal(_("Nhiệm vụ đã có một yêu cầu giải trình chưa được quyết định."))
     text = _message(message, required=False)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core.audit import current_actor_id
 from tracker.core.clock import to_local, utcnow
-from tracker.core.locking import lock
+from tracker.core.locking import hold, lock
 from tracker.core.permissions import may_be_confirmer
 from tracker.core.refusals import Refusal
 from tracker.meetings.agenda import live_agenda, meeting_agenda, proposed_grade
@@ -241,7 +241,7 @@ def open_meeting(session: Session, unit: Unit, data: MeetingInput, actor: Office
     errors = _check_meeting(session, unit, data)
     if errors:
         raise Refusal(errors)
-    session.execute(select(Unit.id).where(Unit.id == unit.id).with_for_update())
+    hold(session, Unit, unit.id)
     existing = session.scalar(
         select(Meeting).where(
             Meeting.unit_id == unit.id, Meeting.year == data.year, Meeting.month == data.month

@@ -14,19 +14,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
 
-from tracker.core.audit import AuditEvent
-from tracker.core.clock import to_local, utcnow
-from tracker.core.locking import lock
+from tracker.core.clock import utcnow
+from tracker.core.locking import hold, lock
 from tracker.core.permissions import Action, Submission, can, may_assign, may_be_confirmer
-from tracker.core.refusals import Conflict, Refusal
+from tracker.core.refusals import Refusal
 from tracker.core.workdays import WorkCalendar
-from tracker.people.history import readable_history
 from tracker.people.models import Officer, OfficerRole, Role
 from tracker.people.queries import unit_calendar
 from tracker.plans.models import Plan, TaskGroup
+from tracker.tasks.conflicts import already_done, stale_edit
 from tracker.tasks.files import StoredFile
 from tracker.tasks.models import (
     CadenceMode,
@@ -39,7 +38,6 @@ from tracker.tasks.models import (
     TaskOccurrence,
     TaskState,
 )
-from tracker.tasks.queries import OFFICER_FIELDS
 from tracker.tasks.recurrence import build_occurrences, next_flexible_occurrence
 
 # "333/KH-UBND", "260/UBND", "39/QĐ-UBND", "91-KL/TU", "30/2020/NĐ-CP", "12/CT-UBND"
@@ -295,7 +293,7 @@ def save_task(
 def next_ordinal(session: Session, plan: Plan) -> int:
     """The plan's next STT. The plan's row lock makes a second task created at the same time
     wait for the first one's number (archived tasks keep theirs: never reused)."""
-    session.execute(select(Plan.id).where(Plan.id == plan.id).with_for_update())
+    hold(session, Plan, plan.id)
     last = session.scalar(select(func.max(Task.ordinal)).where(Task.plan_id == plan.id))
     return (last or 0) + 1
 
@@ -304,87 +302,6 @@ def _lock_task(session: Session, task: Task) -> Task:
     """The task as committed, locked until the transaction ends: the rule checked next sees
     what another officer did since the page was loaded (core.locking)."""
     return lock(session, task, selectinload(Task.occurrences), selectinload(Task.supporters))
-
-
-def stale_edit(session: Session, task: Task, version: int) -> Conflict:
-    """The refusal of an edit started from `version`: who changed the task since, and what."""
-    entries = [
-        entry
-        for entry in readable_history(
-            session,
-            and_(AuditEvent.entity_type == "tasks", AuditEvent.entity_id == task.id),
-            OFFICER_FIELDS,
-        )
-        if _version_after(entry.event.changes, version)
-    ]
-    if entries:
-        latest = entries[0]
-        moment = to_local(latest.event.occurred_at)
-        message = _(
-            "Trong lúc bạn sửa, %(who)s đã lưu thay đổi nhiệm vụ này lúc %(time)s ngày %(day)s. "
-            "Nội dung bạn nhập chưa được lưu và vẫn giữ nguyên: xem lại thay đổi của họ rồi lưu "
-            "lại nếu vẫn muốn.",
-            who=latest.actor_name or _("hệ thống"),
-            time=f"{moment:%H:%M}",
-            day=f"{moment:%d/%m/%Y}",
-        )
-    else:
-        message = _(
-            "Nhiệm vụ đã được thay đổi trong lúc bạn sửa. Nội dung bạn nhập chưa được lưu và vẫn "
-            "giữ nguyên: xem lại nhiệm vụ rồi lưu lại nếu vẫn muốn."
-        )
-    changes = [
-        (entry, [c for c in entry.changes if c[0] != "version"]) for entry in reversed(entries)
-    ]
-    return Conflict(message, changes, current_version=task.version)
-
-
-def _version_after(changes: dict, version: int) -> bool:
-    after = (changes.get("version") or [None, None])[1]
-    return isinstance(after, int) and after > version
-
-
-# What the journal says happened last, for a refusal naming who did it and when.
-_HAPPENED = {
-    NoteKind.SUBMISSION: lambda **v: _(
-        "Nhiệm vụ đã được %(who)s báo cáo hoàn thành lúc %(time)s ngày %(day)s, đang chờ xác nhận",
-        **v,
-    ),
-    NoteKind.CONFIRMATION: lambda **v: _(
-        "Kết quả này đã được %(who)s xác nhận lúc %(time)s ngày %(day)s", **v
-    ),
-    NoteKind.RETURN: lambda **v: _(
-        "Báo cáo hoàn thành này đã được %(who)s trả lại lúc %(time)s ngày %(day)s", **v
-    ),
-    NoteKind.REOPEN: lambda **v: _(
-        "Nhiệm vụ đã được %(who)s mở lại lúc %(time)s ngày %(day)s", **v
-    ),
-}
-
-
-def _already(
-    session: Session, task: Task, occurrence_id: int | None, refused: str, fallback: str
-) -> Refusal:
-    """Someone acted first: say who, what and when (from the journal), then what is refused."""
-    query = (
-        select(TaskNote)
-        .where(TaskNote.task_id == task.id, TaskNote.kind.in_(list(_HAPPENED)))
-        .options(joinedload(TaskNote.author))
-        .order_by(TaskNote.id.desc())
-        .limit(1)
-    )
-    if occurrence_id is not None:
-        query = query.where(TaskNote.occurrence_id == occurrence_id)
-    note = session.scalar(query)
-    if note is None:
-        return Refusal(fallback)
-    moment = to_local(note.created_at)
-    happened = _HAPPENED[note.kind](
-        who=note.author.full_name if note.author else _("hệ thống"),
-        time=f"{moment:%H:%M}",
-        day=f"{moment:%d/%m/%Y}",
-    )
-    return Refusal(f"{happened}; {refused}")
 
 
 def _assigned(session: Session, task: Task, old_lead_id: int | None, actor: Officer | None) -> None:
@@ -516,7 +433,7 @@ def record_progress(
 ) -> None:
     task = _lock_task(session, task)
     if not task.state.is_open:
-        raise _already(
+        raise already_done(
             session,
             task,
             None,
@@ -582,7 +499,7 @@ def submit_completion(
     occurrence = _target(task, occurrence_id)
     state = occurrence.state if occurrence else task.state
     if not state.is_open:
-        raise _already(
+        raise already_done(
             session,
             task,
             occurrence.id if occurrence else None,
@@ -691,7 +608,7 @@ def _pending_occurrence(
     read under the task's lock; refused, naming who decided first, if there is none."""
     if not task.is_recurring:
         if task.state is not TaskState.PENDING_CONFIRMATION:
-            raise _already(
+            raise already_done(
                 session, task, None, refused, _("Nhiệm vụ không ở trạng thái chờ xác nhận.")
             )
         return None
@@ -702,7 +619,9 @@ def _pending_occurrence(
         and (occurrence_id is None or o.id == occurrence_id)
     ]
     if not pending:
-        raise _already(session, task, occurrence_id, refused, _("Không có kỳ nào chờ xác nhận."))
+        raise already_done(
+            session, task, occurrence_id, refused, _("Không có kỳ nào chờ xác nhận.")
+        )
     return pending[0]
 
 
@@ -808,7 +727,7 @@ def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None
         raise Refusal({"reason": _("Nhập lý do mở lại nhiệm vụ.")})
     task = _lock_task(session, task)
     if task.state is not TaskState.DONE:
-        raise _already(
+        raise already_done(
             session,
             task,
             None,
