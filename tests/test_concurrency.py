@@ -29,7 +29,7 @@ from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
 from tests.support.databases import fresh_database, server_url
 from tracker import create_app
 from tracker.appendix.queries import load_sources
-from tracker.core.audit import acting_as
+from tracker.core.audit import AuditEvent, acting_as
 from tracker.core.refusals import Refusal
 from tracker.core.status import deadline_class, done_by, tally
 from tracker.extensions import db
@@ -40,7 +40,14 @@ from tracker.followups.operations import (
     request_explanation,
 )
 from tracker.meetings.models import Meeting
-from tracker.meetings.operations import MeetingInput, open_meeting
+from tracker.meetings.operations import (
+    DecisionInput,
+    MeetingInput,
+    add_item,
+    close_meeting,
+    open_meeting,
+    record_decision,
+)
 from tracker.people.models import Officer, Role, Unit
 from tracker.plans.models import Plan
 from tracker.tasks.models import (
@@ -659,6 +666,80 @@ def test_two_opens_of_one_month(world):
             assert getattr(loser, "meeting_id", None) == meetings[0]  # sent to it
             db.session.remove()
     _report("open vs open", ROUNDS, "one meeting a month, the loser sent to it")
+
+
+def _meeting_with_item(world: World, n: int) -> tuple[int, int]:
+    with _in_app(world):
+        chair = _officer(world, "chair")
+        unit = db.session.get(Unit, world.unit_id)
+        year, month = 2040 + n // 12, n % 12 + 1
+        with acting_as(chair.id):
+            meeting = open_meeting(
+                db.session,
+                unit,
+                MeetingInput(year, month, date(year, month, 10), None, "", "", chair.id),
+                chair,
+            )
+            item = add_item(db.session, meeting, chair, "Rà soát quy chế làm việc")
+        db.session.commit()
+        ids = meeting.id, item.id
+        db.session.remove()
+    return ids
+
+
+def _record(meeting_id: int, item_id: int):
+    def prepare(session, officer):
+        meeting = session.get(Meeting, meeting_id)
+        data = DecisionInput(item_id=item_id, decision="Giao Văn phòng dự thảo")
+        return lambda: record_decision(session, meeting, officer, data)
+
+    return prepare
+
+
+def _close(meeting_id: int):
+    def prepare(session, officer):
+        meeting = session.get(Meeting, meeting_id)
+        return lambda: close_meeting(session, meeting, officer, "Kết luận chung")
+
+    return prepare
+
+
+def test_a_decision_against_closing_the_meeting(world):
+    """A leader records a decision while the chairperson closes the meeting: the decision is
+    recorded before the meeting closes, or refused; never written into a closed meeting."""
+    winners = Counter()
+    for n in range(ROUNDS):
+        meeting_id, item_id = _meeting_with_item(world, n)
+        outcomes = race(
+            world, ("admin", _record(meeting_id, item_id)), ("chair", _close(meeting_id))
+        )
+        assert not _crashes(outcomes), outcomes
+        assert outcomes[1] == OK, outcomes
+        with _in_app(world):
+            events = db.session.execute(
+                select(AuditEvent.id, AuditEvent.entity_type, AuditEvent.changes).where(
+                    ((AuditEvent.entity_type == "agenda_items") & (AuditEvent.entity_id == item_id))
+                    | (
+                        (AuditEvent.entity_type == "meetings")
+                        & (AuditEvent.entity_id == meeting_id)
+                    )
+                )
+            ).all()
+            closed = max(i for i, kind, changes in events if "closed_at" in changes)
+            decided = [i for i, kind, changes in events if "decision" in changes]
+            if outcomes[0] == OK:
+                winners["decided first"] += 1
+                assert len(decided) == 1 and decided[0] < closed
+            else:
+                winners["closed first"] += 1
+                assert not decided
+                assert "Cuộc họp đã kết thúc" in outcomes[0].message
+            db.session.remove()
+    _report(
+        "decision vs close (a meeting)",
+        ROUNDS,
+        f"no decision written into a closed meeting; {dict(winners)}",
+    )
 
 
 # ---------------------------------------------------------------------------- explanations
