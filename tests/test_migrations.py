@@ -70,3 +70,41 @@ def test_upgrade_builds_the_models_schema_and_downgrade_undoes_it(migration_app)
     upgrade()
     assert model_tables <= table_names()
     assert schema_differences() == []
+
+
+def test_repeated_stt_are_renumbered_before_the_unique_key(migration_app):
+    """Two tasks created at once got the same STT before the key existed: the migration keeps
+    the first one's number and gives the other the plan's next free one."""
+    from sqlalchemy import text
+
+    upgrade(revision="4e196fb69b6e")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO units (id, code, name, kind, created_at)"
+                " VALUES (1, 'vh', 'Vĩnh Hòa', 'ward', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO plans (id, unit_id, kind, title, document_number, start_year, "
+                "end_year, created_at) VALUES (1, 1, 'annual_reform', 'KH', '39/QĐ-UBND', "
+                "2024, 2024, CURRENT_TIMESTAMP), (2, 1, 'annual_reform', 'KH2', '40/QĐ-UBND', "
+                "2024, 2024, CURRENT_TIMESTAMP)"
+            )
+        )
+        for task_id, plan_id, ordinal in [(1, 1, 1), (2, 1, 2), (3, 1, 2), (4, 1, 3), (5, 1, 2),
+                                          (6, 2, 1), (7, 2, 1)]:  # fmt: skip
+            conn.execute(
+                text(
+                    "INSERT INTO tasks (id, plan_id, ordinal, title, deliverable, recurrence_note,"
+                    " notes, state, progress_percent, search_text, created_at) VALUES (:id, :plan,"
+                    " :ordinal, 'Việc', 'KH', '', '', 'not_started', 0, '', CURRENT_TIMESTAMP)"
+                ),
+                {"id": task_id, "plan": plan_id, "ordinal": ordinal},
+            )
+    upgrade()
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, ordinal, version FROM tasks ORDER BY id")).all()
+    assert [(i, o) for i, o, _v in rows] == [(1, 1), (2, 2), (3, 4), (4, 3), (5, 5), (6, 1), (7, 2)]
+    assert {v for _i, _o, v in rows} == {1}

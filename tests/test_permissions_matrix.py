@@ -23,6 +23,8 @@ ALL = {"admin", "chairperson", "vice_chairperson", "focal_officer", "officer", "
 LEADERS = {"admin", "chairperson", "vice_chairperson", "focal_officer"}
 ASSIGNERS = {"admin", "chairperson"}  # a vice chairperson only in the fields they oversee
 CONFIRMERS = {"admin", "chairperson", "focal_officer"}
+# who may be named a task's confirmer (lãnh đạo chịu trách nhiệm): a vice chairperson too
+NAMED_CONFIRMERS = CONFIRMERS | {"vice_chairperson"}
 PROMPTERS = {"admin", "chairperson", "focal_officer"}  # a vice chairperson: own fields only
 EVALUATORS = {"admin", "chairperson", "vice_chairperson"}  # not the focal officer
 APPENDIX_EDITORS = {"admin", "chairperson", "focal_officer"}  # type, submit (chốt số liệu)
@@ -205,9 +207,8 @@ def test_inactive_officer_cannot_log_in(client, auth, world):
 
 # ---------------------------------------------------------------------------- rules on people
 
-# Who may be named a task's confirmer: exactly who may confirm (CONFIRMERS above). A vice
-# chairperson was accepted by the task form while the confirmation refused them: the task
-# then waited on someone who could not act.
+# Who may be named a task's confirmer: who may confirm (CONFIRMERS above), and a vice
+# chairperson, who then confirms the tasks they are named on (see the confirmation matrix).
 NOMINEES = sorted(ALL - {"inspector"})  # an inspector sits in another unit
 
 
@@ -223,7 +224,7 @@ def test_who_may_be_named_confirmer(client, auth, world, role):
     page = client.get(path).get_data(as_text=True)
     choices = page.split('name="confirmer_id"', 1)[1].split("</select>", 1)[0]
     offered = f'value="{nominee.id}"' in choices
-    assert offered is (role in CONFIRMERS), role
+    assert offered is (role in NAMED_CONFIRMERS), role
     response = client.post(
         path,
         data={
@@ -239,7 +240,7 @@ def test_who_may_be_named_confirmer(client, auth, world, role):
         },
     )
     db.session.refresh(task)
-    if role in CONFIRMERS:
+    if role in NAMED_CONFIRMERS:
         assert response.status_code == 302, role
         assert task.confirmer_id == nominee.id
     else:
@@ -308,7 +309,7 @@ def test_the_submitter_never_confirms(client, auth, world, decision):
             Notification.task_id == task.id, Notification.kind == "submitted"
         )
     ).all()
-    assert told == [chair.id]
+    assert told == [chair.id]  # the focal officer who submitted is not told
     auth.logout()
     auth.login(chair)
     assert f"/tasks/{task.id}/confirm" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
@@ -324,3 +325,73 @@ def test_who_reads_the_outbox(app, client, auth, world, monkeypatch, role, where
     auth.login(officer)
     status = client.get("/reminders/outbox").status_code
     assert status == (200 if role in LEADERS | {"inspector"} else 403), (role, where)
+
+
+# ---------------------------------------------------------------------------- confirmation
+
+# Who decides on a submitted completion (confirm or return), and is told when it is submitted:
+# the confirmer named on the task (a vice chairperson included), the chairperson, the focal
+# officer unless the completion is their own; never the officer who submitted it.
+# (case, the actor's role, named confirmer, the actor submitted it, may decide and is told)
+DECIDERS = [
+    ("chair_not_named", "chairperson", False, False, True),
+    ("chair_named", "chairperson", True, False, True),
+    ("vice_named", "vice_chairperson", True, False, True),
+    ("vice_not_named", "vice_chairperson", False, False, False),
+    ("focal_not_named", "focal_officer", False, False, True),
+    ("focal_named", "focal_officer", True, False, True),
+    ("focal_own_completion", "focal_officer", False, True, False),
+    ("officer_supporting", "officer", False, False, False),
+]
+
+
+@pytest.mark.parametrize("decision", ["confirm", "return"])
+@pytest.mark.parametrize(
+    ("case", "role", "named", "submitter", "may"), DECIDERS, ids=[d[0] for d in DECIDERS]
+)
+def test_who_decides_on_a_completion(
+    client, auth, world, decision, case, role, named, submitter, may
+):
+    ward = world["ward"]
+    chair = gen_officer(ward, Role.CHAIRPERSON)
+    focal = gen_officer(ward, Role.FOCAL_OFFICER)
+    vice = gen_officer(ward, Role.VICE_CHAIRPERSON)
+    actor = {"chairperson": chair, "focal_officer": focal, "vice_chairperson": vice}.get(role)
+    actor = actor or gen_officer(ward, Role.OFFICER)
+    lead = actor if submitter else gen_officer(ward, Role.OFFICER)
+    task = world["task"]
+    task.lead_officer = lead
+    task.supporters = [actor] if role == "officer" else []
+    task.confirmer = actor if named else (vice if role == "chairperson" else chair)
+    db.session.commit()
+    auth.login(lead)
+    path = f"/tasks/{task.id}/complete"
+    form = {"document_number": "333/KH-UBND", "document_date": "04/03/2024", "summary": "KH"}
+    response = client.post(path, data={**form, "csrf_token": csrf_token(client, path)})
+    assert response.status_code == 302
+    told = set(
+        db.session.scalars(
+            select(Notification.officer_id).where(
+                Notification.task_id == task.id, Notification.kind == "submitted"
+            )
+        )
+    )
+    assert (actor.id in told) is may, told
+    assert lead.id not in told
+    # everyone told may act: the named confirmer, the chairperson, the focal officer
+    assert told == {o.id for o in (task.confirmer, chair, focal) if o.id != lead.id}
+    auth.logout()
+    auth.login(actor)
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert (f"/tasks/{task.id}/confirm" in page) is may
+    response = client.post(
+        f"/tasks/{task.id}/{decision}",
+        data={"csrf_token": csrf_token(client, "/my-tasks"), "reason": "Thiếu minh chứng"},
+    )
+    db.session.refresh(task)
+    if may:
+        assert response.status_code == 302
+        assert task.state.value == ("done" if decision == "confirm" else "returned")
+    else:
+        assert response.status_code in (302, 403)  # refused with its reason, or forbidden
+        assert task.state.value == "pending_confirmation"

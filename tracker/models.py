@@ -2,6 +2,7 @@
 
 from tracker.appendix.models import EnteredFigure, ReportingPeriod
 from tracker.core.audit import AuditEvent
+from tracker.core.once import FormUse
 from tracker.followups.models import ExplanationRequest, TaskPrompt
 from tracker.meetings.models import (
     AgendaItem,
@@ -29,6 +30,7 @@ __all__ = [
     "EnteredFigure",
     "Evidence",
     "ExplanationRequest",
+    "FormUse",
     "Grade",
     "Meeting",
     "MeetingAttendance",

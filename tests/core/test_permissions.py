@@ -38,17 +38,24 @@ def test_nobody_and_inactive_may_nothing(app):
 def test_confirmers_are_those_who_may_confirm(app):
     ward = gen_unit()
     lead = gen_officer(ward, Role.FOCAL_OFFICER)
-    for role, may in [
-        (Role.CHAIRPERSON, True),
-        (Role.FOCAL_OFFICER, True),
-        (Role.ADMIN, True),
-        (Role.VICE_CHAIRPERSON, False),  # may not confirm, so may not be named to
-        (Role.OFFICER, False),
+    plan = gen_plan(ward)
+    for role, named, any_task in [
+        (Role.CHAIRPERSON, True, True),
+        (Role.FOCAL_OFFICER, True, True),
+        (Role.ADMIN, True, True),
+        # a leader who answers for a task: confirms the tasks they are named on, only those
+        (Role.VICE_CHAIRPERSON, True, False),
+        (Role.OFFICER, False, False),
     ]:
         officer = gen_officer(ward, role)
-        assert may_be_confirmer(officer, ward) is may, role
-        assert can(officer, Action.CONFIRM_COMPLETION, ward) is may, role
+        assert may_be_confirmer(officer, ward) is named, role
+        assert can(officer, Action.CONFIRM_COMPLETION, ward) is any_task, role
+        theirs = gen_task(plan, lead, confirmer_id=officer.id)
+        assert can(officer, Action.CONFIRM_COMPLETION, theirs) is named, role
+        assert can(officer, Action.CONFIRM_COMPLETION, gen_task(plan, lead)) is any_task, role
     assert not may_be_confirmer(lead, ward, lead_officer_id=lead.id)  # the lead submits
+    elsewhere = gen_officer(gen_unit(), Role.VICE_CHAIRPERSON)
+    assert not may_be_confirmer(elsewhere, ward)
 
 
 def test_the_submitter_never_confirms(app):

@@ -211,7 +211,11 @@ def test_refused_proposal_keeps_the_deadline(client, auth, ward, mail_to, frozen
     reply = {"reason": "Thiếu người.", "proposed_deadline": "2024-03-29"}
     assert _post(client, f"{page}/explanation/answer", reply, page).status_code == 302
     again = _post(client, f"{page}/explanation/answer", reply, page)
-    assert "đã được trả lời" in again.get_data(as_text=True)
+    # Answered already: by whom and when (10:00 local, the frozen clock), and what is refused.
+    lead = ward["lead"].full_name
+    assert f"đã được {lead} trả lời lúc 10:00 ngày 13/03/2024; không thể trả lời lại" in (
+        again.get_data(as_text=True)
+    )
     _login(auth, ward["chair"])
     _post(client, f"{page}/explanation/decide", {"decision": "refuse", "note": "Không."}, page)
     db.session.expire_all()

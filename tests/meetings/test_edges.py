@@ -15,6 +15,7 @@ from tracker.core.refusals import Refusal
 from tracker.extensions import db
 from tracker.meetings.models import AgendaItem, OfficerEvaluation
 from tracker.meetings.operations import (
+    AlreadyOpen,
     DecisionInput,
     MeetingInput,
     NewTask,
@@ -42,9 +43,10 @@ def meeting(app):
 def test_one_meeting_a_month_and_a_chair_of_the_unit(meeting):
     unit, chair = meeting["unit"], meeting["chair"]
     again = MeetingInput(2024, 3, date(2024, 3, 20), None, "", "", chair.id, None)
-    with pytest.raises(Refusal) as refused:
+    with pytest.raises(AlreadyOpen) as refused:
         open_meeting(db.session, unit, again, chair)
-    assert "month" in refused.value.errors
+    assert refused.value.meeting_id == meeting["meeting"].id  # the page sends one there
+    assert f"đã được {chair.full_name} mở lúc" in refused.value.message
     stranger = gen_officer(gen_unit(), Role.CHAIRPERSON)
     other = MeetingInput(2024, 4, date(2024, 4, 15), None, "", "", stranger.id, None)
     with pytest.raises(Refusal) as refused:

@@ -74,12 +74,16 @@ class Relation(enum.StrEnum):
     SUPPORTER = "supporter"
     OVERSEER = "overseer"  # the vice chairperson overseeing the task's field
     SUBMITTER = "submitter"  # the officer who submitted the completion waiting for a decision
+    CONFIRMER = "confirmer"  # the leader named on the task to confirm it
 
 
 LEADERS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.FOCAL_OFFICER})
 EVALUATORS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.VICE_CHAIRPERSON})
-# Who confirms, returns or reopens a completion, and so who may be named a task's confirmer.
+# Who confirms, returns or reopens any completion of the unit (not their own submission).
 CONFIRMERS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})
+# Who may be named a task's confirmer: those, and a vice chairperson, who then confirms the
+# tasks they are named on (and only those).
+NAMED_CONFIRMERS = CONFIRMERS | {Role.VICE_CHAIRPERSON}
 # Who prompts a lead and asks for an explanation: a vice chairperson in their own fields.
 PROMPTERS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})
 
@@ -105,9 +109,11 @@ _RULES: dict[Action, Rule] = {
     ),
     Action.REPORT_PROGRESS: Rule(relations=frozenset({Relation.LEAD})),
     Action.SUBMIT_COMPLETION: Rule(relations=frozenset({Relation.LEAD})),
-    # A vice chairperson does not confirm: so none may be named a task's confirmer either.
+    # The named confirmer (a vice chairperson included), the chairperson, the focal officer;
+    # never the officer who submitted the completion.
     Action.CONFIRM_COMPLETION: Rule(
         roles=CONFIRMERS,
+        roles_with_relation=((Role.VICE_CHAIRPERSON, Relation.CONFIRMER),),
         never=frozenset({Relation.SUBMITTER}),
     ),
     Action.ADD_NOTE: Rule(roles=LEADERS, relations=frozenset({Relation.LEAD, Relation.SUPPORTER})),
@@ -196,6 +202,8 @@ def _relations(officer: Actor, target) -> set[Relation]:
             found.add(Relation.LEAD)
         if any(s.id == officer.id for s in target.supporters):
             found.add(Relation.SUPPORTER)
+        if getattr(target, "confirmer_id", None) == officer.id:
+            found.add(Relation.CONFIRMER)
         group = target.group
     else:
         group = target if hasattr(target, "overseer_id") else None
@@ -266,9 +274,14 @@ def authorize(officer: Actor | None, action: Action, target) -> None:
 
 
 def may_be_confirmer(officer: Actor, unit, lead_officer_id: int | None = None) -> bool:
-    """Who may be named a task's confirmer: one who may confirm in its unit (not a vice
-    chairperson), and not its lead, who submits the completion and never confirms it."""
-    return officer.id != lead_officer_id and can(officer, Action.CONFIRM_COMPLETION, unit)
+    """Who may be named a task's confirmer: an active leader of its unit who may confirm
+    (NAMED_CONFIRMERS: a vice chairperson too, for the tasks they are named on), and not its
+    lead, who submits the completion and never confirms it."""
+    if officer.id == lead_officer_id or not getattr(officer, "active", False):
+        return False
+    return any(
+        role in NAMED_CONFIRMERS and _in_scope(officer, role, unit) for role in officer.roles
+    )
 
 
 def may_assign_in(officer: Actor | None, plan) -> bool:

@@ -41,3 +41,13 @@ def show_refusal(refusal: Refusal, form=None) -> None:
             flash(message, "danger")
         elif not field.errors:
             field.errors = [*field.errors, message]
+
+
+class Conflict(Refusal):
+    """Someone else saved the same thing while this user was editing it. `changes` holds what
+    they changed (the page shows it); the form is shown again as the user typed it."""
+
+    def __init__(self, message: str, changes=(), current_version: int | None = None):
+        super().__init__(message)
+        self.changes = list(changes)
+        self.current_version = current_version

@@ -25,6 +25,11 @@ def discard() -> None:
     g.setdefault(_DISCARDED, True)
 
 
+def is_discarded() -> bool:
+    """Whether this request's changes were rolled back (a refused action)."""
+    return bool(g.get(_DISCARDED, False))
+
+
 def after_commit(callback: Callable[[], None]) -> None:
     """Run `callback` once this request's changes are committed (not at all if they are not)."""
     g.setdefault(_AFTER_COMMIT, []).append(callback)

@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.core.clock import utcnow
+from tracker.core.clock import to_local, utcnow
+from tracker.core.locking import hold, lock
 from tracker.core.permissions import Action, can
 from tracker.core.refusals import Refusal
 from tracker.core.status import DeadlineClass, deadline_class, earliest_missed
@@ -47,6 +48,30 @@ class Sent:
 
 def _d(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else "—"
+
+
+def _name(officer: Officer | None) -> str:
+    return officer.full_name if officer is not None else _("hệ thống")
+
+
+def _moment(moment: datetime | None) -> str:
+    """ "09:12 ngày 12/03/2024", local time."""
+    if moment is None:
+        return "—"
+    local = to_local(moment)
+    return _("%(time)s ngày %(day)s", time=f"{local:%H:%M}", day=f"{local:%d/%m/%Y}")
+
+
+def _decided_already(request: ExplanationRequest, refused: str) -> Refusal:
+    """Another leader decided first: who, when, and what is refused now."""
+    return Refusal(
+        _(
+            "Yêu cầu giải trình này đã được %(who)s quyết định lúc %(when)s; %(refused)s",
+            who=_name(request.decided_by),
+            when=_moment(request.decided_at),
+            refused=refused,
+        )
+    )
 
 
 def _check_may(actor: Officer, action: Action, task: Task) -> None:
@@ -146,6 +171,23 @@ def open_request(session: Session, task: Task) -> ExplanationRequest | None:
     )
 
 
+def waiting_request(session: Session, task: Task, refused: str) -> ExplanationRequest:
+    """The task's request waiting for a decision; if a leader decided it meanwhile, a refusal
+    saying who and when."""
+    request = open_request(session, task)
+    if request is not None:
+        return request
+    last = session.scalar(
+        select(ExplanationRequest)
+        .where(ExplanationRequest.task_id == task.id)
+        .order_by(ExplanationRequest.id.desc())
+        .limit(1)
+    )
+    if last is not None and not last.is_open:
+        raise _decided_already(last, refused)
+    raise Refusal(_("Nhiệm vụ không có yêu cầu giải trình đang chờ."))
+
+
 def request_explanation(
     session: Session,
     task: Task,
@@ -162,6 +204,8 @@ def request_explanation(
         raise Refusal(_("Chỉ yêu cầu giải trình được nhiệm vụ quá hạn chưa hoàn thành."))
     if task.lead_officer_id is None:
         raise Refusal(_("Nhiệm vụ chưa có cán bộ chủ trì để giải trình."))
+    # Two leaders asking at once: the second waits here, then finds the first one's request.
+    hold(session, Task, task.id)
     if open_request(session, task) is not None:
         raise Refusal(_("Nhiệm vụ đã có một yêu cầu giải trình chưa được quyết định."))
     text = _message(message, required=False)
@@ -222,10 +266,18 @@ def answer_explanation(
     """The lead officer gives the reason and proposes a new date (a working day after today;
     a day off moves to the next working day, with a notice)."""
     now = now or utcnow()
+    request = lock(session, request)
     if not request.is_open:
-        raise Refusal(_("Yêu cầu giải trình này đã được quyết định."))
+        raise _decided_already(request, _("không thể trả lời."))
     if request.is_answered:
-        raise Refusal(_("Yêu cầu giải trình này đã được trả lời."))
+        raise Refusal(
+            _(
+                "Yêu cầu giải trình này đã được %(who)s trả lời lúc %(when)s; không thể trả lời "
+                "lại.",
+                who=_name(request.answered_by),
+                when=_moment(request.answered_at),
+            )
+        )
     errors: dict[str, str] = {}
     reason = (reason or "").strip()
     if not reason:
@@ -289,14 +341,15 @@ def decide_explanation(
     """A leader accepts the proposed deadline (it becomes the task's, or the late period's)
     or refuses it (the deadline stays)."""
     now = now or utcnow()
+    request = lock(session, request)
     if not request.is_open:
-        raise Refusal(_("Yêu cầu giải trình này đã được quyết định."))
+        raise _decided_already(request, _("không thể quyết định lại."))
     if not request.is_answered or request.proposed_deadline is None:
         raise Refusal(_("Cán bộ chủ trì chưa trả lời yêu cầu giải trình."))
     note = (note or "").strip()
     if len(note) > MAX_MESSAGE:
         raise Refusal({"note": _("Nội dung quá dài (tối đa %(n)s ký tự).", n=MAX_MESSAGE)})
-    task = request.task
+    task = lock(session, request.task)  # its deadline may change: not over another's edit
     request.decided_by_id = actor.id
     request.decided_at = now
     request.decision = Decision.ACCEPTED if accept else Decision.REFUSED

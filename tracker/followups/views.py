@@ -21,9 +21,9 @@ from tracker.followups.forms import AnswerForm, DecideForm, PromptForm, RequestF
 from tracker.followups.operations import (
     answer_explanation,
     decide_explanation,
-    open_request,
     request_explanation,
     send_prompt,
+    waiting_request,
 )
 from tracker.followups.queries import month_followups, task_followups
 from tracker.people.queries import unit_or_404
@@ -154,11 +154,9 @@ def answer(task_id: int):
     form = AnswerForm()
     if not form.validate_on_submit():
         return _form_again(task, form, _("Giải trình"), url_for(".answer", task_id=task.id))
-    pending = open_request(db.session, task)
     now, today = clock.utcnow(), clock.today()
     try:
-        if pending is None:
-            raise Refusal(_("Nhiệm vụ không có yêu cầu giải trình đang chờ."))
+        pending = waiting_request(db.session, task, _("không thể trả lời."))
         result = answer_explanation(
             db.session,
             pending,
@@ -185,11 +183,9 @@ def decide(task_id: int):
     form = DecideForm()
     if not form.validate_on_submit():
         abort(400)
-    pending = open_request(db.session, task)
     action = url_for(".decide", task_id=task.id)
     try:
-        if pending is None:
-            raise Refusal(_("Nhiệm vụ không có yêu cầu giải trình đang chờ."))
+        pending = waiting_request(db.session, task, _("không thể quyết định lại."))
         if form.decision.data not in ("accept", "refuse"):
             raise Refusal({"decision": _("Chọn chấp nhận hoặc không chấp nhận.")})
         decide_explanation(

@@ -60,6 +60,7 @@ class ItemForm(FlaskForm):
 class DecisionForm(FlaskForm):
     item_id = HiddenField()
     task_id = HiddenField()
+    task_version = HiddenField()  # of the task whose deadline the decision may change
     decision = TextAreaField(_l("Kết luận của cuộc họp"), validators=[Length(max=4000)])
     dealt_with = BooleanField(_l("Đã giải quyết"), default=True)
     new_deadline = DateField(_l("Gia hạn đến"), render_kw={"placeholder": "dd/mm/yyyy"})

@@ -79,6 +79,7 @@ class Meeting(Audited, db.Model):
     chair: Mapped[Officer | None] = relationship(foreign_keys=[chair_id])
     secretary: Mapped[Officer | None] = relationship(foreign_keys=[secretary_id])
     closed_by: Mapped[Officer | None] = relationship(foreign_keys=[closed_by_id])
+    opened_by: Mapped[Officer | None] = relationship(foreign_keys=[opened_by_id])
     previous: Mapped[Meeting | None] = relationship(remote_side=[id])
     attendance: Mapped[list[MeetingAttendance]] = relationship(
         back_populates="meeting", order_by="MeetingAttendance.id"

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.core.audit import current_actor_id
-from tracker.core.clock import utcnow
+from tracker.core.clock import to_local, utcnow
+from tracker.core.locking import hold, lock
 from tracker.core.permissions import may_be_confirmer
 from tracker.core.refusals import Refusal
 from tracker.meetings.agenda import live_agenda, meeting_agenda, proposed_grade
@@ -211,18 +212,43 @@ def _check_meeting(session: Session, unit: Unit, data: MeetingInput) -> dict[str
     return errors
 
 
+class AlreadyOpen(Refusal):
+    """The month's meeting exists (another leader opened it, perhaps a moment ago)."""
+
+    def __init__(self, meeting: Meeting):
+        opener = meeting.opened_by.full_name if meeting.opened_by else _("hệ thống")
+        moment = to_local(meeting.created_at)
+        super().__init__(
+            _(
+                "Cuộc họp tháng %(m)s/%(y)s đã được %(who)s mở lúc %(time)s ngày %(day)s; "
+                "đây là cuộc họp đó.",
+                m=meeting.month,
+                y=meeting.year,
+                who=opener,
+                time=f"{moment:%H:%M}",
+                day=f"{moment:%d/%m/%Y}",
+            )
+        )
+        self.meeting_id = meeting.id
+
+
 def open_meeting(session: Session, unit: Unit, data: MeetingInput, actor: Officer) -> Meeting:
     """Open the meeting of a month: every active officer listed present, the undealt items of
-    the previous meeting carried over (or when it closes, if it is still open)."""
+    the previous meeting carried over (or when it closes, if it is still open).
+
+    Raises AlreadyOpen (a Refusal) when the month's meeting exists: opening it twice at once,
+    the second waits on the unit's lock, then finds the first one's meeting."""
     errors = _check_meeting(session, unit, data)
-    if not errors and session.scalar(
-        select(Meeting.id).where(
-            Meeting.unit_id == unit.id, Meeting.year == data.year, Meeting.month == data.month
-        )
-    ):
-        errors["month"] = _("Cuộc họp tháng %(m)s/%(y)s đã được mở.", m=data.month, y=data.year)
     if errors:
         raise Refusal(errors)
+    hold(session, Unit, unit.id)
+    existing = session.scalar(
+        select(Meeting).where(
+            Meeting.unit_id == unit.id, Meeting.year == data.year, Meeting.month == data.month
+        )
+    )
+    if existing is not None:
+        raise AlreadyOpen(existing)
     previous = latest_meeting(session, unit.id, before=(data.year, data.month))
     meeting = Meeting(
         unit_id=unit.id,
@@ -377,6 +403,7 @@ class DecisionInput:
     dealt_with: bool = True
     new_deadline: date | None = None  # for the item's task
     new_task: NewTask | None = None
+    task_version: int | None = None  # of the item's task, when the page was loaded
     notices: list[str] = field(default_factory=list)
 
 
@@ -400,6 +427,7 @@ def record_decision(
 ) -> AgendaItem:
     """The meeting's decision on an item (or on a task of the built agenda): its text, whether
     the item is dealt with, and what it changes: a new deadline for the task, or a new task."""
+    meeting = lock(session, meeting)  # not recorded into a meeting closed meanwhile
     _open(meeting)
     decision = _text(data.decision, "decision", required=True)
     if data.item_id is not None:
@@ -436,6 +464,7 @@ def record_decision(
         changed.deadline_decision = (
             f"Kết luận cuộc họp giao ban tháng {meeting.month}/{meeting.year}"
         )
+        changed.version = data.task_version  # refused if the task changed since the page
         result = save_task(session, task.plan, changed, actor, task)
         item.new_deadline = task.deadline
         if result.notice:
@@ -593,6 +622,7 @@ def close_meeting(
     Every officer of the meeting leaves it graded or "không đánh giá" with a reason:
     `not_evaluated` (officer id -> reason) marks the officers still without a grade; if any is
     left with neither, closing is refused, naming them, and nothing is saved."""
+    meeting = lock(session, meeting)
     _open(meeting)
     conclusions = _text(conclusions, "conclusions", limit=20000)
     marks = {oid: " ".join((reason or "").split()) for oid, reason in (not_evaluated or {}).items()}

@@ -22,6 +22,7 @@ from tracker.meetings.models import (
 )
 from tracker.people.models import Officer
 from tracker.plans.models import Plan
+from tracker.tasks.models import Task
 
 
 def unit_meetings(session: Session, unit_id: int) -> list[Meeting]:
@@ -81,6 +82,9 @@ class MeetingPage:
     proposals: dict[int, Grade | None]  # by officer: the grade the agenda's figures propose
     plans: list[Plan]  # the unit's plans in use, where a decision may add a task
     decided_tasks: set[int]  # tasks of the agenda that already have a decision
+    # Each task's version (Task.version), carried by the decision form that may change its
+    # deadline: a decision on a task changed since the page was loaded is refused.
+    task_versions: dict[int, int]
 
 
 def meeting_page(session: Session, meeting: Meeting) -> MeetingPage:
@@ -116,6 +120,17 @@ def meeting_page(session: Session, meeting: Meeting) -> MeetingPage:
         },
         plans=list(plans),
         decided_tasks={i.task_id for i in meeting.items if i.kind == ItemKind.TASK},
+        task_versions={} if meeting.is_closed else _task_versions(session, meeting.unit_id),
+    )
+
+
+def _task_versions(session: Session, unit_id: int) -> dict[int, int]:
+    return dict(
+        session.execute(
+            select(Task.id, Task.version)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(Plan.unit_id == unit_id, Task.archived_at.is_(None))
+        ).all()
     )
 
 

@@ -18,7 +18,7 @@ from tracker.core import clock
 from tracker.core.formatting import format_percent, status_badge, task_url
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
-from tracker.core.refusals import Refusal, show_refusal
+from tracker.core.refusals import Conflict, Refusal, show_refusal
 from tracker.core.spreadsheets import file_name, xlsx_download
 from tracker.extensions import db
 from tracker.meetings import bp
@@ -43,6 +43,7 @@ from tracker.meetings.models import Meeting
 from tracker.meetings.operations import (
     DEFAULT_GRADES,
     MAX_TEXT,
+    AlreadyOpen,
     DecisionInput,
     MeetingInput,
     NewTask,
@@ -144,6 +145,9 @@ def create(unit_code: str):
         return _index(unit, form, 200)
     try:
         meeting = open_meeting(db.session, unit, _meeting_input(form), current_user)
+    except AlreadyOpen as opened:  # perhaps a moment ago, by another leader: go to it
+        show_refusal(opened)
+        return redirect(url_for(".detail", meeting_id=opened.meeting_id))
     except Refusal as refusal:
         show_refusal(refusal, form)
         return _index(unit, form, 200)
@@ -157,7 +161,8 @@ def create(unit_code: str):
 # Placeholders of a blank decision form, replaced by each copy's prefix and ids.
 _PREFIX, _ITEM_ID, _TASK_ID = "zzprefixzz", "zzitemzz", "zztaskzz"
 _OFFICER_ID, _COMMENT, _REASON = "zzofficerzz", "zzcommentzz", "zzreasonzz"
-_PLACEHOLDER = re.compile("zz(?:prefix|item|task|officer|comment|reason)zz")
+_VERSION = "zzversionzz"
+_PLACEHOLDER = re.compile("zz(?:prefix|item|task|officer|comment|reason|version)zz")
 
 
 def _copy(blank: str, values: dict[str, str]) -> str:
@@ -264,9 +269,16 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
                 task_id=_TASK_ID if item_id is None else None,
                 prefix=_PREFIX,
             )
+            form.task_version.data = _VERSION
             blank = blanks[kind] = render_decision(form, with_deadline)
         prefix = f"i{int(item_id)}" if item_id is not None else f"t{int(task_id)}"
-        ids = {_PREFIX: prefix, _ITEM_ID: str(int(item_id or 0)), _TASK_ID: str(int(task_id or 0))}
+        version = page.task_versions.get(task_id or with_deadline or 0)
+        ids = {
+            _PREFIX: prefix,
+            _ITEM_ID: str(int(item_id or 0)),
+            _TASK_ID: str(int(task_id or 0)),
+            _VERSION: str(int(version)) if version is not None else "",
+        }
         return Markup(_copy(blank, ids))
 
     def task_lines(lines: list[dict], words: dict[str, str]) -> Markup:
@@ -443,6 +455,7 @@ def decision(meeting_id: int):
         decision=form.decision.data or "",
         dealt_with=bool(form.dealt_with.data),
         new_deadline=form.new_deadline.date,
+        task_version=_int(form.task_version.data),
     )
     if form.new_task.data:
         data.new_task = NewTask(
@@ -462,6 +475,10 @@ def decision(meeting_id: int):
         ):
             raise Refusal(_("Chỉ lãnh đạo giao việc mới giao nhiệm vụ hoặc gia hạn."))
         record_decision(db.session, meeting, current_user, data)
+    except Conflict as conflict:
+        # The other leader's change is named in the message; saving again is then a choice.
+        form.task_version.data = str(conflict.current_version)
+        return _page_refused(meeting_id, conflict, key, form)
     except Refusal as refusal:
         return _page_refused(meeting_id, refusal, key, form)
     for notice in data.notices:

@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.core.forms import DateField
+from tracker.core.once import token_field
 from tracker.tasks.files import ALLOWED
 
 
@@ -29,6 +30,8 @@ def _optional_int(value):
 
 
 class TaskForm(FlaskForm):
+    form_token = token_field()  # a new task is created once (core.once)
+    version = HiddenField()  # the task's version the edit started from
     title = TextAreaField(_l("Nhiệm vụ (làm gì)"), validators=[Length(max=2000)])
     deliverable = TextAreaField(_l("Sản phẩm, kết quả"), validators=[Length(max=2000)])
     group_id = SelectField(_l("Lĩnh vực"), coerce=_optional_int, validate_choice=False)
@@ -100,6 +103,7 @@ class ProgressForm(FlaskForm):
 
 
 class CompletionForm(FlaskForm):
+    form_token = token_field()
     occurrence_id = HiddenField()
     document_number = StringField(
         _l("Số, ký hiệu văn bản"),
@@ -129,6 +133,7 @@ class ConfirmForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
+    form_token = token_field()
     body = TextAreaField(_l("Ghi chú"), validators=[Length(max=4000)])
     file = FileField(
         _l("Tệp đính kèm"),

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -76,7 +77,11 @@ task_supporters = Table(
 
 class Task(Audited, db.Model):
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_lead_deadline", "lead_officer_id", "deadline"),)
+    __table_args__ = (
+        Index("ix_tasks_lead_deadline", "lead_officer_id", "deadline"),
+        # STT: one number per task of a plan (operations.next_ordinal allocates it).
+        UniqueConstraint("plan_id", "ordinal"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
@@ -131,6 +136,9 @@ class Task(Audited, db.Model):
     # Who led the task from when, as [from_day, officer_id] pairs (the first from None), written
     # by tasks.operations.record_lead_change; empty while the lead never changed.
     lead_history: Mapped[list] = mapped_column(JSON, default=list)
+    # One more with each change to what the task form edits (EDITED): an edit started from an
+    # older version is refused, not saved over the other officer's change.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     plan: Mapped[Plan] = relationship()
     group: Mapped[TaskGroup | None] = relationship()
@@ -166,6 +174,35 @@ class Task(Audited, db.Model):
 
     def __repr__(self) -> str:
         return f"<Task {self.id}>"
+
+
+# What the task form edits (and bulk assignment, a meeting's or an explanation's new deadline).
+EDITED = (
+    "title",
+    "deliverable",
+    "group_id",
+    "group",
+    "lead_officer_id",
+    "lead_officer",
+    "confirmer_id",
+    "confirmer",
+    "supporters",
+    "deadline",
+    "start_date",
+    "deadline_working_days",
+    "cadence_every",
+    "cadence_unit",
+    "cadence_mode",
+    "recurrence_note",
+    "notes",
+)
+
+
+@event.listens_for(Task, "before_update")
+def _next_version(mapper, connection, task: Task) -> None:
+    state = inspect(task)
+    if any(state.attrs[key].history.has_changes() for key in EDITED):
+        task.version = (task.version or 0) + 1
 
 
 @event.listens_for(Task, "before_insert")

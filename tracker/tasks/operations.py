@@ -14,18 +14,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from tracker.core import clock
 from tracker.core.clock import utcnow
 from tracker.core.formatting import format_date
+from tracker.core.locking import hold, lock
 from tracker.core.permissions import Action, Submission, can, may_assign, may_be_confirmer
 from tracker.core.refusals import Refusal
 from tracker.core.workdays import WorkCalendar
 from tracker.people.models import Officer, OfficerRole, Role
 from tracker.people.queries import unit_calendar
 from tracker.plans.models import Plan, TaskGroup
+from tracker.tasks.conflicts import already_done, stale_edit
 from tracker.tasks.deadlines import move_deadline
 from tracker.tasks.files import StoredFile
 from tracker.tasks.models import (
@@ -67,6 +69,8 @@ class TaskInput:
     # Why the deadline moves, when it does (kept in the deadline's history).
     deadline_reason: str = ""
     deadline_decision: str = ""
+    # The task's version the form was filled from (None: not checked, e.g. a new task).
+    version: int | None = None
 
 
 # ---------------------------------------------------------------------------- notices
@@ -98,12 +102,13 @@ def _journal(
     return note
 
 
-def _leaders_of(session: Session, unit_id: int, roles: Iterable[Role]) -> list[int]:
+def _leaders_of(session: Session, unit_id: int, roles: Iterable[Role]) -> list[Officer]:
     return list(
         session.scalars(
-            select(Officer.id)
+            select(Officer)
             .join(OfficerRole, OfficerRole.officer_id == Officer.id)
             .where(Officer.unit_id == unit_id, Officer.active, OfficerRole.role.in_(list(roles)))
+            .order_by(Officer.id)
             .distinct()
         )
     )
@@ -247,17 +252,12 @@ def save_task(
         raise Refusal({"group_id": _("Bạn không có quyền thực hiện thao tác này.")})
     creating = task is None
     if creating:
-        ordinal = (
-            session.scalar(
-                select(Task.ordinal)
-                .where(Task.plan_id == plan.id)
-                .order_by(Task.ordinal.desc())
-                .limit(1)
-            )
-            or 0
-        ) + 1
-        task = Task(plan=plan, ordinal=ordinal)
+        task = Task(plan=plan, ordinal=next_ordinal(session, plan))
         session.add(task)
+    else:
+        task = _lock_task(session, task)
+        if data.version is not None and task.version != data.version:
+            raise stale_edit(session, task, data.version)
     old_lead_id = None if creating else task.lead_officer_id
     old_cadence = (task.cadence_every, task.cadence_unit, task.cadence_mode, task.start_date)
     task.title = r["title"]
@@ -318,6 +318,18 @@ def record_lead_change(task: Task, old_lead_id: int | None) -> None:
     else:
         history.append([today, task.lead_officer_id])
     task.lead_history = history  # a new list, so the change is seen and saved
+def next_ordinal(session: Session, plan: Plan) -> int:
+    """The plan's next STT. The plan's row lock makes a second task created at the same time
+    wait for the first one's number (archived tasks keep theirs: never reused)."""
+    hold(session, Plan, plan.id)
+    last = session.scalar(select(func.max(Task.ordinal)).where(Task.plan_id == plan.id))
+    return (last or 0) + 1
+
+
+def _lock_task(session: Session, task: Task) -> Task:
+    """The task as committed, locked until the transaction ends: the rule checked next sees
+    what another officer did since the page was loaded (core.locking)."""
+    return lock(session, task, selectinload(Task.occurrences), selectinload(Task.supporters))
 
 
 def _assigned(session: Session, task: Task, old_lead_id: int | None, actor: Officer | None) -> None:
@@ -384,7 +396,8 @@ def bulk_assign(
             }
         )
     supporters = [people[i] for i in dict.fromkeys(supporter_ids or []) if i in people]
-    for task in tasks:
+    for task in sorted(tasks, key=lambda t: t.id):  # one lock order: no deadlock with another
+        task = _lock_task(session, task)  # its version counts from the committed one
         old_lead_id = task.lead_officer_id
         task.lead_officer = lead
         if supporter_ids is not None:
@@ -447,8 +460,15 @@ def _sync_recurring_state(task: Task) -> None:
 def record_progress(
     session: Session, task: Task, actor: Officer, *, percent: int, note: str = ""
 ) -> None:
+    task = _lock_task(session, task)
     if not task.state.is_open:
-        raise Refusal(_("Nhiệm vụ đang chờ xác nhận hoặc đã hoàn thành: không cập nhật tiến độ."))
+        raise already_done(
+            session,
+            task,
+            None,
+            _("không cập nhật tiến độ."),
+            _("Nhiệm vụ đang chờ xác nhận hoặc đã hoàn thành: không cập nhật tiến độ."),
+        )
     if not (0 <= percent <= 100):
         raise Refusal({"percent": _("Tiến độ phải từ 0 đến 100.")})
     task.progress_percent = percent
@@ -504,10 +524,17 @@ def submit_completion(
     occurrence_id: int | None = None,
 ) -> Evidence:
     """The lead officer reports the task done, with the issued document as evidence."""
+    task = _lock_task(session, task)
     occurrence = _target(task, occurrence_id)
     state = occurrence.state if occurrence else task.state
     if not state.is_open:
-        raise Refusal(_("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."))
+        raise already_done(
+            session,
+            task,
+            occurrence.id if occurrence else None,
+            _("không thể báo cáo hoàn thành lại."),
+            _("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."),
+        )
     errors = validate_document(document_number, document_date, today)
     if errors:
         raise Refusal(errors)
@@ -536,14 +563,14 @@ def submit_completion(
         evidence_id=evidence.id,
         occurrence_id=evidence.occurrence_id,
     )
-    # The named confirmer, if they may decide on this submission (not its submitter, not a
-    # vice chairperson named before that was refused); else those who may, in the unit.
+    # Whoever may decide on this submission is told: the named confirmer (a vice chairperson
+    # included), the unit's chairpersons and focal officers; never its submitter.
     submission = Submission(task, actor.id)
-    confirmers = (
-        [task.confirmer_id]
-        if task.confirmer is not None and can(task.confirmer, Action.CONFIRM_COMPLETION, submission)
-        else _leaders_of(session, task.plan.unit_id, (Role.CHAIRPERSON, Role.FOCAL_OFFICER))
-    )
+    candidates = [
+        *([task.confirmer] if task.confirmer is not None else []),
+        *_leaders_of(session, task.plan.unit_id, (Role.CHAIRPERSON, Role.FOCAL_OFFICER)),
+    ]
+    confirmers = [o.id for o in candidates if can(o, Action.CONFIRM_COMPLETION, submission)]
     notify(
         session,
         confirmers,
@@ -603,10 +630,16 @@ def _check_decider(task: Task, evidence: Evidence, actor: Officer) -> None:
         raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
 
 
-def _pending_occurrence(task: Task, occurrence_id: int | None) -> TaskOccurrence | None:
+def _pending_occurrence(
+    session: Session, task: Task, occurrence_id: int | None, refused: str
+) -> TaskOccurrence | None:
+    """The completion waiting for a decision (a recurring task's period, or None for the task),
+    read under the task's lock; refused, naming who decided first, if there is none."""
     if not task.is_recurring:
         if task.state is not TaskState.PENDING_CONFIRMATION:
-            raise Refusal(_("Nhiệm vụ không ở trạng thái chờ xác nhận."))
+            raise already_done(
+                session, task, None, refused, _("Nhiệm vụ không ở trạng thái chờ xác nhận.")
+            )
         return None
     pending = [
         o
@@ -615,7 +648,9 @@ def _pending_occurrence(task: Task, occurrence_id: int | None) -> TaskOccurrence
         and (occurrence_id is None or o.id == occurrence_id)
     ]
     if not pending:
-        raise Refusal(_("Không có kỳ nào chờ xác nhận."))
+        raise already_done(
+            session, task, occurrence_id, refused, _("Không có kỳ nào chờ xác nhận.")
+        )
     return pending[0]
 
 
@@ -623,7 +658,8 @@ def confirm_completion(
     session: Session, task: Task, actor: Officer, occurrence_id: int | None = None
 ) -> None:
     """Only a confirmed completion counts as done; it counts from the evidence's date."""
-    occurrence = _pending_occurrence(task, occurrence_id)
+    task = _lock_task(session, task)
+    occurrence = _pending_occurrence(session, task, occurrence_id, _("không thể xác nhận."))
     evidence = _pending_evidence(session, task, occurrence)
     _check_decider(task, evidence, actor)
     task.confirmed_on = clock.today()
@@ -678,13 +714,17 @@ def return_completion(
     reason = (reason or "").strip()
     if not reason:
         raise Refusal({"reason": _("Nhập lý do trả lại.")})
-    occurrence = _pending_occurrence(task, occurrence_id)
+    task = _lock_task(session, task)
+    occurrence = _pending_occurrence(session, task, occurrence_id, _("không thể trả lại."))
     _check_decider(task, _pending_evidence(session, task, occurrence), actor)
+    # A returned completion counts for nothing: nothing of it may make the task done.
     if occurrence is not None:
         occurrence.state = TaskState.RETURNED
+        occurrence.completed_on = None
         _sync_recurring_state(task)
     else:
         task.state = TaskState.RETURNED
+        task.completed_on = None
     _journal(
         session,
         task,
@@ -719,8 +759,15 @@ def reopen(session: Session, task: Task, actor: Officer, *, reason: str) -> None
     reason = (reason or "").strip()
     if not reason:
         raise Refusal({"reason": _("Nhập lý do mở lại nhiệm vụ.")})
+    task = _lock_task(session, task)
     if task.state is not TaskState.DONE:
-        raise Refusal(_("Chỉ mở lại được nhiệm vụ đã hoàn thành."))
+        raise already_done(
+            session,
+            task,
+            None,
+            _("không thể mở lại."),
+            _("Chỉ mở lại được nhiệm vụ đã hoàn thành."),
+        )
     if task.is_recurring:
         last = max(
             (o for o in task.occurrences if o.state is TaskState.DONE), key=lambda o: o.sequence
@@ -758,6 +805,7 @@ def withdraw_task(session: Session, task: Task, actor: Officer, *, reason: str) 
     """Rút khỏi kế hoạch: the task stays, audited, and counts for the dates before today; from
     today it is no one's work (no reminders, no actions, not in the figures)."""
     reason = (reason or "").strip()
+    task = _lock_task(session, task)  # two leaders at once: the second is told the first's day
     if task.withdrawn_on is not None:
         raise Refusal(
             _(

@@ -2,7 +2,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -12,6 +22,7 @@ from wtforms import SelectChoice
 
 from tracker.core.clock import today
 from tracker.core.formatting import format_date
+from tracker.core.once import single_use
 from tracker.core.permissions import (
     Action,
     authorize,
@@ -20,7 +31,7 @@ from tracker.core.permissions import (
     may_assign_in,
     may_be_confirmer,
 )
-from tracker.core.refusals import Refusal, show_refusal
+from tracker.core.refusals import Conflict, Refusal, show_refusal
 from tracker.core.status import deadline_class
 from tracker.extensions import db
 from tracker.people.models import Officer, Role
@@ -210,7 +221,13 @@ def _task_input(form: TaskForm) -> TaskInput:
         recurrence_note=form.recurrence_note.data or "",
         notes=form.notes.data or "",
         deadline_reason=form.deadline_reason.data or "",
+        version=_number(form.version.data),
     )
+
+
+def _number(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 def _save(form: TaskForm, plan: Plan, task: Task | None):
@@ -221,6 +238,12 @@ def _save(form: TaskForm, plan: Plan, task: Task | None):
         abort(403)
     try:
         result = save_task(db.session, plan, data, current_user, task=task)
+    except Conflict as conflict:
+        show_refusal(conflict, form)
+        # What they changed is shown; saving again (as typed) is then a choice, not an accident.
+        form.version.data = str(conflict.current_version)
+        g.task_conflict = conflict
+        return None
     except Refusal as refusal:
         show_refusal(refusal, form)
         return None
@@ -246,6 +269,7 @@ def _submit(form: TaskForm, plan: Plan, task: Task | None):
 
 @bp.route("/plans/<int:plan_id>/tasks/new", methods=["GET", "POST"])
 @login_required
+@single_use
 def create(plan_id: int):
     plan = db.get_or_404(Plan, plan_id)
     if plan.archived_at is not None:
@@ -291,7 +315,9 @@ def edit(task_id: int):
         response = _submit(form, task.plan, task)
         if response is not None:
             return response
-    return render_template("tasks/form.html", form=form, plan=task.plan, task=task)
+    return render_template(
+        "tasks/form.html", form=form, plan=task.plan, task=task, conflict=g.get("task_conflict")
+    )
 
 
 @bp.route("/plans/<int:plan_id>/assign", methods=["POST"])
@@ -360,8 +386,7 @@ def _stored(upload):
 
 
 def _occurrence_id(form) -> int | None:
-    raw = (form.occurrence_id.data or "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    return _number(form.occurrence_id.data)
 
 
 @bp.route("/tasks/<int:task_id>/progress", methods=["POST"])
@@ -383,6 +408,7 @@ def progress(task_id: int):
 
 @bp.route("/tasks/<int:task_id>/complete", methods=["GET", "POST"])
 @login_required
+@single_use
 def complete(task_id: int):
     task = task_or_404(task_id, details=True)
     authorize(current_user, Action.SUBMIT_COMPLETION, task)
@@ -482,6 +508,7 @@ def withdraw(task_id: int):
 
 @bp.route("/tasks/<int:task_id>/notes", methods=["POST"])
 @login_required
+@single_use
 def note(task_id: int):
     task = task_or_404(task_id, details=True)
     authorize(current_user, Action.ADD_NOTE, task)
