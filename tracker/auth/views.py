@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -7,17 +5,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from tracker.auth import bp
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.core.refusals import Refusal, show_refusal
+from tracker.core.security import safe_next
 from tracker.extensions import db
 from tracker.people.operations import authenticate, change_password
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: a login link must not bounce the officer elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -31,7 +21,7 @@ def login():
             flash(_("Email hoặc mật khẩu không đúng."), "danger")
         else:
             login_user(officer, remember=bool(form.remember.data))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
