@@ -19,7 +19,11 @@ RATIO_CHECKED_FROM = 1024 * 1024
 
 
 class UnsafeArchive(ValueError):
-    """Not a zip we read: unreadable, too many members, or too much once decompressed."""
+    """Not a zip we read: too many members, or too much once decompressed."""
+
+
+class NotAZip(UnsafeArchive):
+    """Not a zip at all (or a broken one)."""
 
 
 def check_office_zip(data: bytes, *, limit: int = MAX_UNCOMPRESSED) -> None:
@@ -27,7 +31,7 @@ def check_office_zip(data: bytes, *, limit: int = MAX_UNCOMPRESSED) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise UnsafeArchive("not a zip") from exc
+        raise NotAZip("not a zip") from exc
     if len(members) > MAX_MEMBERS:
         raise UnsafeArchive(f"{len(members)} members")
     total = 0

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 from typing import Any
 
-from tracker.core.zipfiles import MAX_UNCOMPRESSED, UnsafeArchive, check_office_zip
+from tracker.core.zipfiles import MAX_UNCOMPRESSED, NotAZip, UnsafeArchive, check_office_zip
 from tracker.plans.importing.cells import Row, cell_text
 from tracker.plans.importing.header import Header, match_header
 from tracker.plans.importing.problems import ImportProblems, _
@@ -40,6 +40,8 @@ def _xlsx_tables(data: bytes) -> Iterator[list[Iterator[Row]]]:
 
     try:
         check_office_zip(data)
+    except NotAZip:
+        raise _not_xlsx() from None
     except UnsafeArchive:
         raise ImportProblems(
             [(None, _("Tệp quá lớn khi giải nén (tối đa %(mb)s MB): không đọc.", mb=MAX_MB))]
