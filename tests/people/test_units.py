@@ -184,7 +184,7 @@ def test_a_province_admin_manages_only_below_their_province(client, auth, tree):
     "fields",
     [
         {"code": "a" * 3000, "name": "🙂" * 500, "kind": "castle", "parent": "x" * 3000},
-        {"code": "\x00", "name": "", "kind": "", "parent": "\x00"},
+        {"code": "\x00", "name": "Phường\x00 Mới", "kind": "", "parent": "\x00"},
         {"code": "moi", "name": "Phường Mới", "kind": "ward", "parent": ""},
         {},
     ],

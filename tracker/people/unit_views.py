@@ -74,7 +74,9 @@ def _input(form: UnitForm) -> UnitInput:
     code = form.parent.data or ""
     parent = None
     if code:
-        parent = db.session.scalar(db.select(Unit).where(Unit.code == code[:64]))
+        # a code no unit could have (NUL, too long) is not looked up: PostgreSQL refuses NUL
+        clean = "\x00" not in code and len(code) <= 64
+        parent = db.session.scalar(db.select(Unit).where(Unit.code == code)) if clean else None
         if parent is None:
             errors["parent"] = _("Chọn đơn vị cấp trên trong danh sách.")
     if errors:

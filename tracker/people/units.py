@@ -42,7 +42,9 @@ class UnitInput:
 
 
 def _check_names(data: UnitInput) -> tuple[str, str]:
-    name, short_name = normalise_name(data.name), normalise_name(data.short_name)
+    # NUL never belongs in a name (PostgreSQL refuses it in text): dropped like extra spaces
+    name, short_name = (normalise_name(text.replace("\x00", "")) for text in
+                        (data.name, data.short_name))
     errors = {}
     if not name:
         errors["name"] = _("Nhập tên đơn vị như ghi trên văn bản, ví dụ “Phường Vĩnh Hòa”.")
