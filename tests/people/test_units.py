@@ -180,6 +180,26 @@ def test_a_province_admin_manages_only_below_their_province(client, auth, tree):
     assert other_ward.parent_id == other.id
 
 
+def test_an_admin_renames_their_own_unit_under_a_unit_they_do_not_manage(client, auth, tree):
+    city_admin = gen_officer(tree["city"], Role.ADMIN)
+    db.session.commit()
+    auth.login(city_admin)
+    path = "/units/nha-trang/edit"
+    page = client.get(path).get_data(as_text=True)
+    assert '<option selected value="khanh-hoa">Tỉnh Khánh Hòa</option>' in page
+    response = client.post(path, data=_form(client, path, name="Thành phố Nha Trang",
+                                             short_name="Nha Trang", kind="city",
+                                             parent="khanh-hoa"))
+    assert response.status_code == 302
+    db.session.refresh(tree["city"])
+    assert (tree["city"].short_name, tree["city"].parent_id) == ("Nha Trang",
+                                                                 tree["province"].id)
+    # but moving it (or a unit below it) to the top is not theirs to do
+    response = client.post(path, data=_form(client, path, name="Thành phố Nha Trang",
+                                             kind="city", parent=""))
+    assert "Chọn đơn vị cấp trên." in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     "fields",
     [

@@ -26,9 +26,10 @@ class UnitForm(FlaskForm):
         description=_l("Dùng trong địa chỉ trang; không đổi được sau khi tạo. Ví dụ: vinh-hoa."),
     )
     name = StringField(
-        _l("Tên đơn vị (như ghi trên văn bản)"), render_kw={"placeholder": "Phường Vĩnh Hòa"}
+        _l("Tên đơn vị (như ghi trên văn bản)"),
+        description=_l("Ví dụ: Phường Vĩnh Hòa; tên ngắn: Vĩnh Hòa."),
     )
-    short_name = StringField(_l("Tên ngắn"), render_kw={"placeholder": "Vĩnh Hòa"})
+    short_name = StringField(_l("Tên ngắn"))
     kind = SelectField(
         _l("Cấp, loại đơn vị"),
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],

@@ -61,6 +61,9 @@ def _parent_choices(form: UnitForm, unit: Unit | None) -> None:
     ]
     if unit is not None and unit.parent is None:
         choices.insert(0, ("", _("(Không có — đơn vị cấp cao nhất)")))
+    elif unit is not None and unit.parent.code not in {code for code, _label in choices}:
+        # the administrator's own unit sits under one they do not manage: it may stay there
+        choices.insert(0, (unit.parent.code, unit.parent.name))
     form.parent.choices = choices
 
 
