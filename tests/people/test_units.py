@@ -215,3 +215,19 @@ def test_bad_unit_forms_are_refused_with_the_form_kept(client, auth, tree, field
     assert response.status_code == 200
     assert 'class="invalid-feedback d-block"' in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Unit)) == 3
+
+
+def test_the_tree_takes_the_same_queries_whatever_its_size(client, auth, tree, count_queries):
+    auth.login(tree["admin"])
+    client.get("/units")
+    with count_queries() as small:
+        client.get("/units")
+    for n in range(12):
+        ward = gen_unit(code=f"xa-{n}", name=f"Xã {n}", kind=UnitKind.COMMUNE,
+                        parent=tree["province"])
+        gen_officer(ward, Role.FOCAL_OFFICER, Role.UNIT_ADMIN)
+    db.session.commit()
+    with count_queries() as large:
+        page = client.get("/units").get_data(as_text=True)
+    assert page.count("data-unit=") == 15
+    assert large.count == small.count
