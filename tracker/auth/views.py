@@ -7,7 +7,8 @@ from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.security import safe_next
 from tracker.extensions import db
-from tracker.people.operations import authenticate, change_password
+from tracker.people.logins import record_login
+from tracker.people.operations import authenticate, change_password, get_officer_by_email
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -16,7 +17,15 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        officer = authenticate(db.session, form.email.data or "", form.password.data or "")
+        email = (form.email.data or "").replace("\x00", "")
+        officer = authenticate(db.session, email, form.password.data or "")
+        record_login(
+            db.session,
+            email=email,
+            officer=officer or get_officer_by_email(db.session, email),
+            address=request.remote_addr or "",
+            success=officer is not None,
+        )
         if officer is None:
             flash(_("Email hoặc mật khẩu không đúng."), "danger")
         else:
