@@ -204,7 +204,6 @@ def test_an_admin_renames_their_own_unit_under_a_unit_they_do_not_manage(client,
     "fields",
     [
         {"code": "a" * 3000, "name": "🙂" * 500, "kind": "castle", "parent": "x" * 3000},
-        {"code": "\x00", "name": "Phường\x00 Mới", "kind": "", "parent": "\x00"},
         {"code": "moi", "name": "Phường Mới", "kind": "ward", "parent": ""},
         {},
     ],
@@ -214,6 +213,15 @@ def test_bad_unit_forms_are_refused_with_the_form_kept(client, auth, tree, field
     response = client.post("/units/new", data=_form(client, "/units/new", **fields))
     assert response.status_code == 200
     assert 'class="invalid-feedback d-block"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 3
+
+
+def test_a_nul_in_a_unit_form_is_refused_before_the_form(client, auth, tree):
+    auth.login(tree["admin"])
+    fields = {"code": "\x00", "name": "Phường\x00 Mới", "kind": "", "parent": "\x00"}
+    response = client.post("/units/new", data=_form(client, "/units/new", **fields))
+    assert response.status_code == 400
+    assert "NUL" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Unit)) == 3
 
 
