@@ -1,3 +1,6 @@
+import math
+from datetime import timedelta
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -8,7 +11,20 @@ from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.security import safe_next
 from tracker.extensions import db
 from tracker.people.logins import record_login
-from tracker.people.operations import authenticate, change_password, get_officer_by_email
+from tracker.people.operations import (
+    authenticate,
+    change_password,
+    get_officer_by_email,
+    normalise_email,
+)
+from tracker.people.throttle import record_attempt, wait_before_login
+
+
+def _wait_text(wait: timedelta) -> str:
+    seconds = math.ceil(wait.total_seconds())
+    if seconds < 60:
+        return _("%(n)s giây", n=seconds)
+    return _("%(n)s phút", n=math.ceil(seconds / 60))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -17,13 +33,35 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        email = (form.email.data or "").replace("\x00", "")
+        email = normalise_email(form.email.data or "")
+        address = request.remote_addr or ""
+        wait = wait_before_login(db.session, email, address)
+        if wait:
+            # Refused unchecked, whatever the password: the answer tells nothing of it.
+            record_attempt(db.session, email, address, success=False)
+            record_login(
+                db.session,
+                email=email,
+                officer=get_officer_by_email(db.session, email),
+                address=address,
+                success=False,
+                throttled=True,
+            )
+            flash(
+                _(
+                    "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(time)s.",
+                    time=_wait_text(wait),
+                ),
+                "danger",
+            )
+            return render_template("auth/login.html", form=form)
         officer = authenticate(db.session, email, form.password.data or "")
+        record_attempt(db.session, email, address, success=officer is not None)
         record_login(
             db.session,
             email=email,
             officer=officer or get_officer_by_email(db.session, email),
-            address=request.remote_addr or "",
+            address=address,
             success=officer is not None,
         )
         if officer is None:

@@ -18,7 +18,13 @@ PER_PAGE = 50
 
 
 def record_login(
-    session: Session, *, email: str, officer: Officer | None, address: str, success: bool
+    session: Session,
+    *,
+    email: str,
+    officer: Officer | None,
+    address: str,
+    success: bool,
+    throttled: bool = False,
 ) -> None:
     """One audit event per attempt. A failed attempt with an email no officer has is kept
     too (entity 0, no unit): only the email typed tells it apart."""
@@ -30,7 +36,12 @@ def record_login(
             entity_id=officer.id if officer is not None else 0,
             action=LOGIN if success else LOGIN_FAILED,
             label=(officer.full_name if officer is not None else email)[:300],
-            changes={"address": (address or "")[:64], "email": (email or "")[:254]},
+            changes={
+                "address": (address or "")[:64],
+                "email": (email or "")[:254],
+                # Refused unchecked: too many failures (people/throttle.py).
+                **({"throttled": True} if throttled else {}),
+            },
         )
     )
     session.flush()
@@ -43,6 +54,7 @@ class LoginRow:
     email: str
     address: str
     success: bool
+    throttled: bool = False
 
 
 def login_history(session: Session, unit_id: int, page: int) -> tuple[list[LoginRow], int]:
@@ -64,6 +76,7 @@ def login_history(session: Session, unit_id: int, page: int) -> tuple[list[Login
             email=str((changes or {}).get("email", "")),
             address=str((changes or {}).get("address", "")),
             success=action == LOGIN,
+            throttled=bool((changes or {}).get("throttled")),
         )
         for when, action, changes, name in session.execute(query)
     ]
