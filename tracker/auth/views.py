@@ -1,9 +1,10 @@
 import math
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
 from tracker.auth import bp
 from tracker.auth.forms import ChangePasswordForm, LoginForm
@@ -17,6 +18,7 @@ from tracker.people.operations import (
     get_officer_by_email,
     normalise_email,
 )
+from tracker.people.sessions import end_session, end_session_by_id, open_sessions, start_session
 from tracker.people.throttle import record_attempt, wait_before_login
 
 
@@ -67,6 +69,12 @@ def login():
         if officer is None:
             flash(_("Email hoặc mật khẩu không đúng."), "danger")
         else:
+            start_session(
+                db.session,
+                officer,
+                address=address,
+                user_agent=request.headers.get("User-Agent", ""),
+            )
             login_user(officer, remember=bool(form.remember.data))
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -74,6 +82,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated and current_user.session_key:
+        # Ended on the server: the session or remember cookie, if captured, is refused after.
+        end_session(db.session, current_user.session_key, "logout")
     logout_user()
     flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
@@ -95,3 +106,23 @@ def password():
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/sessions")
+@login_required
+def sessions():
+    """Where the officer is logged in (device, address, last seen), each one to end."""
+    return render_template(
+        "auth/sessions.html", sessions=open_sessions(db.session, current_user), form=FlaskForm()
+    )
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_one_session(session_id: int):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if not end_session_by_id(db.session, current_user, session_id):
+        abort(404)
+    flash(_("Đã kết thúc phiên đăng nhập."), "success")
+    return redirect(url_for("auth.sessions"))

@@ -130,6 +130,8 @@ class Officer(UserMixin, db.Model):
 
     # Unread in-app notices, counted when the session's officer is loaded (auth).
     unread_notifications = 0
+    # The key of the session this officer object was loaded for, or was logged in with.
+    session_key = ""
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -143,7 +145,7 @@ class Officer(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_version}:{self.session_key}"
 
     def __repr__(self) -> str:
         return f"<Officer {self.email}>"
@@ -181,3 +183,23 @@ class LoginAttempt(db.Model):
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     success: Mapped[bool]
+
+
+class OfficerSession(db.Model):
+    """A logged-in session, kept on the server so that it can end there: at logout (a cookie
+    captured before is refused after), after a period of inactivity, when the officer ends it
+    from another device, or when the password changes. The cookie holds a random key; only
+    its SHA-256 is stored."""
+
+    __tablename__ = "officer_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # logout, ended (by the officer, from the list), idle, password, deactivated
+    ended_reason: Mapped[str] = mapped_column(String(30), default="")

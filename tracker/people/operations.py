@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from tracker.core.audit import current_actor_id
 from tracker.core.clock import utcnow
@@ -30,6 +30,7 @@ from tracker.people.passwords import (
     verify_nobody,
     verify_password,
 )
+from tracker.people.sessions import end_sessions
 
 log = logging.getLogger("tracker.people")
 
@@ -147,6 +148,8 @@ def set_password(officer: Officer, new: str) -> None:
         raise Refusal(problem, "new_password")
     officer.password_hash = hash_password(new)
     officer.session_version += 1  # signs out the officer's other sessions
+    if (session := object_session(officer)) is not None:  # and says so in their list
+        end_sessions(session, officer.id, "password", keep=officer.session_key)
     log.info(
         "officer %s set the password of officer %s, unit %s",
         current_actor_id(),
