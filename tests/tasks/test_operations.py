@@ -373,3 +373,14 @@ def test_each_action_logs_who_did_what_in_which_unit(app, ward, caplog):
             f"officer {w['lead'].id} recorded 40% progress on task {task.id}, unit {unit}",
         ),
     ]  # a refused action logs nothing: it did nothing
+
+
+def test_a_deadline_before_the_start_is_refused(app, ward):
+    data = _input(ward, start_date=date(2024, 4, 1), deadline=date(2024, 3, 29))
+    with pytest.raises(Refusal) as refused:
+        save_task(db.session, ward["plan"], data, ward["chair"])
+    message = "Thời hạn 29/03/2024 trước ngày bắt đầu 01/04/2024."
+    assert refused.value.errors == {"deadline": message}
+    data.start_date = date(2024, 3, 1)
+    task = save_task(db.session, ward["plan"], data, ward["chair"]).task
+    assert (task.start_date, task.deadline) == (date(2024, 3, 1), date(2024, 3, 29))

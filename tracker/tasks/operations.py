@@ -200,6 +200,12 @@ def _validate(
     if deadline is not None and not recurring:
         if not (2000 <= deadline.year <= 2100):
             errors["deadline"] = _("Thời hạn không hợp lệ.")
+        elif data.start_date is not None and deadline < data.start_date:
+            errors["deadline"] = _(
+                "Thời hạn %(deadline)s trước ngày bắt đầu %(start)s.",
+                deadline=f"{deadline:%d/%m/%Y}",
+                start=f"{data.start_date:%d/%m/%Y}",
+            )
         elif not calendar.is_working_day(deadline):
             # A period ending on a day off ends on the next working day (Bộ luật Dân sự, Điều 148).
             moved = calendar.next_working_day(deadline)
