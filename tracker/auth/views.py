@@ -15,7 +15,7 @@ from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.transactions import after_commit
 from tracker.extensions import db
 from tracker.people.links import Purpose, officer_for_token
-from tracker.people.mail import reset_letter, send_in_background
+from tracker.people.mail import reset_letter, send_in_background, stand_in
 from tracker.people.operations import (
     authenticate,
     change_password,
@@ -79,10 +79,12 @@ def forgot_password():
     time: the email, if any, is sent by a thread of its own after the answer."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        officer = get_officer_by_email(db.session, (form.email.data or "")[:254])
-        if officer is not None and officer.active:
-            letter = reset_letter(officer)
-            after_commit(lambda: send_in_background([letter]))
+        email = (form.email.data or "")[:254]
+        officer = get_officer_by_email(db.session, email)
+        found = officer is not None and officer.active
+        # The same work either way: a letter written (to a stand-in), a thread started.
+        letter = reset_letter(officer if found else stand_in(email))
+        after_commit(lambda: send_in_background([letter] if found else []))
         flash(
             _(
                 "Nếu %(email)s là email của một cán bộ đang hoạt động, thư có đường dẫn đặt lại "
