@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tracker.core.locking import lock
 from tracker.core.refusals import Refusal
 from tracker.people.management import deactivate, move_to_unit
 from tracker.people.models import Officer, Unit
@@ -100,11 +99,24 @@ def _hand_over(
     return len(tasks)
 
 
+def _lock_officer(session: Session, officer: Officer) -> Officer:
+    """The officer as committed, locked FOR UPDATE: an assignment to them at the same time
+    (operations._officers reads its leads FOR KEY SHARE, which this lock excludes) either
+    committed before, and its task is among those to hand over, or waits and then finds the
+    officer gone. Not core.locking's lock, whose FOR NO KEY UPDATE lets a key share through."""
+    return session.scalars(
+        select(Officer)
+        .where(Officer.id == officer.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def deactivate_officer(
     session: Session, officer: Officer, actor: Officer | None, new_leads: Mapping[int, int | None]
 ) -> Handover:
     """Hand the officer's open tasks to their new leads, then deactivate the officer."""
-    officer = lock(session, officer)  # a second deactivation waits, then finds it done
+    officer = _lock_officer(session, officer)  # a second one waits, then finds it done
     if not officer.active:
         raise Refusal(_("%(name)s đã ngừng hoạt động.", name=officer.full_name))
     count = _hand_over(session, officer, actor, new_leads)
@@ -120,7 +132,7 @@ def transfer_officer(
     new_leads: Mapping[int, int | None],
 ) -> Handover:
     """Hand the officer's open tasks (in the old unit) to their new leads, then move them."""
-    officer = lock(session, officer)
+    officer = _lock_officer(session, officer)
     if unit is None:
         raise Refusal({"unit_id": _("Chọn đơn vị mới.")})
     if unit.id == officer.unit_id:
