@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.core.once import single_use
-from tracker.core.permissions import Action, authorize, may_manage_officer
+from tracker.core.permissions import Action, authorize, may_grant_role, may_manage_officer
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.transactions import after_commit, discard
 from tracker.extensions import db
@@ -36,7 +36,12 @@ def _officers_page(officer_or_unit) -> str:
 
 
 def _role_choices(form: OfficerForm) -> None:
-    form.roles.choices = list(role_labels().items())
+    """The roles this user may grant (the operation refuses any other that is posted)."""
+    form.roles.choices = [
+        (value, label)
+        for value, label in role_labels().items()
+        if may_grant_role(current_user, Role(value))
+    ]
 
 
 def _input(form: OfficerForm) -> OfficerInput:
