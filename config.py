@@ -136,6 +136,8 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # Production is served over HTTPS (see the README's deployment notes): browsers remember it.
+    TRACKER_HSTS_SECONDS = int(os.environ.get("TRACKER_HSTS_SECONDS", 31536000))
 
     @classmethod
     def prepare(cls, config: dict, instance_path: Path) -> None:

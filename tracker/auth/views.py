@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,6 +10,7 @@ from tracker.auth.forms import (
     SetPasswordForm,
 )
 from tracker.core.refusals import Refusal, show_refusal
+from tracker.core.security import safe_next
 from tracker.core.transactions import after_commit
 from tracker.extensions import db
 from tracker.people.links import Purpose, officer_for_token
@@ -22,15 +21,6 @@ from tracker.people.operations import (
     get_officer_by_email,
     set_password,
 )
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: a login link must not bounce the officer elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -44,7 +34,7 @@ def login():
             flash(_("Email hoặc mật khẩu không đúng."), "danger")
         else:
             login_user(officer, remember=bool(form.remember.data))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 

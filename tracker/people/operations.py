@@ -25,7 +25,12 @@ from tracker.people.models import (
     UnitCalendarDay,
     UnitKind,
 )
-from tracker.people.passwords import MIN_LENGTH, hash_password, verify_password
+from tracker.people.passwords import (
+    hash_password,
+    password_problem,
+    verify_nobody,
+    verify_password,
+)
 
 log = logging.getLogger("tracker.people")
 
@@ -149,8 +154,10 @@ def create_officer(
         position=position,
         department=department,
     )
-    if password is not None and len(password) < MIN_LENGTH:
-        errors["password"] = _("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH)
+    if password is not None and (
+        problem := password_problem(password, email=email, full_name=full_name)
+    ):
+        errors["password"] = problem
     if errors:
         raise Refusal(errors)
     officer = Officer(
@@ -177,7 +184,8 @@ def create_officer(
 
 def authenticate(session: Session, email: str, password: str) -> Officer | None:
     officer = get_officer_by_email(session, email)
-    if officer is None or not officer.active:
+    if officer is None or not officer.active or not officer.password_hash:
+        verify_nobody(password)  # as long as a real check: the timing tells nothing
         return None
     if not verify_password(officer.password_hash, password):
         return None
@@ -191,8 +199,8 @@ def change_password(officer: Officer, current: str, new: str) -> None:
 
 
 def set_password(officer: Officer, new: str) -> None:
-    if len(new) < MIN_LENGTH:
-        raise Refusal(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH), "new_password")
+    if problem := password_problem(new, email=officer.email, full_name=officer.full_name):
+        raise Refusal(problem, "new_password")
     officer.password_hash = hash_password(new)
     officer.session_version += 1  # signs out the officer's other sessions
     log.info(
