@@ -185,6 +185,8 @@ def test_setting_the_password_follows_the_password_rules(client, ward):
     short = _set_password(client, path, "ngan")
     assert short.status_code == 200
     assert "Mật khẩu cần ít nhất 8 ký tự" in short.get_data(as_text=True)
+    common = _set_password(client, path, "matkhau123")  # people.passwords: a common one
+    assert "danh sách mật khẩu phổ biến" in common.get_data(as_text=True)
     mismatch = _set_password(client, path, "mat-khau-moi-1", "mat-khau-moi-2")
     assert "không khớp" in mismatch.get_data(as_text=True)
     db.session.refresh(officer)
