@@ -1,7 +1,7 @@
 """officers in the browser: department, phone, when the last invitation was sent
 
 Revision ID: d41f7a2c9e63
-Revises: a9c3e5f1d207
+Revises: d5e8a1c4b702
 Create Date: 2026-12-03 09:05:00.000000
 
 """
@@ -13,7 +13,7 @@ import tracker.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'd41f7a2c9e63'
-down_revision = 'a9c3e5f1d207'
+down_revision = 'd5e8a1c4b702'
 branch_labels = None
 depends_on = None
 

@@ -79,7 +79,7 @@ def test_a_bad_file_saves_nothing_and_lists_every_bad_row(client, auth, ward, ma
         (6, "không rõ vai trò “Giám đốc”"),
         (7, "Email da-co@phuong.example đã được dùng cho một cán bộ khác"),
         (8, "Cán bộ cần ít nhất một vai trò"),
-        (9, "Chỉ quản trị viên mới giao được vai trò Quản trị"),
+        (9, "Bạn không giao được vai trò Quản trị"),
     ]:
         assert f"Dòng {line}: {reason}" in page, (line, reason)
     assert "Dòng 2:" not in page  # the good row is not a problem

@@ -102,7 +102,7 @@ def test_only_an_administrator_grants_the_administrator_role(client, auth, ward,
     auth.login(chair)
     response = _add(client, unit, roles=["admin"])
     assert response.status_code == 200
-    assert "Chỉ quản trị viên mới giao được vai trò Quản trị" in response.get_data(as_text=True)
+    assert "Bạn không giao được vai trò Quản trị" in response.get_data(as_text=True)
     assert db.session.scalar(select(Officer).where(Officer.full_name == "Lê Thị Hoa")) is None
 
 

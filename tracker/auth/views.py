@@ -14,6 +14,7 @@ from tracker.core.security import safe_next
 from tracker.core.transactions import after_commit
 from tracker.extensions import db
 from tracker.people.links import Purpose, officer_for_token
+from tracker.people.logins import record_login
 from tracker.people.mail import reset_letter, send_in_background, stand_in
 from tracker.people.operations import (
     authenticate,
@@ -29,7 +30,15 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        officer = authenticate(db.session, form.email.data or "", form.password.data or "")
+        email = (form.email.data or "").replace("\x00", "")
+        officer = authenticate(db.session, email, form.password.data or "")
+        record_login(
+            db.session,
+            email=email,
+            officer=officer or get_officer_by_email(db.session, email),
+            address=request.remote_addr or "",
+            success=officer is not None,
+        )
         if officer is None:
             flash(_("Email hoặc mật khẩu không đúng."), "danger")
         else:

@@ -137,14 +137,16 @@ def parse_officers(filename: str, data: bytes) -> list[OfficerRow]:
     )
 
 
-def check_officers(session: Session, rows: list[OfficerRow], actor: Officer | None) -> None:
+def check_officers(
+    session: Session, unit: Unit, rows: list[OfficerRow], actor: Officer | None
+) -> None:
     """Every row by the form's rules, and no address twice in the file: ImportProblems."""
     problems: list[Problem] = []
     first_line: dict[str, int] = {}
     for row in rows:
         data = row.data.normalised()
         problems.extend(Problem(row.line, message) for message in row.problems)
-        for message in input_errors(session, data, actor).values():
+        for message in input_errors(session, data, actor, unit).values():
             problems.append(Problem(row.line, message))
         if data.email and data.email in first_line:
             problems.append(
@@ -167,5 +169,5 @@ def import_officers(
 ) -> list[Officer]:
     """The file's officers added to `unit` (flushed, not committed), or ImportProblems."""
     rows = parse_officers(filename, data)
-    check_officers(session, rows, actor)
+    check_officers(session, unit, rows, actor)
     return add_officers(session, unit, [row.data for row in rows], actor)

@@ -40,6 +40,7 @@ ROLE_LABELS = {
     Role.FOCAL_OFFICER: _l("Đầu mối CCHC"),
     Role.OFFICER: _l("Cán bộ, công chức"),
     Role.INSPECTOR: _l("Kiểm tra (Phòng Nội vụ)"),
+    Role.UNIT_ADMIN: _l("Quản trị đơn vị"),
 }
 
 
@@ -75,7 +76,11 @@ class OfficerInput:
 
 
 def input_errors(
-    session: Session, data: OfficerInput, actor: Officer | None, officer_id: int | None = None
+    session: Session,
+    data: OfficerInput,
+    actor: Officer | None,
+    unit: Unit,
+    officer_id: int | None = None,
 ) -> dict[str, str]:
     """What is wrong with `data` (normalised), the roles the actor may not grant included."""
     errors = officer_field_errors(
@@ -88,10 +93,10 @@ def input_errors(
         department=data.department,
         officer_id=officer_id,
     )
-    refused = [r for r in data.roles if not may_grant_role(actor, r)]
+    refused = [r for r in data.roles if actor is not None and not may_grant_role(actor, r, unit)]
     if refused and "roles" not in errors:
         errors["roles"] = _(
-            "Chỉ quản trị viên mới giao được vai trò %(role)s.", role=role_label(refused[0])
+            "Bạn không giao được vai trò %(role)s.", role=role_label(refused[0])
         )
     return errors
 
@@ -106,7 +111,7 @@ def add_officer(session: Session, unit: Unit, data: OfficerInput, actor: Officer
     if actor is not None and not can(actor, Action.MANAGE_OFFICERS, unit):
         raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
     data = data.normalised()
-    errors = input_errors(session, data, actor)
+    errors = input_errors(session, data, actor, unit)
     if errors:
         raise Refusal(errors)
     return create_officer(
@@ -128,7 +133,7 @@ def update_officer(
     officer = lock(session, officer)
     _check_manager(actor, officer, officer.unit)
     data = data.normalised()
-    errors = input_errors(session, data, actor, officer_id=officer.id)
+    errors = input_errors(session, data, actor, officer.unit, officer_id=officer.id)
     before = sorted(r.value for r in officer.roles)
     after = sorted(r.value for r in data.roles)
     if actor is not None and actor.id == officer.id and before != after and "roles" not in errors:

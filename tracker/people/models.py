@@ -17,10 +17,17 @@ from tracker.extensions import db
 
 
 class UnitKind(enum.StrEnum):
-    WARD = "ward"
-    COMMUNE = "commune"
-    CITY = "city"
-    PROVINCE = "province"
+    """Since 1 July 2025 a province oversees its communes, wards and special zones directly;
+    older data keeps its district level (quận, huyện, thị xã, thành phố thuộc tỉnh)."""
+
+    WARD = "ward"  # phường
+    COMMUNE = "commune"  # xã
+    CITY = "city"  # thành phố (thuộc tỉnh, or trực thuộc trung ương)
+    PROVINCE = "province"  # tỉnh
+    DISTRICT = "district"  # quận, huyện
+    TOWN = "town"  # thị xã
+    TOWNSHIP = "township"  # thị trấn
+    SPECIAL_ZONE = "special_zone"  # đặc khu
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -42,16 +49,24 @@ class Unit(Audited, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
+    # The name as printed on documents ("Phường Vĩnh Hòa"); the short one for narrow places.
     name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind, "unit_kind"), default=UnitKind.WARD)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     # Whether a deadline moved after it had passed makes a late completion on time; None
     # takes the setting of the unit above (off at the top). See tasks.deadlines.
     late_extension_counts: Mapped[bool | None]
+    # A closed unit keeps all its data but takes no new plans, officers or units (people.units).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent")
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
 
     def audit_unit_id(self) -> int | None:
         return self.id

@@ -35,12 +35,12 @@ def _officers_page(officer_or_unit) -> str:
     return url_for("people.index", unit_code=unit.code)
 
 
-def _role_choices(form: OfficerForm) -> None:
+def _role_choices(form: OfficerForm, unit) -> None:
     """The roles this user may grant (the operation refuses any other that is posted)."""
     form.roles.choices = [
         (value, label)
         for value, label in role_labels().items()
-        if may_grant_role(current_user, Role(value))
+        if may_grant_role(current_user, Role(value), unit)
     ]
 
 
@@ -88,7 +88,7 @@ def new_officer(unit_code: str):
     unit = unit_or_404(unit_code)
     authorize(current_user, Action.MANAGE_OFFICERS, unit)
     form = OfficerForm()
-    _role_choices(form)
+    _role_choices(form, unit)
     if request.method == "GET":
         form.roles.data = [Role.OFFICER.value]
     if form.validate_on_submit():
@@ -117,7 +117,7 @@ def edit_officer(officer_id: int):
     if not may_manage_officer(current_user, officer, officer.unit):
         abort(403)
     form = OfficerForm(obj=officer) if request.method == "GET" else OfficerForm()
-    _role_choices(form)
+    _role_choices(form, officer.unit)
     if request.method == "GET":
         form.roles.data = sorted(r.value for r in officer.roles)
     if form.validate_on_submit():

@@ -48,6 +48,19 @@ def get_unit_by_code(session: Session, code: str) -> Unit | None:
     return session.scalar(select(Unit).where(Unit.code == code))
 
 
+def ensure_open(unit: Unit) -> None:
+    """Refuse adding to a closed unit (new plans, officers, units below): closing keeps all
+    its data, and only this (see people.units)."""
+    if not unit.is_open:
+        raise Refusal(
+            _(
+                "Đơn vị %(name)s đã đóng: không thêm kế hoạch, cán bộ hay đơn vị trực thuộc "
+                "mới. Mở lại đơn vị trước.",
+                name=unit.name,
+            )
+        )
+
+
 def ensure_unit(
     session: Session,
     code: str,
@@ -140,6 +153,7 @@ def create_officer(
     phone: str = "",
     password: str | None = None,
 ) -> Officer:
+    ensure_open(unit)
     email = normalise_email(email)
     full_name = normalise_name(full_name)
     position, department = normalise_name(position), normalise_name(department)
