@@ -32,7 +32,7 @@ PROMPTERS = {"admin", "chairperson", "focal_officer"}  # a vice chairperson: own
 EVALUATORS = {"admin", "chairperson", "vice_chairperson"}  # not the focal officer
 APPENDIX_EDITORS = {"admin", "chairperson", "focal_officer"}  # type, submit (chốt số liệu)
 NOBODY: set[str] = set()  # the officer of this matrix leads no task: only the lead may
-OFFICER_MANAGERS = {"admin", "chairperson"}  # add, import, edit, deactivate officers
+OFFICER_MANAGERS = {"admin", "chairperson", "unit_admin"}  # add, import, edit, deactivate
 
 # (name, method, path template, who may in the ward itself, may the inspector above it read)
 PAGES = [
