@@ -895,3 +895,55 @@ def test_decide_against_decide(world):
         _assert_named(loser, winner, "quyết định", "không thể quyết định lại")
         assert (request.decision is Decision.ACCEPTED) is (outcomes[0] == OK)
     _report("decide vs decide", ROUNDS, "one decision, the deadline agrees with it")
+
+
+# ---------------------------------------------------------------------------- officers
+
+
+def test_deactivation_against_a_new_task_for_the_officer(world):
+    """The chairperson deactivates an officer (their open tasks handed over, as the page
+    listed them) while the administrator gives that officer a new task: one of them is
+    refused, and no open task is ever left with a deactivated lead."""
+    from tracker.tasks.handover import deactivate_officer, open_tasks_led_by
+
+    for n in range(ROUNDS):
+        with _in_app(world):
+            leaving = gen_officer(db.session.get(Unit, world.unit_id), full_name=f"Nghỉ {n}")
+            gen_task(db.session.get(Plan, world.plan_id), leaving)
+            db.session.commit()
+            leaving_id = leaving.id
+            db.session.remove()
+
+        def deactivate(session, officer, leaving_id=leaving_id):
+            target = session.get(Officer, leaving_id)
+            leads = {t.id: world.people["lead"] for t in open_tasks_led_by(session, target)}
+            return lambda: deactivate_officer(session, target, officer, leads)
+
+        def assign(session, officer, leaving_id=leaving_id, n=n):
+            plan = session.get(Plan, world.plan_id)
+            data = TaskInput(
+                title=f"Việc mới {n}",
+                deliverable="Kế hoạch",
+                lead_officer_id=leaving_id,
+                confirmer_id=world.people["chair"],
+                deadline=date(2024, 6, 28),
+            )
+            return lambda: save_task(session, plan, data, officer)
+
+        outcomes = race(world, ("chair", deactivate), ("admin", assign))
+        assert not _crashes(outcomes), outcomes
+        assert outcomes.count(OK) == 1, outcomes
+        with _in_app(world):
+            stranded = db.session.scalar(
+                select(func.count())
+                .select_from(Task)
+                .join(Officer, Officer.id == Task.lead_officer_id)
+                .where(Officer.active.is_(False), Task.state != TaskState.DONE)
+            )
+            assert stranded == 0, outcomes
+            db.session.remove()
+    _report(
+        "deactivate vs assign to the officer",
+        ROUNDS,
+        "one refused; no open task led by a deactivated officer",
+    )

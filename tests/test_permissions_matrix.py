@@ -32,6 +32,7 @@ PROMPTERS = {"admin", "chairperson", "focal_officer"}  # a vice chairperson: own
 EVALUATORS = {"admin", "chairperson", "vice_chairperson"}  # not the focal officer
 APPENDIX_EDITORS = {"admin", "chairperson", "focal_officer"}  # type, submit (chốt số liệu)
 NOBODY: set[str] = set()  # the officer of this matrix leads no task: only the lead may
+OFFICER_MANAGERS = {"admin", "chairperson", "unit_admin"}  # add, import, edit, deactivate
 
 # (name, method, path template, who may in the ward itself, may the inspector above it read)
 PAGES = [
@@ -87,6 +88,19 @@ PAGES = [
     ("appendix_save", "POST", "/appendix/{period}", APPENDIX_EDITORS, False),
     ("appendix_submit", "POST", "/appendix/{period}/submit", APPENDIX_EDITORS, False),
     ("appendix_reopen", "POST", "/appendix/{submitted}/reopen", ASSIGNERS, False),
+    ("officer_new", "GET", "/units/{unit}/officers/new", OFFICER_MANAGERS, False),
+    ("officer_new_post", "POST", "/units/{unit}/officers/new", OFFICER_MANAGERS, False),
+    ("officer_import", "GET", "/units/{unit}/officers/import", OFFICER_MANAGERS, False),
+    ("officer_import_post", "POST", "/units/{unit}/officers/import", OFFICER_MANAGERS, False),
+    ("officer_edit", "GET", "/officers/{member}/edit", OFFICER_MANAGERS, False),
+    ("officer_edit_post", "POST", "/officers/{member}/edit", OFFICER_MANAGERS, False),
+    ("officer_invite", "POST", "/officers/{member}/invite", OFFICER_MANAGERS, False),
+    ("officer_reactivate", "POST", "/officers/{member}/reactivate", OFFICER_MANAGERS, False),
+    ("officer_deactivate", "GET", "/officers/{member}/deactivate", OFFICER_MANAGERS, False),
+    ("officer_deactivate_post", "POST", "/officers/{member}/deactivate", OFFICER_MANAGERS, False),
+    # to another unit: who manages the officers of both (here only the administrator)
+    ("officer_transfer", "GET", "/officers/{member}/transfer", {"admin"}, False),
+    ("officer_transfer_post", "POST", "/officers/{member}/transfer", {"admin"}, False),
 ]
 
 # Forms whose empty submission would be refused as invalid (400) once the permission passed.
@@ -119,8 +133,10 @@ def world():
                                 acknowledged=[], state=PeriodState.SUBMITTED,
                                 snapshot={"rows": [], "documents": []})
     db.session.add_all([period, submitted])
+    member = gen_officer(ward, Role.OFFICER, full_name="Cán Bộ Được Quản Lý")
     db.session.commit()
     return {
+        "member": member,
         "province": province,
         "city": city,
         "ward": ward,
@@ -169,6 +185,7 @@ def test_role_matrix(client, auth, world, role, where, name, method, path, allow
         meeting=world["meeting"].id,
         period=world["period"].id,
         submitted=world["submitted"].id,
+        member=world["member"].id,
     )
     if method == "GET":
         response = client.get(url)

@@ -27,6 +27,9 @@ KNOWN = {
     ("followups/operations.py", "reminders"): "a prompt or an explanation request is queued "
     "as a reminder email",
     ("followups/views.py", "reminders"): "a leader's follow-up email is sent at once",
+    ("people/importing.py", "plans"): "the officers' import reads the file with the plan "
+    "import's readers and lists its problems the same way (one reader, not a copy)",
+    ("people/officer_views.py", "plans"): "the officers' import page shows the import's problems",
 }
 
 

@@ -6,6 +6,9 @@ from tracker.core.permissions import (
     may_assign,
     may_assign_in,
     may_be_confirmer,
+    may_grant_role,
+    may_manage_officer,
+    may_transfer,
 )
 from tracker.people.models import Role, UnitKind
 
@@ -81,6 +84,28 @@ def test_a_vice_chairperson_assigns_and_asks_in_their_fields_only(app):
     assert can(vice, Action.REQUEST_EXPLANATION, task)
     assert not can(vice, Action.REQUEST_EXPLANATION, gen_task(plan, group=other))
     assert not may_assign_in(gen_officer(ward, Role.VICE_CHAIRPERSON), plan)
+
+
+def test_managing_officers_and_the_administrator_role(app):
+    ward, other = gen_unit(), gen_unit()
+    chair = gen_officer(ward, Role.CHAIRPERSON)
+    admin = gen_officer(ward, Role.ADMIN)
+    member = gen_officer(ward)
+    assert may_grant_role(chair, Role.VICE_CHAIRPERSON, ward)
+    assert not may_grant_role(chair, Role.ADMIN, ward)
+    assert may_grant_role(admin, Role.ADMIN, ward)
+    assert may_grant_role(chair, Role.UNIT_ADMIN, ward)  # the chairperson names them
+    unit_admin = gen_officer(ward, Role.OFFICER, Role.UNIT_ADMIN)
+    assert may_manage_officer(unit_admin, member, ward)
+    assert not may_grant_role(unit_admin, Role.UNIT_ADMIN, ward)
+    assert may_manage_officer(chair, member, ward)
+    assert not may_manage_officer(chair, admin, ward)  # an administrator is the admin's
+    assert may_manage_officer(admin, admin, ward)
+    assert not may_manage_officer(gen_officer(other, Role.CHAIRPERSON), member, ward)
+    # moving: who manages the officers of both units
+    assert not may_transfer(chair, member, ward, other)
+    assert may_transfer(admin, member, ward, other)
+    assert not may_transfer(admin, member, ward, ward)
 
 
 def test_unit_administration_rules(app):

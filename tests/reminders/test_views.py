@@ -11,10 +11,10 @@ from sqlalchemy import select
 from tests.conftest import csrf_token
 from tests.factories import gen_officer, gen_task, gen_unit
 from tests.reminders.conftest import morning
+from tracker.core.mail import OUTBOX
 from tracker.extensions import db
 from tracker.people.models import Role, UnitKind
 from tracker.reminders.jobs import run_pass
-from tracker.reminders.mail import OUTBOX
 from tracker.reminders.models import (
     DEFAULT_POLICY,
     EmailState,

@@ -36,7 +36,8 @@ def init_login(app: Flask) -> None:
         row = db.session.execute(
             _officer_of_session(), {"officer_id": int(officer_id), "key_hash": key_hash(key)}
         ).unique().first()
-        if row is None or row[0].session_version != int(version):
+        # A deactivated officer's session ends at once (deactivation also bumps the version).
+        if row is None or row[0].session_version != int(version) or not row[0].active:
             return None
         officer, officer.unread_notifications, seen = row
         now = utcnow()

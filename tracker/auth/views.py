@@ -1,22 +1,31 @@
 import math
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
 from tracker.auth import bp
-from tracker.auth.forms import ChangePasswordForm, LoginForm
+from tracker.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    SetPasswordForm,
+)
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.security import safe_next
+from tracker.core.transactions import after_commit
 from tracker.extensions import db
+from tracker.people.links import Purpose, officer_for_token
 from tracker.people.logins import record_login
+from tracker.people.mail import reset_letter, send_in_background, stand_in
 from tracker.people.operations import (
     authenticate,
     change_password,
     get_officer_by_email,
     normalise_email,
+    set_password,
 )
 from tracker.people.sessions import end_session, end_session_by_id, open_sessions, start_session
 from tracker.people.throttle import record_attempt, wait_before_login
@@ -126,3 +135,66 @@ def end_one_session(session_id: int):
         abort(404)
     flash(_("Đã kết thúc phiên đăng nhập."), "success")
     return redirect(url_for("auth.sessions"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """The same answer whether or not the address is an active officer's, in about the same
+    time: the email, if any, is sent by a thread of its own after the answer."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email = (form.email.data or "")[:254]
+        officer = get_officer_by_email(db.session, email)
+        found = officer is not None and officer.active
+        # The same work either way: a letter written (to a stand-in), a thread started.
+        letter = reset_letter(officer if found else stand_in(email))
+        after_commit(lambda: send_in_background([letter] if found else []))
+        flash(
+            _(
+                "Nếu %(email)s là email của một cán bộ đang hoạt động, thư có đường dẫn đặt lại "
+                "mật khẩu đã được gửi đến đó. Đường dẫn dùng được một lần, trong 2 giờ.",
+                email=(form.email.data or "").strip()[:254],
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+def _set_password_page(token: str, purpose: Purpose, title: str):
+    try:
+        officer = officer_for_token(db.session, token, purpose)
+    except Refusal as refusal:
+        page = render_template("auth/link_refused.html", message=refusal.message)
+        return _no_referrer(page), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            set_password(officer, form.new_password.data or "")
+        except Refusal as refusal:
+            show_refusal(refusal, form)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            message = _("Đã đặt mật khẩu. Mời đăng nhập bằng email %(email)s.", email=officer.email)
+            flash(message, "success")
+            return redirect(url_for("auth.login"))
+    page = render_template("auth/set_password.html", form=form, officer=officer, title=title)
+    return _no_referrer(page)
+
+
+def _no_referrer(page: str):
+    """The link's token is in the address: no other site learns it from a Referer."""
+    response = make_response(page)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    return _set_password_page(token, Purpose.INVITATION, _("Đặt mật khẩu"))
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _set_password_page(token, Purpose.RESET, _("Đặt lại mật khẩu"))

@@ -175,3 +175,20 @@ def _record_audit_events(session: Session, flush_context) -> None:
             )
     if rows:
         session.connection().execute(insert(AuditEvent.__table__), rows)
+
+
+def record_change(session: Session, obj: Audited, changes: dict[str, list[Any]]) -> None:
+    """An update of `obj` the flush cannot see, in the same audit trail: a change kept in rows
+    of their own (an officer's roles), as {field: [before, after]}."""
+    session.add(
+        AuditEvent(
+            occurred_at=utcnow(),
+            actor_id=current_actor_id(),
+            unit_id=obj.audit_unit_id(),
+            entity_type=type(obj).__tablename__,
+            entity_id=obj.id,
+            action=AuditAction.UPDATE.value,
+            label=(obj.audit_label() or "")[:300],
+            changes=changes,
+        )
+    )

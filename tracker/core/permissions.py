@@ -329,3 +329,31 @@ def may_assign(officer: Actor | None, plan, group=None, task=None) -> bool:
     if task is not None and not can(officer, Action.ASSIGN_TASK, task):
         return False
     return can(officer, Action.ASSIGN_TASK, group or task or plan.unit)
+
+
+def may_grant_role(officer: Actor | None, role: Role, unit) -> bool:
+    """The administrator role acts everywhere: only an administrator grants it (or takes it);
+    a unit's administrators are named by who may name them (ASSIGN_UNIT_ADMINS)."""
+    if role is Role.ADMIN:
+        return officer is not None and Role.ADMIN in officer.roles
+    if role is Role.UNIT_ADMIN:
+        return can(officer, Action.ASSIGN_UNIT_ADMINS, unit)
+    return True
+
+
+def may_manage_officer(officer: Actor | None, target: Actor, unit) -> bool:
+    """May edit, deactivate, reactivate or invite `target` (an officer of `unit`): who manages
+    the unit's officers, over an officer whose every role they could grant (not an
+    administrator, unless they are one)."""
+    return can(officer, Action.MANAGE_OFFICERS, unit) and all(
+        may_grant_role(officer, role, unit) for role in target.roles
+    )
+
+
+def may_transfer(officer: Actor | None, target: Actor, from_unit, to_unit) -> bool:
+    """Moving an officer to another unit: who manages the officers of both units."""
+    return (
+        from_unit.id != to_unit.id
+        and may_manage_officer(officer, target, from_unit)
+        and can(officer, Action.MANAGE_OFFICERS, to_unit)
+    )

@@ -105,20 +105,28 @@ class OfficerRole(db.Model):
     role: Mapped[Role] = mapped_column(_enum(Role, "role"), primary_key=True)
 
 
-class Officer(UserMixin, db.Model):
+class Officer(Audited, UserMixin, db.Model):
+    """An officer who logs in. Audited: who added, edited, deactivated or moved them, when
+    (never the password hash, nor the session counter)."""
+
     __tablename__ = "officers"
+    __audit_exclude__ = frozenset({"created_at", "password_hash", "session_version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    position: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[str] = mapped_column(String(200), default="")  # chức vụ
+    department: Mapped[str] = mapped_column(String(200), default="", server_default="")  # bộ phận
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on password change so other sessions of the same officer stop working.
     session_version: Mapped[int] = mapped_column(default=1)
     # Reminder emails (in-app reminders cannot be turned off).
     email_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The last invitation email: a link of an earlier one no longer works (people.links).
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit] = relationship()
@@ -146,6 +154,12 @@ class Officer(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}:{self.session_key}"
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
+
+    def audit_label(self) -> str:
+        return self.full_name
 
     def __repr__(self) -> str:
         return f"<Officer {self.email}>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 import unicodedata
 from collections.abc import Iterable
@@ -78,7 +79,67 @@ def ensure_unit(
 
 
 def get_officer_by_email(session: Session, email: str) -> Officer | None:
+    if len(email) > EMAIL_MAX or "\x00" in email:  # no officer's; PostgreSQL refuses NUL
+        return None
     return session.scalar(select(Officer).where(Officer.email == normalise_email(email)))
+
+
+EMAIL_MAX = 254
+PHONE_MAX = 32
+TEXT_MAX = 200
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_PHONE = re.compile(r"^\+?[0-9 .()-]{6,32}$")
+
+
+def officer_field_errors(
+    session: Session,
+    *,
+    email: str,
+    full_name: str,
+    roles: Iterable[Role],
+    phone: str = "",
+    position: str = "",
+    department: str = "",
+    officer_id: int | None = None,
+) -> dict[str, str]:
+    """What is wrong with an officer's details, by field (none: they may be saved). The one
+    place these rules live: the command line, the forms and the spreadsheet import ask it.
+    Values are checked as `normalise_*` leaves them; `officer_id`: the officer being edited."""
+    errors: dict[str, str] = {}
+    texts = {"full_name": full_name, "position": position, "department": department}
+    for name, text in texts.items():
+        if any(unicodedata.category(c) == "Cc" for c in text):
+            errors[name] = _("Có ký tự không hợp lệ (ký tự điều khiển).")
+    if errors:
+        return errors
+    if not full_name:
+        errors["full_name"] = _("Họ và tên không được để trống.")
+    elif len(full_name) > TEXT_MAX:
+        errors["full_name"] = _("Họ và tên dài quá %(n)s ký tự.", n=TEXT_MAX)
+    if not email:
+        errors["email"] = _("Nhập email.")
+    elif len(email) > EMAIL_MAX or not _EMAIL.match(email):
+        # ASCII only: a mail server rarely carries other addresses (core.mail refuses them).
+        errors["email"] = _("Địa chỉ email không hợp lệ: “%(email)s”.", email=email[:EMAIL_MAX])
+    else:
+        query = select(func.count()).select_from(Officer).where(Officer.email == email)
+        if officer_id is not None:
+            query = query.where(Officer.id != officer_id)
+        if session.scalar(query):
+            errors["email"] = _("Email %(email)s đã được dùng cho một cán bộ khác.", email=email)
+    if phone and not _PHONE.match(phone):
+        errors["phone"] = _("Số điện thoại chỉ gồm chữ số (có thể có dấu cách, +, -, .).")
+    if len(position) > TEXT_MAX:
+        errors["position"] = _("Chức vụ dài quá %(n)s ký tự.", n=TEXT_MAX)
+    if len(department) > TEXT_MAX:
+        errors["department"] = _("Bộ phận dài quá %(n)s ký tự.", n=TEXT_MAX)
+    if not list(roles):
+        errors["roles"] = _("Cán bộ cần ít nhất một vai trò.")
+    return errors
+
+
+def normalise_phone(phone: str) -> str:
+    return " ".join((phone or "").split())
 
 
 def create_officer(
@@ -89,29 +150,38 @@ def create_officer(
     full_name: str,
     roles: Iterable[Role],
     position: str = "",
+    department: str = "",
+    phone: str = "",
     password: str | None = None,
 ) -> Officer:
     ensure_open(unit)
     email = normalise_email(email)
-    if not email or "@" not in email:
-        raise Refusal(_("Địa chỉ email không hợp lệ: “%(email)s”.", email=email))
-    if session.scalar(select(func.count()).select_from(Officer).where(Officer.email == email)):
-        raise Refusal(_("Email %(email)s đã được dùng cho một cán bộ khác.", email=email))
     full_name = normalise_name(full_name)
-    if not full_name:
-        raise Refusal(_("Họ và tên không được để trống."))
+    position, department = normalise_name(position), normalise_name(department)
+    phone = normalise_phone(phone)
     roles = sorted(set(roles))
-    if not roles:
-        raise Refusal(_("Cán bộ cần ít nhất một vai trò."))
+    errors = officer_field_errors(
+        session,
+        email=email,
+        full_name=full_name,
+        roles=roles,
+        phone=phone,
+        position=position,
+        department=department,
+    )
     if password is not None and (
         problem := password_problem(password, email=email, full_name=full_name)
     ):
-        raise Refusal(problem)
+        errors["password"] = problem
+    if errors:
+        raise Refusal(errors)
     officer = Officer(
         unit=unit,
         email=email,
         full_name=full_name,
-        position=position.strip(),
+        position=position,
+        department=department,
+        phone=phone,
         password_hash=hash_password(password) if password else "",
         role_rows=[OfficerRole(role=role) for role in roles],
     )

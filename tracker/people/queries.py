@@ -79,3 +79,20 @@ def unit_officers(session: Session, unit_id: int, as_of: date) -> list[OfficerSu
     for row in status_rows(session, Plan.unit_id == unit_id):
         by_lead[lead_on(row, as_of)].append(row)
     return [OfficerSummary(o, tally(by_lead[o.id], as_of)) for o in officers]
+
+
+def officer_or_404(officer_id: int) -> Officer:
+    """The officer with their unit and roles (every officer page checks both)."""
+    officer = db.session.scalar(
+        select(Officer)
+        .where(Officer.id == officer_id)
+        .options(selectinload(Officer.role_rows), selectinload(Officer.unit))
+    )
+    if officer is None:
+        abort(404)
+    return officer
+
+
+def units_by_name(session: Session) -> list[Unit]:
+    """Every unit, by name: the choices of a transfer (filtered by who may move there)."""
+    return list(session.scalars(select(Unit).order_by(Unit.name)))

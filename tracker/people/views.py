@@ -5,14 +5,15 @@ from sqlalchemy import select
 
 from tracker.core.clock import today
 from tracker.core.formatting import format_date
-from tracker.core.permissions import Action, authorize
+from tracker.core.permissions import Action, authorize, can, may_manage_officer
 from tracker.core.workdays import national_holidays
 from tracker.extensions import db
 from tracker.people import bp
-from tracker.people.forms import CalendarDayForm, WithdrawForm
+from tracker.people.forms import ActionForm, CalendarDayForm, WithdrawForm
+from tracker.people.management import role_labels
 from tracker.people.models import UnitCalendarDay
 from tracker.people.operations import set_calendar_day, withdraw_calendar_day
-from tracker.people.queries import unit_officers, unit_or_404
+from tracker.people.queries import unit_officers, unit_or_404, units_by_name
 
 
 @bp.route("/units/<unit_code>/officers")
@@ -21,11 +22,27 @@ def index(unit_code: str):
     unit = unit_or_404(unit_code)
     authorize(current_user, Action.VIEW_UNIT, unit)
     as_of = today()
+    officers = unit_officers(db.session, unit.id, as_of)
+    manager = can(current_user, Action.MANAGE_OFFICERS, unit)
     return render_template(
         "people/index.html",
         unit=unit,
-        officers=unit_officers(db.session, unit.id, as_of),
+        officers=officers,
         as_of=as_of,
+        role_labels=role_labels(),
+        manager=manager,
+        managed={
+            item.officer.id
+            for item in officers
+            if manager and may_manage_officer(current_user, item.officer, unit)
+        },
+        # Another unit whose officers this user manages: where an officer can be moved.
+        movable=manager
+        and any(
+            u.id != unit.id and can(current_user, Action.MANAGE_OFFICERS, u)
+            for u in units_by_name(db.session)
+        ),
+        action_form=ActionForm(formdata=None) if manager else None,
     )
 
 

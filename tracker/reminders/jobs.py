@@ -35,6 +35,14 @@ from sqlalchemy.engine import Engine
 
 from tracker.core.clock import local_now, utcnow
 from tracker.core.clock import today as local_today
+from tracker.core.mail import (
+    OutboxTransport,
+    PermanentFailure,
+    SmtpTransport,
+    TemporaryFailure,
+    build_message,
+    transport_for,
+)
 from tracker.extensions import db
 from tracker.reminders.delivery import (
     Recorded,
@@ -44,14 +52,6 @@ from tracker.reminders.delivery import (
     mark_sent,
     prepare,
     record,
-)
-from tracker.reminders.mail import (
-    OutboxTransport,
-    PermanentFailure,
-    SmtpTransport,
-    TemporaryFailure,
-    build_message,
-    transport_for,
 )
 from tracker.reminders.selection import Due, app_sources, select_due
 from tracker.reminders.settings import mail_settings, pass_time, setting

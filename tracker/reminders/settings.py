@@ -11,7 +11,7 @@ from datetime import time
 
 from flask import Flask, current_app
 
-from tracker.reminders.mail import MailSettings
+from tracker.core.mail import MailSettings
 
 
 def setting(name: str, app: Flask | None = None):

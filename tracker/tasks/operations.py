@@ -137,12 +137,10 @@ def _officers(session: Session, ids: Iterable[int], unit_id: int) -> dict[int, O
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    found = {
-        o.id: o
-        for o in session.scalars(
-            select(Officer).where(Officer.id.in_(ids), Officer.unit_id == unit_id, Officer.active)
-        )
-    }
+    # FOR KEY SHARE: an officer being deactivated or moved at this moment (tasks.handover,
+    # FOR UPDATE) is read once that is committed, and then no longer found.
+    query = select(Officer).where(Officer.id.in_(ids), Officer.unit_id == unit_id, Officer.active)
+    found = {o.id: o for o in session.scalars(query.with_for_update(read=True, key_share=True))}
     return found
 
 
