@@ -204,7 +204,7 @@ def test_an_admin_renames_their_own_unit_under_a_unit_they_do_not_manage(client,
     "fields",
     [
         {"code": "a" * 3000, "name": "🙂" * 500, "kind": "castle", "parent": "x" * 3000},
-        {"code": "moi", "name": "Phường Mới", "kind": "ward", "parent": ""},
+        {"code": "moi", "name": "Phường Mới", "kind": "ward", "parent": "khong-co"},
         {},
     ],
 )
@@ -239,3 +239,25 @@ def test_the_tree_takes_the_same_queries_whatever_its_size(client, auth, tree, c
         page = client.get("/units").get_data(as_text=True)
     assert page.count("data-unit=") == 15
     assert large.count == small.count
+
+
+def test_the_system_administrator_adds_a_province_at_the_top(client, auth, tree):
+    """The administrator of a unit with none above it administers the installation: they add
+    another province at the top; an administrator lower down may not."""
+    auth.login(tree["admin"])  # sits in the province, the top of this tree
+    path = "/units/new"
+    assert "(Không có — đơn vị cấp cao nhất)" in client.get(path).get_data(as_text=True)
+    response = client.post(path, data=_form(client, path, code="phu-yen", name="Tỉnh Phú Yên",
+                                             short_name="Phú Yên", kind="province", parent=""))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    province = db.session.scalar(select(Unit).where(Unit.code == "phu-yen"))
+    assert province.parent_id is None
+    city_admin = gen_officer(tree["city"], Role.ADMIN)
+    db.session.commit()
+    auth.logout()
+    auth.login(city_admin)
+    assert "(Không có — đơn vị cấp cao nhất)" not in client.get(path).get_data(as_text=True)
+    response = client.post(path, data=_form(client, path, code="gia-lai", name="Tỉnh Gia Lai",
+                                             kind="province", parent=""))
+    assert "Chọn đơn vị cấp trên." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Unit).where(Unit.code == "gia-lai")) is None

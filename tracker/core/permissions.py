@@ -357,3 +357,12 @@ def may_transfer(officer: Actor | None, target: Actor, from_unit, to_unit) -> bo
         and may_manage_officer(officer, target, from_unit)
         and can(officer, Action.MANAGE_OFFICERS, to_unit)
     )
+
+
+def may_add_top_units(officer: Actor | None) -> bool:
+    """The system administrator: an administrator of a unit with none above it. They add units
+    at the top of the tree (a province), as the command line does."""
+    if officer is None or not getattr(officer, "is_authenticated", False) or not officer.active:
+        return False
+    unit = getattr(officer, "unit", None)
+    return Role.ADMIN in officer.roles and unit is not None and unit.parent_id is None

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.core.once import single_use
-from tracker.core.permissions import Action, authorize, can
+from tracker.core.permissions import Action, authorize, can, may_add_top_units
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.extensions import db
 from tracker.people import bp
@@ -59,7 +59,7 @@ def _parent_choices(form: UnitForm, unit: Unit | None) -> None:
         for row in rows
         if row.unit.id not in below and row.unit.is_open
     ]
-    if unit is not None and unit.parent is None:
+    if (unit is not None and unit.parent is None) or may_add_top_units(current_user):
         choices.insert(0, ("", _("(Không có — đơn vị cấp cao nhất)")))
     elif unit is not None and unit.parent.code not in {code for code, _label in choices}:
         # the administrator's own unit sits under one they do not manage: it may stay there

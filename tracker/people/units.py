@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.core.audit import AuditAction, AuditEvent, current_actor_id
 from tracker.core.clock import utcnow
-from tracker.core.permissions import Action, can
+from tracker.core.permissions import Action, can, may_add_top_units
 from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, OfficerRole, Role, Unit, UnitKind
 from tracker.people.operations import ensure_open, normalise_name
@@ -60,8 +60,10 @@ def _check_names(data: UnitInput) -> tuple[str, str]:
 def _check_parent(actor, unit: Unit | None, parent: Unit | None) -> None:
     """The parent must be one the actor administers, open, and not the unit or below it."""
     if parent is None:
-        # New units at the top (another province) come from the CLI: in the browser an
-        # administrator adds and moves units only below the one they sit in.
+        # At the top of the tree (another province): from the command line, or by the system
+        # administrator; any other administrator adds and moves units below their own.
+        if actor is None or may_add_top_units(actor):
+            return
         raise Refusal(_("Chọn đơn vị cấp trên."), "parent")
     if actor is not None and not can(actor, Action.MANAGE_UNITS, parent):
         raise Refusal(_("Chọn đơn vị cấp trên trong phạm vi mình quản trị."), "parent")
