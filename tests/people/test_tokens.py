@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+
+def officer_for_token(session, secret):
+    return check_token(session, secret).token.officer
+
 import hashlib
 
 from sqlalchemy import select
@@ -9,7 +13,7 @@ from sqlalchemy import select
 from tests.factories import gen_officer
 from tracker.extensions import db
 from tracker.people.models import ApiToken
-from tracker.people.operations import officer_for_token
+from tracker.people.tokens import check_token
 
 
 def test_token_create_prints_a_working_token(runner, client):
