@@ -61,10 +61,12 @@ def issue_token(
     *,
     name: str,
     days: int | None = DEFAULT_DAYS,
-    scope: TokenScope = TokenScope.READ,
+    scope: TokenScope | str = TokenScope.READ,
 ) -> IssuedToken:
     """A new token for `officer`, valid `days` days from now (1 to MAX_DAYS)."""
     errors = {}
+    if scope not in {s.value for s in TokenScope}:
+        errors["scope"] = _("Chọn quyền của mã: chỉ đọc, hoặc đọc và ghi.")
     name = normalise_name(name or "")
     if not name:
         errors["name"] = _("Đặt tên cho mã để nhận ra nó sau này (ví dụ: Hệ thống văn bản).")
