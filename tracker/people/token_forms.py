@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, SubmitField
+from wtforms import RadioField, SelectChoice, StringField, SubmitField
 
 from tracker.core.once import token_field
 from tracker.people.tokens import DEFAULT_DAYS, MAX_DAYS, NAME_LENGTH
@@ -28,7 +28,7 @@ class TokenForm(FlaskForm):
     )
     scope = RadioField(
         _l("Quyền"),
-        choices=[("read", _l("Chỉ đọc")), ("write", _l("Đọc và ghi"))],
+        choices=[SelectChoice("read", _l("Chỉ đọc")), SelectChoice("write", _l("Đọc và ghi"))],
         default="read",
         validate_choice=False,
     )
