@@ -165,6 +165,18 @@ def test_the_administrator_sees_and_revokes_the_units_tokens(client, auth, clock
     assert (event.actor_id, event.unit_id) == (admin.id, ward.id)
 
 
+def test_the_city_administrator_sees_the_tokens_of_its_wards(client, auth):
+    from tracker.people.models import UnitKind
+
+    city = gen_unit(kind=UnitKind.CITY)
+    ward = gen_unit(parent=city, name="Phường Dưới")
+    admin = gen_officer(city, Role.ADMIN)
+    token_for(gen_officer(ward, full_name="Cán Bộ Phường Dưới"))
+    auth.login(admin)
+    html = client.get(PAGE).get_data(as_text=True)
+    assert "Cán Bộ Phường Dưới" in html and "Phường Dưới" in html
+
+
 def test_an_expired_token_is_refused_with_a_clear_message(client, clock):
     clock(datetime(2024, 3, 12, 3, 0, tzinfo=UTC))
     officer = gen_officer()

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-
-def officer_for_token(session, secret):
-    return check_token(session, secret).token.officer
-
 import hashlib
 
 from sqlalchemy import select
@@ -14,6 +10,10 @@ from tests.factories import gen_officer
 from tracker.extensions import db
 from tracker.people.models import ApiToken
 from tracker.people.tokens import check_token
+
+
+def officer_for_token(session, secret):
+    return check_token(session, secret).token.officer
 
 
 def test_token_create_prints_a_working_token(runner, client):

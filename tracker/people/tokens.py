@@ -21,7 +21,7 @@ from tracker.core.audit import current_actor_id
 from tracker.core.clock import utcnow
 from tracker.core.permissions import may_revoke_token
 from tracker.core.refusals import Refusal
-from tracker.people.models import ApiToken, Officer, TokenScope
+from tracker.people.models import ApiToken, Officer, TokenScope, Unit
 from tracker.people.operations import normalise_name
 
 log = logging.getLogger("tracker.people")
@@ -156,14 +156,25 @@ def officer_tokens(session: Session, officer_id: int) -> list[ApiToken]:
     )
 
 
+def _unit_and_below(session: Session, unit_id: int) -> list[int]:
+    """The unit and every unit under it (a ward under its city), one query per level."""
+    found, level = [unit_id], [unit_id]
+    while level:
+        level = list(session.scalars(select(Unit.id).where(Unit.parent_id.in_(level))))
+        level = [i for i in level if i not in found]  # a cycle typed by hand ends here
+        found.extend(level)
+    return found
+
+
 def unit_tokens(session: Session, unit_id: int) -> list[ApiToken]:
-    """Every token of the unit's officers, newest first, with their officers."""
+    """Every token of the officers of the unit and of the units under it (the administrator
+    of a city sees its wards'), newest first, with their officers."""
     return list(
         session.scalars(
             select(ApiToken)
             .join(Officer, Officer.id == ApiToken.officer_id)
-            .where(Officer.unit_id == unit_id)
-            .options(joinedload(ApiToken.officer))
+            .where(Officer.unit_id.in_(_unit_and_below(session, unit_id)))
+            .options(joinedload(ApiToken.officer).joinedload(Officer.unit))
             .order_by(ApiToken.id.desc())
         )
     )
