@@ -135,7 +135,7 @@ def _as_of() -> date:
     )
 
 
-def _viewable_unit(code: str) -> Unit:
+def viewable_unit(code: str) -> Unit:
     """The unit of the URL, if it exists (404) and the token's officer may read it (403)."""
     unit = None
     if len(code) <= _MAX_UNIT_CODE_LENGTH and "\x00" not in code:  # PostgreSQL refuses NUL
@@ -171,7 +171,7 @@ def me() -> Response:
 
 @bp.get("/units/<unit_code>/plans")
 def unit_plans(unit_code: str) -> Response:
-    unit = _viewable_unit(unit_code)
+    unit = viewable_unit(unit_code)
     as_of = _as_of()
     plans = []
     for summary in plan_summaries(db.session, unit.id, as_of):
@@ -190,7 +190,7 @@ def unit_plans(unit_code: str) -> Response:
 
 @bp.get("/units/<unit_code>/plans/<int:plan_id>/tasks")
 def tasks_of_plan(unit_code: str, plan_id: int) -> Response:
-    unit = _viewable_unit(unit_code)
+    unit = viewable_unit(unit_code)
     as_of = _as_of()
     plan = db.session.get(Plan, plan_id)
     if plan is None or plan.unit_id != unit.id or plan.archived_at is not None:

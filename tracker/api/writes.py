@@ -21,7 +21,7 @@ from tracker.api import bp
 from tracker.api.errors import ApiError
 from tracker.api.inputs import Spec, form_body, if_match_version, json_body
 from tracker.api.serializers import task_detail
-from tracker.api.views import _viewable_unit
+from tracker.api.views import viewable_unit
 from tracker.core.clock import today
 from tracker.core.locking import lock
 from tracker.core.permissions import Action, authorize, may_assign, may_assign_in
@@ -205,7 +205,7 @@ def _may_assign_to(plan: Plan, group_id: int | None, task: Task | None) -> None:
 @bp.post("/units/<unit_code>/plans/<int:plan_id>/tasks")
 @writes
 def create_task(unit_code: str, plan_id: int) -> Response:
-    unit = _viewable_unit(unit_code)
+    unit = viewable_unit(unit_code)
     plan = _plan_in(unit, plan_id)
     if not may_assign_in(g.api_officer, plan):
         raise Forbidden()
@@ -236,7 +236,7 @@ def edit_task(task_id: int) -> Response:
 @bp.post("/units/<unit_code>/plans/<int:plan_id>/assignments")
 @writes
 def assign_tasks(unit_code: str, plan_id: int) -> Response:
-    unit = _viewable_unit(unit_code)
+    unit = viewable_unit(unit_code)
     plan = _plan_in(unit, plan_id)
     if not may_assign_in(g.api_officer, plan):
         raise Forbidden()
