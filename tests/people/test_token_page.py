@@ -200,3 +200,41 @@ def test_the_page_needs_a_csrf_token(client, officer):
     data.pop("csrf_token")
     assert client.post(PAGE, data=data).status_code == 400
     assert db.session.scalars(select(ApiToken)).all() == []
+
+
+def test_unit_administrators_manage_their_own_units_tokens_only(client, auth):
+    from tracker.people.models import UnitKind
+
+    city = gen_unit(kind=UnitKind.CITY)
+    ward = gen_unit(parent=city)
+    keeper = gen_officer(ward, Role.FOCAL_OFFICER, Role.UNIT_ADMIN)
+    colleague = gen_officer(ward, full_name="Đồng Nghiệp Cùng Phường")
+    above = gen_officer(city, full_name="Cán Bộ Thành Phố")
+    token_for(colleague)
+    token_for(above)
+    auth.login(keeper)
+    html = client.get(PAGE).get_data(as_text=True)
+    assert "Đồng Nghiệp Cùng Phường" in html and "Cán Bộ Thành Phố" not in html
+    theirs, city_token = (
+        db.session.scalar(select(ApiToken).where(ApiToken.officer_id == o.id))
+        for o in (colleague, above)
+    )
+    csrf = csrf_token(client, PAGE)
+    assert client.post(f"{PAGE}/{city_token.id}/revoke", data={"csrf_token": csrf}).status_code \
+        == 403
+    assert client.post(f"{PAGE}/{theirs.id}/revoke", data={"csrf_token": csrf}).status_code \
+        == 302
+
+
+def test_an_administrator_below_does_not_reach_the_tokens_above(client, auth):
+    from tracker.people.models import UnitKind
+
+    city = gen_unit(kind=UnitKind.CITY)
+    ward = gen_unit(parent=city)
+    ward_admin = gen_officer(ward, Role.ADMIN)
+    token_for(gen_officer(city))
+    token = db.session.scalar(select(ApiToken))
+    auth.login(ward_admin)
+    response = client.post(f"{PAGE}/{token.id}/revoke",
+                           data={"csrf_token": csrf_token(client, PAGE)})
+    assert response.status_code == 403

@@ -55,17 +55,20 @@ def tokens():
     elif form.is_submitted():
         status = 400
     administers = can(current_user, Action.MANAGE_API_TOKENS, current_user.unit)
+    others = None
+    if administers:  # each token as the rule decides: a unit administrator, their unit only
+        others = [
+            t
+            for t in unit_tokens(db.session, current_user.unit_id)
+            if t.officer_id != current_user.id
+            and can(current_user, Action.MANAGE_API_TOKENS, t.officer.unit)
+        ]
     response = render_template(
         "people/tokens.html",
         form=form,
         issued=issued,
         mine=officer_tokens(db.session, current_user.id),
-        others=(
-            [t for t in unit_tokens(db.session, current_user.unit_id)
-             if t.officer_id != current_user.id]
-            if administers
-            else None
-        ),
+        others=others,
         now=utcnow(),
         revoke_form=RevokeForm(formdata=None),
     )
