@@ -1,7 +1,7 @@
 """api tokens: a name, a scope (read or write) and an expiry
 
 Revision ID: d5e8a1c3f7b9
-Revises: d5e8a1c4b702
+Revises: 61a6daa42ff2
 Create Date: 2026-12-03 09:10:00.000000
 
 """
@@ -15,7 +15,7 @@ import tracker.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'd5e8a1c3f7b9'
-down_revision = 'd5e8a1c4b702'
+down_revision = '61a6daa42ff2'
 branch_labels = None
 depends_on = None
 

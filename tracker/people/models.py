@@ -186,6 +186,7 @@ class ApiToken(Audited, db.Model):
     def audit_label(self) -> str:
         return self.name
 
+
 class LoginAttempt(db.Model):
     """One attempt to log in, for throttling (people/throttle.py): by the email typed and by
     the client's address. The audit trail keeps who logged in; this keeps the pace."""
