@@ -277,12 +277,44 @@ def test_unit_administration_matrix(client, auth, world, role, where, name, meth
         "/tasks/1",
         "/units/phuong-a/officers",
         "/password",
+        "/account/tokens",
     ],
 )
 def test_pages_require_login(client, world, path):
     response = client.get(path)
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+# Who sees and revokes the API tokens of the ward's officers (besides their own): the
+# administrator at or above the ward, and the ward's own unit administrator.
+TOKEN_ADMINS = {"admin", "unit_admin"}
+
+
+@pytest.mark.parametrize(("role", "where"), SCOPES)
+def test_token_page_matrix(client, auth, world, role, where):
+    """Every officer manages their own tokens; only a token administrator another's."""
+    from tracker.people.models import ApiToken
+    from tracker.people.tokens import issue_token
+
+    home = world["other_ward"].parent if where == "other_city" else world[where]
+    officer = gen_officer(home, Role(role))
+    colleague = gen_officer(world["ward"], full_name="Cán Bộ Phường A")
+    own = issue_token(db.session, officer, name="Của tôi").token
+    theirs = issue_token(db.session, colleague, name="Của đồng nghiệp").token
+    db.session.commit()
+    auth.login(officer)
+    page = client.get("/account/tokens")
+    assert page.status_code == 200
+    administers = role in TOKEN_ADMINS and where == "ward"  # the admins here sit at wards
+    assert ("Cán Bộ Phường A" in page.get_data(as_text=True)) is administers
+    token = csrf_token(client, "/account/tokens")
+    other = client.post(f"/account/tokens/{theirs.id}/revoke", data={"csrf_token": token})
+    assert other.status_code == (302 if administers else 403), (role, where)
+    mine = client.post(f"/account/tokens/{own.id}/revoke", data={"csrf_token": token})
+    assert mine.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ApiToken, own.id).revoked_at is not None
 
 
 def test_inactive_officer_cannot_log_in(client, auth, world):

@@ -14,8 +14,8 @@ from typing import Any
 
 from tests.factories import gen_task
 from tracker.extensions import db
-from tracker.people.models import Officer
-from tracker.people.operations import create_api_token
+from tracker.people.models import Officer, TokenScope
+from tracker.people.tokens import issue_token
 from tracker.plans.models import Plan
 from tracker.tasks.models import CadenceUnit, Task, TaskOccurrence
 
@@ -31,10 +31,10 @@ _TYPES: dict[str, tuple[type, ...]] = {
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def token_for(officer: Officer) -> str:
-    token = create_api_token(db.session, officer)
+def token_for(officer: Officer, scope: TokenScope = TokenScope.READ, days: int = 90) -> str:
+    issued = issue_token(db.session, officer, name="Kiểm thử", scope=scope, days=days)
     db.session.commit()
-    return token
+    return issued.secret
 
 
 def gen_recurring(plan: Plan, done: list[date | None], deadlines: list[date], **fields) -> Task:
@@ -122,4 +122,15 @@ def assert_documented(doc: dict, path: str, response, method: str = "get") -> No
     schema = documented["content"]["application/json"]["schema"]
     assert response.mimetype == "application/json"
     errors = schema_errors(doc, schema, response.get_json())
+    assert not errors, errors
+
+
+def assert_request_documented(
+    doc: dict, path: str, method: str, body: Any, media: str = "application/json"
+) -> None:
+    """A request body the tests send fits the operation's documented requestBody schema."""
+    operation = doc["paths"][path][method]
+    content = operation["requestBody"]["content"]
+    assert media in content, f"{method.upper()} {path}: {media} undocumented"
+    errors = schema_errors(doc, content[media]["schema"], body)
     assert not errors, errors

@@ -9,7 +9,11 @@ from sqlalchemy import select
 from tests.factories import gen_officer
 from tracker.extensions import db
 from tracker.people.models import ApiToken
-from tracker.people.operations import officer_for_token
+from tracker.people.tokens import check_token
+
+
+def officer_for_token(session, secret):
+    return check_token(session, secret).token.officer
 
 
 def test_token_create_prints_a_working_token(runner, client):
@@ -56,3 +60,55 @@ def test_token_create_needs_an_email(runner):
     result = runner.invoke(args=["token", "create"])
     assert result.exit_code != 0
     assert "--email" in result.output
+
+
+def test_token_create_takes_a_name_an_expiry_and_a_scope(runner, clock):
+    from datetime import UTC, datetime, timedelta
+
+    from tracker.people.models import TokenScope
+
+    clock(datetime(2024, 3, 12, 3, 0, tzinfo=UTC))
+    officer = gen_officer()
+    db.session.commit()
+    result = runner.invoke(args=["token", "create", "--email", officer.email, "--name",
+                                 "Văn bản tỉnh", "--expires", "30", "--scope", "write"])
+    assert result.exit_code == 0, result.output
+    token = check_token(db.session, result.output.strip()).token
+    assert (token.name, token.scope) == ("Văn bản tỉnh", TokenScope.WRITE)
+    assert token.expires_at - token.created_at == timedelta(days=30)
+
+
+def test_token_create_refuses_a_bad_expiry_in_one_line(runner):
+    officer = gen_officer()
+    db.session.commit()
+    for days in ("0", "366"):
+        result = runner.invoke(args=["token", "create", "--email", officer.email,
+                                     "--expires", days])
+        assert result.exit_code != 0
+        assert "365" in result.output and "Traceback" not in result.output
+    bad_scope = runner.invoke(args=["token", "create", "--email", officer.email,
+                                    "--scope", "admin"])
+    assert bad_scope.exit_code != 0
+    assert db.session.scalars(select(ApiToken)).all() == []
+
+
+def test_token_list_and_revoke(runner, client):
+    officer = gen_officer(email="tam.le@vinhhoa.example")
+    db.session.commit()
+    secret = runner.invoke(args=["token", "create", "--email", officer.email, "--name",
+                                 "Công cụ tỉnh"]).output.strip()
+    listed = runner.invoke(args=["token", "list"])
+    assert listed.exit_code == 0
+    (line,) = listed.output.splitlines()
+    token_id, state, scope = line.split("\t")[:3]
+    assert (state, scope) == ("active", "read")
+    assert "tam.le@vinhhoa.example" in line and "Công cụ tỉnh" in line and secret not in line
+    revoked = runner.invoke(args=["token", "revoke", token_id])
+    assert revoked.exit_code == 0, revoked.output
+    assert runner.invoke(args=["token", "list", "--email", officer.email]).output.split(
+        "\t")[1] == "revoked"
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code \
+        == 401
+    assert runner.invoke(args=["token", "revoke", token_id]).exit_code != 0  # already
+    assert runner.invoke(args=["token", "revoke", "999999"]).exit_code != 0
+    assert runner.invoke(args=["token", "list", "--unit", "khong-co"]).exit_code != 0

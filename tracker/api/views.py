@@ -1,56 +1,60 @@
-"""The read-only JSON API (/api/v1): bearer token, the pages' permissions, JSON errors.
+"""The JSON API (/api/v1), its reading side: bearer token, the pages' permissions, JSON errors.
 
-Sessions play no part here: a browser's login cookie never authenticates an API call. Every
-route but the OpenAPI document needs `Authorization: Bearer TOKEN` (`tracker token create`).
-The document in tracker/api/openapi.py describes every route; a test keeps the two in step.
+Sessions play no part here: a browser's login cookie never authenticates an API call (so CSRF,
+which protects cookies, does not apply: the blueprint is exempt). Every route but the OpenAPI
+document needs `Authorization: Bearer TOKEN` (the token page, or `tracker token create`). The
+writes are in tracker/api/writes.py. The document in tracker/api/openapi.py describes every
+route; a test keeps the two in step.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
 
 from flask import Response, g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.api import bp
+from tracker.api.errors import ApiError
 from tracker.api.openapi import document
-from tracker.core.clock import today
+from tracker.api.serializers import plan_ref, task_detail, task_item, unit_json
+from tracker.core.audit import set_actor
+from tracker.core.clock import to_local, today
 from tracker.core.permissions import Action, authorize
-from tracker.core.status import deadline_class, deadline_on, done_as_of, in_plan_on
+from tracker.core.refusals import Conflict, Refusal
+from tracker.core.status import in_plan_on
+from tracker.core.transactions import commit_reading, discard
 from tracker.extensions import db
 from tracker.people.models import Officer, Unit
-from tracker.people.operations import officer_for_token
+from tracker.people.tokens import TokenProblem, check_token, note_use
 from tracker.plans.models import Plan
 from tracker.plans.queries import plan_summaries
-from tracker.tasks.queries import plan_tasks
+from tracker.tasks.queries import plan_tasks, task_or_404
 
 # Routes anyone may read without a token.
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, unlike \d
-_MAX_TOKEN_LENGTH = 512  # issued tokens have 43 characters
 _MAX_UNIT_CODE_LENGTH = 64  # Unit.code's column length
-
-
-class ApiError(Exception):
-    """An error answered as `{"error": {"status": N, "message": "..."}}`."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
 
 
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError) -> Response:
-    response = jsonify(error={"status": error.status, "message": error.message})
-    response.status_code = error.status
-    response.headers.update(error.headers)
-    return response
+    return error.response()
+
+
+@bp.errorhandler(Refusal)
+def _refusal(refusal: Refusal) -> Response:
+    """An operation said no: nothing of it is kept; its messages go to their fields (a 422), or
+    a 409 when someone else changed the task since the version the caller sent."""
+    discard()
+    if isinstance(refusal, Conflict):
+        return ApiError(409, refusal.message, current_version=refusal.current_version).response()
+    fields = {name: message for name, message in refusal.errors.items() if name}
+    message = refusal.errors.get("") or _("Dữ liệu gửi lên chưa hợp lệ: xem từng trường.")
+    return ApiError(422, message, fields=fields).response()
 
 
 def _bearer_token() -> str | None:
@@ -62,27 +66,46 @@ def _bearer_token() -> str | None:
 
 @bp.before_request
 def _authenticate() -> None:
-    """Resolve the bearer token into `g.api_officer`, or answer 401."""
-    g.api_officer = None
+    """Resolve the bearer token into `g.api_token` and `g.api_officer`, or answer 401. The
+    officer is the audit actor of whatever the request changes."""
+    g.api_officer = g.api_token = None
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
-    token = _bearer_token()
-    if token is None:
+    secret = _bearer_token()
+    if secret is None:
         raise ApiError(
             401,
             _("Cần mã truy cập API trong tiêu đề “Authorization: Bearer <mã>”."),
             {"WWW-Authenticate": 'Bearer realm="tracker"'},
         )
-    officer = None
-    if len(token) <= _MAX_TOKEN_LENGTH:
-        officer = officer_for_token(db.session, token)
-    if officer is None:
+    checked = check_token(db.session, secret)
+    if checked.problem is TokenProblem.EXPIRED:
+        raise ApiError(
+            401,
+            _(
+                "Mã truy cập API đã hết hạn lúc %(when)s: tạo mã mới trong trang Mã truy cập API.",
+                when=f"{to_local(checked.token.expires_at):%H:%M %d/%m/%Y}",
+            ),
+            {"WWW-Authenticate": 'Bearer realm="tracker", error="invalid_token"'},
+        )
+    if checked.token is None:
         raise ApiError(
             401,
             _("Mã truy cập API không hợp lệ, đã bị thu hồi hoặc tài khoản đã bị khóa."),
             {"WWW-Authenticate": 'Bearer realm="tracker", error="invalid_token"'},
         )
-    g.api_officer = officer
+    g.api_token = checked.token
+    g.api_officer = checked.token.officer
+    g.api_actor = set_actor(g.api_officer.id)
+    if note_use(checked.token):
+        commit_reading()  # a read's only write: when the token was last used
+
+
+@bp.teardown_request
+def _forget_actor(_error: BaseException | None) -> None:
+    actor = g.pop("api_actor", None)
+    if actor is not None:
+        actor.var.reset(actor)
 
 
 @bp.after_request
@@ -112,7 +135,7 @@ def _as_of() -> date:
     )
 
 
-def _viewable_unit(code: str) -> Unit:
+def viewable_unit(code: str) -> Unit:
     """The unit of the URL, if it exists (404) and the token's officer may read it (403)."""
     unit = None
     if len(code) <= _MAX_UNIT_CODE_LENGTH and "\x00" not in code:  # PostgreSQL refuses NUL
@@ -122,34 +145,6 @@ def _viewable_unit(code: str) -> Unit:
     authorize(g.api_officer, Action.USE_API, unit)
     authorize(g.api_officer, Action.VIEW_UNIT, unit)
     return unit
-
-
-# --- serialisers ----------------------------------------------------------------------------
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _unit_json(unit: Unit) -> dict[str, Any]:
-    return {"code": unit.code, "name": unit.name}
-
-
-def _officer_ref(officer: Officer | None) -> dict[str, Any] | None:
-    if officer is None:
-        return None
-    return {"id": officer.id, "full_name": officer.full_name}
-
-
-def _plan_ref(plan: Plan) -> dict[str, Any]:
-    return {
-        "id": plan.id,
-        "kind": plan.kind.value,
-        "title": plan.title,
-        "document": plan.document_number,
-        "document_date": _iso(plan.document_date),
-        "appendix_row": plan.appendix_row,
-    }
 
 
 # --- routes ---------------------------------------------------------------------------------
@@ -169,20 +164,20 @@ def me() -> Response:
         full_name=officer.full_name,
         email=officer.email,
         position=officer.position,
-        unit=_unit_json(officer.unit),
+        unit=unit_json(officer.unit),
         roles=sorted(role.value for role in officer.roles),
     )
 
 
 @bp.get("/units/<unit_code>/plans")
 def unit_plans(unit_code: str) -> Response:
-    unit = _viewable_unit(unit_code)
+    unit = viewable_unit(unit_code)
     as_of = _as_of()
     plans = []
     for summary in plan_summaries(db.session, unit.id, as_of):
         rate = summary.tally.completion_rate
         plans.append(
-            _plan_ref(summary.plan)
+            plan_ref(summary.plan)
             | {
                 "task_count": summary.tally.total,
                 "done_count": summary.tally.done,
@@ -190,43 +185,27 @@ def unit_plans(unit_code: str) -> Response:
                 "completion_rate": float(rate) if rate is not None else None,
             }
         )
-    return jsonify(unit=_unit_json(unit), as_of=as_of.isoformat(), plans=plans)
+    return jsonify(unit=unit_json(unit), as_of=as_of.isoformat(), plans=plans)
 
 
 @bp.get("/units/<unit_code>/plans/<int:plan_id>/tasks")
 def tasks_of_plan(unit_code: str, plan_id: int) -> Response:
-    unit = _viewable_unit(unit_code)
+    unit = viewable_unit(unit_code)
     as_of = _as_of()
     plan = db.session.get(Plan, plan_id)
     if plan is None or plan.unit_id != unit.id or plan.archived_at is not None:
         raise ApiError(404, _("Không tìm thấy kế hoạch này trong đơn vị."))
     tasks = plan_tasks(db.session, plan)  # lead, supporters, group, occurrences loaded
-    items = []
-    for task in tasks:
-        if not in_plan_on(task, as_of):  # added later, or withdrawn by then
-            continue
-        status = deadline_class(task, as_of)
-        group = task.group
-        items.append(
-            {
-                "id": task.id,
-                "ordinal": task.ordinal,
-                "group": (
-                    {"id": group.id, "ordinal": group.ordinal, "name": group.name}
-                    if group is not None
-                    else None
-                ),
-                "title": task.title,
-                "deliverable": task.deliverable,
-                "lead_officer": _officer_ref(task.lead_officer),
-                "supporters": [_officer_ref(o) for o in task.supporters],
-                "deadline": _iso(deadline_on(task, as_of)),
-                "entered_on": _iso(task.entered_on),
-                "recurrence_note": task.recurrence_note,
-                "completed_on": _iso(done_as_of(task, as_of)),
-                "status": status.value,
-            }
-        )
+    # added later, or withdrawn by then: not in the plan on as_of
+    items = [task_item(task, as_of) for task in tasks if in_plan_on(task, as_of)]
     return jsonify(
-        unit=_unit_json(unit), as_of=as_of.isoformat(), plan=_plan_ref(plan), tasks=items
+        unit=unit_json(unit), as_of=as_of.isoformat(), plan=plan_ref(plan), tasks=items
     )
+
+
+@bp.get("/tasks/<int:task_id>")
+def task(task_id: int) -> Response:
+    found = task_or_404(task_id, details=True)
+    authorize(g.api_officer, Action.USE_API, found.plan.unit)
+    authorize(g.api_officer, Action.VIEW_UNIT, found.plan.unit)
+    return jsonify(task_detail(found, today()))

@@ -71,6 +71,7 @@ class Action(enum.StrEnum):
     MANAGE_CALENDAR = "manage_calendar"  # the unit's own days off and make-up working days
     MANAGE_UNIT_SETTINGS = "manage_unit_settings"  # names, late extensions
     VIEW_LOGINS = "view_logins"  # lịch sử đăng nhập of the unit's officers
+    MANAGE_API_TOKENS = "manage_api_tokens"  # see and revoke every API token of a unit
 
 
 class Relation(enum.StrEnum):
@@ -92,6 +93,9 @@ CONFIRMERS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})
 NAMED_CONFIRMERS = CONFIRMERS | {Role.VICE_CHAIRPERSON}
 # Who prompts a lead and asks for an explanation: a vice chairperson in their own fields.
 PROMPTERS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})
+# Who sees and revokes the API tokens of a unit's officers (besides their own): the
+# administrator (their unit and the units below it) and the unit's own administrator.
+TOKEN_ADMINS = frozenset({Role.ADMIN, Role.UNIT_ADMIN})
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,7 @@ _RULES: dict[Action, Rule] = {
     Action.MANAGE_CALENDAR: Rule(roles=LEADERS | {Role.UNIT_ADMIN}),
     Action.MANAGE_UNIT_SETTINGS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     Action.VIEW_LOGINS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
+    Action.MANAGE_API_TOKENS: Rule(roles=TOKEN_ADMINS),
 }
 
 # The administrator acts on every unit, except where units are administered: there only on
@@ -169,6 +174,7 @@ _ADMIN_BELOW_ONLY = frozenset(
         Action.ASSIGN_UNIT_ADMINS,
         Action.MANAGE_UNIT_SETTINGS,
         Action.VIEW_LOGINS,
+        Action.MANAGE_API_TOKENS,
     }
 )
 
@@ -314,6 +320,13 @@ def may_be_confirmer(officer: Actor, unit, lead_officer_id: int | None = None) -
     return any(
         role in NAMED_CONFIRMERS and _in_scope(officer, role, unit) for role in officer.roles
     )
+
+
+def may_revoke_token(officer: Actor | None, owner_id: int, owner_unit) -> bool:
+    """An officer revokes their own API tokens; a token administrator those of the unit."""
+    if officer is None or not getattr(officer, "is_authenticated", False) or not officer.active:
+        return False
+    return officer.id == owner_id or can(officer, Action.MANAGE_API_TOKENS, owner_unit)
 
 
 def may_assign_in(officer: Actor | None, plan) -> bool:

@@ -78,7 +78,11 @@ def _refuse_nul() -> None:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     if request.is_json:
-        if _has_nul(request.get_json(silent=True)):
+        try:
+            body = request.get_json(silent=True)  # silent covers ValueError only
+        except RecursionError:  # "[[[[…" nested past Python's limit: no one meant that
+            raise BadRequest() from None
+        if _has_nul(body):
             raise NulCharacter()
         return
     if any(_has_nul(k) or _has_nul(v) for k, v in request.form.items(multi=True)):

@@ -5,16 +5,26 @@ from __future__ import annotations
 import sys
 
 import click
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from tracker.core.audit import acting_as
+from tracker.core.clock import to_local, utcnow
 from tracker.core.refusals import Refusal
 from tracker.extensions import db
-from tracker.people.models import Role
+from tracker.people.models import ApiToken, Officer, Role, TokenScope
 from tracker.people.operations import (
-    create_api_token,
     create_officer,
     get_officer_by_email,
     get_unit_by_code,
+)
+from tracker.people.tokens import (
+    DEFAULT_DAYS,
+    MAX_DAYS,
+    is_expired,
+    issue_token,
+    revoke_token,
+    token_by_id,
 )
 
 
@@ -91,11 +101,95 @@ def token_group() -> None:
 
 @token_group.command("create")
 @click.option("--email", required=True)
-def create_token(email: str) -> None:
+@click.option("--name", default="CLI", show_default=True, help="What the token is for.")
+@click.option(
+    "--expires",
+    "days",
+    type=int,
+    default=DEFAULT_DAYS,
+    show_default=True,
+    help=f"Days until the token expires (1 to {MAX_DAYS}).",
+)
+@click.option(
+    "--scope",
+    type=click.Choice([s.value for s in TokenScope]),
+    default=TokenScope.READ.value,
+    show_default=True,
+    help="read, or write (read and write).",
+)
+def create_token(email: str, name: str, days: int, scope: str) -> None:
     """Print a new API token for the officer (shown once, stored hashed)."""
     officer = get_officer_by_email(db.session, email)
     if officer is None:
         raise click.ClickException(f"no officer with email {email!r}")
-    token = create_api_token(db.session, officer)
-    db.session.commit()
-    click.echo(token)
+    try:
+        with acting_as(None):
+            issued = issue_token(db.session, officer, name=name, days=days, scope=TokenScope(scope))
+        db.session.commit()
+    except Refusal as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    click.echo(issued.secret)
+
+
+def _when(moment) -> str:
+    return f"{to_local(moment):%d/%m/%Y %H:%M}" if moment is not None else "-"
+
+
+@token_group.command("list")
+@click.option("--email", default=None, help="Only this officer's tokens.")
+@click.option("--unit", "unit_code", default=None, help="Only the tokens of this unit's officers.")
+def list_tokens(email: str | None, unit_code: str | None) -> None:
+    """List tokens (never their secrets): id, state, scope, expiry, last use, officer, name."""
+    query = select(ApiToken).options(joinedload(ApiToken.officer)).order_by(ApiToken.id)
+    if email is not None:
+        officer = get_officer_by_email(db.session, email)
+        if officer is None:
+            raise click.ClickException(f"no officer with email {email!r}")
+        query = query.where(ApiToken.officer_id == officer.id)
+    if unit_code is not None:
+        unit = get_unit_by_code(db.session, unit_code)
+        if unit is None:
+            raise click.ClickException(f"no unit with code {unit_code!r}")
+        query = query.join(Officer, Officer.id == ApiToken.officer_id).where(
+            Officer.unit_id == unit.id
+        )
+    now = utcnow()
+    for token in db.session.scalars(query):
+        state = (
+            "revoked"
+            if token.revoked_at is not None
+            else "expired"
+            if is_expired(token, now)
+            else "active"
+        )
+        click.echo(
+            "\t".join(
+                [
+                    str(token.id),
+                    state,
+                    token.scope.value,
+                    f"expires {_when(token.expires_at)}",
+                    f"used {_when(token.last_used_at)}",
+                    token.officer.email,
+                    token.name,
+                ]
+            )
+        )
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+def revoke(token_id: int) -> None:
+    """Revoke a token by its id (see `tracker token list`)."""
+    token = token_by_id(db.session, token_id) if 0 < token_id < 2**31 else None
+    if token is None:
+        raise click.ClickException(f"no token with id {token_id}")
+    try:
+        with acting_as(None):
+            revoke_token(db.session, token, None)
+        db.session.commit()
+    except Refusal as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"revoked token {token.id} ({token.name}) of {token.officer.email}")

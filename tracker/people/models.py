@@ -165,20 +165,40 @@ class Officer(Audited, UserMixin, db.Model):
         return f"<Officer {self.email}>"
 
 
-class ApiToken(db.Model):
-    """A bearer token for the read-only API; only its SHA-256 is kept."""
+class TokenScope(enum.StrEnum):
+    """What an API token may do: read, or read and write (the officer's permissions still apply)."""
+
+    READ = "read"
+    WRITE = "write"
+
+
+class ApiToken(Audited, db.Model):
+    """A bearer token for the API; only its SHA-256 is kept. Audited (created, revoked); its
+    last use is not (every call would write an audit row)."""
 
     __tablename__ = "api_tokens"
     __table_args__ = (UniqueConstraint("token_hash"),)
+    __audit_exclude__ = frozenset({"created_at", "last_used_at", "token_hash"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    scope: Mapped[TokenScope] = mapped_column(
+        _enum(TokenScope, "token_scope"), default=TokenScope.READ, server_default="read"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     officer: Mapped[Officer] = relationship()
+
+    def audit_unit_id(self) -> int | None:
+        return self.officer.unit_id if self.officer is not None else None
+
+    def audit_label(self) -> str:
+        return self.name
 
 
 class LoginAttempt(db.Model):

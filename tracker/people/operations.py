@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterable
 
@@ -17,7 +15,6 @@ from tracker.core.audit import current_actor_id
 from tracker.core.clock import utcnow
 from tracker.core.refusals import Refusal
 from tracker.people.models import (
-    ApiToken,
     Officer,
     OfficerRole,
     Role,
@@ -226,35 +223,6 @@ def set_password(officer: Officer, new: str) -> None:
         officer.id,
         officer.unit_id,
     )
-
-
-def _token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def create_api_token(session: Session, officer: Officer) -> str:
-    """A new bearer token; only its digest is stored, so it is shown once."""
-    token = secrets.token_urlsafe(32)
-    session.add(ApiToken(officer=officer, token_hash=_token_digest(token)))
-    session.flush()
-    log.info(
-        "officer %s created an API token for officer %s, unit %s",
-        current_actor_id(),
-        officer.id,
-        officer.unit_id,
-    )
-    return token
-
-
-def officer_for_token(session: Session, token: str) -> Officer | None:
-    row = session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == _token_digest(token), ApiToken.revoked_at.is_(None)
-        )
-    )
-    if row is None or not row.officer.active:
-        return None
-    return row.officer
 
 
 def set_calendar_day(
