@@ -9,6 +9,8 @@ by hand next to it, or a restart, cannot send anything twice.
     reminders.retry    every TRACKER_RETRY_MINUTES (2): queued emails whose retry time has come
     reminders.startup  once at start: the day's pass if its time has already gone by (the
                        server was down at 07:30); harmless if it ran, since nothing is due twice
+    backup.nightly     TRACKER_BACKUP_TIME (02:30): the backup archive (tracker/backup/jobs.py,
+                       added through SCHEDULER_JOBS)
 
 The triggers fire on the real clock; each job takes its day and moment from tracker.core.clock,
 so under TRACKER_DEMO_TODAY (`make run`) every pass is that of the demo's date.
@@ -58,6 +60,9 @@ from tracker.reminders.settings import mail_settings, pass_time, setting
 
 log = logging.getLogger("tracker.reminders")
 
+# Other jobs of the scheduler process (the nightly backup), listed where the app is built
+# (tracker.configure_scheduler): each a function (scheduler, app) that adds its jobs.
+SCHEDULER_JOBS = "tracker.scheduler_jobs"  # in app.extensions
 JOB_DEFAULTS = {"misfire_grace_time": 3600, "coalesce": True, "max_instances": 1}
 BATCH = 100
 
@@ -347,4 +352,6 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingS
         name="the day's pass if its time has gone by",
         replace_existing=True,
     )
+    for add_jobs in app.extensions.get(SCHEDULER_JOBS, ()):
+        add_jobs(scheduler, app)
     return scheduler
