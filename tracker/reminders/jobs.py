@@ -38,9 +38,11 @@ from sqlalchemy.engine import Engine
 from tracker.core.clock import local_now, utcnow
 from tracker.core.clock import today as local_today
 from tracker.extensions import db
+from tracker.reminders import delivery
 from tracker.reminders.delivery import (
     Recorded,
     claim,
+    lease_for,
     mark_failed,
     mark_retry,
     mark_sent,
@@ -176,14 +178,16 @@ def deliver(
     app = app or current_app._get_current_object()
     session = db.session
     settings = mail_settings(app)
+    lease = lease_for(settings.timeout)
     day = today or local_today()
     report = DeliveryReport()
     started = clock.perf_counter()
     with transport or transport_for(settings) as channel:
         while True:
             moment = now or utcnow()
+            claimed_at = clock.perf_counter()
             try:
-                claimed = claim(session, moment, day, limit=batch, ids=ids)
+                claimed = claim(session, moment, day, limit=batch, ids=ids, lease=lease)
                 session.commit()
                 if not claimed:
                     break
@@ -195,6 +199,16 @@ def deliver(
             report.cancelled += len(claimed) - len(outgoing)
             lost = False
             for position, out in enumerate(outgoing):
+                if position and _window_over(claimed_at):
+                    # A slow server: the rest go back to the queue (claimed again just below)
+                    # rather than leave after their lease, when another sender may take them.
+                    rest = [o.email_id for o in outgoing[position:]]
+                    mark_retry(
+                        session, rest, now or utcnow(), "send window over", attempted=False,
+                        until=moment,
+                    )
+                    session.commit()
+                    break
                 try:
                     message = build_message(
                         settings,
@@ -204,6 +218,7 @@ def deliver(
                         text=out.content.text,
                         html=out.content.html,
                         headers={"X-Tracker-Reminder": str(out.email_id)},
+                        key=out.key,
                     )
                     channel.send(message)
                 except PermanentFailure as exc:
@@ -240,6 +255,10 @@ def deliver(
             len(report.retrying),
         )
     return report
+
+
+def _window_over(claimed_at: float) -> bool:
+    return clock.perf_counter() - claimed_at > delivery.SEND_WINDOW.total_seconds()
 
 
 def send_queued(
