@@ -181,9 +181,9 @@ def evidence_file(evidence_id: int):
             evidence.stored_name,
         )
         message = _(
-                "Tệp minh chứng này không còn khớp với tệp đã tải lên (tệp trên máy chủ đã bị "
-                "thay đổi hoặc hỏng), nên không được tải xuống. Quản trị viên đã được ghi nhận "
-                "sự cố; vui lòng báo quản trị viên khôi phục tệp từ bản sao lưu."
+            "Tệp minh chứng này không còn khớp với tệp đã tải lên (tệp trên máy chủ đã bị "
+            "thay đổi hoặc hỏng) nên không được tải xuống. Sự cố đã được ghi lại; vui lòng "
+            "báo quản trị viên khôi phục tệp từ bản sao lưu."
         )
         return render_template("errors/error.html", code=409, message=message), 409
     path = Path(upload_dir) / evidence.stored_name
