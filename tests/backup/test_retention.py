@@ -58,3 +58,25 @@ def test_the_retention_setting_is_changed_by_command_and_audited(app, runner):
     )
     assert event is not None and event.changes["keep_count"] == [None, 7]
     assert runner.invoke(args=["backup", "retention", "--keep", "0"]).exit_code != 0
+
+
+def test_the_nightly_job_writes_an_archive_and_deletes_only_old_ones(make_instance, clock):
+    from tracker.backup.jobs import nightly_job
+    from tracker.backup.models import set_retention
+
+    instance = make_instance("dem")
+    with instance.app.app_context():
+        set_retention(db.session, keep_count=2, keep_days=3)
+        db.session.commit()
+        db.session.remove()
+    instance.backups.mkdir()
+    old = [_archive(instance.backups, "dem", datetime(2024, 3, d, 2, 30)) for d in (1, 2, 3)]
+    recent = _archive(instance.backups, "dem", datetime(2024, 3, 18, 2, 30))
+    clock(datetime.fromisoformat("2024-03-20T02:30:00+07:00"))
+
+    nightly_job(instance.app)
+
+    written = instance.backups / "tracker-backup-dem-20240320-023000.tar.gz"
+    assert written.is_file() and sidecar(written).is_file()
+    assert recent.exists()  # younger than 3 days
+    assert not any(path.exists() for path in old)  # neither recent nor among the newest 2
