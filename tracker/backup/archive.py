@@ -227,9 +227,7 @@ def restore(
 
 def _put(uploads: Path, work_dir: Path, name: str, content: bytes) -> None:
     target = uploads / name
-    if target.is_file() and hashlib.sha256(target.read_bytes()).digest() == hashlib.sha256(
-        content
-    ).digest():
+    if target.is_file() and target.read_bytes() == content:
         return
     staged = work_dir / name
     staged.write_bytes(content)

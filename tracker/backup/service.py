@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +38,6 @@ def label_of(app: Flask) -> str:
 def take_backup(app: Flask, *, prune_old: bool = True) -> BackupResult:
     """One archive of the app's database and evidence files into TRACKER_BACKUP_DIR, then
     the old ones deleted as the retention setting says. Call inside the app's context."""
-    import time
-
     started = time.perf_counter()
     directory = Path(app.config["TRACKER_BACKUP_DIR"])
     label = label_of(app)
