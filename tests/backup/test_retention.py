@@ -53,9 +53,7 @@ def test_the_retention_setting_is_changed_by_command_and_audited(app, runner):
     assert result.exit_code == 0, result.output
     assert "newest 7" in result.output and "60 days" in result.output
     assert retention(db.session) == Retention(7, 60)
-    event = db.session.scalar(
-        select(AuditEvent).where(AuditEvent.entity_type == "backup_settings")
-    )
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "backup_settings"))
     assert event is not None and event.changes["keep_count"] == [None, 7]
     assert runner.invoke(args=["backup", "retention", "--keep", "0"]).exit_code != 0
 

@@ -43,9 +43,9 @@ def test_an_email_resent_after_a_crash_keeps_its_message_id(app, mail_to, ward, 
     assert len(first) == 1  # accepted by the server, not marked sent
     address = first[0]["To"].addresses[0].addr_spec
     crashed = db.session.scalars(
-        select(ReminderEmail).join(Officer, Officer.id == ReminderEmail.recipient_id).where(
-            Officer.email == address
-        )
+        select(ReminderEmail)
+        .join(Officer, Officer.id == ReminderEmail.recipient_id)
+        .where(Officer.email == address)
     ).one()
     assert crashed.state is EmailState.SENDING  # with the rest of its batch, never tried
     monkeypatch.setattr(jobs, "mark_sent", mark_sent)

@@ -204,7 +204,11 @@ def deliver(
                     # rather than leave after their lease, when another sender may take them.
                     rest = [o.email_id for o in outgoing[position:]]
                     mark_retry(
-                        session, rest, now or utcnow(), "send window over", attempted=False,
+                        session,
+                        rest,
+                        now or utcnow(),
+                        "send window over",
+                        attempted=False,
                         until=moment,
                     )
                     session.commit()
