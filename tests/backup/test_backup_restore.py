@@ -145,6 +145,7 @@ def test_a_backup_taken_while_officers_write_restores_what_was_committed(make_in
     assert not errors, errors
     assert result.archive.name.startswith("tracker-backup-nguon-")
     assert archive.sidecar(result.archive).is_file()
+    assert result.archive.stat().st_mode & 0o077 == 0  # the service's user only
 
     target = make_instance("dich", migrate=False)
     archive.restore(result.archive, target.url, target.uploads)

@@ -85,7 +85,7 @@ def create_backup(
     """Write one archive of the database at `url` and the files in `upload_dir` into
     `directory`; returns its path. Never overwrites an archive."""
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     dialect = database.dialect_of(url)
     member = "database/tracker.sqlite3" if dialect == "sqlite" else "database/tracker.pgdump"
     manifest = Manifest(
@@ -111,6 +111,8 @@ def create_backup(
             _add(tar, MANIFEST, written, moment.timestamp())
         target = _free_name(directory, archive_name(label, moment))
         checksum = sha256_file(partial)
+        # Password hashes and personal data: readable by the service's user only.
+        partial.chmod(0o600)
         os.replace(partial, target)
     sidecar(target).write_text(f"{checksum}  {target.name}\n", encoding="utf-8")
     return target
