@@ -32,7 +32,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 
-.PHONY: help install install-test translations chromium libreoffice run test screenshots lint bench clean
+.PHONY: help install install-test translations chromium libreoffice pg-client run test screenshots lint bench clean
 
 help:
 	@sed -n '1,11s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
@@ -82,6 +82,17 @@ libreoffice:
 	    apt-get install -y -q libreoffice-writer-nogui libreoffice-calc-nogui; \
 	fi
 
+# Backups of a PostgreSQL database go through pg_dump and pg_restore (`tracker backup`,
+# `tracker restore`); the tests take and restore one, so `make test` installs them.
+PG_DUMP := /usr/bin/pg_dump
+
+pg-client:
+	@if [ ! -x $(PG_DUMP) ]; then \
+	  echo "pg-client: installing Debian's postgresql-client"; \
+	  $(SUDO) apt-get update -q; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-client; \
+	fi
+
 # Processes that `make run` starts in the background next to the web server and stops with it.
 # The scheduler (reminders, digests) is its own process, so the reloader cannot run it twice.
 # In development its emails go to the outbox, not to a mail server: see them at
@@ -111,7 +122,7 @@ lint: $(TEST_INSTALLED)
 TEST_PARALLEL ?= 1
 TEST_LOGS := tests/artifacts/logs
 
-test: install-test chromium libreoffice lint
+test: install-test chromium libreoffice pg-client lint
 	@mkdir -p $(TEST_LOGS); status=0; start=$$SECONDS; \
 	sqlite_run() { env -u TRACKER_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS) \
 	  > $(TEST_LOGS)/sqlite.log 2>&1; }; \

@@ -102,6 +102,14 @@ class Config:
     TRACKER_MAIL_TRANSPORT = os.environ.get("TRACKER_MAIL_TRANSPORT", "smtp")
     TRACKER_MAIL_OUTBOX = _bool("TRACKER_MAIL_OUTBOX")  # /reminders/outbox outside debug mode
 
+    # Backups (tracker/backup): where the nightly archive goes and when (HH:MM, local time);
+    # how many are kept is a setting in the database (`tracker backup retention`).
+    TRACKER_BACKUP_DIR = os.environ.get("TRACKER_BACKUP_DIR", str(INSTANCE_DIR / "backups"))
+    TRACKER_BACKUP_TIME = os.environ.get("TRACKER_BACKUP_TIME", "02:30")
+    TRACKER_BACKUP_LABEL = os.environ.get("TRACKER_BACKUP_LABEL", "")  # default: database name
+    # The right-hand side of reminder emails' Message-ID (default: the sender's domain).
+    TRACKER_MESSAGE_ID_DOMAIN = os.environ.get("TRACKER_MESSAGE_ID_DOMAIN", "")
+
     TESTING = False
     DEBUG = False
 

@@ -32,6 +32,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     configure_blueprints(app)
     configure_reminders(app)
     configure_task_page(app)
+    configure_scheduler(app)
     configure_cli(app)
     return app
 
@@ -161,6 +162,14 @@ def configure_task_page(app: Flask) -> None:
     from tracker.tasks.views import TASK_SECTIONS
 
     app.extensions[TASK_SECTIONS] = (task_section,)
+
+
+def configure_scheduler(app: Flask) -> None:
+    """The scheduler process's jobs besides the reminders' own, in one list."""
+    from tracker.backup.jobs import add_backup_jobs
+    from tracker.reminders.jobs import SCHEDULER_JOBS
+
+    app.extensions[SCHEDULER_JOBS] = (add_backup_jobs,)
 
 
 def configure_cli(app: Flask) -> None:

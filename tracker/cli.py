@@ -19,15 +19,19 @@ def _create_app() -> Flask:
 
 def register_commands(app: Flask) -> None:
     from tracker.appendix.cli import appendix_command
+    from tracker.backup.cli import backup_group, restore_command
     from tracker.demo.cli import demo_group
     from tracker.people.cli import token_group, unit_group, user_group
     from tracker.plans.cli import plan_group
     from tracker.reminders.cli import reminders_group, scheduler_command
+    from tracker.tasks.cli import files_group
 
     for group in (demo_group, user_group, unit_group, token_group, plan_group, reminders_group):
         app.cli.add_command(group)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(appendix_command)
+    for command in (backup_group, restore_command, files_group):
+        app.cli.add_command(command)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)

@@ -1,6 +1,7 @@
 """Imports every model module so metadata is complete (Alembic, create_all in tests)."""
 
 from tracker.appendix.models import EnteredFigure, ReportingPeriod
+from tracker.backup.models import BackupSettings
 from tracker.core.audit import AuditEvent
 from tracker.core.once import FormUse
 from tracker.followups.models import ExplanationRequest, TaskPrompt
@@ -27,6 +28,7 @@ __all__ = [
     "AgendaItem",
     "ApiToken",
     "AuditEvent",
+    "BackupSettings",
     "EnteredFigure",
     "Evidence",
     "ExplanationRequest",

@@ -12,8 +12,9 @@ TRACKER = Path(__file__).resolve().parents[2] / "tracker"
 CORE = TRACKER / "core"
 READING = ("dashboard", "api", "meetings", "appendix", "reminders", "followups")
 RANK = {"core": 0, "people": 1, "plans": 2, "tasks": 3} | {area: 4 for area in READING}
-# The app's own glue, above every ranked area (login, the home page, the demo data, error pages).
-UNRANKED = {"auth", "main", "demo", "errors"}
+# The app's own glue, above every ranked area (login, the home page, the demo data, error pages,
+# backups of the whole database).
+UNRANKED = {"auth", "main", "demo", "errors", "backup"}
 APP_MODULES = {"models", "cli"}  # tracker/models.py (every model), tracker/cli.py: glue too
 AREAS = set(RANK) | UNRANKED | APP_MODULES
 # Known exceptions: (importing area, or module under tracker/, imported area) -> why.

@@ -26,7 +26,15 @@ def test_jobs_are_defined_in_code_with_fixed_ids_and_forgiving_misfire_settings(
     scheduler.start(paused=True)
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
-        assert set(jobs) == {"reminders.daily", "reminders.retry", "reminders.startup"}
+        assert set(jobs) == {
+            "reminders.daily",
+            "reminders.retry",
+            "reminders.startup",
+            "backup.nightly",
+        }
+        nightly = jobs["backup.nightly"]  # tracker/backup/jobs.py, through SCHEDULER_JOBS
+        assert str(nightly.trigger) == "cron[hour='2', minute='30']"
+        assert str(nightly.trigger.timezone) == "Asia/Ho_Chi_Minh"
         daily = jobs["reminders.daily"]
         assert isinstance(daily.trigger, CronTrigger)
         assert str(daily.trigger) == "cron[hour='7', minute='30']"
@@ -40,7 +48,7 @@ def test_jobs_are_defined_in_code_with_fixed_ids_and_forgiving_misfire_settings(
         assert str(scheduler.timezone) == "Asia/Ho_Chi_Minh"
         # Added again (a restart, a second call): replaced, not doubled.
         again = build_scheduler(app, BackgroundScheduler)
-        assert len(again.get_jobs()) == 3
+        assert len(again.get_jobs()) == 4
     finally:
         scheduler.shutdown(wait=False)
     assert JOB_DEFAULTS == {"misfire_grace_time": 3600, "coalesce": True, "max_instances": 1}

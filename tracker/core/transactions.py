@@ -3,21 +3,26 @@
 Views call an operation (which flushes, never commits) and answer; when a request that may
 change things (POST…) ends well (below 400) and was not refused, its changes are committed here,
 then what waits for the commit (emails to send now) runs. A refused, failed or erroring request
-is rolled back. CLI commands and scheduler jobs commit in their own single place.
+is rolled back, then what undoes its side effects outside the database runs (a stored upload is
+removed: `after_rollback`). CLI commands and scheduler jobs commit in their own single place.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from flask import Flask, Response, g, request, session
 
 from tracker.extensions import db
 
+log = logging.getLogger("tracker.transactions")
+
 CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _DISCARDED = "_transaction_discarded"
 _AFTER_COMMIT = "_transaction_after_commit"
 _RECORDS = "_transaction_records"
+_AFTER_ROLLBACK = "_transaction_after_rollback"
 
 
 def discard() -> None:
@@ -42,19 +47,37 @@ def after_commit(callback: Callable[[], None]) -> None:
     g.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
+def after_rollback(callback: Callable[[], None]) -> None:
+    """Run `callback` if this request's changes are rolled back (refused, failed, or the commit
+    itself failed): the counterpart of `after_commit` for what lives outside the database."""
+    g.setdefault(_AFTER_ROLLBACK, []).append(callback)
+
+
+def _undo(callbacks: list[Callable[[], None]]) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # one failed clean-up must not hide the others, nor the answer
+            log.exception("clean-up after a rolled-back request failed")
+
+
 def _end_request(response: Response) -> Response:
     discarded = g.pop(_DISCARDED, False)
     callbacks = g.pop(_AFTER_COMMIT, [])
     records = g.pop(_RECORDS, False)
+    undo = g.pop(_AFTER_ROLLBACK, [])
     if request.method not in CHANGING_METHODS and not records:
+        _undo(undo)  # nothing of it is committed
         return response
     if discarded or response.status_code >= 400:
         db.session.rollback()
+        _undo(undo)
         return response
     try:
         db.session.commit()
     except Exception:
         db.session.rollback()
+        _undo(undo)
         session.pop("_flashes", None)  # "saved" was said too early: the error page says why
         raise
     for callback in callbacks:
@@ -62,5 +85,12 @@ def _end_request(response: Response) -> Response:
     return response
 
 
+def _teardown(exc: BaseException | None) -> None:
+    # A request that ended without reaching `_end_request` (an error in another hook) kept
+    # nothing in the database: undo what it left outside it too.
+    _undo(g.pop(_AFTER_ROLLBACK, []))
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_end_request)
+    app.teardown_request(_teardown)

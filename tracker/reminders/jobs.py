@@ -9,6 +9,8 @@ by hand next to it, or a restart, cannot send anything twice.
     reminders.retry    every TRACKER_RETRY_MINUTES (2): queued emails whose retry time has come
     reminders.startup  once at start: the day's pass if its time has already gone by (the
                        server was down at 07:30); harmless if it ran, since nothing is due twice
+    backup.nightly     TRACKER_BACKUP_TIME (02:30): the backup archive (tracker/backup/jobs.py,
+                       added through SCHEDULER_JOBS)
 
 The triggers fire on the real clock; each job takes its day and moment from tracker.core.clock,
 so under TRACKER_DEMO_TODAY (`make run`) every pass is that of the demo's date.
@@ -44,9 +46,11 @@ from tracker.core.mail import (
     transport_for,
 )
 from tracker.extensions import db
+from tracker.reminders import delivery
 from tracker.reminders.delivery import (
     Recorded,
     claim,
+    lease_for,
     mark_failed,
     mark_retry,
     mark_sent,
@@ -58,6 +62,9 @@ from tracker.reminders.settings import mail_settings, pass_time, setting
 
 log = logging.getLogger("tracker.reminders")
 
+# Other jobs of the scheduler process (the nightly backup), listed where the app is built
+# (tracker.configure_scheduler): each a function (scheduler, app) that adds its jobs.
+SCHEDULER_JOBS = "tracker.scheduler_jobs"  # in app.extensions
 JOB_DEFAULTS = {"misfire_grace_time": 3600, "coalesce": True, "max_instances": 1}
 BATCH = 100
 
@@ -171,14 +178,16 @@ def deliver(
     app = app or current_app._get_current_object()
     session = db.session
     settings = mail_settings(app)
+    lease = lease_for(settings.timeout)
     day = today or local_today()
     report = DeliveryReport()
     started = clock.perf_counter()
     with transport or transport_for(settings) as channel:
         while True:
             moment = now or utcnow()
+            claimed_at = clock.perf_counter()
             try:
-                claimed = claim(session, moment, day, limit=batch, ids=ids)
+                claimed = claim(session, moment, day, limit=batch, ids=ids, lease=lease)
                 session.commit()
                 if not claimed:
                     break
@@ -190,6 +199,20 @@ def deliver(
             report.cancelled += len(claimed) - len(outgoing)
             lost = False
             for position, out in enumerate(outgoing):
+                if position and _window_over(claimed_at):
+                    # A slow server: the rest go back to the queue (claimed again just below)
+                    # rather than leave after their lease, when another sender may take them.
+                    rest = [o.email_id for o in outgoing[position:]]
+                    mark_retry(
+                        session,
+                        rest,
+                        now or utcnow(),
+                        "send window over",
+                        attempted=False,
+                        until=moment,
+                    )
+                    session.commit()
+                    break
                 try:
                     message = build_message(
                         settings,
@@ -199,6 +222,7 @@ def deliver(
                         text=out.content.text,
                         html=out.content.html,
                         headers={"X-Tracker-Reminder": str(out.email_id)},
+                        key=out.key,
                     )
                     channel.send(message)
                 except PermanentFailure as exc:
@@ -235,6 +259,10 @@ def deliver(
             len(report.retrying),
         )
     return report
+
+
+def _window_over(claimed_at: float) -> bool:
+    return clock.perf_counter() - claimed_at > delivery.SEND_WINDOW.total_seconds()
 
 
 def send_queued(
@@ -347,4 +375,6 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingS
         name="the day's pass if its time has gone by",
         replace_existing=True,
     )
+    for add_jobs in app.extensions.get(SCHEDULER_JOBS, ()):
+        add_jobs(scheduler, app)
     return scheduler

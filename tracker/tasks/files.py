@@ -1,7 +1,17 @@
-"""Evidence files: checked by content, stored outside static files under a random name."""
+"""Evidence files: checked by content, stored outside static files under a random name.
+
+A stored file is never overwritten (created exclusively, under a fresh name) and never deleted
+by a user action; its SHA-256 is recorded at upload, so a file changed on disk since (a failing
+disk, an operator's mistake) is found (`file_status`, `tracker files check`) and not served.
+The one removal is `discard_file`, of a file whose request was rolled back: nothing refers to it.
+"""
 
 from __future__ import annotations
 
+import enum
+import hashlib
+import logging
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +36,9 @@ ALLOWED = {
     ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
 }
 MAX_BYTES = 10 * 1024 * 1024
+_NAME_TRIES = 5
+
+log = logging.getLogger("tracker.files")
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,7 @@ class StoredFile:
     stored_name: str
     content_type: str
     size_bytes: int
+    sha256: str
 
 
 def _clean_name(name: str) -> str:
@@ -64,6 +78,56 @@ def store_file(
         )
     directory = Path(upload_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    stored_name = secrets.token_hex(16) + suffix
-    (directory / stored_name).write_bytes(content)
-    return StoredFile(name, stored_name, content_type, len(content))
+    stored_name = _write_new(directory, suffix, content)
+    return StoredFile(name, stored_name, content_type, len(content), sha256_of(content))
+
+
+def _write_new(directory: Path, suffix: str, content: bytes) -> str:
+    """Write `content` under a fresh name, never over an existing file ("x": exclusive create)."""
+    for _attempt in range(_NAME_TRIES):
+        stored_name = secrets.token_hex(16) + suffix
+        try:
+            with open(directory / stored_name, "xb") as out:
+                out.write(content)
+                out.flush()
+                os.fsync(out.fileno())
+        except FileExistsError:
+            continue
+        return stored_name
+    raise RuntimeError(f"no free file name in {directory} after {_NAME_TRIES} tries")
+
+
+def discard_file(upload_dir: str | Path, stored_name: str) -> None:
+    """Remove a file stored by a request that was rolled back (no row refers to it)."""
+    path = Path(upload_dir) / stored_name
+    path.unlink(missing_ok=True)
+    log.info("removed %s: its upload was not saved", stored_name)
+
+
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def sha256_of_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as source:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class FileStatus(enum.StrEnum):
+    OK = "ok"
+    UNCHECKED = "unchecked"  # stored before checksums were kept: nothing to compare with
+    MISSING = "missing"
+    CHANGED = "changed"  # the content is not what was uploaded
+
+
+def file_status(upload_dir: str | Path, stored_name: str, sha256: str | None) -> FileStatus:
+    """Whether a stored file is still the one uploaded."""
+    path = Path(upload_dir) / stored_name
+    if not path.is_file():
+        return FileStatus.MISSING
+    if not sha256:
+        return FileStatus.UNCHECKED
+    return FileStatus.OK if sha256_of_file(path) == sha256 else FileStatus.CHANGED

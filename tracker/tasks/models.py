@@ -274,6 +274,8 @@ class Evidence(Audited, db.Model):
     stored_name: Mapped[str | None] = mapped_column(String(64))
     content_type: Mapped[str | None] = mapped_column(String(100))
     size_bytes: Mapped[int | None]
+    # SHA-256 of the file as uploaded (hex); None for files stored before it was kept.
+    sha256: Mapped[str | None] = mapped_column(String(64))
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

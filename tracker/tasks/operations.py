@@ -601,6 +601,7 @@ def _file_fields(file: StoredFile) -> dict:
         "stored_name": file.stored_name,
         "content_type": file.content_type,
         "size_bytes": file.size_bytes,
+        "sha256": file.sha256,
     }
 
 

@@ -1,3 +1,4 @@
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,13 +34,14 @@ from tracker.core.permissions import (
 )
 from tracker.core.refusals import Conflict, Refusal, show_refusal
 from tracker.core.status import deadline_class
+from tracker.core.transactions import after_rollback
 from tracker.extensions import db
 from tracker.people.models import Officer, Role
 from tracker.people.queries import active_officers, unit_or_404
 from tracker.plans.models import Plan
 from tracker.tasks import bp
 from tracker.tasks.deadlines import deadline_changes
-from tracker.tasks.files import store_file
+from tracker.tasks.files import FileStatus, discard_file, file_status, store_file
 from tracker.tasks.forms import (
     BulkAssignForm,
     CompletionForm,
@@ -78,6 +80,8 @@ from tracker.tasks.queries import (
 from tracker.tasks.rendering import task_cards
 
 RECENT_DONE = 10
+
+log = logging.getLogger("tracker.tasks")
 
 # What higher areas show on the task page (followups: prompting and explanations): listed once
 # where the app is built (tracker.configure_task_page), each a function task -> TaskSection.
@@ -165,9 +169,24 @@ def evidence_file(evidence_id: int):
     authorize(current_user, Action.VIEW_UNIT, evidence.task.plan.unit)
     if not evidence.stored_name or evidence.archived_at is not None:
         abort(404)
-    path = Path(current_app.config["TRACKER_UPLOAD_DIR"]) / evidence.stored_name
-    if not path.is_file():
+    upload_dir = current_app.config["TRACKER_UPLOAD_DIR"]
+    status = file_status(upload_dir, evidence.stored_name, evidence.sha256)
+    if status is FileStatus.MISSING:
+        log.error("evidence %s: file %s is missing", evidence.id, evidence.stored_name)
         abort(404)
+    if status is FileStatus.CHANGED:
+        log.error(
+            "evidence %s: file %s no longer matches its checksum (not served)",
+            evidence.id,
+            evidence.stored_name,
+        )
+        message = _(
+            "Tệp minh chứng này không còn khớp với tệp đã tải lên (tệp trên máy chủ đã bị "
+            "thay đổi hoặc hỏng) nên không được tải xuống. Sự cố đã được ghi lại; vui lòng "
+            "báo quản trị viên khôi phục tệp từ bản sao lưu."
+        )
+        return render_template("errors/error.html", code=409, message=message), 409
+    path = Path(upload_dir) / evidence.stored_name
     return send_file(
         path,
         mimetype=evidence.content_type or "application/octet-stream",
@@ -380,9 +399,11 @@ def _stored(upload):
     """The uploaded file checked and kept (a Refusal if it is not one we take), or None."""
     if not upload:
         return None
-    return store_file(
-        current_app.config["TRACKER_UPLOAD_DIR"], upload.filename or "", upload.read()
-    )
+    upload_dir = current_app.config["TRACKER_UPLOAD_DIR"]
+    stored = store_file(upload_dir, upload.filename or "", upload.read())
+    # Kept only if the request commits: a refused or failed one leaves no file behind.
+    after_rollback(lambda: discard_file(upload_dir, stored.stored_name))
+    return stored
 
 
 def _occurrence_id(form) -> int | None:

@@ -18,10 +18,12 @@ carry them; one module a step, in the order a reminder goes through them:
 Functions flush, never commit; the job (tracker.reminders.jobs) commits between the steps, so a
 claim is visible to other senders before any message leaves, and a message is marked sent only
 after the server accepted it. The window left: a crash after the server accepted a message and
-before its "sent" was committed sends that one email again on the retry.
+before its "sent" was committed sends that one email again once its lease has ended (LEASE);
+it goes with the same Message-ID (derived from its key: mail.stable_message_id), so a mail
+server or client that drops duplicates shows it once.
 """
 
-from tracker.reminders.delivery.claiming import LEASE, claim
+from tracker.reminders.delivery.claiming import LEASE, SEND_WINDOW, claim, lease_for
 from tracker.reminders.delivery.marking import (
     MAX_BACKOFF,
     mark_failed,
@@ -39,10 +41,12 @@ __all__ = [
     "DEADLINE_KINDS",
     "LEASE",
     "MAX_BACKOFF",
+    "SEND_WINDOW",
     "SEQUENCE_KINDS",
     "Outgoing",
     "Recorded",
     "claim",
+    "lease_for",
     "mark_failed",
     "mark_retry",
     "mark_sent",

@@ -45,6 +45,13 @@ class Outgoing:
     to_name: str
     to_address: str
     content: EmailContent
+    key: str  # the delivery's key: its Message-ID derives from it (mail.stable_message_id)
+
+
+def delivery_key(email: ReminderEmail) -> str:
+    """What identifies an email for good: its row and its unique key (recipient, day, batch)."""
+    day = email.send_on.isoformat()
+    return f"reminder-email:{email.id}:{email.recipient_id}:{day}:{email.batch}"
 
 
 def calendars(session: Session, today: date, unit_ids) -> CalendarBook:
@@ -239,7 +246,7 @@ def _write(
         app=app,
     )
     # The content is stored with the outcome (mark_sent, mark_failed): one write per email.
-    return Outgoing(email.id, recipient.full_name, recipient.email, content)
+    return Outgoing(email.id, recipient.full_name, recipient.email, content, delivery_key(email))
 
 
 def _words_of_sender(item: ReminderItem) -> str:
