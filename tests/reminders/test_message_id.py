@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
+from tracker.reminders.mail import MailSettings, build_message, stable_message_id
 
 from tests.factories import gen_task
 from tests.reminders.conftest import morning
@@ -15,7 +16,6 @@ from tracker.people.models import Officer
 from tracker.reminders import jobs
 from tracker.reminders.delivery import LEASE
 from tracker.reminders.jobs import deliver, run_pass
-from tracker.reminders.mail import MailSettings, build_message, stable_message_id
 from tracker.reminders.models import EmailState, ReminderEmail
 
 DAY = date(2024, 3, 12)
