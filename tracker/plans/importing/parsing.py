@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from tracker.plans.importing.cells import Row, cell_text, fold, split_names
+from tracker.plans.importing.cells import Row, cell_text, fold, split_parts
 from tracker.plans.importing.deadlines import parse_deadline, text_date
 from tracker.plans.importing.header import (
     DEADLINE,
@@ -220,7 +220,7 @@ def _parse_sheet(filename: str, rows: Iterator[Row]) -> tuple[ParsedPlan | None,
                 return None, True
             if header := match_header(line, cells):
                 parsed.problems.extend(header.problems)
-                builder = _SheetBuilder(parsed, header)
+                builder = _SheetBuilder(parsed, header, cells)
             else:
                 parsed.title_lines.append(" ".join(c for c in cells if c))
             continue
@@ -242,9 +242,10 @@ def _parse_sheet(filename: str, rows: Iterator[Row]) -> tuple[ParsedPlan | None,
 class _SheetBuilder:
     """Turns the rows under the header into groups and tasks."""
 
-    def __init__(self, parsed: ParsedPlan, header: Header):
+    def __init__(self, parsed: ParsedPlan, header: Header, header_cells: list[str]):
         self.parsed = parsed
         self.header = header
+        self.header_cells = header_cells
         self.columns = dict(header.columns)
         self.first, self.last = header.first, header.last
         self.group: int | None = None
@@ -299,7 +300,7 @@ class _SheetBuilder:
         return True
 
     def _task(self, line: int, values: list[Any], cells: list[str], title: str) -> ParsedTask:
-        leads = split_names(self.cell(cells, LEAD))
+        leads = split_parts(self.cell(cells, LEAD))
         if len(leads) > 1:
             self.problem(
                 line,
@@ -315,7 +316,7 @@ class _SheetBuilder:
             title=title,
             deliverable=self.cell(cells, DELIVERABLE),
             lead_name=leads[0] if leads else "",
-            supporter_names=[n for n in split_names(self.cell(cells, SUPPORT)) if n not in leads],
+            supporter_names=[n for n in split_parts(self.cell(cells, SUPPORT)) if n not in leads],
         )
         index = self.columns.get(DEADLINE)
         try:
@@ -349,6 +350,8 @@ class _SheetBuilder:
         for i, text in enumerate(cells):
             if not text:
                 continue
+            if i < len(self.header_cells) and self.header_cells[i] == text:
+                continue  # the first row's cell merged down (a Word table repeats it)
             column = header_column(text)
             if column is None or column in self.columns or column in found:
                 return False
