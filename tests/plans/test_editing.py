@@ -220,7 +220,7 @@ def test_a_vice_chairperson_orders_fields_but_does_not_assign_overseers(client, 
     unit = gen_unit()
     vice = gen_officer(unit, Role.VICE_CHAIRPERSON)
     plan = gen_plan(unit)
-    a, b = gen_group(plan, "A"), gen_group(plan, "B")
+    a, _b = gen_group(plan, "A"), gen_group(plan, "B")
     db.session.commit()
     auth.login(vice)
     path = f"/plans/{plan.id}/fields"
