@@ -40,7 +40,7 @@ def world():
     field.overseer_id = vice.id
     tasks = {
         "leap": gen_task(plan, an, deadline=date(2024, 2, 29), group=field, supporters=[gone],
-                         ordinal=1),
+                         ordinal=1, title="Kiểm tra CCHC năm 2024 theo Chỉ thị 12 năm 2017"),
         "saturday": gen_task(plan, an, deadline=date(2024, 5, 31), completed_on=date(2024, 5, 20),
                              ordinal=2),
         # Extended this year to 30/04: next year's plan keeps the plan's own 29/03.
@@ -80,6 +80,7 @@ def test_start_next_year_copies_fields_and_tasks_with_deadlines_a_year_later(app
     ]
     assert [t.lead_officer for t in tasks] == [an, an, an, None, an]
     assert tasks[0].group is new.groups[0] and tasks[0].supporters == []
+    assert tasks[0].title == "Kiểm tra CCHC năm 2025 theo Chỉ thị 12 năm 2017"
     assert result.to_assign == (tasks[3],) and result.tasks == 5
     assert {t.state for t in tasks} == {TaskState.NOT_STARTED}
     assert {t.completed_on for t in tasks} == {None}

@@ -1,11 +1,12 @@
 """Next year's plan from this year's: the same fields and tasks, deadlines a year later.
 
-Most of a ward's plans repeat yearly with new dates. A copied task keeps its field, content,
-deliverable, cadence and leads; its deadline is the original one (before any extension of this
-year) a year later, 29/02 becoming 28/02, and a deadline on a day off moves to the next working
-day as a typed one does (tasks.operations). An officer no longer active leads nothing: the task
-is left for the user to assign, and listed. Completions, progress and history are not copied;
-the tasks enter the new plan on its document date.
+Most of a ward's plans repeat yearly with new dates. A copied task keeps its field, content
+and deliverable (the plan's own years in them moved on), cadence and leads; its deadline is the
+original one (before any extension of this year) a year later, 29/02 becoming 28/02, and a
+deadline on a day off moves to the next working day as a typed one does (tasks.operations). An
+officer no longer active leads nothing: the task is left for the user to assign, and listed.
+Completions, progress and history are not copied; the tasks enter the new plan on its document
+date (today, if it has none).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def original_deadline(task: Task) -> date | None:
 @dataclass(frozen=True, slots=True)
 class CopiedTask:
     source: Task
+    title: str  # the plan's years moved on ("… năm 2024" -> "… năm 2025")
+    deliverable: str
     deadline: date | None  # the new one-off deadline (None: recurring, or none)
     start_date: date | None
     lead: Officer | None  # None while the source's lead is no longer active
@@ -83,6 +86,8 @@ def draft_tasks(session: Session, plan: Plan) -> list[CopiedTask]:
     return [
         CopiedTask(
             source=task,
+            title=moved_years(plan, task.title),
+            deliverable=moved_years(plan, task.deliverable),
             deadline=next_deadline(task, calendar),
             start_date=a_year_later(task.start_date) if task.start_date else None,
             lead=_active(task.lead_officer),
@@ -93,10 +98,15 @@ def draft_tasks(session: Session, plan: Plan) -> list[CopiedTask]:
     ]
 
 
-def next_title(plan: Plan) -> str:
-    """'… năm 2024' -> '… năm 2025'; '2023 - 2025' -> '2024 - 2026'."""
+def moved_years(plan: Plan, text: str) -> str:
+    """The plan's own years a year later in `text`: '… năm 2024' -> '… năm 2025',
+    '2023 - 2025' -> '2024 - 2026'; other years (a directive of 2017) stay."""
     years = {str(y): str(y + 1) for y in range(plan.start_year, plan.end_year + 1)}
-    return re.sub(r"\b(19|20)\d\d\b", lambda m: years.get(m.group(0), m.group(0)), plan.title)
+    return re.sub(r"\b(19|20)\d\d\b", lambda m: years.get(m.group(0), m.group(0)), text)
+
+
+def next_title(plan: Plan) -> str:
+    return moved_years(plan, plan.title)
 
 
 def next_year_input(plan: Plan) -> PlanInput:
@@ -157,8 +167,8 @@ def start_next_year(
             plan=new,
             group=groups.get(source.group_id),
             ordinal=ordinal,
-            title=source.title,
-            deliverable=source.deliverable,
+            title=draft.title,
+            deliverable=draft.deliverable,
             lead_officer=draft.lead,
             supporters=[o for o in draft.supporters if o is not draft.lead],
             confirmer=confirmer,
