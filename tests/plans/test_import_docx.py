@@ -53,6 +53,7 @@ def provincial_plan() -> bytes:
 def test_a_provincial_plan_is_read_from_its_appendix_table():
     parsed = parse_plan_file("kh-12.docx", provincial_plan())
     assert parsed.problems == []
+    assert parsed.title == "KẾ HOẠCH Thực hiện Kết luận số 91-KL/TU của Tỉnh ủy năm 2024"
     assert parsed.document_number == "12/KH-UBND"
     assert parsed.document_date == date(2024, 1, 15)
     assert parsed.years == (2024, 2024)
@@ -137,3 +138,28 @@ def test_a_provincial_plan_imports_with_leads_matched_by_department_and_position
         (justice, [office]),
     ]
     assert [t.entered_on for t in tasks] == [date(2024, 1, 15)] * 3
+
+
+def test_the_import_page_takes_a_word_document(client, auth):
+    import io
+
+    from tests.conftest import csrf_token
+    from tracker.people.models import Role
+
+    unit = gen_unit(name="Phường Vĩnh Hòa")
+    chair = gen_officer(unit, Role.CHAIRPERSON)
+    gen_officer(unit, full_name="Nguyễn Văn An", position="Văn phòng HĐND và UBND")
+    gen_officer(unit, full_name="Trần Thị Bình", position="Công chức Tư pháp - Hộ tịch")
+    db.session.commit()
+    auth.login(chair)
+    path = f"/units/{unit.code}/plans/import"
+    response = client.post(
+        path,
+        data={"csrf_token": csrf_token(client, path),
+              "file": (io.BytesIO(provincial_plan()), "kh-12.docx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Thực hiện Kết luận số 91-KL/TU của Tỉnh ủy năm 2024" in page
+    assert "Rà soát thủ tục hành chính" in page

@@ -69,7 +69,7 @@ def edit(plan_id: int):
     form = PlanForm(plan_leaders(db.session, plan.unit_id))
     if not form.is_submitted():
         form.fill(plan_input(plan))
-    elif _submitted(form, lambda data: update_plan(db.session, plan, data, current_user) or True):
+    elif _submitted(form, lambda data: update_plan(db.session, plan, data, current_user)):
         flash(_("Đã lưu kế hoạch."), "success")
         return redirect(url_for("plans.detail", plan_id=plan.id))
     return render_template("plans/form.html", form=form, unit=plan.unit, plan=plan)

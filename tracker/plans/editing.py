@@ -112,13 +112,15 @@ def create_plan(session: Session, unit: Unit, data: PlanInput, actor: Officer | 
     return plan
 
 
-def update_plan(session: Session, plan: Plan, data: PlanInput, actor: Officer | None) -> None:
+def update_plan(session: Session, plan: Plan, data: PlanInput, actor: Officer | None) -> Plan:
+    """The plan's particulars changed as typed; refused by field as a new plan's are."""
     values = _checked(session, plan.unit, data)
     plan = lock(session, plan)
     for name, value in values.items():
         setattr(plan, name, value)
     session.flush()
     log.info("officer %s edited plan %s, unit %s", actor and actor.id, plan.id, plan.unit_id)
+    return plan
 
 
 def archive_plan(session: Session, plan: Plan, actor: Officer | None) -> None:

@@ -90,10 +90,16 @@ class ParsedPlan:
             title = f"{title} {candidates[1]}"
         return " ".join(title.split())
 
+    def _number_lines(self) -> list[str]:
+        """The lines with a document number, the plan's own first: '(Kèm theo … số …)' or
+        'Số: …', before a subject that cites another ('Thực hiện Kết luận số 91-KL/TU')."""
+        lines = [line for line in self.title_lines if _DOCUMENT_NUMBER.search(line)]
+        return sorted(lines, key=lambda line: not _OWN_NUMBER.match(fold(line)))
+
     @property
     def document_number(self) -> str | None:
         """'39/QĐ-UBND' from a line like '(Kèm theo Quyết định số 39/QĐ-UBND ngày …)'."""
-        for line in self.title_lines:
+        for line in self._number_lines():
             if m := _DOCUMENT_NUMBER.search(line):
                 return m.group(1).rstrip(".,;")
         return None
@@ -102,7 +108,7 @@ class ParsedPlan:
     def document_date(self) -> date | None:
         """The date on the document number's line ('ngày 31/01/2024', 'ngày 31 tháng 01 năm
         2024')."""
-        for line in self.title_lines:
+        for line in self._number_lines():
             if not _DOCUMENT_NUMBER.search(line):
                 continue
             if m := _DOCUMENT_DATE.search(fold(line)):
@@ -143,6 +149,7 @@ _NOT_TITLES = (
 )
 _APPENDIX_LABEL = re.compile(r"phu luc(?: so)?(?: [ivx0-9]+)?")
 _BARE_DOCUMENT_TYPES = {"ke hoach", "danh muc", "bang", "chuong trinh"}
+_OWN_NUMBER = re.compile(r"^(?:kem theo|so\b)")  # on folded text, "(" dropped by fold
 _DOCUMENT_NUMBER = re.compile(r"\b[Ss][ốỐ]\s*:?\s*(\d+[^\s,;()]*/[^\s,;()]+)")
 # On folded text: "ngay 31 01 2024", "ngay 31 thang 01 nam 2024".
 _DOCUMENT_DATE = re.compile(r"\bngay (\d{1,2}) (?:thang )?(\d{1,2}) (?:nam )?(\d{4})\b")

@@ -22,6 +22,7 @@ from tracker.plans.importing.problems import ImportProblems, _
 
 MAX_COLUMNS = 30  # as reading.MAX_COLUMNS (imported there: not imported back)
 TITLE_LINES = 12  # paragraphs above a table read as its title block
+HEAD_LINES = 3  # of them, the document's first ones when the table is in an appendix
 # "Vĩnh Hòa, ngày 15 tháng 01 năm 2024": the place and date line, not a title.
 _PLACE_DATE = re.compile(r"^[^,]{1,60}, ngay \d{1,2} thang \d{1,2} nam \d{4}$")
 
@@ -63,11 +64,15 @@ def docx_tables(data: bytes) -> Iterator[list[Iterator[Row]]]:
 
 
 def _title_block(paragraphs: list[str]) -> list[str]:
-    """The paragraphs above a table that may name its plan: from the last "PHỤ LỤC" heading,
-    else the document's first ones (tables between, a letterhead, do not interrupt them)."""
-    starts = [i for i, text in enumerate(paragraphs) if fold(text).startswith("phu luc")]
-    lines = paragraphs[starts[-1]:] if starts else paragraphs
-    return [line for line in lines if not _PLACE_DATE.match(fold(line))][:TITLE_LINES]
+    """The paragraphs above a table that may name its plan: the document's first ones (its
+    title, "KẾ HOẠCH" and the subject under it), then those from the last "PHỤ LỤC" heading
+    (the appendix's "Kèm theo Kế hoạch số … ngày …"). Tables between (a letterhead) do not
+    interrupt them."""
+    lines = [p for p in paragraphs if not _PLACE_DATE.match(fold(p))]
+    starts = [i for i, text in enumerate(lines) if fold(text).startswith("phu luc")]
+    if not starts or starts[-1] < HEAD_LINES:
+        return lines[:TITLE_LINES]
+    return lines[:HEAD_LINES] + lines[starts[-1]:][:TITLE_LINES]
 
 
 def _table_rows(table: Any) -> list[Row]:
