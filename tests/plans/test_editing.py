@@ -235,3 +235,56 @@ def test_a_vice_chairperson_orders_fields_but_does_not_assign_overseers(client, 
     )
     db.session.expire_all()
     assert db.session.get(TaskGroup, a.id).overseer_id is None
+
+
+def test_hostile_posts_to_the_plan_pages_are_refused_clearly(client, auth):
+    unit = gen_unit()
+    chair = gen_officer(unit, Role.CHAIRPERSON)
+    plan = gen_plan(unit)
+    group = gen_group(plan, "A")
+    db.session.commit()
+    auth.login(chair)
+    token = csrf_token(client, f"/plans/{plan.id}")
+    hostile = {
+        "csrf_token": token,
+        "form_token": "x" * 64,
+        "title": "🙂" * 600,
+        "kind": "nope",
+        "document_number": "1" * 200,
+        "document_date": "2099-99-99",
+        "years": "99999999999999999999",
+        "appendix_row": "9.9",
+        "leader_id": "99999999999999999999",
+        f"name-{group.id}": "x" * 400,
+        f"position-{group.id}": "-1",
+        f"overseer-{group.id}": "abc",
+        "move": "up-99999999999999999999",
+        "new_name": "\x00",
+    }
+    for path in (f"/units/{unit.code}/plans/new", f"/plans/{plan.id}/edit",
+                 f"/plans/{plan.id}/next-year", f"/plans/{plan.id}/fields"):
+        response = client.post(path, data=hostile)
+        assert response.status_code == 200, path
+    assert plans_of(unit) == [plan]
+    html = client.post(f"/plans/{plan.id}/edit", data=hostile).get_data(as_text=True)
+    assert "Tên kế hoạch dài quá 500 ký tự." in html
+    assert "Số văn bản dài quá 100 ký tự." in html
+    db.session.expire_all()
+    assert plan.groups[0].name == "A"
+
+
+def test_control_characters_typed_are_dropped(client, auth):
+    unit = gen_unit()
+    chair = gen_officer(unit, Role.CHAIRPERSON)
+    plan = gen_plan(unit)
+    db.session.commit()
+    auth.login(chair)
+    path = f"/plans/{plan.id}/fields"
+    response = client.post(path, data={"csrf_token": csrf_token(client, path),
+                                       "new_name": "Chuyển\x00 đổi số\x07"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [g.name for g in plan.groups] == ["Chuyển đổi số"]
+    response = plan_post(client, f"/units/{unit.code}/plans/new", title="\x00 Kế\x00 hoạch")
+    assert response.status_code == 302
+    assert "Kế hoạch" in [p.title for p in plans_of(unit)]

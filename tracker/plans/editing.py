@@ -5,6 +5,7 @@ archiving. Operations flush, never commit; every change is audited (Plan and Tas
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,6 +23,7 @@ from tracker.plans.models import APPENDIX_ROWS, Plan, PlanKind, TaskGroup
 from tracker.plans.operations import set_overseers
 
 log = logging.getLogger("tracker.plans")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not tab, line breaks
 
 FIELD_NAME_MAX = 300  # TaskGroup.name
 PLAN_LEADER_ROLES = (Role.CHAIRPERSON, Role.VICE_CHAIRPERSON)
@@ -38,6 +40,12 @@ class PlanInput:
     end_year: int | None = None
     appendix_row: str | None = FROM_KIND  # a row of APPENDIX_ROWS, None (none) or FROM_KIND
     leader_id: int | None = None
+
+
+def _text(value: str | None) -> str:
+    """One line of typed text: control characters (a NUL PostgreSQL refuses) dropped, spaces
+    collapsed."""
+    return " ".join(_CONTROL.sub("", value or "").split())
 
 
 def plan_leaders(session: Session, unit_id: int) -> list[Officer]:
@@ -58,8 +66,8 @@ def plan_leaders(session: Session, unit_id: int) -> list[Officer]:
 
 def _checked(session: Session, unit: Unit, data: PlanInput) -> dict:
     errors: dict[str, str] = {}
-    title = " ".join((data.title or "").split())
-    number = (data.document_number or "").strip()
+    title = _text(data.title)
+    number = _text(data.document_number)
     if not title:
         errors["title"] = _("Nhập tên kế hoạch.")
     elif len(title) > TITLE_MAX:
@@ -173,7 +181,7 @@ def save_fields(session: Session, plan: Plan, data: FieldsInput, actor: Officer 
     groups = list(plan.groups)
     errors: dict[str, str] = {}
     for number, group in enumerate(groups, start=1):
-        name = " ".join(data.names.get(group.id, group.name).split())
+        name = _text(data.names.get(group.id, group.name))
         if not name:
             errors[f"name-{group.id}"] = _("Lĩnh vực thứ %(n)s: nhập tên lĩnh vực.", n=number)
         elif len(name) > FIELD_NAME_MAX:
@@ -182,7 +190,7 @@ def save_fields(session: Session, plan: Plan, data: FieldsInput, actor: Officer 
             )
         else:
             group.name = name
-    new_name = " ".join((data.new_name or "").split())
+    new_name = _text(data.new_name)
     if len(new_name) > FIELD_NAME_MAX:
         errors["new_name"] = _(
             "Tên lĩnh vực mới dài quá %(max)s ký tự.", max=FIELD_NAME_MAX
