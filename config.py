@@ -75,6 +75,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A session not used for this long ends on the server (people/sessions.py).
+    TRACKER_SESSION_IDLE_HOURS = float(os.environ.get("TRACKER_SESSION_IDLE_HOURS", 8))
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch still submits
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
@@ -136,6 +139,8 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # Production is served over HTTPS (see the README's deployment notes): browsers remember it.
+    TRACKER_HSTS_SECONDS = int(os.environ.get("TRACKER_HSTS_SECONDS", 31536000))
 
     @classmethod
     def prepare(cls, config: dict, instance_path: Path) -> None:

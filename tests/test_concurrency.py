@@ -48,6 +48,7 @@ from tracker.meetings.operations import (
     open_meeting,
     record_decision,
 )
+from tracker.meetings.queries import unevaluated
 from tracker.people.models import Officer, Role, Unit
 from tracker.plans.models import Plan
 from tracker.tasks.models import (
@@ -68,6 +69,7 @@ from tracker.tasks.operations import (
     return_completion,
     save_task,
     submit_completion,
+    withdraw_task,
 )
 from tracker.tasks.queries import status_rows
 
@@ -534,6 +536,37 @@ def test_reopen_against_reopen(world):
     _report("reopen vs reopen", ROUNDS, "one reopening, the task no longer counted done")
 
 
+def _withdraw(task_id: int):
+    def prepare(session, officer):
+        task = _load_task(session, task_id)
+        assert task.withdrawn_on is None
+        return lambda: withdraw_task(session, task, officer, reason="Không còn phù hợp")
+
+    return prepare
+
+
+def test_withdraw_against_withdraw(world):
+    """The chairperson and the administrator withdraw the same task: one withdrawal, by one of
+    them, in the journal and the audit; the other is told it was already withdrawn."""
+    for n in range(ROUNDS):
+        task_id = _submitted_task(world, 6500 + n, submit=False)
+        outcomes = race(world, ("chair", _withdraw(task_id)), ("admin", _withdraw(task_id)))
+        assert not _crashes(outcomes), outcomes
+        assert outcomes.count(OK) == 1, outcomes
+        loser = next(o for o in outcomes if o != OK)
+        assert "đã được rút khỏi kế hoạch" in str(loser)
+        with _in_app(world):
+            task = db.session.get(Task, task_id)
+            winner = world.people["chair" if outcomes[0] == OK else "admin"]
+            assert task.withdrawn_on is not None and task.withdrawn_by_id == winner
+            withdrawals = db.session.scalars(
+                select(TaskNote).where(TaskNote.task_id == task_id, TaskNote.kind == NoteKind.NOTE)
+            ).all()
+            assert len(withdrawals) == 1
+            db.session.remove()
+    _report("withdraw vs withdraw", ROUNDS, "one withdrawal, by the winner; the loser told")
+
+
 # ---------------------------------------------------------------------------- editing, creating
 
 
@@ -699,7 +732,11 @@ def _record(meeting_id: int, item_id: int):
 def _close(meeting_id: int):
     def prepare(session, officer):
         meeting = session.get(Meeting, meeting_id)
-        return lambda: close_meeting(session, meeting, officer, "Kết luận chung")
+        # Closing settles every officer: here none was graded, each "không đánh giá".
+        marks = {row.officer_id: "Nghỉ phép" for row in unevaluated(meeting)}
+        return lambda: close_meeting(
+            session, meeting, officer, "Kết luận chung", not_evaluated=marks
+        )
 
     return prepare
 

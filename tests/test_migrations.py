@@ -108,3 +108,42 @@ def test_repeated_stt_are_renumbered_before_the_unique_key(migration_app):
         rows = conn.execute(text("SELECT id, ordinal, version FROM tasks ORDER BY id")).all()
     assert [(i, o) for i, o, _v in rows] == [(1, 1), (2, 2), (3, 4), (4, 3), (5, 5), (6, 1), (7, 2)]
     assert {v for _i, _o, v in rows} == {1}
+
+
+def test_units_take_the_new_kinds_and_roles_and_keep_their_data(migration_app):
+    """The kinds and roles are checked by a constraint: the migration replaces it (SQLite
+    rebuilds the units table under the plans and officers that point at it) and keeps every
+    row; downgrading refuses while a unit administrator exists."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    upgrade(revision="a9c3e5f1d207")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO units (id, code, name, kind, created_at)"
+                          " VALUES (1, 'vh', 'Phường Vĩnh Hòa', 'ward', CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO plans (id, unit_id, kind, title, document_number, start_year, "
+            "end_year, created_at) VALUES (1, 1, 'annual_reform', 'KH', '39/QĐ-UBND', "
+            "2024, 2024, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO officers (id, unit_id, full_name, position, email, password_hash, "
+            "active, session_version, email_reminders, created_at) VALUES (1, 1, 'An', '', "
+            "'an@x.vn', '', true, 1, true, CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO officer_roles (officer_id, role) VALUES (1, 'officer')"))
+    upgrade()
+    with db.engine.begin() as conn:
+        assert conn.execute(text("SELECT code, short_name, closed_at FROM units")).all() == [
+            ("vh", "", None)
+        ]
+        assert conn.execute(text("SELECT unit_id FROM plans")).scalar() == 1
+        conn.execute(text("INSERT INTO units (id, code, name, kind, short_name, created_at)"
+                          " VALUES (2, 'tsa', 'Đặc khu Trường Sa', 'special_zone', '',"
+                          " CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO officer_roles (officer_id, role) VALUES (1, 'unit_admin')"))
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO officer_roles (officer_id, role) VALUES (1, 'king')"))
+    with pytest.raises(SystemExit):  # Flask-Migrate reports the RuntimeError and exits
+        downgrade(revision="a9c3e5f1d207")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT role FROM officer_roles WHERE role = 'unit_admin'")
+                            ).scalar() == "unit_admin"

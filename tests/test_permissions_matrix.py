@@ -16,10 +16,13 @@ from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
 from tracker.appendix.models import PeriodKind, PeriodState, ReportingPeriod
 from tracker.extensions import db
 from tracker.meetings.models import Meeting
-from tracker.people.models import Role, UnitKind
+from tracker.people.models import Role, Unit, UnitKind
 from tracker.tasks.models import Notification
 
-ALL = {"admin", "chairperson", "vice_chairperson", "focal_officer", "officer", "inspector"}
+ALL = {
+    "admin", "chairperson", "vice_chairperson", "focal_officer", "officer", "inspector",
+    "unit_admin",
+}
 LEADERS = {"admin", "chairperson", "vice_chairperson", "focal_officer"}
 ASSIGNERS = {"admin", "chairperson"}  # a vice chairperson only in the fields they oversee
 CONFIRMERS = {"admin", "chairperson", "focal_officer"}
@@ -44,7 +47,7 @@ PAGES = [
     ("confirmations", "GET", "/units/{unit}/confirmations", LEADERS | {"inspector"}, True),
     ("import_form", "GET", "/units/{unit}/plans/import", LEADERS, False),
     ("import_post", "POST", "/units/{unit}/plans/import", LEADERS, False),
-    ("calendar_post", "POST", "/units/{unit}/calendar", LEADERS, False),
+    ("calendar_post", "POST", "/units/{unit}/calendar", LEADERS | {"unit_admin"}, False),
     ("task_new", "GET", "/plans/{plan}/tasks/new", ASSIGNERS, False),
     ("task_edit", "GET", "/tasks/{task}/edit", ASSIGNERS, False),
     # The plan's fields are plan management; their overseers the chairperson's (tests/plans).
@@ -188,6 +191,74 @@ def test_role_matrix(client, auth, world, role, where, name, method, path, allow
         assert response.status_code in (200, 302), (name, role, where, response.status_code)
     else:
         assert response.status_code == 403, (name, role, where, response.status_code)
+
+
+# ---------------------------------------------------------------------------- units
+
+# The administration of units: the administrator only at and below their own unit (an admin of
+# the neighbouring ward or city reaches nothing of this ward); in the ward itself these roles.
+# (name, method, path template, who may in the ward itself besides an admin at or above it)
+UNIT_PAGES = [
+    ("unit_edit", "GET", "/units/{unit}/edit", NOBODY),
+    ("unit_edit_post", "POST", "/units/{unit}/edit", NOBODY),
+    ("unit_close", "POST", "/units/{unit}/close", NOBODY),
+    ("unit_reopen", "POST", "/units/{unit}/reopen", NOBODY),
+    ("unit_admins", "GET", "/units/{unit}/admins", {"chairperson"}),
+    ("unit_admins_post", "POST", "/units/{unit}/admins", {"chairperson"}),
+    ("unit_settings", "GET", "/units/{unit}/settings", {"unit_admin"}),
+    ("unit_settings_post", "POST", "/units/{unit}/settings", {"unit_admin"}),
+    ("logins", "GET", "/units/{unit}/logins", {"unit_admin"}),
+    # the tree and the new-unit form start from the administrator's own unit: any admin
+    ("units", "GET", "/units", NOBODY),
+    ("unit_new", "GET", "/units/new", NOBODY),
+    ("unit_new_post", "POST", "/units/new", NOBODY),
+]
+UNIT_SCOPES = [
+    *[(role, "ward") for role in sorted(ALL)],
+    *[(role, "other_ward") for role in ("admin", "chairperson", "unit_admin")],
+    *[("admin", where) for where in ("city", "province", "other_city")],
+    ("inspector", "city"),
+]
+UNIT_FORM_DATA = {
+    "unit_edit_post": {"name": "Phường A", "kind": "ward", "parent": "thanh-pho"},
+    "unit_settings_post": {"name": "Phường A", "late_extensions": "count"},
+    "unit_new_post": {"code": "phuong-moi", "name": "Phường Mới", "kind": "ward",
+                      "parent": "phuong-a"},
+}
+
+
+@pytest.mark.parametrize(("role", "where"), UNIT_SCOPES)
+@pytest.mark.parametrize(
+    ("name", "method", "path", "allowed"), UNIT_PAGES, ids=[p[0] for p in UNIT_PAGES]
+)
+def test_unit_administration_matrix(client, auth, world, role, where, name, method, path,
+                                    allowed):
+    home = world["other_ward"].parent if where == "other_city" else world[where]
+    officer = gen_officer(home, Role(role))
+    member = gen_officer(world["ward"], Role.FOCAL_OFFICER)
+    db.session.commit()
+    auth.login(officer)
+    url = path.format(unit=world["ward"].code)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        data = {**UNIT_FORM_DATA.get(name, {}), "csrf_token": csrf_token(client, "/my-tasks")}
+        if name == "unit_admins_post":
+            data.update(officer_id=str(member.id), admin="1")
+        response = client.post(url, data=data)
+    if role == "admin":
+        at_or_above = where in ("ward", "city", "province")
+        expected = at_or_above or name in ("units", "unit_new", "unit_new_post")
+    else:
+        expected = where == "ward" and role in allowed
+    if expected:
+        assert response.status_code in (200, 302), (name, role, where, response.status_code)
+    else:
+        assert response.status_code == 403, (name, role, where, response.status_code)
+    if name == "unit_new_post":  # an admin elsewhere gets the form back: not their unit
+        made = db.session.scalar(select(Unit).where(Unit.code == "phuong-moi"))
+        assert (made is not None) is (role == "admin" and where in ("ward", "city",
+                                                                    "province"))
 
 
 @pytest.mark.parametrize(

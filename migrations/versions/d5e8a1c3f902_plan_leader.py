@@ -1,7 +1,7 @@
 """plans in the browser: the leader who oversees a plan
 
 Revision ID: d5e8a1c3f902
-Revises: a9c3e5f1d207
+Revises: 61a6daa42ff2
 Create Date: 2026-12-03 09:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd5e8a1c3f902'
-down_revision = 'a9c3e5f1d207'
+down_revision = '61a6daa42ff2'
 branch_labels = None
 depends_on = None
 

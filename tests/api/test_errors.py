@@ -50,7 +50,6 @@ BAD_DATES = [
     "99999999999999999999-01-01",
     "9" * 5000,
     "-2024-03-12",
-    "2024-03-12\x00",
     "%00",
     "Ngày 12 tháng 3",
     "'; DROP TABLE plans; --",
@@ -77,6 +76,19 @@ def test_extreme_but_real_dates_are_fine(client, setup, value):
     assert response.get_json()["as_of"] == value
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/units/%00/plans",
+        "/api/v1/units/vinh%00hoa/plans",
+        "/api/v1/units/{ward}/plans?as_of=2024-03-12%00",
+    ],
+)
+def test_a_nul_character_is_refused_before_anything(client, setup, path):
+    response = client.get(path.format(ward=setup.ward.code), headers=setup.headers)
+    assert "NUL" in _error(response, 400)
+
+
 def test_repeated_as_of_uses_the_first(client, setup):
     response = client.get(
         f"/api/v1/units/{setup.ward.code}/plans?as_of=2024-03-12&as_of=bad", headers=setup.headers
@@ -92,8 +104,6 @@ def test_repeated_as_of_uses_the_first(client, setup):
         "VINH-HOA",
         "x" * 65,
         "x" * 5000,
-        "%00",
-        "vinh%00hoa",
         "%ED%A0%80",  # an encoded lone surrogate
         "%FF%FE",
         "'%20OR%201=1%20--",

@@ -81,3 +81,33 @@ def test_a_vice_chairperson_assigns_and_asks_in_their_fields_only(app):
     assert can(vice, Action.REQUEST_EXPLANATION, task)
     assert not can(vice, Action.REQUEST_EXPLANATION, gen_task(plan, group=other))
     assert not may_assign_in(gen_officer(ward, Role.VICE_CHAIRPERSON), plan)
+
+
+def test_unit_administration_rules(app):
+    """The administrator manages the units at and below their own (and only those, for units
+    and their administration); a unit administrator their own unit's officers, calendar,
+    settings and logins, no plans; the chairperson names the unit's administrators."""
+    province = gen_unit(kind=UnitKind.PROVINCE)
+    ward = gen_unit(parent=province)
+    neighbour = gen_unit(parent=gen_unit(kind=UnitKind.PROVINCE))
+    top_admin = gen_officer(province, Role.ADMIN)
+    ward_admin = gen_officer(ward, Role.ADMIN)
+    unit_admin = gen_officer(ward, Role.OFFICER, Role.UNIT_ADMIN)
+    chair = gen_officer(ward, Role.CHAIRPERSON)
+    below_only = (Action.MANAGE_UNITS, Action.ASSIGN_UNIT_ADMINS,
+                  Action.MANAGE_UNIT_SETTINGS, Action.VIEW_LOGINS)
+    for action in below_only:
+        assert can(top_admin, action, ward) and can(top_admin, action, province), action
+        assert can(ward_admin, action, ward) and not can(ward_admin, action, province), action
+        assert not can(top_admin, action, neighbour), action
+    assert can(top_admin, Action.MANAGE_PLANS, neighbour)  # elsewhere the admin acts anywhere
+    for action in (Action.MANAGE_OFFICERS, Action.MANAGE_CALENDAR,
+                   Action.MANAGE_UNIT_SETTINGS, Action.VIEW_LOGINS):
+        assert can(unit_admin, action, ward), action
+        assert not can(unit_admin, action, neighbour), action
+    for action in (Action.MANAGE_PLANS, Action.MANAGE_UNITS, Action.ASSIGN_UNIT_ADMINS,
+                   Action.ASSIGN_TASK, Action.SEE_LEADER_VIEWS):
+        assert not can(unit_admin, action, ward), action
+    assert can(chair, Action.ASSIGN_UNIT_ADMINS, ward)
+    assert not can(chair, Action.MANAGE_UNIT_SETTINGS, ward)
+    assert not can(chair, Action.MANAGE_UNITS, ward)

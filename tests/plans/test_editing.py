@@ -259,7 +259,7 @@ def test_hostile_posts_to_the_plan_pages_are_refused_clearly(client, auth):
         f"position-{group.id}": "-1",
         f"overseer-{group.id}": "abc",
         "move": "up-99999999999999999999",
-        "new_name": "\x00",
+        "new_name": "\x7f",
     }
     for path in (f"/units/{unit.code}/plans/new", f"/plans/{plan.id}/edit",
                  f"/plans/{plan.id}/next-year", f"/plans/{plan.id}/fields"):
@@ -274,6 +274,7 @@ def test_hostile_posts_to_the_plan_pages_are_refused_clearly(client, auth):
 
 
 def test_control_characters_typed_are_dropped(client, auth):
+    """(A NUL is refused before any page: core.security.)"""
     unit = gen_unit()
     chair = gen_officer(unit, Role.CHAIRPERSON)
     plan = gen_plan(unit)
@@ -281,10 +282,26 @@ def test_control_characters_typed_are_dropped(client, auth):
     auth.login(chair)
     path = f"/plans/{plan.id}/fields"
     response = client.post(path, data={"csrf_token": csrf_token(client, path),
-                                       "new_name": "Chuyển\x00 đổi số\x07"})
+                                       "new_name": "Chuyển\x08 đổi số\x07"})
     assert response.status_code == 302
     db.session.expire_all()
     assert [g.name for g in plan.groups] == ["Chuyển đổi số"]
-    response = plan_post(client, f"/units/{unit.code}/plans/new", title="\x00 Kế\x00 hoạch")
+    response = plan_post(client, f"/units/{unit.code}/plans/new", title="\x1b Kế\x7f hoạch")
     assert response.status_code == 302
     assert "Kế hoạch" in [p.title for p in plans_of(unit)]
+
+
+def test_a_closed_unit_takes_no_new_plan(app):
+    from tracker.core.clock import utcnow
+    from tracker.core.refusals import Refusal
+    from tracker.plans.editing import PlanInput, create_plan
+
+    unit = gen_unit(name="Phường Cũ")
+    unit.closed_at = utcnow()
+    data = PlanInput(title="KH", kind=PlanKind.OTHER, start_year=2025, end_year=2025)
+    try:
+        create_plan(db.session, unit, data, None)
+    except Refusal as refusal:
+        assert "Đơn vị Phường Cũ đã đóng" in refusal.message
+    else:
+        raise AssertionError("a closed unit took a new plan")

@@ -163,3 +163,13 @@ def test_the_import_page_takes_a_word_document(client, auth):
     page = client.get(response.location).get_data(as_text=True)
     assert "Thực hiện Kết luận số 91-KL/TU của Tỉnh ủy năm 2024" in page
     assert "Rà soát thủ tục hành chính" in page
+
+
+def test_a_word_zip_bomb_is_refused_before_it_is_opened():
+    from tests.core.test_zipfiles import _with_member
+    from tracker.core.zipfiles import MAX_UNCOMPRESSED
+
+    bomb = _with_member(gen_docx("KẾ HOẠCH"), "word/bomb.xml", MAX_UNCOMPRESSED + 65536)
+    with pytest.raises(ImportProblems) as caught:
+        parse_plan_file("kh.docx", bomb)
+    assert "quá lớn khi giải nén" in caught.value.messages[0]

@@ -124,7 +124,6 @@ def test_search_ignores_diacritics(client, auth, world, q, expected):
         ("to=2024-13-40", "Ngày “2024-13-40” (hạn đến) không hợp lệ"),
         ("from=2024-05-01&to=2024-04-01", "Khoảng thời hạn 01/05/2024 – 01/04/2024 bị ngược"),
         ("as_of=hôm qua", "tình trạng được tính đến hôm nay"),
-        ("q=%00abc", "Từ khóa tìm kiếm không hợp lệ"),
         ("q=" + "a" * 300, "Từ khóa tìm kiếm không hợp lệ"),
         ("page=-5", "Số trang “-5” không hợp lệ"),
         ("page=%F0%9F%99%82", "Số trang"),

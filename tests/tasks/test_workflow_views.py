@@ -108,6 +108,7 @@ def test_the_whole_journey_moves_the_rate(app, client, auth, ward):
     download = client.get(f"/evidence/{evidence.id}/file")
     assert download.status_code == 200 and download.data == PDF
     assert "attachment" in download.headers["Content-Disposition"]
+    assert download.headers["Cache-Control"] == "private, no-store"  # no proxy keeps a copy
 
     plans_page = f"/units/{ward['unit'].code}/plans"
     assert "0,0 %" in client.get(plans_page).get_data(as_text=True)

@@ -9,7 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
+from tracker.core.clock import utcnow
+from tracker.core.transactions import commit_reading
 from tracker.extensions import db, login_manager
+from tracker.people.sessions import SEEN_EVERY, key_hash, still_open
 
 bp = Blueprint("auth", __name__)
 
@@ -23,26 +26,38 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_officer(user_id: str):
-        officer_id, _, version = user_id.partition(":")
+        officer_id, version, key = [*user_id.split(":"), "", ""][:3]
         if not (officer_id.isascii() and officer_id.isdigit() and len(officer_id) < 10):
             return None
         if not (version.isascii() and version.isdigit() and len(version) < 10):
             return None
+        if not (key.isascii() and 20 <= len(key) <= 64):
+            return None
         row = db.session.execute(
-            _officer_of_session(), {"officer_id": int(officer_id)}
+            _officer_of_session(), {"officer_id": int(officer_id), "key_hash": key_hash(key)}
         ).unique().first()
         if row is None or row[0].session_version != int(version):
             return None
-        officer, officer.unread_notifications = row
+        officer, officer.unread_notifications, seen = row
+        now = utcnow()
+        if not still_open(seen, now):
+            if seen.ended_at is None:  # idle too long: it ends here, for good
+                seen.ended_at, seen.ended_reason = now, "idle"
+                commit_reading()
+            return None
+        if now - seen.last_seen_at > SEEN_EVERY:
+            seen.last_seen_at = now
+            commit_reading()
+        officer.session_key = key
         return officer
 
 
 @functools.cache
 def _officer_of_session() -> Select:
-    """The officer with their unit, roles and unread notifications: the shell of every page
-    shows the unit and checks roles. Built once (every request runs it; building the statement
-    cost a sixth of a small page)."""
-    from tracker.people.models import Officer
+    """The officer with their unit, roles and unread notifications, and the session of the
+    cookie's key: the shell of every page shows the unit and checks roles. Built once (every
+    request runs it; building the statement cost a sixth of a small page)."""
+    from tracker.people.models import Officer, OfficerSession
     from tracker.tasks.models import Notification
 
     unread = (
@@ -52,8 +67,10 @@ def _officer_of_session() -> Select:
         .scalar_subquery()
     )
     return (
-        select(Officer, unread)
+        select(Officer, unread, OfficerSession)
+        .join(OfficerSession, OfficerSession.officer_id == Officer.id)
         .where(Officer.id == bindparam("officer_id"))
+        .where(OfficerSession.key_hash == bindparam("key_hash"))
         .options(joinedload(Officer.unit), joinedload(Officer.role_rows))
     )
 

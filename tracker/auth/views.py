@@ -1,23 +1,32 @@
-from urllib.parse import urlsplit
+import math
+from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
 from tracker.auth import bp
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.core.refusals import Refusal, show_refusal
+from tracker.core.security import safe_next
 from tracker.extensions import db
-from tracker.people.operations import authenticate, change_password
+from tracker.people.logins import record_login
+from tracker.people.operations import (
+    authenticate,
+    change_password,
+    get_officer_by_email,
+    normalise_email,
+)
+from tracker.people.sessions import end_session, end_session_by_id, open_sessions, start_session
+from tracker.people.throttle import record_attempt, wait_before_login
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: a login link must not bounce the officer elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.index")
+def _wait_text(wait: timedelta) -> str:
+    seconds = math.ceil(wait.total_seconds())
+    if seconds < 60:
+        return _("%(n)s giây", n=seconds)
+    return _("%(n)s phút", n=math.ceil(seconds / 60))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -26,17 +35,56 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        officer = authenticate(db.session, form.email.data or "", form.password.data or "")
+        email = normalise_email(form.email.data or "")
+        address = request.remote_addr or ""
+        wait = wait_before_login(db.session, email, address)
+        if wait:
+            # Refused unchecked, whatever the password: the answer tells nothing of it.
+            record_attempt(db.session, email, address, success=False)
+            record_login(
+                db.session,
+                email=email,
+                officer=get_officer_by_email(db.session, email),
+                address=address,
+                success=False,
+                throttled=True,
+            )
+            flash(
+                _(
+                    "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(time)s.",
+                    time=_wait_text(wait),
+                ),
+                "danger",
+            )
+            return render_template("auth/login.html", form=form)
+        officer = authenticate(db.session, email, form.password.data or "")
+        record_attempt(db.session, email, address, success=officer is not None)
+        record_login(
+            db.session,
+            email=email,
+            officer=officer or get_officer_by_email(db.session, email),
+            address=address,
+            success=officer is not None,
+        )
         if officer is None:
             flash(_("Email hoặc mật khẩu không đúng."), "danger")
         else:
+            start_session(
+                db.session,
+                officer,
+                address=address,
+                user_agent=request.headers.get("User-Agent", ""),
+            )
             login_user(officer, remember=bool(form.remember.data))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated and current_user.session_key:
+        # Ended on the server: the session or remember cookie, if captured, is refused after.
+        end_session(db.session, current_user.session_key, "logout")
     logout_user()
     flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
@@ -58,3 +106,23 @@ def password():
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/sessions")
+@login_required
+def sessions():
+    """Where the officer is logged in (device, address, last seen), each one to end."""
+    return render_template(
+        "auth/sessions.html", sessions=open_sessions(db.session, current_user), form=FlaskForm()
+    )
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_one_session(session_id: int):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if not end_session_by_id(db.session, current_user, session_id):
+        abort(404)
+    flash(_("Đã kết thúc phiên đăng nhập."), "success")
+    return redirect(url_for("auth.sessions"))

@@ -65,6 +65,12 @@ class Action(enum.StrEnum):
     REOPEN_APPENDIX = "reopen_appendix"  # reopen a submitted table (audited)
     READ_OUTBOX = "read_outbox"  # the development outbox: the emails written, with their text
     WITHDRAW_TASK = "withdraw_task"  # rút khỏi kế hoạch: the task stays, counted before that day
+    # The administration of units (admin: the units at and below their own; see _in_scope)
+    MANAGE_UNITS = "manage_units"  # create, edit, close, reopen units below (the tree)
+    ASSIGN_UNIT_ADMINS = "assign_unit_admins"  # name or remove a unit's administrators
+    MANAGE_CALENDAR = "manage_calendar"  # the unit's own days off and make-up working days
+    MANAGE_UNIT_SETTINGS = "manage_unit_settings"  # names, late extensions
+    VIEW_LOGINS = "view_logins"  # lịch sử đăng nhập of the unit's officers
 
 
 class Relation(enum.StrEnum):
@@ -102,7 +108,9 @@ _RULES: dict[Action, Rule] = {
     Action.VIEW_UNIT: Rule(roles=frozenset(Role)),
     Action.USE_API: Rule(roles=frozenset(Role)),
     Action.MANAGE_PLANS: Rule(roles=LEADERS),
-    Action.MANAGE_OFFICERS: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON})),
+    Action.MANAGE_OFFICERS: Rule(
+        roles=frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.UNIT_ADMIN})
+    ),
     Action.ASSIGN_TASK: Rule(
         roles=frozenset({Role.ADMIN, Role.CHAIRPERSON}),
         roles_with_relation=((Role.VICE_CHAIRPERSON, Relation.OVERSEER),),
@@ -144,7 +152,25 @@ _RULES: dict[Action, Rule] = {
     Action.READ_OUTBOX: Rule(roles=LEADERS | {Role.INSPECTOR}),
     # The chairperson decides what the plan holds (the administrator for them).
     Action.WITHDRAW_TASK: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON})),
+    Action.MANAGE_UNITS: Rule(roles=frozenset({Role.ADMIN})),
+    # The chairperson names who administers their unit; the administrator of the units above.
+    Action.ASSIGN_UNIT_ADMINS: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON})),
+    Action.MANAGE_CALENDAR: Rule(roles=LEADERS | {Role.UNIT_ADMIN}),
+    Action.MANAGE_UNIT_SETTINGS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
+    Action.VIEW_LOGINS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
 }
+
+# The administrator acts on every unit, except where units are administered: there only on
+# their own unit and the units below it (an admin at the top unit: all of them; an admin of a
+# province: that province and its communes, wards, special zones).
+_ADMIN_BELOW_ONLY = frozenset(
+    {
+        Action.MANAGE_UNITS,
+        Action.ASSIGN_UNIT_ADMINS,
+        Action.MANAGE_UNIT_SETTINGS,
+        Action.VIEW_LOGINS,
+    }
+)
 
 # What nobody does any more on a task withdrawn from its plan: it is no one's work. Reading it
 # and writing a note on it remain.
@@ -212,16 +238,22 @@ def _relations(officer: Actor, target) -> set[Relation]:
     return found
 
 
-def _in_scope(officer: Actor, role: Role | None, unit: UnitRow) -> bool:
+def _at_or_below(officer: Actor, unit: UnitRow) -> bool:
+    node: UnitRow | None = unit
+    while node is not None:  # the officer's unit or one of its ancestors
+        if node.id == officer.unit_id:
+            return True
+        node = node.parent
+    return False
+
+
+def _in_scope(
+    officer: Actor, role: Role | None, unit: UnitRow, action: Action | None = None
+) -> bool:
     if role is Role.ADMIN:
-        return True
+        return action not in _ADMIN_BELOW_ONLY or _at_or_below(officer, unit)
     if role is Role.INSPECTOR:
-        node: UnitRow | None = unit
-        while node is not None:  # the officer's unit or one of its ancestors
-            if node.id == officer.unit_id:
-                return True
-            node = node.parent
-        return False
+        return _at_or_below(officer, unit)
     return unit.id == officer.unit_id
 
 
@@ -254,7 +286,7 @@ def can(officer: Actor | None, action: Action, target) -> bool:
     for role in roles:
         if role is Role.INSPECTOR and action not in _READ_ACTIONS:
             continue
-        if role in rule.roles and _in_scope(officer, role, unit):
+        if role in rule.roles and _in_scope(officer, role, unit, action):
             return True
     if not (rule.relations or rule.roles_with_relation) or not _in_scope(officer, None, unit):
         return False

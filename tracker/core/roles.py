@@ -12,3 +12,5 @@ class Role(enum.StrEnum):
     FOCAL_OFFICER = "focal_officer"
     OFFICER = "officer"
     INSPECTOR = "inspector"
+    # Quản trị đơn vị: manages their own unit's officers, calendar and settings (no plans).
+    UNIT_ADMIN = "unit_admin"

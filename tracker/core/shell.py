@@ -24,9 +24,9 @@ _CSRF = "\x00csrf\x00"
 
 
 @functools.lru_cache(maxsize=512)
-def _menu(unit_code: str, unit_name: str, entries: tuple[bool, bool, bool], locale: str,
+def _menu(unit_code: str, unit_name: str, entries: tuple[bool, ...], locale: str,
           script_root: str) -> str:
-    leader, meetings, evaluations = entries
+    leader, meetings, evaluations, units, unit_admin, assign_admins = entries
     return render_template(
         "_menu.html",
         unit_code=unit_code,
@@ -34,6 +34,9 @@ def _menu(unit_code: str, unit_name: str, entries: tuple[bool, bool, bool], loca
         leader=leader,
         meetings=meetings,
         evaluations=evaluations,
+        units=units,
+        unit_admin=unit_admin,
+        assign_admins=assign_admins,
         full_name=_NAME,
         unread=Markup(_UNREAD),
         csrf=_CSRF,
@@ -48,6 +51,9 @@ def page_menu() -> Markup:
         can(officer, Action.SEE_LEADER_VIEWS, unit),
         can(officer, Action.VIEW_MEETINGS, unit),
         can(officer, Action.VIEW_EVALUATIONS, unit),
+        can(officer, Action.MANAGE_UNITS, unit),
+        can(officer, Action.MANAGE_UNIT_SETTINGS, unit),
+        can(officer, Action.ASSIGN_UNIT_ADMINS, unit),
     )
     html = _menu(unit.code, unit.name, entries, str(get_locale()), request.script_root)
     unread = officer.unread_notifications

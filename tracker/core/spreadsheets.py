@@ -27,11 +27,14 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 DATE_FORMAT = "dd/mm/yyyy"
 FONT_NAME = "Times New Roman"
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@")
+# What spreadsheets read as the start of a formula (OWASP's list: a tab or a carriage return
+# before one too).
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula (= + - @ first) gets a leading quote."""
+    """A text that a spreadsheet would run as a formula (= + - @ tab CR first) gets a leading
+    quote."""
     if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
         return "'" + value
     return value

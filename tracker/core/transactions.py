@@ -17,6 +17,7 @@ from tracker.extensions import db
 CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _DISCARDED = "_transaction_discarded"
 _AFTER_COMMIT = "_transaction_after_commit"
+_RECORDS = "_transaction_records"
 
 
 def discard() -> None:
@@ -30,6 +31,12 @@ def is_discarded() -> bool:
     return bool(g.get(_DISCARDED, False))
 
 
+def commit_reading() -> None:
+    """This reading request (GET) records something small (a session's last activity): commit
+    it at the end like a change, if the request ends well."""
+    g.setdefault(_RECORDS, True)
+
+
 def after_commit(callback: Callable[[], None]) -> None:
     """Run `callback` once this request's changes are committed (not at all if they are not)."""
     g.setdefault(_AFTER_COMMIT, []).append(callback)
@@ -38,7 +45,8 @@ def after_commit(callback: Callable[[], None]) -> None:
 def _end_request(response: Response) -> Response:
     discarded = g.pop(_DISCARDED, False)
     callbacks = g.pop(_AFTER_COMMIT, [])
-    if request.method not in CHANGING_METHODS:
+    records = g.pop(_RECORDS, False)
+    if request.method not in CHANGING_METHODS and not records:
         return response
     if discarded or response.status_code >= 400:
         db.session.rollback()

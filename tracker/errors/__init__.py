@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.extensions import db
+
+_KEPT_HEADERS = frozenset({"allow", "retry-after", "www-authenticate"})
 
 
 def _wants_json() -> bool:
@@ -34,7 +36,7 @@ def render_error(code: int, message: str | None = None):
     message = message or _messages().get(code) or _("Đã có lỗi.")
     if _wants_json():
         return jsonify(error={"status": code, "message": message}), code
-    return render_template("errors/error.html", code=code, message=message), code
+    return make_response(render_template("errors/error.html", code=code, message=message)), code
 
 
 def init_errors(app: Flask) -> None:
@@ -54,7 +56,12 @@ def init_errors(app: Flask) -> None:
             return error
         if error.code >= 500:
             db.session.rollback()
-        return render_error(error.code)
+        response, code = render_error(error.code, getattr(error, "user_message", None))
+        # What the error says to clients besides its page: the methods a 405 allows, etc.
+        for name, value in error.get_headers():
+            if name.lower() in _KEPT_HEADERS:
+                response.headers[name] = value
+        return response, code
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -5,6 +5,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.core.formatting import LANGUAGE_SESSION_KEY
 from tracker.core.permissions import Action, can
+from tracker.core.security import safe_next
 from tracker.extensions import db
 from tracker.main import bp
 
@@ -36,7 +37,4 @@ def set_language(lang: str):
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)
     session[LANGUAGE_SESSION_KEY] = lang
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")))

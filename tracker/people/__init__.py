@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("people", __name__)
 
-from tracker.people import views  # noqa: E402,F401
+from tracker.people import unit_views, views  # noqa: E402,F401

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, true
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.core.audit import Audited
@@ -17,10 +17,17 @@ from tracker.extensions import db
 
 
 class UnitKind(enum.StrEnum):
-    WARD = "ward"
-    COMMUNE = "commune"
-    CITY = "city"
-    PROVINCE = "province"
+    """Since 1 July 2025 a province oversees its communes, wards and special zones directly;
+    older data keeps its district level (quận, huyện, thị xã, thành phố thuộc tỉnh)."""
+
+    WARD = "ward"  # phường
+    COMMUNE = "commune"  # xã
+    CITY = "city"  # thành phố (thuộc tỉnh, or trực thuộc trung ương)
+    PROVINCE = "province"  # tỉnh
+    DISTRICT = "district"  # quận, huyện
+    TOWN = "town"  # thị xã
+    TOWNSHIP = "township"  # thị trấn
+    SPECIAL_ZONE = "special_zone"  # đặc khu
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -42,16 +49,24 @@ class Unit(Audited, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
+    # The name as printed on documents ("Phường Vĩnh Hòa"); the short one for narrow places.
     name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind, "unit_kind"), default=UnitKind.WARD)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     # Whether a deadline moved after it had passed makes a late completion on time; None
     # takes the setting of the unit above (off at the top). See tasks.deadlines.
     late_extension_counts: Mapped[bool | None]
+    # A closed unit keeps all its data but takes no new plans, officers or units (people.units).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent")
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
 
     def audit_unit_id(self) -> int | None:
         return self.id
@@ -115,6 +130,8 @@ class Officer(UserMixin, db.Model):
 
     # Unread in-app notices, counted when the session's officer is loaded (auth).
     unread_notifications = 0
+    # The key of the session this officer object was loaded for, or was logged in with.
+    session_key = ""
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -128,7 +145,7 @@ class Officer(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_version}:{self.session_key}"
 
     def __repr__(self) -> str:
         return f"<Officer {self.email}>"
@@ -148,3 +165,41 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     officer: Mapped[Officer] = relationship()
+
+
+class LoginAttempt(db.Model):
+    """One attempt to log in, for throttling (people/throttle.py): by the email typed and by
+    the client's address. The audit trail keeps who logged in; this keeps the pace."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+        Index("ix_login_attempts_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))  # as normalised, whether or not it exists
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    success: Mapped[bool]
+
+
+class OfficerSession(db.Model):
+    """A logged-in session, kept on the server so that it can end there: at logout (a cookie
+    captured before is refused after), after a period of inactivity, when the officer ends it
+    from another device, or when the password changes. The cookie holds a random key; only
+    its SHA-256 is stored."""
+
+    __tablename__ = "officer_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # logout, ended (by the officer, from the list), idle, password, deactivated
+    ended_reason: Mapped[str] = mapped_column(String(30), default="")

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from tracker.core.audit import current_actor_id
 from tracker.core.clock import utcnow
@@ -24,7 +24,13 @@ from tracker.people.models import (
     UnitCalendarDay,
     UnitKind,
 )
-from tracker.people.passwords import MIN_LENGTH, hash_password, verify_password
+from tracker.people.passwords import (
+    hash_password,
+    password_problem,
+    verify_nobody,
+    verify_password,
+)
+from tracker.people.sessions import end_sessions
 
 log = logging.getLogger("tracker.people")
 
@@ -40,6 +46,19 @@ def normalise_name(name: str) -> str:
 
 def get_unit_by_code(session: Session, code: str) -> Unit | None:
     return session.scalar(select(Unit).where(Unit.code == code))
+
+
+def ensure_open(unit: Unit) -> None:
+    """Refuse adding to a closed unit (new plans, officers, units below): closing keeps all
+    its data, and only this (see people.units)."""
+    if not unit.is_open:
+        raise Refusal(
+            _(
+                "Đơn vị %(name)s đã đóng: không thêm kế hoạch, cán bộ hay đơn vị trực thuộc "
+                "mới. Mở lại đơn vị trước.",
+                name=unit.name,
+            )
+        )
 
 
 def ensure_unit(
@@ -72,6 +91,7 @@ def create_officer(
     position: str = "",
     password: str | None = None,
 ) -> Officer:
+    ensure_open(unit)
     email = normalise_email(email)
     if not email or "@" not in email:
         raise Refusal(_("Địa chỉ email không hợp lệ: “%(email)s”.", email=email))
@@ -83,8 +103,10 @@ def create_officer(
     roles = sorted(set(roles))
     if not roles:
         raise Refusal(_("Cán bộ cần ít nhất một vai trò."))
-    if password is not None and len(password) < MIN_LENGTH:
-        raise Refusal(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH))
+    if password is not None and (
+        problem := password_problem(password, email=email, full_name=full_name)
+    ):
+        raise Refusal(problem)
     officer = Officer(
         unit=unit,
         email=email,
@@ -107,7 +129,8 @@ def create_officer(
 
 def authenticate(session: Session, email: str, password: str) -> Officer | None:
     officer = get_officer_by_email(session, email)
-    if officer is None or not officer.active:
+    if officer is None or not officer.active or not officer.password_hash:
+        verify_nobody(password)  # as long as a real check: the timing tells nothing
         return None
     if not verify_password(officer.password_hash, password):
         return None
@@ -121,10 +144,12 @@ def change_password(officer: Officer, current: str, new: str) -> None:
 
 
 def set_password(officer: Officer, new: str) -> None:
-    if len(new) < MIN_LENGTH:
-        raise Refusal(_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH), "new_password")
+    if problem := password_problem(new, email=officer.email, full_name=officer.full_name):
+        raise Refusal(problem, "new_password")
     officer.password_hash = hash_password(new)
     officer.session_version += 1  # signs out the officer's other sessions
+    if (session := object_session(officer)) is not None:  # and says so in their list
+        end_sessions(session, officer.id, "password", keep=officer.session_key)
     log.info(
         "officer %s set the password of officer %s, unit %s",
         current_actor_id(),

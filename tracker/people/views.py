@@ -37,7 +37,7 @@ def calendar(unit_code: str):
     authorize(current_user, Action.VIEW_UNIT, unit)
     form = CalendarDayForm()
     if form.is_submitted():
-        authorize(current_user, Action.MANAGE_PLANS, unit)
+        authorize(current_user, Action.MANAGE_CALENDAR, unit)
         if form.validate():
             if form.day.date is None:
                 form.day.errors = [*form.day.errors, _("Nhập ngày (dd/mm/yyyy).")]
@@ -73,7 +73,7 @@ def calendar(unit_code: str):
 @login_required
 def calendar_withdraw(unit_code: str):
     unit = unit_or_404(unit_code)
-    authorize(current_user, Action.MANAGE_PLANS, unit)
+    authorize(current_user, Action.MANAGE_CALENDAR, unit)
     form = WithdrawForm()
     raw = (form.row_id.data or "") if form.validate_on_submit() else ""
     row = db.session.get(UnitCalendarDay, int(raw)) if raw.isdigit() and len(raw) < 10 else None

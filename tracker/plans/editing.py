@@ -18,6 +18,7 @@ from tracker.core.locking import lock
 from tracker.core.permissions import Action, can
 from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, OfficerRole, Role, Unit
+from tracker.people.operations import ensure_open
 from tracker.plans.importing.metadata import DEFAULT_APPENDIX_ROW, DOCUMENT_NUMBER_MAX, TITLE_MAX
 from tracker.plans.models import APPENDIX_ROWS, Plan, PlanKind, TaskGroup
 from tracker.plans.operations import set_overseers
@@ -43,7 +44,8 @@ class PlanInput:
 
 
 def _text(value: str | None) -> str:
-    """One line of typed text: control characters (a NUL PostgreSQL refuses) dropped, spaces
+    """One line of typed text: control characters dropped (a NUL, which PostgreSQL refuses, is
+    refused before any page by core.security; the others would only garble names), spaces
     collapsed."""
     return " ".join(_CONTROL.sub("", value or "").split())
 
@@ -112,7 +114,9 @@ def _checked(session: Session, unit: Unit, data: PlanInput) -> dict:
 
 
 def create_plan(session: Session, unit: Unit, data: PlanInput, actor: Officer | None) -> Plan:
-    """A new, empty plan of the unit; refuses (Refusal by field) what is missing or wrong."""
+    """A new, empty plan of the unit; refuses (Refusal by field) what is missing or wrong,
+    and any new plan in a closed unit."""
+    ensure_open(unit)
     plan = Plan(unit=unit, **_checked(session, unit, data))
     session.add(plan)
     session.flush()

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from tracker.core.audit import current_actor_id
 from tracker.core.clock import today
+from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, Unit
+from tracker.people.operations import ensure_open
 from tracker.people.queries import unit_calendar
 from tracker.plans.importing.metadata import (
     DEFAULT_APPENDIX_ROW,
@@ -125,6 +127,10 @@ def import_plan(
     """Create the parsed plan in the unit; raises ImportProblems (creating nothing) when a
     named officer is not found, or the metadata is unusable. Flushes, never commits."""
     metadata = metadata or PlanMetadata()
+    try:
+        ensure_open(unit)  # a closed unit takes no new plan
+    except Refusal as refusal:
+        raise ImportProblems([(None, refusal.message)]) from None
     resolved, problems = _resolve_officers(session, unit, parsed)
     problems = [*parsed.problems, *problems]
     if problems:

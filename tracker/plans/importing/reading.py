@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 from typing import Any
 
+from tracker.core.zipfiles import MAX_UNCOMPRESSED, NotAZip, UnsafeArchive, check_office_zip
 from tracker.plans.importing.cells import Row, cell_text
 from tracker.plans.importing.header import Header, match_header
 from tracker.plans.importing.problems import ImportProblems, _
@@ -24,6 +25,7 @@ MAX_ROWS = 2000  # non-empty rows, title block included
 MAX_LINE = 100_000  # rows read at all (sheets whose formatting runs down a million empty rows)
 MAX_COLUMNS = 30
 HEADER_SEARCH_ROWS = 30  # the header row is among the first rows
+MAX_MB = MAX_UNCOMPRESSED // (1024 * 1024)
 
 
 def _not_xlsx() -> ImportProblems:
@@ -39,6 +41,14 @@ def _xlsx_tables(data: bytes) -> Iterator[list[Iterator[Row]]]:
     """The workbook's sheets, the active one first, each as (line, values) rows."""
     import openpyxl
 
+    try:
+        check_office_zip(data)
+    except NotAZip:
+        raise _not_xlsx() from None
+    except UnsafeArchive:
+        raise ImportProblems(
+            [(None, _("Tệp quá lớn khi giải nén (tối đa %(mb)s MB): không đọc.", mb=MAX_MB))]
+        ) from None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # an untrusted file: whatever breaks the reader makes it "not a workbook"

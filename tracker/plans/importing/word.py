@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tracker.core.zipfiles import MAX_UNCOMPRESSED, NotAZip, UnsafeArchive, check_office_zip
 from tracker.plans.importing.cells import Row, fold
 from tracker.plans.importing.problems import ImportProblems, _
 
@@ -38,6 +39,15 @@ def docx_tables(data: bytes) -> Iterator[list[Iterator[Row]]]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    try:
+        check_office_zip(data)  # a zip bomb is refused before python-docx opens it
+    except NotAZip:
+        raise not_docx() from None
+    except UnsafeArchive:
+        mb = MAX_UNCOMPRESSED // (1024 * 1024)
+        raise ImportProblems(
+            [(None, _("Tệp quá lớn khi giải nén (tối đa %(mb)s MB): không đọc.", mb=mb))]
+        ) from None
     try:
         document = docx.Document(io.BytesIO(data))
         body = document.element.body

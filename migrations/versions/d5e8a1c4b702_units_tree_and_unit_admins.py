@@ -1,0 +1,95 @@
+"""units: short name, closing, more kinds (district, special zone…); the unit_admin role
+
+Revision ID: d5e8a1c4b702
+Revises: a9c3e5f1d207
+Create Date: 2026-12-03 09:10:00.000000
+
+"""
+import contextlib
+
+from alembic import op
+import sqlalchemy as sa
+
+import tracker.core.types
+
+
+# revision identifiers, used by Alembic.
+revision = 'd5e8a1c4b702'
+down_revision = 'a9c3e5f1d207'
+branch_labels = None
+depends_on = None
+
+OLD_KINDS = ('ward', 'commune', 'city', 'province')
+NEW_KINDS = (*OLD_KINDS, 'district', 'town', 'township', 'special_zone')
+OLD_ROLES = ('admin', 'chairperson', 'vice_chairperson', 'focal_officer', 'officer', 'inspector')
+NEW_ROLES = (*OLD_ROLES, 'unit_admin')
+
+
+def _in(column, values):
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _recheck(table, name, column, values):
+    # Written by hand: the enums are stored as strings checked by a named constraint; the
+    # constraint is replaced (batch mode rebuilds the table on SQLite, alters it on PostgreSQL).
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.drop_constraint(op.f(name), type_='check')
+        batch_op.create_check_constraint(op.f(name), _in(column, values))
+
+
+@contextlib.contextmanager
+def _foreign_keys_off_on_sqlite():
+    """SQLite rebuilds `units` (copy, drop, rename) to change its CHECK: the plans and officers
+    pointing at it would stop the drop. Foreign keys can only be turned off between
+    transactions, so: commit what ran so far, rebuild with them off, check them, turn them on."""
+    bind = op.get_bind()
+    if bind.dialect.name != 'sqlite':
+        yield
+        return
+    bind.commit()
+    raw = bind.connection.driver_connection
+    raw.execute('PRAGMA foreign_keys = OFF')
+    try:
+        yield
+        bind.commit()
+        broken = raw.execute('PRAGMA foreign_key_check').fetchall()
+        if broken:
+            raise RuntimeError(f'foreign keys broken by the rebuild: {broken[:5]}')
+    finally:
+        raw.execute('PRAGMA foreign_keys = ON')
+
+
+def upgrade():
+    with _foreign_keys_off_on_sqlite():
+        with op.batch_alter_table('units', schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column('short_name', sa.String(length=100), server_default='', nullable=False)
+            )
+            batch_op.add_column(
+                sa.Column('closed_at', tracker.core.types.UTCDateTime(timezone=True),
+                          nullable=True)
+            )
+        _recheck('units', 'ck_units_unit_kind', 'kind', NEW_KINDS)
+        _recheck('officer_roles', 'ck_officer_roles_role', 'role', NEW_ROLES)
+
+
+def downgrade():
+    # The old schema has no unit administrators and fewer kinds: refuse rather than lose them.
+    bind = op.get_bind()
+    admins = bind.execute(
+        sa.text("SELECT COUNT(*) FROM officer_roles WHERE role = 'unit_admin'")
+    ).scalar()
+    kinds = bind.execute(
+        sa.text(f"SELECT COUNT(*) FROM units WHERE NOT ({_in('kind', OLD_KINDS)})")
+    ).scalar()
+    if admins or kinds:
+        raise RuntimeError(
+            f'{admins} unit administrator roles and {kinds} units of the new kinds: the previous '
+            'schema cannot hold them; remove them before downgrading'
+        )
+    with _foreign_keys_off_on_sqlite():
+        _recheck('officer_roles', 'ck_officer_roles_role', 'role', OLD_ROLES)
+        _recheck('units', 'ck_units_unit_kind', 'kind', OLD_KINDS)
+        with op.batch_alter_table('units', schema=None) as batch_op:
+            batch_op.drop_column('closed_at')
+            batch_op.drop_column('short_name')
