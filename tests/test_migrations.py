@@ -147,3 +147,48 @@ def test_units_take_the_new_kinds_and_roles_and_keep_their_data(migration_app):
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT role FROM officer_roles WHERE role = 'unit_admin'")
                             ).scalar() == "unit_admin"
+
+
+def test_a_database_in_use_upgrades_with_its_data(migration_app):
+    """A ward's database of the previous release, with tasks that notes, evidence and
+    notifications point at, upgrades to the head: SQLite rebuilds the tasks table under them
+    (the migration runs with foreign keys off, checked at the end), and every row stays."""
+    from sqlalchemy import text
+
+    upgrade(revision="4e196fb69b6e")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO units (id, code, name, kind, created_at)"
+                          " VALUES (1, 'vh', 'Phường Vĩnh Hòa', 'ward', CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO officers (id, unit_id, full_name, position, email, password_hash, "
+            "active, session_version, email_reminders, created_at) VALUES (1, 1, 'An', '', "
+            "'an@x.vn', '', true, 1, true, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO plans (id, unit_id, kind, title, document_number, document_date, "
+            "start_year, end_year, created_at) VALUES (1, 1, 'annual_reform', 'KH', "
+            "'39/QĐ-UBND', '2024-01-31', 2024, 2024, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO tasks (id, plan_id, ordinal, title, deliverable, lead_officer_id, "
+            "recurrence_note, notes, state, progress_percent, completed_on, search_text, "
+            "created_at) VALUES (1, 1, 1, 'Việc', 'KH', 1, '', '', 'done', 100, '2024-03-04', "
+            "'', CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO evidence (id, task_id, document_number, document_date, summary, "
+            "created_at) VALUES (1, 1, '333/KH-UBND', '2024-03-04', '', CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO task_notes (id, task_id, author_id, kind, body, evidence_id, "
+            "created_at) VALUES (1, 1, 1, 'confirmation', '', 1, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO notifications (id, officer_id, task_id, kind, message, created_at) "
+            "VALUES (1, 1, 1, 'confirmed', 'Đã xác nhận', CURRENT_TIMESTAMP)"))
+    upgrade()
+    with db.engine.connect() as conn:
+        task = conn.execute(text(
+            "SELECT ordinal, entered_on, confirmed_on, version FROM tasks")).one()
+        assert str(task.entered_on) == "2024-01-31" and task.version == 1
+        assert conn.execute(text("SELECT count(*) FROM task_notes")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM evidence")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM notifications")).scalar() == 1
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -48,6 +48,7 @@ def _foreign_keys_off_on_sqlite():
         return
     bind.commit()
     raw = bind.connection.driver_connection
+    was_on = raw.execute('PRAGMA foreign_keys').fetchone()[0]  # env.py turns them off
     raw.execute('PRAGMA foreign_keys = OFF')
     try:
         yield
@@ -56,7 +57,8 @@ def _foreign_keys_off_on_sqlite():
         if broken:
             raise RuntimeError(f'foreign keys broken by the rebuild: {broken[:5]}')
     finally:
-        raw.execute('PRAGMA foreign_keys = ON')
+        if was_on:
+            raw.execute('PRAGMA foreign_keys = ON')
 
 
 def upgrade():
