@@ -17,20 +17,12 @@ depends_on = None
 
 
 def upgrade():
-    if op.get_bind().dialect.name == 'sqlite':
-        # Not batch mode: rebuilding `plans` would break the tasks' keys to it; SQLite adds a
-        # column with its REFERENCES clause in place.
-        op.execute('ALTER TABLE plans ADD COLUMN leader_id INTEGER '
-                   'CONSTRAINT fk_plans_leader_id_officers REFERENCES officers (id)')
-        return
-    op.add_column('plans', sa.Column('leader_id', sa.Integer(), nullable=True))
-    op.create_foreign_key(op.f('fk_plans_leader_id_officers'), 'plans', 'officers',
-                          ['leader_id'], ['id'])
+    with op.batch_alter_table('plans', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('leader_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_plans_leader_id_officers'), 'officers', ['leader_id'], ['id'])
 
 
 def downgrade():
-    if op.get_bind().dialect.name == 'sqlite':
-        op.execute('ALTER TABLE plans DROP COLUMN leader_id')
-        return
-    op.drop_constraint(op.f('fk_plans_leader_id_officers'), 'plans', type_='foreignkey')
-    op.drop_column('plans', 'leader_id')
+    with op.batch_alter_table('plans', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_plans_leader_id_officers'), type_='foreignkey')
+        batch_op.drop_column('leader_id')
