@@ -157,3 +157,38 @@ def gen_csv(rows: list[list], *, delimiter: str = ";", encoding: str = "utf-8-si
         [["" if value is None else value for value in row] for row in rows]
     )
     return buffer.getvalue().encode(encoding)
+
+
+def gen_docx(*blocks) -> bytes:
+    """A Word document of `blocks` in order: a str is a paragraph, a list of rows a table.
+
+    A table row is a list of cell texts; None continues the cell above (merged down), and
+    ("text", n) is a cell merged across n columns (its grid columns filled from the left).
+    """
+    import io
+
+    from docx import Document
+
+    document = Document()
+    for block in blocks:
+        if isinstance(block, str):
+            document.add_paragraph(block)
+            continue
+        width = max(sum(c[1] if isinstance(c, tuple) else 1 for c in row) for row in block)
+        table = document.add_table(rows=len(block), cols=width)
+        for r, row in enumerate(block):
+            column = 0
+            for value in row:
+                span = value[1] if isinstance(value, tuple) else 1
+                cell = table.cell(r, column)
+                if value is None:
+                    cell.merge(table.cell(r - 1, column))  # keeps the text above
+                else:
+                    text = value[0] if isinstance(value, tuple) else value
+                    if span > 1:
+                        cell = cell.merge(table.cell(r, column + span - 1))
+                    cell.text = str(text)
+                column += span
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

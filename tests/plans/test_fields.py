@@ -37,9 +37,16 @@ def test_chair_gives_fields_to_vice_chairs(client, auth):
 
 
 def test_only_the_chair_assigns_fields(client, auth):
+    """The page is the plan's fields (MANAGE_PLANS); their overseers are the chairperson's."""
     unit = gen_unit()
     vice = gen_officer(unit, Role.VICE_CHAIRPERSON)
+    officer = gen_officer(unit)
     plan = gen_plan(unit)
+    gen_group(plan, "Thể chế")
     db.session.commit()
     auth.login(vice)
+    html = client.get(f"/plans/{plan.id}/fields").get_data(as_text=True)
+    assert 'name="overseer-' in html and "disabled" in html
+    auth.logout()
+    auth.login(officer)
     assert client.get(f"/plans/{plan.id}/fields").status_code == 403

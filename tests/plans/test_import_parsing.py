@@ -372,7 +372,7 @@ def test_csv_cell_on_several_lines_keeps_the_record_number():
         ("plan.xlsx", b"PK\x03\x04broken zip", "Tệp không phải bảng tính Excel (.xlsx) hợp lệ."),
         ("plan.csv", b"\x00\x01\x02binary", "Tệp không phải tệp CSV (văn bản) hợp lệ."),
         ("plan.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Tệp Excel 97-2003 (.xls)"),
-        ("plan.pdf", b"%PDF-1.4", "Chỉ nhận tệp bảng tính .xlsx hoặc .csv"),
+        ("plan.pdf", b"%PDF-1.4", "Chỉ nhận tệp .xlsx, .csv hoặc văn bản Word .docx"),
         ("plan.csv", "Xin chào\r\nkhông phải kế hoạch\r\n", "Không tìm thấy dòng tiêu đề"),
     ],
 )

@@ -175,7 +175,7 @@ def test_a_file_that_is_not_a_spreadsheet(client, auth, ward):
     before = counts()
     refused = post(client, unit, b"%PDF-1.4 ...", filename="bao-cao.pdf")
     assert refused.status_code == 200
-    assert "Chỉ nhận tệp .xlsx hoặc .csv." in refused.get_data(as_text=True)
+    assert "Chỉ nhận tệp .xlsx, .csv hoặc .docx." in refused.get_data(as_text=True)
     disguised = post(client, unit, b"%PDF-1.4 ...", filename="bao-cao.xlsx")
     assert disguised.status_code == 200
     assert "Tệp không phải bảng tính Excel (.xlsx) hợp lệ." in disguised.get_data(as_text=True)

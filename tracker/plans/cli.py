@@ -54,7 +54,8 @@ def _parsed(parse, value: str | None, param: str):
 def import_command(
     file: Path, unit_code, kind, title, document_number, document_date, years, appendix_row
 ) -> None:
-    """Import a plan from an .xlsx or .csv FILE; a file with bad rows imports nothing."""
+    """Import a plan from an .xlsx, .csv or Word .docx FILE; a file with bad rows imports
+    nothing."""
     span = _parsed(parse_years, years, "--years")
     metadata = PlanMetadata(
         kind=PlanKind(kind) if kind else None,

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import func, select
-from wtforms import SelectField, StringField, SubmitField, ValidationError
+from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from tracker.core.permissions import Action, authorize
@@ -23,6 +23,8 @@ from tracker.plans.exporting import (
     export_plan_xlsx,
     load_plan_for_export,
 )
+from tracker.plans.forms import check_with as _check_with
+from tracker.plans.forms import kind_labels
 from tracker.plans.importing import (
     DOCUMENT_NUMBER_MAX,
     NO_APPENDIX_ROW,
@@ -37,32 +39,12 @@ from tracker.plans.models import APPENDIX_ROWS, PlanKind
 from tracker.tasks.models import Task
 
 
-def kind_labels() -> dict[str, str]:
-    return {
-        PlanKind.ANNUAL_REFORM: _l("Kế hoạch CCHC năm"),
-        PlanKind.PAPI: _l("Kế hoạch cải thiện chỉ số PAPI"),
-        PlanKind.CONCLUSION_91: _l("Kế hoạch thực hiện Kết luận 91-KL/TU"),
-        PlanKind.ASSIGNED_BY_HIGHER_LEVEL: _l("Nhiệm vụ cấp trên giao"),
-        PlanKind.OTHER: _l("Kế hoạch khác"),
-    }
-
-
-def _check_with(parse):
-    def check(form, field) -> None:
-        try:
-            parse(field.data)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-    return check
-
-
 class ImportPlanForm(FlaskForm):
     file = FileField(
-        _l("Tệp kế hoạch (.xlsx hoặc .csv)"),
+        _l("Tệp kế hoạch (.xlsx, .csv hoặc Word .docx)"),
         validators=[
             FileRequired(_l("Chọn tệp kế hoạch.")),
-            FileAllowed(["xlsx", "csv"], _l("Chỉ nhận tệp .xlsx hoặc .csv.")),
+            FileAllowed(["xlsx", "csv", "docx"], _l("Chỉ nhận tệp .xlsx, .csv hoặc .docx.")),
         ],
     )
     kind = SelectField(_l("Loại kế hoạch"), default="")

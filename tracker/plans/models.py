@@ -12,7 +12,7 @@ from tracker.core.audit import Audited
 from tracker.core.clock import utcnow
 from tracker.core.types import UTCDateTime
 from tracker.extensions import db
-from tracker.people.models import Unit, _enum
+from tracker.people.models import Officer, Unit, _enum
 
 
 class PlanKind(enum.StrEnum):
@@ -40,10 +40,14 @@ class Plan(Audited, db.Model):
     start_year: Mapped[int]
     end_year: Mapped[int]
     appendix_row: Mapped[str | None] = mapped_column(String(16))
+    # The leader (chairperson or a vice chairperson) who oversees the plan as a whole.
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    # Archived: kept, out of the lists and the figures (operations.archive_plan).
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit] = relationship()
+    leader: Mapped[Officer | None] = relationship()
     groups: Mapped[list[TaskGroup]] = relationship(
         back_populates="plan", order_by="TaskGroup.ordinal", cascade="all, delete-orphan"
     )

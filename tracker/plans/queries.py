@@ -38,3 +38,14 @@ def plan_summaries(session: Session, unit_id: int, as_of: date) -> list[PlanSumm
         )
         for plan in plans
     ]
+
+
+def archived_plans(session: Session, unit_id: int) -> list[Plan]:
+    """The unit's archived plans, the last archived first."""
+    return list(
+        session.scalars(
+            select(Plan)
+            .where(Plan.unit_id == unit_id, Plan.archived_at.is_not(None))
+            .order_by(Plan.archived_at.desc(), Plan.id)
+        )
+    )

@@ -1,21 +1,17 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from tracker.core.clock import today
 from tracker.core.dates import parse_date
 from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, authorize, can
-from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.status import confirmed_late, deadline_class, in_plan_on, tally
 from tracker.extensions import db
-from tracker.people.models import Role
 from tracker.people.queries import active_officers, unit_or_404
 from tracker.plans import bp
 from tracker.plans.models import Plan
-from tracker.plans.operations import set_overseers
 from tracker.plans.queries import plan_summaries
 from tracker.plans.rendering import task_rows
 from tracker.tasks.forms import BulkAssignForm, officer_choice
@@ -81,34 +77,6 @@ def detail(plan_id: int):
         late=confirmed_late(tasks, as_of),
         as_of=as_of,
         assign_form=assign_form,
+        manage=can(current_user, Action.MANAGE_PLANS, plan),
         plan_task_rows=task_rows,
     )
-
-
-@bp.route("/plans/<int:plan_id>/fields", methods=["GET", "POST"])
-@login_required
-def fields(plan_id: int):
-    """Which vice chairperson oversees each field of the plan (Thông báo phân công)."""
-    plan = db.get_or_404(Plan, plan_id)
-    authorize(current_user, Action.ASSIGN_TASK, plan.unit)
-    vice_chairs = [
-        o
-        for o in active_officers(db.session, plan.unit_id, with_roles=True)
-        if o.has_role(Role.VICE_CHAIRPERSON)
-    ]
-    form = FlaskForm()
-    if form.validate_on_submit():
-        choices: dict[int, int | None] = {}
-        for group in plan.groups:
-            raw = request.form.get(f"overseer-{group.id}", "")
-            choices[group.id] = (
-                int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
-            )
-        try:
-            set_overseers(db.session, plan, choices)
-        except Refusal as refusal:
-            show_refusal(refusal)
-        else:
-            flash(_("Đã lưu phân công phụ trách lĩnh vực."), "success")
-            return redirect(url_for("plans.detail", plan_id=plan.id))
-    return render_template("plans/fields.html", plan=plan, vice_chairs=vice_chairs, form=form)

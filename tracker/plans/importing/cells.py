@@ -43,15 +43,29 @@ def cell_text(value: Any) -> str:
     return _unescape(_clean(str(value)))
 
 
-_NAME_SPLIT = re.compile(r"\s*(?:[,;\n]|\s-\s|\svà\s)\s*", re.I)
+_NAME_SPLIT = re.compile(r"\s*(?:[,;\n]|\s[-–—]\s|\svà\s)\s*", re.I)
+# Only these always separate two bodies: " - " and " và " also join the words of one post or
+# department ("Công chức Tư pháp - Hộ tịch", "Văn phòng HĐND và UBND").
+_PART_SPLIT = re.compile(r"\s*[,;\n]\s*")
 _HONORIFIC = re.compile(r"^(?:đ/c|đc|đồng chí|ông|bà)\.?\s+", re.I)
 
 
-def split_names(text: str) -> list[str]:
-    """'Nguyễn Văn A, Đ/c Trần Thị B; Lê C' -> the names, honorifics dropped, no repeats."""
+def _split(pattern: re.Pattern, text: str) -> list[str]:
     names = []
-    for part in _NAME_SPLIT.split(text):
+    for part in pattern.split(text):
         part = _HONORIFIC.sub("", part.strip()).strip(" .")
         if part and part not in names:
             names.append(part)
     return names
+
+
+def split_names(text: str) -> list[str]:
+    """'Nguyễn Văn A, Đ/c Trần Thị B; Lê C và Phạm D' -> the names, honorifics dropped, no
+    repeats."""
+    return _split(_NAME_SPLIT, text)
+
+
+def split_parts(text: str) -> list[str]:
+    """The bodies of a lead or supporting-officer cell, split on commas, semicolons and line
+    breaks only: each is a name, a position or a department (officers.py tells which)."""
+    return _split(_PART_SPLIT, text)

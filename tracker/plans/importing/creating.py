@@ -1,5 +1,6 @@
-"""Step 3, creating: officers matched by name within the unit, then the Plan, its TaskGroups and
-Tasks (recurring ones with their occurrences). Flushes, never commits."""
+"""Step 3, creating: officers matched within the unit (by name, position or department:
+officers.py), then the Plan, its TaskGroups and Tasks (recurring ones with their occurrences).
+Flushes, never commits."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tracker.core.audit import current_actor_id
 from tracker.core.clock import today
 from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, Unit
-from tracker.people.operations import ensure_open, normalise_name
+from tracker.people.operations import ensure_open
 from tracker.people.queries import unit_calendar
 from tracker.plans.importing.metadata import (
     DEFAULT_APPENDIX_ROW,
@@ -25,6 +26,7 @@ from tracker.plans.importing.metadata import (
     PlanMetadata,
     guess_kind,
 )
+from tracker.plans.importing.officers import OfficerMatcher
 from tracker.plans.importing.parsing import ParsedPlan, parse_with_problems
 from tracker.plans.importing.problems import ImportProblems, Problem, _
 from tracker.plans.models import Plan, TaskGroup
@@ -33,10 +35,6 @@ from tracker.tasks.operations import default_confirmer, lay_out_occurrences
 from tracker.tasks.recurrence import cadence_from_phrase
 
 log = logging.getLogger("tracker.plans")
-
-
-def _name_key(name: str) -> str:
-    return normalise_name(name).casefold()
 
 
 @dataclass(slots=True)
@@ -48,49 +46,34 @@ class _Resolved:
 def _resolve_officers(
     session: Session, unit: Unit, parsed: ParsedPlan
 ) -> tuple[_Resolved, list[Problem]]:
-    officers = session.scalars(select(Officer).where(Officer.unit_id == unit.id)).all()
-    by_name: dict[str, list[Officer]] = {}
-    for officer in officers:
-        by_name.setdefault(_name_key(officer.full_name), []).append(officer)
+    """Each task's lead and supporting officers, matched by name, position or department
+    (officers.py); every cell that names nobody, or several, is a problem."""
+    matcher = OfficerMatcher(session.scalars(select(Officer).where(Officer.unit_id == unit.id)))
     problems: list[Problem] = []
-
-    def find(line: int, name: str) -> Officer | None:
-        matches = by_name.get(_name_key(name), [])
-        active = [o for o in matches if o.active]
-        if len(active) == 1:
-            return active[0]
-        if len(active) > 1:
-            problems.append(
-                Problem(
-                    line,
-                    _(
-                        "có %(n)s cán bộ cùng tên “%(name)s” trong đơn vị; hãy sửa tên cho khác "
-                        "nhau trước khi nhập",
-                        n=len(active),
-                        name=name,
-                    ),
-                )
-            )
-        elif matches:
-            problems.append(
-                Problem(line, _("cán bộ “%(name)s” đã ngừng hoạt động trong đơn vị", name=name))
-            )
-        else:
-            problems.append(
-                Problem(line, _("không tìm thấy cán bộ “%(name)s” trong đơn vị", name=name))
-            )
-        return None
-
     resolved = _Resolved({}, {})
     for index, task in enumerate(parsed.tasks):
-        resolved.lead[index] = find(task.line, task.lead_name) if task.lead_name else None
-        supporters = []
+        lead = None
+        if task.lead_name:
+            found = matcher.find_each(task.lead_name)
+            if len(found.officers) > 1:
+                message = _(
+                    "chỉ ghi một cán bộ chủ trì (đang có %(n)s: %(names)s)",
+                    n=len(found.officers),
+                    names=", ".join(o.full_name for o in found.officers),
+                )
+                problems.append(Problem(task.line, message))
+            elif found.officers:
+                lead = found.officers[0]
+            else:
+                problems.append(Problem(task.line, found.problem))
+        resolved.lead[index] = lead
+        supporters: list[Officer] = []
         for name in task.supporter_names:
-            officer = find(task.line, name)
-            if officer is not None and officer not in supporters:
-                supporters.append(officer)
-        lead = resolved.lead[index]
-        resolved.supporters[index] = [o for o in supporters if o is not lead]
+            found = matcher.find_each(name)
+            if not found.officers:
+                problems.append(Problem(task.line, found.problem))
+            supporters += [o for o in found.officers if o not in supporters and o is not lead]
+        resolved.supporters[index] = supporters
     return resolved, problems
 
 

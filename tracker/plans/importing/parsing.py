@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from tracker.plans.importing.cells import Row, cell_text, fold, split_names
+from tracker.plans.importing.cells import Row, cell_text, fold, split_parts
 from tracker.plans.importing.deadlines import parse_deadline, text_date
 from tracker.plans.importing.header import (
     DEADLINE,
@@ -90,10 +90,16 @@ class ParsedPlan:
             title = f"{title} {candidates[1]}"
         return " ".join(title.split())
 
+    def _number_lines(self) -> list[str]:
+        """The lines with a document number, the plan's own first: '(Kèm theo … số …)' or
+        'Số: …', before a subject that cites another ('Thực hiện Kết luận số 91-KL/TU')."""
+        lines = [line for line in self.title_lines if _DOCUMENT_NUMBER.search(line)]
+        return sorted(lines, key=lambda line: not _OWN_NUMBER.match(fold(line)))
+
     @property
     def document_number(self) -> str | None:
         """'39/QĐ-UBND' from a line like '(Kèm theo Quyết định số 39/QĐ-UBND ngày …)'."""
-        for line in self.title_lines:
+        for line in self._number_lines():
             if m := _DOCUMENT_NUMBER.search(line):
                 return m.group(1).rstrip(".,;")
         return None
@@ -102,7 +108,7 @@ class ParsedPlan:
     def document_date(self) -> date | None:
         """The date on the document number's line ('ngày 31/01/2024', 'ngày 31 tháng 01 năm
         2024')."""
-        for line in self.title_lines:
+        for line in self._number_lines():
             if not _DOCUMENT_NUMBER.search(line):
                 continue
             if m := _DOCUMENT_DATE.search(fold(line)):
@@ -143,6 +149,7 @@ _NOT_TITLES = (
 )
 _APPENDIX_LABEL = re.compile(r"phu luc(?: so)?(?: [ivx0-9]+)?")
 _BARE_DOCUMENT_TYPES = {"ke hoach", "danh muc", "bang", "chuong trinh"}
+_OWN_NUMBER = re.compile(r"^(?:kem theo|so\b)")  # on folded text, "(" dropped by fold
 _DOCUMENT_NUMBER = re.compile(r"\b[Ss][ốỐ]\s*:?\s*(\d+[^\s,;()]*/[^\s,;()]+)")
 # On folded text: "ngay 31 01 2024", "ngay 31 thang 01 nam 2024".
 _DOCUMENT_DATE = re.compile(r"\bngay (\d{1,2}) (?:thang )?(\d{1,2}) (?:nam )?(\d{4})\b")
@@ -220,7 +227,7 @@ def _parse_sheet(filename: str, rows: Iterator[Row]) -> tuple[ParsedPlan | None,
                 return None, True
             if header := match_header(line, cells):
                 parsed.problems.extend(header.problems)
-                builder = _SheetBuilder(parsed, header)
+                builder = _SheetBuilder(parsed, header, cells)
             else:
                 parsed.title_lines.append(" ".join(c for c in cells if c))
             continue
@@ -242,9 +249,10 @@ def _parse_sheet(filename: str, rows: Iterator[Row]) -> tuple[ParsedPlan | None,
 class _SheetBuilder:
     """Turns the rows under the header into groups and tasks."""
 
-    def __init__(self, parsed: ParsedPlan, header: Header):
+    def __init__(self, parsed: ParsedPlan, header: Header, header_cells: list[str]):
         self.parsed = parsed
         self.header = header
+        self.header_cells = header_cells
         self.columns = dict(header.columns)
         self.first, self.last = header.first, header.last
         self.group: int | None = None
@@ -299,7 +307,7 @@ class _SheetBuilder:
         return True
 
     def _task(self, line: int, values: list[Any], cells: list[str], title: str) -> ParsedTask:
-        leads = split_names(self.cell(cells, LEAD))
+        leads = split_parts(self.cell(cells, LEAD))
         if len(leads) > 1:
             self.problem(
                 line,
@@ -315,7 +323,7 @@ class _SheetBuilder:
             title=title,
             deliverable=self.cell(cells, DELIVERABLE),
             lead_name=leads[0] if leads else "",
-            supporter_names=[n for n in split_names(self.cell(cells, SUPPORT)) if n not in leads],
+            supporter_names=[n for n in split_parts(self.cell(cells, SUPPORT)) if n not in leads],
         )
         index = self.columns.get(DEADLINE)
         try:
@@ -349,6 +357,8 @@ class _SheetBuilder:
         for i, text in enumerate(cells):
             if not text:
                 continue
+            if i < len(self.header_cells) and self.header_cells[i] == text:
+                continue  # the first row's cell merged down (a Word table repeats it)
             column = header_column(text)
             if column is None or column in self.columns or column in found:
                 return False

@@ -1,5 +1,6 @@
-"""Step 1, reading: the rows of an .xlsx workbook's sheets or of a CSV file, whatever its
-encoding and delimiter; a file that is neither is refused whole."""
+"""Step 1, reading: the rows of an .xlsx workbook's sheets, of a CSV file (whatever its encoding
+and delimiter) or of a Word (.docx) document's tables (word.py); a file that is none of them is
+refused whole."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import csv
 import io
 import itertools
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 from typing import Any
@@ -16,6 +18,7 @@ from tracker.core.zipfiles import MAX_UNCOMPRESSED, NotAZip, UnsafeArchive, chec
 from tracker.plans.importing.cells import Row, cell_text
 from tracker.plans.importing.header import Header, match_header
 from tracker.plans.importing.problems import ImportProblems, _
+from tracker.plans.importing.word import docx_tables, not_docx
 
 # A plan has tens of tasks; a file past these limits is a mistake (or an attack), not a plan.
 MAX_ROWS = 2000  # non-empty rows, title block included
@@ -127,10 +130,28 @@ def find_header(rows: Iterable[Row]) -> Header | None:
     return None
 
 
+def _zip_kind(data: bytes, suffix: str) -> str:
+    """An Office Open XML file: a Word document or a workbook, by what the archive holds."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        names = set()
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return "docx" if suffix == ".docx" else "xlsx"  # broken: refused by the reader it names
+
+
 def _file_kind(filename: str, data: bytes) -> str:
     suffix = PurePath(filename or "").suffix.lower()
     if data.startswith(b"PK\x03\x04"):
-        return "xlsx"
+        return _zip_kind(data, suffix)
+    if data.startswith(b"\xd0\xcf\x11\xe0") and suffix == ".doc":
+        raise ImportProblems(
+            [(None, _("Tệp Word 97-2003 (.doc) không được hỗ trợ: hãy lưu lại thành .docx."))]
+        )
     if data.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
         raise ImportProblems(
             [
@@ -145,18 +166,27 @@ def _file_kind(filename: str, data: bytes) -> str:
         )
     if suffix == ".xlsx":
         raise _not_xlsx()
+    if suffix == ".docx":
+        raise not_docx()
     if suffix in (".csv", ".txt", ".tsv"):
         return "csv"
     raise ImportProblems(
         [
             (
                 None,
-                _("Chỉ nhận tệp bảng tính .xlsx hoặc .csv (tệp đã gửi: %(name)s).", name=filename),
+                _(
+                    "Chỉ nhận tệp .xlsx, .csv hoặc văn bản Word .docx (tệp đã gửi: %(name)s).",
+                    name=filename,
+                ),
             )
         ]
     )
 
 
 def read_tables(filename: str, data: bytes) -> contextlib.AbstractContextManager:
-    """The file's tables (an .xlsx file's sheets, the active one first; a CSV file's one)."""
-    return _xlsx_tables(data) if _file_kind(filename, data) == "xlsx" else _csv_tables(data)
+    """The file's tables (an .xlsx file's sheets, the active one first; a CSV file's one; a
+    Word document's tables, in the document's order)."""
+    kind = _file_kind(filename, data)
+    if kind == "docx":
+        return docx_tables(data)
+    return _xlsx_tables(data) if kind == "xlsx" else _csv_tables(data)
