@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 
 from tracker.auth import bp
 from tracker.auth.forms import ChangePasswordForm, LoginForm
+from tracker.auth.pending import begin_second_step, second_step_needed
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.security import safe_next
 from tracker.extensions import db
@@ -22,7 +23,7 @@ from tracker.people.sessions import end_session, end_session_by_id, open_session
 from tracker.people.throttle import record_attempt, wait_before_login
 
 
-def _wait_text(wait: timedelta) -> str:
+def wait_text(wait: timedelta) -> str:
     seconds = math.ceil(wait.total_seconds())
     if seconds < 60:
         return _("%(n)s giây", n=seconds)
@@ -52,12 +53,22 @@ def login():
             flash(
                 _(
                     "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(time)s.",
-                    time=_wait_text(wait),
+                    time=wait_text(wait),
                 ),
                 "danger",
             )
             return render_template("auth/login.html", form=form)
         officer = authenticate(db.session, email, form.password.data or "")
+        if officer is not None and (second := second_step_needed(officer)):
+            # Not logged in yet, and not counted a success: the throttle's count goes on
+            # through the second step (people/throttle.py).
+            begin_second_step(
+                officer,
+                remember=bool(form.remember.data),
+                next_url=request.args.get("next") or "",
+                enrol=second == "enrol",
+            )
+            return redirect(url_for("auth.enrol" if second == "enrol" else "auth.second_step"))
         record_attempt(db.session, email, address, success=officer is not None)
         record_login(
             db.session,
