@@ -32,11 +32,12 @@ RECOVERY_COUNT = 10
 # Recovery codes: 16 characters of this alphabet (80 bits), shown as four groups of four.
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"[:32]
 
-ENABLED = "two_step_enabled"
-DISABLED = "two_step_disabled"
-RESET = "two_step_reset"
-RECOVERY_RENEWED = "recovery_codes_renewed"
-RECOVERY_USED = "recovery_code_used"
+# Audit actions (the column holds 16 characters)
+ENABLED = "totp_on"
+DISABLED = "totp_off"
+RESET = "totp_reset"
+RECOVERY_RENEWED = "recovery_renewed"
+RECOVERY_USED = "recovery_used"
 
 
 def new_secret() -> str:
