@@ -246,7 +246,7 @@ def test_an_administrator_resets_an_officer(client, auth, clock):
     admin = gen_officer(unit, Role.UNIT_ADMIN)
     officer = gen_officer(unit)
     db.session.commit()
-    secret, _ = _enrolled(officer, clock)
+    _enrolled(officer, clock)
     auth.login(admin)
     token = csrf_token(client, f"/officers/{officer.id}/two-step")
     client.post(
