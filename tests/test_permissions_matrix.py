@@ -241,7 +241,10 @@ def test_unit_administration_matrix(client, auth, world, role, where, name, meth
         response = client.post(url, data=data)
     if role == "admin":
         at_or_above = where in ("ward", "city", "province")
-        expected = at_or_above or name in ("units", "unit_new", "unit_new_post")
+        # an officer's two-step reset is the management of officers: an admin's everywhere
+        expected = at_or_above or name in (
+            "units", "unit_new", "unit_new_post", "two_step_reset", "two_step_reset_post"
+        )
     else:
         expected = where == "ward" and role in allowed
     if expected:
