@@ -78,6 +78,11 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # A session not used for this long ends on the server (people/sessions.py).
     TRACKER_SESSION_IDLE_HOURS = float(os.environ.get("TRACKER_SESSION_IDLE_HOURS", 8))
+    # Roles whose officers must log in with a second step (people/two_step.py), comma-separated
+    # role values; none by default, administrators and chairpersons in production.
+    TRACKER_2FA_ROLES = tuple(
+        r.strip() for r in os.environ.get("TRACKER_2FA_ROLES", "").split(",") if r.strip()
+    )
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch still submits
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
@@ -149,6 +154,11 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     # Production is served over HTTPS (see the README's deployment notes): browsers remember it.
     TRACKER_HSTS_SECONDS = int(os.environ.get("TRACKER_HSTS_SECONDS", 31536000))
+    TRACKER_2FA_ROLES = tuple(
+        r.strip()
+        for r in os.environ.get("TRACKER_2FA_ROLES", "admin,chairperson").split(",")
+        if r.strip()
+    )
 
     @classmethod
     def prepare(cls, config: dict, instance_path: Path) -> None:

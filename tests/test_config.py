@@ -129,3 +129,9 @@ def test_a_process_with_its_own_logging_keeps_it(monkeypatch):
     assert logger.handlers == []
     assert logger.propagate
     assert logger.level == logging.WARNING
+
+
+def test_production_obliges_admins_and_chairpersons_to_two_step_login():
+    assert set(ProductionConfig.TRACKER_2FA_ROLES) == {"admin", "chairperson"}
+    assert TestingConfig.TRACKER_2FA_ROLES == ()
+    assert DevelopmentConfig.TRACKER_2FA_ROLES == ()

@@ -225,6 +225,10 @@ UNIT_PAGES = [
     ("unit_settings", "GET", "/units/{unit}/settings", {"unit_admin"}),
     ("unit_settings_post", "POST", "/units/{unit}/settings", {"unit_admin"}),
     ("logins", "GET", "/units/{unit}/logins", {"unit_admin"}),
+    # resetting an officer's two-step login (lost phone): who manages the unit's officers
+    ("two_step_reset", "GET", "/officers/{member}/two-step", {"chairperson", "unit_admin"}),
+    ("two_step_reset_post", "POST", "/officers/{member}/two-step",
+     {"chairperson", "unit_admin"}),
     # the tree and the new-unit form start from the administrator's own unit: any admin
     ("units", "GET", "/units", NOBODY),
     ("unit_new", "GET", "/units/new", NOBODY),
@@ -255,7 +259,7 @@ def test_unit_administration_matrix(client, auth, world, role, where, name, meth
     member = gen_officer(world["ward"], Role.FOCAL_OFFICER)
     db.session.commit()
     auth.login(officer)
-    url = path.format(unit=world["ward"].code)
+    url = path.format(unit=world["ward"].code, member=member.id)
     if method == "GET":
         response = client.get(url)
     else:
@@ -265,7 +269,10 @@ def test_unit_administration_matrix(client, auth, world, role, where, name, meth
         response = client.post(url, data=data)
     if role == "admin":
         at_or_above = where in ("ward", "city", "province")
-        expected = at_or_above or name in ("units", "unit_new", "unit_new_post")
+        # an officer's two-step reset is the management of officers: an admin's everywhere
+        expected = at_or_above or name in (
+            "units", "unit_new", "unit_new_post", "two_step_reset", "two_step_reset_post"
+        )
     else:
         expected = where == "ward" and role in allowed
     if expected:
@@ -289,6 +296,8 @@ def test_unit_administration_matrix(client, auth, world, role, where, name, meth
         "/units/phuong-a/officers",
         "/password",
         "/account/tokens",
+        "/account/two-step",
+        "/officers/1/two-step",
     ],
 )
 def test_pages_require_login(client, world, path):

@@ -76,4 +76,4 @@ def _officer_of_session() -> Select:
     )
 
 
-from tracker.auth import views  # noqa: E402,F401
+from tracker.auth import two_step_views, views  # noqa: E402,F401

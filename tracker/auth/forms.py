@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.people.passwords import MIN_LENGTH
@@ -51,3 +51,30 @@ class SetPasswordForm(FlaskForm):
         validators=[EqualTo("new_password", _l("Hai lần nhập mật khẩu mới không khớp."))],
     )
     submit = SubmitField(_l("Đặt mật khẩu"))
+
+
+class CodeForm(FlaskForm):
+    """The second step: the app's six digits, or a recovery code."""
+
+    code = StringField(
+        _l("Mã xác thực"),
+        validators=[DataRequired(_l("Nhập mã xác thực.")), Length(max=64)],
+        render_kw={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Xác nhận"))
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(
+        _l("Mã 6 số từ ứng dụng"),
+        validators=[DataRequired(_l("Nhập mã xác thực.")), Length(max=64)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    submit = SubmitField(_l("Bật xác thực hai bước"))
+
+
+class PasswordCheckForm(FlaskForm):
+    """Disabling the second step or renewing the recovery codes asks for the password."""
+
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Nhập mật khẩu."))])
+    submit = SubmitField(_l("Xác nhận"))

@@ -13,6 +13,7 @@ from tracker.auth.forms import (
     LoginForm,
     SetPasswordForm,
 )
+from tracker.auth.pending import begin_second_step, second_step_needed
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.security import safe_next
 from tracker.core.transactions import after_commit
@@ -31,7 +32,7 @@ from tracker.people.sessions import end_session, end_session_by_id, open_session
 from tracker.people.throttle import record_attempt, wait_before_login
 
 
-def _wait_text(wait: timedelta) -> str:
+def wait_text(wait: timedelta) -> str:
     seconds = math.ceil(wait.total_seconds())
     if seconds < 60:
         return _("%(n)s giây", n=seconds)
@@ -61,12 +62,22 @@ def login():
             flash(
                 _(
                     "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(time)s.",
-                    time=_wait_text(wait),
+                    time=wait_text(wait),
                 ),
                 "danger",
             )
             return render_template("auth/login.html", form=form)
         officer = authenticate(db.session, email, form.password.data or "")
+        if officer is not None and (second := second_step_needed(officer)):
+            # Not logged in yet, and not counted a success: the throttle's count goes on
+            # through the second step (people/throttle.py).
+            begin_second_step(
+                officer,
+                remember=bool(form.remember.data),
+                next_url=request.args.get("next") or "",
+                enrol=second == "enrol",
+            )
+            return redirect(url_for("auth.enrol" if second == "enrol" else "auth.second_step"))
         record_attempt(db.session, email, address, success=officer is not None)
         record_login(
             db.session,

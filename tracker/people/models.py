@@ -237,3 +237,29 @@ class OfficerSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # logout, ended (by the officer, from the list), idle, password, deactivated
     ended_reason: Mapped[str] = mapped_column(String(30), default="")
+
+
+class OfficerTotp(db.Model):
+    """An officer's authenticator (two-step login, people/two_step.py), switched on once a
+    first code confirmed it. `last_step` is the time step of the last code accepted: a code
+    is good once, and none older than it."""
+
+    __tablename__ = "officer_totp"
+
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    enabled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_step: Mapped[int] = mapped_column(default=0)
+
+
+class RecoveryCode(db.Model):
+    """A single-use code for the second step when the phone is lost; only its SHA-256 is kept
+    (the code is random, 80 bits: no slow hash needed)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
