@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
-from tracker.reminders.mail import MailSettings, build_message, stable_message_id
 
 from tests.factories import gen_task
 from tests.reminders.conftest import morning
+from tracker.core.mail import MailSettings, build_message, stable_message_id
 from tracker.extensions import db
 from tracker.people.models import Officer
 from tracker.reminders import jobs
