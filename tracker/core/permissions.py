@@ -244,6 +244,11 @@ def _relations(officer: Actor, target) -> set[Relation]:
     return found
 
 
+def _sits_at_the_top(officer: Actor) -> bool:
+    own = getattr(officer, "unit", None)
+    return own is not None and own.parent_id is None
+
+
 def _at_or_below(officer: Actor, unit: UnitRow) -> bool:
     node: UnitRow | None = unit
     while node is not None:  # the officer's unit or one of its ancestors
@@ -257,7 +262,11 @@ def _in_scope(
     officer: Actor, role: Role | None, unit: UnitRow, action: Action | None = None
 ) -> bool:
     if role is Role.ADMIN:
-        return action not in _ADMIN_BELOW_ONLY or _at_or_below(officer, unit)
+        return (
+            action not in _ADMIN_BELOW_ONLY
+            or _at_or_below(officer, unit)
+            or _sits_at_the_top(officer)  # the system administrator: every tree
+        )
     if role is Role.INSPECTOR:
         return _at_or_below(officer, unit)
     return unit.id == officer.unit_id
@@ -377,5 +386,4 @@ def may_add_top_units(officer: Actor | None) -> bool:
     at the top of the tree (a province), as the command line does."""
     if officer is None or not getattr(officer, "is_authenticated", False) or not officer.active:
         return False
-    unit = getattr(officer, "unit", None)
-    return Role.ADMIN in officer.roles and unit is not None and unit.parent_id is None
+    return Role.ADMIN in officer.roles and _sits_at_the_top(officer)

@@ -34,6 +34,15 @@ from tracker.people.units import (
 )
 
 
+def _tops() -> list[Unit]:
+    """Where the administrator's units start: their own unit, or, for the system
+    administrator, every unit at the top (each province)."""
+    if not may_add_top_units(current_user):
+        return [current_user.unit]
+    query = db.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.name)
+    return list(db.session.scalars(query))
+
+
 @bp.route("/units")
 @login_required
 def units():
@@ -42,7 +51,7 @@ def units():
     authorize(current_user, Action.MANAGE_UNITS, home)
     return render_template(
         "people/units.html",
-        rows=unit_tree(db.session, home),
+        rows=[row for top in _tops() for row in unit_tree(db.session, top)],
         kind_labels=KIND_LABELS,
         button_form=ButtonForm(formdata=None),
     )
@@ -50,7 +59,7 @@ def units():
 
 def _parent_choices(form: UnitForm, unit: Unit | None) -> None:
     """The units one may put a unit under: those one manages, open, not the unit or below it."""
-    rows = unit_tree(db.session, current_user.unit)
+    rows = [row for top in _tops() for row in unit_tree(db.session, top)]
     below: set[int] = set()
     if unit is not None:
         below = {row.unit.id for row in unit_tree(db.session, unit)}
