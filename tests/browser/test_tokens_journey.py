@@ -28,7 +28,10 @@ def test_token_page_journey(new_page, live_server, width):
     log_in(page, LEAD, live_server.passwords[LEAD])
     if width < 992:
         page.locator(".navbar-toggler").click()
+        # the menu slides open: the account menu is clicked once it has (a busy machine)
+        expect(page.locator(".navbar-collapse.show")).to_be_visible()
     page.locator(".navbar .dropdown-toggle").last.click()
+    expect(page.locator(".dropdown-menu.show")).to_be_visible()
     page.get_by_role("link", name="Mã truy cập API").click()
     expect(page.get_by_role("heading", name="Mã truy cập API")).to_be_visible()
 
