@@ -11,13 +11,13 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.conftest import Client, csrf_token
 from tests.factories import PASSWORD, gen_officer, gen_unit
 from tracker.core.audit import AuditEvent
 from tracker.core.clock import utcnow
 from tracker.extensions import db
 from tracker.people import two_step
-from tracker.people.models import LoginAttempt, OfficerTotp, RecoveryCode, Role
+from tracker.people.models import LoginAttempt, OfficerTotp, RecoveryCode, Role, UnitKind
 from tracker.people.throttle import ACCOUNT
 
 START = datetime(2024, 3, 12, 2, 0, 5, tzinfo=UTC)
@@ -292,3 +292,39 @@ def test_a_forged_pending_marker_is_refused(client, officer, clock):
     with client.session_transaction() as session:
         session["pending_login"] = ["not", "a", "dict"]
     assert client.get("/login/code").status_code == 302
+
+
+def test_a_unit_obliges_roles_to_two_steps_from_its_settings(app, clock):
+    """The unit administrator chooses who must log in in two steps; a ward takes its
+    province's choice unless it sets its own; without any, the server's TRACKER_2FA_ROLES."""
+    clock(START)
+    province = gen_unit(kind=UnitKind.PROVINCE)
+    ward = gen_unit(parent=province)
+    keeper = gen_officer(ward, Role.UNIT_ADMIN)
+    chair = gen_officer(ward, Role.CHAIRPERSON)
+    officer = gen_officer(ward)
+    db.session.commit()
+    app.test_client_class = Client  # several browsers: none sees another's login
+
+    def login(who) -> str:
+        response = _password(app.test_client(), who)
+        assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+        return response.headers["Location"]
+
+    assert not login(chair).endswith("/login/enrol")  # nothing required yet
+    province.two_step_roles = "admin,chairperson"
+    db.session.commit()
+    assert login(chair).endswith("/login/enrol")  # the province's choice
+    assert not login(officer).endswith("/login/enrol")
+
+    keeper_client = app.test_client()
+    _password(keeper_client, keeper)
+    page = f"/units/{ward.code}/settings"
+    response = keeper_client.post(page, data={
+        "csrf_token": csrf_token(keeper_client, page), "name": ward.name, "short_name": "",
+        "late_extensions": "inherit", "two_step": "everyone",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    assert "officer" in db.session.get(type(ward), ward.id).two_step_roles.split(",")
+    assert login(officer).endswith("/login/enrol")  # the ward's own choice

@@ -24,7 +24,7 @@ from tests.factories import gen_docx, gen_xlsx
 from tests.reminders.conftest import SmtpServer, free_port
 from tracker.core.audit import acting_as
 from tracker.extensions import db
-from tracker.people.models import Officer, Role, Unit
+from tracker.people.models import Officer, Role, Unit, UnitKind
 from tracker.people.operations import create_officer
 from tracker.plans.models import Plan
 from tracker.tasks.models import Task
@@ -97,7 +97,10 @@ def test_a_province_and_a_ward_set_up_in_the_browser(new_page, live_server, mail
     province, ward = f"phu-yen-{n}", f"tuy-hoa-{n}"
     chair_email, lead_email = f"chutich-{n}@tuyhoa.example", f"tuphap-{n}@tuyhoa.example"
     with live_server.app.app_context(), acting_as(None):
-        top = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)))
+        # A national installation: one unit above every province, its administrator's.
+        top = Unit(code=f"ca-nuoc-{n}", name="Cả nước", kind=UnitKind.NATIONAL)
+        db.session.add(top)
+        db.session.flush()
         system = create_officer(db.session, unit=top, email=f"he-thong-{n}@cchc.example",
                                 full_name="Quản Trị Hệ Thống", roles=[Role.ADMIN],
                                 password=PASSWORD)
@@ -111,8 +114,7 @@ def test_a_province_and_a_ward_set_up_in_the_browser(new_page, live_server, mail
     admin.locator("input[name=code]").fill(province)
     admin.locator("input[name=name]").fill("Tỉnh Phú Yên")
     admin.locator("select[name=kind]").select_option("province")
-    admin.locator("select[name=parent]").select_option(index=0)  # the top of the tree
-    expect(admin.locator("select[name=parent]")).to_have_value("")
+    admin.locator("select[name=parent]").select_option(f"ca-nuoc-{n}")
     admin.get_by_role("button", name="Lưu").click()
     expect(admin.locator(".alert-success")).to_contain_text("Đã tạo đơn vị Tỉnh Phú Yên.")
     admin.goto(f"/units/new?parent={province}")

@@ -204,7 +204,7 @@ def test_an_admin_renames_their_own_unit_under_a_unit_they_do_not_manage(client,
     "fields",
     [
         {"code": "a" * 3000, "name": "🙂" * 500, "kind": "castle", "parent": "x" * 3000},
-        {"code": "moi", "name": "Phường Mới", "kind": "ward", "parent": "khong-co"},
+        {"code": "moi", "name": "Phường Mới", "kind": "ward", "parent": ""},
         {},
     ],
 )
@@ -241,22 +241,25 @@ def test_the_tree_takes_the_same_queries_whatever_its_size(client, auth, tree, c
     assert large.count == small.count
 
 
-def test_the_system_administrator_adds_a_province_at_the_top(client, auth, tree):
-    """The administrator of a unit with none above it administers the installation: they add
-    another province at the top; an administrator lower down may not."""
-    auth.login(tree["admin"])  # sits in the province, the top of this tree
-    path = "/units/new"
-    assert "(Không có — đơn vị cấp cao nhất)" in client.get(path).get_data(as_text=True)
-    response = client.post(path, data=_form(client, path, code="phu-yen", name="Tỉnh Phú Yên",
-                                             short_name="Phú Yên", kind="province", parent=""))
-    assert response.status_code == 302, response.get_data(as_text=True)
-    province = db.session.scalar(select(Unit).where(Unit.code == "phu-yen"))
-    assert province.parent_id is None
-    city_admin = gen_officer(tree["city"], Role.ADMIN)
+def test_the_system_administrator_adds_a_province_under_the_national_unit(client, auth, tree):
+    """A national installation has one unit above every province: its administrator (the
+    system administrator) adds a province there, and a ward under it; a province's
+    administrator may not add a unit at the top."""
+    country = gen_unit(code="ca-nuoc", name="Cả nước", kind=UnitKind.NATIONAL)
+    system = gen_officer(country, Role.ADMIN)
     db.session.commit()
+    auth.login(system)
+    path = "/units/new"
+    response = client.post(path, data=_form(client, path, code="phu-yen", name="Tỉnh Phú Yên",
+                                             kind="province", parent="ca-nuoc"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    response = client.post(path, data=_form(client, path, code="tuy-hoa", name="Phường Tuy Hòa",
+                                             kind="ward", parent="phu-yen"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    ward = db.session.scalar(select(Unit).where(Unit.code == "tuy-hoa"))
+    assert ward.parent.parent.kind is UnitKind.NATIONAL
     auth.logout()
-    auth.login(city_admin)
-    assert "(Không có — đơn vị cấp cao nhất)" not in client.get(path).get_data(as_text=True)
+    auth.login(tree["admin"])  # the province's administrator
     response = client.post(path, data=_form(client, path, code="gia-lai", name="Tỉnh Gia Lai",
                                              kind="province", parent=""))
     assert "Chọn đơn vị cấp trên." in response.get_data(as_text=True)

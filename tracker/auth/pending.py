@@ -33,7 +33,8 @@ def second_step_needed(officer: Officer) -> str:
     their role requires one they have not set up, "" when the password is enough."""
     if two_step.is_enabled(db.session, officer.id):
         return "code"
-    if two_step.must_use(officer, current_app.config.get("TRACKER_2FA_ROLES", ())):
+    required = two_step.required_roles(officer.unit, current_app.config.get("TRACKER_2FA_ROLES"))
+    if two_step.must_use(officer, required):
         return "enrol"
     return ""
 

@@ -244,11 +244,6 @@ def _relations(officer: Actor, target) -> set[Relation]:
     return found
 
 
-def _sits_at_the_top(officer: Actor) -> bool:
-    own = getattr(officer, "unit", None)
-    return own is not None and own.parent_id is None
-
-
 def _at_or_below(officer: Actor, unit: UnitRow) -> bool:
     node: UnitRow | None = unit
     while node is not None:  # the officer's unit or one of its ancestors
@@ -262,11 +257,7 @@ def _in_scope(
     officer: Actor, role: Role | None, unit: UnitRow, action: Action | None = None
 ) -> bool:
     if role is Role.ADMIN:
-        return (
-            action not in _ADMIN_BELOW_ONLY
-            or _at_or_below(officer, unit)
-            or _sits_at_the_top(officer)  # the system administrator: every tree
-        )
+        return action not in _ADMIN_BELOW_ONLY or _at_or_below(officer, unit)
     if role is Role.INSPECTOR:
         return _at_or_below(officer, unit)
     return unit.id == officer.unit_id
@@ -380,10 +371,3 @@ def may_transfer(officer: Actor | None, target: Actor, from_unit, to_unit) -> bo
         and can(officer, Action.MANAGE_OFFICERS, to_unit)
     )
 
-
-def may_add_top_units(officer: Actor | None) -> bool:
-    """The system administrator: an administrator of a unit with none above it. They add units
-    at the top of the tree (a province), as the command line does."""
-    if officer is None or not getattr(officer, "is_authenticated", False) or not officer.active:
-        return False
-    return Role.ADMIN in officer.roles and _sits_at_the_top(officer)

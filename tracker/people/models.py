@@ -28,6 +28,8 @@ class UnitKind(enum.StrEnum):
     TOWN = "town"  # thị xã
     TOWNSHIP = "township"  # thị trấn
     SPECIAL_ZONE = "special_zone"  # đặc khu
+    # Above every province: where the system administrator of a national installation sits.
+    NATIONAL = "national"  # cả nước
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -57,6 +59,9 @@ class Unit(Audited, db.Model):
     # Whether a deadline moved after it had passed makes a late completion on time; None
     # takes the setting of the unit above (off at the top). See tasks.deadlines.
     late_extension_counts: Mapped[bool | None]
+    # The roles that must log in in two steps, comma-separated ("" none); None takes the unit
+    # above's, and at the top the server's TRACKER_2FA_ROLES. See people/two_step.py.
+    two_step_roles: Mapped[str | None] = mapped_column(String(200))
     # A closed unit keeps all its data but takes no new plans, officers or units (people.units).
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -207,3 +207,26 @@ def reset(session: Session, officer: Officer) -> bool:
     _audit(session, officer, RESET)
     session.flush()
     return True
+
+
+# The choices a unit administrator has (unit settings), as the roles each obliges.
+TWO_STEP_PRESETS: dict[str, str | None] = {
+    "inherit": None,
+    "none": "",
+    "leaders": "admin,chairperson",
+    "managers": "admin,unit_admin,chairperson,vice_chairperson,focal_officer",
+    "everyone": "admin,unit_admin,chairperson,vice_chairperson,focal_officer,officer,inspector",
+}
+
+
+def required_roles(unit, default) -> set[str]:
+    """The roles obliged to the second step in `unit`: its setting, or the nearest unit's
+    above that sets one, or the server's `default` (TRACKER_2FA_ROLES)."""
+    node = unit
+    for _ in range(8):  # a province is two levels up; deeper trees are not expected
+        if node is None:
+            break
+        if node.two_step_roles is not None:
+            return {role for role in node.two_step_roles.split(",") if role}
+        node = node.parent
+    return set(default or ())

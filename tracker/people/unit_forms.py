@@ -8,6 +8,7 @@ from tracker.core.once import token_field
 from tracker.people.models import UnitKind
 
 KIND_LABELS = {
+    UnitKind.NATIONAL: _l("Cả nước (quản trị hệ thống)"),
     UnitKind.PROVINCE: _l("Tỉnh, thành phố trực thuộc trung ương"),
     UnitKind.CITY: _l("Thành phố"),
     UnitKind.DISTRICT: _l("Quận, huyện (trước 01/7/2025)"),
@@ -49,6 +50,17 @@ class UnitSettingsForm(FlaskForm):
             SelectChoice("count", _l("Tính theo hạn mới")),
             SelectChoice("do_not_count", _l("Vẫn tính theo hạn đã lỡ")),
             SelectChoice("inherit", _l("Theo đơn vị cấp trên")),
+        ],
+        validate_choice=False,
+    )
+    two_step = SelectField(
+        _l("Bắt buộc đăng nhập hai bước"),
+        choices=[
+            SelectChoice("inherit", _l("Theo đơn vị cấp trên (hoặc cấu hình máy chủ)")),
+            SelectChoice("none", _l("Không bắt buộc ai")),
+            SelectChoice("leaders", _l("Quản trị và Chủ tịch")),
+            SelectChoice("managers", _l("Quản trị, lãnh đạo và công chức đầu mối")),
+            SelectChoice("everyone", _l("Mọi cán bộ")),
         ],
         validate_choice=False,
     )

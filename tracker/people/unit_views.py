@@ -6,13 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.core.once import single_use
-from tracker.core.permissions import Action, authorize, can, may_add_top_units
+from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.extensions import db
 from tracker.people import bp
 from tracker.people.logins import PER_PAGE, login_history
 from tracker.people.models import Officer, Unit, UnitKind
 from tracker.people.queries import unit_or_404
+from tracker.people.two_step import TWO_STEP_PRESETS
 from tracker.people.unit_forms import (
     KIND_LABELS,
     ButtonForm,
@@ -34,15 +35,6 @@ from tracker.people.units import (
 )
 
 
-def _tops() -> list[Unit]:
-    """Where the administrator's units start: their own unit, or, for the system
-    administrator, every unit at the top (each province)."""
-    if not may_add_top_units(current_user):
-        return [current_user.unit]
-    query = db.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.name)
-    return list(db.session.scalars(query))
-
-
 @bp.route("/units")
 @login_required
 def units():
@@ -51,7 +43,7 @@ def units():
     authorize(current_user, Action.MANAGE_UNITS, home)
     return render_template(
         "people/units.html",
-        rows=[row for top in _tops() for row in unit_tree(db.session, top)],
+        rows=unit_tree(db.session, home),
         kind_labels=KIND_LABELS,
         button_form=ButtonForm(formdata=None),
     )
@@ -59,7 +51,7 @@ def units():
 
 def _parent_choices(form: UnitForm, unit: Unit | None) -> None:
     """The units one may put a unit under: those one manages, open, not the unit or below it."""
-    rows = [row for top in _tops() for row in unit_tree(db.session, top)]
+    rows = unit_tree(db.session, current_user.unit)
     below: set[int] = set()
     if unit is not None:
         below = {row.unit.id for row in unit_tree(db.session, unit)}
@@ -68,7 +60,7 @@ def _parent_choices(form: UnitForm, unit: Unit | None) -> None:
         for row in rows
         if row.unit.id not in below and row.unit.is_open
     ]
-    if (unit is not None and unit.parent is None) or may_add_top_units(current_user):
+    if unit is not None and unit.parent is None:
         choices.insert(0, ("", _("(Không có — đơn vị cấp cao nhất)")))
     elif unit is not None and unit.parent.code not in {code for code, _label in choices}:
         # the administrator's own unit sits under one they do not manage: it may stay there
@@ -210,6 +202,10 @@ def unit_settings(unit_code: str):
         form.late_extensions.data = next(
             key for key, value in LATE_EXTENSIONS.items() if value is unit.late_extension_counts
         )
+        form.two_step.data = next(
+            (key for key, value in TWO_STEP_PRESETS.items() if value == unit.two_step_roles),
+            "inherit",
+        )
     if form.validate_on_submit():
         try:
             update_settings(
@@ -218,6 +214,7 @@ def unit_settings(unit_code: str):
                 name=form.name.data or "",
                 short_name=form.short_name.data or "",
                 late_extensions=form.late_extensions.data or "",
+                two_step=form.two_step.data or "inherit",
             )
         except Refusal as refusal:
             show_refusal(refusal, form)

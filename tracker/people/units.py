@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.core.audit import AuditAction, AuditEvent, current_actor_id
 from tracker.core.clock import utcnow
-from tracker.core.permissions import Action, can, may_add_top_units
+from tracker.core.permissions import Action, can
 from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, OfficerRole, Role, Unit, UnitKind
 from tracker.people.operations import ensure_open, normalise_name
+from tracker.people.two_step import TWO_STEP_PRESETS
 
 log = logging.getLogger("tracker.people")
 
@@ -60,9 +61,10 @@ def _check_names(data: UnitInput) -> tuple[str, str]:
 def _check_parent(actor, unit: Unit | None, parent: Unit | None) -> None:
     """The parent must be one the actor administers, open, and not the unit or below it."""
     if parent is None:
-        # At the top of the tree (another province): from the command line, or by the system
-        # administrator; any other administrator adds and moves units below their own.
-        if actor is None or may_add_top_units(actor):
+        # A new top of a tree comes from the command line; in the browser an administrator
+        # adds and moves units below their own (the system administrator sits in the
+        # national unit, above every province).
+        if actor is None:
             return
         raise Refusal(_("Chọn đơn vị cấp trên."), "parent")
     if actor is not None and not can(actor, Action.MANAGE_UNITS, parent):
@@ -149,13 +151,21 @@ def reopen_unit(session: Session, unit: Unit) -> None:
 
 
 def update_settings(
-    session: Session, unit: Unit, *, name: str, short_name: str, late_extensions: str
+    session: Session,
+    unit: Unit,
+    *,
+    name: str,
+    short_name: str,
+    late_extensions: str,
+    two_step: str = "inherit",
 ) -> None:
     """The unit administrator's settings: the unit's names, and whether a deadline moved
     after it had passed makes a late completion on time (see tasks.deadlines)."""
     errors = {}
     if late_extensions not in LATE_EXTENSIONS:
         errors["late_extensions"] = _("Chọn một cách tính hạn đã gia hạn.")
+    if two_step not in TWO_STEP_PRESETS:
+        errors["two_step"] = _("Chọn ai phải đăng nhập hai bước trong danh sách.")
     data = UnitInput(name=name, short_name=short_name, kind=unit.kind, parent=unit.parent)
     try:
         names = _check_names(data)
@@ -165,6 +175,7 @@ def update_settings(
         raise Refusal(errors)
     unit.name, unit.short_name = names
     unit.late_extension_counts = LATE_EXTENSIONS[late_extensions]
+    unit.two_step_roles = TWO_STEP_PRESETS[two_step]
     session.flush()
     log.info("officer %s changed the settings of unit %s", current_actor_id(), unit.id)
 
