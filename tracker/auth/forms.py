@@ -13,24 +13,6 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Đăng nhập"))
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Nhập mật khẩu hiện tại."))]
-    )
-    new_password = PasswordField(
-        _l("Mật khẩu mới"),
-        validators=[
-            DataRequired(_l("Nhập mật khẩu mới.")),
-            Length(min=MIN_LENGTH, message=_l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_LENGTH)),
-        ],
-    )
-    confirm = PasswordField(
-        _l("Nhập lại mật khẩu mới"),
-        validators=[EqualTo("new_password", _l("Hai lần nhập mật khẩu mới không khớp."))],
-    )
-    submit = SubmitField(_l("Đổi mật khẩu"))
-
-
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Nhập email."))])
     submit = SubmitField(_l("Gửi đường dẫn đặt lại mật khẩu"))
@@ -51,6 +33,15 @@ class SetPasswordForm(FlaskForm):
         validators=[EqualTo("new_password", _l("Hai lần nhập mật khẩu mới không khớp."))],
     )
     submit = SubmitField(_l("Đặt mật khẩu"))
+
+
+class ChangePasswordForm(SetPasswordForm):
+    """The same new password, asked with the current one (the page names each field)."""
+
+    current_password = PasswordField(
+        _l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Nhập mật khẩu hiện tại."))]
+    )
+    submit = SubmitField(_l("Đổi mật khẩu"))
 
 
 class CodeForm(FlaskForm):
