@@ -15,4 +15,4 @@ from flask import Blueprint
 
 bp = Blueprint("appendix", __name__)
 
-from tracker.appendix import models, views  # noqa: E402,F401
+from tracker.appendix import models, province_views, views  # noqa: E402,F401

@@ -49,6 +49,66 @@ class FigureMark(enum.StrEnum):
     NO_DATA = "no_data"  # left blank on purpose, confirmed by the officer when freezing
 
 
+class IndicatorTreeFile(Audited, db.Model):
+    """A province's indicator tree of Phụ lục 1 for a year, loaded from a TOML file (the format
+    of tracker/appendix/data) without a release. The newest of a (province, year) is the one
+    new periods take; a period keeps the tree it was opened with, and its frozen table never
+    changes."""
+
+    __tablename__ = "indicator_trees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    year: Mapped[int]
+    file_name: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)  # the TOML as loaded
+    rows: Mapped[int]
+    loaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    loaded_by: Mapped[Officer | None] = relationship()
+
+    __audit_exclude__ = frozenset({"content"})
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
+
+    def audit_label(self) -> str:
+        return f"{self.year}: {self.file_name}"
+
+
+class ProvincePeriod(Audited, db.Model):
+    """A reporting period a province opened for all its communes at once (the national regime:
+    Quý I, 6 tháng, Quý III, Năm), with the day the communes' reports are due."""
+
+    __tablename__ = "province_periods"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "kind", "start", "end"),
+        CheckConstraint('"end" >= start', name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    kind: Mapped[PeriodKind] = mapped_column(_enum(PeriodKind, "period_kind"))
+    label: Mapped[str] = mapped_column(String(100))
+    start: Mapped[date]
+    end: Mapped[date]
+    due_on: Mapped[date]
+    tree_id: Mapped[int | None] = mapped_column(ForeignKey("indicator_trees.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    tree: Mapped[IndicatorTreeFile | None] = relationship()
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
+
+    def audit_label(self) -> str:
+        return self.label
+
+
 class ReportingPeriod(Audited, db.Model):
     __tablename__ = "reporting_periods"
     __table_args__ = (
@@ -75,8 +135,16 @@ class ReportingPeriod(Audited, db.Model):
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reopen_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Opened by the province for all its communes: the due date and the tree come from there.
+    province_period_id: Mapped[int | None] = mapped_column(
+        ForeignKey("province_periods.id"), index=True
+    )
+    due_on: Mapped[date | None]
+    # The indicator tree the period was opened with (None: the file of its year in data/).
+    tree_id: Mapped[int | None] = mapped_column(ForeignKey("indicator_trees.id"))
 
     unit: Mapped[Unit] = relationship()
+    tree: Mapped[IndicatorTreeFile | None] = relationship()
     submitted_by: Mapped[Officer | None] = relationship(foreign_keys=[submitted_by_id])
     reopened_by: Mapped[Officer | None] = relationship(foreign_keys=[reopened_by_id])
 

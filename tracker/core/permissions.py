@@ -72,6 +72,8 @@ class Action(enum.StrEnum):
     MANAGE_UNIT_SETTINGS = "manage_unit_settings"  # names, late extensions
     VIEW_LOGINS = "view_logins"  # lịch sử đăng nhập of the unit's officers
     MANAGE_API_TOKENS = "manage_api_tokens"  # see and revoke every API token of a unit
+    # A province's reporting: open a period for all its communes, load its indicator tree
+    MANAGE_PROVINCE_REPORTS = "manage_province_reports"
 
 
 class Relation(enum.StrEnum):
@@ -163,6 +165,7 @@ _RULES: dict[Action, Rule] = {
     Action.MANAGE_UNIT_SETTINGS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     Action.VIEW_LOGINS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     Action.MANAGE_API_TOKENS: Rule(roles=TOKEN_ADMINS),
+    Action.MANAGE_PROVINCE_REPORTS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
 }
 
 # The administrator acts on every unit, except where units are administered: there only on
@@ -175,6 +178,7 @@ _ADMIN_BELOW_ONLY = frozenset(
         Action.MANAGE_UNIT_SETTINGS,
         Action.VIEW_LOGINS,
         Action.MANAGE_API_TOKENS,
+        Action.MANAGE_PROVINCE_REPORTS,
     }
 )
 

@@ -28,6 +28,7 @@ KIND_WORDS = {
     ReminderKind.MEETING: "họp tháng",
     ReminderKind.PROMPT: "đôn đốc",
     ReminderKind.EXPLANATION: "giải trình",
+    ReminderKind.REPORT: "báo cáo định kỳ",
 }
 
 
