@@ -29,6 +29,7 @@ from tracker.appendix.operations import MAX_LABEL, _clean
 from tracker.core.audit import current_actor_id
 from tracker.core.clock import to_local
 from tracker.core.refusals import Refusal
+from tracker.core.text import fold
 from tracker.people.models import Officer, Unit, UnitKind
 
 log = logging.getLogger("tracker.appendix")
@@ -143,7 +144,8 @@ class CommuneReport:
 
 
 def commune_reports(session: Session, province_period: ProvincePeriod) -> list[CommuneReport]:
-    """Every commune of the province and its report of the period, by name: its communes now,
+    """Every commune of the province and its report of the period, by name (đ with d): its
+    communes now,
     and any commune whose period was opened with it (one since closed or moved). Three
     queries whatever the number of communes."""
     periods = {
@@ -160,7 +162,7 @@ def commune_reports(session: Session, province_period: ProvincePeriod) -> list[C
         units.update((u.id, u) for u in session.scalars(select(Unit).where(Unit.id.in_(others))))
     return [
         CommuneReport(unit, periods.get(unit.id))
-        for unit in sorted(units.values(), key=lambda u: (u.name, u.id))
+        for unit in sorted(units.values(), key=lambda u: (fold(u.name), u.name, u.id))
     ]
 
 
