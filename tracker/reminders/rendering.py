@@ -181,6 +181,8 @@ def subject_line(day: date, sections: Iterable[Section], digest: Digest | None) 
         parts.append("yêu cầu giải trình")
     if counts.get("meeting"):
         parts.append("họp giao ban")
+    if counts.get("report"):
+        parts.append("báo cáo định kỳ chưa chốt")
     if counts.get("other"):
         parts.append(f"{counts['other']} việc khác")
     if digest is not None:
