@@ -237,3 +237,16 @@ def test_province_page_queries_do_not_grow_with_communes(client, auth, province,
     with count_queries() as many:
         assert client.get(url).status_code == 200
     assert many.count == few.count
+
+
+def test_a_table_frozen_before_figures_were_kept_apart_is_read_from_its_snapshot(province):
+    opened = _open(province)
+    period = _commune_period(opened, "nha-trang")
+    _freeze(province, period, FIGURES["nha-trang"], datetime(2025, 3, 18, 2, 0, tzinfo=UTC))
+    assert period.figures["3.2.1.a"] == ["100.000", "value"]
+    period.figures = None  # as a period frozen by an older release stands
+    db.session.flush()
+    db.session.expire_all()
+    summary = province_summary(db.session, opened.period)
+    assert summary.table["3.2.1.a"].value == Decimal(100)
+    assert [r.unit.code for r in summary.frozen] == ["nha-trang"]

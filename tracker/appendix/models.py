@@ -129,6 +129,10 @@ class ReportingPeriod(Audited, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The whole table as submitted: {"rows": [{key, label, value, parts, …}], "documents": […]}
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The same table's figures alone, {key: [value, state]}: what a province's summary of many
+    # communes reads (a few KB where the snapshot is some 50 KB).
+    figures: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    __audit_exclude__ = frozenset({"created_at", "figures"})  # figures: the snapshot again
     # Cross-check warnings the focal officer acknowledged: their ids ("6.1.b:previous" …).
     acknowledged: Mapped[list[str]] = mapped_column(JSON, default=list)
     reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))

@@ -24,7 +24,7 @@ from tracker.appendix.models import (
 )
 from tracker.appendix.queries import entered_marks, entered_values, load_figures
 from tracker.appendix.service import Checks, check_values, period_table, tree_of
-from tracker.appendix.table import Value, effective_values, table_snapshot
+from tracker.appendix.table import Value, effective_values, table_figures, table_snapshot
 from tracker.appendix.validation import MAX_NOTE, Problem, parse_figure
 from tracker.core.audit import current_actor_id
 from tracker.core.refusals import Refusal
@@ -308,6 +308,7 @@ def submit_period(
     session.flush()
     table = period_table(session, period)
     period.snapshot = table_snapshot(table)
+    period.figures = table_figures(table)
     period.acknowledged = sorted({w.id for w in checks.warnings})
     period.state = PeriodState.SUBMITTED
     period.submitted_by_id = officer.id
@@ -333,6 +334,7 @@ def reopen_period(
         raise Refusal({"reason": _("Lý do tối đa %(n)s ký tự.", n=MAX_NOTE)})
     period.state = PeriodState.OPEN
     period.snapshot = None
+    period.figures = None
     period.reopened_by_id = officer.id
     period.reopened_at = now
     period.reopen_reason = reason

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from tracker.appendix.indicators import TreeProblem, parse_tree
 from tracker.appendix.models import (
@@ -151,9 +151,10 @@ def commune_reports(session: Session, province_period: ProvincePeriod) -> list[C
     periods = {
         p.unit_id: p
         for p in session.scalars(
-            select(ReportingPeriod).where(
-                ReportingPeriod.province_period_id == province_period.id
-            )
+            select(ReportingPeriod)
+            .where(ReportingPeriod.province_period_id == province_period.id)
+            # the whole table is not read here (a summary reads its `figures`)
+            .options(defer(ReportingPeriod.snapshot))
         )
     }
     units = {u.id: u for u in province_communes(session, province_period.unit_id)}

@@ -4,6 +4,8 @@ call one operation, redirect."""
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -59,7 +61,7 @@ def _next_regime(today) -> tuple[str, int]:
 def _asked_regime() -> tuple[str, int]:
     code = str(request.args.get("regime", ""))
     year = str(request.args.get("year", ""))
-    if code in REGIME_CODES and year.isdigit() and 2000 <= int(year) <= 2100:
+    if code in REGIME_CODES and re.fullmatch(r"[0-9]{4}", year) and 2000 <= int(year) <= 2100:
         return code, int(year)
     return _next_regime(clock.today())
 

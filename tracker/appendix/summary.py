@@ -5,7 +5,8 @@ parts (core.status.percent through the tree's numerator and denominator), never 
 the communes' rates. Only frozen tables count (a table still being typed is no report); the
 communes without one are listed as missing. A row some frozen communes left without a figure
 is summed over the others and says how many lacked it; a choice row (Có/Không) counts the
-communes per answer.
+communes per answer. It reads each frozen table's figures (`ReportingPeriod.figures`, a few KB),
+not its whole snapshot.
 """
 
 from __future__ import annotations
@@ -14,14 +15,25 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.appendix.indicators import Tree
-from tracker.appendix.models import ProvincePeriod
+from tracker.appendix.models import ProvincePeriod, ReportingPeriod
 from tracker.appendix.province import CommuneReport, commune_reports
 from tracker.appendix.service import tree_of
-from tracker.appendix.table import State, Table, TableRow, show_number, table_from_snapshot
+from tracker.appendix.table import (
+    State,
+    Table,
+    TableRow,
+    show_number,
+    table_figures,
+    table_from_snapshot,
+)
 from tracker.core.status import percent
+
+# A figure that counts in a sum: a value, or a stated "không phát sinh" (zero).
+_COUNTED = (State.VALUE.value, State.NOT_ARISING.value)
 
 
 @dataclass
@@ -35,26 +47,27 @@ def _choice_note(answers: Counter) -> str:
     return "; ".join(f"{show_number(value)}: {n} xã" for value, n in sorted(answers.items()))
 
 
-def sum_tables(tree: Tree, tables: list[Table]) -> Table:
-    """One table from many of the same tree: counts summed, rates from the summed parts."""
+def sum_figures(tree: Tree, tables: list[dict[str, list]]) -> Table:
+    """One table from the figures of many tables of the same tree ({key: [value, state]}):
+    counts summed, rates from the summed parts."""
     figures: dict[str, Decimal | None] = {}
     lacking: Counter = Counter()
     answers: dict[str, Counter] = {}
-    by_key = [{row.key: row for row in table.rows} for table in tables]
     for ind in tree.rows:
         if not ind.has_value or ind.kind == "rate":
             continue
         total, seen = Decimal(0), False
-        for rows in by_key:
-            row = rows.get(ind.key)
-            if row is None or not (row.is_figure or row.state is State.NOT_ARISING):
+        for table in tables:
+            value, state = table.get(ind.key) or (None, None)
+            if state not in _COUNTED or (value is None and state == State.VALUE.value):
                 lacking[ind.key] += 1
                 continue
             if ind.type == "choice":
-                if row.value is not None:
-                    answers.setdefault(ind.key, Counter())[row.value] += 1
+                if value is not None:
+                    answers.setdefault(ind.key, Counter())[Decimal(value)] += 1
                 continue
-            total += row.value or 0
+            if value is not None:
+                total += Decimal(value)
             seen = True
         figures[ind.key] = total if seen else None
     rows = []
@@ -72,7 +85,6 @@ def sum_tables(tree: Tree, tables: list[Table]) -> Table:
             else:
                 row.state = State.NO_DATA
         elif ind.type == "choice":
-            row.state = State.VALUE
             row.note = _choice_note(answers.get(ind.key, Counter()))
         elif ind.has_value:
             row.value = figures.get(ind.key)
@@ -86,7 +98,19 @@ def sum_tables(tree: Tree, tables: list[Table]) -> Table:
 def province_summary(session: Session, province_period: ProvincePeriod) -> Summary:
     """The summary of the communes' frozen tables of the period, with who is missing."""
     reports = commune_reports(session, province_period)
-    frozen = [r for r in reports if r.frozen and r.period.snapshot]
-    missing = [r for r in reports if not (r.frozen and r.period.snapshot)]
-    tables = [table_from_snapshot(r.period.snapshot) for r in frozen]
-    return Summary(sum_tables(tree_of(province_period), tables), frozen, missing)
+    frozen = [r for r in reports if r.frozen]
+    missing = [r for r in reports if not r.frozen]
+    tables = {r.period.id: r.period.figures for r in frozen if r.period.figures is not None}
+    legacy = [r.period.id for r in frozen if r.period.figures is None]
+    if legacy:  # frozen before tables kept their figures apart: read from their snapshot
+        for period_id, snapshot in session.execute(
+            select(ReportingPeriod.id, ReportingPeriod.snapshot).where(
+                ReportingPeriod.id.in_(legacy))
+        ):
+            if snapshot:
+                tables[period_id] = table_figures(table_from_snapshot(snapshot))
+    frozen = [r for r in frozen if r.period.id in tables]
+    missing = sorted([*missing, *(r for r in reports if r.frozen and r.period.id not in tables)],
+                     key=reports.index)
+    return Summary(sum_figures(tree_of(province_period), list(tables.values())), frozen,
+                   missing)
