@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 
 from tracker.core.once import single_use
 from tracker.core.permissions import Action, authorize, can
-from tracker.core.refusals import Refusal, show_refusal
+from tracker.core.refusals import Conflict, Refusal, show_refusal
 from tracker.core.transactions import discard
 from tracker.extensions import db
 from tracker.people.models import Role
@@ -36,6 +36,11 @@ def _submitted(form: PlanForm, save):
     typed_ok = form.validate()
     try:
         result = save(form.data_input())
+    except Conflict as conflict:
+        show_refusal(conflict, form)
+        # Saving again, knowingly, goes over the other leader's change.
+        form.version.data = str(conflict.current_version)
+        return None
     except Refusal as refusal:
         show_refusal(refusal, form)
         return None
