@@ -188,7 +188,15 @@ def test_province_admin_opens_q1_and_sees_who_froze(client, auth, province, cloc
                    if p.unit.code == "cam-lam")
     _freeze(province, commune, FIGURES["cam-lam"], datetime(2025, 3, 19, 3, 0, tzinfo=UTC))
     db.session.commit()
+    auth.logout()
+    auth.login(province["focal"]["cam-lam"])
+    page = client.get(f"/appendix/{commune.id}").get_data(as_text=True)
+    assert "Hạn gửi báo cáo: 20/03/2025" in page  # the commune's own page says when it is due
+    auth.logout()
+    auth.login(province["admin"])
     html = client.get(f"/appendix/province/{period.id}").get_data(as_text=True)
+    # the province's unit administrator reads the list, not the communes' own tables
+    assert f'href="/appendix/{commune.id}"' not in html
     assert "1/4 đơn vị đã chốt số liệu" in html
     assert "19/03/2025 10:00" in html and "Đúng hạn" in html
     assert html.count("Chưa chốt") == 3
