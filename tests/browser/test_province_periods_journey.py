@@ -120,3 +120,33 @@ def test_province_opens_q1_a_commune_freezes_the_province_sees_it(new_page, live
     names = [(r[1].value, r[2].value) for r in book["Các xã"].iter_rows(min_row=4)]
     assert names[0] == ("Xã Bình Minh", "Đã chốt")
     assert {state for _name, state in names[1:]} == {"Chưa chốt (thiếu)"}
+
+
+def test_a_bad_indicator_file_is_refused_line_by_line(new_page, live_server, tmp_path):
+    with live_server.app.app_context():
+        province = Unit(code="tinh-chi-tieu", name="Tỉnh Chỉ Tiêu", kind=UnitKind.PROVINCE)
+        db.session.add(province)
+        db.session.flush()
+        create_officer(db.session, unit=province, email="quantri@tinhchitieu.example",
+                       full_name="Phạm Quản Trị", roles=(Role.UNIT_ADMIN,),
+                       position="Chuyên viên", password=PASSWORD)
+        db.session.commit()
+        db.session.remove()
+    bad = tmp_path / "chi-tieu-2027.toml"
+    bad.write_text(
+        'year = 2027\n\n[[rows]]\nkey = "1"\ncode = "1."\nlabel = "Tỷ lệ"\nunit = "%"\n'
+        'kind = "rate"\nnumerator = ["1.b"]\ndenominator = ["1.a"]\n\n'
+        '[[rows]]\nkey = "1.a"\ncode = "1."\nlabel = "Số hồ sơ"\nunit = "Hồ sơ"\n'
+        'kind = "entered"\ntype = "count"\n', encoding="utf-8")
+    page = new_page(width=390, height=844)
+    log_in(page, "quantri@tinhchitieu.example", PASSWORD)
+    page.goto("/units/tinh-chi-tieu/appendix/trees")
+    page.locator("#file").set_input_files(str(bad))
+    page.get_by_role("button", name="Nạp", exact=True).click()
+    errors = page.get_by_test_id("tree-errors")
+    expect(errors).to_contain_text("Dòng 3")
+    expect(errors).to_contain_text("“1.b” không phải một dòng có số liệu")
+    expect(errors).to_contain_text("Dòng 12")
+    expect(errors).to_contain_text("STT “1.” trùng")
+    expect(page.get_by_test_id("trees")).to_have_count(0)  # nothing kept
+    save_screenshot("province-tree-refused-390.png", screenshot(page, full_page=True))
