@@ -49,6 +49,17 @@ class FigureMark(enum.StrEnum):
     NO_DATA = "no_data"  # left blank on purpose, confirmed by the officer when freezing
 
 
+class PeriodSpan:
+    """What a reporting period is, a unit's or the one a province opens for its communes."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    kind: Mapped[PeriodKind] = mapped_column(_enum(PeriodKind, "period_kind"))
+    label: Mapped[str] = mapped_column(String(100))  # "Quý I năm 2024"
+    start: Mapped[date]
+    end: Mapped[date]  # the cut-off date: figures are computed as of it
+
+
 class IndicatorTreeFile(Audited, db.Model):
     """A province's indicator tree of Phụ lục 1 for a year, loaded from a TOML file (the format
     of tracker/appendix/data) without a release. The newest of a (province, year) is the one
@@ -78,7 +89,7 @@ class IndicatorTreeFile(Audited, db.Model):
         return f"{self.year}: {self.file_name}"
 
 
-class ProvincePeriod(Audited, db.Model):
+class ProvincePeriod(PeriodSpan, Audited, db.Model):
     """A reporting period a province opened for all its communes at once (the national regime:
     Quý I, 6 tháng, Quý III, Năm), with the day the communes' reports are due."""
 
@@ -88,12 +99,6 @@ class ProvincePeriod(Audited, db.Model):
         CheckConstraint('"end" >= start', name="dates_ordered"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    kind: Mapped[PeriodKind] = mapped_column(_enum(PeriodKind, "period_kind"))
-    label: Mapped[str] = mapped_column(String(100))
-    start: Mapped[date]
-    end: Mapped[date]
     due_on: Mapped[date]
     tree_id: Mapped[int | None] = mapped_column(ForeignKey("indicator_trees.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
@@ -109,19 +114,13 @@ class ProvincePeriod(Audited, db.Model):
         return self.label
 
 
-class ReportingPeriod(Audited, db.Model):
+class ReportingPeriod(PeriodSpan, Audited, db.Model):
     __tablename__ = "reporting_periods"
     __table_args__ = (
         UniqueConstraint("unit_id", "kind", "start", "end"),
         CheckConstraint('"end" >= start', name="dates_ordered"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    kind: Mapped[PeriodKind] = mapped_column(_enum(PeriodKind, "period_kind"))
-    label: Mapped[str] = mapped_column(String(100))  # "Quý I năm 2024"
-    start: Mapped[date]
-    end: Mapped[date]  # the cut-off date: figures are computed as of it
     state: Mapped[PeriodState] = mapped_column(
         _enum(PeriodState, "period_state"), default=PeriodState.OPEN
     )

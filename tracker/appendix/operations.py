@@ -41,9 +41,9 @@ def _clean(text: str | None) -> str:
                              for ch in (text or "")).split())
 
 
-def create_period(
-    session: Session, unit: Unit, kind: PeriodKind, label: str, start: date, end: date
-) -> ReportingPeriod:
+def check_period(label: str, start: date, end: date) -> tuple[str, dict[str, str]]:
+    """A period's name cleaned, and what is wrong with it and its dates (a unit's period, or
+    one a province opens for its communes)."""
     errors: dict[str, str] = {}
     label = _clean(label)
     if not label:
@@ -52,6 +52,13 @@ def create_period(
         errors["label"] = _("Tên kỳ báo cáo tối đa %(n)s ký tự.", n=MAX_LABEL)
     if end < start:
         errors["end"] = _("Ngày chốt số liệu phải sau ngày bắt đầu kỳ báo cáo.")
+    return label, errors
+
+
+def create_period(
+    session: Session, unit: Unit, kind: PeriodKind, label: str, start: date, end: date
+) -> ReportingPeriod:
+    label, errors = check_period(label, start, end)
     if not errors and session.scalar(
         select(ReportingPeriod.id).where(
             ReportingPeriod.unit_id == unit.id,
@@ -349,6 +356,7 @@ __all__ = [
     "FigureInput",
     "FreezeSummary",
     "Problem",
+    "check_period",
     "create_period",
     "current_checks",
     "prepare_figures",

@@ -25,7 +25,7 @@ from tracker.appendix.models import (
     ProvincePeriod,
     ReportingPeriod,
 )
-from tracker.appendix.operations import MAX_LABEL, _clean
+from tracker.appendix.operations import _clean, check_period
 from tracker.core.audit import current_actor_id
 from tracker.core.clock import to_local
 from tracker.core.refusals import Refusal
@@ -220,15 +220,8 @@ def open_for_communes(
 ) -> Opened:
     """Open a reporting period for every commune of the province at once, with its due date
     and the tree in force for its year. One transaction: all communes or none."""
-    errors: dict[str, str] = {}
-    label = _clean(label)
-    if not label:
-        errors["label"] = _("Nhập tên kỳ báo cáo (ví dụ: Quý I năm 2024).")
-    elif len(label) > MAX_LABEL:
-        errors["label"] = _("Tên kỳ báo cáo tối đa %(n)s ký tự.", n=MAX_LABEL)
-    if end < start:
-        errors["end"] = _("Ngày chốt số liệu phải sau ngày bắt đầu kỳ báo cáo.")
-    elif due_on < end:
+    label, errors = check_period(label, start, end)
+    if "end" not in errors and due_on < end:
         errors["due_on"] = _("Hạn gửi báo cáo không thể trước ngày chốt số liệu.")
     if errors:
         raise Refusal(errors)
