@@ -64,6 +64,9 @@ PAGES = [
     ("plan_next_year", "GET", "/plans/{plan}/next-year", LEADERS, False),
     ("plan_next_year_post", "POST", "/plans/{plan}/next-year", LEADERS, False),
     ("bulk_assign", "POST", "/plans/{plan}/assign", ASSIGNERS, False),
+    # one task to many units below (tasks.cascade): who assigns the unit's own tasks
+    ("issue", "GET", "/units/{unit}/issue", ASSIGNERS, False),
+    ("issue_post", "POST", "/units/{unit}/issue", ASSIGNERS, False),
     ("progress", "POST", "/tasks/{task}/progress", NOBODY, False),
     ("complete", "GET", "/tasks/{task}/complete", NOBODY, False),
     ("confirm", "POST", "/tasks/{task}/confirm", CONFIRMERS, False),
