@@ -158,7 +158,7 @@ def test_only_the_provinces_assigners_issue(app, province):
 def test_parent_counts_done_communes_laggards_first(app, province, clock):
     p = province
     result = _issue(p)
-    an, binh, cam = sorted(result.children, key=lambda c: c.plan.unit.name)
+    _an, binh, cam = sorted(result.children, key=lambda c: c.plan.unit.name)
     binh.state, binh.completed_on = TaskState.DONE, date(2026, 4, 20)
     cam.state, cam.completed_on = TaskState.DONE, date(2026, 5, 3)  # late
     db.session.flush()
