@@ -318,3 +318,20 @@ def test_commune_chair_assigns_the_child_and_officer_sees_the_parent_link(app, p
     assert "Nhiệm vụ do Tỉnh Khánh Hòa giao" in page and "Chọn người chủ trì" in page
     # A commune's chairperson may not issue for the province.
     assert client.get("/units/khanh-hoa/issue").status_code == 403
+
+
+def test_a_whole_plan_issued_makes_each_open_task_a_parent(app, province):
+    from tracker.tasks.cascade import issue_plan
+
+    p = province
+    own = gen_plan(p["unit"], start_year=2026, end_year=2026, document_date=date(2026, 1, 10))
+    first = gen_task(own, p["follower"], deadline=date(2026, 5, 29), ordinal=1)
+    second = gen_task(own, p["follower"], deadline=date(2026, 6, 30), ordinal=2)
+    gen_task(own, p["follower"], completed_on=date(2026, 2, 1), ordinal=3)  # done: not issued
+    children = issue_plan(db.session, own, [c.id for c in p["communes"]], p["leader"])
+    assert len(children) == 6
+    assert {c.parent_task_id for c in children} == {first.id, second.id}
+    assert {c.deadline for c in children if c.parent_task_id == second.id} == {date(2026, 6, 30)}
+    # Issued once: a second time finds nothing left to issue.
+    with pytest.raises(Refusal):
+        issue_plan(db.session, own, [p["communes"][0].id], p["leader"])
