@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import Client, csrf_token
-from tests.factories import PASSWORD, gen_officer, gen_plan, gen_task, gen_unit
+from tests.conftest import csrf_token
+from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
 from tracker.appendix.service import live_table
 from tracker.core.audit import AuditEvent
 from tracker.core.refusals import Refusal
@@ -181,19 +181,9 @@ def test_cli_previews_then_merges(app, wards, runner):
     assert again.exit_code != 0 and "đã đóng" in again.output
 
 
-def _login(app, officer) -> Client:
-    app.test_client_class = Client
-    client = app.test_client()
-    client.post(
-        "/login",
-        data={"email": officer.email, "password": PASSWORD, "csrf_token": csrf_token(client)},
-    )
-    return client
-
-
-def test_merge_page_previews_then_merges(app, wards):
+def test_merge_page_previews_then_merges(app, client, auth, wards):
     w = wards
-    client = _login(app, w["admin"])
+    auth.login(w["admin"])
     assert client.get("/units/merge").status_code == 200
     data = {
         "csrf_token": csrf_token(client, "/units/merge"),
@@ -214,9 +204,9 @@ def test_merge_page_previews_then_merges(app, wards):
     assert "Đã sáp nhập vào" in old and w["running"].title in old
 
 
-def test_merge_page_refuses_bad_input_keeping_the_form(app, wards):
+def test_merge_page_refuses_bad_input_keeping_the_form(app, client, auth, wards):
     w = wards
-    client = _login(app, w["admin"])
+    auth.login(w["admin"])
     for sources in ([], ["vinh-hoa"], ["vinh-hoa", "khong-co"], ["vinh-hoa", "\x00"]):
         data = {
             "csrf_token": csrf_token(client, "/units/merge"), "sources": sources,

@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import Client, csrf_token
-from tests.factories import PASSWORD, gen_officer, gen_plan, gen_task, gen_unit
+from tests.conftest import csrf_token
+from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
 from tracker.appendix.service import live_table
 from tracker.core.audit import AuditEvent
 from tracker.core.refusals import Refusal
@@ -247,16 +247,6 @@ def test_row_1_6_counts_the_children_with_the_four_classes(app, province, clock)
 # ---------------------------------------------------------------------------- pages
 
 
-def _login(app, officer) -> Client:
-    app.test_client_class = Client
-    client = app.test_client()
-    client.post(
-        "/login",
-        data={"email": officer.email, "password": PASSWORD, "csrf_token": csrf_token(client)},
-    )
-    return client
-
-
 def _form(client, **fields):
     data = {
         "csrf_token": csrf_token(client, "/units/khanh-hoa/issue"),
@@ -271,9 +261,9 @@ def _form(client, **fields):
     return data
 
 
-def test_issue_page_issues_to_all_and_shows_the_parent(app, province):
+def test_issue_page_issues_to_all_and_shows_the_parent(app, client, auth, province):
     p = province
-    client = _login(app, p["leader"])
+    auth.login(p["leader"])
     page = client.get("/units/khanh-hoa/issue")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -290,9 +280,9 @@ def test_issue_page_issues_to_all_and_shows_the_parent(app, province):
     assert parent_page.count('data-testid="commune-row"') == 3
 
 
-def test_issue_page_keeps_bad_input_and_saves_nothing(app, province):
+def test_issue_page_keeps_bad_input_and_saves_nothing(app, client, auth, province):
     p = province
-    client = _login(app, p["leader"])
+    auth.login(p["leader"])
     before = db.session.scalar(select(func.count()).select_from(Task))
     for fields in (
         {"title": "", "lead_officer_id": str(p["follower"].id)},
@@ -308,12 +298,14 @@ def test_issue_page_keeps_bad_input_and_saves_nothing(app, province):
     assert db.session.scalar(select(func.count()).select_from(Task)) == before
 
 
-def test_commune_chair_assigns_the_child_and_officer_sees_the_parent_link(app, province):
+def test_commune_chair_assigns_the_child_and_officer_sees_the_parent_link(
+    app, client, auth, province
+):
     p = province
     result = _issue(p)
     db.session.commit()
     child = next(c for c in result.children if c.plan.unit_id == p["communes"][0].id)
-    client = _login(app, p["chairs"][0])
+    auth.login(p["chairs"][0])
     page = client.get(f"/tasks/{child.id}").get_data(as_text=True)
     assert "Nhiệm vụ do Tỉnh Khánh Hòa giao" in page and "Chọn người chủ trì" in page
     # A commune's chairperson may not issue for the province.
