@@ -1,7 +1,7 @@
 """tasks issued to many communes; unit mergers
 
 Revision ID: e3a7c1f95b20
-Revises: c46ef7aa0682
+Revises: 8bad64098666
 Create Date: 2026-12-03 11:11:24.183519
 
 """
@@ -13,7 +13,7 @@ import tracker.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'e3a7c1f95b20'
-down_revision = 'c46ef7aa0682'
+down_revision = '8bad64098666'
 branch_labels = None
 depends_on = None
 
