@@ -327,3 +327,22 @@ def test_a_whole_plan_issued_makes_each_open_task_a_parent(app, province):
     # Issued once: a second time finds nothing left to issue.
     with pytest.raises(Refusal):
         issue_plan(db.session, own, [p["communes"][0].id], p["leader"])
+
+
+def test_children_are_reminded_like_the_communes_own_tasks(app, province, clock):
+    from tracker.reminders.selection import select_due
+
+    p = province
+    result = _issue(p, deadline=date(2026, 3, 31))
+    an = next(c for c in result.children if c.plan.unit_id == p["communes"][0].id)
+    an.lead_officer_id = p["officers"][0].id  # named by the commune's chairperson
+    db.session.commit()
+    overdue = date(2026, 4, 20)
+    dues = select_due(db.session, overdue).dues
+    mine = {(d.recipient_id, d.role.value) for d in dues if d.task_id == an.id}
+    assert (p["officers"][0].id, "lead") in mine
+    # A commune whose chairperson has not named a lead yet: the chairperson hears of it.
+    binh = next(c for c in result.children if c.plan.unit_id == p["communes"][1].id)
+    assert {d.recipient_id for d in dues if d.task_id == binh.id} <= {p["chairs"][1].id}
+    # The province's own follower hears of the parent only, not of the communes' copies.
+    assert all(d.recipient_id != p["follower"].id for d in dues if d.task_id != result.parent.id)
