@@ -159,3 +159,56 @@ def test_province_issues_commune_assigns_officer_completes(new_page, live_server
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width} px)"
     save_screenshot("multi-commune-phone.png", screenshot(phone, full_page=True))
+
+
+def test_administrator_previews_and_merges_two_communes(new_page, live_server, clock):
+    clock(datetime(2026, 3, 10, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    suffix = uuid.uuid4().hex[:6]
+    with live_server.app.app_context():
+        province = gen_unit(code=f"tinh-sn-{suffix}", name=f"Tỉnh Sáp Nhập {suffix}",
+                            kind=UnitKind.PROVINCE)
+        admin = gen_officer(province, Role.ADMIN, full_name="Quản Trị Tỉnh")
+        for name in ("Phước Long", "Phước Hải"):
+            ward = gen_unit(code=f"{name.lower().replace(' ', '-')}-{suffix}".replace("ư", "u")
+                            .replace("ớ", "o").replace("ả", "a"), name=f"Phường {name}",
+                            parent=province)
+            gen_officer(ward, full_name=f"Cán Bộ {name}")
+        db.session.commit()
+        admin_email, admin_name, code = admin.email, admin.full_name, province.code
+        db.session.remove()
+
+    # The phone first: the desktop run merges the wards, which then are no longer offered.
+    for width, height, name in ((390, 844, "phone"), (1366, 900, "desktop")):
+        page = new_page(width=width, height=height)
+        log_in(page, admin_email, PASSWORD)
+        page.goto("/units/merge")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Sáp nhập đơn vị")
+        form = page.locator("main form")
+        # One ward only: refused, the form kept.
+        form.get_by_label("Các đơn vị sáp nhập").select_option(label=["Phường Phước Long"])
+        form.get_by_label("Mã đơn vị").fill(f"phuoc-{name}-{suffix}")
+        form.get_by_label("Tên đơn vị (như ghi trên văn bản)").fill("Phường Nam Nha Trang")
+        expect(form.get_by_label("Cấp, loại đơn vị").locator("option:checked")).to_have_text(
+            "Phường"
+        )
+        form.get_by_label("Đơn vị cấp trên").select_option(value=code)
+        form.get_by_role("button", name="Xem trước").click()
+        expect(page.locator("main")).to_contain_text("Chọn ít nhất hai đơn vị")
+        expect(form.get_by_label("Mã đơn vị")).to_have_value(f"phuoc-{name}-{suffix}")
+        if name == "phone":
+            width_now = page.evaluate("document.documentElement.scrollWidth")
+            assert width_now <= 390, width_now
+            save_screenshot("multi-commune-merge-phone.png", screenshot(page, full_page=True))
+            log_out(page, admin_name)
+            continue
+        form.get_by_label("Các đơn vị sáp nhập").select_option(
+            label=["Phường Phước Long", "Phường Phước Hải"]
+        )
+        form.get_by_role("button", name="Xem trước").click()
+        preview = page.get_by_test_id("merge-preview")
+        expect(preview).to_contain_text("Phường Phước Hải")
+        save_screenshot("multi-commune-merge-preview.png", screenshot(page, full_page=True))
+        form.get_by_role("button", name="Xác nhận sáp nhập").click()
+        expect(page.get_by_role("alert").filter(has_text="Đã sáp nhập")).to_be_visible()
+        expect(page.get_by_test_id("merged-from")).to_contain_text("Phường Phước Long")
+        log_out(page, admin_name)

@@ -184,7 +184,8 @@ def test_cli_previews_then_merges(app, wards, runner):
 def test_merge_page_previews_then_merges(app, client, auth, wards):
     w = wards
     auth.login(w["admin"])
-    assert client.get("/units/merge").status_code == 200
+    form = client.get("/units/merge").get_data(as_text=True)
+    assert '<option selected value="ward">' in form  # a ward by default, not the first kind
     data = {
         "csrf_token": csrf_token(client, "/units/merge"),
         "sources": ["vinh-hoa", "vinh-hai"],

@@ -10,6 +10,7 @@ from tracker.core.once import single_use
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.extensions import db
+from tracker.people.models import UnitKind
 from tracker.people.unit_forms import KIND_LABELS, MergeForm
 from tracker.people.unit_views import parent_choices, unit_input
 from tracker.people.units import unit_tree
@@ -25,6 +26,8 @@ def merge():
     authorize(current_user, Action.MERGE_UNITS, home)
     form = MergeForm()
     parent_choices(form, None)
+    if not form.is_submitted():
+        form.kind.data = UnitKind.WARD.value  # most mergers of 2025 made wards and communes
     # The open units one may merge: at and below one's own, without the top itself.
     candidates = [
         row.unit
