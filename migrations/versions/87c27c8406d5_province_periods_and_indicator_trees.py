@@ -1,7 +1,7 @@
 """province periods and indicator trees; the reminder kind "report"
 
 Revision ID: 87c27c8406d5
-Revises: 8bad64098666
+Revises: e3a7c1f95b20
 Create Date: 2026-12-03 11:10:16.716193
 
 """
@@ -24,7 +24,7 @@ def _reminder_kinds(kinds):
 
 # revision identifiers, used by Alembic.
 revision = '87c27c8406d5'
-down_revision = '8bad64098666'
+down_revision = 'e3a7c1f95b20'
 branch_labels = None
 depends_on = None
 
