@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             from tracker.extensions import db
             from tracker.people.models import Unit
 
-            ctx = Context("Phường 1", "Thành phố", "Quý I năm 2024", START, END, END)
+            ctx = Context("Phường 1", "Thành phố", "Quý I năm 2024", START, END)
 
             def one_table():
                 return period_table(db.session, db.session.get(ReportingPeriod, period_id))
