@@ -112,7 +112,7 @@ def test_a_committee_header_has_no_parent_line_and_short_centred_rules():
 def test_long_unit_names_shrink_rather_than_wrap():
     from tracker.core.documents import HEADER_LEFT_MM, _fitting_size, text_width_mm
 
-    name = "THỊ TRẤN NÔNG TRƯỜNG VIỆT TRUNG"
+    name = "XÃ HÒA THẮNG BUÔN MA THUỘT"  # too wide at 13 pt, not at 11
     size = _fitting_size(name, Pt(13), HEADER_LEFT_MM, bold=True)
     assert size.pt < 13 and text_width_mm(name, size, bold=True) <= HEADER_LEFT_MM - 3.8
 

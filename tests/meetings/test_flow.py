@@ -215,7 +215,7 @@ def test_meeting_from_opening_to_minutes(client, auth, ward):
     cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells
     assert "Độc lập - Tự do - Hạnh phúc" in cells
-    assert "ỦY BAN NHÂN DÂN PHƯỜNG VĨNH HÒA" in cells
+    assert "ỦY BAN NHÂN DÂN\nPHƯỜNG VĨNH HÒA\n" in cells and "NHA TRANG" not in cells
     assert "Số: 15/BB-UBND" in cells
     assert "Vĩnh Hòa, ngày 15 tháng 3 năm 2024" in cells
     assert "BIÊN BẢN" in text
