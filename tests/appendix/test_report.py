@@ -160,3 +160,16 @@ def test_fields_are_read_from_the_groups_names():
     assert field_of("Công tác tuyên truyền cải cách hành chính") == "I.3"
     assert field_of("Xây dựng chính quyền điện tử, chính quyền số") == "II.6"
     assert field_of("Công khai, minh bạch") == "II.7"
+
+
+def test_a_rate_carries_the_note_typed_for_it(client, auth, demo):
+    # The seed's 3.2.1 (a rate) says "Còn 05 hồ sơ chưa đến hạn" in its notes column.
+    _typed(client, auth, demo)
+    note = "Còn 05 hồ sơ chưa đến hạn"
+    assert _post(client, f"/appendix/{demo.period.id}", {"n-3.2.1": note}).status_code == 302
+    assert period_table(db.session, demo.period)["3.2.1"].note == note
+    document = Document(io.BytesIO(client.get(f"/appendix/{demo.period.id}/export.docx").data))
+    notes = {row.cells[0].text: row.cells[4].text for row in document.tables[-1].rows}
+    assert notes["3.2.1."] == note
+    # a section has no note
+    assert _post(client, f"/appendix/{demo.period.id}", {"n-3": "x"}).status_code == 400

@@ -164,8 +164,9 @@ def prepare_figures(session: Session, period: ReportingPeriod, form: FigureInput
             # A blank confirmed at a freeze stays confirmed until a figure is typed.
             values[key], marks[key] = value, FigureMark.TYPED
     for key, note in form.notes.items():
-        # Computed rows carry their own note (the plan behind a rate); sections have none.
-        if key not in tree.by_key or tree[key].kind not in ("entered", "heading"):
+        # Any row but a section carries a note ("Còn 05 hồ sơ chưa đến hạn" on the rate
+        # 3.2.1); on a rate from the tasks it replaces the plan named by default.
+        if key not in tree.by_key or tree[key].kind == "section":
             errors[""] = _unknown_row()
             continue
         note = _clean(note)
