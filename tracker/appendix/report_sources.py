@@ -6,11 +6,12 @@ the previous period's figures and the officer's own details and texts.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from tracker.appendix.models import ReportDraft, ReportingPeriod
 from tracker.appendix.queries import DirectingDocument, previous_period
@@ -20,7 +21,7 @@ from tracker.core.clock import end_of_day
 from tracker.core.status import deadline_class, deadline_on, done_as_of, in_plan_on
 from tracker.meetings.models import AgendaItem, Meeting, MeetingStatus
 from tracker.plans.models import Plan, TaskGroup
-from tracker.tasks.models import NoteKind, Task, TaskNote
+from tracker.tasks.models import Evidence, NoteKind, Task, TaskNote
 from tracker.tasks.queries import load_occurrences
 
 
@@ -67,40 +68,49 @@ def report_documents(table: Table) -> list[DirectingDocument]:
 
 def _tasks(session: Session, period: ReportingPeriod) -> list[TaskFacts]:
     year = period.end.year
-    tasks = list(session.scalars(
-        select(Task)
+    plans = (Plan.unit_id == period.unit_id, Plan.archived_at.is_(None),
+             Plan.start_year <= year, Plan.end_year >= year, Task.archived_at.is_(None))
+    rows = session.execute(
+        select(Task, TaskGroup.name)
         .join(Plan, Plan.id == Task.plan_id)
-        .where(Plan.unit_id == period.unit_id, Plan.archived_at.is_(None),
-               Plan.start_year <= year, Plan.end_year >= year, Task.archived_at.is_(None))
-        .options(selectinload(Task.group), selectinload(Task.evidence))
+        .outerjoin(TaskGroup, TaskGroup.id == Task.group_id)
+        .where(*plans)
         .order_by(Plan.id, Task.group_id, Task.ordinal, Task.id)
-    ))
+    ).all()
+    tasks = [task for task, _name in rows]
     load_occurrences(session, tasks)
+    # Evidence and progress notes for all of them, one query each (by the plans, not by a
+    # list of ids, so the statement stays one whatever the number of tasks).
+    evidence: dict[int, list[Cited]] = defaultdict(list)
+    for task_id, number, day, summary in session.execute(
+        select(Evidence.task_id, Evidence.document_number, Evidence.document_date,
+               Evidence.summary)
+        .join(Task, Task.id == Evidence.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(*plans, Evidence.archived_at.is_(None),
+               or_(Evidence.document_date.is_(None), Evidence.document_date <= period.end))
+        .order_by(Evidence.task_id, Evidence.document_date, Evidence.id)
+    ):
+        evidence[task_id].append(Cited(number, day, summary))
     notes: dict[int, str] = {}
-    if tasks:
-        for task_id, body in session.execute(
-            select(TaskNote.task_id, TaskNote.body)
-            .where(TaskNote.task_id.in_([t.id for t in tasks]),
-                   TaskNote.kind == NoteKind.PROGRESS,
-                   TaskNote.created_at < end_of_day(period.end))
-            .order_by(TaskNote.task_id, TaskNote.created_at, TaskNote.id)
-        ):
-            if body.strip():
-                notes[task_id] = body.strip()  # the latest wins
+    for task_id, body in session.execute(
+        select(TaskNote.task_id, TaskNote.body)
+        .join(Task, Task.id == TaskNote.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(*plans, TaskNote.kind == NoteKind.PROGRESS,
+               TaskNote.created_at < end_of_day(period.end))
+        .order_by(TaskNote.task_id, TaskNote.created_at, TaskNote.id)
+    ):
+        if body.strip():
+            notes[task_id] = body.strip()  # the latest wins
     found = []
-    for task in tasks:
+    for task, group_name in rows:
         if not in_plan_on(task, period.end):
             continue
         done = done_as_of(task, period.end) if deadline_class(task, period.end).is_done else None
-        evidence = tuple(
-            Cited(e.document_number, e.document_date, e.summary)
-            for e in sorted(task.evidence, key=lambda e: (e.document_date or date.min, e.id))
-            if e.archived_at is None and (e.document_date is None or e.document_date <= period.end)
-        )
         found.append(TaskFacts(
-            task.id, task.title, task.group.name if task.group else "", done,
-            deadline_on(task, period.end), notes.get(task.id, ""), task.progress_percent,
-            evidence,
+            task.id, task.title, group_name or "", done, deadline_on(task, period.end),
+            notes.get(task.id, ""), task.progress_percent, tuple(evidence.get(task.id, ())),
         ))
     return found
 
