@@ -13,9 +13,12 @@ each in a fresh session as a request would be):
    rates), target 50 ms;
 2. that table and its .xlsx (`appendix_xlsx`), target 300 ms;
 3. that table and its .docx (`appendix_docx`), target 300 ms;
-4. that table and the whole quarterly report as .docx (`report_docx`: the report's text, then
-   the appendix), target 1 s;
-5. the tables of all the wards at once (`unit_tables`: a few grouped queries), target 2 s;
+4. that table and the whole quarterly report as .docx (`compose_report`: its sections from the
+   tasks, evidence, meetings and the table, then `report_docx`: the text and the appendix),
+   target 1 s;
+5. that report as PDF (the .docx above through LibreOffice, `convert_to_pdf`; 3 timed runs),
+   target 5 s;
+6. the tables of all the wards at once (`unit_tables`: a few grouped queries), target 2 s;
 
 and prints the medians with the SQL statement counts. Numbers are printed, never asserted by
 the test suite. Exit status: 0 when it ran (1 with --strict if a target was missed), 2 when it
@@ -49,7 +52,9 @@ from bench.pages import (  # noqa: E402  (the same database and command helpers 
 )
 
 START, END = date(2023, 12, 14), date(2024, 3, 12)
-TARGETS_MS = {"table": 50.0, "xlsx": 300.0, "docx": 300.0, "report": 1000.0, "city": 2000.0}
+TARGETS_MS = {"table": 50.0, "xlsx": 300.0, "docx": 300.0, "report": 1000.0, "pdf": 5000.0,
+              "city": 2000.0}
+PDF_RUNS = 3  # LibreOffice takes seconds a run
 FIGURES = {  # the seed report's figures, as the focal officer types them
     "3.2.1.a": 186, "3.2.1.b": 181, "3.2.1.c": 181, "4.1.a": 23, "4.1.b": 20, "4.1.c": 3,
     "4.1.d": 0, "4.1.e1": 24, "4.1.e2": 0, "6.1.a": 12175, "6.1.b": 7972, "7.6.3.a": 146,
@@ -160,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
                 report_docx,
             )
             from tracker.appendix.models import ReportingPeriod
+            from tracker.appendix.report import compose_report
             from tracker.appendix.service import period_table, unit_tables
+            from tracker.core.office import convert_to_pdf, libreoffice
             from tracker.extensions import db
             from tracker.people.models import Unit
 
@@ -176,7 +183,12 @@ def main(argv: list[str] | None = None) -> int:
                 return appendix_docx(one_table(), ctx)
 
             def one_report():
-                return report_docx(one_table(), ctx, signer="Nguyễn Văn A")
+                period = db.session.get(ReportingPeriod, period_id)
+                report = compose_report(db.session, period, period_table(db.session, period))
+                return report_docx(report.table, ctx, report.sections, report.details)
+
+            def one_pdf():
+                return convert_to_pdf(one_report(), ".docx")
 
             def city_tables():
                 ids = select(Unit.id).where(Unit.parent_id == city_id)
@@ -187,18 +199,23 @@ def main(argv: list[str] | None = None) -> int:
                 ("table", "the table of one ward", one_table),
                 ("xlsx", "one ward's table and its .xlsx", one_xlsx),
                 ("docx", "one ward's table and its .docx", one_docx),
-                ("report", "one ward's table and the report .docx", one_report),
+                ("report", "one ward's report .docx (sections and appendix)", one_report),
+                ("pdf", "that report as PDF (LibreOffice)", one_pdf),
                 ("city", f"the tables of all {len(wards)} wards", city_tables),
             ):
-                with step(f"timing {label} ({args.runs} runs after a cold one)"):
-                    cold, timings, queries, result = timed(app, work, args.runs)
+                if key == "pdf" and libreoffice() is None:
+                    say("   no LibreOffice: the PDF is not timed")
+                    continue
+                runs = PDF_RUNS if key == "pdf" else args.runs
+                with step(f"timing {label} ({runs} runs after a cold one)"):
+                    cold, timings, queries, result = timed(app, work, runs)
                 median = statistics.median(timings)
                 results.append((key, label, median, min(timings), max(timings), cold, queries))
                 if key == "table":
                     assigned = [int(result[k].value) for k in ("1.6.a", "1.6.b", "1.6.c", "1.6.d")]
                     say(f"   ward 1: 1.2 = {result['1.2.b'].value}/{result['1.2.a'].value}, "
                         f"1.6 = {assigned}")
-                if key in ("xlsx", "docx", "report"):
+                if key in ("xlsx", "docx", "report", "pdf"):
                     say(f"   {len(result):,} bytes")
                 if key == "city":
                     rows = sum(len(t.rows) for t in result.values())

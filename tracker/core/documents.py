@@ -162,6 +162,9 @@ def _run_font(run, size: Pt | None = None, bold=None, italic=None) -> None:
     run._r.insert(0, deepcopy(properties))  # <w:rPr> comes first in a run
 
 
+_BODY_PROPERTIES: BaseOxmlElement | None = None
+
+
 def _page_field(paragraph: Paragraph) -> None:
     run = paragraph.add_run()
     _run_font(run, Pt(13))
@@ -311,9 +314,16 @@ class OfficialDocument:
 
     def paragraph(self, text: str = "", *, bold=False, italic=False) -> Paragraph:
         paragraph = self.document.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        paragraph.paragraph_format.first_line_indent = Mm(10)
-        paragraph.paragraph_format.space_after = Pt(6)
+        # The body paragraph's properties, built once and copied (as runs' are, see
+        # _run_font): a report has hundreds of paragraphs.
+        global _BODY_PROPERTIES
+        if _BODY_PROPERTIES is None:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            paragraph.paragraph_format.first_line_indent = Mm(10)
+            paragraph.paragraph_format.space_after = Pt(6)
+            _BODY_PROPERTIES = deepcopy(paragraph._p.pPr)
+        else:
+            paragraph._p.insert(0, deepcopy(_BODY_PROPERTIES))
         if text:
             _run_font(paragraph.add_run(text), BODY_SIZE, bold=bold, italic=italic)
         return paragraph
