@@ -69,7 +69,7 @@ def test_the_draft_follows_the_report_and_its_figures_are_the_table(client, auth
     assert "trên Trung tâm Dịch vụ hành chính công" in body and ": 32 hồ sơ." in body
     assert "384.000" not in body
     # I.1 counts the period's documents (the register will make it the seed's 24).
-    documents = report_documents(table)
+    documents = report_documents(db.session, demo.period, table)
     assert f"đã ban hành {len(documents)} văn bản chỉ đạo" in body
     assert len(documents) == int(table["1.1"].value)
     assert "Công văn số 2549/UBND ngày 22/12/2023 về việc đăng ký" in body
@@ -173,3 +173,21 @@ def test_a_rate_carries_the_note_typed_for_it(client, auth, demo):
     assert notes["3.2.1."] == note
     # a section has no note
     assert _post(client, f"/appendix/{demo.period.id}", {"n-3": "x"}).status_code == 400
+
+
+def test_section_iii_sets_the_plans_rates_against_the_previous_periods(app, demo):
+    from tracker.appendix.models import PeriodKind, ReportingPeriod
+
+    before = ReportingPeriod(unit_id=demo.ward.id, kind=PeriodKind.YEAR, label="Năm 2023",
+                             start=date(2022, 12, 15), end=date(2023, 12, 13))
+    db.session.add(before)
+    db.session.flush()
+    report = compose_report(db.session, demo.period, period_table(db.session, demo.period))
+    lines = [line.text for line in next(s for s in report.sections if s.key == "III").lines]
+    # The previous period's figures by the same computation as of its own end: the annual
+    # plan of 2024 did not exist yet (no figure), the PAPI plan of 2023 did.
+    annual = next(line for line in lines if line.startswith("Tỷ lệ hoàn thành kế hoạch CCHC"))
+    assert annual == "Tỷ lệ hoàn thành kế hoạch CCHC năm: 27,3% (Năm 2023: không có số liệu)."
+    papi = next(line for line in lines if "PAPI" in line)
+    assert papi.startswith("Tỷ lệ hoàn thành kế hoạch nhiệm vụ cải thiện & nâng cao chỉ số PAPI:"
+                           " 26,1% (Năm 2023: ")

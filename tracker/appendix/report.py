@@ -21,7 +21,6 @@ from tracker.appendix.report_sources import (
     ReportSources,
     TaskFacts,
     load_report_sources,
-    report_documents,
     tasks_due_between,
 )
 from tracker.appendix.table import State, Table, TableRow, display_value, show_number
@@ -231,8 +230,7 @@ def _figure_lines(table: Table, prefixes: tuple[str, ...], year: int) -> list[Li
     return lines
 
 
-def _documents_lines(table: Table, unit_name: str) -> list[Line]:
-    documents = report_documents(table)
+def _documents_lines(documents: list, unit_name: str) -> list[Line]:
     lines = [Line(f"Trong kỳ, UBND {unit_name[:1].lower()}{unit_name[1:]} đã ban hành "
                   f"{len(documents)} văn bản chỉ đạo, điều hành công tác cải cách hành chính"
                   + (":" if documents else "."))]
@@ -292,7 +290,7 @@ def build_sections(table: Table, sources: ReportSources, unit_name: str, start: 
     for spec in FIELDS:
         lines: list[Line] = []
         if spec.key == "I.1":
-            lines += _documents_lines(table, unit_name)
+            lines += _documents_lines(sources.documents, unit_name)
             lines.append(_meeting_line(sources.meetings))
         lines += _task_lines(by_field.get(spec.key, []), start, end)
         lines += _figure_lines(table, spec.rows, end.year)
@@ -329,7 +327,7 @@ def compose_report(session, period, table: Table) -> ComposedReport:
     """Everything the draft and its preview print for a period: its sections and details."""
     unit = period.unit
     parent = unit.parent
-    sources = load_report_sources(session, period)
+    sources = load_report_sources(session, period, table)
     start, end = next_quarter(period.end)
     next_tasks = tasks_due_between(session, period.unit_id, start, end)
     sections = build_sections(table, sources, unit.name, period.start, period.end, next_tasks)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tracker.appendix.models import ReportDraft, ReportingPeriod
 from tracker.appendix.queries import DirectingDocument, previous_period
-from tracker.appendix.service import previous_values
+from tracker.appendix.service import period_table
 from tracker.appendix.table import Table, Value
 from tracker.core.clock import end_of_day
 from tracker.core.status import deadline_class, deadline_on, done_as_of, in_plan_on
@@ -49,6 +49,7 @@ class TaskFacts:
 @dataclass
 class ReportSources:
     tasks: list[TaskFacts] = field(default_factory=list)
+    documents: list[DirectingDocument] = field(default_factory=list)  # section I.1's
     meetings: list[date] = field(default_factory=list)  # review meetings held in the period
     recommendations: list[str] = field(default_factory=list)
     previous: dict[str, Value] = field(default_factory=dict)  # the previous period's figures
@@ -56,12 +57,14 @@ class ReportSources:
     draft: ReportDraft | None = None
 
 
-def report_documents(table: Table) -> list[DirectingDocument]:
+def report_documents(session: Session, period: ReportingPeriod,
+                     table: Table) -> list[DirectingDocument]:
     """The directing documents of the period that section I.1 lists and counts.
 
-    Today: the evidence documents of the period (row 1.1's source). When the register of
-    issued documents lands, this is the one line to change, to its
-    `directing_documents(session, unit_id, start, end)`.
+    Today: the evidence documents of the period (row 1.1's source, in `table`). When the
+    register of issued documents lands, this is the one line to change, to its
+    `directing_documents(session, period.unit_id, period.start, period.end)` (the report
+    reads each document's `number`, `day` and `summary`).
     """
     return list(table.documents)
 
@@ -115,8 +118,10 @@ def _tasks(session: Session, period: ReportingPeriod) -> list[TaskFacts]:
     return found
 
 
-def load_report_sources(session: Session, period: ReportingPeriod) -> ReportSources:
-    sources = ReportSources(tasks=_tasks(session, period))
+def load_report_sources(session: Session, period: ReportingPeriod,
+                        table: Table) -> ReportSources:
+    sources = ReportSources(tasks=_tasks(session, period),
+                            documents=report_documents(session, period, table))
     sources.meetings = list(session.scalars(
         select(Meeting.held_on)
         .where(Meeting.unit_id == period.unit_id, Meeting.status == MeetingStatus.CLOSED,
@@ -132,9 +137,11 @@ def load_report_sources(session: Session, period: ReportingPeriod) -> ReportSour
             .order_by(Meeting.held_on, AgendaItem.id)
         ) if text.strip()
     ]
-    sources.previous, _same_year = previous_values(session, period)
     before = previous_period(session, period)
-    sources.previous_label = before.label if before else ""
+    if before is not None:
+        # Its whole table (frozen, or computed as of its own end): rates included.
+        sources.previous = period_table(session, before).values()
+        sources.previous_label = before.label
     sources.draft = session.scalar(select(ReportDraft).where(ReportDraft.period_id == period.id))
     return sources
 
