@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.appendix import FIGURES, timed  # noqa: E402  (the same figures and timer)
+from bench.appendix import FIGURES, print_results, timed  # noqa: E402  (the same figures and timer)
 from bench.pages import make_app, say, step  # noqa: E402
 
 TARGETS_MS = {"docx": 1000.0, "pdf": 5000.0}
@@ -122,15 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             results.append((key, label, statistics.median(timings), min(timings),
                             max(timings), cold, queries))
-        say()
-        say("| measure | median | min | max | cold | SQL statements | target | |")
-        say("| --- | --- | --- | --- | --- | --- | --- | --- |")
-        missed = False
-        for key, label, median, low, high, cold, queries in results:
-            ok = median <= TARGETS_MS[key]
-            missed |= not ok
-            say(f"| {label} | {median:.1f} ms | {low:.1f} | {high:.1f} | {cold:.0f} | "
-                f"{queries} | {TARGETS_MS[key]:.0f} ms | {'pass' if ok else 'FAIL'} |")
+        missed = print_results(results, TARGETS_MS)
         return 1 if (missed and args.strict) else 0
 
 
