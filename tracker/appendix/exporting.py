@@ -42,8 +42,10 @@ def _lower_first(text: str) -> str:
 
 
 def _attachment_line(ctx: Context) -> str:
+    # The unit's name is never broken across lines (no-break spaces inside it).
+    name = _lower_first(ctx.unit_name).replace(" ", "\u00a0")
     return (f"(Đính kèm Báo cáo cải cách hành chính {_lower_first(ctx.period_label)} "
-            f"của UBND {_lower_first(ctx.unit_name)})")
+            f"của UBND {name})")
 
 
 def _cell_value(row: TableRow):
