@@ -30,6 +30,7 @@ from tracker.appendix.table import Value, effective_values, table_snapshot
 from tracker.appendix.validation import MAX_NOTE, Problem, parse_figure
 from tracker.core.audit import current_actor_id
 from tracker.core.dates import parse_date
+from tracker.core.locking import hold
 from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, Unit
 
@@ -402,6 +403,8 @@ def save_report_draft(session: Session, period: ReportingPeriod, form: ReportInp
             errors[f"text-{key}"] = _("Tối đa %(n)s ký tự.", n=MAX_REPORT_TEXT)
     if errors:
         raise Refusal(errors)
+    # The period is the turnstile: two first saves at once must not both insert the draft.
+    hold(session, ReportingPeriod, period.id)
     draft = session.scalar(select(ReportDraft).where(ReportDraft.period_id == period.id))
     if draft is None:
         draft = ReportDraft(period_id=period.id, unit_id=period.unit_id, texts={})
