@@ -106,6 +106,11 @@ def test_details_and_texts_are_kept_audited_and_printed(client, auth, demo):
     signature = "\n".join(c.text for c in document.tables[1].rows[0].cells)
     assert "Triệu Thị Thu Hằng" in signature and "KT. CHỦ TỊCH" in signature
     assert "- Lưu: VT, Kiều;" in signature
+    # Phụ lục 1 alone, under the same header, with the report's number and date.
+    alone = Document(io.BytesIO(client.get(f"/appendix/{demo.period.id}/export.docx").data))
+    header = "\n".join(c.text for c in alone.tables[0].rows[0].cells)
+    assert header.startswith("ỦY BAN NHÂN DÂN\nPHƯỜNG VĨNH HÒA\n")
+    assert "Số: 422/BC-UBND" in header and "ngày 13 tháng 3 năm 2024" in header
     draft = db.session.scalar(select(ReportDraft).where(ReportDraft.period_id == demo.period.id))
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.entity_type == "report_drafts", AuditEvent.entity_id == draft.id)).all()

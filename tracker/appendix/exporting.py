@@ -41,9 +41,11 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _attachment_line(ctx: Context) -> str:
-    # The unit's name is never broken across lines (no-break spaces inside it).
-    name = _lower_first(ctx.unit_name).replace(" ", "\u00a0")
+def _attachment_line(ctx: Context, *, unbroken: bool = False) -> str:
+    # In Word the unit's name is never broken across lines (no-break spaces inside it).
+    name = _lower_first(ctx.unit_name)
+    if unbroken:
+        name = name.replace(" ", "\u00a0")
     return (f"(Đính kèm Báo cáo cải cách hành chính {_lower_first(ctx.period_label)} "
             f"của UBND {name})")
 
@@ -96,7 +98,7 @@ def _table_rows(table: Table) -> tuple[list[list[str]], frozenset[int]]:
 def _appendix_part(doc: OfficialDocument, table: Table, ctx: Context) -> None:
     doc.heading("Phụ lục 1").alignment = 1
     for text, is_bold in ((table.title, True), (period_caption(ctx.start, ctx.end), False),
-                          (_attachment_line(ctx), False)):
+                          (_attachment_line(ctx, unbroken=True), False)):
         paragraph = doc.paragraph(text, bold=is_bold, italic=not is_bold)
         paragraph.alignment = 1  # centred
         paragraph.paragraph_format.first_line_indent = 0

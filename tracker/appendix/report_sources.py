@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tracker.appendix.models import ReportDraft, ReportingPeriod
-from tracker.appendix.queries import DirectingDocument, previous_period
+from tracker.appendix.queries import DirectingDocument, previous_period, report_draft_of
 from tracker.appendix.service import period_table
 from tracker.appendix.table import Table, Value
 from tracker.core.clock import end_of_day
@@ -142,7 +142,7 @@ def load_report_sources(session: Session, period: ReportingPeriod,
         # Its whole table (frozen, or computed as of its own end): rates included.
         sources.previous = period_table(session, before).values()
         sources.previous_label = before.label
-    sources.draft = session.scalar(select(ReportDraft).where(ReportDraft.period_id == period.id))
+    sources.draft = report_draft_of(session, period.id)
     return sources
 
 

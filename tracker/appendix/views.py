@@ -26,7 +26,12 @@ from tracker.appendix.operations import (
     save_report_draft,
     submit_period,
 )
-from tracker.appendix.queries import child_unit_periods, period_history, unit_periods
+from tracker.appendix.queries import (
+    child_unit_periods,
+    period_history,
+    report_draft_of,
+    unit_periods,
+)
 from tracker.appendix.rendering import RowWords, table_rows
 from tracker.appendix.report import PARTS, SIGNER_TITLES, compose_report
 from tracker.appendix.service import Checks, period_table
@@ -284,7 +289,10 @@ def export(period_id: int, fmt: str):
     name = f"Phu luc 1 - {period.unit.name} - {period.label}"
     if fmt == "xlsx":
         return xlsx_download(appendix_xlsx(table, ctx), file_name(name))
-    document = appendix_docx(table, ctx)
+    # Phụ lục 1 alone carries the report's number and date once they are set.
+    draft = report_draft_of(db.session, period.id)
+    document = (appendix_docx(table, ctx, draft.number or "      /BC-UBND", draft.report_date)
+                if draft else appendix_docx(table, ctx))
     if fmt == "docx":
         return _download(document, file_name(name, ".docx"), DOCX_MIMETYPE)
     try:
