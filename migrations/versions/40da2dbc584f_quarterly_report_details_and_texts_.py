@@ -1,7 +1,7 @@
 """quarterly report details and texts; meeting items marked as recommendations
 
 Revision ID: 40da2dbc584f
-Revises: 8bad64098666
+Revises: e3a7c1f95b20
 Create Date: 2026-12-03 11:12:38.407830
 
 """
@@ -13,7 +13,7 @@ import tracker.core.types
 
 # revision identifiers, used by Alembic.
 revision = '40da2dbc584f'
-down_revision = '8bad64098666'
+down_revision = 'e3a7c1f95b20'
 branch_labels = None
 depends_on = None
 
