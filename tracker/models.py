@@ -14,7 +14,12 @@ from tracker.meetings.models import (
 )
 from tracker.people.models import ApiToken, Officer, OfficerRole, Unit, UnitCalendarDay
 from tracker.plans.models import Plan, TaskGroup
-from tracker.reminders.models import ReminderEmail, ReminderItem, ReminderSettings
+from tracker.reminders.models import (
+    ReminderEmail,
+    ReminderItem,
+    ReminderPreference,
+    ReminderSettings,
+)
 from tracker.tasks.models import (
     Evidence,
     Notification,
@@ -43,6 +48,7 @@ __all__ = [
     "Plan",
     "ReminderEmail",
     "ReminderItem",
+    "ReminderPreference",
     "ReminderSettings",
     "ReportingPeriod",
     "Task",

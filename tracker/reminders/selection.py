@@ -20,7 +20,9 @@ And per unit with open work, to the chairperson, a weekly digest (overdue tasks 
 confirmations) on `digest_weekday` (Monday).
 
 Nothing is due in a unit on a day that is not a working day there; what the schedule puts on one
-is due on the next working day. A day's reminder is the latest one the schedule has reached by
+is due on the next working day. A reminder its recipient turned off in their own settings
+(reminders.preferences) is not due to them, unless their unit requires it; an overdue reminder
+cannot be turned off. A day's reminder is the latest one the schedule has reached by
 then: a pass after missed days catches up with one reminder per task, not one per missed day,
 and a reminder already recorded (same subject, kind, scheduled day and recipient) is not due
 again. Only open tasks are reminded (not started, in progress, returned): a submitted completion
@@ -55,6 +57,7 @@ from tracker.reminders.models import (
     ReminderPolicy,
     ReminderSettings,
 )
+from tracker.reminders.preferences import all_muted, wanted
 from tracker.reminders.rendering import Line
 from tracker.tasks.models import OPEN_STATES, Task, TaskOccurrence, TaskState, task_supporters
 
@@ -515,8 +518,13 @@ def select_due(
         pending=pending,
     )
     found: dict[Key, Due] = {}
+    muted = all_muted(session)
     for source in sources:
         for due in source(ctx):
+            # What its recipient turned off is not due to them (unless their unit requires it).
+            off = muted.get(due.recipient_id)
+            if off and not wanted(due.kind, due.role, off, ctx.policy(due.unit_id).required):
+                continue
             found.setdefault(due.key, due)
     recorded = _recorded(session, list(found.values()))
     dues = [due for key, due in sorted(found.items()) if key not in recorded]
