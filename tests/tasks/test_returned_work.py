@@ -21,6 +21,12 @@ from tracker.tasks.queries import officer_tasks
 DAY = date(2024, 3, 12)
 
 
+def _submit(task, lead, number: str, on: date) -> None:
+    submit_completion(
+        db.session, task, lead, document_number=number, document_date=on, summary="", today=DAY
+    )
+
+
 @pytest.fixture
 def world(app, clock):
     clock(DAY)
@@ -31,15 +37,7 @@ def world(app, clock):
     overdue = gen_task(plan, lead, title="Việc đã quá hạn", deadline=date(2024, 3, 1))
     returned = gen_task(plan, lead, title="Việc bị trả lại", deadline=date(2024, 4, 30))
     later = gen_task(plan, lead, title="Việc còn hạn", deadline=date(2024, 3, 20))
-    submit_completion(
-        db.session,
-        returned,
-        lead,
-        document_number="12/KH-UBND",
-        document_date=date(2024, 3, 8),
-        summary="",
-        today=DAY,
-    )
+    _submit(returned, lead, "12/KH-UBND", date(2024, 3, 8))
     return_completion(db.session, returned, chair, reason="Thiếu chữ ký của lãnh đạo")
     db.session.commit()
     return {"chair": chair, "lead": lead, "returned": returned, "overdue": overdue, "later": later}
@@ -123,13 +121,5 @@ def test_resubmitting_resolves_the_returned_notice(world):
         ).all()
 
     assert open_notices() == ["returned"]
-    submit_completion(
-        db.session,
-        task,
-        lead,
-        document_number="15/KH-UBND",
-        document_date=date(2024, 3, 9),
-        summary="",
-        today=DAY,
-    )
+    _submit(task, lead, "15/KH-UBND", date(2024, 3, 9))
     assert open_notices() == []

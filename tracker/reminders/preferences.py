@@ -48,19 +48,6 @@ def preferences_of(session: Session, officer_id: int) -> Preferences:
     return Preferences(row.email_hour, parse_keys(row.muted))
 
 
-def all_muted(session: Session) -> dict[int, frozenset[str]]:
-    """Officer -> the optional reminders they turned off (only officers who turned any off)."""
-    return {
-        officer_id: keys
-        for officer_id, muted in session.execute(
-            select(ReminderPreference.officer_id, ReminderPreference.muted).where(
-                ReminderPreference.muted != ""
-            )
-        )
-        if (keys := parse_keys(muted))
-    }
-
-
 def wanted(
     kind: ReminderKind, role: RecipientRole, muted: frozenset[str], required: frozenset[str]
 ) -> bool:

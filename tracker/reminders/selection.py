@@ -55,9 +55,11 @@ from tracker.reminders.models import (
     ReminderItem,
     ReminderKind,
     ReminderPolicy,
+    ReminderPreference,
     ReminderSettings,
+    parse_keys,
 )
-from tracker.reminders.preferences import all_muted, wanted
+from tracker.reminders.preferences import wanted
 from tracker.reminders.rendering import Line
 from tracker.tasks.models import OPEN_STATES, Task, TaskOccurrence, TaskState, task_supporters
 
@@ -118,6 +120,7 @@ class OfficerInfo(NamedTuple):
     unit_id: int
     full_name: str
     email_reminders: bool
+    muted: frozenset[str] = frozenset()  # optional reminders they turned off (preferences)
 
 
 @dataclass
@@ -408,11 +411,17 @@ def open_subjects(session: Session, until: date | None = None) -> list[OpenSubje
 
 def _officers(session: Session) -> dict[int, OfficerInfo]:
     rows = session.execute(
-        select(Officer.id, Officer.unit_id, Officer.full_name, Officer.email_reminders).where(
-            Officer.active
+        select(
+            Officer.id,
+            Officer.unit_id,
+            Officer.full_name,
+            Officer.email_reminders,
+            ReminderPreference.muted,
         )
+        .outerjoin(ReminderPreference, ReminderPreference.officer_id == Officer.id)
+        .where(Officer.active)
     )
-    return {row.id: OfficerInfo(*row) for row in rows}
+    return {row.id: OfficerInfo(*row[:4], parse_keys(row.muted)) for row in rows}
 
 
 def _chairs(session: Session) -> dict[int, list[int]]:
@@ -518,11 +527,11 @@ def select_due(
         pending=pending,
     )
     found: dict[Key, Due] = {}
-    muted = all_muted(session)
     for source in sources:
         for due in source(ctx):
             # What its recipient turned off is not due to them (unless their unit requires it).
-            off = muted.get(due.recipient_id)
+            officer = ctx.officers.get(due.recipient_id)
+            off = officer.muted if officer else frozenset()
             if off and not wanted(due.kind, due.role, off, ctx.policy(due.unit_id).required):
                 continue
             found.setdefault(due.key, due)
