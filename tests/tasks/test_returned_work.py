@@ -123,3 +123,40 @@ def test_resubmitting_resolves_the_returned_notice(world):
     assert open_notices() == ["returned"]
     _submit(task, lead, "15/KH-UBND", date(2024, 3, 9))
     assert open_notices() == []
+
+
+def _returned_world(n: int):
+    unit = gen_unit()
+    chair = gen_officer(unit, Role.CHAIRPERSON)
+    lead = gen_officer(unit)
+    plan = gen_plan(unit, start_year=2024, end_year=2024)
+    for i in range(n):
+        task = gen_task(plan, lead, deadline=date(2024, 3, 1 + i % 28))
+        _submit(task, lead, f"{i + 1}/KH-UBND", date(2024, 3, 8))
+        return_completion(db.session, task, chair, reason=f"Lý do {i}")
+        db.session.add(
+            Notification(officer_id=lead.id, kind="reminders", day=date(2024, 2, 1 + i % 28),
+                         message="Nhắc việc")
+        )
+    db.session.commit()
+    return lead
+
+
+def test_returned_cards_and_notices_cost_no_more_queries_when_there_are_more(
+    app, client, auth, count_queries, clock
+):
+    clock(DAY)
+    counts = []
+    for n in (1, 12):
+        lead = _returned_world(n)
+        auth.login(lead)
+        db.session.expunge_all()
+        with count_queries() as mine:
+            assert client.get("/my-tasks").status_code == 200
+        db.session.expunge_all()
+        with count_queries() as notices:
+            assert client.get("/notifications").status_code == 200
+        counts.append((mine.count, notices.count))
+        auth.logout()
+    assert counts[0] == counts[1], counts
+    assert counts[1][0] <= 6 and counts[1][1] <= 5, counts
