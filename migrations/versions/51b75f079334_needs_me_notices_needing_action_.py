@@ -1,7 +1,7 @@
 """needs me: notices needing action, reminder preferences
 
 Revision ID: 51b75f079334
-Revises: 8bad64098666
+Revises: e3a7c1f95b20
 Create Date: 2026-12-03 11:14:38.557444
 
 """
@@ -13,7 +13,7 @@ import tracker.core.types
 
 # revision identifiers, used by Alembic.
 revision = '51b75f079334'  # fresh id; the lead re-chains down_revision at merge
-down_revision = '8bad64098666'
+down_revision = 'e3a7c1f95b20'
 branch_labels = None
 depends_on = None
 
