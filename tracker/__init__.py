@@ -162,10 +162,13 @@ def configure_reminders(app: Flask) -> None:
 def configure_task_page(app: Flask) -> None:
     """What higher areas add to the task page, in one list (tasks knows none of them)."""
     from tracker.followups.views import task_section
+    from tracker.reminders.queries import day_lines
     from tracker.tasks.cascade_views import cascade_section
+    from tracker.tasks.notices import NOTICE_LINES
     from tracker.tasks.views import TASK_SECTIONS
 
     app.extensions[TASK_SECTIONS] = (cascade_section, task_section)
+    app.extensions[NOTICE_LINES] = day_lines  # the reminders listed under a day's notice
 
 
 def configure_scheduler(app: Flask) -> None:

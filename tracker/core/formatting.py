@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from tracker.core.clock import demo_date, local_zone, to_local
 from tracker.core.shell import page_menu
-from tracker.core.status import DeadlineClass
+from tracker.core.status import DeadlineClass, TaskState
 
 LANGUAGE_SESSION_KEY = "lang"
 
@@ -114,7 +114,8 @@ def format_audit_value(value) -> str:
 
 
 # The one label table of the statuses: the four deadline classes (colours in
-# static/css/tracker.css) and the two groupings the task list filters by.
+# static/css/tracker.css), the two groupings the task list filters by, and the two workflow
+# states shown as badges beside the class.
 STATUS_LABELS = {
     DeadlineClass.DONE_ON_TIME.value: _l("Hoàn thành đúng hạn"),
     DeadlineClass.DONE_LATE.value: _l("Hoàn thành quá hạn"),
@@ -122,6 +123,9 @@ STATUS_LABELS = {
     DeadlineClass.OPEN_OVERDUE.value: _l("Quá hạn, chưa hoàn thành"),
     "open": _l("Chưa hoàn thành"),  # open_on_time + open_overdue
     "done": _l("Đã hoàn thành"),  # done_on_time + done_late
+    # The workflow states an officer must see beside the class (core.status.TaskState).
+    TaskState.RETURNED.value: _l("Bị trả lại"),
+    TaskState.PENDING_CONFIRMATION.value: _l("Chờ xác nhận"),
 }
 
 
