@@ -13,8 +13,17 @@ from tracker.main import bp
 @bp.route("/")
 @login_required
 def index():
-    """A leader's home is their unit's dashboard; an officer's, their own tasks."""
+    """Who oversees units below theirs (a province's inspectors and leaders) starts from the
+    page of those units; a leader's home is their unit's dashboard; an officer's, their own
+    tasks."""
     unit = current_user.unit
+    if can(current_user, Action.OVERSEE_UNITS, unit):
+        from tracker.province.queries import has_units_below
+
+        if has_units_below(db.session, unit):
+            from tracker.province.views import render_overview
+
+            return render_overview(unit)
     if can(current_user, Action.SEE_LEADER_VIEWS, unit):
         from tracker.dashboard.views import render_dashboard
 
