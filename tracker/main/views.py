@@ -8,6 +8,7 @@ from tracker.core.permissions import Action, can
 from tracker.core.security import safe_next
 from tracker.extensions import db
 from tracker.main import bp
+from tracker.province.queries import COMMUNE_KINDS, has_units_below
 
 
 @bp.route("/")
@@ -17,13 +18,14 @@ def index():
     page of those units; a leader's home is their unit's dashboard; an officer's, their own
     tasks."""
     unit = current_user.unit
-    if can(current_user, Action.OVERSEE_UNITS, unit):
-        from tracker.province.queries import has_units_below
+    if (
+        unit.kind not in COMMUNE_KINDS
+        and can(current_user, Action.OVERSEE_UNITS, unit)
+        and has_units_below(db.session, unit)
+    ):
+        from tracker.province.views import render_overview
 
-        if has_units_below(db.session, unit):
-            from tracker.province.views import render_overview
-
-            return render_overview(unit)
+        return render_overview(unit)
     if can(current_user, Action.SEE_LEADER_VIEWS, unit):
         from tracker.dashboard.views import render_dashboard
 
