@@ -128,9 +128,13 @@ STATUS_LABELS = {
 # Colour bands of a rate, with the four status colours (the CCHC index's thresholds: 90 % and
 # over full points, 70 % to under 90 % half, under 70 % none); a rate over nothing has no band.
 RATE_BANDS = {
-    "high": (Decimal(90), DeadlineClass.DONE_ON_TIME.value, _l("Từ 90 % trở lên")),
-    "medium": (Decimal(70), DeadlineClass.DONE_LATE.value, _l("Từ 70 % đến dưới 90 %")),
-    "low": (Decimal(0), DeadlineClass.OPEN_OVERDUE.value, _l("Dưới 70 %")),
+    "high": (Decimal(90), DeadlineClass.DONE_ON_TIME.value, _l("Từ %(high)s %% trở lên", high=90)),
+    "medium": (
+        Decimal(70),
+        DeadlineClass.DONE_LATE.value,
+        _l("Từ %(medium)s %% đến dưới %(high)s %%", medium=70, high=90),
+    ),
+    "low": (Decimal(0), DeadlineClass.OPEN_OVERDUE.value, _l("Dưới %(medium)s %%", medium=70)),
     "none": (None, DeadlineClass.OPEN_ON_TIME.value, _l("Không phát sinh")),
 }
 
