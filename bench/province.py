@@ -40,6 +40,7 @@ from pages import (  # noqa: E402
     run_tracker,
     say,
     start_server,
+    vacuum_analyze,
 )
 
 AS_OF = "2024-06-30"  # the generated plans' year: figures of a working day of it
@@ -169,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                 base = args.server.rsplit("/", 1)[0]
                 os.environ["DATABASE_URL"] = f"{base}/{args.nation_database}"
                 say(f"-- the nation from the database {args.nation_database} (kept)")
+                vacuum_analyze(os.environ["DATABASE_URL"], None)
                 import tempfile
 
                 with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:

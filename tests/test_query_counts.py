@@ -366,4 +366,4 @@ def test_province_page_queries_do_not_grow_with_the_communes(client, auth, count
     few = _province_counts(client, auth, count_queries, 3, "tinh-nho")
     many = _province_counts(client, auth, count_queries, 30, "tinh-lon")
     assert few == many, f"3 communes, 30 communes: {few} {many}"
-    assert max(many.values()) <= 13, many
+    assert max(many.values()) <= 14, many  # 4 of them for the charts

@@ -184,3 +184,34 @@ def test_a_unit_without_communes_says_so(client, auth, clock):
     auth.login(inspector)
     html = client.get("/units/tp-trong/communes").get_data(as_text=True)
     assert "không có xã, phường trực thuộc" in html
+
+
+def test_the_chart_is_the_dashboards_series_summed(app, world):
+    """Each kind's chart over the year counts what the communes' own charts count."""
+    from tracker.dashboard.queries import progress_series
+    from tracker.province.queries import _Years, progress_by_kind
+
+    series = progress_by_kind(db.session, world.province, AS_OF)
+    assert set(series) == {queries.PlanKind.ANNUAL_REFORM, queries.PlanKind.PAPI}
+    for kind, found in series.items():
+        planned = [0] * len(found.points)
+        done = [0] * len(found.points)
+        for unit in world.communes:
+            board = build_dashboard(db.session, unit, as_of=AS_OF, today=AS_OF)
+            for block in board.plans:
+                if block.plan.kind != kind:
+                    continue
+                rows = [r for r in __import__("tracker.tasks.queries", fromlist=["x"]).status_rows(
+                    db.session, queries.Plan.id == block.plan.id) if queries.in_plan_on(r, AS_OF)]
+                own = progress_series(_Years(2024, 2024), rows, AS_OF)
+                for i, point in enumerate(own.points):
+                    planned[i] += point.planned
+                    done[i] += point.done or 0
+        assert [p.planned for p in found.points] == planned
+        assert [p.done or 0 for p in found.points] == done
+
+
+def test_the_page_draws_the_charts(client, auth, world):
+    auth.login(world.inspector)
+    html = client.get("/units/khanh-hoa/communes").get_data(as_text=True)
+    assert 'data-testid="chart-annual_reform"' in html and "<svg" in html

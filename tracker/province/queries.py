@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, not_, select
+from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
 from tracker.appendix.models import PeriodKind, PeriodState, ReportingPeriod
 from tracker.core.formatting import rate_band
-from tracker.core.status import Tally, tally
+from tracker.core.status import Occurrence, Tally, in_plan_on, tally
 from tracker.core.status_sql import RuleColumns, plain, tally_from, tally_sums
 from tracker.core.text import fold
+from tracker.dashboard.queries import ProgressSeries, progress_series
 from tracker.meetings.models import Meeting
 from tracker.people.models import Unit, UnitKind
 from tracker.plans.models import Plan, PlanKind
@@ -350,3 +351,55 @@ def build_overview(
         several_parents=several_parents,
         bands=bands,
     )
+
+
+# ----------------------------------------------------------------------------- the chart
+
+
+@dataclass(frozen=True, slots=True)
+class _Years:
+    """What `progress_series` reads of a plan: the years it spans (here the date's year)."""
+
+    start_year: int
+    end_year: int
+
+
+def progress_by_kind(session: Session, unit: Unit, as_of: date) -> dict[PlanKind, ProgressSeries]:
+    """Per plan kind, every commune's tasks together: cumulative done against cumulative
+    deadlines month by month over the year of `as_of`, drawn like a ward's plan (the
+    dashboard's `progress_series`). The plain tasks come counted by (deadline, completion);
+    the others as status rows."""
+    communes = select(Unit.id).where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
+    in_units = Plan.unit_id.in_(communes)
+    day = as_of
+    rows: dict[PlanKind, list] = defaultdict(list)
+    for kind, deadline, completed_on, count in session.execute(
+        select(Plan.kind, Task.deadline, Task.completed_on, func.count())
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(
+            Plan.archived_at.is_(None),
+            Task.archived_at.is_(None),
+            in_units,
+            plain(_COLUMNS),
+            or_(Task.entered_on.is_(None), Task.entered_on <= day),
+            or_(Task.withdrawn_on.is_(None), Task.withdrawn_on > day),
+        )
+        .group_by(Plan.kind, Task.deadline, Task.completed_on)
+    ):
+        rows[PlanKind(kind)].extend([Occurrence(deadline, completed_on)] * count)
+    others = [
+        r for r in status_rows(session, in_units, not_(plain(_COLUMNS))) if in_plan_on(r, day)
+    ]
+    if others:
+        kinds = dict(
+            session.execute(
+                select(Plan.id, Plan.kind).where(in_units, Plan.id.in_({r.plan_id for r in others}))
+            ).all()
+        )
+        for r in others:
+            rows[PlanKind(kinds[r.plan_id])].append(r)
+    years = _Years(as_of.year, as_of.year)
+    return {
+        kind: progress_series(years, rows[kind], as_of)  # type: ignore[arg-type]
+        for kind in sorted(rows, key=list(PlanKind).index)
+    }

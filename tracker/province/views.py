@@ -13,15 +13,23 @@ from tracker.core.clock import today
 from tracker.core.formatting import RATE_BANDS
 from tracker.core.permissions import Action, authorize
 from tracker.core.spreadsheets import xlsx_download
+from tracker.dashboard.chart import build_chart, render_chart
+from tracker.dashboard.views import _chart_labels
 from tracker.extensions import db
-from tracker.people.models import Unit
+from tracker.people.models import Unit, UnitKind
 from tracker.people.queries import unit_or_404
 from tracker.plans.forms import kind_labels
 from tracker.province import bp
 from tracker.province.exporting import export_filename, export_overview_xlsx
 from tracker.province.formatting import rate_cell
 from tracker.province.forms import default_descending, parse_query, query_args
-from tracker.province.queries import RATES, PeriodStatus, build_overview, rate_key
+from tracker.province.queries import (
+    RATES,
+    PeriodStatus,
+    build_overview,
+    progress_by_kind,
+    rate_key,
+)
 
 RATE_LABELS = {
     "completion": _l("Hoàn thành / tổng số"),
@@ -78,6 +86,14 @@ def render_overview(unit: Unit):
         return page_url(sort=key, dir=direction, page="")
 
     date_args = {"as_of": query.as_of.isoformat()} if query.as_of != today_ else {}
+    charts = {}
+    if unit.kind is not UnitKind.NATIONAL and overview.communes:
+        # The nation's chart would read every task of the country on each page: not drawn.
+        labels = _chart_labels()
+        charts = {
+            kind: render_chart(build_chart(f"chart-{kind.value}", series), labels)
+            for kind, series in progress_by_kind(db.session, unit, query.as_of).items()
+        }
     return render_template(
         "province/index.html",
         unit=unit,
@@ -95,6 +111,7 @@ def render_overview(unit: Unit):
         sort_url=sort_url,
         export_url=url_for("province.export", unit_code=unit.code, **request.args.to_dict()),
         date_args=date_args,
+        charts=charts,
     )
 
 
