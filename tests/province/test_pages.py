@@ -155,13 +155,16 @@ def test_national_page_is_paged(client, auth, world, monkeypatch):
 @pytest.mark.parametrize(
     "query",
     ["as_of=31/02/2024", "sort=drop", "band=x", "band_of=papi:nope", "page=0", "page=abc",
-     "page=99999999", "q=" + "a" * 300, "q=%00", "dir=up"],
+     "page=99999999", "q=" + "a" * 300, "q=%00", "dir=up", "unit_code=x&_external=1",
+     "as_of=2024-03-12&as_of=x", "sort=annual_reform:due:x", "band_of=%ff"],
 )
 def test_bad_query_is_said_not_fatal(client, auth, world, query):
     auth.login(world.inspector)
     for path in ("/units/khanh-hoa/communes?", "/units/khanh-hoa/communes.xlsx?"):
         response = client.get(path + query)
-        assert response.status_code in (200, 400, 404), (query, response.status_code)
+        # A NUL is refused before any view (core.security); everything else is a page.
+        expected = 400 if "%00" in query else 200
+        assert response.status_code == expected, (query, response.status_code)
 
 
 def test_inspector_reads_a_commune_without_action_buttons(client, auth, world):
@@ -191,7 +194,7 @@ def test_the_chart_is_the_dashboards_series_summed(app, world):
     from tracker.dashboard.queries import progress_series
     from tracker.province.queries import _Years, progress_by_kind
 
-    series = progress_by_kind(db.session, world.province, AS_OF)
+    series = progress_by_kind(db.session, [u.id for u in world.communes], AS_OF)
     assert set(series) == {queries.PlanKind.ANNUAL_REFORM, queries.PlanKind.PAPI}
     for kind, found in series.items():
         planned = [0] * len(found.points)

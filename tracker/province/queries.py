@@ -125,6 +125,7 @@ class Overview:
     band_of: str
     several_parents: bool
     bands: dict[str, int]  # communes per band of `band_of`, before the band filter
+    commune_ids: list[int]  # every commune below
 
 
 def rate_key(kind: PlanKind, rate: str) -> str:
@@ -177,12 +178,14 @@ def fill_figures(session: Session, lines: list[CommuneLine], as_of: date) -> Non
     in_units = Plan.unit_id.in_(list(by_id))
     live = and_(Plan.archived_at.is_(None), Task.archived_at.is_(None), in_units)
     pending = and_(Task.state == TaskState.PENDING_CONFIRMATION, Task.withdrawn_on.is_(None))
+    others = 0
     for row in session.execute(
         select(
             Plan.unit_id,
             Plan.kind,
             *tally_sums(_COLUMNS, as_of),
             func.coalesce(func.sum(case((pending, 1), else_=0)), 0).label("pending"),
+            func.coalesce(func.sum(case((plain(_COLUMNS), 0), else_=1)), 0).label("others"),
         )
         .join(Plan, Plan.id == Task.plan_id)
         .where(live)
@@ -191,10 +194,11 @@ def fill_figures(session: Session, lines: list[CommuneLine], as_of: date) -> Non
         line = by_id[row.unit_id]
         line.tallies[PlanKind(row.kind)] = tally_from(row)
         line.pending += int(row.pending or 0)
+        others += int(row.others or 0)
 
-    # The tasks the SQL sums leave out, through the rule itself.
+    # The tasks the SQL sums leave out, through the rule itself (when there are any).
     other: ColumnElement[bool] = not_(plain(_COLUMNS))
-    rows = status_rows(session, in_units, other)
+    rows = status_rows(session, in_units, other) if others else []
     if rows:
         plans = dict(
             (plan_id, (unit_id, PlanKind(kind)))
@@ -241,9 +245,8 @@ def _periods_of_year(session: Session, unit_ids: list[int], as_of: date):
     ).all()
 
 
-def period_columns(session: Session, unit: Unit, as_of: date) -> list[PeriodColumn]:
-    """The periods of the year any commune below has, by label, in the order they end."""
-    ids = select(Unit.id).where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
+def period_columns(session: Session, ids: list[int], as_of: date) -> list[PeriodColumn]:
+    """The periods of the year any of these communes has, by label, in the order they end."""
     year = as_of.year
     rows = session.execute(
         select(ReportingPeriod.label, ReportingPeriod.kind, func.min(ReportingPeriod.end))
@@ -296,7 +299,7 @@ def _order(lines: list[CommuneLine], sort: str, descending: bool) -> list[Commun
 def build_overview(
     session: Session, unit: Unit, query: OverviewQuery, *, paged: bool = True
 ) -> Overview:
-    lines = communes_below(session, unit)
+    lines = every = communes_below(session, unit)
     communes = len(lines)
     several_parents = len({line.parent_name for line in lines}) > 1
     if query.q:
@@ -341,7 +344,7 @@ def build_overview(
         unit=unit,
         query=query,
         kinds=kinds,
-        periods=period_columns(session, unit, query.as_of),
+        periods=period_columns(session, [line.unit_id for line in every], query.as_of),
         lines=shown,
         total=total,
         communes=communes,
@@ -350,6 +353,7 @@ def build_overview(
         band_of=band_of,
         several_parents=several_parents,
         bands=bands,
+        commune_ids=[line.unit_id for line in every],
     )
 
 
@@ -364,32 +368,41 @@ class _Years:
     end_year: int
 
 
-def progress_by_kind(session: Session, unit: Unit, as_of: date) -> dict[PlanKind, ProgressSeries]:
+def progress_by_kind(
+    session: Session, unit_ids: list[int], as_of: date
+) -> dict[PlanKind, ProgressSeries]:
     """Per plan kind, every commune's tasks together: cumulative done against cumulative
     deadlines month by month over the year of `as_of`, drawn like a ward's plan (the
     dashboard's `progress_series`). The plain tasks come counted by (deadline, completion);
     the others as status rows."""
-    communes = select(Unit.id).where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
-    in_units = Plan.unit_id.in_(communes)
+    if not unit_ids:
+        return {}
+    in_units = Plan.unit_id.in_(unit_ids)
     day = as_of
     rows: dict[PlanKind, list] = defaultdict(list)
-    for kind, deadline, completed_on, count in session.execute(
-        select(Plan.kind, Task.deadline, Task.completed_on, func.count())
+    is_plain = plain(_COLUMNS)
+    in_plan = and_(
+        or_(Task.entered_on.is_(None), Task.entered_on <= day),
+        or_(Task.withdrawn_on.is_(None), Task.withdrawn_on > day),
+    )
+    other_count = 0
+    # Plain tasks by (deadline, completion); the others counted apart, loaded only if any.
+    plain_label = case((is_plain, 1), else_=0).label("plain")
+    for kind, deadline, completed_on, plain_row, count in session.execute(
+        select(Plan.kind, Task.deadline, Task.completed_on, plain_label, func.count())
         .join(Plan, Plan.id == Task.plan_id)
-        .where(
-            Plan.archived_at.is_(None),
-            Task.archived_at.is_(None),
-            in_units,
-            plain(_COLUMNS),
-            or_(Task.entered_on.is_(None), Task.entered_on <= day),
-            or_(Task.withdrawn_on.is_(None), Task.withdrawn_on > day),
-        )
-        .group_by(Plan.kind, Task.deadline, Task.completed_on)
+        .where(Plan.archived_at.is_(None), Task.archived_at.is_(None), in_units, in_plan)
+        .group_by(Plan.kind, Task.deadline, Task.completed_on, plain_label)
     ):
-        rows[PlanKind(kind)].extend([Occurrence(deadline, completed_on)] * count)
-    others = [
-        r for r in status_rows(session, in_units, not_(plain(_COLUMNS))) if in_plan_on(r, day)
-    ]
+        if plain_row:
+            rows[PlanKind(kind)].extend([Occurrence(deadline, completed_on)] * count)
+        else:
+            other_count += count
+    others = []
+    if other_count:
+        others = [
+            r for r in status_rows(session, in_units, not_(is_plain)) if in_plan_on(r, day)
+        ]
     if others:
         kinds = dict(
             session.execute(

@@ -57,6 +57,10 @@ def _problem_message(name: str, value: str) -> str:
     return messages[name]
 
 
+def _with_args(base: str, args: dict[str, str]) -> str:
+    return f"{base}?{urlencode(args)}" if args else base
+
+
 def _unit(unit_code: str) -> Unit:
     unit = unit_or_404(unit_code)
     authorize(current_user, Action.OVERSEE_UNITS, unit)
@@ -73,8 +77,7 @@ def render_overview(unit: Unit):
     base = url_for("province.index", unit_code=unit.code)
 
     def page_url(**changes) -> str:
-        args = query_args(query, today_, **changes)
-        return f"{base}?{urlencode(args)}" if args else base
+        return _with_args(base, query_args(query, today_, **changes))
 
     def sort_url(key: str) -> str:
         descending = (
@@ -92,7 +95,9 @@ def render_overview(unit: Unit):
         labels = _chart_labels()
         charts = {
             kind: render_chart(build_chart(f"chart-{kind.value}", series), labels)
-            for kind, series in progress_by_kind(db.session, unit, query.as_of).items()
+            for kind, series in progress_by_kind(
+                db.session, overview.commune_ids, query.as_of
+            ).items()
         }
     return render_template(
         "province/index.html",
@@ -109,7 +114,9 @@ def render_overview(unit: Unit):
         bands=RATE_BANDS,
         page_url=page_url,
         sort_url=sort_url,
-        export_url=url_for("province.export", unit_code=unit.code, **request.args.to_dict()),
+        export_url=_with_args(
+            url_for("province.export", unit_code=unit.code), query_args(query, today_)
+        ),
         date_args=date_args,
         charts=charts,
     )
