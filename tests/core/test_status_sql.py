@@ -9,20 +9,13 @@ from sqlalchemy import insert, not_, select
 
 from tests.factories import gen_plan
 from tracker.core.status import Occurrence, StatusRow, tally
-from tracker.core.status_sql import RuleColumns, plain, tally_from, tally_sums
+from tracker.core.status_sql import plain, tally_from, tally_sums
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.tasks.models import Task, TaskState
+from tracker.tasks.queries import RULE_COLUMNS
 
-COLUMNS = RuleColumns(
-    deadline=Task.deadline,
-    completed_on=Task.completed_on,
-    entered_on=Task.entered_on,
-    withdrawn_on=Task.withdrawn_on,
-    cadence_every=Task.cadence_every,
-    deadline_history=Task.deadline_history,
-    completion_history=Task.completion_history,
-)
+COLUMNS = RULE_COLUMNS
 START = date(2024, 1, 1)
 
 

@@ -22,14 +22,14 @@ from sqlalchemy.sql import ColumnElement
 from tracker.appendix.models import PeriodKind, PeriodState, ReportingPeriod
 from tracker.core.formatting import rate_band
 from tracker.core.status import Occurrence, Tally, in_plan_on, tally
-from tracker.core.status_sql import RuleColumns, plain, tally_from, tally_sums
+from tracker.core.status_sql import plain, tally_from, tally_sums
 from tracker.core.text import fold
 from tracker.dashboard.queries import ProgressSeries, progress_series
 from tracker.meetings.models import Meeting
 from tracker.people.models import Unit, UnitKind
 from tracker.plans.models import Plan, PlanKind
 from tracker.tasks.models import Task, TaskState
-from tracker.tasks.queries import status_rows
+from tracker.tasks.queries import RULE_COLUMNS, status_rows
 
 # The units a province oversees directly since 1 July 2025 (and the wards of a city of old).
 COMMUNE_KINDS = (UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE, UnitKind.TOWNSHIP)
@@ -46,15 +46,7 @@ RATES = {
 }
 BANDS = ("high", "medium", "low", "none")
 
-_COLUMNS = RuleColumns(
-    deadline=Task.deadline,
-    completed_on=Task.completed_on,
-    entered_on=Task.entered_on,
-    withdrawn_on=Task.withdrawn_on,
-    cadence_every=Task.cadence_every,
-    deadline_history=Task.deadline_history,
-    completion_history=Task.completion_history,
-)
+_COLUMNS = RULE_COLUMNS
 
 
 class PeriodStatus(enum.StrEnum):
