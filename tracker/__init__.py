@@ -115,6 +115,7 @@ def configure_blueprints(app: Flask) -> None:
     from tracker.meetings import bp as meetings_bp
     from tracker.people import bp as people_bp
     from tracker.plans import bp as plans_bp
+    from tracker.province import bp as province_bp
     from tracker.reminders import bp as reminders_bp
     from tracker.tasks import bp as tasks_bp
     from tracker.tasks.list_views import bp as tasks_list_bp
@@ -130,6 +131,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(followups_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(appendix_bp)
+    app.register_blueprint(province_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_errors(app)
     init_security(app)

@@ -129,6 +129,30 @@ STATUS_LABELS = {
 }
 
 
+# Colour bands of a rate, with the four status colours (the CCHC index's thresholds: 90 % and
+# over full points, 70 % to under 90 % half, under 70 % none); a rate over nothing has no band.
+RATE_BANDS = {
+    "high": (Decimal(90), DeadlineClass.DONE_ON_TIME.value, _l("Từ %(high)s %% trở lên", high=90)),
+    "medium": (
+        Decimal(70),
+        DeadlineClass.DONE_LATE.value,
+        _l("Từ %(medium)s %% đến dưới %(high)s %%", medium=70, high=90),
+    ),
+    "low": (Decimal(0), DeadlineClass.OPEN_OVERDUE.value, _l("Dưới %(medium)s %%", medium=70)),
+    "none": (None, DeadlineClass.OPEN_ON_TIME.value, _l("Không phát sinh")),
+}
+
+
+def rate_band(rate: Decimal | None) -> str:
+    """The band of a rate of core.status.percent: "high", "medium", "low", or "none"."""
+    if rate is None:
+        return "none"
+    for band, (floor, _cls, _label) in RATE_BANDS.items():
+        if floor is not None and rate >= floor:
+            return band
+    return "low"
+
+
 def status_labels(locale: str | None = None) -> dict[str, str]:
     """The labels translated: in the page's language, or in `locale` (files carry "vi")."""
     if locale is not None:

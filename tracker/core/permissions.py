@@ -72,6 +72,8 @@ class Action(enum.StrEnum):
     MANAGE_UNIT_SETTINGS = "manage_unit_settings"  # names, late extensions
     VIEW_LOGINS = "view_logins"  # lịch sử đăng nhập of the unit's officers
     MANAGE_API_TOKENS = "manage_api_tokens"  # see and revoke every API token of a unit
+    # The page of the communes below a province (or a city, or the nation), with their figures
+    OVERSEE_UNITS = "oversee_units"
     # A province's reporting: open a period for all its communes, load its indicator tree
     MANAGE_PROVINCE_REPORTS = "manage_province_reports"
     # A province's leader issues one task to many of its communes at once (tasks.cascade)
@@ -101,6 +103,9 @@ PROMPTERS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})
 # Who sees and revokes the API tokens of a unit's officers (besides their own): the
 # administrator (their unit and the units below it) and the unit's own administrator.
 TOKEN_ADMINS = frozenset({Role.ADMIN, Role.UNIT_ADMIN})
+# Leaders of a unit above (a province's chairperson, vice chairpersons, focal officer) read
+# the units below it, like its inspectors.
+OVERSEERS = frozenset({Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.FOCAL_OFFICER})
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,7 @@ _RULES: dict[Action, Rule] = {
     Action.MANAGE_UNIT_SETTINGS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     Action.VIEW_LOGINS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     Action.MANAGE_API_TOKENS: Rule(roles=TOKEN_ADMINS),
+    Action.OVERSEE_UNITS: Rule(roles=LEADERS | {Role.INSPECTOR}),
     Action.MANAGE_PROVINCE_REPORTS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     # Who assigns the unit's own tasks issues them to the units below (the unit is the target).
     Action.ISSUE_TO_UNITS: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON})),
@@ -214,6 +220,7 @@ _READ_ACTIONS = frozenset(
         Action.VIEW_MEETINGS,
         Action.VIEW_EVALUATIONS,
         Action.READ_OUTBOX,
+        Action.OVERSEE_UNITS,
     }
 )
 
@@ -270,6 +277,9 @@ def _in_scope(
     if role is Role.ADMIN:
         return action not in _ADMIN_BELOW_ONLY or _at_or_below(officer, unit)
     if role is Role.INSPECTOR:
+        return _at_or_below(officer, unit)
+    if role in OVERSEERS and action in _READ_ACTIONS:
+        # A province's leaders read its communes' pages, as its inspectors do (never change).
         return _at_or_below(officer, unit)
     return unit.id == officer.unit_id
 

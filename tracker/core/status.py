@@ -300,6 +300,12 @@ class Tally:
     due: int = 0
     done_of_due: int = 0
 
+    def __add__(self, other: Tally) -> Tally:
+        """The counts of two disjoint sets of tasks together (the rates follow from them)."""
+        return Tally(
+            *(getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__)
+        )
+
     @property
     def done(self) -> int:
         return self.done_on_time + self.done_late

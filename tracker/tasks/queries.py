@@ -24,6 +24,7 @@ from tracker.core.status import (
     is_returned,
     parse_deadline_history,
 )
+from tracker.core.status_sql import RuleColumns
 from tracker.extensions import db
 from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Officer
@@ -38,6 +39,17 @@ from tracker.tasks.models import (
     task_supporters,
 )
 from tracker.tasks.notices import needs_action
+
+# The columns of the status rule's SQL form (core.status_sql), for counting in the database.
+RULE_COLUMNS = RuleColumns(
+    deadline=Task.deadline,
+    completed_on=Task.completed_on,
+    entered_on=Task.entered_on,
+    withdrawn_on=Task.withdrawn_on,
+    cadence_every=Task.cadence_every,
+    deadline_history=Task.deadline_history,
+    completion_history=Task.completion_history,
+)
 
 
 def status_rows(session: Session, *conditions) -> list[StatusRow]:
