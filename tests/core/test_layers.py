@@ -26,6 +26,8 @@ KNOWN = {
     ("people/queries.py", "tasks"): "the unit's officer page counts the tasks each officer leads",
     ("meetings/reminders.py", "reminders"): "the meetings' reminder source speaks the engine's "
     "types (Due, SelectionContext, Line); the app lists it in configure_reminders",
+    ("appendix/reminders.py", "reminders"): "the report reminders' source (communes that have "
+    "not frozen their table) speaks the engine's types; the app lists it in configure_reminders",
     ("meetings/agenda.py", "followups"): "a meeting's agenda lists the month's follow-ups",
     ("followups/operations.py", "reminders"): "a prompt or an explanation request is queued "
     "as a reminder email",
