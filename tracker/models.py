@@ -1,6 +1,7 @@
 """Imports every model module so metadata is complete (Alembic, create_all in tests)."""
 
 from tracker.appendix.models import EnteredFigure, ReportingPeriod
+from tracker.auth.drafts import FormDraft
 from tracker.backup.models import BackupSettings
 from tracker.core.audit import AuditEvent
 from tracker.core.once import FormUse
@@ -32,6 +33,7 @@ __all__ = [
     "EnteredFigure",
     "Evidence",
     "ExplanationRequest",
+    "FormDraft",
     "FormUse",
     "Grade",
     "Meeting",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, flash, redirect, request
 from flask_babel import lazy_gettext as _l
+from flask_login import login_url
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
@@ -23,6 +24,20 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     login_manager.login_message_category = "warning"
     login_manager.session_protection = app.config.get("SESSION_PROTECTION", "strong")
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        """Flask-Login's answer, but a form sent after the session ended is kept and the
+        login leads back to its page (a GET), never to the URL it was posted to."""
+        from tracker.auth.drafts import keep_after_logout
+
+        flash(login_manager.login_message, category=login_manager.login_message_category)
+        target = keep_after_logout() or request.url
+        return redirect(login_url(login_manager.login_view, next_url=target))
+
+    from tracker.auth.drafts import init_drafts
+
+    init_drafts(app)
 
     @login_manager.user_loader
     def load_officer(user_id: str):

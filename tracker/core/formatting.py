@@ -47,6 +47,22 @@ def format_datetime(value: datetime | None) -> str:
     return to_local(value).strftime("%d/%m/%Y %H:%M")
 
 
+def format_file_size(size: int | None) -> str:
+    """10485760 -> "10 MB", 2621440 -> "2,5 MB" (binary megabytes, as file managers show)."""
+    if size is None:
+        return ""
+    if size < 1024 * 1024:
+        return f"{format_number(max(1, round(size / 1024)))} KB"
+    megabytes = Decimal(size) / (1024 * 1024)
+    shown = format_number(megabytes.quantize(Decimal("0.1")), digits=1)
+    return f"{shown.removesuffix(',0').removesuffix('.0')} MB"
+
+
+def upload_limit() -> int:
+    """The largest request (so the largest file) the server takes: MAX_CONTENT_LENGTH."""
+    return int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+
+
 def _locale() -> str:
     try:
         return str(get_locale() or "vi")
@@ -184,6 +200,8 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["filesize"] = format_file_size
+    app.jinja_env.globals["upload_limit"] = upload_limit
     app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
