@@ -12,7 +12,7 @@ from flask_babel import force_locale, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from tracker.core.clock import demo_date, local_zone, to_local
+from tracker.core.clock import demo_date, local_zone, to_local, today
 from tracker.core.shell import page_menu
 from tracker.core.status import DeadlineClass
 
@@ -196,6 +196,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["task_url"] = task_url
     app.jinja_env.globals["status_badge_html"] = status_badge
     app.jinja_env.globals["demo_date"] = demo_date  # the shell's banner
+    app.jinja_env.globals["product_today"] = today  # where the date picker opens
     app.jinja_env.filters["audit_value"] = format_audit_value
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime

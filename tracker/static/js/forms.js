@@ -14,8 +14,11 @@
     if (typeof Datepicker === "undefined") return;
     root.querySelectorAll("input[data-date]").forEach(function (input) {
       if (input.datepicker) return;
-      // Typed text stays the truth: the picker only writes dd/mm/yyyy into the field.
+      // Typed text stays the truth: the picker only writes dd/mm/yyyy into the field. An empty
+      // field opens on the product's today (the demo's date), not the device's.
+      var today = (input.getAttribute("data-today") || "").split("/");
       new Datepicker(input, {
+        defaultViewDate: today.length === 3 ? new Date(+today[2], +today[1] - 1, +today[0]) : undefined,
         format: "dd/mm/yyyy",
         language: lang,
         weekStart: 1,
