@@ -10,24 +10,78 @@
   "use strict";
   var lang = document.documentElement.lang === "vi" ? "vi" : "en";
 
+  // dd/mm/yyyy as typed, or null: never rolled over (31/02 is not 02/03), the server says why.
+  function typedDate(text) {
+    var m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(text || "");
+    if (!m) return null;
+    var d = new Date(+m[3], +m[2] - 1, +m[1]);
+    return d.getDate() === +m[1] && d.getMonth() === +m[2] - 1 ? d : null;
+  }
+
+  var CALENDAR_ICON = '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16" ' +
+    'fill="currentColor" aria-hidden="true"><path d="M3.5 0a.5.5 0 0 1 .5.5V1h8V.5a.5.5 0 0 1 1 0V1h1a2 2 0 0 1 ' +
+    '2 2v11a2 2 0 0 1-2 2H2a2 2 0 0 1-2-2V3a2 2 0 0 1 2-2h1V.5a.5.5 0 0 1 .5-.5zM1 4v10a1 1 0 0 0 1 1h12a1 1 0 0 ' +
+    '0 1-1V4H1z"/></svg>';
+
+  // The picker sits beside the field, behind a button: the text field stays a plain text field
+  // (the library's own reading of typed text would turn 31/02/2024 into 02/03/2024).
   function datePickers(root) {
     if (typeof Datepicker === "undefined") return;
     root.querySelectorAll("input[data-date]").forEach(function (input) {
-      if (input.datepicker) return;
-      // Typed text stays the truth: the picker only writes dd/mm/yyyy into the field. An empty
-      // field opens on the product's today (the demo's date), not the device's.
-      var today = (input.getAttribute("data-today") || "").split("/");
-      new Datepicker(input, {
-        defaultViewDate: today.length === 3 ? new Date(+today[2], +today[1] - 1, +today[0]) : undefined,
+      if (input.hasAttribute("data-picker")) return;
+      input.setAttribute("data-picker", "");
+      var field = document.createElement("div");
+      field.className = "date-field";
+      var group = document.createElement("div");
+      group.className = "input-group flex-nowrap" + (input.classList.contains("form-control-sm") ? " input-group-sm" : "");
+      input.parentNode.insertBefore(field, input);
+      field.appendChild(group);
+      group.appendChild(input);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-outline-secondary";
+      button.setAttribute("aria-label", input.getAttribute("data-picker-label") || "");
+      button.setAttribute("aria-expanded", "false");
+      button.innerHTML = CALENDAR_ICON;
+      group.appendChild(button);
+      var popup = document.createElement("div");
+      popup.className = "date-popup shadow";
+      popup.hidden = true;
+      field.appendChild(popup);
+      var today = typedDate(input.getAttribute("data-today"));
+      var picker = new Datepicker(popup, {
         format: "dd/mm/yyyy",
         language: lang,
         weekStart: 1,
-        autohide: true,
         todayButton: true,
         todayButtonMode: 1,
-        clearButton: true,
-        updateOnBlur: false,
-        buttonClass: "btn",
+        defaultViewDate: today || undefined,
+        buttonClass: "btn btn-sm",
+      });
+      function close() {
+        popup.hidden = true;
+        button.setAttribute("aria-expanded", "false");
+      }
+      button.addEventListener("click", function () {
+        if (!popup.hidden) { close(); return; }
+        var typed = typedDate(input.value);
+        picker.setDate(typed ? typed : { clear: true });
+        if (!typed && today) picker.setFocusedDate(today);
+        popup.hidden = false;
+        button.setAttribute("aria-expanded", "true");
+      });
+      popup.addEventListener("changeDate", function (event) {
+        if (!event.detail.date || popup.hidden) return;
+        input.value = Datepicker.formatDate(event.detail.date, "dd/mm/yyyy");
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+        close();
+        input.focus();
+      });
+      document.addEventListener("mousedown", function (event) {
+        if (!popup.hidden && !field.contains(event.target)) close();
+      });
+      field.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && !popup.hidden) { close(); button.focus(); }
       });
     });
   }
