@@ -41,18 +41,15 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_officer(user_id: str):
-        officer_id, version, key = [*user_id.split(":"), "", ""][:3]
-        if not (officer_id.isascii() and officer_id.isdigit() and len(officer_id) < 10):
+        parsed = session_id_parts(user_id)
+        if parsed is None:
             return None
-        if not (version.isascii() and version.isdigit() and len(version) < 10):
-            return None
-        if not (key.isascii() and 20 <= len(key) <= 64):
-            return None
+        officer_id, version, key = parsed
         row = db.session.execute(
-            _officer_of_session(), {"officer_id": int(officer_id), "key_hash": key_hash(key)}
+            _officer_of_session(), {"officer_id": officer_id, "key_hash": key_hash(key)}
         ).unique().first()
         # A deactivated officer's session ends at once (deactivation also bumps the version).
-        if row is None or row[0].session_version != int(version) or not row[0].active:
+        if row is None or row[0].session_version != version or not row[0].active:
             return None
         officer, officer.unread_notifications, seen = row
         now = utcnow()
@@ -66,6 +63,19 @@ def init_login(app: Flask) -> None:
             commit_reading()
         officer.session_key = key
         return officer
+
+
+def session_id_parts(user_id: str) -> tuple[int, int, str] | None:
+    """The officer's id, session version and session key a session cookie names
+    ("12:3:key"), or None when it is not one."""
+    officer_id, version, key = [*str(user_id or "").split(":"), "", ""][:3]
+    if not (officer_id.isascii() and officer_id.isdigit() and len(officer_id) < 10):
+        return None
+    if not (version.isascii() and version.isdigit() and len(version) < 10):
+        return None
+    if not (key.isascii() and 20 <= len(key) <= 64):
+        return None
+    return int(officer_id), int(version), key
 
 
 @functools.cache

@@ -139,17 +139,17 @@ def officer_of_ended_session() -> int | None:
     """The officer whose session cookie this request still carries, when that session ended
     (idle, logged out elsewhere): the one who typed the form. Checked against the session's
     key on the server, like a live session."""
+    from tracker.auth import session_id_parts
     from tracker.people.models import OfficerSession
     from tracker.people.sessions import key_hash
 
-    officer_id, _version, key = [*str(session.get("_user_id") or "").split(":"), "", ""][:3]
-    if not (officer_id.isascii() and officer_id.isdigit() and len(officer_id) < 10):
+    parsed = session_id_parts(session.get("_user_id") or "")
+    if parsed is None:
         return None
-    if not (key.isascii() and 20 <= len(key) <= 64):
-        return None
+    officer_id, _version, key = parsed
     return db.session.scalar(
         select(OfficerSession.officer_id).where(
-            OfficerSession.officer_id == int(officer_id),
+            OfficerSession.officer_id == officer_id,
             OfficerSession.key_hash == key_hash(key),
         )
     )
