@@ -1,7 +1,7 @@
 """form drafts: what was typed into a form refused at login or for its size
 
 Revision ID: f0a6d2c9e1b4
-Revises: c46ef7aa0682
+Revises: e3a7c1f95b20
 Create Date: 2026-12-03 11:40:00
 
 """
@@ -13,7 +13,7 @@ import tracker.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'f0a6d2c9e1b4'
-down_revision = 'c46ef7aa0682'
+down_revision = 'e3a7c1f95b20'
 branch_labels = None
 depends_on = None
 
