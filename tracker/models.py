@@ -6,6 +6,7 @@ from tracker.appendix.models import (
     ProvincePeriod,
     ReportingPeriod,
 )
+from tracker.auth.drafts import FormDraft
 from tracker.backup.models import BackupSettings
 from tracker.core.audit import AuditEvent
 from tracker.core.once import FormUse
@@ -42,6 +43,7 @@ __all__ = [
     "EnteredFigure",
     "Evidence",
     "ExplanationRequest",
+    "FormDraft",
     "FormUse",
     "Grade",
     "IndicatorTreeFile",

@@ -147,7 +147,8 @@ def test_assign_report_confirm_moves_the_dashboard(new_page, live_server, tmp_pa
     form.get_by_label("Nhiệm vụ (làm gì)").fill(title)
     form.get_by_label("Lĩnh vực").select_option(label=GROUP_LABEL)
     form.get_by_label("Chủ trì (ai làm)").select_option(label=LEAD_LABEL)
-    form.get_by_label("Phối hợp").select_option(label=[SUPPORTER_LABEL])
+    # "Phối hợp" is a searchable multi-select (Tom Select) over the form's own select
+    form.locator("select[name=supporter_ids]").select_option(label=[SUPPORTER_LABEL])
     form.get_by_label("Một ngày cụ thể").check()
     form.get_by_label("Hạn hoàn thành").fill(f"{deadline:%d/%m/%Y}")
 

@@ -344,6 +344,7 @@ def test_copied_forms_are_the_forms_wtforms_renders(client, auth, ward):
     from flask import render_template
 
     from tracker.meetings.forms import DecisionForm, EvaluationForm
+    from tracker.meetings.operations import evaluation_state
     from tracker.meetings.queries import grade_list
     from tracker.tasks.forms import officer_choice
 
@@ -381,7 +382,8 @@ def test_copied_forms_are_the_forms_wtforms_renders(client, auth, ward):
         decision = DecisionForm(formdata=None, prefix=f"i{item_id}", item_id=item_id, task_id="")
     graded.grade_id.data = grades[0].id
     graded.grade_id.choices = choices
-    assert alone("meetings/_evaluation.html", graded).strip() in page
+    seen = evaluation_state(meeting.evaluations[0])
+    assert alone("meetings/_evaluation.html", graded, seen=seen, autofocus=False).strip() in page
     assert 'Tốt &lt;b&gt;&#34;rất&#34;&lt;/b&gt; &amp; zzreasonzz zzprefixzz' in page
     plan = ward["plan"]
     decision.plan_id.choices = [("", "— Chọn kế hoạch —"), (str(plan.id), plan.title)]

@@ -34,6 +34,10 @@ from tracker.people.models import Role
 
 @pytest.fixture
 def ward(app):
+    return march_meeting()
+
+
+def march_meeting() -> dict:
     """A ward's March 2024 meeting: one officer whose month proposes "hoàn thành nhiệm vụ"
     (one task done, one overdue), one with nothing due (no proposal), the chair, the focal."""
     unit = gen_unit(code="vh", name="Phường Vĩnh Hòa")
@@ -205,10 +209,10 @@ def _post(client, url, data, page):
 
 
 def _form_of(page: str, officer_id: int) -> str:
-    """The evaluation form of one officer on the meeting page."""
+    """The line of one officer in the meeting page's grading form."""
     start = page.index(f'name="e{officer_id}-officer_id"')
-    start = page.rindex("<form", 0, start)
-    return page[start : page.index("</form>", start)]
+    start = page.rindex("<fieldset", 0, start)
+    return page[start : page.index("</fieldset>", start)]
 
 
 def _selected(form: str) -> list[str]:

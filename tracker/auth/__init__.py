@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, flash, redirect, request
 from flask_babel import lazy_gettext as _l
+from flask_login import login_url
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
@@ -24,21 +25,32 @@ def init_login(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     login_manager.session_protection = app.config.get("SESSION_PROTECTION", "strong")
 
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        """Flask-Login's answer, but a form sent after the session ended is kept and the
+        login leads back to its page (a GET), never to the URL it was posted to."""
+        from tracker.auth.drafts import keep_after_logout
+
+        flash(login_manager.login_message, category=login_manager.login_message_category)
+        target = keep_after_logout() or request.url
+        return redirect(login_url(login_manager.login_view, next_url=target))
+
+    from tracker.auth.drafts import init_drafts
+
+    init_drafts(app)
+
     @login_manager.user_loader
     def load_officer(user_id: str):
-        officer_id, version, key = [*user_id.split(":"), "", ""][:3]
-        if not (officer_id.isascii() and officer_id.isdigit() and len(officer_id) < 10):
+        parsed = session_id_parts(user_id)
+        if parsed is None:
             return None
-        if not (version.isascii() and version.isdigit() and len(version) < 10):
-            return None
-        if not (key.isascii() and 20 <= len(key) <= 64):
-            return None
+        officer_id, version, key = parsed
         row = db.session.execute(
             _officer_of_session(),
-            {"officer_id": int(officer_id), "key_hash": key_hash(key), "today": today()},
+            {"officer_id": officer_id, "key_hash": key_hash(key), "today": today()},
         ).unique().first()
         # A deactivated officer's session ends at once (deactivation also bumps the version).
-        if row is None or row[0].session_version != int(version) or not row[0].active:
+        if row is None or row[0].session_version != version or not row[0].active:
             return None
         officer, officer.unread_notifications, seen = row
         now = utcnow()
@@ -52,6 +64,19 @@ def init_login(app: Flask) -> None:
             commit_reading()
         officer.session_key = key
         return officer
+
+
+def session_id_parts(user_id: str) -> tuple[int, int, str] | None:
+    """The officer's id, session version and session key a session cookie names
+    ("12:3:key"), or None when it is not one."""
+    officer_id, version, key = [*str(user_id or "").split(":"), "", ""][:3]
+    if not (officer_id.isascii() and officer_id.isdigit() and len(officer_id) < 10):
+        return None
+    if not (version.isascii() and version.isdigit() and len(version) < 10):
+        return None
+    if not (key.isascii() and 20 <= len(key) <= 64):
+        return None
+    return int(officer_id), int(version), key
 
 
 @functools.cache

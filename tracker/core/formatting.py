@@ -12,7 +12,7 @@ from flask_babel import force_locale, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from tracker.core.clock import demo_date, local_zone, to_local
+from tracker.core.clock import demo_date, local_zone, to_local, today
 from tracker.core.shell import page_menu
 from tracker.core.status import DeadlineClass, TaskState
 
@@ -45,6 +45,22 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return to_local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def format_file_size(size: int | None) -> str:
+    """10485760 -> "10 MB", 2621440 -> "2,5 MB" (binary megabytes, as file managers show)."""
+    if size is None:
+        return ""
+    if size < 1024 * 1024:
+        return f"{format_number(max(1, round(size / 1024)))} KB"
+    megabytes = Decimal(size) / (1024 * 1024)
+    shown = format_number(megabytes.quantize(Decimal("0.1")), digits=1)
+    return f"{shown.removesuffix(',0').removesuffix('.0')} MB"
+
+
+def upload_limit() -> int:
+    """The largest request (so the largest file) the server takes: MAX_CONTENT_LENGTH."""
+    return int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
 
 
 def _locale() -> str:
@@ -208,10 +224,13 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["task_url"] = task_url
     app.jinja_env.globals["status_badge_html"] = status_badge
     app.jinja_env.globals["demo_date"] = demo_date  # the shell's banner
+    app.jinja_env.globals["product_today"] = today  # where the date picker opens
     app.jinja_env.filters["audit_value"] = format_audit_value
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["filesize"] = format_file_size
+    app.jinja_env.globals["upload_limit"] = upload_limit
     app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

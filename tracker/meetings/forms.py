@@ -89,7 +89,10 @@ def _grade_choice(value):
 
 
 class EvaluationForm(FlaskForm):
+    """One officer's line of the meeting's grading form (prefixed e<officer id>)."""
+
     officer_id = HiddenField()
+    seen = HiddenField()  # the evaluation as the page showed it (operations.evaluation_state)
     grade_id = SelectField(_l("Xếp loại"), coerce=_grade_choice, validate_choice=False)
     comment = TextAreaField(_l("Nhận xét"), validators=[Length(max=4000)])
     reason = TextAreaField(

@@ -9,13 +9,14 @@ save_task` (the one way a task is made or changed, with its five clears).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from tracker.core.audit import current_actor_id
 from tracker.core.clock import to_local, utcnow
@@ -561,18 +562,23 @@ def evaluate(
     reason: str = "",
     *,
     not_evaluated: bool = False,
+    levels: dict[int, int | None] | None = None,
 ) -> OfficerEvaluation:
     """Record the chair's grade of an officer, or that the officer is not evaluated this
     month ("không đánh giá": on leave, newly arrived…). A reason is needed for "không đánh
     giá", for a grade when nothing proposes one, and for a grade other than the proposed one
-    (agenda.proposed_level)."""
+    (agenda.proposed_level). `levels` (officer id -> level), when several are graded at once:
+    the agenda read once."""
     _open(meeting)
     if officer_id not in {a.officer_id for a in meeting.attendance}:
         raise Refusal(_("Cán bộ không thuộc cuộc họp."))
     grades = unit_grades(session, meeting.unit_id)
     comment = _text(comment, "comment")
     reason = _text(reason, "reason")
-    proposal = proposed_grade(grades, officer_level(session, meeting, officer_id))
+    level = levels.get(officer_id) if levels is not None else officer_level(
+        session, meeting, officer_id
+    )
+    proposal = proposed_grade(grades, level)
     grade = None
     if not_evaluated:
         if not reason:
@@ -599,6 +605,106 @@ def evaluate(
         meeting.unit_id,
     )
     return evaluation
+
+
+@dataclass
+class EvaluationInput:
+    """One officer's line of the grading form, as typed."""
+
+    officer_id: int
+    grade_id: int | None
+    not_evaluated: bool = False
+    comment: str = ""
+    reason: str = ""
+    # The evaluation as the page showed it (evaluation_state); None: not checked.
+    seen: str | None = None
+
+
+class GradingRefused(Refusal):
+    """Some lines of the grading form refused: `by_officer` maps an officer's id to
+    {field: message}; nothing of the form is saved."""
+
+    def __init__(self, by_officer: dict[int, dict[str, str]]):
+        super().__init__(
+            _("Chưa lưu xếp loại: %(n)s cán bộ cần xem lại (đánh dấu bên dưới).", n=len(by_officer))
+        )
+        self.by_officer = by_officer
+
+
+def evaluation_state(evaluation: OfficerEvaluation | None) -> str:
+    """What the page showed of an officer's evaluation, to tell whether it changed since."""
+    if evaluation is None:
+        return ""
+    text = f"{evaluation.grade_id or 'none'}\n{evaluation.comment}\n{evaluation.reason}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def evaluate_all(
+    session: Session, meeting: Meeting, actor: Officer, rows: list[EvaluationInput]
+) -> int:
+    """Grade the officers of the meeting from one form, all or nothing: every line is checked
+    (each against the evaluation its page showed: one changed meanwhile by another leader is
+    refused, not overwritten), and if any is refused none is saved (GradingRefused). A line
+    with nothing chosen for an officer not yet graded is left for later; a line equal to what is
+    recorded changes nothing. Returns how many evaluations were written."""
+    meeting = lock(session, meeting, selectinload(Meeting.evaluations))
+    _open(meeting)
+    current = {e.officer_id: e for e in meeting.evaluations}
+    levels: dict[int, int | None] | None = None
+    errors: dict[int, dict[str, str]] = {}
+    written = 0
+    for row in rows:
+        existing = current.get(row.officer_id)
+        state = evaluation_state(existing)
+        chosen = row.not_evaluated or row.grade_id is not None
+        if existing is None and not chosen and not (row.comment or row.reason).strip():
+            continue
+        grade_id = None if row.not_evaluated else row.grade_id
+        typed = (grade_id, row.comment.strip(), row.reason.strip())
+        if existing is not None and chosen and typed == (
+            existing.grade_id, existing.comment, existing.reason
+        ):
+            continue  # as recorded
+        if row.seen is not None and row.seen != state:
+            author = session.get(Officer, existing.evaluated_by_id) if existing else None
+            who = author.full_name if author else ""
+            errors[row.officer_id] = {
+                "grade_id": _(
+                    "Trong lúc bạn sửa, %(who)s đã ghi đánh giá cán bộ này: %(grade)s. "
+                    "Kiểm tra rồi lưu lại.",
+                    who=who or _("người khác"),
+                    grade=existing.grade.name
+                    if existing and existing.grade
+                    else _("Không đánh giá"),
+                )
+            }
+            continue
+        if levels is None:
+            agenda = meeting_agenda(session, meeting)
+            levels = {s["officer_id"]: s["level"] for s in agenda["officers"]}
+        try:
+            evaluate(
+                session,
+                meeting,
+                actor,
+                row.officer_id,
+                row.grade_id,
+                row.comment,
+                row.reason,
+                not_evaluated=row.not_evaluated,
+                levels=levels,
+            )
+        except Refusal as refusal:
+            errors[row.officer_id] = {k or "grade_id": v for k, v in refusal.errors.items()}
+        else:
+            written += 1
+    if not errors and not any(r.not_evaluated or r.grade_id is not None for r in rows):
+        # Nothing chosen anywhere: saying "saved" would mislead; each line asks for its grade.
+        message = _("Chọn mức đánh giá, hoặc “Không đánh giá”.")
+        errors = {row.officer_id: {"grade_id": message} for row in rows}
+    if errors:
+        raise GradingRefused(errors)
+    return written
 
 
 def officer_level(session: Session, meeting: Meeting, officer_id: int) -> int | None:

@@ -20,6 +20,7 @@ from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Conflict, Refusal, show_refusal
 from tracker.core.spreadsheets import file_name, xlsx_download
+from tracker.core.transactions import discard
 from tracker.extensions import db
 from tracker.meetings import bp
 from tracker.meetings.agenda import meeting_agenda
@@ -45,11 +46,14 @@ from tracker.meetings.operations import (
     MAX_TEXT,
     AlreadyOpen,
     DecisionInput,
+    EvaluationInput,
+    GradingRefused,
     MeetingInput,
     NewTask,
     add_item,
     close_meeting,
-    evaluate,
+    evaluate_all,
+    evaluation_state,
     next_meeting_defaults,
     open_meeting,
     record_decision,
@@ -161,8 +165,8 @@ def create(unit_code: str):
 # Placeholders of a blank decision form, replaced by each copy's prefix and ids.
 _PREFIX, _ITEM_ID, _TASK_ID = "zzprefixzz", "zzitemzz", "zztaskzz"
 _OFFICER_ID, _COMMENT, _REASON = "zzofficerzz", "zzcommentzz", "zzreasonzz"
-_VERSION = "zzversionzz"
-_PLACEHOLDER = re.compile("zz(?:prefix|item|task|officer|comment|reason|version)zz")
+_VERSION, _SEEN = "zzversionzz", "zzseenzz"
+_PLACEHOLDER = re.compile("zz(?:prefix|item|task|officer|comment|reason|version|seen)zz")
 
 
 def _copy(blank: str, values: dict[str, str]) -> str:
@@ -202,8 +206,18 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         form.grade_id.choices = grade_choices
         return form
 
-    def render_evaluation(form: EvaluationForm) -> str:
-        return render_template("meetings/_evaluation.html", form=form, meeting=meeting)
+    # A refused grading form: the first line refused takes the focus (the browser scrolls to
+    # it), each line's state is the one recorded now (saving again is then a choice).
+    refused_first = failed.get("grading_first")
+
+    def render_evaluation(form: EvaluationForm, seen: str = _SEEN) -> str:
+        return render_template(
+            "meetings/_evaluation.html",
+            form=form,
+            meeting=meeting,
+            seen=seen,
+            autofocus=refused_first is not None and form.officer_id.data == str(refused_first),
+        )
 
     # One evaluation form an officer, alike but for the prefix, the officer and what was
     # graded: rendered once with placeholders and copied, like the decision forms below.
@@ -211,7 +225,8 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
 
     def evaluation(officer_id: int) -> Markup:
         if ("evaluation", officer_id) in failed:
-            return Markup(render_evaluation(evaluation_form(officer_id)))
+            seen = evaluation_state(evaluations.get(officer_id))
+            return Markup(render_evaluation(evaluation_form(officer_id), seen))
         if not blank_evaluation:
             form = evaluation_form(_OFFICER_ID, _PREFIX, comment=_COMMENT, reason=_REASON)
             form.grade_id.data = _PREFIX  # matches no choice: each copy selects its own
@@ -227,6 +242,7 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
             _OFFICER_ID: str(int(officer_id)),
             _COMMENT: str(escape(existing.comment if existing else "")),
             _REASON: str(escape(existing.reason if existing else "")),
+            _SEEN: evaluation_state(existing),
         }
         html = _copy(blank_evaluation[0], values)
         option = f'<option value="{chosen}">'
@@ -487,31 +503,75 @@ def decision(meeting_id: int):
     return _done(meeting, _("Đã ghi kết luận."), "items")
 
 
+def _grading_lines() -> dict[int, EvaluationForm]:
+    """The lines of the grading form posted, by officer: one per prefix e<n> (the page's one
+    form), or the one unprefixed line a script or an old page sends."""
+    prefixes = []
+    for key in request.form:
+        head, _sep, tail = key.partition("-")
+        digits = head[1:]
+        if tail == "officer_id" and head[:1] == "e" and digits.isascii() and digits.isdigit() \
+                and len(head) <= 12:
+            prefixes.append(head)
+    lines: dict[int, EvaluationForm] = {}
+    for prefix in prefixes or [""]:
+        form = EvaluationForm(prefix=prefix, meta={"csrf": False})
+        form.grade_id.choices = []
+        officer_id = _int(form.officer_id.data)
+        if officer_id is not None:
+            lines.setdefault(officer_id, form)
+    return lines
+
+
 @bp.route("/meetings/<int:meeting_id>/evaluations", methods=["POST"])
 @login_required
 def evaluation(meeting_id: int):
+    """The grading form: every officer's line saved at once, all or nothing."""
     meeting = _meeting_or_404(meeting_id)
     authorize(current_user, Action.EVALUATE_OFFICERS, meeting)
-    form = EvaluationForm(prefix=_prefix("officer_id"))
-    officer_id = _int(form.officer_id.data)
-    form.grade_id.choices = []
+    guard = ActionForm()  # the CSRF token of the one form
+    lines = _grading_lines()
     try:
-        if not form.validate_on_submit() or officer_id is None:
-            raise Refusal({})
-        chosen = form.grade_id.data
-        evaluate(
-            db.session,
-            meeting,
-            current_user,
-            officer_id,
-            chosen if isinstance(chosen, int) else None,
-            form.comment.data,
-            form.reason.data,
-            not_evaluated=chosen == NOT_EVALUATED,
+        if not guard.validate_on_submit() or not lines:
+            raise Refusal(_("Chọn mức đánh giá, hoặc “Không đánh giá”."))
+        typed_errors = {oid: {} for oid, form in lines.items() if not form.validate()}
+        rows = []
+        for oid, form in lines.items():
+            chosen = form.grade_id.data
+            rows.append(
+                EvaluationInput(
+                    officer_id=oid,
+                    grade_id=chosen if isinstance(chosen, int) else None,
+                    not_evaluated=chosen == NOT_EVALUATED,
+                    comment=form.comment.data or "",
+                    reason=form.reason.data or "",
+                    seen=request.form.get(f"{form._prefix}seen") if form._prefix else None,
+                )
+            )
+        try:
+            valid = [r for r in rows if r.officer_id not in typed_errors]
+            written = evaluate_all(db.session, meeting, current_user, valid)
+        except GradingRefused as refusal:
+            typed_errors.update(refusal.by_officer)
+        if typed_errors:
+            raise GradingRefused(typed_errors)
+    except GradingRefused as refusal:
+        discard()
+        for oid, errors in refusal.by_officer.items():
+            show_refusal(Refusal(errors), lines[oid])
+        flash(refusal.message, "danger")
+        order = [a.officer_id for a in meeting.attendance]
+        failed: dict = {("evaluation", oid): form for oid, form in lines.items()}
+        failed["grading_first"] = min(
+            refusal.by_officer, key=lambda oid: order.index(oid) if oid in order else len(order)
         )
+        return _page(_meeting_or_404(meeting_id), failed, 200)
     except Refusal as refusal:
-        return _page_refused(meeting_id, refusal, ("evaluation", officer_id), form)
-    return _done(meeting, _("Đã ghi xếp loại."), f"officer-{officer_id}")
+        show_refusal(refusal)
+        return _page(_meeting_or_404(meeting_id), {}, 200)
+    anchor = f"officer-{next(iter(lines))}" if len(lines) == 1 else "grading"
+    log.debug("meeting %s: %s evaluations written", meeting.id, written)
+    return _done(meeting, _("Đã ghi xếp loại."), anchor)
 
 
 @bp.route("/meetings/<int:meeting_id>/close", methods=["POST"])

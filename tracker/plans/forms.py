@@ -60,6 +60,7 @@ class PlanForm(FlaskForm):
         _l("Ngày văn bản"),
         validators=[check_with(parse_document_date)],
         description=_l("dd/mm/yyyy, ví dụ 31/01/2024."),
+        render_kw={"data-date": ""},  # the date macro and its picker
     )
     years = StringField(
         _l("Năm thực hiện"),

@@ -286,12 +286,30 @@ def _authorize_assigning_in(plan: Plan) -> None:
         abort(403)
 
 
+# The field that says when a task is due, for each kind of deadline the form offers.
+_DEADLINE_FIELD = {"working_days": "deadline_working_days", "recurring": "cadence_every"}
+
+
+def _deadline_error_on_its_field(form: TaskForm) -> None:
+    """The rule's "deadline" message belongs on the field of the kind chosen (the only one
+    the page shows): the number of working days, the cycle."""
+    name = _DEADLINE_FIELD.get(form.deadline_kind.data)
+    if name and form.deadline.errors:
+        if not form[name].errors:
+            form[name].errors = list(form.deadline.errors)
+        form.deadline.errors = []
+
+
 def _submit(form: TaskForm, plan: Plan, task: Task | None):
     """Save when everything is right; otherwise name every problem, typed and domain alike."""
     if form.validate():
-        return _save(form, plan, task)
-    show_refusal(Refusal(check_task(db.session, plan, _task_input(form))), form)
-    return None
+        response = _save(form, plan, task)
+    else:
+        show_refusal(Refusal(check_task(db.session, plan, _task_input(form))), form)
+        response = None
+    if response is None:
+        _deadline_error_on_its_field(form)
+    return response
 
 
 @bp.route("/plans/<int:plan_id>/tasks/new", methods=["GET", "POST"])
