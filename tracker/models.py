@@ -4,6 +4,7 @@ from tracker.appendix.models import EnteredFigure, ReportingPeriod
 from tracker.backup.models import BackupSettings
 from tracker.core.audit import AuditEvent
 from tracker.core.once import FormUse
+from tracker.documents.models import IssuedDocument
 from tracker.followups.models import ExplanationRequest, TaskPrompt
 from tracker.meetings.models import (
     AgendaItem,
@@ -34,6 +35,7 @@ __all__ = [
     "ExplanationRequest",
     "FormUse",
     "Grade",
+    "IssuedDocument",
     "Meeting",
     "MeetingAttendance",
     "Notification",

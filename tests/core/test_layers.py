@@ -11,7 +11,11 @@ from pathlib import Path
 TRACKER = Path(__file__).resolve().parents[2] / "tracker"
 CORE = TRACKER / "core"
 READING = ("dashboard", "api", "meetings", "appendix", "reminders", "followups")
-RANK = {"core": 0, "people": 1, "plans": 2, "tasks": 3} | {area: 4 for area in READING}
+# documents (the register of issued documents) sits between plans and tasks: a task's evidence
+# is a register entry.
+RANK = {"core": 0, "people": 1, "plans": 2, "documents": 2.5, "tasks": 3} | {
+    area: 4 for area in READING
+}
 # The app's own glue, above every ranked area (login, the home page, the demo data, error pages,
 # backups of the whole database).
 UNRANKED = {"auth", "main", "demo", "errors", "backup"}
@@ -31,6 +35,7 @@ KNOWN = {
     ("people/importing.py", "plans"): "the officers' import reads the file with the plan "
     "import's readers and lists its problems the same way (one reader, not a copy)",
     ("people/officer_views.py", "plans"): "the officers' import page shows the import's problems",
+    ("documents/views.py", "tasks"): "an entry's page lists the tasks whose evidence it is",
 }
 
 

@@ -18,9 +18,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker.core.files import ALLOWED
 from tracker.core.forms import DateField
 from tracker.core.once import token_field
-from tracker.tasks.files import ALLOWED
 
 
 def _optional_int(value):
