@@ -119,7 +119,7 @@ def test_report_draft(client, typed):
     assert "32 hồ sơ, số tiền 216.000 đồng" in text
     assert "đạt 65,5 %" in text
     # the directing documents of the period, from the evidence of the tasks
-    assert "- 23/QĐ-UBND ngày 23 tháng 01 năm 2024: Quyết định" in text
+    assert "- 23/QĐ-UBND ngày 23 tháng 01 năm 2024: Về việc thành lập Ban chỉ đạo CCHC" in text
     assert "- 2549/UBND" in text
     appendix = document.tables[-1]
     assert [c.text for c in appendix.rows[0].cells] == HEADERS

@@ -88,7 +88,7 @@ def unit_tables(session: Session, unit_ids: Select, start: date, end: date) -> d
     all of them, whatever their number; a submitted period gives its frozen table."""
     tree = tree_for_year(end.year)
     ids = list(session.scalars(unit_ids))
-    sources = load_sources(session, list(unit_ids), start, end)
+    sources = load_sources(session, ids, start, end)
     periods = {
         p.unit_id: p
         for p in session.scalars(
