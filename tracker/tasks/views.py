@@ -33,6 +33,7 @@ from tracker.core.permissions import (
 )
 from tracker.core.refusals import Conflict, Refusal, show_refusal
 from tracker.core.status import deadline_class
+from tracker.documents.queries import recent_entries
 from tracker.extensions import db
 from tracker.people.models import Officer, Role
 from tracker.people.queries import active_officers, unit_or_404
@@ -423,9 +424,14 @@ def complete(task_id: int):
         except Refusal as refusal:
             show_refusal(refusal, form)
             task = task_or_404(task.id, details=True)  # as it was before the refused change
-            return render_template("tasks/complete.html", form=form, task=task), status
+            return _complete_page(form, task), status
         return _after(task, _("Đã báo cáo hoàn thành; chờ lãnh đạo xác nhận."))
-    return render_template("tasks/complete.html", form=form, task=task)
+    return _complete_page(form, task)
+
+
+def _complete_page(form, task):
+    register = recent_entries(db.session, task.plan.unit_id)
+    return render_template("tasks/complete.html", form=form, task=task, register=register)
 
 
 def _leader_decision(task_id: int, form_class, decide, done_message: str):
