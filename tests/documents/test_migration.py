@@ -23,7 +23,8 @@ def test_evidence_becomes_register_entries(migration_app):  # noqa: F811
         for task_id in (1, 2):
             conn.execute(text(
                 "INSERT INTO tasks (id, plan_id, ordinal, title, deliverable, recurrence_note,"
-                " notes, state, progress_percent, search_text, version, entered_on, withdrawn_reason,"
+                " notes, state, progress_percent, search_text, version, entered_on,"
+                " withdrawn_reason,"
                 " deadline_history, completion_history, lead_history, created_at)"
                 " VALUES (:id,"
                 " 1, :id, 'Việc', 'KH', '', '', 'done', 100, '', 1, '2024-01-31', '', '[]', '[]',"
