@@ -95,6 +95,12 @@ def export(unit_code: str):
     return xlsx_download(content, file_name(f"So van ban di {unit.code}"))
 
 
+def _listing(unit, days: list[date]) -> str:
+    """The list from the first of January of the earliest document just entered: they show."""
+    start = date(min(days).year, 1, 1)
+    return url_for("documents.index", unit_code=unit.code, **{"from": format_date(start)})
+
+
 def _input(form: DetailsForm) -> DocumentInput:
     return DocumentInput(
         kind=DocumentKind(form.kind.data) if form.kind.data else None,
@@ -120,7 +126,7 @@ def new(unit_code: str):
             show_refusal(refusal, form)
             return render_template("documents/new.html", unit=unit, form=form), 422
         flash(_("Đã vào sổ văn bản %(number)s.", number=entry.number), "success")
-        return redirect(url_for("documents.index", unit_code=unit.code))
+        return redirect(_listing(unit, [entry.issued_on]))
     status = 422 if form.is_submitted() else 200
     return render_template("documents/new.html", unit=unit, form=form), status
 
@@ -248,7 +254,7 @@ def import_file(unit_code: str):
             problems = list(refusal.errors.values())
         else:
             flash(_("Đã nhập %(n)s văn bản vào sổ.", n=len(added)), "success")
-            return redirect(url_for("documents.index", unit_code=unit.code))
+            return redirect(_listing(unit, [e.issued_on for e in added]))
     elif form.validate_on_submit():
         upload = form.file.data
         try:
