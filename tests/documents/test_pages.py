@@ -186,3 +186,22 @@ def test_evidence_enters_the_register_once(client, auth, ward, clock):
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page[-3000:]
     assert first.title in page and second.title in page
+
+
+def test_the_list_queries_do_not_grow_with_the_register(client, auth, ward, clock,
+                                                         count_queries):
+    unit, focal, officer = ward
+    clock(date(2024, 3, 12))
+    auth.login(officer)
+    counts = []
+    for size in (3, 60):
+        existing = len(_entries(unit))
+        for i in range(existing, size):
+            entry = gen_document(unit, f"{i + 1}/KH-UBND", date(2024, 1, 2))
+            entry.added_by_id = (focal, officer)[i % 2].id
+        db.session.commit()
+        client.get(f"/units/{unit.code}/documents")  # warm
+        with count_queries() as queries:
+            assert client.get(f"/units/{unit.code}/documents").status_code == 200
+        counts.append(queries.count)
+    assert counts[0] == counts[1] and counts[1] <= 8, counts
