@@ -2,7 +2,7 @@
 an entry of its unit's register
 
 Revision ID: e9ae08f9884c
-Revises: c46ef7aa0682
+Revises: 8bad64098666
 Create Date: 2026-12-03 11:15:27.706705
 
 """
@@ -14,7 +14,7 @@ import tracker.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'e9ae08f9884c'
-down_revision = 'c46ef7aa0682'
+down_revision = '8bad64098666'
 branch_labels = None
 depends_on = None
 
