@@ -19,9 +19,9 @@ from tracker.documents.models import DocumentKind
 from tracker.documents.operations import DocumentInput, input_errors
 from tracker.documents.rules import kind_labels, number_key
 from tracker.plans.importing import HEADER_SEARCH_ROWS, MAX_ROWS, ImportProblems, Problem
-from tracker.plans.importing.cells import cell_text, fold
+from tracker.plans.importing.cells import fold
 from tracker.plans.importing.problems import _
-from tracker.plans.importing.reading import read_tables
+from tracker.plans.importing.table import header_rows
 
 NUMBER, ISSUED_ON, KIND, SUBJECT, SIGNER = "number", "issued_on", "kind", "subject", "signer"
 REQUIRED = (NUMBER, ISSUED_ON)
@@ -33,14 +33,6 @@ _HEADER_WORDS = (
     (SIGNER, ("nguoi ky", "lanh dao ky", "ky duyet")),
     (NUMBER, ("so ky hieu", "so van ban", "so hieu", "ky hieu", "so")),
 )
-
-
-def _column(text: str) -> str | None:
-    words = f" {fold(text)} "
-    for column, keys in _HEADER_WORDS:
-        if any(f" {key} " in words for key in keys):
-            return column
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,33 +70,12 @@ def _row(line: int, picked: dict[str, str], kinds: dict[str, DocumentKind]) -> D
 def parse_documents(filename: str, data: bytes) -> list[DocumentRow]:
     """The documents of the file's first sheet that has the header row, or ImportProblems."""
     kinds = _kind_names()
-    with read_tables(filename, data) as tables:
-        for rows in tables:
-            columns: dict[str, int] = {}
-            found: list[DocumentRow] = []
-            for line, values in rows:
-                cells = [cell_text(v) for v in values]
-                if not columns:
-                    if line > HEADER_SEARCH_ROWS:
-                        break
-                    for i, text in enumerate(cells):
-                        if (column := _column(text)) and column not in columns:
-                            columns[column] = i
-                    if not all(c in columns for c in REQUIRED):
-                        columns = {}
-                    continue
-                picked = {c: cells[i] if i < len(cells) else "" for c, i in columns.items()}
-                if not any(picked.values()):
-                    continue
-                if len(found) >= MAX_ROWS:
-                    raise ImportProblems([(None, _("Tệp có quá %(n)s văn bản.", n=MAX_ROWS))])
-                found.append(_row(line, picked, kinds))
-            if columns:
-                if not found:
-                    raise ImportProblems(
-                        [(None, _("Tệp không có văn bản nào dưới dòng tiêu đề."))]
-                    )
-                return found
+    rows = header_rows(filename, data, _HEADER_WORDS, REQUIRED,
+                       _("Tệp có quá %(n)s văn bản.", n=MAX_ROWS))
+    if rows == []:
+        raise ImportProblems([(None, _("Tệp không có văn bản nào dưới dòng tiêu đề."))])
+    if rows:
+        return [_row(line, picked, kinds) for line, picked in rows]
     raise ImportProblems(
         [
             (

@@ -87,7 +87,8 @@ def input_errors(
     return {field: message for field, message in errors.items() if message}
 
 
-def _file_fields(file: StoredFile) -> dict:
+def file_fields(file: StoredFile) -> dict:
+    """A stored file's columns, as an entry and a task's evidence both hold them."""
     return {
         "file_name": file.file_name,
         "stored_name": file.stored_name,
@@ -113,7 +114,7 @@ def _new_entry(
         signer=data.signer.strip(),
         directing_override=data.directing_override,
         added_by_id=actor.id if actor else None,
-        **(_file_fields(file) if file else {}),
+        **(file_fields(file) if file else {}),
     )
 
 
@@ -209,6 +210,6 @@ def entry_for_evidence(
             }
         )
     if file is not None and entry.stored_name is None:
-        for name, value in _file_fields(file).items():
+        for name, value in file_fields(file).items():
             setattr(entry, name, value)
     return entry

@@ -25,7 +25,7 @@ from tracker.core.permissions import Action, Submission, can, may_assign, may_be
 from tracker.core.refusals import Refusal
 from tracker.core.workdays import WorkCalendar
 from tracker.documents.models import IssuedDocument
-from tracker.documents.operations import entry_for_evidence
+from tracker.documents.operations import entry_for_evidence, file_fields
 from tracker.documents.rules import DOCUMENT_NUMBER, validate_document  # noqa: F401
 from tracker.people.models import Officer, OfficerRole, Role
 from tracker.people.queries import unit_calendar
@@ -546,7 +546,7 @@ def submit_completion(
         document_date=entry.issued_on,
         summary=summary or entry.subject,
         added_by_id=actor.id,
-        **(_file_fields(file) if file else {}),
+        **(file_fields(file) if file else {}),
     )
     session.add(evidence)
     if occurrence is not None:
@@ -597,16 +597,6 @@ def _picked_entry(session: Session, task: Task, document_id: int) -> IssuedDocum
     if entry is None or entry.unit_id != task.plan.unit_id or entry.is_cancelled:
         raise Refusal({"document_id": _("Văn bản đã chọn không có trong sổ văn bản đi.")})
     return entry
-
-
-def _file_fields(file: StoredFile) -> dict:
-    return {
-        "file_name": file.file_name,
-        "stored_name": file.stored_name,
-        "content_type": file.content_type,
-        "size_bytes": file.size_bytes,
-        "sha256": file.sha256,
-    }
 
 
 def _pending_evidence(session: Session, task: Task, occurrence: TaskOccurrence | None) -> Evidence:
@@ -866,7 +856,7 @@ def add_note(
             document_date=None,
             summary=body,
             added_by_id=actor.id,
-            **_file_fields(file),
+            **file_fields(file),
         )
         session.add(evidence)
         session.flush()
