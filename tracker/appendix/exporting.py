@@ -146,7 +146,7 @@ def _figure(table: Table, key: str) -> str:
 
 def report_docx(table: Table, ctx: Context, signer: str = "", number: str = "…/BC-UBND") -> bytes:
     """The quarterly report in the Nghị định 30/2020 layout, its figures from the table and
-    its directing documents from the evidence of the period; the rest left for the officer."""
+    its directing documents from the register of the period; the rest left for the officer."""
     doc = OfficialDocument()
     doc.header(Header(
         issuing_body=f"ỦY BAN NHÂN DÂN {ctx.unit_name.upper()}",
