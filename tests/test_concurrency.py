@@ -53,6 +53,7 @@ from tracker.people.models import Officer, Role, Unit
 from tracker.plans.editing import update_plan
 from tracker.plans.forms import plan_input
 from tracker.plans.models import Plan
+from tracker.plans.queries import of_units_on
 from tracker.tasks.models import (
     CadenceMode,
     CadenceUnit,
@@ -303,7 +304,8 @@ def _assert_counted_only_if_confirmed(world: World, task_id: int) -> TaskNote:
             .where(Task.plan_id == world.plan_id, Task.state == TaskState.DONE)
         )
         sources = load_sources(
-            session, [world.unit_id], date(2024, 1, 1), date(2024, 12, 31)
+            session, of_units_on(world.unit_id, date(2024, 12, 31)), [world.unit_id],
+            date(2024, 1, 1), date(2024, 12, 31),
         )[world.unit_id]
         assert sources.tallies["1.2"].done == done_in_plan
         number = session.scalar(select(Evidence.document_number).where(Evidence.task_id == task_id))

@@ -22,6 +22,7 @@ from tracker.documents.queries import directing_documents_by_unit
 from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Unit
 from tracker.plans.models import Plan
+from tracker.plans.queries import unit_on
 from tracker.tasks.queries import status_rows
 
 
@@ -65,19 +66,22 @@ def _plan_conditions(units: ColumnElement[bool], as_of: date) -> tuple:
 
 
 def load_sources(
-    session: Session, unit_ids: list[int], start: date, end: date
+    session: Session, units: ColumnElement[bool], unit_ids: list[int], start: date, end: date
 ) -> dict[int, UnitSources]:
-    """Sources per unit id (one unit, or a city's).
+    """Sources per unit id; `units` is a condition on the plans (`plans.queries.of_units_on`:
+    one unit, or a city's), each plan counted in the unit it belonged to at the period end;
+    `unit_ids` the same units, whose registers row 1.1 reads.
 
     Row 1.1's directing documents: the entries of the units' registers (sổ văn bản đi) issued
     in the period that direct reform work (documents.queries.directing_documents).
     """
-    conditions = _plan_conditions(Plan.unit_id.in_(unit_ids), end)
+    conditions = _plan_conditions(units, end)
     found: dict[int, UnitSources] = defaultdict(UnitSources)
     plans: dict[int, PlanRef] = {}
+    unit_at_end = unit_on(end)
     for row in session.execute(
         select(
-            Plan.id, Plan.unit_id, Plan.appendix_row, Plan.title, Plan.document_number,
+            Plan.id, unit_at_end, Plan.appendix_row, Plan.title, Plan.document_number,
             Plan.document_date,
         )
         .where(Plan.archived_at.is_(None), *conditions)

@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import (
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 
 from tracker.core.once import token_field
 from tracker.people.models import UnitKind
@@ -74,3 +81,12 @@ class UnitAdminForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """Close or reopen a unit: nothing but the CSRF token."""
+
+
+class MergeForm(UnitForm):
+    """Merging units into a new one (plans.merging): the new unit's fields, and the units."""
+
+    sources = SelectMultipleField(_l("Các đơn vị sáp nhập"), validate_choice=False)
+    confirm = HiddenField()  # "1" once the preview was shown
+    preview = SubmitField(_l("Xem trước"))
+    submit = SubmitField(_l("Xác nhận sáp nhập"))
