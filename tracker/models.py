@@ -1,6 +1,11 @@
 """Imports every model module so metadata is complete (Alembic, create_all in tests)."""
 
-from tracker.appendix.models import EnteredFigure, ReportingPeriod
+from tracker.appendix.models import (
+    EnteredFigure,
+    IndicatorTreeFile,
+    ProvincePeriod,
+    ReportingPeriod,
+)
 from tracker.backup.models import BackupSettings
 from tracker.core.audit import AuditEvent
 from tracker.core.once import FormUse
@@ -35,6 +40,7 @@ __all__ = [
     "ExplanationRequest",
     "FormUse",
     "Grade",
+    "IndicatorTreeFile",
     "IssuedDocument",
     "Meeting",
     "MeetingAttendance",
@@ -44,6 +50,7 @@ __all__ = [
     "OfficerRole",
     "Plan",
     "PlanUnitMove",
+    "ProvincePeriod",
     "ReminderEmail",
     "ReminderItem",
     "ReminderSettings",

@@ -2,7 +2,7 @@
 an entry of its unit's register
 
 Revision ID: e9ae08f9884c
-Revises: e3a7c1f95b20
+Revises: 87c27c8406d5
 Create Date: 2026-12-03 11:15:27.706705
 
 """
@@ -14,7 +14,7 @@ import tracker.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'e9ae08f9884c'
-down_revision = 'e3a7c1f95b20'
+down_revision = '87c27c8406d5'
 branch_labels = None
 depends_on = None
 

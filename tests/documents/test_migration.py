@@ -8,7 +8,7 @@ from sqlalchemy import text
 from tests.test_migrations import migration_app  # noqa: F401
 from tracker.extensions import db
 
-BEFORE = "e3a7c1f95b20"  # the revision before the register
+BEFORE = "87c27c8406d5"  # the revision before the register
 
 
 def test_evidence_becomes_register_entries(migration_app):  # noqa: F811

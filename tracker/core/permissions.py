@@ -74,6 +74,8 @@ class Action(enum.StrEnum):
     MANAGE_API_TOKENS = "manage_api_tokens"  # see and revoke every API token of a unit
     # Sổ văn bản đi: type, import, edit and cancel entries (officers enter theirs as evidence)
     MANAGE_REGISTER = "manage_register"
+    # A province's reporting: open a period for all its communes, load its indicator tree
+    MANAGE_PROVINCE_REPORTS = "manage_province_reports"
     # A province's leader issues one task to many of its communes at once (tasks.cascade)
     ISSUE_TO_UNITS = "issue_to_units"
     MERGE_UNITS = "merge_units"  # merge units into a new one (plans.merging)
@@ -170,6 +172,7 @@ _RULES: dict[Action, Rule] = {
     Action.MANAGE_API_TOKENS: Rule(roles=TOKEN_ADMINS),
     # The unit's leaders and the focal officer, who keeps the register.
     Action.MANAGE_REGISTER: Rule(roles=LEADERS),
+    Action.MANAGE_PROVINCE_REPORTS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     # Who assigns the unit's own tasks issues them to the units below (the unit is the target).
     Action.ISSUE_TO_UNITS: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON})),
     Action.MERGE_UNITS: Rule(roles=frozenset({Role.ADMIN})),
@@ -185,6 +188,7 @@ _ADMIN_BELOW_ONLY = frozenset(
         Action.MANAGE_UNIT_SETTINGS,
         Action.VIEW_LOGINS,
         Action.MANAGE_API_TOKENS,
+        Action.MANAGE_PROVINCE_REPORTS,
         Action.MERGE_UNITS,
     }
 )
