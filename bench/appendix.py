@@ -13,13 +13,16 @@ each in a fresh session as a request would be):
    rates), target 50 ms;
 2. that table and its .xlsx (`appendix_xlsx`), target 300 ms;
 3. that table and its .docx (`appendix_docx`), target 300 ms;
-4. that table and the whole quarterly report as .docx (`report_docx`: the report's text, then
-   the appendix), target 1 s;
-5. the tables of all the wards at once (`unit_tables`: a few grouped queries), target 2 s;
-6. the city's summary of its wards' frozen tables (issue 16: `province_summary`, counts summed
+4. that table and the whole quarterly report as .docx (`compose_report`: its sections from the
+   tasks, evidence, meetings and the table, then `report_docx`: the text and the appendix),
+   target 1 s;
+5. that report as PDF (the .docx above through LibreOffice, `convert_to_pdf`; 3 timed runs),
+   target 5 s;
+6. the tables of all the wards at once (`unit_tables`: a few grouped queries), target 2 s;
+7. the city's summary of its wards' frozen tables (issue 16: `province_summary`, counts summed
    and rates from the summed parts; the period opened for all wards by `open_for_communes`
    and every ward but the last ten frozen), target 500 ms;
-7. that summary and its .xlsx with the list of wards (`summary_xlsx`), target 1 s;
+8. that summary and its .xlsx with the list of wards (`summary_xlsx`), target 1 s;
 
 and prints the medians with the SQL statement counts. Numbers are printed, never asserted by
 the test suite. Exit status: 0 when it ran (1 with --strict if a target was missed), 2 when it
@@ -53,9 +56,10 @@ from bench.pages import (  # noqa: E402  (the same database and command helpers 
 )
 
 START, END = date(2023, 12, 14), date(2024, 3, 12)
-TARGETS_MS = {"table": 50.0, "xlsx": 300.0, "docx": 300.0, "report": 1000.0, "city": 2000.0,
-              "summary": 500.0, "summary_xlsx": 1000.0}
+TARGETS_MS = {"table": 50.0, "xlsx": 300.0, "docx": 300.0, "report": 1000.0, "pdf": 5000.0,
+              "city": 2000.0, "summary": 500.0, "summary_xlsx": 1000.0}
 MISSING = 10  # wards left without a frozen table in the summary
+PDF_RUNS = 3  # LibreOffice takes seconds a run
 FIGURES = {  # the seed report's figures, as the focal officer types them
     "3.2.1.a": 186, "3.2.1.b": 181, "3.2.1.c": 181, "4.1.a": 23, "4.1.b": 20, "4.1.c": 3,
     "4.1.d": 0, "4.1.e1": 24, "4.1.e2": 0, "6.1.a": 12175, "6.1.b": 7972, "7.6.3.a": 146,
@@ -171,6 +175,20 @@ def timed(app, work: Callable[[], object], runs: int) -> tuple[float, list[float
     return cold, timings, queries, result
 
 
+def print_results(results: list[tuple], targets: dict[str, float]) -> bool:
+    """The medians as a Markdown table against their targets; whether one was missed."""
+    say()
+    say("| measure | median | min | max | cold | SQL statements | target | |")
+    say("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    missed = False
+    for key, label, median, low, high, cold, queries in results:
+        ok = median <= targets[key]
+        missed |= not ok
+        say(f"| {label} | {median:.1f} ms | {low:.1f} | {high:.1f} | {cold:.0f} | "
+            f"{queries} | {targets[key]:.0f} ms | {'pass' if ok else 'FAIL'} |")
+    return missed
+
+
 def _terminate(signum, frame):
     raise SystemExit(128 + signum)
 
@@ -202,12 +220,14 @@ def main(argv: list[str] | None = None) -> int:
                 summary_xlsx,
             )
             from tracker.appendix.models import ProvincePeriod, ReportingPeriod
+            from tracker.appendix.report import compose_report
             from tracker.appendix.service import period_table, unit_tables
             from tracker.appendix.summary import province_summary
+            from tracker.core.office import convert_to_pdf, libreoffice
             from tracker.extensions import db
             from tracker.people.models import Unit
 
-            ctx = Context("Phường 1", "Thành phố", "Quý I năm 2024", START, END, END)
+            ctx = Context("Phường 1", "Thành phố", "Quý I năm 2024", START, END)
 
             def one_table():
                 return period_table(db.session, db.session.get(ReportingPeriod, period_id))
@@ -219,7 +239,12 @@ def main(argv: list[str] | None = None) -> int:
                 return appendix_docx(one_table(), ctx)
 
             def one_report():
-                return report_docx(one_table(), ctx, signer="Nguyễn Văn A")
+                period = db.session.get(ReportingPeriod, period_id)
+                report = compose_report(db.session, period, period_table(db.session, period))
+                return report_docx(report.table, ctx, report.sections, report.details)
+
+            def one_pdf():
+                return convert_to_pdf(one_report(), ".docx")
 
             def city_tables():
                 ids = select(Unit.id).where(Unit.parent_id == city_id)
@@ -241,13 +266,18 @@ def main(argv: list[str] | None = None) -> int:
                 ("table", "the table of one ward", one_table),
                 ("xlsx", "one ward's table and its .xlsx", one_xlsx),
                 ("docx", "one ward's table and its .docx", one_docx),
-                ("report", "one ward's table and the report .docx", one_report),
+                ("report", "one ward's report .docx (sections and appendix)", one_report),
+                ("pdf", "that report as PDF (LibreOffice)", one_pdf),
                 ("city", f"the tables of all {len(wards)} wards", city_tables),
                 ("summary", f"the summary of {len(wards)} wards' frozen tables", summary),
                 ("summary_xlsx", "that summary and its .xlsx", summary_file),
             ):
-                with step(f"timing {label} ({args.runs} runs after a cold one)"):
-                    cold, timings, queries, result = timed(app, work, args.runs)
+                if key == "pdf" and libreoffice() is None:
+                    say("   no LibreOffice: the PDF is not timed")
+                    continue
+                runs = PDF_RUNS if key == "pdf" else args.runs
+                with step(f"timing {label} ({runs} runs after a cold one)"):
+                    cold, timings, queries, result = timed(app, work, runs)
                 median = statistics.median(timings)
                 results.append((key, label, median, min(timings), max(timings), cold, queries))
                 if key == "table":
@@ -258,20 +288,12 @@ def main(argv: list[str] | None = None) -> int:
                     say(f"   {len(result.frozen)} frozen, {len(result.missing)} missing; "
                         f"3.2.1.a = {result.table['3.2.1.a'].value}, "
                         f"3.2.1 = {result.table['3.2.1'].value} %")
-                if key in ("xlsx", "docx", "report", "summary_xlsx"):
+                if key in ("xlsx", "docx", "report", "pdf", "summary_xlsx"):
                     say(f"   {len(result):,} bytes")
                 if key == "city":
                     rows = sum(len(t.rows) for t in result.values())
                     say(f"   {len(result)} tables, {rows:,} rows")
-            say()
-            say("| measure | median | min | max | cold | SQL statements | target | |")
-            say("| --- | --- | --- | --- | --- | --- | --- | --- |")
-            missed = False
-            for key, label, median, low, high, cold, queries in results:
-                ok = median <= TARGETS_MS[key]
-                missed |= not ok
-                say(f"| {label} | {median:.1f} ms | {low:.1f} | {high:.1f} | {cold:.0f} | "
-                    f"{queries} | {TARGETS_MS[key]:.0f} ms | {'pass' if ok else 'FAIL'} |")
+            missed = print_results(results, TARGETS_MS)
             return 1 if (missed and args.strict) else 0
     except BenchError as exc:
         say(f"bench: error: {exc}")

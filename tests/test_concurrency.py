@@ -1024,6 +1024,20 @@ def _open_for_communes(province_id: int):
     return prepare
 
 
+# ---------------------------------------------------------------------------- report draft
+
+
+def _save_report(period_id: int, number: str):
+    from tracker.appendix.models import ReportingPeriod
+    from tracker.appendix.operations import ReportInput, save_report_draft
+
+    def prepare(session, officer):
+        period = session.get(ReportingPeriod, period_id)
+        return lambda: save_report_draft(session, period, ReportInput(number=number))
+
+    return prepare
+
+
 def test_two_openings_of_one_province_period(world):
     """Two administrators open Quý I for all communes at once: one opening, each commune one
     period; the other is told it was just opened."""
@@ -1045,3 +1059,28 @@ def test_two_openings_of_one_province_period(world):
             db.session.remove()
     _report("open a province period vs the same", ROUNDS // 2,
             "one opening, one period per commune, the other refused")
+
+
+def test_two_first_saves_of_a_report(world):
+    """Two officers save a period's report for the first time at once: one draft row, holding
+    the number of whoever saved last; no crash on the unique period."""
+    from tracker.appendix.models import PeriodKind, ReportDraft, ReportingPeriod
+
+    for n in range(ROUNDS):
+        with _in_app(world):
+            period = ReportingPeriod(unit_id=world.unit_id, kind=PeriodKind.QUARTER,
+                                     label=f"Quý {n}", start=date(2000 + n, 1, 1),
+                                     end=date(2000 + n, 3, 14))
+            db.session.add(period)
+            db.session.commit()
+            period_id = period.id
+            db.session.remove()
+        outcomes = race(world, ("chair", _save_report(period_id, "1/BC-UBND")),
+                        ("focal", _save_report(period_id, "2/BC-UBND")))
+        assert outcomes == [OK, OK], outcomes
+        with _in_app(world):
+            drafts = db.session.scalars(
+                select(ReportDraft).where(ReportDraft.period_id == period_id)).all()
+            assert len(drafts) == 1 and drafts[0].number in ("1/BC-UBND", "2/BC-UBND")
+            db.session.remove()
+    _report("report save vs save", ROUNDS, "one draft a period, no crash")

@@ -102,6 +102,8 @@ PAGES = [
     ("appendix_xlsx", "GET", "/appendix/{period}/export.xlsx", ALL, True),
     ("appendix_docx", "GET", "/appendix/{period}/export.docx", ALL, True),
     ("appendix_report", "GET", "/appendix/{period}/report.docx", ALL, True),
+    ("appendix_report_page", "GET", "/appendix/{period}/report", ALL, True),
+    ("appendix_report_save", "POST", "/appendix/{period}/report", APPENDIX_EDITORS, False),
     ("appendix_save", "POST", "/appendix/{period}", APPENDIX_EDITORS, False),
     ("appendix_submit", "POST", "/appendix/{period}/submit", APPENDIX_EDITORS, False),
     ("appendix_reopen", "POST", "/appendix/{submitted}/reopen", ASSIGNERS, False),

@@ -249,7 +249,8 @@ def _pages(app, ward: Ward) -> list[tuple[str, str, str]]:
             f"/meetings/{ward.meeting_id}",
             f"/units/{ward.code}/evaluations?year=2024",
         ]
-    chair += [f"/units/{ward.code}/appendix", f"/appendix/{ward.period_id}"]
+    chair += [f"/units/{ward.code}/appendix", f"/appendix/{ward.period_id}",
+              f"/appendix/{ward.period_id}/report"]
     return [("officer", ward.officer_email, path) for path in officer] + [
         ("chairperson", ward.chair_email, path) for path in chair
     ]
@@ -321,6 +322,7 @@ CEILINGS = {
     "chairperson /units/<ward>/evaluations?year=2024": 6,
     "chairperson /units/<ward>/appendix": 6,
     "chairperson /appendix/<period>": 12,
+    "chairperson /appendix/<period>/report": 20,
 }
 
 

@@ -208,16 +208,19 @@ def test_draft_files_say_not_entered_and_the_report_draft_too(client, auth, demo
     report = Document(io.BytesIO(client.get(f"/appendix/{demo.period.id}/report.docx").data))
     text = "\n".join(p.text for p in report.paragraphs)
     assert "không phát sinh" not in text.lower()
-    assert "đã tiếp nhận 186 hồ sơ" in text
+    assert "Tổng số hồ sơ TTHC đã tiếp nhận: 186 hồ sơ." in text
     appendix = {row.cells[0].text: row.cells[3].text for row in report.tables[-1].rows}
     assert appendix["1.5.2."] == NOT_ENTERED
 
 
-def test_the_report_draft_prose_marks_what_is_missing(client, auth, demo):
+def test_the_report_draft_prose_leaves_out_what_is_missing(client, auth, demo):
+    # A figure nobody typed is no sentence (the appendix says "Chưa nhập" for it).
     auth.login(demo.focal, DEMO_PASSWORD)
     report = Document(io.BytesIO(client.get(f"/appendix/{demo.period.id}/report.docx").data))
     text = "\n".join(p.text for p in report.paragraphs)
-    assert "tổng số hồ sơ TTHC đã tiếp nhận [chưa nhập] hồ sơ" in text
+    assert "Tổng số hồ sơ TTHC đã tiếp nhận" not in text
+    appendix = {row.cells[0].text: row.cells[3].text for row in report.tables[-1].rows}
+    assert appendix["3.2.1."] == NOT_ENTERED
     assert "không phát sinh" not in text.lower()
 
 
@@ -239,7 +242,7 @@ def test_a_reopened_table_keeps_its_confirmed_blanks_visible(client, auth, demo)
     # typing a figure into a confirmed-blank row makes it a figure again
     assert _post(client, f"/appendix/{demo.period.id}", {"v-1.5.2.b": "1"}).status_code == 302
     table = period_table(db.session, demo.period)
-    assert table["1.5.2.b"].value == 1 and display_value(table["1.5.2"]) == "50,0 %"
+    assert table["1.5.2.b"].value == 1 and display_value(table["1.5.2"]) == "50,0%"
     # the next freeze asks again, the rows confirmed before already ticked
     html = _post(client, path, _page_form({"v-1.5.1": "3", "v-1.5.2.a": "2", "v-1.5.2.b": "1"}))
     html = html.get_data(as_text=True)

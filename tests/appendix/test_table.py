@@ -19,7 +19,7 @@ def test_demo_period_is_q1_2024(demo):
 
 def test_rows_1_2_to_1_4_from_the_plans(demo):
     table = period_table(db.session, demo.period)
-    expected = {"1.2": (22, 6, "27,3 %"), "1.3": (23, 6, "26,1 %"), "1.4": (30, 8, "26,7 %")}
+    expected = {"1.2": (22, 6, "27,3%"), "1.3": (23, 6, "26,1%"), "1.4": (30, 8, "26,7%")}
     for code, (total, done, rate) in expected.items():
         assert table[f"{code}.a"].value == total
         assert table[f"{code}.b"].value == done

@@ -138,3 +138,11 @@ def test_the_report_figures_pass(app):
     typed = values(**REPORT_FIGURES)
     assert check_entered(TREE, typed) == []
     assert check_warnings(TREE, typed, None, False) == []
+
+
+def test_a_survey_done_needs_its_ballots(app):
+    # The seed marks 1.7 done (1) with 0 ballots collected.
+    errors = check_entered(TREE, values(**{"1.7": "1", "1.7_a": "0"}))
+    assert [e.key for e in errors] == ["1.7.a"]
+    assert check_entered(TREE, values(**{"1.7": "1", "1.7_a": "120"})) == []
+    assert check_entered(TREE, values(**{"1.7": "0", "1.7_a": "0"})) == []

@@ -126,7 +126,7 @@ def test_freeze_without_saving_keeps_the_typed_figures(new_page, live_server):
     expect(page.locator('input[name^="v-"]')).to_have_count(0)
     for key, value in {**TYPED, "3.2.1.c": "181"}.items():
         expect(value_cell(page, key)).to_have_text(value)
-    expect(value_cell(page, "1.5.2")).to_contain_text("50,0 %")
+    expect(value_cell(page, "1.5.2")).to_contain_text("50,0%")
     expect(value_cell(page, "7.6.4.e")).to_have_text("Không phát sinh")
     expect(value_cell(page, "6.1")).to_contain_text("Không phát sinh")  # 0 of 0
     figures = saved_figures(live_server, period_id)

@@ -43,7 +43,7 @@ GROUP_LABEL = "1. Công tác chỉ đạo, điều hành cải cách hành chín
 DOCUMENT_NUMBER = "345/KH-UBND"
 PDF_NAME = "ke-hoach-345-KH-UBND.pdf"
 
-# "27,3 % (6/22)": the plan's completion rate and the counts it comes from.
+# "27,3% (6/22)": the plan's completion rate and the counts it comes from.
 COMPLETION = re.compile(r"^(?P<rate>.+ %|—)\s+\((?P<done>\d+)/(?P<total>\d+)\)$")
 
 

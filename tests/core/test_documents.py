@@ -87,3 +87,59 @@ def test_copied_run_properties_are_those_set_one_by_one(size, bold, italic):
 def test_libreoffice_converts_the_document_to_pdf():
     pdf = convert_to_pdf(build(), ".docx")
     assert pdf.startswith(b"%PDF")
+
+
+def test_a_committee_header_has_no_parent_line_and_short_centred_rules():
+    from tracker.core.documents import committee_header
+
+    doc = OfficialDocument()
+    doc.header(committee_header("Phường Vĩnh Hòa", "422/BC-UBND", date(2024, 3, 13)))
+    left, right = Document(io.BytesIO(doc.to_bytes())).tables[0].rows[0].cells
+    assert [p.text for p in left.paragraphs] == [
+        "ỦY BAN NHÂN DÂN", "PHƯỜNG VĨNH HÒA", "", "Số: 422/BC-UBND"]
+    assert right.paragraphs[-1].text == "Vĩnh Hòa, ngày 13 tháng 3 năm 2024"
+    # Each rule is a paragraph of its own, its indents making it short and centred: the
+    # agency's shorter than the motto's, which is as long as "Độc lập - Tự do - Hạnh phúc".
+    agency_rule, motto_rule = left.paragraphs[2], right.paragraphs[2]
+    for rule in (agency_rule, motto_rule):
+        assert "w:pBdr" in rule._p.xml
+        assert rule.paragraph_format.left_indent == rule.paragraph_format.right_indent
+    assert agency_rule.paragraph_format.left_indent.mm > 20
+    motto_width = 95 - 3.8 - 2 * motto_rule.paragraph_format.left_indent.mm
+    assert 55 < motto_width < 75
+
+
+def test_long_unit_names_shrink_rather_than_wrap():
+    from tracker.core.documents import HEADER_LEFT_MM, _fitting_size, text_width_mm
+
+    name = "XÃ HÒA THẮNG BUÔN MA THUỘT"  # too wide at 13 pt, not at 11
+    size = _fitting_size(name, Pt(13), HEADER_LEFT_MM, bold=True)
+    assert size.pt < 13 and text_width_mm(name, size, bold=True) <= HEADER_LEFT_MM - 3.8
+
+
+@pytest.mark.parametrize(
+    ("number", "day", "summary", "expected"),
+    [
+        ("333/KH-UBND", date(2024, 3, 4), "Kế hoạch về việc tuyên truyền CCHC",
+         "Kế hoạch số 333/KH-UBND ngày 04/03/2024 về việc tuyên truyền CCHC"),
+        ("2549/UBND", date(2023, 12, 22), "Công văn về việc đăng ký",
+         "Công văn số 2549/UBND ngày 22/12/2023 về việc đăng ký"),
+        ("880/QĐ-UBND", date(2024, 1, 12), "Văn bản về việc tuyên truyền",
+         "Quyết định số 880/QĐ-UBND ngày 12/01/2024 về việc tuyên truyền"),
+        ("1614/TB-UBND", None, "", "Thông báo số 1614/TB-UBND"),
+    ],
+)
+def test_documents_are_cited_in_the_usual_form(number, day, summary, expected):
+    from tracker.core.documents import document_reference
+
+    assert document_reference(number, day, summary) == expected
+
+
+def test_a_table_repeats_its_header_row_and_keeps_codes_on_one_line():
+    doc = OfficialDocument()
+    doc.table([["STT", "Chỉ tiêu"], ["1.5.1.", "Một"]], [17, 148],
+              nowrap_columns=frozenset({0}))
+    table = Document(io.BytesIO(doc.to_bytes())).tables[0]
+    assert "w:tblHeader" in table.rows[0]._tr.xml and "w:tblHeader" not in table.rows[1]._tr.xml
+    assert "w:cantSplit" in table.rows[1]._tr.xml
+    assert "w:noWrap" in table.rows[1].cells[0]._tc.xml

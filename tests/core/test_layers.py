@@ -34,6 +34,8 @@ KNOWN = {
     ("followups/views.py", "reminders"): "a leader's follow-up email is sent at once",
     ("people/importing.py", "plans"): "the officers' import reads the file with the plan "
     "import's readers and lists its problems the same way (one reader, not a copy)",
+    ("appendix/report_sources.py", "meetings"): "the quarterly report counts the period's "
+    "review meetings and takes the items the leaders marked as recommendations (section V)",
     ("people/officer_views.py", "plans"): "the officers' import page shows the import's problems",
     ("documents/views.py", "tasks"): "an entry's page lists the tasks whose evidence it is",
 }

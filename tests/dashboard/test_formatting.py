@@ -33,6 +33,6 @@ def test_progress_bar_and_rate_read_like_the_macros(app):
             assert " ".join(str(progress_bar(value)).split()).replace("> <", "><") == " ".join(
                 macro.split()
             ).replace("> <", "><")
-        assert str(rate_with_counts(Decimal("27.3"), 6, 22)).count("27,3 %") == 1
+        assert str(rate_with_counts(Decimal("27.3"), 6, 22)).count("27,3%") == 1
         assert "(6/22)" in str(rate_with_counts(Decimal("27.3"), 6, 22))
         assert "—" in str(rate_with_counts(None, 0, 0))  # nothing to count: not 0 %

@@ -23,9 +23,9 @@ def test_leader_home_is_the_dashboard(client, auth, world):
     html = response.get_data(as_text=True)
     assert "<h1" in html and "Tổng quan" in html
     assert "Kế hoạch CCHC năm 2024" in html and "Kế hoạch cải thiện chỉ số PAPI" in html
-    assert "33,3 %" in html and "(2/6)" in html  # done of all tasks
-    assert "66,7 %" in html and "(2/3)" in html  # done of those due
-    assert "50,0 %" in html  # on time of those done
+    assert "33,3%" in html and "(2/6)" in html  # done of all tasks
+    assert "66,7%" in html and "(2/3)" in html  # done of those due
+    assert "50,0%" in html  # on time of those done
     assert "quá hạn 11 ngày" in html
     assert "Công khai thủ tục hành chính" in html  # pending confirmation and due soon
     assert "còn 3 ngày" in html
@@ -46,12 +46,12 @@ def test_as_of_changes_the_figures(client, auth, world):
     url = f"/units/{world.ward.code}/dashboard"
     html = client.get(url).get_data(as_text=True)
     annual = _plan_card(html, world.annual.id)
-    assert "33,3 %" in annual and "Hôm nay" not in annual
+    assert "33,3%" in annual and "Hôm nay" not in annual
     html = client.get(url + "?as_of=01/05/2024").get_data(as_text=True)
     annual = _plan_card(html, world.annual.id)
     assert "số liệu lũy kế đến ngày 01/05/2024" in html
-    assert "50,0 %" in annual and "(3/6)" in annual  # 01/05: three of six done
-    assert "Hôm nay" in annual and "33,3 %" in annual  # and today's figures beside them
+    assert "50,0%" in annual and "(3/6)" in annual  # 01/05: three of six done
+    assert "Hôm nay" in annual and "33,3%" in annual  # and today's figures beside them
     html = client.get(url + "?as_of=2024-05-01").get_data(as_text=True)
     assert "(3/6)" in _plan_card(html, world.annual.id)
 
@@ -208,4 +208,4 @@ def test_dashboard_and_list_in_english(client, auth, world):
         assert response.status_code == 200, path
         html = response.get_data(as_text=True)
         assert '<html lang="en">' in html
-    assert "33.3 %" in client.get("/").get_data(as_text=True)  # English decimal point
+    assert "33.3%" in client.get("/").get_data(as_text=True)  # English decimal point

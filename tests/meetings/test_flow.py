@@ -188,6 +188,17 @@ def test_meeting_from_opening_to_minutes(client, auth, ward):
     # An item not dealt with.
     later = {"item_id": str(item.id), "decision": "Xem lại tháng sau"}
     assert _post(client, f"{url}/decisions", later, url).status_code == 302
+    assert not db.session.get(AgendaItem, item.id).is_recommendation
+    # Marked as a recommendation to the higher level (the quarterly report's section V).
+    later["is_recommendation"] = "y"
+    assert _post(client, f"{url}/decisions", later, url).status_code == 302
+    assert db.session.get(AgendaItem, item.id).is_recommendation
+    assert any(
+        "is_recommendation" in (event.changes or {})
+        for event in db.session.scalars(select(AuditEvent).where(
+            AuditEvent.entity_type == "agenda_items", AuditEvent.entity_id == item.id))
+    )
+    assert "kiến nghị cấp trên" in client.get(url).get_data(as_text=True)
 
     # Closing freezes what the meeting saw, once everyone is graded or "không đánh giá".
     closing = {"conclusions": "Các bộ phận khẩn trương thực hiện."}
@@ -215,7 +226,7 @@ def test_meeting_from_opening_to_minutes(client, auth, ward):
     cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells
     assert "Độc lập - Tự do - Hạnh phúc" in cells
-    assert "ỦY BAN NHÂN DÂN PHƯỜNG VĨNH HÒA" in cells
+    assert "ỦY BAN NHÂN DÂN\nPHƯỜNG VĨNH HÒA\n" in cells and "NHA TRANG" not in cells
     assert "Số: 15/BB-UBND" in cells
     assert "Vĩnh Hòa, ngày 15 tháng 3 năm 2024" in cells
     assert "BIÊN BẢN" in text

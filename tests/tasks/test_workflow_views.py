@@ -111,7 +111,7 @@ def test_the_whole_journey_moves_the_rate(app, client, auth, ward):
     assert download.headers["Cache-Control"] == "private, no-store"  # no proxy keeps a copy
 
     plans_page = f"/units/{ward['unit'].code}/plans"
-    assert "0,0 %" in client.get(plans_page).get_data(as_text=True)
+    assert "0,0%" in client.get(plans_page).get_data(as_text=True)
 
     auth.logout()
     auth.login(ward["chair"])
@@ -121,7 +121,7 @@ def test_the_whole_journey_moves_the_rate(app, client, auth, ward):
     assert response.status_code == 302
     db.session.refresh(task)
     assert task.state is TaskState.DONE and task.completed_on == today()
-    assert "100,0 %" in client.get(plans_page).get_data(as_text=True)
+    assert "100,0%" in client.get(plans_page).get_data(as_text=True)
 
 
 def test_bad_evidence_is_refused_with_the_form_kept(client, auth, ward):

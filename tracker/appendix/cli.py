@@ -16,7 +16,6 @@ from sqlalchemy import select
 from tracker.appendix.exporting import Context, appendix_docx, appendix_xlsx
 from tracker.appendix.models import ReportingPeriod
 from tracker.appendix.service import live_table, period_table
-from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.people.operations import get_unit_by_code
 
@@ -69,7 +68,6 @@ def appendix_command(unit_code: str, start: str, end: str, fmt: str, output: Pat
         period_label=period.label if period else f"{first:%d/%m/%Y} – {last:%d/%m/%Y}",
         start=first,
         end=last,
-        report_date=today(),
     )
     content = appendix_xlsx(table, ctx) if fmt == "xlsx" else appendix_docx(table, ctx)
     try:

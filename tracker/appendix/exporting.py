@@ -11,14 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.appendix.table import (
-    Table,
-    TableRow,
-    display_value,
-    period_caption,
-    show_number,
-)
-from tracker.core.documents import Header, OfficialDocument, Signature, official_date
+from tracker.appendix.report import PARTS, ReportDetails
+from tracker.appendix.table import Table, TableRow, display_value, period_caption
+from tracker.core.documents import OfficialDocument, Signature, committee_header
 from tracker.core.spreadsheets import Column, FixedText, SpreadsheetWriter
 
 HEADERS = ("STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú")
@@ -29,7 +24,7 @@ COLUMNS = (  # A4 portrait at about 90 %
     Column(12, align="right", wrap=False),
     Column(22),
 )
-PERCENT_FORMAT = '0.0" %"'
+PERCENT_FORMAT = '0.0"%"'
 
 
 @dataclass(frozen=True)
@@ -41,16 +36,19 @@ class Context:
     period_label: str  # "Quý I năm 2024"
     start: date
     end: date
-    report_date: date  # the date on the report (today, by default)
 
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _attachment_line(ctx: Context) -> str:
+def _attachment_line(ctx: Context, *, unbroken: bool = False) -> str:
+    # In Word the unit's name is never broken across lines (no-break spaces inside it).
+    name = _lower_first(ctx.unit_name)
+    if unbroken:
+        name = name.replace(" ", "\u00a0")
     return (f"(Đính kèm Báo cáo cải cách hành chính {_lower_first(ctx.period_label)} "
-            f"của UBND {_lower_first(ctx.unit_name)})")
+            f"của UBND {name})")
 
 
 def _cell_value(row: TableRow):
@@ -106,121 +104,72 @@ def _table_rows(table: Table) -> tuple[list[list[str]], frozenset[int]]:
 def _appendix_part(doc: OfficialDocument, table: Table, ctx: Context) -> None:
     doc.heading("Phụ lục 1").alignment = 1
     for text, is_bold in ((table.title, True), (period_caption(ctx.start, ctx.end), False),
-                          (_attachment_line(ctx), False)):
+                          (_attachment_line(ctx, unbroken=True), False)):
         paragraph = doc.paragraph(text, bold=is_bold, italic=not is_bold)
         paragraph.alignment = 1  # centred
         paragraph.paragraph_format.first_line_indent = 0
     rows, bold = _table_rows(table)
-    doc.table(rows, [13, 78, 22, 20, 32], bold_rows=bold, right_columns=frozenset({3}))
+    # STT wide enough for "1.5.1." on one line, the unit column for "Bộ phận/người", the
+    # figure column for "Không phát sinh" unbroken: no word is ever cut inside.
+    doc.table(rows, [17, 66, 27, 25, 30], bold_rows=bold, right_columns=frozenset({3}),
+              nowrap_columns=frozenset({0}))
 
 
 def appendix_docx(
-    table: Table, ctx: Context, extra: Callable[[OfficialDocument], None] | None = None
+    table: Table,
+    ctx: Context,
+    number: str = "      /BC-UBND",
+    day: date | None = None,
+    extra: Callable[[OfficialDocument], None] | None = None,
 ) -> bytes:
+    """Phụ lục 1 alone: under the committee's header, like every document it issues; `extra`
+    adds a part after it (the province's list of communes)."""
     doc = OfficialDocument()
+    doc.header(committee_header(ctx.unit_name, number, day, ctx.end.year))
     _appendix_part(doc, table, ctx)
     if extra is not None:
         extra(doc)
     return doc.to_bytes()
 
 
-def _rate_sentence(table: Table, key: str, what: str) -> str:
-    row = table[key]
-    if not row.is_figure:
-        return f"{what}: {_in_prose(row)}."
-    return (f"{what}: {display_value(row)} (đã hoàn thành {display_value_of(row.numerator)}/"
-            f"{display_value_of(row.denominator)} nhiệm vụ, lũy kế đến thời điểm báo cáo).")
+def report_subject(ctx: Context) -> str:
+    return f"Công tác cải cách hành chính {_lower_first(ctx.period_label)}"
 
 
-def display_value_of(value) -> str:
-    return "—" if value is None else show_number(value)
+def _write_lines(doc: OfficialDocument, lines) -> None:
+    for line in lines:
+        if line.kind == "item":
+            doc.paragraph(f"- {line.text}")
+        else:
+            doc.paragraph(line.text)
 
 
-def _in_prose(row: TableRow) -> str:
-    """A figure inside a sentence of the draft: a row without one stands out in brackets for
-    the officer to finish ("[chưa nhập]"), except "không phát sinh", which is an answer."""
-    text = display_value(row)
-    if row.is_figure or not text:
-        return text or "…"
-    text = text[:1].lower() + text[1:]
-    return text if row.not_applicable else f"[{text}]"
-
-
-def _figure(table: Table, key: str) -> str:
-    try:
-        row = table[key]
-    except KeyError:
-        return "…"
-    return _in_prose(row)
-
-
-def report_docx(table: Table, ctx: Context, signer: str = "", number: str = "…/BC-UBND") -> bytes:
-    """The quarterly report in the Nghị định 30/2020 layout, its figures from the table and
-    its directing documents from the register of the period; the rest left for the officer."""
+def report_docx(table: Table, ctx: Context, sections, details: ReportDetails) -> bytes:
+    """The quarterly report in the Nghị định 30/2020 layout: the sections the builder wrote
+    (report.build_sections, the same the page previews), each followed by the officer's text,
+    then Phụ lục 1 from the same table."""
     doc = OfficialDocument()
-    doc.header(Header(
-        issuing_body=f"ỦY BAN NHÂN DÂN {ctx.unit_name.upper()}",
-        parent_body=f"UBND {ctx.parent_name.upper()}" if ctx.parent_name else "",
-        number=number,
-        place=ctx.unit_name.split(" ", 1)[-1],
-        day=ctx.report_date,
-    ))
-    doc.title("BÁO CÁO", f"Công tác cải cách hành chính {_lower_first(ctx.period_label)}")
+    doc.header(committee_header(ctx.unit_name, details.number or "      /BC-UBND",
+                                details.day, ctx.end.year))
+    doc.title("BÁO CÁO", report_subject(ctx))
+    if details.addressee:
+        doc.addressee(details.addressee)
     doc.paragraph(f"Kỳ báo cáo: từ ngày {ctx.start:%d/%m/%Y} đến ngày {ctx.end:%d/%m/%Y}.",
                   italic=True)
-    doc.heading("I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH")
-    doc.heading("1. Kế hoạch cải cách hành chính")
-    doc.paragraph(_rate_sentence(table, "1.2", "Tỷ lệ hoàn thành kế hoạch CCHC năm"))
-    doc.paragraph(_rate_sentence(
-        table, "1.3", "Tỷ lệ hoàn thành kế hoạch cải thiện & nâng cao chỉ số PAPI"))
-    doc.paragraph(_rate_sentence(table, "1.4", "Tỷ lệ hoàn thành kế hoạch thực hiện Kết luận "
-                                              "số 91-KL/TU"))
-    doc.paragraph(
-        f"Nhiệm vụ được cấp trên giao: {_figure(table, '1.6.a')} nhiệm vụ; hoàn thành đúng hạn "
-        f"{_figure(table, '1.6.b')}; hoàn thành nhưng quá hạn {_figure(table, '1.6.c')}; quá "
-        f"hạn nhưng chưa hoàn thành {_figure(table, '1.6.d')}."
-    )
-    doc.heading("2. Văn bản chỉ đạo, điều hành đã ban hành trong kỳ")
-    doc.paragraph(f"Trong kỳ, UBND {_lower_first(ctx.unit_name)} đã ban hành "
-                  f"{_figure(table, '1.1')} văn bản chỉ đạo, điều hành công tác CCHC:")
-    for d in table.documents:
-        summary = f" {d.summary}" if d.summary else ""
-        doc.paragraph(f"- {d.number} {official_date(d.day)}:{summary}".rstrip(":") + ";")
-    doc.heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH")
-    doc.paragraph(
-        "Cải cách thủ tục hành chính: tổng số hồ sơ TTHC đã tiếp nhận "
-        f"{_figure(table, '3.2.1.a')} hồ sơ; đã giải quyết xong {_figure(table, '3.2.1.b')} hồ "
-        f"sơ, trong đó đúng hạn {_figure(table, '3.2.1.c')} hồ sơ, đạt tỷ lệ "
-        f"{_figure(table, '3.2.1')}."
-    )
-    doc.paragraph(
-        "Cải cách tổ chức bộ máy: biên chế được giao "
-        f"{_figure(table, '4.1.a')} người, có mặt {_figure(table, '4.1.b')} người; số biên chế "
-        f"đã tinh giản từ năm 2016 đến thời điểm báo cáo {_figure(table, '4.1.e2')} người "
-        f"({_figure(table, '4.1.e')} so với năm 2015)."
-    )
-    doc.paragraph(
-        "Cải cách tài chính công: kế hoạch giải ngân vốn đầu tư công được giao "
-        f"{_figure(table, '6.1.a')} triệu đồng, đã thực hiện {_figure(table, '6.1.b')} triệu "
-        f"đồng, đạt {_figure(table, '6.1')}."
-    )
-    doc.paragraph(
-        "Chính quyền điện tử, chính quyền số: số hồ sơ TTHC đã tiếp nhận trực tuyến "
-        f"{_figure(table, '7.6.3.b')}/{_figure(table, '7.6.3.a')} hồ sơ "
-        f"({_figure(table, '7.6.3')}); số hồ sơ được thanh toán trực tuyến "
-        f"{_figure(table, '7.6.4.d')} hồ sơ, số tiền {_figure(table, '7.6.4.e')} đồng."
-    )
-    doc.paragraph("[Nội dung các lĩnh vực còn lại do công chức đầu mối hoàn thiện.]", italic=True)
-    doc.heading("III. ĐÁNH GIÁ CHUNG")
-    doc.paragraph("[Ưu điểm, tồn tại, hạn chế và nguyên nhân.]", italic=True)
-    doc.heading("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM KỲ TỚI")
-    doc.paragraph("[Nhiệm vụ kỳ tới.]", italic=True)
-    doc.heading("V. ĐỀ XUẤT, KIẾN NGHỊ")
-    doc.paragraph("[Đề xuất, kiến nghị.]", italic=True)
+    part = ""
+    for section in sections:
+        if section.part != part:
+            part = section.part
+            doc.heading(PARTS[part])
+        if section.title:
+            doc.heading(section.title)
+        _write_lines(doc, section.lines)
+        for paragraph in section.written:
+            doc.paragraph(paragraph)
     doc.paragraph("Đính kèm Phụ lục 1: Biểu mẫu thống kê số liệu cải cách hành chính định kỳ.")
     doc.signature(Signature(
-        name=signer, position="PHÓ CHỦ TỊCH", authority="TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH",
-        recipients=["Phòng Nội vụ thành phố", "Chủ tịch, các PCT UBND", "Lưu: VT"],
+        name=details.signer_name, position=details.signer_title,
+        authority=details.signer_authority, recipients=list(details.recipients),
     ))
     doc.document.add_page_break()
     _appendix_part(doc, table, ctx)
@@ -274,8 +223,8 @@ def summary_docx(table: Table, ctx: Context, communes: list[CommuneLine]) -> byt
         ]
         doc.table(rows, [13, 62, 32, 35, 22])
 
-    return appendix_docx(table, ctx, communes_part)
+    return appendix_docx(table, ctx, extra=communes_part)
 
 
-__all__ = ["CommuneLine", "Context", "appendix_docx", "appendix_xlsx", "report_docx",
-           "summary_docx", "summary_xlsx"]
+__all__ = ["CommuneLine", "Context", "ReportDetails", "appendix_docx", "appendix_xlsx",
+           "report_docx", "summary_docx", "summary_xlsx"]

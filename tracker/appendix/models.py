@@ -189,3 +189,34 @@ class EnteredFigure(Audited, db.Model):
 
     def audit_label(self) -> str:
         return self.key
+
+
+class ReportDraft(Audited, db.Model):
+    """The quarterly report's own details for one period, and what the focal officer writes
+    beside each generated section (placed after it in the draft). One row per period."""
+
+    __tablename__ = "report_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("reporting_periods.id"), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    number: Mapped[str] = mapped_column(String(50), default="")  # "422/BC-UBND"
+    report_date: Mapped[date | None]
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    signer_title: Mapped[str] = mapped_column(String(100), default="")  # "PHÓ CHỦ TỊCH"
+    signer_authority: Mapped[str] = mapped_column(String(200), default="")  # "KT. CHỦ TỊCH"
+    addressee: Mapped[str] = mapped_column(Text, default="")  # Kính gửi
+    recipients: Mapped[str] = mapped_column(Text, default="")  # Nơi nhận, one a line
+    # The officer's text per section key ("I.1", "II.3", "V"), replaced whole on each save.
+    texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    period: Mapped[ReportingPeriod] = relationship()
+
+    __audit_exclude__ = frozenset({"updated_at", "created_at"})
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
+
+    def audit_label(self) -> str:
+        return self.number or "báo cáo"

@@ -20,13 +20,17 @@ from tracker.appendix.models import (
     FigureMark,
     PeriodKind,
     PeriodState,
+    ReportDraft,
     ReportingPeriod,
 )
 from tracker.appendix.queries import entered_marks, entered_values, load_figures
+from tracker.appendix.report import SECTION_KEYS, SIGNER_TITLES
 from tracker.appendix.service import Checks, check_values, period_table, tree_of
 from tracker.appendix.table import Value, effective_values, table_figures, table_snapshot
 from tracker.appendix.validation import MAX_NOTE, Problem, parse_figure
 from tracker.core.audit import current_actor_id
+from tracker.core.dates import parse_date
+from tracker.core.locking import hold
 from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, Unit
 
@@ -168,8 +172,9 @@ def prepare_figures(session: Session, period: ReportingPeriod, form: FigureInput
             # A blank confirmed at a freeze stays confirmed until a figure is typed.
             values[key], marks[key] = value, FigureMark.TYPED
     for key, note in form.notes.items():
-        # Computed rows carry their own note (the plan behind a rate); sections have none.
-        if key not in tree.by_key or tree[key].kind not in ("entered", "heading"):
+        # Any row but a section carries a note ("Còn 05 hồ sơ chưa đến hạn" on the rate
+        # 3.2.1); on a rate from the tasks it replaces the plan named by default.
+        if key not in tree.by_key or tree[key].kind == "section":
             errors[""] = _unknown_row()
             continue
         note = _clean(note)
@@ -365,3 +370,65 @@ __all__ = [
     "save_figures",
     "submit_period",
 ]
+
+
+@dataclass
+class ReportInput:
+    """The report page's form as posted: details, and the officer's text per section."""
+
+    number: str = ""
+    report_date: str = ""
+    signer_name: str = ""
+    signer_title: str = ""
+    addressee: str = ""
+    recipients: str = ""
+    texts: dict[str, str] = field(default_factory=dict)
+
+
+MAX_REPORT_TEXT = 20_000  # a section's own text: pages of prose, never a pasted book
+
+
+def save_report_draft(session: Session, period: ReportingPeriod, form: ReportInput
+                      ) -> ReportDraft:
+    """Check and save the report's details and texts of a period, all or none (audited)."""
+    errors: dict[str, str] = {}
+    day = None
+    if form.report_date.strip():
+        day = parse_date(form.report_date)
+        if day is None:
+            errors["report_date"] = _("Ngày báo cáo không hợp lệ (dd/mm/yyyy).")
+        elif day < period.end:
+            errors["report_date"] = _("Ngày báo cáo không được trước ngày chốt số liệu %(end)s.",
+                                      end=f"{period.end:%d/%m/%Y}")
+    limits = {"number": 50, "signer_name": 200, "addressee": 500, "recipients": 2000}
+    for name, limit in limits.items():
+        if len(getattr(form, name).strip()) > limit:
+            errors[name] = _("Tối đa %(n)s ký tự.", n=limit)
+    if form.signer_title and form.signer_title not in SIGNER_TITLES:
+        errors["signer_title"] = _("Chọn chức vụ người ký.")
+    for key, text in form.texts.items():
+        if key not in SECTION_KEYS:
+            errors[""] = _("Phần báo cáo không hợp lệ.")
+        elif len(text) > MAX_REPORT_TEXT:
+            errors[f"text-{key}"] = _("Tối đa %(n)s ký tự.", n=MAX_REPORT_TEXT)
+    if errors:
+        raise Refusal(errors)
+    # The period is the turnstile: two first saves at once must not both insert the draft.
+    hold(session, ReportingPeriod, period.id)
+    draft = session.scalar(select(ReportDraft).where(ReportDraft.period_id == period.id))
+    if draft is None:
+        draft = ReportDraft(period_id=period.id, unit_id=period.unit_id, texts={})
+        session.add(draft)
+    draft.number = form.number.strip()
+    draft.report_date = day
+    draft.signer_name = " ".join(form.signer_name.split())
+    draft.signer_title = form.signer_title
+    draft.signer_authority = SIGNER_TITLES.get(form.signer_title, "")
+    draft.addressee = " ".join(form.addressee.split())
+    draft.recipients = "\n".join(
+        line.strip() for line in form.recipients.splitlines() if line.strip())
+    # A new dict, so the change is seen (and audited) as a change of the column.
+    draft.texts = {key: text.strip() for key, text in form.texts.items() if text.strip()}
+    session.flush()
+    log.info("officer %s saved the report draft of period %s", current_actor_id(), period.id)
+    return draft

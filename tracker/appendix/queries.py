@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
-from tracker.appendix.models import EnteredFigure, FigureMark, ReportingPeriod
+from tracker.appendix.models import EnteredFigure, FigureMark, ReportDraft, ReportingPeriod
 from tracker.core.audit import AuditEvent
 from tracker.core.status import StatusRow, Tally, tally
 from tracker.documents.queries import directing_documents_by_unit
@@ -170,3 +170,8 @@ def child_unit_periods(session: Session, unit_id: int) -> list[ReportingPeriod]:
             .order_by(ReportingPeriod.end.desc(), Unit.name, ReportingPeriod.id)
         )
     )
+
+
+def report_draft_of(session: Session, period_id: int) -> ReportDraft | None:
+    """The report's details and texts set on a period, if any."""
+    return session.scalar(select(ReportDraft).where(ReportDraft.period_id == period_id))

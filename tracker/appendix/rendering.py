@@ -137,7 +137,7 @@ def table_rows(table: Table, words: RowWords, *, editable: bool, errors: Mapping
         value_label = "" if row.is_section else f' data-label="{words.value}"'
         value = _value_cell(row, words, editable=editable, errors=errors, typed=typed,
                             not_arising=not_arising, tasks_url=tasks_url, as_of=as_of)
-        note_input = editable and row.kind in ("entered", "heading")
+        note_input = editable and not row.is_section
         note_label = f' data-label="{words.note}"' if note_input or row.note else ""
         if note_input:
             note_value = typed_notes.get(row.key, row.note)

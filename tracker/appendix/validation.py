@@ -126,6 +126,11 @@ def check_entered(tree: Tree, values: dict[str, Value]) -> list[Problem]:
                 errors.append(Problem(key, _(
                     "Tử số của tỷ lệ “%(rate)s” (%(part)s) vượt quá mẫu số (%(whole)s).",
                     rate=_label(row), part=show(part), whole=show(whole))))
+    # A satisfaction survey marked as done has ballots (the seed: done, with 0 collected).
+    surveyed, ballots = values.get("1.7"), values.get("1.7.a")
+    if surveyed == 1 and ballots is not None and ballots == 0:
+        errors.append(Problem("1.7.a", _(
+            "Đã đánh dấu có khảo sát sự hài lòng (1.7) nhưng số phiếu khảo sát bằng 0.")))
     return errors
 
 

@@ -17,15 +17,23 @@ from tracker.appendix.models import PeriodKind, ReportingPeriod
 from tracker.appendix.operations import (
     FigureInput,
     FreezeSummary,
+    ReportInput,
     create_period,
     current_checks,
     preview_freeze,
     reopen_period,
     save_figures,
+    save_report_draft,
     submit_period,
 )
-from tracker.appendix.queries import child_unit_periods, period_history, unit_periods
+from tracker.appendix.queries import (
+    child_unit_periods,
+    period_history,
+    report_draft_of,
+    unit_periods,
+)
 from tracker.appendix.rendering import RowWords, table_rows
+from tracker.appendix.report import PARTS, SIGNER_TITLES, compose_report
 from tracker.appendix.service import Checks, period_table
 from tracker.core import clock
 from tracker.core.dates import parse_date
@@ -260,7 +268,6 @@ def export_context(period: ReportingPeriod) -> Context:
         period_label=period.label,
         start=period.start,
         end=period.end,
-        report_date=clock.today(),
     )
 
 
@@ -282,7 +289,10 @@ def export(period_id: int, fmt: str):
     name = f"Phu luc 1 - {period.unit.name} - {period.label}"
     if fmt == "xlsx":
         return xlsx_download(appendix_xlsx(table, ctx), file_name(name))
-    document = appendix_docx(table, ctx)
+    # Phụ lục 1 alone carries the report's number and date once they are set.
+    draft = report_draft_of(db.session, period.id)
+    document = (appendix_docx(table, ctx, draft.number or "      /BC-UBND", draft.report_date)
+                if draft else appendix_docx(table, ctx))
     if fmt == "docx":
         return _download(document, file_name(name, ".docx"), DOCX_MIMETYPE)
     try:
@@ -295,12 +305,65 @@ def export(period_id: int, fmt: str):
     return _download(pdf, file_name(name, ".pdf"), "application/pdf")
 
 
+def _composed(period: ReportingPeriod):
+    return compose_report(db.session, period, period_table(db.session, period))
+
+
 @bp.route("/appendix/<int:period_id>/report.docx")
 @login_required
 def report_draft(period_id: int):
     period = _period_or_404(period_id)
     authorize(current_user, Action.VIEW_UNIT, period)
-    table = period_table(db.session, period)
-    content = report_docx(table, export_context(period))
+    report = _composed(period)
+    content = report_docx(report.table, export_context(period), report.sections, report.details)
     name = f"Du thao bao cao CCHC - {period.unit.name} - {period.label}"
     return _download(content, file_name(name, ".docx"), DOCX_MIMETYPE)
+
+
+def _posted_report() -> ReportInput:
+    if len(request.form) > MAX_FIELDS:
+        abort(400)
+    form = ReportInput(**{
+        name: str(request.form.get(name, ""))
+        for name in ("number", "report_date", "signer_name", "signer_title", "addressee",
+                     "recipients")
+    })
+    form.texts = _prefixed("text-")
+    return form
+
+
+def _render_report(period: ReportingPeriod, form: ReportInput | None = None, errors=None,
+                   status: int = 200):
+    report = _composed(period)
+    if form is None:
+        d = report.details
+        form = ReportInput(
+            d.number, f"{d.day:%d/%m/%Y}" if d.day else "", d.signer_name, d.signer_title,
+            d.addressee, "\n".join(d.recipients),
+            {s.key: s.text for s in report.sections},
+        )
+    return render_template(
+        "appendix/report.html", period=period, unit=period.unit, report=report, parts=PARTS,
+        form=form, errors=errors or {}, titles=list(SIGNER_TITLES),
+        editable=can(current_user, Action.EDIT_APPENDIX, period),
+    ), status
+
+
+@bp.route("/appendix/<int:period_id>/report", methods=["GET", "POST"])
+@login_required
+def report(period_id: int):
+    """The quarterly report of a period: each section as the draft prints it, the officer's
+    text beside it, and the report's own details (number, date, signer, recipients)."""
+    period = _period_or_404(period_id)
+    authorize(current_user, Action.VIEW_UNIT, period)
+    if request.method == "GET":
+        return _render_report(period)
+    authorize(current_user, Action.EDIT_APPENDIX, period)
+    form = _posted_report()
+    try:
+        save_report_draft(db.session, period, form)
+    except Refusal as refusal:
+        discard()
+        return _render_report(period, form, refusal.errors, 400)
+    flash(_("Đã lưu báo cáo %(label)s.", label=period.label), "success")
+    return redirect(url_for("appendix.report", period_id=period.id))

@@ -27,9 +27,59 @@ from docx.text.run import Run
 
 FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
+HEADER_SIZE = Pt(13)
 TABLE_SIZE = Pt(12)
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_SUBTITLE = "Độc lập - Tự do - Hạnh phúc"
+
+
+# A People's Committee's own documents: no parent line above it (Nghị định 30/2020, Phụ lục I;
+# the seed's header is just "ỦY BAN NHÂN DÂN / PHƯỜNG VĨNH HÒA").
+COMMITTEE = "ỦY BAN NHÂN DÂN"
+UNIT_KINDS = ("Phường ", "Xã ", "Thị trấn ", "Đặc khu ")
+HEADER_LEFT_MM, HEADER_RIGHT_MM = 70.0, 95.0
+CELL_MARGINS_MM = 3.8  # a table cell's default left and right margins together
+
+
+def place_name(unit_name: str) -> str:
+    """'Phường Vĩnh Hòa' -> 'Vĩnh Hòa': the place line names the place, not the unit's kind."""
+    for kind in UNIT_KINDS:
+        if unit_name.startswith(kind):
+            return unit_name[len(kind):]
+    return unit_name
+
+
+def committee_header(unit_name: str, number: str, day: date | None,
+                     year: int | None = None) -> Header:
+    """The header of every document a ward's People's Committee issues (its reports, Phụ lục
+    1, meeting minutes): "ỦY BAN NHÂN DÂN" over the unit's name, no parent line. Without a
+    day, the date line is left for the signer ("ngày … tháng … năm 2024")."""
+    return Header(issuing_body=f"{COMMITTEE}\n{unit_name}", number=number,
+                  place=place_name(unit_name), day=day, year=year)
+
+
+# Widths of Times New Roman (metric-compatible Liberation Serif) in ems, by kind of character:
+# enough to keep a header line on one line and to size the rule under the motto.
+_WIDE = set("MWmwƯƠ")
+
+
+def text_width_mm(text: str, size: Pt, *, bold: bool = False) -> float:
+    """An estimate (slightly generous) of the printed width of one line."""
+    ems = 0.0
+    for char in text:
+        if char == " ":
+            ems += 0.25
+        elif char in _WIDE:
+            ems += 0.94
+        elif char.isupper():
+            ems += 0.72 if bold else 0.68
+        elif char.isdigit():
+            ems += 0.5
+        elif char.isalpha():
+            ems += 0.5 if bold else 0.46
+        else:
+            ems += 0.33
+    return ems * size.pt * 25.4 / 72
 
 
 def official_date(day: date) -> str:
@@ -38,13 +88,40 @@ def official_date(day: date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+# The kind of an issued document, read from its number's type code ("333/KH-UBND").
+DOCUMENT_KINDS = (("KH", "Kế hoạch"), ("QĐ", "Quyết định"), ("BC", "Báo cáo"),
+                  ("TB", "Thông báo"), ("CT", "Chỉ thị"), ("BB", "Biên bản"), ("TTr", "Tờ trình"),
+                  ("CV", "Công văn"))
+
+
+def document_kind(number: str) -> str:
+    """'333/KH-UBND' -> 'Kế hoạch'; a number without a type code ('2549/UBND') is a letter."""
+    code = number.split("/", 1)[1].split("-", 1)[0] if "/" in number else ""
+    return next((name for key, name in DOCUMENT_KINDS if key == code), "Công văn")
+
+
+def document_reference(number: str, day: date | None, summary: str = "") -> str:
+    """A document cited in the usual form: "Kế hoạch số 333/KH-UBND ngày 04/03/2024 về việc …"
+    (the kind is not repeated when the summary starts with it)."""
+    kind = document_kind(number)
+    about = " ".join(summary.split())
+    # A summary that opens with a kind ("Văn bản về việc …", the wrong one included): cut it.
+    for word in (kind, "Văn bản", *(name for _code, name in DOCUMENT_KINDS)):
+        if about.lower().startswith(word.lower() + " "):
+            about = about[len(word):].lstrip(" :,")
+            break
+    when = f" ngày {day:%d/%m/%Y}" if day else ""
+    return f"{kind} số {number}{when}" + (f" {about}" if about else "")
+
+
 @dataclass
 class Header:
     issuing_body: str  # "ỦY BAN NHÂN DÂN PHƯỜNG VĨNH HÒA" (capitals, bold)
     number: str  # "422/BC-UBND"; the "Số: " prefix is added
     place: str  # "Vĩnh Hòa"
-    day: date
-    parent_body: str = ""  # "UBND THÀNH PHỐ NHA TRANG" above it, not bold
+    day: date | None  # None: left blank for the signer, in `year`
+    parent_body: str = ""  # a managing body above an agency, not bold (never for a UBND)
+    year: int | None = None
 
 
 @dataclass
@@ -85,6 +162,9 @@ def _run_font(run, size: Pt | None = None, bold=None, italic=None) -> None:
     run._r.insert(0, deepcopy(properties))  # <w:rPr> comes first in a run
 
 
+_BODY_PROPERTIES: BaseOxmlElement | None = None
+
+
 def _page_field(paragraph: Paragraph) -> None:
     run = paragraph.add_run()
     _run_font(run, Pt(13))
@@ -94,15 +174,48 @@ def _page_field(paragraph: Paragraph) -> None:
     paragraph._p.append(simple)
 
 
-def _rule(paragraph: Paragraph) -> None:
-    """A short rule under a header line: a bottom border on the paragraph."""
+def _rule(paragraph: Paragraph, width_mm: float, cell_mm: float) -> None:
+    """A rule `width_mm` long, centred in its cell: an empty paragraph with a top border,
+    its indents narrowing the border to the rule's length."""
+    side = max((cell_mm - CELL_MARGINS_MM - width_mm) / 2, 0)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = fmt.right_indent = Mm(side)
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(4)
     p_pr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
+    top = OxmlElement("w:top")
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    p_pr.append(borders)
+        top.set(qn(key), value)
+    borders.append(top)
+    p_pr.insert(0, borders)  # <w:pBdr> comes before spacing and indents
+
+
+def _fitting_size(text: str, size: Pt, cell_mm: float, *, bold: bool) -> Pt:
+    """The header's size, or a smaller one down to 11 pt, so the line never wraps."""
+    points = size.pt
+    while points > 11 and text_width_mm(text, Pt(points), bold=bold) > cell_mm - CELL_MARGINS_MM:
+        points -= 0.5
+    return Pt(points)
+
+
+def _repeat_header(row) -> None:
+    """The row repeats at the top of every page the table runs onto; no row splits."""
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:tblHeader")
+    element.set(qn("w:val"), "true")
+    tr_pr.append(element)
+
+
+def _whole_row(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def _no_wrap(cell) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    tc_pr.append(OxmlElement("w:noWrap"))
 
 
 def _no_borders(table: Table) -> None:
@@ -156,21 +269,36 @@ class OfficialDocument:
         table = self.document.add_table(rows=1, cols=2)
         _no_borders(table)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _widths(table, [70, 95])
+        _widths(table, [HEADER_LEFT_MM, HEADER_RIGHT_MM])
         left, right = table.rows[0].cells
         first = left.paragraphs[0]
         if header.parent_body:
-            self._line(first, header.parent_body.upper(), Pt(13))
+            self._fitted(first, header.parent_body.upper(), HEADER_LEFT_MM)
             first = left.add_paragraph()
-        self._line(first, header.issuing_body.upper(), Pt(13), bold=True)
-        _rule(first)
+        lines = header.issuing_body.upper().splitlines()
+        for index, line in enumerate(lines):
+            paragraph = first if index == 0 else left.add_paragraph()
+            self._fitted(paragraph, line, HEADER_LEFT_MM, bold=True)
+        # The rule under the agency: short (about a third of the name), centred.
+        name_mm = max(text_width_mm(line, Pt(13), bold=True) for line in lines)
+        _rule(left.add_paragraph(), max(name_mm / 3, 15), HEADER_LEFT_MM)
         self._line(left.add_paragraph(), f"Số: {header.number}", Pt(13))
-        self._line(right.paragraphs[0], MOTTO, Pt(12), bold=True)
-        motto = right.add_paragraph()
-        self._line(motto, MOTTO_SUBTITLE, Pt(13), bold=True)
-        _rule(motto)
-        place_and_date = f"{header.place}, {official_date(header.day)}"
+        self._fitted(right.paragraphs[0], MOTTO, HEADER_RIGHT_MM, Pt(12), bold=True)
+        self._fitted(right.add_paragraph(), MOTTO_SUBTITLE, HEADER_RIGHT_MM, bold=True)
+        # The rule under the motto: as long as "Độc lập - Tự do - Hạnh phúc".
+        _rule(right.add_paragraph(), text_width_mm(MOTTO_SUBTITLE, Pt(13), bold=True),
+              HEADER_RIGHT_MM)
+        when = (official_date(header.day) if header.day else
+                f"ngày      tháng      năm {header.year or ''}".rstrip())
+        place_and_date = f"{header.place}, {when}"
         self._line(right.add_paragraph(), place_and_date, Pt(13), italic=True)
+        self.document.add_paragraph()
+
+    def addressee(self, text: str) -> None:
+        """"Kính gửi: …" under the subject, centred."""
+        paragraph = self.document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run_font(paragraph.add_run(f"Kính gửi: {text}"), BODY_SIZE)
         self.document.add_paragraph()
 
     def title(self, kind: str, subject: str = "") -> None:
@@ -186,17 +314,27 @@ class OfficialDocument:
 
     def paragraph(self, text: str = "", *, bold=False, italic=False) -> Paragraph:
         paragraph = self.document.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        paragraph.paragraph_format.first_line_indent = Mm(10)
-        paragraph.paragraph_format.space_after = Pt(6)
+        # The body paragraph's properties, built once and copied (as runs' are, see
+        # _run_font): a report has hundreds of paragraphs.
+        global _BODY_PROPERTIES
+        if _BODY_PROPERTIES is None:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            paragraph.paragraph_format.first_line_indent = Mm(10)
+            paragraph.paragraph_format.space_after = Pt(6)
+            _BODY_PROPERTIES = deepcopy(paragraph._p.pPr)
+        else:
+            paragraph._p.insert(0, deepcopy(_BODY_PROPERTIES))
         if text:
             _run_font(paragraph.add_run(text), BODY_SIZE, bold=bold, italic=italic)
         return paragraph
 
     def table(self, rows: list[list[str]], widths_mm: list[float], *, header_rows: int = 1,
               size: Pt = TABLE_SIZE, bold_rows: frozenset[int] = frozenset(),
-              right_columns: frozenset[int] = frozenset()) -> Table:
-        """A bordered table; rows in `bold_rows` (indexes) and the header rows in bold."""
+              right_columns: frozenset[int] = frozenset(),
+              nowrap_columns: frozenset[int] = frozenset()) -> Table:
+        """A bordered table; rows in `bold_rows` (indexes) and the header rows in bold. The
+        header rows repeat on every page, a row never splits across pages, and cells of
+        `nowrap_columns` (codes like "1.5.1.") keep to one line."""
         table = self.document.add_table(rows=len(rows), cols=len(widths_mm))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -205,8 +343,13 @@ class OfficialDocument:
         # which made a table of a hundred rows cost seconds.
         for r, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
             bold = r < header_rows or r in bold_rows
+            if r < header_rows:
+                _repeat_header(row)
+            _whole_row(row)
             for c, (cell, value) in enumerate(zip(row.cells, values, strict=False)):
                 paragraph = cell.paragraphs[0]
+                if c in nowrap_columns and r >= header_rows:
+                    _no_wrap(cell)
                 if r < header_rows:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 elif c in right_columns:  # figures
@@ -255,6 +398,13 @@ class OfficialDocument:
         buffer = io.BytesIO()
         self.document.save(buffer)
         return buffer.getvalue()
+
+    @classmethod
+    def _fitted(cls, paragraph: Paragraph, text: str, cell_mm: float, size: Pt = HEADER_SIZE, *,
+                bold=False) -> None:
+        """A header line that never wraps: its size reduced until it fits its cell."""
+        fitted = _fitting_size(text, size, cell_mm, bold=bold)
+        cls._line(paragraph, text, fitted, bold=bold)
 
     @staticmethod
     def _line(paragraph: Paragraph, text: str, size: Pt, *, bold=False, italic=False) -> None:

@@ -90,7 +90,7 @@ def format_percent(value: Decimal | None, locale: str | None = None) -> str:
     """A rate from core.status.percent; None reads as "not applicable", never 0 %."""
     if value is None:
         return "—"
-    return f"{format_number(value, 1, locale)} %"
+    return f"{format_number(value, 1, locale)}%"
 
 
 def format_audit_value(value) -> str:

@@ -49,7 +49,7 @@ def quick_percent(value: Decimal | None) -> str:
     """`percent` for a rate of core.status.percent (0–100, one decimal already rounded): only
     the decimal sign depends on the language."""
     if isinstance(value, Decimal) and 0 <= value < 1000:
-        return f"{value:.1f}".replace(".", _request_decimal_symbol()) + " %"
+        return f"{value:.1f}".replace(".", _request_decimal_symbol()) + "%"
     return format_percent(value)
 
 

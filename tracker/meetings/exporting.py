@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tracker.core.documents import Header, OfficialDocument, Signature
+from tracker.core.documents import OfficialDocument, Signature, committee_header
 from tracker.core.formatting import format_percent, status_labels
 from tracker.core.spreadsheets import Column, SpreadsheetWriter
 from tracker.meetings.models import Meeting, OfficerEvaluation
@@ -24,27 +24,10 @@ def meeting_subject(meeting: Meeting) -> str:
     return f"Họp giao ban công tác cải cách hành chính tháng {meeting.month} năm {meeting.year}"
 
 
-def _place(unit_name: str) -> str:
-    # "Phường Vĩnh Hòa" -> "Vĩnh Hòa": the place line names the place, not the kind of unit.
-    for kind in ("Phường ", "Xã ", "Thị trấn "):
-        if unit_name.startswith(kind):
-            return unit_name[len(kind) :]
-    return unit_name
-
-
 def minutes_docx(meeting: Meeting, agenda: dict) -> bytes:
     unit = meeting.unit
     doc = OfficialDocument()
-    parent = f"UBND {unit.parent.name}" if unit.parent is not None else ""
-    doc.header(
-        Header(
-            issuing_body=f"Ủy ban nhân dân {unit.name}",
-            number=meeting.number or "      /BB-UBND",
-            place=_place(unit.name),
-            day=meeting.held_on,
-            parent_body=parent,
-        )
-    )
+    doc.header(committee_header(unit.name, meeting.number or "      /BB-UBND", meeting.held_on))
     doc.title("Biên bản", meeting_subject(meeting))
 
     doc.heading("I. Thời gian, địa điểm, thành phần")

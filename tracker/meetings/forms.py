@@ -63,6 +63,7 @@ class DecisionForm(FlaskForm):
     task_version = HiddenField()  # of the task whose deadline the decision may change
     decision = TextAreaField(_l("Kết luận của cuộc họp"), validators=[Length(max=4000)])
     dealt_with = BooleanField(_l("Đã giải quyết"), default=True)
+    is_recommendation = BooleanField(_l("Kiến nghị cấp trên (vào mục V của báo cáo quý)"))
     new_deadline = DateField(_l("Gia hạn đến"), render_kw={"placeholder": "dd/mm/yyyy"})
     new_task = BooleanField(_l("Giao nhiệm vụ mới"))
     plan_id = SelectField(_l("Kế hoạch"), coerce=_optional_int, validate_choice=False)

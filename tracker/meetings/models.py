@@ -11,6 +11,7 @@ import enum
 from datetime import date, datetime, time
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.core.audit import Audited
@@ -147,6 +148,9 @@ class AgendaItem(Audited, db.Model):
     dealt_with: Mapped[bool] = mapped_column(default=False)
     resulting_task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
     new_deadline: Mapped[date | None]
+    # Marked by the leaders as a recommendation (kiến nghị) to the higher level: section V of
+    # the quarterly report takes it.
+    is_recommendation: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     meeting: Mapped[Meeting] = relationship(back_populates="items", foreign_keys=[meeting_id])
     task: Mapped[Task | None] = relationship(foreign_keys=[task_id])

@@ -401,6 +401,7 @@ class DecisionInput:
     task_id: int | None = None
     decision: str = ""
     dealt_with: bool = True
+    is_recommendation: bool = False  # a recommendation to the higher level (report, V)
     new_deadline: date | None = None  # for the item's task
     new_task: NewTask | None = None
     task_version: int | None = None  # of the item's task, when the page was loaded
@@ -449,6 +450,7 @@ def record_decision(
         session.add(item)
     item.decision = decision
     item.dealt_with = data.dealt_with
+    item.is_recommendation = data.is_recommendation
     if data.new_deadline is not None:
         task = _task_of_unit(session, meeting, item.task_id)
         if task is None:

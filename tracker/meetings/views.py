@@ -454,6 +454,7 @@ def decision(meeting_id: int):
         task_id=task_id,
         decision=form.decision.data or "",
         dealt_with=bool(form.dealt_with.data),
+        is_recommendation=bool(form.is_recommendation.data),
         new_deadline=form.new_deadline.date,
         task_version=_int(form.task_version.data),
     )
