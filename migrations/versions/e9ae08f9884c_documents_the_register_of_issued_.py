@@ -2,7 +2,7 @@
 an entry of its unit's register
 
 Revision ID: e9ae08f9884c
-Revises: 87c27c8406d5
+Revises: 40da2dbc584f
 Create Date: 2026-12-03 11:15:27.706705
 
 """
@@ -14,7 +14,7 @@ import tracker.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'e9ae08f9884c'
-down_revision = '87c27c8406d5'
+down_revision = '40da2dbc584f'
 branch_labels = None
 depends_on = None
 
