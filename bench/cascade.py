@@ -118,7 +118,10 @@ def _city_people(app) -> tuple[int, tuple[int, int], int]:
     from tracker.people.operations import create_officer
 
     with app.app_context():
-        city = db.session.scalar(select(Unit).where(Unit.kind == UnitKind.CITY))
+        # the generated province (a city in older generations)
+        city = db.session.scalar(
+            select(Unit).where(Unit.kind.in_((UnitKind.CITY, UnitKind.PROVINCE))).limit(1)
+        )
         chair = create_officer(
             db.session,
             unit=city,

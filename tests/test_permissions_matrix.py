@@ -190,7 +190,11 @@ SCOPES = [
     ("inspector", "city"),  # the city's inspector reads its wards
     ("inspector", "province"),
     ("inspector", "other_city"),
+    # a province's leaders read its communes' pages as its inspectors do (issue 16)
+    *[(role, "province") for role in ("chairperson", "vice_chairperson", "focal_officer")],
+    ("chairperson", "other_city"),
 ]
+PROVINCE_READERS = {"chairperson", "vice_chairperson", "focal_officer"}
 
 
 def _expected(role: str, where: str, allowed: set[str], above: bool) -> bool:
@@ -200,6 +204,8 @@ def _expected(role: str, where: str, allowed: set[str], above: bool) -> bool:
         return role in allowed
     if role == "inspector" and where in ("city", "province"):
         return above  # read-only above the ward
+    if role in PROVINCE_READERS and where == "province":
+        return above and role in allowed  # read-only, what they read in their own unit
     return False
 
 
@@ -563,6 +569,29 @@ def test_who_decides_on_a_completion(
     else:
         assert response.status_code in (302, 403)  # refused with its reason, or forbidden
         assert task.state.value == "pending_confirmation"
+
+
+# ---------------------------------------------------------------------------- the province page
+
+# (role, where the officer sits) -> may they open the page of the communes below the province
+OVERSEE_SCOPES = [
+    *[(role, "province") for role in sorted(ALL)],
+    *[(role, "ward") for role in sorted(ALL)],
+    ("inspector", "city"),  # below the province: not its page
+    ("chairperson", "city"),
+]
+
+
+@pytest.mark.parametrize(("role", "where"), OVERSEE_SCOPES)
+@pytest.mark.parametrize("path", ["/units/tinh/communes", "/units/tinh/communes.xlsx"])
+def test_province_page_matrix(client, auth, world, role, where, path):
+    officer = gen_officer(world[where], Role(role))
+    db.session.commit()
+    auth.login(officer)
+    response = client.get(path)
+    # admin acts everywhere
+    expected = role == "admin" or (where == "province" and role in LEADERS | {"inspector"})
+    assert response.status_code == (200 if expected else 403), (role, where)
 
 
 # ---------------------------------------------------------------------------- province reports

@@ -336,3 +336,36 @@ def test_page_queries_do_not_grow_with_the_ward(client, auth, count_queries, war
     assert many.keys() == CEILINGS.keys(), f"pages and their counts: {many}"
     over = {page: (many[page], CEILINGS[page]) for page in many if many[page] > CEILINGS[page]}
     assert not over, f"statements, ceiling: {over}"
+
+
+# ---------------------------------------------------------------------------- issue 16
+
+
+def _province_counts(client, auth, count_queries, communes: int, code: str) -> dict[str, int]:
+    from tests.province.world import build_province
+
+    world = build_province(communes, code=code)
+    auth.logout()
+    auth.login(world.inspector)
+    counts = {}
+    for label, path in (
+        ("/", "/"),
+        ("communes", f"/units/{code}/communes"),
+        ("communes sorted", f"/units/{code}/communes?sort=overdue&band=low"),
+        ("communes.xlsx", f"/units/{code}/communes.xlsx?sort=papi:due"),
+    ):
+        db.session.expunge_all()
+        with count_queries() as queries:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        counts[label] = queries.count
+    return counts
+
+
+def test_province_page_queries_do_not_grow_with_the_communes(client, auth, count_queries,
+                                                             clock):
+    clock(date(2024, 3, 12))
+    few = _province_counts(client, auth, count_queries, 3, "tinh-nho")
+    many = _province_counts(client, auth, count_queries, 30, "tinh-lon")
+    assert few == many, f"3 communes, 30 communes: {few} {many}"
+    assert max(many.values()) <= 14, many  # 4 of them for the charts

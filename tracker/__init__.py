@@ -116,6 +116,7 @@ def configure_blueprints(app: Flask) -> None:
     from tracker.meetings import bp as meetings_bp
     from tracker.people import bp as people_bp
     from tracker.plans import bp as plans_bp
+    from tracker.province import bp as province_bp
     from tracker.reminders import bp as reminders_bp
     from tracker.tasks import bp as tasks_bp
     from tracker.tasks.list_views import bp as tasks_list_bp
@@ -132,6 +133,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(appendix_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(province_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_errors(app)
     init_security(app)
@@ -164,10 +166,13 @@ def configure_reminders(app: Flask) -> None:
 def configure_task_page(app: Flask) -> None:
     """What higher areas add to the task page, in one list (tasks knows none of them)."""
     from tracker.followups.views import task_section
+    from tracker.reminders.queries import day_lines
     from tracker.tasks.cascade_views import cascade_section
+    from tracker.tasks.notices import NOTICE_LINES
     from tracker.tasks.views import TASK_SECTIONS
 
     app.extensions[TASK_SECTIONS] = (cascade_section, task_section)
+    app.extensions[NOTICE_LINES] = day_lines  # the reminders listed under a day's notice
 
 
 def configure_scheduler(app: Flask) -> None:

@@ -20,7 +20,12 @@ from tracker.meetings.models import (
 )
 from tracker.people.models import ApiToken, Officer, OfficerRole, Unit, UnitCalendarDay
 from tracker.plans.models import Plan, PlanUnitMove, TaskGroup
-from tracker.reminders.models import ReminderEmail, ReminderItem, ReminderSettings
+from tracker.reminders.models import (
+    ReminderEmail,
+    ReminderItem,
+    ReminderPreference,
+    ReminderSettings,
+)
 from tracker.tasks.models import (
     Evidence,
     Notification,
@@ -53,6 +58,7 @@ __all__ = [
     "ProvincePeriod",
     "ReminderEmail",
     "ReminderItem",
+    "ReminderPreference",
     "ReminderSettings",
     "ReportingPeriod",
     "Task",

@@ -2,7 +2,7 @@
 an entry of its unit's register
 
 Revision ID: e9ae08f9884c
-Revises: 40da2dbc584f
+Revises: 51b75f079334
 Create Date: 2026-12-03 11:15:27.706705
 
 """
@@ -14,7 +14,7 @@ import tracker.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'e9ae08f9884c'
-down_revision = '40da2dbc584f'
+down_revision = '51b75f079334'
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,8 @@ READING = ("dashboard", "api", "meetings", "appendix", "reminders", "followups")
 RANK = {"core": 0, "people": 1, "plans": 2, "documents": 2.5, "tasks": 3} | {
     area: 4 for area in READING
 }
+# The province page reads the communes' dashboards, meetings and Phụ lục 1 periods.
+RANK["province"] = 5
 # The app's own glue, above every ranked area (login, the home page, the demo data, error pages,
 # backups of the whole database).
 UNRANKED = {"auth", "main", "demo", "errors", "backup"}

@@ -16,8 +16,11 @@ def test_each_officer_sees_their_own_name_unit_count_and_entries(client, auth):
     chair = gen_officer(ward, Role.CHAIRPERSON, full_name="Nguyễn <b>Chủ</b> Tịch")
     officer = gen_officer(ward, Role.OFFICER, full_name="Trần Thị Cán")
     stranger = gen_officer(other, Role.OFFICER, full_name="Lê Văn Khác")
+    # The badge counts what needs action (tasks.notices): three returned works, not the notice
+    # of an assignment.
     db.session.add_all(
-        [Notification(officer_id=officer.id, kind="assigned", message="x") for _ in range(3)]
+        [Notification(officer_id=officer.id, kind="returned", message="x") for _ in range(3)]
+        + [Notification(officer_id=officer.id, kind="assigned", message="x")]
     )
     db.session.commit()
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from tracker.core.status import DeadlineClass, deadline_class
 from tracker.demo.dataset import load_dataset
-from tracker.demo.generate import CITY_CODE, draft_ward, ward_code
+from tracker.demo.generate import PROVINCE_CODE, draft_ward, ward_code
 from tracker.extensions import db
-from tracker.people.models import Officer, Role, Unit
+from tracker.people.models import Officer, Role, Unit, UnitKind
 from tracker.people.operations import authenticate
 from tracker.plans.models import Plan, TaskGroup
 from tracker.tasks.models import Evidence, Task
@@ -53,11 +53,11 @@ def test_demo_load_twice_says_so_and_still_prints_the_logins(runner):
 def test_generate_two_wards(runner):
     result = runner.invoke(args=["demo", "generate", "--units", "2", "--seed", "7"])
     assert result.exit_code == 0, result.output
-    assert "2 wards generated" in result.output
+    assert "2 communes generated" in result.output
     wards = list(
         db.session.scalars(select(Unit).where(Unit.code.in_([ward_code(1), ward_code(2)])))
     )
-    assert len(wards) == 2 and all(w.parent.code == CITY_CODE for w in wards)
+    assert len(wards) == 2 and all(w.parent.code == PROVINCE_CODE for w in wards)
     ward_ids = [w.id for w in wards]
     in_wards = Plan.unit_id.in_(ward_ids)
     # 22 + 23 + 30 + 1 tasks a ward, as in the demo.
@@ -65,7 +65,7 @@ def test_generate_two_wards(runner):
     assert _count(Officer, Officer.unit_id.in_(ward_ids)) == 40
     assert _count(Plan, in_wards) == 8
     assert _count(TaskGroup, TaskGroup.plan_id.in_(select(Plan.id).where(in_wards))) == 48
-    inspector = db.session.scalar(select(Officer).join(Unit).where(Unit.code == CITY_CODE))
+    inspector = db.session.scalar(select(Officer).join(Unit).where(Unit.code == PROVINCE_CODE))
     assert inspector.roles == {Role.INSPECTOR}
 
     officer = db.session.scalar(select(Officer).where(Officer.unit_id == ward_ids[0]).limit(1))
@@ -88,7 +88,7 @@ def test_generate_is_idempotent_per_ward(runner):
     )
     result = runner.invoke(args=["demo", "generate", "--units", "2"])
     assert result.exit_code == 0, result.output
-    assert "1 wards generated, 1 already there" in result.output
+    assert "1 communes generated, 1 already there" in result.output
     assert _count(Task) == 152 and _count(Unit, Unit.code.like("bench-ward-%")) == 2
     again = list(
         db.session.execute(
@@ -97,7 +97,7 @@ def test_generate_is_idempotent_per_ward(runner):
     )
     assert again == first
     result = runner.invoke(args=["demo", "generate", "--units", "2"])
-    assert "0 wards generated, 2 already there" in result.output
+    assert "0 communes generated, 2 already there" in result.output
     assert _count(Task) == 152
 
 
@@ -177,3 +177,24 @@ def test_make_run_starts_the_demo_on_its_report_date():
 
     for subcommand in ("demo", "scheduler", "run"):
         assert demo_dates(subcommand) == [day], (subcommand, done.stdout)
+
+
+def test_generate_the_nation(runner):
+    """--nation: the communes spread over 34 provinces under the national unit, each province
+    with its inspector, the nation with its administrator."""
+    from tracker.demo.generate import NATION_CODE, PROVINCES, province_code
+
+    result = runner.invoke(args=["demo", "generate", "--units", "68", "--nation"])
+    assert result.exit_code == 0, result.output
+    assert "68 communes generated" in result.output and "34 provinces added" in result.output
+    nation = db.session.scalar(select(Unit).where(Unit.code == NATION_CODE))
+    provinces = list(db.session.scalars(select(Unit).where(Unit.parent_id == nation.id)))
+    assert len(provinces) == PROVINCES
+    assert all(p.kind is UnitKind.PROVINCE and len(p.children) == 2 for p in provinces)
+    first = db.session.scalar(select(Unit).where(Unit.code == ward_code(1)))
+    assert first.parent.code == province_code(1)
+    last = db.session.scalar(select(Unit).where(Unit.code == ward_code(68)))
+    assert last.parent.code == province_code(34)
+    admin = db.session.scalar(select(Officer).where(Officer.unit_id == nation.id))
+    assert admin.roles == {Role.ADMIN}
+    assert _count(Officer, Officer.unit_id.in_([p.id for p in provinces])) == PROVINCES

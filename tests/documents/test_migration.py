@@ -8,7 +8,7 @@ from sqlalchemy import text
 from tests.test_migrations import migration_app  # noqa: F401
 from tracker.extensions import db
 
-BEFORE = "40da2dbc584f"  # the revision before the register
+BEFORE = "51b75f079334"  # the revision before the register
 
 
 def test_evidence_becomes_register_entries(migration_app):  # noqa: F811

@@ -82,15 +82,17 @@ def test_one_email_a_day_per_officer_with_everything_due_and_a_notice_for_each(a
     assert "NHIỆM VỤ BẠN PHỐI HỢP (1)" in text and "chủ trì: Phạm Cán Bộ" in text
     assert "https://cchc.test.example/reminders" in text
 
-    # Each reminder is also an in-app notice to its recipient.
-    notices = db.session.scalars(
+    # The day's reminders are one in-app notice to each recipient, listing them.
+    [notice] = db.session.scalars(
         select(Notification).where(Notification.officer_id == ward["lead"].id)
     ).all()
-    assert len(notices) == 4
-    assert {n.task_id for n in notices} == {
-        tasks[k].id for k in ("overdue", "today", "soon", "supported")
-    }
-    assert all(n.kind.startswith("reminder_") for n in notices)
+    assert (notice.kind, notice.day) == ("reminders", DAY)
+    listed = db.session.scalars(
+        select(ReminderItem.task_id).where(
+            ReminderItem.recipient_id == ward["lead"].id, ReminderItem.recorded_on == DAY
+        )
+    ).all()
+    assert set(listed) == {tasks[k].id for k in ("overdue", "today", "soon", "supported")}
 
     # Every officer with reminders got exactly one message.
     per_recipient = [m["To"].addresses[0].addr_spec for m in mail_to.messages]
@@ -124,8 +126,9 @@ def test_an_officer_who_turns_email_off_still_gets_the_notices(app, mail_to, war
     notice = db.session.scalar(
         select(Notification).where(Notification.officer_id == ward["lead"].id)
     )
-    assert notice.task_id == task.id
-    assert notice.message == f"Nhắc việc: hôm nay (12/03/2024) là hạn của nhiệm vụ “{task.title}”."
+    assert (notice.kind, notice.day) == ("reminders", DAY)
+    assert item.task_id == task.id  # listed under the day's notice, with its words
+    assert item.message == f"Nhắc việc: hôm nay (12/03/2024) là hạn của nhiệm vụ “{task.title}”."
 
     # Turned off after the email was queued (the server was down): it is cancelled.
     ward["lead"].email_reminders = True
@@ -184,8 +187,9 @@ def test_escalation_and_weekly_digest_go_to_the_chairperson(app, mail_to, ward):
     assert "(1)" in pending and "Việc chờ xác nhận" in pending
     assert f"/tasks/{waiting.id}" in pending
     assert f"/units/{ward['unit'].code}/dashboard" in digest
+    # Listed under the chairperson's notice of the day.
     chair_notices = db.session.scalars(
-        select(Notification.message).where(Notification.officer_id == ward["chair"].id)
+        select(ReminderItem.message).where(ReminderItem.recipient_id == ward["chair"].id)
     ).all()
     assert "Tổng hợp tuần: 2 nhiệm vụ quá hạn, 1 nhiệm vụ chờ xác nhận hoàn thành." in (
         chair_notices
@@ -255,11 +259,14 @@ def test_a_refused_address_fails_that_email_alone(app, mail_to, ward):
     assert (
         db.session.scalar(
             select(func.count())
-            .select_from(Notification)
-            .where(Notification.officer_id == ward["lead"].id)
+            .select_from(ReminderItem)
+            .where(ReminderItem.recipient_id == ward["lead"].id)
         )
         == 4
     )
+    assert db.session.scalar(
+        select(Notification.kind).where(Notification.officer_id == ward["lead"].id)
+    ) == "reminders"
 
 
 def test_a_temporary_refusal_is_retried(app, mail_to, ward):

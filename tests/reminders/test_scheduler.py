@@ -155,7 +155,8 @@ def test_on_the_demo_date_the_jobs_remind_as_of_that_date(app, ward, clock, monk
     notice = db.session.scalars(
         select(Notification).where(Notification.officer_id == lead.id)
     ).one()
-    assert "quá hạn 1 ngày làm việc (hạn 11/03/2024)" in notice.message
+    assert (notice.kind, notice.day) == ("reminders", date(2024, 3, 12))
+    assert "quá hạn 1 ngày làm việc (hạn 11/03/2024)" in item.message
     email = db.session.scalars(
         select(ReminderEmail).where(ReminderEmail.recipient_id == lead.id)
     ).one()

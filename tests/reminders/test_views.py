@@ -148,10 +148,12 @@ def test_settings_page_saves_and_refuses_bad_values(client, auth, ward):
         "escalate_after": "4",
         "digest_weekday": "4",
         "meeting_days_before": "3",
+        "required": ["meeting", "before"],  # what the unit's officers cannot turn off
     }
     assert client.post(url, data=form).status_code == 302
     row = db.session.scalar(select(ReminderSettings).where(ReminderSettings.unit_id == unit.id))
     assert (row.days_before, row.overdue_every, row.escalate_after) == ("10,5,1", 2, 4)
+    assert row.required == "before,meeting"
     assert (row.digest_weekday, row.copy_supporters, row.on_deadline) == (4, False, True)
 
     refused = client.post(url, data={**form, "days_before": "abc", "overdue_every": "99"})

@@ -152,7 +152,7 @@ def province_summary_export(period_id: int, fmt: str):
         abort(404)
     summary = province_summary(db.session, period)
     ctx = Context(unit_name=period.unit.name, parent_name="", period_label=period.label,
-                  start=period.start, end=period.end, report_date=clock.today())
+                  start=period.start, end=period.end)
     lines = _commune_lines(summary, period.due_on)
     name = f"Phu luc 1 tong hop - {period.unit.name} - {period.label}"
     if fmt == "xlsx":

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
-from tracker.core.clock import utcnow
+from tracker.core.clock import today, utcnow
 from tracker.core.transactions import commit_reading
 from tracker.extensions import db, login_manager
 from tracker.people.sessions import SEEN_EVERY, key_hash, still_open
@@ -34,7 +34,8 @@ def init_login(app: Flask) -> None:
         if not (key.isascii() and 20 <= len(key) <= 64):
             return None
         row = db.session.execute(
-            _officer_of_session(), {"officer_id": int(officer_id), "key_hash": key_hash(key)}
+            _officer_of_session(),
+            {"officer_id": int(officer_id), "key_hash": key_hash(key), "today": today()},
         ).unique().first()
         # A deactivated officer's session ends at once (deactivation also bumps the version).
         if row is None or row[0].session_version != int(version) or not row[0].active:
@@ -60,11 +61,17 @@ def _officer_of_session() -> Select:
     request runs it; building the statement cost a sixth of a small page)."""
     from tracker.people.models import Officer, OfficerSession
     from tracker.tasks.models import Notification
+    from tracker.tasks.notices import needs_action
 
+    # The badge counts only unread notices that need the officer (tasks.notices).
     unread = (
         select(func.count())
         .select_from(Notification)
-        .where(Notification.officer_id == Officer.id, Notification.read_at.is_(None))
+        .where(
+            Notification.officer_id == Officer.id,
+            Notification.read_at.is_(None),
+            needs_action(bindparam("today")),
+        )
         .scalar_subquery()
     )
     return (

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from tracker.core.clock import demo_date, local_zone, to_local
 from tracker.core.shell import page_menu
-from tracker.core.status import DeadlineClass
+from tracker.core.status import DeadlineClass, TaskState
 
 LANGUAGE_SESSION_KEY = "lang"
 
@@ -114,7 +114,8 @@ def format_audit_value(value) -> str:
 
 
 # The one label table of the statuses: the four deadline classes (colours in
-# static/css/tracker.css) and the two groupings the task list filters by.
+# static/css/tracker.css), the two groupings the task list filters by, and the two workflow
+# states shown as badges beside the class.
 STATUS_LABELS = {
     DeadlineClass.DONE_ON_TIME.value: _l("Hoàn thành đúng hạn"),
     DeadlineClass.DONE_LATE.value: _l("Hoàn thành quá hạn"),
@@ -122,7 +123,34 @@ STATUS_LABELS = {
     DeadlineClass.OPEN_OVERDUE.value: _l("Quá hạn, chưa hoàn thành"),
     "open": _l("Chưa hoàn thành"),  # open_on_time + open_overdue
     "done": _l("Đã hoàn thành"),  # done_on_time + done_late
+    # The workflow states an officer must see beside the class (core.status.TaskState).
+    TaskState.RETURNED.value: _l("Bị trả lại"),
+    TaskState.PENDING_CONFIRMATION.value: _l("Chờ xác nhận"),
 }
+
+
+# Colour bands of a rate, with the four status colours (the CCHC index's thresholds: 90 % and
+# over full points, 70 % to under 90 % half, under 70 % none); a rate over nothing has no band.
+RATE_BANDS = {
+    "high": (Decimal(90), DeadlineClass.DONE_ON_TIME.value, _l("Từ %(high)s %% trở lên", high=90)),
+    "medium": (
+        Decimal(70),
+        DeadlineClass.DONE_LATE.value,
+        _l("Từ %(medium)s %% đến dưới %(high)s %%", medium=70, high=90),
+    ),
+    "low": (Decimal(0), DeadlineClass.OPEN_OVERDUE.value, _l("Dưới %(medium)s %%", medium=70)),
+    "none": (None, DeadlineClass.OPEN_ON_TIME.value, _l("Không phát sinh")),
+}
+
+
+def rate_band(rate: Decimal | None) -> str:
+    """The band of a rate of core.status.percent: "high", "medium", "low", or "none"."""
+    if rate is None:
+        return "none"
+    for band, (floor, _cls, _label) in RATE_BANDS.items():
+        if floor is not None and rate >= floor:
+            return band
+    return "low"
 
 
 def status_labels(locale: str | None = None) -> dict[str, str]:

@@ -74,6 +74,8 @@ class Action(enum.StrEnum):
     MANAGE_API_TOKENS = "manage_api_tokens"  # see and revoke every API token of a unit
     # Sổ văn bản đi: type, import, edit and cancel entries (officers enter theirs as evidence)
     MANAGE_REGISTER = "manage_register"
+    # The page of the communes below a province (or a city, or the nation), with their figures
+    OVERSEE_UNITS = "oversee_units"
     # A province's reporting: open a period for all its communes, load its indicator tree
     MANAGE_PROVINCE_REPORTS = "manage_province_reports"
     # A province's leader issues one task to many of its communes at once (tasks.cascade)
@@ -103,6 +105,9 @@ PROMPTERS = frozenset({Role.ADMIN, Role.CHAIRPERSON, Role.FOCAL_OFFICER})
 # Who sees and revokes the API tokens of a unit's officers (besides their own): the
 # administrator (their unit and the units below it) and the unit's own administrator.
 TOKEN_ADMINS = frozenset({Role.ADMIN, Role.UNIT_ADMIN})
+# Leaders of a unit above (a province's chairperson, vice chairpersons, focal officer) read
+# the units below it, like its inspectors.
+OVERSEERS = frozenset({Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.FOCAL_OFFICER})
 
 
 @dataclass(frozen=True)
@@ -172,6 +177,7 @@ _RULES: dict[Action, Rule] = {
     Action.MANAGE_API_TOKENS: Rule(roles=TOKEN_ADMINS),
     # The unit's leaders and the focal officer, who keeps the register.
     Action.MANAGE_REGISTER: Rule(roles=LEADERS),
+    Action.OVERSEE_UNITS: Rule(roles=LEADERS | {Role.INSPECTOR}),
     Action.MANAGE_PROVINCE_REPORTS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     # Who assigns the unit's own tasks issues them to the units below (the unit is the target).
     Action.ISSUE_TO_UNITS: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON})),
@@ -218,6 +224,7 @@ _READ_ACTIONS = frozenset(
         Action.VIEW_MEETINGS,
         Action.VIEW_EVALUATIONS,
         Action.READ_OUTBOX,
+        Action.OVERSEE_UNITS,
     }
 )
 
@@ -274,6 +281,9 @@ def _in_scope(
     if role is Role.ADMIN:
         return action not in _ADMIN_BELOW_ONLY or _at_or_below(officer, unit)
     if role is Role.INSPECTOR:
+        return _at_or_below(officer, unit)
+    if role in OVERSEERS and action in _READ_ACTIONS:
+        # A province's leaders read its communes' pages, as its inspectors do (never change).
         return _at_or_below(officer, unit)
     return unit.id == officer.unit_id
 

@@ -27,6 +27,36 @@ class DeadlineClass(enum.StrEnum):
         return self in (DeadlineClass.DONE_ON_TIME, DeadlineClass.DONE_LATE)
 
 
+class TaskState(enum.StrEnum):
+    """Where a task is in its workflow (the deadline class is derived, see `deadline_class`).
+    Kept here, beside the deadline classes, so that "returned" and "waiting for confirmation"
+    have one definition for every page, list and notice (tasks.models stores it)."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    PENDING_CONFIRMATION = "pending_confirmation"
+    DONE = "done"
+    RETURNED = "returned"  # a leader sent the completion back: the lead must submit again
+
+    @property
+    def is_open(self) -> bool:
+        """The lead still works on it: not waiting for confirmation, not done."""
+        return self in OPEN_STATES
+
+
+# The open states: progress, completion, prompts and deadline reminders apply to these only.
+OPEN_STATES = frozenset({TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED})
+
+
+def is_returned(item: object) -> bool:
+    """The item's completion was returned and waits for its lead to submit it again."""
+    return getattr(item, "state", None) is TaskState.RETURNED
+
+
+def awaits_confirmation(item: object) -> bool:
+    return getattr(item, "state", None) is TaskState.PENDING_CONFIRMATION
+
+
 class HasDeadline(Protocol):
     deadline: date | None
     completed_on: date | None
@@ -269,6 +299,12 @@ class Tally:
     open_overdue: int = 0
     due: int = 0
     done_of_due: int = 0
+
+    def __add__(self, other: Tally) -> Tally:
+        """The counts of two disjoint sets of tasks together (the rates follow from them)."""
+        return Tally(
+            *(getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__)
+        )
 
     @property
     def done(self) -> int:

@@ -79,16 +79,21 @@ def _echo_demo_date() -> None:
 
 
 @demo_group.command("generate")
-@click.option("--units", "units", type=int, required=True, help="Number of wards, e.g. 140.")
+@click.option("--units", "units", type=int, required=True, help="Number of communes, e.g. 140.")
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Random seed.")
-def generate_command(units: int, seed: int) -> None:
-    """Generate a city of wards like the demo (75 tasks, 20 officers each) for benchmarks.
+@click.option(
+    "--nation", is_flag=True,
+    help="Spread the communes over 34 provinces under a national unit (--units 3321: the nation).",
+)
+def generate_command(units: int, seed: int, nation: bool) -> None:
+    """Generate a province of communes like the demo ward (75 tasks, 20 officers each) for
+    benchmarks; with --nation, 34 provinces under the national unit.
 
-    Wards that already exist are skipped, so re-running adds only the missing ones.
+    Communes that already exist are skipped, so re-running adds only the missing ones.
     """
     started = time.perf_counter()
     try:
-        result = generate_city(db.session, units, seed)
+        result = generate_city(db.session, units, seed, nation=nation)
         db.session.commit()
     except (GenerateError, DatasetError) as exc:
         db.session.rollback()
@@ -96,14 +101,18 @@ def generate_command(units: int, seed: int) -> None:
     except SQLAlchemyError as exc:
         raise _database_error(exc) from None
     total = time.perf_counter() - started
+    where = f"Nation {result.unit_code} ({result.provinces} provinces added)" if nation else (
+        f"Province {result.unit_code}"
+    )
     click.echo(
-        f"City {result.city_code}: {result.wards_created} wards generated, "
+        f"{where}: {result.wards_created} communes generated, "
         f"{result.wards_skipped} already there (seed {seed})."
     )
     click.echo(
         f"  {result.officers} officers, {result.plans} plans, {result.groups} groups, "
         f"{result.tasks} tasks ({result.done_tasks} done), {result.supporters} supporter links, "
-        f"{result.evidence} evidence documents; {result.city_officers} city inspector added."
+        f"{result.evidence} evidence documents; {result.inspectors} inspectors and "
+        "administrators added."
     )
     click.echo(f"  generated in {result.seconds:.1f} s, committed in {total:.1f} s in all.")
 

@@ -1,4 +1,5 @@
-"""A generated city of wards shaped like the demo ward, for benchmarks.
+"""A generated province of communes shaped like the demo ward, for benchmarks; with
+`nation=True`, the nation: its communes spread over 34 provinces under one national unit.
 
 Each generated ward gets the demo's 20 ward officers (names drawn at random) and its 4 plans
 with the same groups and the same 22 + 23 + 30 + 1 = 75 tasks, titles carrying the ward's name;
@@ -32,9 +33,13 @@ from tracker.people.passwords import hash_password
 from tracker.plans.models import Plan, TaskGroup
 from tracker.tasks.models import Evidence, Task, TaskState, task_supporters
 
-CITY_CODE = "bench-city"
-CITY_NAME = "Thành phố Thử nghiệm"
+# Since 1 July 2025 a province oversees its communes directly (no city in between).
+PROVINCE_CODE = "bench-province"
+PROVINCE_NAME = "Tỉnh Thử nghiệm"
 CITY_SHORT = "Thử nghiệm"
+NATION_CODE = "bench-nation"
+NATION_NAME = "Cả nước (thử nghiệm)"
+PROVINCES = 34  # provinces and centrally run cities since 1 July 2025
 DEMO_WARD_SHORT = "Vĩnh Hòa"
 DEMO_CITY_SHORT = "Nha Trang"
 MAX_UNITS = 5000
@@ -59,7 +64,7 @@ class GenerateError(ValueError):
 
 @dataclass(slots=True)
 class GenerateResult:
-    city_code: str
+    unit_code: str  # the province, or the national unit
     wards_requested: int
     wards_created: int = 0
     wards_skipped: int = 0
@@ -70,8 +75,18 @@ class GenerateResult:
     supporters: int = 0
     evidence: int = 0
     done_tasks: int = 0
-    city_officers: int = 0
+    inspectors: int = 0
+    provinces: int = 0
     seconds: float = 0.0
+
+
+def province_code(number: int) -> str:
+    return f"bench-province-{number:02d}"
+
+
+def province_of(index: int, units: int) -> int:
+    """The province (1..34) of commune `index` of `units` in the nation: contiguous blocks."""
+    return min(PROVINCES, (index - 1) * PROVINCES // units + 1)
 
 
 def ward_code(index: int) -> str:
@@ -91,19 +106,39 @@ def generate_city(
     units: int,
     seed: int = DEFAULT_SEED,
     *,
+    nation: bool = False,
     data: Dataset | None = None,
     batch_wards: int = BATCH_WARDS,
 ) -> GenerateResult:
-    """Generate wards 1..`units` of the bench city (missing ones only); flush, never commit."""
+    """Generate communes 1..`units` (missing ones only) below the bench province, or (`nation`)
+    below 34 provinces under the national unit; flush, never commit."""
     if not 1 <= units <= MAX_UNITS:
         raise GenerateError(f"--units must be between 1 and {MAX_UNITS}")
     started = time.perf_counter()
     data = data or load_dataset()
-    result = GenerateResult(city_code=CITY_CODE, wards_requested=units)
     password_hash = hash_password(data.password)  # once, shared by every generated officer
-
-    city = ensure_unit(session, CITY_CODE, CITY_NAME, UnitKind.CITY)
-    result.city_officers = _ensure_city_inspector(session, city, data, password_hash)
+    if nation:
+        top = ensure_unit(session, NATION_CODE, NATION_NAME, UnitKind.NATIONAL)
+        result = GenerateResult(unit_code=NATION_CODE, wards_requested=units)
+        result.inspectors += _ensure_officer(
+            session, top, "admin", "Quản trị hệ thống", Role.ADMIN, password_hash
+        )
+        provinces = {}
+        for number in range(1, PROVINCES + 1):
+            code = province_code(number)
+            created = session.scalar(select(Unit.id).where(Unit.code == code)) is None
+            province = ensure_unit(
+                session, code, f"{PROVINCE_NAME} {number:02d}", UnitKind.PROVINCE, top
+            )
+            result.provinces += created
+            result.inspectors += _ensure_inspector(session, province, password_hash)
+            provinces[number] = province
+        parent_of = {i: provinces[province_of(i, units)] for i in range(1, units + 1)}
+    else:
+        province = ensure_unit(session, PROVINCE_CODE, PROVINCE_NAME, UnitKind.PROVINCE)
+        result = GenerateResult(unit_code=PROVINCE_CODE, wards_requested=units)
+        result.inspectors = _ensure_inspector(session, province, password_hash)
+        parent_of = dict.fromkeys(range(1, units + 1), province)
 
     indexes = list(range(1, units + 1))
     for start in range(0, len(indexes), batch_wards):
@@ -113,24 +148,29 @@ def generate_city(
         todo = [i for i in batch if ward_code(i) not in existing]
         result.wards_skipped += len(batch) - len(todo)
         if todo:
-            _generate_batch(session, city, todo, seed, data, password_hash, result)
+            _generate_batch(session, parent_of, todo, seed, data, password_hash, result)
     session.flush()
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _ensure_city_inspector(session: Session, city: Unit, data: Dataset, password_hash: str) -> int:
-    """The city's Phòng Nội vụ inspector, so the all-wards views have a reader."""
-    email = officer_email("noivu", CITY_CODE)
+def _ensure_inspector(session: Session, unit: Unit, password_hash: str) -> int:
+    """The province's Sở Nội vụ inspector, so the all-communes views have a reader."""
+    return _ensure_officer(
+        session, unit, "noivu", "Chuyên viên Sở Nội vụ", Role.INSPECTOR, password_hash,
+        position=f"Chuyên viên Sở Nội vụ {unit.name.lower()}",
+    )
+
+
+def _ensure_officer(
+    session: Session, unit: Unit, key: str, name: str, role: Role, password_hash: str,
+    position: str = "",
+) -> int:
+    email = officer_email(key, unit.code)
     if get_officer_by_email(session, email) is not None:
         return 0
     officer = create_officer(
-        session,
-        unit=city,
-        email=email,
-        full_name="Chuyên viên Phòng Nội vụ",
-        roles=[Role.INSPECTOR],
-        position=f"Chuyên viên Phòng Nội vụ {CITY_NAME.lower()}",
+        session, unit=unit, email=email, full_name=name, roles=[role], position=position or name
     )
     officer.password_hash = password_hash
     session.flush()
@@ -243,7 +283,7 @@ def _draft_task(
 
 def _generate_batch(
     session: Session,
-    city: Unit,
+    parent_of: dict[int, Unit],
     indexes: Sequence[int],
     seed: int,
     data: Dataset,
@@ -257,7 +297,13 @@ def _generate_batch(
     session.execute(
         insert(Unit),
         [
-            {"code": w.code, "name": w.name, "kind": UnitKind.WARD, "parent_id": city.id}
+            {
+                "code": w.code,
+                "name": w.name,
+                "short_name": ward_short_name(w.index),
+                "kind": UnitKind.WARD,
+                "parent_id": parent_of[w.index].id,
+            }
             for w in drafts
         ],
     )

@@ -31,6 +31,7 @@ from tracker.reminders.models import RecipientRole, ReminderKind
 from tracker.reminders.operations import settings_of
 from tracker.tasks.deadlines import move_deadline
 from tracker.tasks.models import Task
+from tracker.tasks.notices import EXPLANATION, resolve
 from tracker.tasks.operations import notify
 
 MAX_MESSAGE = 2000
@@ -307,6 +308,7 @@ def answer_explanation(
     request.proposed_deadline = proposed_deadline
     session.flush()
     task = request.task
+    resolve(session, task.id, {EXPLANATION})  # the explanation asked is given
     message = (
         f"{actor.full_name} giải trình nhiệm vụ “{task.title}”: {reason} "
         f"Đề xuất thời hạn mới: {_d(proposed_deadline)}."

@@ -8,13 +8,24 @@ from tracker.core.permissions import Action, can
 from tracker.core.security import safe_next
 from tracker.extensions import db
 from tracker.main import bp
+from tracker.province.queries import COMMUNE_KINDS, has_units_below
 
 
 @bp.route("/")
 @login_required
 def index():
-    """A leader's home is their unit's dashboard; an officer's, their own tasks."""
+    """Who oversees units below theirs (a province's inspectors and leaders) starts from the
+    page of those units; a leader's home is their unit's dashboard; an officer's, their own
+    tasks."""
     unit = current_user.unit
+    if (
+        unit.kind not in COMMUNE_KINDS
+        and can(current_user, Action.OVERSEE_UNITS, unit)
+        and has_units_below(db.session, unit)
+    ):
+        from tracker.province.views import render_overview
+
+        return render_overview(unit)
     if can(current_user, Action.SEE_LEADER_VIEWS, unit):
         from tracker.dashboard.views import render_dashboard
 

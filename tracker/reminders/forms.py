@@ -10,10 +10,31 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker.reminders.preferences import EMAIL_HOURS
+
+# The optional reminders (reminders.models.OPTIONAL_REMINDERS) as officers and units read them.
+OPTIONAL_LABELS = {
+    "before": _l("Nhắc trước hạn"),
+    "due": _l("Nhắc vào ngày đến hạn"),
+    "copy": _l("Bản sao nhắc việc của nhiệm vụ mình phối hợp"),
+    "meeting": _l("Nhắc trước cuộc họp CCHC hàng tháng"),
+    "digest": _l("Tổng hợp tuần (Chủ tịch)"),
+    "escalation": _l("Báo nhiệm vụ quá hạn kéo dài (Chủ tịch)"),
+}
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 WEEKDAY_CHOICES = [
     SelectChoice("", _l("Không gửi")),
@@ -54,4 +75,26 @@ class SettingsForm(FlaskForm):
         _l("Nhắc trước cuộc họp tháng (ngày làm việc)"),
         validators=[InputRequired(), NumberRange(0, 20)],
     )
+    required = CheckboxesField(
+        _l("Nhắc việc cán bộ không được tắt"),
+        choices=[SelectChoice(key, label) for key, label in OPTIONAL_LABELS.items()],
+        description=_l("Nhắc việc khi quá hạn luôn được gửi, không ai tắt được."),
+    )
     submit = SubmitField(_l("Lưu"))
+
+
+class PreferencesForm(FlaskForm):
+    """Cài đặt thông báo: an officer's own choices, within what their unit requires."""
+
+    email_reminders = BooleanField(_l("Nhận nhắc việc qua email"))
+    email_hour = SelectField(
+        _l("Giờ nhận thư nhắc việc hằng ngày"),
+        choices=[SelectChoice("", _l("Theo giờ chung của hệ thống"))]
+        + [SelectChoice(str(h), f"{h:02d}:00") for h in EMAIL_HOURS],
+    )
+    receive = CheckboxesField(
+        _l("Nhắc việc muốn nhận"),
+        choices=[SelectChoice(key, label) for key, label in OPTIONAL_LABELS.items()],
+        validate_choice=False,  # the operation refuses what is not a known choice
+    )
+    submit = SubmitField(_l("Lưu cài đặt"))

@@ -58,6 +58,28 @@ class ItemEmailState(enum.StrEnum):
     DROPPED = "dropped"  # no longer true when its email was written (task submitted …)
 
 
+# The reminders an officer may turn off for themselves, unless their unit requires them
+# (`ReminderSettings.required`). Overdue reminders, and a leader's prompt or explanation
+# request, always reach the officer: they are not among these.
+OPTIONAL_REMINDERS = ("before", "due", "copy", "meeting", "digest", "escalation")
+
+
+def preference_keys(kind: ReminderKind, role: RecipientRole) -> frozenset[str]:
+    """The choices that may turn this reminder off: its kind, and "copy" for a supporting
+    officer's copy; none for an overdue reminder (it cannot be turned off)."""
+    if kind is ReminderKind.OVERDUE:
+        return frozenset()
+    keys = {kind.value} & set(OPTIONAL_REMINDERS)
+    if role is RecipientRole.SUPPORTER:
+        keys.add("copy")
+    return frozenset(keys)
+
+
+def parse_keys(text: str | None) -> frozenset[str]:
+    """ "before,copy" -> the known optional reminders named in it."""
+    return frozenset(k for k in (text or "").split(",") if k in OPTIONAL_REMINDERS)
+
+
 @dataclass(frozen=True, slots=True)
 class ReminderPolicy:
     """The rules in force for a unit: its settings row, or these defaults."""
@@ -69,6 +91,8 @@ class ReminderPolicy:
     copy_supporters: bool = True
     digest_weekday: int | None = 0
     meeting_days_before: int = 2
+    # Optional reminders the unit requires: its officers cannot turn them off.
+    required: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(cls, row: ReminderSettings | None) -> ReminderPolicy:
@@ -82,6 +106,7 @@ class ReminderPolicy:
             copy_supporters=row.copy_supporters,
             digest_weekday=row.digest_weekday,
             meeting_days_before=row.meeting_days_before,
+            required=parse_keys(row.required),
         )
 
 
@@ -116,6 +141,8 @@ class ReminderSettings(Audited, db.Model):
     digest_weekday: Mapped[int | None]
     # working days (issue 5)
     meeting_days_before: Mapped[int] = mapped_column(default=DEFAULT_POLICY.meeting_days_before)
+    # The optional reminders every officer of the unit receives (OPTIONAL_REMINDERS, commas).
+    required: Mapped[str] = mapped_column(String(200), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     unit: Mapped[Unit] = relationship()
@@ -127,6 +154,32 @@ class ReminderSettings(Audited, db.Model):
 
     def audit_label(self) -> str:
         return "reminder settings"
+
+
+class ReminderPreference(Audited, db.Model):
+    """An officer's own choices (Cài đặt thông báo): the hour of their daily email and the
+    optional reminders they turned off. No row: the unit's hour, every reminder."""
+
+    __tablename__ = "reminder_preferences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), unique=True)
+    # Local hour of the daily email (None: at the daily pass, TRACKER_REMINDER_TIME).
+    email_hour: Mapped[int | None]
+    # The optional reminders turned off (OPTIONAL_REMINDERS, commas); the unit's required
+    # ones reach the officer all the same.
+    muted: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    officer: Mapped[Officer] = relationship()
+
+    __audit_exclude__ = frozenset({"updated_at"})
+
+    def audit_unit_id(self) -> int | None:
+        return self.officer.unit_id if self.officer is not None else None
+
+    def audit_label(self) -> str:
+        return "cài đặt thông báo"
 
 
 class ReminderEmail(db.Model):

@@ -15,7 +15,12 @@ from sqlalchemy.orm import Session
 from tracker.core.audit import current_actor_id
 from tracker.core.refusals import Refusal
 from tracker.people.models import Officer, Unit
-from tracker.reminders.models import ReminderPolicy, ReminderSettings, parse_days
+from tracker.reminders.models import (
+    OPTIONAL_REMINDERS,
+    ReminderPolicy,
+    ReminderSettings,
+    parse_days,
+)
 
 log = logging.getLogger("tracker.reminders")
 
@@ -31,6 +36,7 @@ class SettingsInput:
     copy_supporters: bool
     digest_weekday: int | None
     meeting_days_before: int
+    required: tuple[str, ...] = ()  # optional reminders the unit's officers cannot turn off
 
     @classmethod
     def from_policy(cls, policy: ReminderPolicy) -> SettingsInput:
@@ -42,6 +48,7 @@ class SettingsInput:
             copy_supporters=policy.copy_supporters,
             digest_weekday=policy.digest_weekday,
             meeting_days_before=policy.meeting_days_before,
+            required=tuple(k for k in OPTIONAL_REMINDERS if k in policy.required),
         )
 
 
@@ -77,6 +84,8 @@ def _validate(data: SettingsInput) -> tuple[dict[str, str], tuple[int, ...]]:
             errors[name] = _("Nhập một số từ 0 đến %(high)s.", high=high)
     if data.digest_weekday is not None and not 0 <= data.digest_weekday <= 6:
         errors["digest_weekday"] = _("Ngày gửi tổng hợp tuần không hợp lệ.")
+    if set(data.required) - set(OPTIONAL_REMINDERS):
+        errors["required"] = _("Loại nhắc việc không hợp lệ.")
     return errors, days
 
 
@@ -95,6 +104,7 @@ def save_settings(session: Session, unit: Unit, data: SettingsInput) -> Reminder
     row.copy_supporters = bool(data.copy_supporters)
     row.digest_weekday = data.digest_weekday
     row.meeting_days_before = data.meeting_days_before
+    row.required = ",".join(k for k in OPTIONAL_REMINDERS if k in data.required)
     session.flush()
     log.info("officer %s saved the reminder settings, unit %s", current_actor_id(), unit.id)
     return ReminderPolicy.from_settings(row)

@@ -20,7 +20,9 @@ And per unit with open work, to the chairperson, a weekly digest (overdue tasks 
 confirmations) on `digest_weekday` (Monday).
 
 Nothing is due in a unit on a day that is not a working day there; what the schedule puts on one
-is due on the next working day. A day's reminder is the latest one the schedule has reached by
+is due on the next working day. A reminder its recipient turned off in their own settings
+(reminders.preferences) is not due to them, unless their unit requires it; an overdue reminder
+cannot be turned off. A day's reminder is the latest one the schedule has reached by
 then: a pass after missed days catches up with one reminder per task, not one per missed day,
 and a reminder already recorded (same subject, kind, scheduled day and recipient) is not due
 again. Only open tasks are reminded (not started, in progress, returned): a submitted completion
@@ -54,8 +56,11 @@ from tracker.reminders.models import (
     ReminderItem,
     ReminderKind,
     ReminderPolicy,
+    ReminderPreference,
     ReminderSettings,
+    parse_keys,
 )
+from tracker.reminders.preferences import wanted
 from tracker.reminders.rendering import Line
 from tracker.tasks.models import OPEN_STATES, Task, TaskOccurrence, TaskState, task_supporters
 
@@ -117,6 +122,7 @@ class OfficerInfo(NamedTuple):
     unit_id: int
     full_name: str
     email_reminders: bool
+    muted: frozenset[str] = frozenset()  # optional reminders they turned off (preferences)
 
 
 @dataclass
@@ -407,11 +413,17 @@ def open_subjects(session: Session, until: date | None = None) -> list[OpenSubje
 
 def _officers(session: Session) -> dict[int, OfficerInfo]:
     rows = session.execute(
-        select(Officer.id, Officer.unit_id, Officer.full_name, Officer.email_reminders).where(
-            Officer.active
+        select(
+            Officer.id,
+            Officer.unit_id,
+            Officer.full_name,
+            Officer.email_reminders,
+            ReminderPreference.muted,
         )
+        .outerjoin(ReminderPreference, ReminderPreference.officer_id == Officer.id)
+        .where(Officer.active)
     )
-    return {row.id: OfficerInfo(*row) for row in rows}
+    return {row.id: OfficerInfo(*row[:4], parse_keys(row.muted)) for row in rows}
 
 
 def _chairs(session: Session) -> dict[int, list[int]]:
@@ -519,6 +531,11 @@ def select_due(
     found: dict[Key, Due] = {}
     for source in sources:
         for due in source(ctx):
+            # What its recipient turned off is not due to them (unless their unit requires it).
+            officer = ctx.officers.get(due.recipient_id)
+            off = officer.muted if officer else frozenset()
+            if off and not wanted(due.kind, due.role, off, ctx.policy(due.unit_id).required):
+                continue
             found.setdefault(due.key, due)
     recorded = _recorded(session, list(found.values()))
     dues = [due for key, due in sorted(found.items()) if key not in recorded]

@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.core.permissions import Action, authorize
+from tracker.core.refusals import Refusal, show_refusal
 from tracker.extensions import db
 from tracker.people.models import Role
 from tracker.people.queries import unit_or_404
 from tracker.reminders import bp
-from tracker.reminders.forms import EmailPreferenceForm, SettingsForm
-from tracker.reminders.models import ReminderEmail
+from tracker.reminders.forms import EmailPreferenceForm, PreferencesForm, SettingsForm
+from tracker.reminders.models import OPTIONAL_REMINDERS, ReminderEmail
 from tracker.reminders.operations import (
     SettingsInput,
     check_settings,
@@ -21,13 +22,14 @@ from tracker.reminders.operations import (
     set_email_reminders,
     settings_of,
 )
+from tracker.reminders.preferences import preferences_of, save_preferences
 from tracker.reminders.queries import (
     email_counts,
     officer_reminders,
     recent_emails,
     unit_reminders,
 )
-from tracker.reminders.settings import outbox_enabled
+from tracker.reminders.settings import outbox_enabled, pass_time
 
 
 @bp.route("/reminders")
@@ -55,6 +57,46 @@ def email_preference():
     return redirect(url_for("reminders.mine"))
 
 
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def preferences():
+    """Cài đặt thông báo: the officer's daily email hour and the optional reminders they
+    receive; those their unit requires, and overdue reminders, cannot be turned off."""
+    officer = current_user
+    required = settings_of(db.session, officer.unit).required
+    current = preferences_of(db.session, officer.id)
+    form = PreferencesForm(
+        data={
+            "email_reminders": officer.email_reminders,
+            "email_hour": "" if current.email_hour is None else str(current.email_hour),
+            "receive": [k for k in OPTIONAL_REMINDERS if k not in current.muted],
+        }
+    )
+    if form.validate_on_submit():
+        hour = form.email_hour.data
+        receive = set(form.receive.data or ()) | required  # a required box cannot be cleared
+        try:
+            save_preferences(
+                db.session,
+                officer,
+                email_hour=int(hour) if hour else None,
+                muted=set(OPTIONAL_REMINDERS) - receive,
+                required=required,
+            )
+            set_email_reminders(db.session, officer, bool(form.email_reminders.data))
+        except Refusal as refusal:
+            show_refusal(refusal, form)
+        else:
+            flash(_("Đã lưu cài đặt thông báo."), "success")
+            return redirect(url_for("reminders.preferences"))
+    return render_template(
+        "reminders/preferences.html",
+        form=form,
+        required=required,
+        default_time=pass_time(),
+    )
+
+
 @bp.route("/units/<unit_code>/reminders")
 @login_required
 def unit(unit_code: str):
@@ -80,6 +122,7 @@ def settings(unit_code: str):
         data={
             **current.__dict__,
             "digest_weekday": "" if current.digest_weekday is None else str(current.digest_weekday),
+            "required": list(current.required),
         }
     )
     if form.is_submitted():
@@ -93,6 +136,7 @@ def settings(unit_code: str):
             copy_supporters=form.copy_supporters.data,
             digest_weekday=int(weekday) if weekday and weekday.isdigit() else None,
             meeting_days_before=form.meeting_days_before.data,
+            required=tuple(form.required.data or ()),
         )
         refused = check_settings(data)
         for name, message in refused.items():

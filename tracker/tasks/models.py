@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.core.audit import Audited
 from tracker.core.clock import today, utcnow
+from tracker.core.status import OPEN_STATES, TaskState  # noqa: F401 (stored here, defined there)
 from tracker.core.text import fold
 from tracker.core.types import UTCDateTime
 from tracker.documents.models import IssuedDocument
@@ -47,25 +48,6 @@ class NoteKind(enum.StrEnum):
     RETURN = "return"
     REOPEN = "reopen"
     ASSIGNMENT = "assignment"
-
-
-class TaskState(enum.StrEnum):
-    """Where a task is in its workflow (the deadline class is derived, see core.status)."""
-
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    PENDING_CONFIRMATION = "pending_confirmation"
-    DONE = "done"
-    RETURNED = "returned"
-
-    @property
-    def is_open(self) -> bool:
-        """The lead still works on it: not waiting for confirmation, not done."""
-        return self in OPEN_STATES
-
-
-# The open states: progress, completion, prompts and deadline reminders apply to these only.
-OPEN_STATES = frozenset({TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.RETURNED})
 
 
 task_supporters = Table(
@@ -328,10 +310,16 @@ class DeadlineChange(db.Model):
 
 
 class Notification(db.Model):
-    """An in-app notice to one officer (assignment, return, confirmation …)."""
+    """An in-app notice to one officer (assignment, return, confirmation …); the day's
+    reminders are one notice (kind "reminders", `day` the pass's day). Which notices need the
+    officer's action is decided in tasks.notices."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_officer_unread", "officer_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notifications_officer_unread", "officer_id", "read_at"),
+        # One notice of the day's reminders per officer (kinds without a day are not bound).
+        UniqueConstraint("officer_id", "kind", "day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
@@ -340,5 +328,10 @@ class Notification(db.Model):
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The day it is about: the reminders' day (kind "reminders"), the meeting's date.
+    day: Mapped[date | None]
+    # When what it asked of the officer was done (confirmed, resubmitted, answered …), by
+    # whoever did it: it no longer needs action.
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     task: Mapped[Task | None] = relationship()

@@ -43,6 +43,7 @@ from tracker.tasks.models import (
     TaskOccurrence,
     TaskState,
 )
+from tracker.tasks.notices import ACTION_KINDS, RETURNED, SUBMITTED, resolve
 from tracker.tasks.recurrence import build_occurrences, next_flexible_occurrence
 
 log = logging.getLogger("tracker.tasks")
@@ -338,6 +339,7 @@ def _assigned(session: Session, task: Task, old_lead_id: int | None, actor: Offi
     # Notices and journal entries are stored: written in Vietnamese by design for now.
     new_lead = task.lead_officer
     if old_lead_id is not None and old_lead_id != task.lead_officer_id:
+        resolve(session, task.id, {RETURNED})  # the returned work is the new lead's now
         notify(
             session,
             [old_lead_id],
@@ -555,6 +557,7 @@ def submit_completion(
     else:
         task.state = TaskState.PENDING_CONFIRMATION
     session.flush()
+    resolve(session, task.id, {RETURNED})  # the returned work is submitted again
     _journal(
         session,
         task,
@@ -672,6 +675,7 @@ def confirm_completion(
         task.state = TaskState.DONE
         task.completed_on = evidence.document_date
         task.progress_percent = 100
+    resolve(session, task.id, {SUBMITTED})  # decided: no other leader needs to
     _journal(
         session,
         task,
@@ -715,7 +719,8 @@ def return_completion(
         raise Refusal({"reason": _("Nhập lý do trả lại.")})
     task = _lock_task(session, task)
     occurrence = _pending_occurrence(session, task, occurrence_id, _("không thể trả lại."))
-    _check_decider(task, _pending_evidence(session, task, occurrence), actor)
+    evidence = _pending_evidence(session, task, occurrence)
+    _check_decider(task, evidence, actor)
     # A returned completion counts for nothing: nothing of it may make the task done.
     if occurrence is not None:
         occurrence.state = TaskState.RETURNED
@@ -724,6 +729,7 @@ def return_completion(
     else:
         task.state = TaskState.RETURNED
         task.completed_on = None
+    resolve(session, task.id, {SUBMITTED})
     _journal(
         session,
         task,
@@ -731,6 +737,7 @@ def return_completion(
         NoteKind.RETURN,
         reason,
         occurrence_id=occurrence.id if occurrence else None,
+        evidence_id=evidence.id,  # the task page marks this evidence as returned
     )
     notify(
         session,
@@ -821,6 +828,7 @@ def withdraw_task(session: Session, task: Task, actor: Officer, *, reason: str) 
     task.withdrawn_on = clock.today()
     task.withdrawn_reason = reason
     task.withdrawn_by_id = actor.id
+    resolve(session, task.id, ACTION_KINDS)  # no one's work any more
     # Stored text: the journal is written in Vietnamese, like the other notes.
     _journal(session, task, actor, NoteKind.NOTE, f"Rút nhiệm vụ khỏi kế hoạch. Lý do: {reason}")
     notify(

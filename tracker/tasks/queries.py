@@ -21,8 +21,10 @@ from tracker.core.status import (
     Occurrence,
     StatusRow,
     deadline_class,
+    is_returned,
     parse_deadline_history,
 )
+from tracker.core.status_sql import RuleColumns
 from tracker.extensions import db
 from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Officer
@@ -35,6 +37,18 @@ from tracker.tasks.models import (
     TaskOccurrence,
     TaskState,
     task_supporters,
+)
+from tracker.tasks.notices import needs_action
+
+# The columns of the status rule's SQL form (core.status_sql), for counting in the database.
+RULE_COLUMNS = RuleColumns(
+    deadline=Task.deadline,
+    completed_on=Task.completed_on,
+    entered_on=Task.entered_on,
+    withdrawn_on=Task.withdrawn_on,
+    cadence_every=Task.cadence_every,
+    deadline_history=Task.deadline_history,
+    completion_history=Task.completion_history,
 )
 
 
@@ -152,6 +166,13 @@ class OfficerTask:
     task: Task
     status: DeadlineClass
     leads: bool  # False: the officer supports it
+    # The return that sent the completion back (reason, who, when), while it is returned.
+    returned: TaskNote | None = None
+
+    @property
+    def to_resubmit(self) -> bool:
+        """Returned work the officer leads: it needs them first."""
+        return self.returned is not None and self.leads
 
 
 # Urgency order for "Việc của tôi": overdue first, then open by deadline, then done.
@@ -181,13 +202,21 @@ def officer_tasks(session: Session, officer_id: int, as_of: date) -> list[Office
         )
         .options(joinedload(Task.plan), selectinload(Task.occurrences))
     ).unique()
+    tasks = list(tasks)
+    returns = latest_returns(session, [t.id for t in tasks if is_returned(t)])
     rows = [
-        OfficerTask(task, deadline_class(task, as_of), task.lead_officer_id == officer_id)
+        OfficerTask(
+            task,
+            deadline_class(task, as_of),
+            task.lead_officer_id == officer_id,
+            returns.get(task.id),
+        )
         for task in tasks
     ]
     far = date.max
     rows.sort(
         key=lambda r: (
+            not r.to_resubmit,  # returned work first: a leader waits for it
             _URGENCY[r.status],
             not r.leads,
             (r.task.deadline or far) if not r.status.is_done else far,
@@ -196,6 +225,36 @@ def officer_tasks(session: Session, officer_id: int, as_of: date) -> list[Office
         )
     )
     return rows
+
+
+def latest_returns(session: Session, task_ids: Sequence[int]) -> dict[int, TaskNote]:
+    """The latest return of each task's completion, with who returned it; one query, none
+    when no task is returned."""
+    if not task_ids:
+        return {}
+    notes = session.scalars(
+        select(TaskNote)
+        .where(TaskNote.task_id.in_(list(task_ids)), TaskNote.kind == NoteKind.RETURN)
+        .options(joinedload(TaskNote.author))
+        .order_by(TaskNote.id)
+    )
+    return {note.task_id: note for note in notes}  # the latest wins
+
+
+def returned_evidence(journal: Sequence[TaskNote]) -> dict[int, TaskNote]:
+    """Evidence id -> the return that sent it back, read from the task's journal (newest
+    first). A return names its evidence; one written before it did returned the submission
+    just before it (of the same period)."""
+    submitted: dict[int | None, int | None] = {}
+    found: dict[int, TaskNote] = {}
+    for note in reversed(journal):
+        if note.kind is NoteKind.SUBMISSION:
+            submitted[note.occurrence_id] = note.evidence_id
+        elif note.kind is NoteKind.RETURN:
+            evidence_id = note.evidence_id or submitted.get(note.occurrence_id)
+            if evidence_id is not None:
+                found[evidence_id] = note
+    return found
 
 
 @functools.cache
@@ -318,12 +377,17 @@ def pending_confirmations(session: Session, unit_id: int) -> list[Task]:
     )
 
 
-def recent_notifications(session: Session, officer_id: int, limit: int = 100) -> list[Notification]:
-    return list(
-        session.scalars(
-            select(Notification)
+def recent_notifications(
+    session: Session, officer_id: int, today: date, limit: int = 100
+) -> list[tuple[Notification, bool]]:
+    """The officer's latest notices, newest first, each with whether it needs their action
+    (the one rule: tasks.notices.needs_action)."""
+    return [
+        (notice, bool(action))
+        for notice, action in session.execute(
+            select(Notification, needs_action(today).label("needs_action"))
             .where(Notification.officer_id == officer_id)
             .order_by(Notification.id.desc())
             .limit(limit)
         )
-    )
+    ]

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from markupsafe import Markup, escape
 
 from tracker.core.formatting import format_date, status_badge, task_url
+from tracker.core.status import awaits_confirmation, is_returned
 from tracker.tasks.queries import OfficerTask
 
 
@@ -36,9 +37,17 @@ def task_cards(rows: Sequence[OfficerTask], words: Mapping[str, str]) -> Markup:
             f'<span class="fw-semibold">{escape(task.title)}</span>'
             f'<span class="text-nowrap">{escape(when)}</span></div>'
             '<div class="small text-muted d-flex flex-wrap gap-2 mt-1">'
-            f"{status_badge(row.status)}"
+            f"{_state_badge(task)}{status_badge(row.status)}"
             f"<span>{escape(task.plan.document_number or task.plan.title)}</span>"
             f"<span>· {lead if row.leads else support}</span>{deliverable}</div></a>\n"
         )
     out.append("</div>\n")
     return Markup("".join(out))
+
+
+def _state_badge(task) -> str:
+    """Returned or waiting for confirmation, beside the deadline class (the class alone says
+    "in progress" of both)."""
+    if is_returned(task) or awaits_confirmation(task):
+        return str(status_badge(task.state.value))
+    return ""

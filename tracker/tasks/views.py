@@ -51,6 +51,7 @@ from tracker.tasks.forms import (
     officer_choice,
 )
 from tracker.tasks.models import CadenceMode, CadenceUnit, Evidence, Task, TaskState
+from tracker.tasks.notices import DAY_REMINDERS, NOTICE_LINES
 from tracker.tasks.operations import (
     TaskInput,
     add_note,
@@ -71,6 +72,7 @@ from tracker.tasks.queries import (
     pending_confirmations,
     pending_submission,
     recent_notifications,
+    returned_evidence,
     task_history,
     task_journal,
     task_or_404,
@@ -96,10 +98,13 @@ class TaskSection:
 @login_required
 def mine():
     rows = officer_tasks(db.session, current_user.id, today())
-    done = [r for r in rows if r.status.is_done]
+    returned = [r for r in rows if r.to_resubmit]
+    rest = [r for r in rows if not r.to_resubmit]
+    done = [r for r in rest if r.status.is_done]
     sections = {
-        "overdue": [r for r in rows if r.status == "open_overdue"],
-        "open": [r for r in rows if r.status == "open_on_time"],
+        "returned": returned,
+        "overdue": [r for r in rest if r.status == "open_overdue"],
+        "open": [r for r in rest if r.status == "open_on_time"],
         # what is done matters less than what is next: the latest few, the rest a click away
         "done": done[:RECENT_DONE],
     }
@@ -114,6 +119,8 @@ def mine():
         as_of=today(),
         labels=labels,
         task_cards=task_cards,
+        # Returned work is resubmitted from its card, with the task page's completion form.
+        completion_forms={r.task.id: CompletionForm(formdata=None) for r in returned},
     )
 
 
@@ -141,6 +148,7 @@ def detail(task_id: int):
         status=deadline_class(task, today()),
         history=task_history(db.session, task),
         journal=journal,
+        returns=returned_evidence(journal),
         submission=submission,
         occurrence=occurrence,
         may=may,
@@ -532,8 +540,19 @@ def confirmations(unit_code: str):
 @bp.route("/notifications")
 @login_required
 def notifications():
-    items = recent_notifications(db.session, current_user.id)
-    return render_template("tasks/notifications.html", items=items, form=ConfirmForm())
+    notices = recent_notifications(db.session, current_user.id, today())
+    # The reminders of a day are one notice; the reminders area lists them under it.
+    days = [n.day for n, _action in notices if n.kind == DAY_REMINDERS and n.day]
+    list_lines = current_app.extensions.get(NOTICE_LINES)
+    lines = list_lines(db.session, current_user.id, days) if days and list_lines else {}
+    return render_template(
+        "tasks/notifications.html",
+        action=[n for n, needed in notices if needed],
+        info=[n for n, needed in notices if not needed],
+        lines=lines,
+        day_kind=DAY_REMINDERS,
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/notifications/read", methods=["POST"])

@@ -18,6 +18,7 @@ from tracker.reminders.models import (
     ReminderItem,
     ReminderKind,
 )
+from tracker.reminders.preferences import email_hours, send_at
 from tracker.tasks.models import Task
 
 DAILY = "daily"
@@ -41,6 +42,7 @@ def queue_emails(session: Session, day: date, now: datetime, batch: str = DAILY)
     ).all()
     if not recipients:
         return []
+    hours = email_hours(session, [o for o, _ in recipients]) if batch == DAILY else {}
     table = ReminderEmail.__table__
     return list(
         session.scalars(
@@ -53,7 +55,8 @@ def queue_emails(session: Session, day: date, now: datetime, batch: str = DAILY)
                     "send_on": day,
                     "state": EmailState.PENDING,
                     "attempts": 0,
-                    "next_attempt_at": now,
+                    # at the hour the officer chose (Cài đặt thông báo), else now
+                    "next_attempt_at": send_at(day, hours.get(officer_id), now),
                     "created_at": now,
                 }
                 for officer_id, unit_id in recipients

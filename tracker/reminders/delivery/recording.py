@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from tracker.core.formatting import format_date
 from tracker.reminders.delivery.database import insert_once
 from tracker.reminders.delivery.queueing import queue_emails
 from tracker.reminders.models import ItemEmailState, ReminderItem, ReminderKind
 from tracker.reminders.rendering import notice_text
 from tracker.reminders.selection import Due, Selection
 from tracker.tasks.models import Notification
+from tracker.tasks.notices import DAY_REMINDERS, MEETING
 
 
 @dataclass
@@ -81,19 +84,59 @@ def record(session: Session, selection: Selection, now: datetime) -> Recorded:
         result.items.append((row.id, by_key[key]))
     result.items.sort(key=lambda pair: pair[0])
     if result.items:
+        dues = [due for _, due in result.items]
+        result.notifications = _notify(session, selection.day, dues, messages, now)
+    result.emails = queue_emails(session, selection.day, now)
+    return result
+
+
+def _notify(
+    session: Session, day: date, dues: list[Due], messages: dict[tuple, str], now: datetime
+) -> int:
+    """The in-app notices of the reminders just recorded: a meeting reminder is a notice of its
+    own (it needs the officer: tasks.notices), the others of a day are ONE notice per officer,
+    listing them (a later pass of the same day brings it back unread)."""
+    table = Notification.__table__
+    meetings = [due for due in dues if due.kind is ReminderKind.MEETING]
+    if meetings:
         session.execute(
-            Notification.__table__.insert(),
+            insert_once(session, table),
             [
                 {
                     "officer_id": due.recipient_id,
-                    "task_id": due.task_id,
-                    "kind": f"reminder_{due.kind.value}",
+                    "task_id": None,
+                    "kind": MEETING,
+                    "day": due.deadline,  # the meeting's date: it needs action until then
                     "message": messages[due.key],
                     "created_at": now,
                 }
-                for _, due in result.items
+                for due in meetings
             ],
         )
-        result.notifications = len(result.items)
-    result.emails = queue_emails(session, selection.day, now)
-    return result
+    officers = sorted({due.recipient_id for due in dues if due.kind is not ReminderKind.MEETING})
+    if officers:
+        session.execute(
+            insert_once(session, table),
+            [
+                {
+                    "officer_id": officer_id,
+                    "task_id": None,
+                    "kind": DAY_REMINDERS,
+                    "day": day,
+                    "message": f"Nhắc việc ngày {format_date(day)}",  # stored, like the others
+                    "created_at": now,
+                }
+                for officer_id in officers
+            ],
+        )
+        session.execute(
+            update(Notification)
+            .where(
+                Notification.officer_id.in_(officers),
+                Notification.kind == DAY_REMINDERS,
+                Notification.day == day,
+            )
+            .values(read_at=None, created_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return len(meetings) + len(officers)

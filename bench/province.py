@@ -1,0 +1,220 @@
+"""Issue 16's numbers: the province page and the national page on PostgreSQL, through gunicorn
+with the production settings, read over HTTP.
+
+    .venv/bin/python bench/province.py [--units 140] [--nation-units 3321]
+                                       [--nation-database NAME] [--requests 30] [--keep-db]
+
+1. A fresh database with a generated province of `--units` communes (`tracker demo generate
+   --units 140`): the province page as its inspector, and one commune's own pages (dashboard,
+   plans, task list) as its chairperson.
+2. A fresh database with the nation (`tracker demo generate --units 3321 --nation`: 34
+   provinces, about 250,000 tasks and 66,000 officers; its generation is timed), or the one
+   named by `--nation-database` (kept): the national page paged, as the system administrator
+   (by name: only the page's communes are counted; sorted by overdue tasks: all of them), one
+   province's page, and the same commune pages, compared with the province's (target: within
+   20 %).
+Each time, the resident memory of the gunicorn worker after the run (target < 300 MB).
+
+Targets (medians): province page of 140 communes < 50 ms; national page < 100 ms. Printed,
+never asserted by the tests: timing depends on the machine (shared by others: say so).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+from pages import (  # noqa: E402
+    DEFAULT_SERVER,
+    BenchError,
+    HttpClient,
+    generated_city,
+    run_tracker,
+    say,
+    start_server,
+    vacuum_analyze,
+)
+
+AS_OF = "2024-06-30"  # the generated plans' year: figures of a working day of it
+PASSWORD = "vinhhoa2024"
+COMMUNE = "bench-ward-070"
+TARGETS = {"province": 50.0, "national": 100.0, "memory": 300.0}
+
+
+def worker_rss_mb(master_pid: int) -> float | None:
+    """The resident memory of gunicorn's worker (the master's child), from /proc."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != master_pid:
+                continue
+            for line in (entry / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except (OSError, IndexError, ValueError):
+            continue
+    return None
+
+
+def time_paths(port: int, email: str, paths: dict[str, str], warmup: int, requests: int
+               ) -> dict[str, tuple[float, float]]:
+    """Median and 90th percentile (ms) of each path, interleaved round by round."""
+    client = HttpClient(port)
+    client.login(email, PASSWORD)
+    timings: dict[str, list[float]] = {label: [] for label in paths}
+    try:
+        for n in range(warmup + requests):
+            for label, path in paths.items():
+                started = time.perf_counter()
+                response = client.request("GET", path)
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status != 200:
+                    raise BenchError(f"GET {path} as {email} answered {response.status}")
+                if n >= warmup:
+                    timings[label].append(elapsed)
+    finally:
+        client.close()
+    result = {}
+    for label, values in timings.items():
+        ordered = sorted(values)
+        result[label] = (statistics.median(values), ordered[max(0, -(-len(ordered) * 9 // 10) - 1)])
+    return result
+
+
+def commune_paths(code: str) -> dict[str, str]:
+    return {
+        "commune dashboard": f"/units/{code}/dashboard?as_of={AS_OF}",
+        "commune plans": f"/units/{code}/plans",
+        "commune task list": f"/units/{code}/tasks?as_of={AS_OF}",
+    }
+
+
+def report(title: str, numbers: dict[str, tuple[float, float]], targets: dict[str, float]) -> None:
+    say(f"\n{title}")
+    say(f"   {'page':<44} {'median':>8} {'p90':>8}  target")
+    for label, (median, p90) in numbers.items():
+        target = targets.get(label)
+        verdict = ""
+        if target is not None:
+            verdict = f"< {target:.0f} ms {'ok' if median < target else 'MISSED'}"
+        say(f"   {label:<44} {median:8.1f} {p90:8.1f}  {verdict}")
+
+
+def measure(port: int, args, nation: bool) -> dict[str, tuple[float, float]]:
+    numbers: dict[str, tuple[float, float]] = {}
+    if nation:
+        numbers |= time_paths(port, "admin@bench-nation.example", {
+            "national page, page 1 (by name)": f"/units/bench-nation/communes?as_of={AS_OF}",
+            "national page, page 17 (by overdue, all counted)":
+                f"/units/bench-nation/communes?as_of={AS_OF}&sort=overdue&page=17",
+            "a province of the nation (its page)":
+                f"/units/bench-province-17/communes?as_of={AS_OF}",
+        }, args.warmup, args.requests)
+    else:
+        numbers |= time_paths(port, "noivu@bench-province.example", {
+            f"province page ({args.units} communes)":
+                f"/units/bench-province/communes?as_of={AS_OF}",
+            "province page, by overdue, band low":
+                f"/units/bench-province/communes?as_of={AS_OF}&sort=overdue&band=low",
+        }, args.warmup, args.requests)
+    numbers |= time_paths(port, f"chutich@{COMMUNE}.example", commune_paths(COMMUNE),
+                          args.warmup, args.requests)
+    return numbers
+
+
+def run_one(args, nation: bool, workdir: Path) -> tuple[dict, float | None]:
+    server = start_server(workdir, "gthread", 4)
+    try:
+        numbers = measure(server.port, args, nation)
+        memory = worker_rss_mb(server.process.pid)
+    finally:
+        server.stop()
+    return numbers, memory
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", default=os.environ.get("BENCH_SERVER", DEFAULT_SERVER))
+    parser.add_argument("--units", type=int, default=140)
+    parser.add_argument("--nation-units", type=int, default=3321,
+                        help="communes of the nation (0: skip the national part)")
+    parser.add_argument("--nation-database", default="",
+                        help="an existing database holding the generated nation (kept)")
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args(argv)
+    # Production asks the administrator and chairpersons for a second step at login; the
+    # benchmark logs in with passwords only (the pages measured are the same).
+    os.environ["TRACKER_2FA_ROLES"] = ""
+    say(f"bench/province.py on {os.cpu_count()} cores (a machine shared with other work: "
+        "the numbers vary with its load)")
+    results = {}
+    try:
+        with generated_city(args.server, "_province", args.units, None, args.keep_db) as city:
+            numbers, memory = run_one(args, False, city.workdir)
+            results["province"] = numbers
+            report(f"A province of {args.units} communes (ms)", numbers,
+                   {f"province page ({args.units} communes)": TARGETS["province"]})
+            say(f"   gunicorn worker memory: {memory:.0f} MB (target < 300 MB)"
+                if memory else "   worker memory: unknown")
+        if args.nation_units:
+            if args.nation_database:
+                base = args.server.rsplit("/", 1)[0]
+                os.environ["DATABASE_URL"] = f"{base}/{args.nation_database}"
+                say(f"-- the nation from the database {args.nation_database} (kept)")
+                vacuum_analyze(os.environ["DATABASE_URL"], None)
+                import tempfile
+
+                with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
+                    os.environ["TRACKER_INSTANCE_PATH"] = str(Path(tmp) / "instance")
+                    numbers, memory = run_one(args, True, Path(tmp))
+            else:
+                numbers, memory = _nation_fresh(args)
+            results["nation"] = numbers
+            report("The nation (ms)", numbers,
+                   {k: TARGETS["national"] for k in numbers if k.startswith("national")})
+            say(f"   gunicorn worker memory: {memory:.0f} MB (target < 300 MB)"
+                if memory else "   worker memory: unknown")
+            say("\nA commune's own pages, nation against the province (target: within 20 %)")
+            for label in commune_paths(COMMUNE):
+                a, b = results["province"][label][0], numbers[label][0]
+                say(f"   {label:<44} {a:8.1f} {b:8.1f}  {100 * (b - a) / a:+.0f} %")
+    except BenchError as exc:
+        say(f"bench: {exc}")
+        return 2
+    return 0
+
+
+def _nation_fresh(args):
+    import pages
+
+    original = pages.run_tracker
+
+    def run_with_nation(*command: str) -> str:  # the generation of the nation, not a city
+        if command[:2] == ("demo", "generate"):
+            command = (*command[:2], "--units", str(args.nation_units), "--nation")
+        return original(*command)
+
+    pages.run_tracker = run_with_nation
+    try:
+        with generated_city(args.server, "_nation", args.nation_units, None, args.keep_db) as c:
+            say(f"   the nation generated in {c.generation_seconds:.0f} s (target < 300 s)")
+            return run_one(args, True, c.workdir)
+    finally:
+        pages.run_tracker = original
+
+
+if __name__ == "__main__":
+    assert run_tracker  # the same `tracker` command as bench/pages.py
+    sys.exit(main())

@@ -1,0 +1,412 @@
+"""The communes below a unit and their figures, in a fixed number of queries.
+
+The tasks are counted in the database, grouped by commune and plan kind, with the status rule's
+SQL form (core.status_sql) for the tasks it reads from three dates; the few others (a moved
+deadline, a reopened completion, a recurring task) are loaded as status rows and counted by
+`core.status.tally`. Both add up to the same `Tally` the ward's dashboard shows.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import ColumnElement
+
+from tracker.appendix.models import PeriodKind, PeriodState, ReportingPeriod
+from tracker.core.formatting import rate_band
+from tracker.core.status import Occurrence, Tally, in_plan_on, tally
+from tracker.core.status_sql import plain, tally_from, tally_sums
+from tracker.core.text import fold
+from tracker.dashboard.queries import ProgressSeries, progress_series
+from tracker.meetings.models import Meeting
+from tracker.people.models import Unit, UnitKind
+from tracker.plans.models import Plan, PlanKind
+from tracker.tasks.models import Task, TaskState
+from tracker.tasks.queries import RULE_COLUMNS, status_rows
+
+# The units a province oversees directly since 1 July 2025 (and the wards of a city of old).
+COMMUNE_KINDS = (UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE, UnitKind.TOWNSHIP)
+# The national page is paged; a province's (at most a few hundred communes) is not.
+NATIONAL_PAGE_SIZE = 100
+PAGE_SIZE = 500
+MAX_QUERY_LENGTH = 200
+
+# The three rates of a Tally, by the key the page and its query string use.
+RATES = {
+    "completion": "completion_rate",  # done of all (Phụ lục 1)
+    "due": "due_completion_rate",  # done of those due
+    "on_time": "on_time_rate",  # on time of those done
+}
+BANDS = ("high", "medium", "low", "none")
+
+_COLUMNS = RULE_COLUMNS
+
+
+class PeriodStatus(enum.StrEnum):
+    """Where a commune stands on a Phụ lục 1 period."""
+
+    NOT_OPENED = "not_opened"  # no such period for the commune
+    TYPING = "typing"  # open, being typed
+    FROZEN = "frozen"  # chốt số liệu
+    REOPENED = "reopened"  # frozen once, reopened by the chairperson
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodColumn:
+    label: str
+    kind: PeriodKind
+    end: date
+
+
+@dataclass(slots=True)
+class CommuneLine:
+    unit_id: int
+    code: str
+    name: str
+    parent_name: str
+    closed: bool
+    short_name: str = ""  # "Vĩnh Hòa": communes sort by it, not by "Phường", "Xã"
+    tallies: dict[PlanKind, Tally] = field(default_factory=dict)
+    pending: int = 0
+    last_meeting: date | None = None
+    periods: dict[str, PeriodStatus] = field(default_factory=dict)
+
+    @property
+    def overdue(self) -> int:
+        return sum(t.open_overdue for t in self.tallies.values())
+
+    def rate(self, kind: PlanKind, rate: str) -> Decimal | None:
+        found = self.tallies.get(kind)
+        return getattr(found, RATES[rate]) if found is not None else None
+
+    def period(self, label: str) -> PeriodStatus:
+        return self.periods.get(label, PeriodStatus.NOT_OPENED)
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewQuery:
+    """What the page was asked: the date, a name, a band of one rate, an order, a page."""
+
+    as_of: date
+    q: str = ""
+    band: str = ""  # one of BANDS, or "" for all
+    band_of: str = ""  # "<plan kind>:<rate>" the band applies to ("" the first kind's "due")
+    sort: str = "name"  # "name", "parent", "overdue", "pending", "meeting", "<kind>:<rate>"
+    descending: bool = False
+    page: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    unit: Unit
+    query: OverviewQuery
+    kinds: list[PlanKind]
+    periods: list[PeriodColumn]
+    lines: list[CommuneLine]  # this page's
+    total: int  # communes matching the filters
+    communes: int  # every commune below
+    page: int
+    pages: int
+    band_of: str
+    several_parents: bool
+    bands: dict[str, int]  # communes per band of `band_of`, before the band filter
+    commune_ids: list[int]  # every commune below
+
+
+def rate_key(kind: PlanKind, rate: str) -> str:
+    return f"{kind.value}:{rate}"
+
+
+def parse_rate_key(key: str) -> tuple[PlanKind, str] | None:
+    kind, _, rate = key.partition(":")
+    if rate in RATES and kind in PlanKind.__members__.values():
+        return PlanKind(kind), rate
+    return None
+
+
+def _below(unit: Unit):
+    """The ids of every unit below `unit`, at any depth (a recursive query of the tree)."""
+    tree = select(Unit.id).where(Unit.parent_id == unit.id).cte("tree", recursive=True)
+    tree = tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def communes_below(session: Session, unit: Unit) -> list[CommuneLine]:
+    """Every commune, ward or special zone at any depth below `unit` (one query), with the
+    name of the unit right above it; figures not yet filled in."""
+    parent = aliased(Unit)
+    rows = session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.closed_at, parent.name, Unit.short_name)
+        .join(parent, parent.id == Unit.parent_id)
+        .where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
+    ).all()
+    return [
+        CommuneLine(
+            unit_id=r[0], code=r[1], name=r[2], parent_name=r[4], closed=r[3] is not None,
+            short_name=r[5] or "",
+        )
+        for r in rows
+    ]
+
+
+def has_units_below(session: Session, unit: Unit) -> bool:
+    return session.scalar(select(Unit.id).where(Unit.parent_id == unit.id).limit(1)) is not None
+
+
+def fill_figures(session: Session, lines: list[CommuneLine], as_of: date) -> None:
+    """Each line's tallies by plan kind, pending confirmations, last review meeting and
+    Phụ lục 1 periods of the year, in five queries (six with recurring tasks) whatever the
+    number of communes."""
+    by_id = {line.unit_id: line for line in lines}
+    if not by_id:
+        return
+    in_units = Plan.unit_id.in_(list(by_id))
+    live = and_(Plan.archived_at.is_(None), Task.archived_at.is_(None), in_units)
+    pending = and_(Task.state == TaskState.PENDING_CONFIRMATION, Task.withdrawn_on.is_(None))
+    others = 0
+    for row in session.execute(
+        select(
+            Plan.unit_id,
+            Plan.kind,
+            *tally_sums(_COLUMNS, as_of),
+            func.coalesce(func.sum(case((pending, 1), else_=0)), 0).label("pending"),
+            func.coalesce(func.sum(case((plain(_COLUMNS), 0), else_=1)), 0).label("others"),
+        )
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(live)
+        .group_by(Plan.unit_id, Plan.kind)
+    ):
+        line = by_id[row.unit_id]
+        line.tallies[PlanKind(row.kind)] = tally_from(row)
+        line.pending += int(row.pending or 0)
+        others += int(row.others or 0)
+
+    # The tasks the SQL sums leave out, through the rule itself (when there are any).
+    other: ColumnElement[bool] = not_(plain(_COLUMNS))
+    rows = status_rows(session, in_units, other) if others else []
+    if rows:
+        plans = dict(
+            (plan_id, (unit_id, PlanKind(kind)))
+            for plan_id, unit_id, kind in session.execute(
+                select(Plan.id, Plan.unit_id, Plan.kind).where(
+                    in_units, Plan.id.in_({r.plan_id for r in rows})
+                )
+            )
+        )
+        grouped: dict[tuple[int, PlanKind], list] = defaultdict(list)
+        for r in rows:
+            grouped[plans[r.plan_id]].append(r)
+        for (unit_id, kind), group in grouped.items():
+            line = by_id[unit_id]
+            line.tallies[kind] = line.tallies.get(kind, Tally()) + tally(group, as_of)
+
+    for unit_id, held_on in session.execute(
+        select(Meeting.unit_id, func.max(Meeting.held_on))
+        .where(Meeting.unit_id.in_(list(by_id)), Meeting.held_on <= as_of)
+        .group_by(Meeting.unit_id)
+    ):
+        by_id[unit_id].last_meeting = held_on
+
+    for unit_id, label, state, reopened_at in _periods_of_year(session, list(by_id), as_of):
+        if state is PeriodState.SUBMITTED:
+            status = PeriodStatus.FROZEN
+        else:
+            status = PeriodStatus.REOPENED if reopened_at is not None else PeriodStatus.TYPING
+        by_id[unit_id].periods[label] = status
+
+
+def _periods_of_year(session: Session, unit_ids: list[int], as_of: date):
+    year = as_of.year
+    return session.execute(
+        select(
+            ReportingPeriod.unit_id,
+            ReportingPeriod.label,
+            ReportingPeriod.state,
+            ReportingPeriod.reopened_at,
+        ).where(
+            ReportingPeriod.unit_id.in_(unit_ids),
+            ReportingPeriod.end.between(date(year, 1, 1), date(year, 12, 31)),
+        )
+    ).all()
+
+
+def period_columns(session: Session, unit: Unit, as_of: date) -> list[PeriodColumn]:
+    """The periods of the year any commune below has, by label, in the order they end (the
+    communes as a subquery: the nation's 3,321 ids as parameters cost more to send)."""
+    ids = select(Unit.id).where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
+    year = as_of.year
+    rows = session.execute(
+        select(ReportingPeriod.label, ReportingPeriod.kind, func.min(ReportingPeriod.end))
+        .where(
+            ReportingPeriod.unit_id.in_(ids),
+            ReportingPeriod.end.between(date(year, 1, 1), date(year, 12, 31)),
+        )
+        .group_by(ReportingPeriod.label, ReportingPeriod.kind)
+    ).all()
+    columns = [PeriodColumn(label, PeriodKind(kind), end) for label, kind, end in rows]
+    return sorted(columns, key=lambda c: (c.end, c.label))
+
+
+# ----------------------------------------------------------------------------- the page
+
+
+def _sort_value(line: CommuneLine, sort: str):
+    """The key a line sorts by; a rate over nothing, or no meeting, always last."""
+    if sort == "overdue":
+        return line.overdue
+    if sort == "pending":
+        return line.pending
+    if sort == "meeting":
+        return line.last_meeting
+    parsed = parse_rate_key(sort)
+    if parsed is not None:
+        return line.rate(*parsed)
+    return None
+
+
+def _name_key(line: CommuneLine) -> tuple:
+    return (fold(line.short_name or line.name), line.code)
+
+
+def _order(lines: list[CommuneLine], sort: str, descending: bool) -> list[CommuneLine]:
+    if sort in ("name", "parent"):
+        if sort == "parent":
+            return sorted(
+                lines, key=lambda x: (fold(x.parent_name), *_name_key(x)), reverse=descending
+            )
+        return sorted(lines, key=_name_key, reverse=descending)
+    known = [line for line in lines if _sort_value(line, sort) is not None]
+    unknown = [line for line in lines if _sort_value(line, sort) is None]
+    known.sort(key=_name_key)
+    known.sort(key=lambda line: _sort_value(line, sort), reverse=descending)
+    unknown.sort(key=_name_key)
+    return known + unknown
+
+
+def build_overview(
+    session: Session, unit: Unit, query: OverviewQuery, *, paged: bool = True
+) -> Overview:
+    lines = every = communes_below(session, unit)
+    communes = len(lines)
+    several_parents = len({line.parent_name for line in lines}) > 1
+    if query.q:
+        needle = fold(query.q)
+        lines = [line for line in lines if needle in fold(line.name)]
+    page_size = NATIONAL_PAGE_SIZE if unit.kind is UnitKind.NATIONAL else PAGE_SIZE
+    if not paged:
+        page_size = max(1, communes)
+    by_name = query.sort in ("name", "parent") and not query.band
+    if by_name:
+        # Ordered by name: only the page's communes need their figures.
+        lines = _order(lines, query.sort, query.descending)
+        pages = max(1, math.ceil(len(lines) / page_size))
+        page = min(max(query.page, 1), pages)
+        shown = lines[(page - 1) * page_size : page * page_size]
+        fill_figures(session, shown, query.as_of)
+        total = len(lines)
+    else:
+        fill_figures(session, lines, query.as_of)
+        shown = lines
+    kinds = sorted(
+        {kind for line in shown for kind in line.tallies}, key=list(PlanKind).index
+    )
+    band_of = query.band_of if parse_rate_key(query.band_of) else ""
+    if not band_of:
+        band_of = rate_key(kinds[0] if kinds else PlanKind.ANNUAL_REFORM, "due")
+    band_kind, band_rate = parse_rate_key(band_of)  # type: ignore[misc]
+    bands = dict.fromkeys(BANDS, 0)
+    for line in shown:
+        bands[rate_band(line.rate(band_kind, band_rate))] += 1
+    if not by_name:
+        if query.band:
+            shown = [
+                line for line in shown if rate_band(line.rate(band_kind, band_rate)) == query.band
+            ]
+        shown = _order(shown, query.sort, query.descending)
+        total = len(shown)
+        pages = max(1, math.ceil(total / page_size))
+        page = min(max(query.page, 1), pages)
+        shown = shown[(page - 1) * page_size : page * page_size]
+    return Overview(
+        unit=unit,
+        query=query,
+        kinds=kinds,
+        periods=period_columns(session, unit, query.as_of),
+        lines=shown,
+        total=total,
+        communes=communes,
+        page=page,
+        pages=pages,
+        band_of=band_of,
+        several_parents=several_parents,
+        bands=bands,
+        commune_ids=[line.unit_id for line in every],
+    )
+
+
+# ----------------------------------------------------------------------------- the chart
+
+
+@dataclass(frozen=True, slots=True)
+class _Years:
+    """What `progress_series` reads of a plan: the years it spans (here the date's year)."""
+
+    start_year: int
+    end_year: int
+
+
+def progress_by_kind(
+    session: Session, unit_ids: list[int], as_of: date
+) -> dict[PlanKind, ProgressSeries]:
+    """Per plan kind, every commune's tasks together: cumulative done against cumulative
+    deadlines month by month over the year of `as_of`, drawn like a ward's plan (the
+    dashboard's `progress_series`). The plain tasks come counted by (deadline, completion);
+    the others as status rows."""
+    if not unit_ids:
+        return {}
+    in_units = Plan.unit_id.in_(unit_ids)
+    day = as_of
+    rows: dict[PlanKind, list] = defaultdict(list)
+    is_plain = plain(_COLUMNS)
+    in_plan = and_(
+        or_(Task.entered_on.is_(None), Task.entered_on <= day),
+        or_(Task.withdrawn_on.is_(None), Task.withdrawn_on > day),
+    )
+    other_count = 0
+    # Plain tasks by (deadline, completion); the others counted apart, loaded only if any.
+    plain_label = case((is_plain, 1), else_=0).label("plain")
+    for kind, deadline, completed_on, plain_row, count in session.execute(
+        select(Plan.kind, Task.deadline, Task.completed_on, plain_label, func.count())
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Plan.archived_at.is_(None), Task.archived_at.is_(None), in_units, in_plan)
+        .group_by(Plan.kind, Task.deadline, Task.completed_on, plain_label)
+    ):
+        if plain_row:
+            rows[PlanKind(kind)].extend([Occurrence(deadline, completed_on)] * count)
+        else:
+            other_count += count
+    others = []
+    if other_count:
+        others = [
+            r for r in status_rows(session, in_units, not_(is_plain)) if in_plan_on(r, day)
+        ]
+    if others:
+        kinds = dict(
+            session.execute(
+                select(Plan.id, Plan.kind).where(in_units, Plan.id.in_({r.plan_id for r in others}))
+            ).all()
+        )
+        for r in others:
+            rows[PlanKind(kinds[r.plan_id])].append(r)
+    years = _Years(as_of.year, as_of.year)
+    return {
+        kind: progress_series(years, rows[kind], as_of)  # type: ignore[arg-type]
+        for kind in sorted(rows, key=list(PlanKind).index)
+    }

@@ -1,0 +1,138 @@
+"""The province page (`/units/<code>/communes`) and its .xlsx: parse, check, build, render."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from tracker.core.clock import today
+from tracker.core.formatting import RATE_BANDS
+from tracker.core.permissions import Action, authorize
+from tracker.core.spreadsheets import xlsx_download
+from tracker.dashboard.chart import build_chart, render_chart
+from tracker.dashboard.views import _chart_labels
+from tracker.extensions import db
+from tracker.people.models import Unit, UnitKind
+from tracker.people.queries import unit_or_404
+from tracker.plans.forms import kind_labels
+from tracker.province import bp
+from tracker.province.exporting import export_filename, export_overview_xlsx
+from tracker.province.formatting import rate_cell
+from tracker.province.forms import default_descending, parse_query, query_args
+from tracker.province.queries import (
+    RATES,
+    PeriodStatus,
+    build_overview,
+    progress_by_kind,
+    rate_key,
+)
+
+RATE_LABELS = {
+    "completion": _l("Hoàn thành / tổng số"),
+    "due": _l("Hoàn thành / đã đến hạn"),
+    "on_time": _l("Đúng hạn / đã hoàn thành"),
+}
+PERIOD_LABELS = {
+    PeriodStatus.NOT_OPENED: _l("Chưa mở"),
+    PeriodStatus.TYPING: _l("Đang nhập"),
+    PeriodStatus.FROZEN: _l("Đã chốt"),
+    PeriodStatus.REOPENED: _l("Đã mở lại"),
+}
+
+
+def _problem_message(name: str, value: str) -> str:
+    messages = {
+        "as_of": _("Ngày “%(value)s” không hợp lệ; đang hiển thị số liệu đến hôm nay.",
+                   value=value),
+        "q": _("Tên tìm kiếm không hợp lệ (quá dài hoặc có ký tự điều khiển); đã bỏ qua."),
+        "band": _("Mức “%(value)s” không hợp lệ; đã bỏ qua bộ lọc này.", value=value),
+        "band_of": _("Tỷ lệ “%(value)s” không hợp lệ; đã bỏ qua.", value=value),
+        "sort": _("Cách sắp xếp “%(value)s” không hợp lệ; đang sắp xếp theo tên.", value=value),
+        "page": _("Số trang “%(value)s” không hợp lệ; đang hiển thị trang đầu.", value=value),
+    }
+    return messages[name]
+
+
+def _with_args(base: str, args: dict[str, str]) -> str:
+    return f"{base}?{urlencode(args)}" if args else base
+
+
+def _unit(unit_code: str) -> Unit:
+    unit = unit_or_404(unit_code)
+    authorize(current_user, Action.OVERSEE_UNITS, unit)
+    return unit
+
+
+def render_overview(unit: Unit):
+    """The page of the communes below `unit` (the caller has checked OVERSEE_UNITS)."""
+    today_ = today()
+    query, problems = parse_query(request.args, today_)
+    for name, value in problems:
+        flash(_problem_message(name, value), "warning")
+    overview = build_overview(db.session, unit, query)
+    base = url_for("province.index", unit_code=unit.code)
+
+    def page_url(**changes) -> str:
+        return _with_args(base, query_args(query, today_, **changes))
+
+    def sort_url(key: str) -> str:
+        descending = (
+            not query.descending if query.sort == key else default_descending(key)
+        )
+        direction = "desc" if descending else "asc"
+        if descending == default_descending(key):
+            direction = ""
+        return page_url(sort=key, dir=direction, page="")
+
+    date_args = {"as_of": query.as_of.isoformat()} if query.as_of != today_ else {}
+    charts = {}
+    if unit.kind is not UnitKind.NATIONAL and overview.communes:
+        # The nation's chart would read every task of the country on each page: not drawn.
+        labels = _chart_labels()
+        charts = {
+            kind: render_chart(build_chart(f"chart-{kind.value}", series), labels)
+            for kind, series in progress_by_kind(
+                db.session, overview.commune_ids, query.as_of
+            ).items()
+        }
+    return render_template(
+        "province/index.html",
+        unit=unit,
+        overview=overview,
+        query=query,
+        today_=today_,
+        kind_labels=kind_labels(),
+        rates=list(RATES),
+        rate_labels=RATE_LABELS,
+        rate_key=rate_key,
+        rate_cell=rate_cell,
+        period_labels=PERIOD_LABELS,
+        bands=RATE_BANDS,
+        page_url=page_url,
+        sort_url=sort_url,
+        export_url=_with_args(
+            url_for("province.export", unit_code=unit.code), query_args(query, today_)
+        ),
+        date_args=date_args,
+        charts=charts,
+    )
+
+
+@bp.route("/units/<unit_code>/communes")
+@login_required
+def index(unit_code: str):
+    return render_overview(_unit(unit_code))
+
+
+@bp.route("/units/<unit_code>/communes.xlsx")
+@login_required
+def export(unit_code: str):
+    unit = _unit(unit_code)
+    query, _problems = parse_query(request.args, today())
+    # Every commune matching the filters, in the page's order: no paging in a file.
+    overview = build_overview(db.session, unit, query, paged=False)
+    return xlsx_download(export_overview_xlsx(overview), export_filename(overview))
