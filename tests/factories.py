@@ -192,3 +192,21 @@ def gen_docx(*blocks) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def gen_document(
+    unit: Unit, number: str = "39/QĐ-UBND", on: date = date(2024, 1, 31), kind=None,
+    subject: str = "Kế hoạch CCHC năm 2024", override: bool | None = None,
+):
+    """A register entry (sổ văn bản đi) of `unit`; the kind its symbol says unless given."""
+    from tracker.documents.models import IssuedDocument
+    from tracker.documents.rules import kind_from_number, normal_number, number_key
+
+    entry = IssuedDocument(
+        unit_id=unit.id, number=normal_number(number), number_key=number_key(number),
+        year=on.year, issued_on=on, kind=kind or kind_from_number(number), subject=subject,
+        signer="Lê Minh Tuấn", directing_override=override,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry

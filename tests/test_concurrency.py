@@ -53,6 +53,7 @@ from tracker.people.models import Officer, Role, Unit
 from tracker.plans.editing import update_plan
 from tracker.plans.forms import plan_input
 from tracker.plans.models import Plan
+from tracker.plans.queries import of_units_on
 from tracker.tasks.models import (
     CadenceMode,
     CadenceUnit,
@@ -296,18 +297,20 @@ def _assert_counted_only_if_confirmed(world: World, task_id: int) -> TaskNote:
         assert (task.completed_on is not None) is confirmed
         rows = status_rows(session, Task.id == task_id)
         assert tally(rows, FAR).done == int(confirmed)
-        # Phụ lục 1, the plan's row: done tasks and their evidence documents
+        # Phụ lục 1, the plan's row: done tasks; row 1.1 the register's documents
         done_in_plan = session.scalar(
             select(func.count())
             .select_from(Task)
             .where(Task.plan_id == world.plan_id, Task.state == TaskState.DONE)
         )
         sources = load_sources(
-            session, Plan.unit_id == world.unit_id, date(2024, 1, 1), date(2024, 12, 31)
+            session, of_units_on(world.unit_id, date(2024, 12, 31)), [world.unit_id],
+            date(2024, 1, 1), date(2024, 12, 31),
         )[world.unit_id]
         assert sources.tallies["1.2"].done == done_in_plan
         number = session.scalar(select(Evidence.document_number).where(Evidence.task_id == task_id))
-        assert any(d.number == number for d in sources.documents) is confirmed
+        # Row 1.1 counts the issued document (the register's entry) once, confirmed or not.
+        assert sum(d.number == number for d in sources.documents) == 1
         session.expunge_all()
         db.session.remove()
         return decisions[0]

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
+from tests.factories import gen_document, gen_officer, gen_plan, gen_task, gen_unit
 from tracker.appendix.models import PeriodKind, PeriodState, ReportingPeriod
 from tracker.extensions import db
 from tracker.meetings.models import Meeting
@@ -33,6 +33,9 @@ EVALUATORS = {"admin", "chairperson", "vice_chairperson"}  # not the focal offic
 APPENDIX_EDITORS = {"admin", "chairperson", "focal_officer"}  # type, submit (chốt số liệu)
 NOBODY: set[str] = set()  # the officer of this matrix leads no task: only the lead may
 OFFICER_MANAGERS = {"admin", "chairperson", "unit_admin"}  # add, import, edit, deactivate
+# Sổ văn bản đi: every officer reads it (and enters a document as a task's evidence); the
+# leaders and the focal officer type, import, edit and cancel entries.
+REGISTER_KEEPERS = LEADERS
 
 # (name, method, path template, who may in the ward itself, may the inspector above it read)
 PAGES = [
@@ -114,6 +117,15 @@ PAGES = [
     ("officer_reactivate", "POST", "/officers/{member}/reactivate", OFFICER_MANAGERS, False),
     ("officer_deactivate", "GET", "/officers/{member}/deactivate", OFFICER_MANAGERS, False),
     ("officer_deactivate_post", "POST", "/officers/{member}/deactivate", OFFICER_MANAGERS, False),
+    ("register", "GET", "/units/{unit}/documents", ALL, True),
+    ("register_export", "GET", "/units/{unit}/documents/export.xlsx", ALL, True),
+    ("register_entry", "GET", "/documents/{entry}", ALL, True),
+    ("register_new", "GET", "/units/{unit}/documents/new", REGISTER_KEEPERS, False),
+    ("register_new_post", "POST", "/units/{unit}/documents/new", REGISTER_KEEPERS, False),
+    ("register_import", "GET", "/units/{unit}/documents/import", REGISTER_KEEPERS, False),
+    ("register_import_post", "POST", "/units/{unit}/documents/import", REGISTER_KEEPERS, False),
+    ("register_edit", "POST", "/documents/{entry}", REGISTER_KEEPERS, False),
+    ("register_cancel", "POST", "/documents/{entry}/cancel", REGISTER_KEEPERS, False),
     # to another unit: who manages the officers of both (here only the administrator)
     ("officer_transfer", "GET", "/officers/{member}/transfer", {"admin"}, False),
     ("officer_transfer_post", "POST", "/officers/{member}/transfer", {"admin"}, False),
@@ -126,6 +138,10 @@ FORM_DATA = {
     },
     "appendix_reopen": {"reason": "Sửa số liệu"},
     "withdraw": {"reason": "Không còn phù hợp"},
+    "register_cancel": {"reason": "Sai ngày"},
+    "register_new_post": {"number": "1/KH-UBND", "issued_on": "02/01/2024", "kind": "",
+                          "directing": ""},
+    "register_edit": {"kind": "decision", "subject": "Kế hoạch", "directing": ""},
 }
 
 
@@ -150,9 +166,11 @@ def world():
                                 snapshot={"rows": [], "documents": []})
     db.session.add_all([period, submitted])
     member = gen_officer(ward, Role.OFFICER, full_name="Cán Bộ Được Quản Lý")
+    entry = gen_document(ward)
     db.session.commit()
     return {
         "member": member,
+        "entry": entry,
         "province": province,
         "city": city,
         "ward": ward,
@@ -208,6 +226,7 @@ def test_role_matrix(client, auth, world, role, where, name, method, path, allow
         period=world["period"].id,
         submitted=world["submitted"].id,
         member=world["member"].id,
+        entry=world["entry"].id,
     )
     if method == "GET":
         response = client.get(url)

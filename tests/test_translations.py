@@ -167,8 +167,8 @@ def test_domain_messages_speak_the_readers_language(app, english):
     jobs: no request; and with no application at all)."""
     from flask_babel import force_locale
 
+    from tracker.core.files import store_file
     from tracker.core.refusals import Refusal
-    from tracker.tasks.files import store_file
     from tracker.tasks.operations import validate_document
 
     def refusal() -> str:

@@ -109,6 +109,7 @@ def configure_blueprints(app: Flask) -> None:
     from tracker.auth import bp as auth_bp
     from tracker.core.security import init_security
     from tracker.dashboard import bp as dashboard_bp
+    from tracker.documents.views import bp as documents_bp
     from tracker.errors import init_errors
     from tracker.followups import bp as followups_bp
     from tracker.main import bp as main_bp
@@ -131,6 +132,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(followups_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(appendix_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(province_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_errors(app)

@@ -10,6 +10,7 @@ from tracker.auth.drafts import FormDraft
 from tracker.backup.models import BackupSettings
 from tracker.core.audit import AuditEvent
 from tracker.core.once import FormUse
+from tracker.documents.models import IssuedDocument
 from tracker.followups.models import ExplanationRequest, TaskPrompt
 from tracker.meetings.models import (
     AgendaItem,
@@ -47,6 +48,7 @@ __all__ = [
     "FormUse",
     "Grade",
     "IndicatorTreeFile",
+    "IssuedDocument",
     "Meeting",
     "MeetingAttendance",
     "Notification",

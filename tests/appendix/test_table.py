@@ -93,24 +93,17 @@ def test_many_units_in_a_few_queries(app, demo, count_queries):
     assert tables[other.id]["1.2"].value is None and tables[other.id]["1.2.a"].value == 0
 
 
-def test_unconfirmed_evidence_is_not_a_directing_document(demo):
-    from sqlalchemy import select
+def test_row_1_1_counts_the_register_not_completions(demo):
+    """Issued documents count, confirmed or not, evidence or not (issue 15); the seed's 24."""
+    from tracker.documents.models import DocumentKind, IssuedDocument
 
-    from tracker.plans.models import Plan
-    from tracker.tasks.models import Evidence, Task
-
-    before = period_table(db.session, demo.period)["1.1"].value
-    task = db.session.scalar(
-        select(Task).join(Plan).where(Plan.unit_id == demo.ward.id, Task.completed_on.is_(None))
-        .limit(1)
-    )
-    db.session.add(Evidence(task_id=task.id, document_number="999/UBND",
-                            document_date=date(2024, 3, 1), summary="chưa xác nhận"))
+    assert period_table(db.session, demo.period)["1.1"].value == 24
+    entry = IssuedDocument(unit_id=demo.ward.id, number="999/UBND", number_key="999/UBND",
+                           year=2024, issued_on=date(2024, 3, 1),
+                           kind=DocumentKind.OFFICIAL_LETTER, subject="", signer="")
+    db.session.add(entry)
     db.session.flush()
-    assert period_table(db.session, demo.period)["1.1"].value == before
-    task.completed_on = date(2024, 3, 1)
+    assert period_table(db.session, demo.period)["1.1"].value == 25
+    entry.issued_on = date(2024, 3, 13)  # after the cut-off
     db.session.flush()
-    assert period_table(db.session, demo.period)["1.1"].value == before + 1
-    task.completed_on = date(2024, 3, 13)  # confirmed after the cut-off
-    db.session.flush()
-    assert period_table(db.session, demo.period)["1.1"].value == before
+    assert period_table(db.session, demo.period)["1.1"].value == 24

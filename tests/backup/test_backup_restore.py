@@ -19,10 +19,10 @@ from tracker.backup import archive
 from tracker.backup.database import BackupError
 from tracker.backup.service import take_backup
 from tracker.core.audit import AuditEvent, acting_as
+from tracker.core.files import store_file
 from tracker.extensions import db
 from tracker.people.models import Officer, Role
 from tracker.plans.models import Plan
-from tracker.tasks.files import store_file
 from tracker.tasks.models import Evidence, Task
 from tracker.tasks.operations import submit_completion
 

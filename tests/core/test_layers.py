@@ -11,7 +11,11 @@ from pathlib import Path
 TRACKER = Path(__file__).resolve().parents[2] / "tracker"
 CORE = TRACKER / "core"
 READING = ("dashboard", "api", "meetings", "appendix", "reminders", "followups")
-RANK = {"core": 0, "people": 1, "plans": 2, "tasks": 3} | {area: 4 for area in READING}
+# documents (the register of issued documents) sits between plans and tasks: a task's evidence
+# is a register entry.
+RANK = {"core": 0, "people": 1, "plans": 2, "documents": 2.5, "tasks": 3} | {
+    area: 4 for area in READING
+}
 # The province page reads the communes' dashboards, meetings and Phụ lục 1 periods.
 RANK["province"] = 5
 # The app's own glue, above every ranked area (login, the home page, the demo data, error pages,
@@ -37,6 +41,7 @@ KNOWN = {
     ("appendix/report_sources.py", "meetings"): "the quarterly report counts the period's "
     "review meetings and takes the items the leaders marked as recommendations (section V)",
     ("people/officer_views.py", "plans"): "the officers' import page shows the import's problems",
+    ("documents/views.py", "tasks"): "an entry's page lists the tasks whose evidence it is",
 }
 
 

@@ -20,7 +20,7 @@ from tracker.extensions import db
 from tracker.meetings.agenda import build_agenda
 from tracker.people.models import Officer, Role, Unit, UnitKind
 from tracker.plans.models import Plan
-from tracker.plans.queries import plan_summaries
+from tracker.plans.queries import of_units_on, plan_summaries
 from tracker.reminders.selection import open_subjects
 from tracker.tasks.deadlines import move_deadline
 from tracker.tasks.models import DeadlineChange, Task, TaskState
@@ -62,7 +62,9 @@ def _figures(ward: Unit, day: date) -> dict:
     """Every figure of the date the pages, the API, the agenda and Phụ lục 1 show."""
     summaries = {s.plan.appendix_row: s.tally for s in plan_summaries(db.session, ward.id, day)}
     agenda = build_agenda(db.session, ward.id, day.year, day.month, day)
-    appendix = load_sources(db.session, Plan.unit_id == ward.id, date(day.year, 1, 1), day)
+    appendix = load_sources(
+        db.session, of_units_on(ward.id, day), [ward.id], date(day.year, 1, 1), day
+    )
     return {
         "plans": {row: (t.total, t.done, t.completion_rate) for row, t in summaries.items()},
         "agenda": {p["appendix_row"]: (p["total"], p["done"], p["rate"]) for p in agenda["plans"]},

@@ -83,7 +83,7 @@ def test_a_changed_file_is_reported_not_served(app, client, auth, ward, caplog):
 
 
 def test_a_stored_file_is_never_overwritten(tmp_path, monkeypatch):
-    from tracker.tasks import files
+    from tracker.core import files
 
     names = iter(["a" * 32, "a" * 32, "b" * 32])
     monkeypatch.setattr(files.secrets, "token_hex", lambda n: next(names))

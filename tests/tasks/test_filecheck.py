@@ -7,8 +7,8 @@ import hashlib
 from pathlib import Path
 
 from tests.factories import gen_task
+from tracker.core.files import store_file
 from tracker.extensions import db
-from tracker.tasks.files import store_file
 from tracker.tasks.models import Evidence
 
 PDF = b"%PDF-1.4\n%%EOF\n"

@@ -12,10 +12,10 @@ import copy
 from typing import Any
 
 from tracker.api.inputs import MAX_INT, MAX_JSON_BYTES, MAX_LIST, Spec
+from tracker.core.files import ALLOWED, MAX_BYTES
 from tracker.core.status import DeadlineClass
 from tracker.people.models import Role
 from tracker.plans.models import PlanKind
-from tracker.tasks.files import ALLOWED, MAX_BYTES
 from tracker.tasks.models import TaskState
 
 API_VERSION = "1.1.0"

@@ -23,6 +23,7 @@ from tracker.api.inputs import Spec, form_body, if_match_version, json_body
 from tracker.api.serializers import task_detail
 from tracker.api.views import viewable_unit
 from tracker.core.clock import today
+from tracker.core.files import store_file
 from tracker.core.locking import lock
 from tracker.core.permissions import Action, authorize, may_assign, may_assign_in
 from tracker.core.refusals import Refusal
@@ -30,7 +31,6 @@ from tracker.extensions import db
 from tracker.people.models import TokenScope, Unit
 from tracker.plans.models import Plan
 from tracker.tasks.conflicts import stale_edit
-from tracker.tasks.files import store_file
 from tracker.tasks.models import CadenceMode, CadenceUnit, Task
 from tracker.tasks.operations import (
     TaskInput,

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session, contains_eager
 from tracker.appendix.models import EnteredFigure, FigureMark, ReportDraft, ReportingPeriod
 from tracker.core.audit import AuditEvent
 from tracker.core.status import StatusRow, Tally, tally
+from tracker.documents.queries import directing_documents_by_unit
 from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Unit
 from tracker.plans.models import Plan
 from tracker.plans.queries import unit_on
-from tracker.tasks.models import Evidence, Task, TaskOccurrence
 from tracker.tasks.queries import status_rows
 
 
@@ -41,7 +41,8 @@ class DirectingDocument:
     number: str
     day: date
     summary: str
-    task_id: int
+    task_id: int | None  # tables frozen before the register: the task it was evidence of
+    document_id: int | None = None  # the register's entry
 
 
 @dataclass(slots=True)
@@ -65,13 +66,14 @@ def _plan_conditions(units: ColumnElement[bool], as_of: date) -> tuple:
 
 
 def load_sources(
-    session: Session, units: ColumnElement[bool], start: date, end: date
+    session: Session, units: ColumnElement[bool], unit_ids: list[int], start: date, end: date
 ) -> dict[int, UnitSources]:
     """Sources per unit id; `units` is a condition on the plans (`plans.queries.of_units_on`:
-    one unit, or a city's), each plan counted in the unit it belonged to at the period end.
+    one unit, or a city's), each plan counted in the unit it belonged to at the period end;
+    `unit_ids` the same units, whose registers row 1.1 reads.
 
-    Row 1.1's directing documents: the evidence documents dated in the period of the tasks of
-    these plans whose completion was confirmed by the period end (one document counted once).
+    Row 1.1's directing documents: the entries of the units' registers (sổ văn bản đi) issued
+    in the period that direct reform work (documents.queries.directing_documents).
     """
     conditions = _plan_conditions(units, end)
     found: dict[int, UnitSources] = defaultdict(UnitSources)
@@ -95,36 +97,11 @@ def load_sources(
             grouped[(plan.unit_id, plan.appendix_row)].append(status)
     for (unit_id, row), rows in grouped.items():
         found[unit_id].tallies[row] = tally(rows, end)
-    if plans:
-        seen: set[tuple[int, str]] = set()
-        for unit_id, number, day, summary, task_id in session.execute(
-            select(
-                unit_at_end, Evidence.document_number, Evidence.document_date, Evidence.summary,
-                Evidence.task_id,
-            )
-            .join(Task, Task.id == Evidence.task_id)
-            .join(Plan, Plan.id == Task.plan_id)
-            .outerjoin(TaskOccurrence, TaskOccurrence.id == Evidence.occurrence_id)
-            .where(
-                Evidence.archived_at.is_(None),
-                Evidence.document_date.between(start, end),
-                # Only what a leader confirmed by the period end: the task's completion, or
-                # the occurrence's for a recurring task's evidence.
-                or_(
-                    and_(Evidence.occurrence_id.is_(None), Task.completed_on <= end),
-                    TaskOccurrence.completed_on <= end,
-                ),
-                Task.archived_at.is_(None),
-                Plan.archived_at.is_(None),
-                *conditions,
-            )
-            .order_by(unit_at_end, Evidence.document_date, Evidence.id)
-        ):
-            # One document is one document, however many tasks it proves.
-            if (unit_id, number) in seen:
-                continue
-            seen.add((unit_id, number))
-            found[unit_id].documents.append(DirectingDocument(number, day, summary, task_id))
+    # Row 1.1: the register's directing documents of the period (documents.rules decides).
+    for unit_id, entries in directing_documents_by_unit(session, unit_ids, start, end).items():
+        found[unit_id].documents.extend(
+            DirectingDocument(e.number, e.issued_on, e.subject, None, e.id) for e in entries
+        )
     return found
 
 

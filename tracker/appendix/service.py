@@ -43,7 +43,7 @@ def live_table(
 ) -> Table:
     """The table as the tasks and the typed figures stand now, as of `end`."""
     tree = tree or tree_for_year(end.year)
-    sources = load_sources(session, of_units_on(unit_id, end), start, end).get(
+    sources = load_sources(session, of_units_on(unit_id, end), [unit_id], start, end).get(
         unit_id, UnitSources()
     )
     figures = figures or {}
@@ -94,7 +94,7 @@ def unit_tables(session: Session, unit_ids: Select, start: date, end: date) -> d
     all of them, whatever their number; a submitted period gives its frozen table."""
     tree = tree_for_year(end.year)
     ids = list(session.scalars(unit_ids))
-    sources = load_sources(session, of_units_on(unit_ids, end), start, end)
+    sources = load_sources(session, of_units_on(unit_ids, end), ids, start, end)
     periods = {
         p.unit_id: p
         for p in session.scalars(

@@ -287,7 +287,7 @@ def table_snapshot(table: Table) -> dict[str, Any]:
         "rows": [row.to_snapshot() for row in table.rows],
         "documents": [
             {"number": d.number, "day": d.day.isoformat(), "summary": d.summary,
-             "task_id": d.task_id}
+             "task_id": d.task_id, "document_id": d.document_id}
             for d in table.documents
         ],
     }
@@ -307,7 +307,7 @@ def table_from_snapshot(snapshot: dict[str, Any]) -> Table:
         rows=[TableRow.from_snapshot(d) for d in snapshot["rows"]],
         documents=[
             DirectingDocument(d["number"], date.fromisoformat(d["day"]), d["summary"],
-                              d["task_id"])
+                              d.get("task_id"), d.get("document_id"))
             for d in snapshot.get("documents", [])
         ],
     )

@@ -3,7 +3,7 @@ beside it.
 
 Inside: the database copy (`database/…`), every evidence file (`uploads/<stored name>`), and
 `manifest.json` with the SHA-256 of each of them. The database is copied first, then the files:
-a file is on disk before the row that names it commits (tracker/tasks/files.py) and files are
+a file is on disk before the row that names it commits (tracker/core/files.py) and files are
 never deleted, so every file the copied database names is in the archive (files uploaded during
 the backup may be there too, unnamed: harmless).
 

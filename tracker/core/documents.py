@@ -110,6 +110,9 @@ def document_reference(number: str, day: date | None, summary: str = "") -> str:
         if about.lower().startswith(word.lower() + " "):
             about = about[len(word):].lstrip(" :,")
             break
+    # A register's subject opens a sentence ("Về việc …"); cited, it goes on one.
+    if about[:7].lower() == "về việc":
+        about = "v" + about[1:]
     when = f" ngày {day:%d/%m/%Y}" if day else ""
     return f"{kind} số {number}{when}" + (f" {about}" if about else "")
 

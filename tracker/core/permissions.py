@@ -72,6 +72,8 @@ class Action(enum.StrEnum):
     MANAGE_UNIT_SETTINGS = "manage_unit_settings"  # names, late extensions
     VIEW_LOGINS = "view_logins"  # lịch sử đăng nhập of the unit's officers
     MANAGE_API_TOKENS = "manage_api_tokens"  # see and revoke every API token of a unit
+    # Sổ văn bản đi: type, import, edit and cancel entries (officers enter theirs as evidence)
+    MANAGE_REGISTER = "manage_register"
     # The page of the communes below a province (or a city, or the nation), with their figures
     OVERSEE_UNITS = "oversee_units"
     # A province's reporting: open a period for all its communes, load its indicator tree
@@ -173,6 +175,8 @@ _RULES: dict[Action, Rule] = {
     Action.MANAGE_UNIT_SETTINGS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     Action.VIEW_LOGINS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     Action.MANAGE_API_TOKENS: Rule(roles=TOKEN_ADMINS),
+    # The unit's leaders and the focal officer, who keeps the register.
+    Action.MANAGE_REGISTER: Rule(roles=LEADERS),
     Action.OVERSEE_UNITS: Rule(roles=LEADERS | {Role.INSPECTOR}),
     Action.MANAGE_PROVINCE_REPORTS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     # Who assigns the unit's own tasks issues them to the units below (the unit is the target).

@@ -17,10 +17,10 @@ from typing import Any
 
 from tracker.core.permissions import CONFIRMERS
 from tracker.core.workdays import WorkCalendar
+from tracker.documents.rules import DOCUMENT_NUMBER
 from tracker.people.models import Role, UnitKind
 from tracker.plans.models import APPENDIX_ROWS, PlanKind
 from tracker.tasks.models import TaskState
-from tracker.tasks.operations import DOCUMENT_NUMBER
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WARD_FILE = "ward.toml"
@@ -141,6 +141,20 @@ class MeetingSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentSpec:
+    """An entry of the ward's register of issued documents (register.toml)."""
+
+    number: str
+    date: date
+    kind: str
+    subject: str
+    signer: str  # an officer key
+
+
+REGISTER_FILE = "register.toml"
+
+
+@dataclass(frozen=True, slots=True)
 class Dataset:
     year: int
     report_date: date
@@ -151,6 +165,7 @@ class Dataset:
     plans: tuple[PlanSpec, ...]
     periods: tuple[PeriodSpec, ...] = ()
     meetings: tuple[MeetingSpec, ...] = ()
+    documents: tuple[DocumentSpec, ...] = ()
 
     def ward_unit(self) -> UnitSpec:
         return next(u for u in self.units if u.code == self.ward)
@@ -436,7 +451,32 @@ def read_dataset(directory: Path = DATA_DIR) -> Dataset:
         plans=plans,
         periods=periods,
         meetings=meetings,
+        documents=_documents(directory / REGISTER_FILE, set(ward_officers)),
     )
+
+
+def _documents(path: Path, officer_keys: set[str]) -> tuple[DocumentSpec, ...]:
+    if not path.exists():
+        return ()
+    t = _Table(_read(path), path.name)
+    found = []
+    for i, item in enumerate(t.take("documents", list, []), 1):
+        d = _Table(item, f"{path.name}: documents[{i}]")
+        spec = DocumentSpec(
+            number=d.take("number", str),
+            date=d.take_date("date"),
+            kind=d.take("kind", str),
+            subject=d.take("subject", str),
+            signer=d.take("signer", str),
+        )
+        d.done()
+        if not DOCUMENT_NUMBER.match(spec.number):
+            raise DatasetError(f"{path.name}: {spec.number!r} is not an official document number")
+        if spec.signer not in officer_keys:
+            raise DatasetError(f"{path.name}: documents[{i}]: no officer {spec.signer!r}")
+        found.append(spec)
+    t.done()
+    return tuple(found)
 
 
 _PERIOD_KINDS = ("quarter", "half", "year")

@@ -18,6 +18,9 @@ from tracker.appendix.operations import create_period
 from tracker.core.audit import acting_as
 from tracker.core.clock import local_zone
 from tracker.demo.dataset import Dataset, PlanSpec, load_dataset
+from tracker.documents.models import DocumentKind, IssuedDocument
+from tracker.documents.operations import entry_for_evidence, find_entry
+from tracker.documents.rules import number_key
 from tracker.meetings.agenda import live_agenda, proposed_grade
 from tracker.meetings.models import Meeting
 from tracker.meetings.operations import (
@@ -64,6 +67,7 @@ class DemoResult:
     plans_created: list[Plan] = field(default_factory=list)
     tasks_created: int = 0
     evidence_created: int = 0
+    documents_created: int = 0
     periods_created: int = 0
     meetings_created: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
@@ -74,6 +78,7 @@ class DemoResult:
             self.units_created or self.officers_created or self.plans_created
             or self.periods_created
             or self.meetings_created
+            or self.documents_created
         )
 
 
@@ -103,6 +108,7 @@ def load_demo(session: Session, data: Dataset | None = None) -> DemoResult:
             officers_created=officers_created,
             logins=demo_logins(data),
         )
+        result.documents_created = _ensure_register(session, units[data.ward], data, officers)
         for spec in data.plans:
             if _find_plan(session, units[data.ward], spec) is not None:
                 continue
@@ -113,6 +119,25 @@ def load_demo(session: Session, data: Dataset | None = None) -> DemoResult:
         result.periods_created = _ensure_periods(session, units[data.ward], data)
         result.meetings_created = _ensure_meetings(session, units[data.ward], data, officers)
     return result
+
+
+def _ensure_register(
+    session: Session, ward: Unit, data: Dataset, officers: dict[str, Officer]
+) -> int:
+    """The ward's register entries (register.toml) not entered yet; the evidence of the
+    plans' tasks finds them (or enters its own) as a completion does."""
+    created = 0
+    for spec in data.documents:
+        if find_entry(session, ward.id, spec.number, spec.date.year) is not None:
+            continue
+        session.add(IssuedDocument(
+            unit_id=ward.id, number=spec.number, number_key=number_key(spec.number),
+            year=spec.date.year, issued_on=spec.date, kind=DocumentKind(spec.kind),
+            subject=spec.subject, signer=officers[spec.signer].full_name,
+        ))
+        session.flush()
+        created += 1
+    return created
 
 
 def _ensure_periods(session: Session, ward: Unit, data: Dataset) -> int:
@@ -285,6 +310,10 @@ def _create_plan(
             session.add(
                 Evidence(
                     task=task,
+                    document=entry_for_evidence(
+                        session, ward.id, lead, number=e.number, issued_on=e.date,
+                        subject=e.summary,
+                    ),
                     document_number=e.number,
                     document_date=e.date,
                     summary=e.summary,

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from tracker.people.management import OfficerInput, add_officers, input_errors, role_labels
 from tracker.people.models import Officer, Role, Unit
 from tracker.plans.importing import HEADER_SEARCH_ROWS, MAX_ROWS, ImportProblems, Problem
-from tracker.plans.importing.cells import cell_text, fold
+from tracker.plans.importing.cells import fold
 from tracker.plans.importing.problems import _
-from tracker.plans.importing.reading import read_tables
+from tracker.plans.importing.table import header_rows
 
 NAME, POSITION, DEPARTMENT, EMAIL, ROLE, PHONE = (
     "full_name",
@@ -38,14 +38,6 @@ _HEADER_WORDS = (
     (DEPARTMENT, ("bo phan", "phong ban", "don vi cong tac")),
     (NAME, ("ho va ten", "ho ten", "ten can bo")),
 )
-
-
-def _column(text: str) -> str | None:
-    words = f" {fold(text)} "
-    for column, keys in _HEADER_WORDS:
-        if any(f" {key} " in words for key in keys):
-            return column
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,53 +68,32 @@ def _roles(text: str, names: dict[str, Role]) -> tuple[list[Role], list[str]]:
     return roles, unknown
 
 
+def _officer_row(line: int, picked: dict[str, str], names: dict[str, Role]) -> OfficerRow:
+    roles, unknown = _roles(picked.get(ROLE, ""), names)
+    return OfficerRow(
+        line,
+        OfficerInput(
+            full_name=picked.get(NAME, ""),
+            email=picked.get(EMAIL, ""),
+            position=picked.get(POSITION, ""),
+            department=picked.get(DEPARTMENT, ""),
+            phone=picked.get(PHONE, ""),
+            # an unknown role is reported alone, not as "no role" too
+            roles=roles if not unknown else [*roles, Role.OFFICER],
+        ),
+        tuple(_("không rõ vai trò “%(role)s”.", role=text) for text in unknown),
+    )
+
+
 def parse_officers(filename: str, data: bytes) -> list[OfficerRow]:
     """The officers of the file's first sheet that has the header row, or ImportProblems."""
     names = _role_names()
-    with read_tables(filename, data) as tables:
-        for rows in tables:
-            columns: dict[str, int] = {}
-            found: list[OfficerRow] = []
-            count = 0
-            for line, values in rows:
-                cells = [cell_text(v) for v in values]
-                if not columns:
-                    if line > HEADER_SEARCH_ROWS:
-                        break
-                    for i, text in enumerate(cells):
-                        if (column := _column(text)) and column not in columns:
-                            columns[column] = i
-                    if not all(c in columns for c in REQUIRED):
-                        columns = {}
-                    continue
-                picked = {c: cells[i] if i < len(cells) else "" for c, i in columns.items()}
-                if not any(picked.values()):
-                    continue
-                count += 1
-                if count > MAX_ROWS:
-                    raise ImportProblems(
-                        [(None, _("Tệp có quá %(n)s cán bộ.", n=MAX_ROWS))]
-                    )
-                roles, unknown = _roles(picked.get(ROLE, ""), names)
-                found.append(
-                    OfficerRow(
-                        line,
-                        OfficerInput(
-                            full_name=picked.get(NAME, ""),
-                            email=picked.get(EMAIL, ""),
-                            position=picked.get(POSITION, ""),
-                            department=picked.get(DEPARTMENT, ""),
-                            phone=picked.get(PHONE, ""),
-                            # an unknown role is reported alone, not as "no role" too
-                            roles=roles if not unknown else [*roles, Role.OFFICER],
-                        ),
-                        tuple(_("không rõ vai trò “%(role)s”.", role=text) for text in unknown),
-                    )
-                )
-            if columns:
-                if not found:
-                    raise ImportProblems([(None, _("Tệp không có cán bộ nào dưới dòng tiêu đề."))])
-                return found
+    rows = header_rows(filename, data, _HEADER_WORDS, REQUIRED,
+                       _("Tệp có quá %(n)s cán bộ.", n=MAX_ROWS))
+    if rows == []:
+        raise ImportProblems([(None, _("Tệp không có cán bộ nào dưới dòng tiêu đề."))])
+    if rows:
+        return [_officer_row(line, picked, names) for line, picked in rows]
     raise ImportProblems(
         [
             (

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.tasks.files import FileStatus, file_status, sha256_of_file
+from tracker.core.files import FileStatus, file_status, sha256_of_file
 from tracker.tasks.models import Evidence
 
 log = logging.getLogger("tracker.files")

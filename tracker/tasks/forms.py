@@ -18,9 +18,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker.core.files import ALLOWED
 from tracker.core.forms import DateField
 from tracker.core.once import token_field
-from tracker.tasks.files import ALLOWED
 
 
 def _optional_int(value):
@@ -108,7 +108,8 @@ class CompletionForm(FlaskForm):
     document_number = StringField(
         _l("Số, ký hiệu văn bản"),
         validators=[DataRequired(_l("Nhập số, ký hiệu văn bản.")), Length(max=100)],
-        render_kw={"placeholder": "333/KH-UBND"},
+        # The register's numbers offered as the officer types: a document is entered once.
+        render_kw={"placeholder": "333/KH-UBND", "list": "register-numbers", "autocomplete": "off"},
     )
     document_date = DateField(_l("Ngày ban hành"), render_kw={"placeholder": "dd/mm/yyyy"})
     summary = TextAreaField(_l("Trích yếu"), validators=[Length(max=2000)])

@@ -24,6 +24,7 @@ from tracker.core.clock import today, utcnow
 from tracker.core.status import OPEN_STATES, TaskState  # noqa: F401 (stored here, defined there)
 from tracker.core.text import fold
 from tracker.core.types import UTCDateTime
+from tracker.documents.models import IssuedDocument
 from tracker.extensions import db
 from tracker.people.models import Officer, _enum
 from tracker.plans.models import Plan, TaskGroup
@@ -251,6 +252,11 @@ class Evidence(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
     occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("task_occurrences.id"))
+    # The register's entry (sổ văn bản đi) this evidence is; None for a working file. Its
+    # number and date are copied here, as the entry's never change.
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("issued_documents.id"), index=True
+    )
     document_number: Mapped[str] = mapped_column(String(100))
     # A supporting officer's working file has no document of its own.
     document_date: Mapped[date | None]
@@ -267,6 +273,7 @@ class Evidence(Audited, db.Model):
 
     task: Mapped[Task] = relationship(back_populates="evidence")
     added_by: Mapped[Officer | None] = relationship()
+    document: Mapped[IssuedDocument | None] = relationship()
 
     def audit_unit_id(self) -> int | None:
         return self.task.plan.unit_id if self.task and self.task.plan else None

@@ -8,7 +8,6 @@ written by the flush listener (core.audit).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,17 +18,20 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.core import clock
 from tracker.core.clock import utcnow
+from tracker.core.files import StoredFile
 from tracker.core.formatting import format_date
 from tracker.core.locking import hold, lock
 from tracker.core.permissions import Action, Submission, can, may_assign, may_be_confirmer
 from tracker.core.refusals import Refusal
 from tracker.core.workdays import WorkCalendar
+from tracker.documents.models import IssuedDocument
+from tracker.documents.operations import entry_for_evidence, file_fields
+from tracker.documents.rules import DOCUMENT_NUMBER, validate_document  # noqa: F401
 from tracker.people.models import Officer, OfficerRole, Role
 from tracker.people.queries import unit_calendar
 from tracker.plans.models import Plan, TaskGroup
 from tracker.tasks.conflicts import already_done, stale_edit
 from tracker.tasks.deadlines import move_deadline
-from tracker.tasks.files import StoredFile
 from tracker.tasks.models import (
     CadenceMode,
     CadenceUnit,
@@ -44,10 +46,6 @@ from tracker.tasks.models import (
 from tracker.tasks.notices import ACTION_KINDS, RETURNED, SUBMITTED, resolve
 from tracker.tasks.recurrence import build_occurrences, next_flexible_occurrence
 
-# "333/KH-UBND", "260/UBND", "39/QĐ-UBND", "91-KL/TU", "30/2020/NĐ-CP", "12/CT-UBND"
-DOCUMENT_NUMBER = re.compile(
-    r"^\d{1,6}[a-z]?(?:-[A-ZĐ]{1,10})?(?:/\d{4})?/[A-ZĐ0-9]{1,12}(?:-[A-ZĐ0-9]{1,12}){0,4}$"
-)
 log = logging.getLogger("tracker.tasks")
 
 
@@ -502,21 +500,6 @@ def record_progress(
     )
 
 
-def validate_document(number: str, on: date | None, today: date) -> dict[str, str]:
-    errors = {}
-    if not DOCUMENT_NUMBER.match(" ".join((number or "").split())):
-        errors["document_number"] = _(
-            "Số văn bản chưa đúng dạng số/ký hiệu, ví dụ 333/KH-UBND hoặc 39/QĐ-UBND."
-        )
-    if on is None:
-        errors["document_date"] = _("Nhập ngày ban hành văn bản (dd/mm/yyyy).")
-    elif on > today:
-        errors["document_date"] = _("Ngày văn bản không được sau hôm nay.")
-    elif on.year < 2000:
-        errors["document_date"] = _("Ngày văn bản không hợp lệ.")
-    return errors
-
-
 def submit_completion(
     session: Session,
     task: Task,
@@ -528,8 +511,11 @@ def submit_completion(
     today: date,
     file: StoredFile | None = None,
     occurrence_id: int | None = None,
+    document_id: int | None = None,
 ) -> Evidence:
-    """The lead officer reports the task done, with the issued document as evidence."""
+    """The lead officer reports the task done, with the issued document as evidence: an entry
+    of the unit's register (sổ văn bản đi) picked by `document_id`, or found or entered by its
+    number and date."""
     task = _lock_task(session, task)
     occurrence = _target(task, occurrence_id)
     state = occurrence.state if occurrence else task.state
@@ -541,17 +527,28 @@ def submit_completion(
             _("không thể báo cáo hoàn thành lại."),
             _("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."),
         )
+    summary = (summary or "").strip()
+    entry = _picked_entry(session, task, document_id) if document_id else None
+    if entry is not None:
+        document_number, document_date = entry.number, entry.issued_on
     errors = validate_document(document_number, document_date, today)
     if errors:
         raise Refusal(errors)
+    assert document_date is not None
+    if entry is None:
+        entry = entry_for_evidence(
+            session, task.plan.unit_id, actor, number=document_number,
+            issued_on=document_date, subject=summary, file=file,
+        )
     evidence = Evidence(
         task=task,
         occurrence_id=occurrence.id if occurrence else None,
-        document_number=" ".join(document_number.split()),
-        document_date=document_date,
-        summary=(summary or "").strip(),
+        document=entry,
+        document_number=entry.number,
+        document_date=entry.issued_on,
+        summary=summary or entry.subject,
         added_by_id=actor.id,
-        **(_file_fields(file) if file else {}),
+        **(file_fields(file) if file else {}),
     )
     session.add(evidence)
     if occurrence is not None:
@@ -598,14 +595,11 @@ def submit_completion(
     return evidence
 
 
-def _file_fields(file: StoredFile) -> dict:
-    return {
-        "file_name": file.file_name,
-        "stored_name": file.stored_name,
-        "content_type": file.content_type,
-        "size_bytes": file.size_bytes,
-        "sha256": file.sha256,
-    }
+def _picked_entry(session: Session, task: Task, document_id: int) -> IssuedDocument:
+    entry = session.get(IssuedDocument, document_id)
+    if entry is None or entry.unit_id != task.plan.unit_id or entry.is_cancelled:
+        raise Refusal({"document_id": _("Văn bản đã chọn không có trong sổ văn bản đi.")})
+    return entry
 
 
 def _pending_evidence(session: Session, task: Task, occurrence: TaskOccurrence | None) -> Evidence:
@@ -870,7 +864,7 @@ def add_note(
             document_date=None,
             summary=body,
             added_by_id=actor.id,
-            **_file_fields(file),
+            **file_fields(file),
         )
         session.add(evidence)
         session.flush()

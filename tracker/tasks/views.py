@@ -1,6 +1,5 @@
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -11,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -22,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
 from tracker.core.clock import today
+from tracker.core.files import send_stored, store_upload
 from tracker.core.formatting import format_date
 from tracker.core.once import single_use
 from tracker.core.permissions import (
@@ -34,14 +33,13 @@ from tracker.core.permissions import (
 )
 from tracker.core.refusals import Conflict, Refusal, show_refusal
 from tracker.core.status import deadline_class
-from tracker.core.transactions import after_rollback
+from tracker.documents.queries import recent_entries
 from tracker.extensions import db
 from tracker.people.models import Officer, Role
 from tracker.people.queries import active_officers, unit_or_404
 from tracker.plans.models import Plan
 from tracker.tasks import bp
 from tracker.tasks.deadlines import deadline_changes
-from tracker.tasks.files import FileStatus, discard_file, file_status, store_file
 from tracker.tasks.forms import (
     BulkAssignForm,
     CompletionForm,
@@ -177,29 +175,9 @@ def evidence_file(evidence_id: int):
     authorize(current_user, Action.VIEW_UNIT, evidence.task.plan.unit)
     if not evidence.stored_name or evidence.archived_at is not None:
         abort(404)
-    upload_dir = current_app.config["TRACKER_UPLOAD_DIR"]
-    status = file_status(upload_dir, evidence.stored_name, evidence.sha256)
-    if status is FileStatus.MISSING:
-        log.error("evidence %s: file %s is missing", evidence.id, evidence.stored_name)
-        abort(404)
-    if status is FileStatus.CHANGED:
-        log.error(
-            "evidence %s: file %s no longer matches its checksum (not served)",
-            evidence.id,
-            evidence.stored_name,
-        )
-        message = _(
-            "Tệp minh chứng này không còn khớp với tệp đã tải lên (tệp trên máy chủ đã bị "
-            "thay đổi hoặc hỏng) nên không được tải xuống. Sự cố đã được ghi lại; vui lòng "
-            "báo quản trị viên khôi phục tệp từ bản sao lưu."
-        )
-        return render_template("errors/error.html", code=409, message=message), 409
-    path = Path(upload_dir) / evidence.stored_name
-    return send_file(
-        path,
-        mimetype=evidence.content_type or "application/octet-stream",
-        as_attachment=True,
-        download_name=evidence.file_name or evidence.stored_name,
+    return send_stored(
+        f"evidence {evidence.id}", evidence.stored_name, evidence.sha256,
+        evidence.content_type, evidence.file_name,
     )
 
 
@@ -422,14 +400,7 @@ def _back_with_errors(task: Task, form: FlaskForm):
 
 
 def _stored(upload):
-    """The uploaded file checked and kept (a Refusal if it is not one we take), or None."""
-    if not upload:
-        return None
-    upload_dir = current_app.config["TRACKER_UPLOAD_DIR"]
-    stored = store_file(upload_dir, upload.filename or "", upload.read())
-    # Kept only if the request commits: a refused or failed one leaves no file behind.
-    after_rollback(lambda: discard_file(upload_dir, stored.stored_name))
-    return stored
+    return store_upload(upload)
 
 
 def _occurrence_id(form) -> int | None:
@@ -479,9 +450,14 @@ def complete(task_id: int):
         except Refusal as refusal:
             show_refusal(refusal, form)
             task = task_or_404(task.id, details=True)  # as it was before the refused change
-            return render_template("tasks/complete.html", form=form, task=task), status
+            return _complete_page(form, task), status
         return _after(task, _("Đã báo cáo hoàn thành; chờ lãnh đạo xác nhận."))
-    return render_template("tasks/complete.html", form=form, task=task)
+    return _complete_page(form, task)
+
+
+def _complete_page(form, task):
+    register = recent_entries(db.session, task.plan.unit_id)
+    return render_template("tasks/complete.html", form=form, task=task, register=register)
 
 
 def _leader_decision(task_id: int, form_class, decide, done_message: str):

@@ -1,4 +1,5 @@
-"""Evidence files: checked by content, stored outside static files under a random name.
+"""Uploaded files (evidence, issued documents): checked by content, stored outside static files
+under a random name.
 
 A stored file is never overwritten (created exclusively, under a fresh name) and never deleted
 by a user action; its SHA-256 is recorded at upload, so a file changed on disk since (a failing
@@ -131,3 +132,47 @@ def file_status(upload_dir: str | Path, stored_name: str, sha256: str | None) ->
     if not sha256:
         return FileStatus.UNCHECKED
     return FileStatus.OK if sha256_of_file(path) == sha256 else FileStatus.CHANGED
+
+
+def store_upload(upload) -> StoredFile | None:
+    """A request's uploaded file checked and kept (a Refusal if it is not one we take), or None.
+    Kept only if the request commits: a refused or failed one leaves no file behind."""
+    from flask import current_app
+
+    from tracker.core.transactions import after_rollback
+
+    if not upload:
+        return None
+    upload_dir = current_app.config["TRACKER_UPLOAD_DIR"]
+    stored = store_file(upload_dir, upload.filename or "", upload.read())
+    after_rollback(lambda: discard_file(upload_dir, stored.stored_name))
+    return stored
+
+
+def send_stored(
+    what: str, stored_name: str, sha256: str | None, content_type: str | None,
+    file_name: str | None,
+):
+    """A stored file as a download, if it is still the file uploaded: 404 when it is missing,
+    409 with an explanation when it no longer matches its checksum (the log says which)."""
+    from flask import abort, current_app, render_template, send_file
+
+    upload_dir = current_app.config["TRACKER_UPLOAD_DIR"]
+    status = file_status(upload_dir, stored_name, sha256)
+    if status is FileStatus.MISSING:
+        log.error("%s: file %s is missing", what, stored_name)
+        abort(404)
+    if status is FileStatus.CHANGED:
+        log.error("%s: file %s no longer matches its checksum (not served)", what, stored_name)
+        message = _(
+            "Tệp minh chứng này không còn khớp với tệp đã tải lên (tệp trên máy chủ đã bị "
+            "thay đổi hoặc hỏng) nên không được tải xuống. Sự cố đã được ghi lại; vui lòng "
+            "báo quản trị viên khôi phục tệp từ bản sao lưu."
+        )
+        return render_template("errors/error.html", code=409, message=message), 409
+    return send_file(
+        Path(upload_dir) / stored_name,
+        mimetype=content_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=file_name or stored_name,
+    )
