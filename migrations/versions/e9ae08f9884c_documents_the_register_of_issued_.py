@@ -2,7 +2,7 @@
 an entry of its unit's register
 
 Revision ID: e9ae08f9884c
-Revises: 51b75f079334
+Revises: f0a6d2c9e1b4
 Create Date: 2026-12-03 11:15:27.706705
 
 """
@@ -14,7 +14,7 @@ import tracker.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'e9ae08f9884c'
-down_revision = '51b75f079334'
+down_revision = 'f0a6d2c9e1b4'
 branch_labels = None
 depends_on = None
 

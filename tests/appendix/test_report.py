@@ -68,10 +68,11 @@ def test_the_draft_follows_the_report_and_its_figures_are_the_table(client, auth
     assert "Số tiền được thanh toán trực tuyến: 216.000 đồng." in body
     assert "trên Trung tâm Dịch vụ hành chính công" in body and ": 32 hồ sơ." in body
     assert "384.000" not in body
-    # I.1 counts the period's documents (the register will make it the seed's 24).
+    # I.1 counts the period's directing documents from the register: the seed's 24.
     documents = report_documents(db.session, demo.period, table)
-    assert f"đã ban hành {len(documents)} văn bản chỉ đạo" in body
-    assert len(documents) == int(table["1.1"].value)
+    assert len(documents) == int(table["1.1"].value) == 24
+    assert "đã ban hành 24 văn bản chỉ đạo" in body
+    assert "Quyết định số 39/QĐ-UBND" in body and "Kế hoạch số 259/KH-UBND" in body
     assert "Công văn số 2549/UBND ngày 22/12/2023 về việc đăng ký" in body
     assert "ghi nhầm" not in body  # the unit's own remark never reaches official text
     assert "01 cuộc họp đánh giá" in body and "15/02/2024" in body

@@ -59,13 +59,10 @@ class ReportSources:
 
 def report_documents(session: Session, period: ReportingPeriod,
                      table: Table) -> list[DirectingDocument]:
-    """The directing documents of the period that section I.1 lists and counts.
-
-    Today: the evidence documents of the period (row 1.1's source, in `table`). When the
-    register of issued documents lands, this is the one line to change, to its
-    `directing_documents(session, period.unit_id, period.start, period.end)` (the report
-    reads each document's `number`, `day` and `summary`).
-    """
+    """The directing documents of the period that section I.1 lists and counts: row 1.1's
+    own list, read from the register of issued documents (`documents.queries.
+    directing_documents`, by the rule `documents.rules.directs_reform`) when the table was
+    computed, or as frozen with it: the narrative and the table cannot disagree."""
     return list(table.documents)
 
 
