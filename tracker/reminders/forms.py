@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -14,6 +13,8 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange
+
+from tracker.core.forms import Form
 
 WEEKDAY_CHOICES = [
     SelectChoice("", _l("Không gửi")),
@@ -27,11 +28,11 @@ WEEKDAY_CHOICES = [
 ]
 
 
-class EmailPreferenceForm(FlaskForm):
+class EmailPreferenceForm(Form):
     enabled = HiddenField()
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     days_before = StringField(
         _l("Nhắc trước hạn (số ngày làm việc)"),
         validators=[Length(max=60)],
