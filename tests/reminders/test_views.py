@@ -3,7 +3,9 @@ email opt-out, the unit's settings, one email, and the development outbox."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -193,3 +195,20 @@ def test_the_defaults_are_written_once(app):
     db.session.flush()
     bare = ReminderPolicy.from_settings(row)
     assert bare == ReminderPolicy(digest_weekday=None)
+
+
+
+def test_make_run_opens_the_outbox_page_it_promises():
+    # `make run` keeps mail in the outbox; its web server runs under `flask run`, which sets
+    # app.debug from FLASK_DEBUG, so the page is opened by TRACKER_MAIL_OUTBOX explicitly.
+    root = Path(__file__).resolve().parents[2]
+    dry_run = subprocess.run(
+        ["make", "-n", "-s", "run"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    web = next(line for line in dry_run.splitlines() if " run --host " in line)
+    assert "TRACKER_MAIL_OUTBOX=1" in web
+    smtp = subprocess.run(
+        ["make", "-n", "-s", "run", "TRACKER_MAIL_TRANSPORT=smtp"],
+        cwd=root, capture_output=True, text=True, check=True,
+    ).stdout
+    assert "TRACKER_MAIL_OUTBOX" not in smtp

@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from tracker.core.permissions import Action, can
+from tracker.core.permissions import Action, can, holds_tasks
 
 _NAME = "\x00name\x00"
 _UNREAD = "\x00unread\x00"
@@ -26,7 +26,7 @@ _CSRF = "\x00csrf\x00"
 @functools.lru_cache(maxsize=512)
 def _menu(unit_code: str, unit_name: str, entries: tuple[bool, ...], locale: str,
           script_root: str) -> str:
-    leader, meetings, evaluations, units, unit_admin, assign_admins = entries
+    leader, meetings, evaluations, units, unit_admin, assign_admins, own_tasks = entries
     return render_template(
         "_menu.html",
         unit_code=unit_code,
@@ -37,6 +37,7 @@ def _menu(unit_code: str, unit_name: str, entries: tuple[bool, ...], locale: str
         units=units,
         unit_admin=unit_admin,
         assign_admins=assign_admins,
+        own_tasks=own_tasks,
         full_name=_NAME,
         unread=Markup(_UNREAD),
         csrf=_CSRF,
@@ -54,6 +55,7 @@ def page_menu() -> Markup:
         can(officer, Action.MANAGE_UNITS, unit),
         can(officer, Action.MANAGE_UNIT_SETTINGS, unit),
         can(officer, Action.ASSIGN_UNIT_ADMINS, unit),
+        holds_tasks(officer),  # a read-only inspector has no tasks, reminders or grades
     )
     html = _menu(unit.code, unit.name, entries, str(get_locale()), request.script_root)
     unread = officer.unread_notifications

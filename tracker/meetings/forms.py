@@ -65,10 +65,10 @@ class DecisionForm(Form):
     new_deadline = DateField(_l("Gia hạn đến"), render_kw={"placeholder": "dd/mm/yyyy"})
     new_task = BooleanField(_l("Giao nhiệm vụ mới"))
     plan_id = SelectField(_l("Kế hoạch"), coerce=_optional_int, validate_choice=False)
-    title = TextAreaField(_l("Nhiệm vụ (làm gì)"), validators=[Length(max=2000)])
+    title = TextAreaField(_l("Nhiệm vụ"), validators=[Length(max=2000)])
     deliverable = StringField(_l("Sản phẩm, kết quả"), validators=[Length(max=2000)])
     lead_officer_id = SelectField(
-        _l("Chủ trì (ai làm)"), coerce=_optional_int, validate_choice=False
+        _l("Chủ trì"), coerce=_optional_int, validate_choice=False
     )
     deadline = DateField(_l("Thời hạn"), render_kw={"placeholder": "dd/mm/yyyy"})
 

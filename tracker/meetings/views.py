@@ -151,7 +151,8 @@ def create(unit_code: str):
     except Refusal as refusal:
         show_refusal(refusal, form)
         return _index(unit, form, 200)
-    flash(_("Đã mở cuộc họp tháng %(m)s/%(y)s.", m=meeting.month, y=meeting.year), "success")
+    flash(_("Đã mở Họp giao ban CCHC tháng %(m)s/%(y)s.", m=meeting.month, y=meeting.year),
+          "success")
     return redirect(url_for(".detail", meeting_id=meeting.id))
 
 

@@ -52,7 +52,7 @@ class SettingsForm(Form):
     copy_supporters = BooleanField(_l("Gửi bản sao cho cán bộ phối hợp"))
     digest_weekday = SelectField(_l("Tổng hợp tuần gửi Chủ tịch"), choices=WEEKDAY_CHOICES)
     meeting_days_before = IntegerField(
-        _l("Nhắc trước cuộc họp tháng (ngày làm việc)"),
+        _l("Nhắc trước Họp giao ban CCHC tháng (ngày làm việc)"),
         validators=[InputRequired(), NumberRange(0, 20)],
     )
     submit = SubmitField(_l("Lưu"))

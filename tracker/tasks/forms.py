@@ -31,18 +31,18 @@ def _optional_int(value):
 class TaskForm(Form):
     form_token = token_field()  # a new task is created once (core.once)
     version = HiddenField()  # the task's version the edit started from
-    title = TextAreaField(_l("Nhiệm vụ (làm gì)"), validators=[Length(max=2000)])
+    title = TextAreaField(_l("Nhiệm vụ"), validators=[Length(max=2000)])
     deliverable = TextAreaField(_l("Sản phẩm, kết quả"), validators=[Length(max=2000)])
     group_id = SelectField(_l("Lĩnh vực"), coerce=_optional_int, validate_choice=False)
     lead_officer_id = SelectField(
-        _l("Chủ trì (ai làm)"), coerce=_optional_int, validate_choice=False
+        _l("Chủ trì"), coerce=_optional_int, validate_choice=False
     )
     supporter_ids = SelectMultipleField(_l("Phối hợp"), coerce=int, validate_choice=False)
     confirmer_id = SelectField(
         _l("Lãnh đạo chịu trách nhiệm xác nhận"), coerce=_optional_int, validate_choice=False
     )
     deadline_kind = RadioField(
-        _l("Thời hạn (khi nào xong)"),
+        _l("Thời hạn"),
         choices=[
             SelectChoice("date", _l("Một ngày cụ thể")),
             SelectChoice("working_days", _l("Số ngày làm việc")),
