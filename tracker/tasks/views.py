@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -21,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
 from tracker.core.clock import today
+from tracker.core.downloads import download, file_name
 from tracker.core.formatting import format_date
 from tracker.core.forms import Form
 from tracker.core.once import single_use
@@ -187,12 +187,8 @@ def evidence_file(evidence_id: int):
         )
         return render_template("errors/error.html", code=409, message=message), 409
     path = Path(upload_dir) / evidence.stored_name
-    return send_file(
-        path,
-        mimetype=evidence.content_type or "application/octet-stream",
-        as_attachment=True,
-        download_name=evidence.file_name or evidence.stored_name,
-    )
+    name = file_name(evidence.file_name, "") or evidence.stored_name  # as the officer named it
+    return download(path, name, evidence.content_type or "application/octet-stream")
 
 
 # ---------------------------------------------------------------------------- workflow
