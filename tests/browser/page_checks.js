@@ -21,29 +21,33 @@
     const [l1, l2] = [luminance(a), luminance(b)].sort((x, y) => y - x);
     return (l1 + 0.05) / (l2 + 0.05);
   };
-  // The background behind an element: its own and its ancestors' colours, composited from the
-  // page's white up; null where an image or gradient lies behind (not measurable here).
-  const background = (el) => {
-    const layers = [];
-    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
-      const style = getComputedStyle(node);
-      if (style.backgroundImage && style.backgroundImage !== "none") return null;
+  // The background behind an element: its own and its ancestors' colours, composited over the
+  // page's white; null where an image or gradient lies behind (not measurable here).
+  const backgrounds = new Map();
+  const background = (el) => {  // cached per element: a page has thousands of text nodes
+    if (!el || el.nodeType !== 1) return [255, 255, 255, 1];
+    if (backgrounds.has(el)) return backgrounds.get(el);
+    const style = getComputedStyle(el);
+    let result;
+    if (style.backgroundImage && style.backgroundImage !== "none") {
+      result = null;
+    } else {
       const color = parse(style.backgroundColor);
-      if (color && color[3] > 0) {
-        layers.push(color);
-        if (color[3] === 1) break;
-      }
+      const below = color && color[3] === 1 ? null : background(el.parentElement);
+      if (color && color[3] === 1) result = color;
+      else if (below === null) result = null;
+      else result = color && color[3] > 0 ? over(color, below) : below;
     }
-    let result = [255, 255, 255, 1];
-    for (let i = layers.length - 1; i >= 0; i--) result = over(layers[i], result);
+    backgrounds.set(el, result);
     return result;
   };
+  const opacities = new Map();
   const opacity = (el) => {
-    let value = 1;
-    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
-      value *= parseFloat(getComputedStyle(node).opacity);
+    if (!el || el.nodeType !== 1) return 1;
+    if (!opacities.has(el)) {
+      opacities.set(el, parseFloat(getComputedStyle(el).opacity) * opacity(el.parentElement));
     }
-    return value;
+    return opacities.get(el);
   };
   const low = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
