@@ -50,6 +50,8 @@ from tracker.meetings.operations import (
 )
 from tracker.meetings.queries import unevaluated
 from tracker.people.models import Officer, Role, Unit
+from tracker.plans.editing import update_plan
+from tracker.plans.forms import plan_input
 from tracker.plans.models import Plan
 from tracker.tasks.models import (
     CadenceMode,
@@ -633,6 +635,47 @@ def test_two_edits_of_one_task(world):
             assert changed == ({"deadline"} if outcomes[0] == OK else {"title"})
             db.session.remove()
     _report("edit vs edit", ROUNDS, f"one save, the other refused naming it; won {dict(winners)}")
+
+
+def _edit_plan(plan_id: int, title: str):
+    def prepare(session, officer):
+        data = plan_input(session.get(Plan, plan_id))  # the form, opened
+        data.title = title
+        session.rollback()
+
+        def act():
+            update_plan(session, session.get(Plan, plan_id), data, officer)
+
+        return act
+
+    return prepare
+
+
+def test_two_edits_of_one_plan(world):
+    """Two leaders retitle the plan from the same form: one is saved, the other refused with
+    who saved it; the plan's version counts one edit."""
+    for n in range(ROUNDS):
+        with _in_app(world):
+            plan = gen_plan(db.session.get(Unit, world.unit_id), title=f"Kế hoạch {n}")
+            db.session.commit()
+            plan_id, version = plan.id, plan.version
+            db.session.remove()
+        outcomes = race(
+            world,
+            ("chair", _edit_plan(plan_id, f"Chủ tịch đặt tên {n}")),
+            ("admin", _edit_plan(plan_id, f"Quản trị đặt tên {n}")),
+        )
+        assert not _crashes(outcomes), outcomes
+        assert outcomes.count(OK) == 1, outcomes
+        with _in_app(world):
+            plan = db.session.get(Plan, plan_id)
+            winner = "chair" if outcomes[0] == OK else "admin"
+            loser = outcomes[1] if winner == "chair" else outcomes[0]
+            assert plan.title.startswith("Chủ tịch" if winner == "chair" else "Quản trị")
+            assert plan.version == version + 1
+            assert f"Trong lúc bạn sửa, {world.names[winner]} đã lưu" in loser.message
+            db.session.remove()
+    _report("plan edit vs plan edit", ROUNDS, "one save, the other refused naming who saved")
 
 
 def _create(world: World, title: str):

@@ -5,7 +5,6 @@ Revises: a9c3e5f1d207
 Create Date: 2026-12-03 09:10:00.000000
 
 """
-import contextlib
 
 from alembic import op
 import sqlalchemy as sa
@@ -37,42 +36,19 @@ def _recheck(table, name, column, values):
         batch_op.create_check_constraint(op.f(name), _in(column, values))
 
 
-@contextlib.contextmanager
-def _foreign_keys_off_on_sqlite():
-    """SQLite rebuilds `units` (copy, drop, rename) to change its CHECK: the plans and officers
-    pointing at it would stop the drop. Foreign keys can only be turned off between
-    transactions, so: commit what ran so far, rebuild with them off, check them, turn them on."""
-    bind = op.get_bind()
-    if bind.dialect.name != 'sqlite':
-        yield
-        return
-    bind.commit()
-    raw = bind.connection.driver_connection
-    was_on = raw.execute('PRAGMA foreign_keys').fetchone()[0]  # env.py turns them off
-    raw.execute('PRAGMA foreign_keys = OFF')
-    try:
-        yield
-        bind.commit()
-        broken = raw.execute('PRAGMA foreign_key_check').fetchall()
-        if broken:
-            raise RuntimeError(f'foreign keys broken by the rebuild: {broken[:5]}')
-    finally:
-        if was_on:
-            raw.execute('PRAGMA foreign_keys = ON')
-
-
 def upgrade():
-    with _foreign_keys_off_on_sqlite():
-        with op.batch_alter_table('units', schema=None) as batch_op:
-            batch_op.add_column(
-                sa.Column('short_name', sa.String(length=100), server_default='', nullable=False)
-            )
-            batch_op.add_column(
-                sa.Column('closed_at', tracker.core.types.UTCDateTime(timezone=True),
-                          nullable=True)
-            )
-        _recheck('units', 'ck_units_unit_kind', 'kind', NEW_KINDS)
-        _recheck('officer_roles', 'ck_officer_roles_role', 'role', NEW_ROLES)
+    # SQLite rebuilds `units` to change its CHECK; migrations/env.py runs every migration with
+    # foreign keys off (and checks them after), so the tables pointing at it do not stop that.
+    with op.batch_alter_table('units', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('short_name', sa.String(length=100), server_default='', nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column('closed_at', tracker.core.types.UTCDateTime(timezone=True),
+                      nullable=True)
+        )
+    _recheck('units', 'ck_units_unit_kind', 'kind', NEW_KINDS)
+    _recheck('officer_roles', 'ck_officer_roles_role', 'role', NEW_ROLES)
 
 
 def downgrade():
@@ -89,9 +65,8 @@ def downgrade():
             f'{admins} unit administrator roles and {kinds} units of the new kinds: the previous '
             'schema cannot hold them; remove them before downgrading'
         )
-    with _foreign_keys_off_on_sqlite():
-        _recheck('officer_roles', 'ck_officer_roles_role', 'role', OLD_ROLES)
-        _recheck('units', 'ck_units_unit_kind', 'kind', OLD_KINDS)
-        with op.batch_alter_table('units', schema=None) as batch_op:
-            batch_op.drop_column('closed_at')
-            batch_op.drop_column('short_name')
+    _recheck('officer_roles', 'ck_officer_roles_role', 'role', OLD_ROLES)
+    _recheck('units', 'ck_units_unit_kind', 'kind', OLD_KINDS)
+    with op.batch_alter_table('units', schema=None) as batch_op:
+        batch_op.drop_column('closed_at')
+        batch_op.drop_column('short_name')

@@ -305,3 +305,50 @@ def test_a_closed_unit_takes_no_new_plan(app):
         assert "Đơn vị Phường Cũ đã đóng" in refusal.message
     else:
         raise AssertionError("a closed unit took a new plan")
+
+
+def test_two_leaders_editing_one_plan_lose_nothing(app, client, auth):
+    """The second save, started from the version before the first, is refused with who saved
+    and when, the form kept as typed; saving again, knowingly, goes over."""
+    from tests.conftest import AuthActions
+
+    unit = gen_unit()
+    chair = gen_officer(unit, Role.CHAIRPERSON, full_name="Trần Chủ Tịch")
+    admin = gen_officer(unit, Role.ADMIN, full_name="Lê Quản Trị")
+    plan = gen_plan(unit, title="Kế hoạch ban đầu")
+    db.session.commit()
+    path = f"/plans/{plan.id}/edit"
+    auth.login(chair)
+    page = client.get(path).get_data(as_text=True)
+    assert f'name="version" type="hidden" value="{plan.version}"' in page
+
+    other = app.test_client()
+    AuthActions(other).login(admin)
+    assert plan_post(other, path, title="Kế hoạch do quản trị sửa").status_code == 302
+
+    data = {
+        "csrf_token": csrf_token(client, path),
+        "form_token": form_token(page),
+        "title": "Kế hoạch do chủ tịch sửa",
+        "kind": "annual_reform",
+        "document_number": "15/KH-UBND",
+        "document_date": "20/01/2025",
+        "years": "2025",
+        "appendix_row": "auto",
+        "leader_id": "",
+        "version": "1",
+    }
+    refused = client.post(path, data=data)
+    assert refused.status_code == 200
+    html = refused.get_data(as_text=True)
+    assert "Lê Quản Trị đã lưu thay đổi kế hoạch này" in html
+    assert 'value="Kế hoạch do chủ tịch sửa"' in html
+    db.session.refresh(plan)
+    assert plan.title == "Kế hoạch do quản trị sửa"
+    assert plan.version == 2
+
+    data["version"] = "2"  # as the refused form now carries
+    data["form_token"] = form_token(html)
+    assert client.post(path, data=data).status_code == 302
+    db.session.refresh(plan)
+    assert (plan.title, plan.version) == ("Kế hoạch do chủ tịch sửa", 3)

@@ -119,3 +119,17 @@ def test_the_preview_then_the_new_plan(client, auth):
     assert "1 nhiệm vụ chưa có người chủ trì" in page
     (new,) = db.session.scalars(select(Plan).where(Plan.start_year == 2025)).all()
     assert new.document_date == date(2025, 1, 20)
+
+
+def test_the_preview_says_when_next_years_plan_is_already_made(client, auth):
+    unit, chair, _vice, _an, plan, _tasks = world()
+    db.session.commit()
+    auth.login(chair)
+    path = f"/plans/{plan.id}/next-year"
+    assert 'data-testid="next-year-exists"' not in client.get(path).get_data(as_text=True)
+    made = gen_plan(unit, title="Kế hoạch CCHC năm 2025 (đã lập)", start_year=2025,
+                    end_year=2025, document_number="20/KH-UBND")
+    db.session.commit()
+    html = client.get(path).get_data(as_text=True)
+    assert "Đơn vị đã có 1 kế hoạch cùng loại cho năm 2025" in html
+    assert f'href="/plans/{made.id}"' in html

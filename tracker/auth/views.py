@@ -29,7 +29,7 @@ from tracker.people.operations import (
     set_password,
 )
 from tracker.people.sessions import end_session, end_session_by_id, open_sessions, start_session
-from tracker.people.throttle import record_attempt, wait_before_login
+from tracker.people.throttle import record_attempt, reset_request_pace, wait_before_login
 
 
 def wait_text(wait: timedelta) -> str:
@@ -155,8 +155,17 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         email = (form.email.data or "")[:254]
+        address_may, letter_may = reset_request_pace(
+            db.session, normalise_email(email), request.remote_addr or ""
+        )
+        if not address_may:
+            flash(
+                _("Đã có quá nhiều yêu cầu đặt lại mật khẩu từ máy này. Vui lòng thử lại sau."),
+                "danger",
+            )
+            return render_template("auth/forgot.html", form=form), 429
         officer = get_officer_by_email(db.session, email)
-        found = officer is not None and officer.active
+        found = officer is not None and officer.active and letter_may
         # The same work either way: a letter written (to a stand-in), a thread started.
         letter = reset_letter(officer if found else stand_in(email))
         after_commit(lambda: send_in_background([letter] if found else []))

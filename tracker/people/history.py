@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from tracker.core.audit import AuditEvent
+from tracker.core.clock import to_local
+from tracker.core.refusals import Conflict
 from tracker.people.models import Officer
 
 
@@ -48,3 +51,55 @@ def readable_history(
             changes.append((name, before, after))
         entries.append(HistoryEntry(event_, names.get(event_.actor_id), changes))
     return entries
+
+
+def edits_since(
+    session: Session, entity_type: str, entity_id: int, version: int,
+    officer_fields: Iterable[str] = (),
+) -> list[HistoryEntry]:
+    """The audited edits that took a versioned record (a task, a plan) past `version`, newest
+    first: what an editor who started from `version` did not see."""
+    return [
+        entry
+        for entry in readable_history(
+            session,
+            (AuditEvent.entity_type == entity_type) & (AuditEvent.entity_id == entity_id),
+            officer_fields,
+        )
+        if _version_after(entry.event.changes, version)
+    ]
+
+
+def stale_edit(
+    session: Session,
+    entity_type: str,
+    entity_id: int,
+    version: int,
+    current_version: int,
+    *,
+    someone_saved: Callable[..., str],
+    changed: str,
+    officer_fields: Iterable[str] = (),
+) -> Conflict:
+    """The refusal of an edit started from `version`: who saved the record since and when
+    (`someone_saved(who=, time=, day=)`, or `changed` when the audit trail names nobody), with
+    the changes for the form to show."""
+    entries = edits_since(session, entity_type, entity_id, version, officer_fields)
+    if entries:
+        moment = to_local(entries[0].event.occurred_at)
+        message = someone_saved(
+            who=entries[0].actor_name or _("hệ thống"),
+            time=f"{moment:%H:%M}",
+            day=f"{moment:%d/%m/%Y}",
+        )
+    else:
+        message = changed
+    changes = [
+        (entry, [c for c in entry.changes if c[0] != "version"]) for entry in reversed(entries)
+    ]
+    return Conflict(message, changes, current_version=current_version)
+
+
+def _version_after(changes: dict, version: int) -> bool:
+    after = (changes.get("version") or [None, None])[1]
+    return isinstance(after, int) and after > version

@@ -222,6 +222,8 @@ class LoginAttempt(db.Model):
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     success: Mapped[bool]
+    # "login", or "reset" for a request of a password-reset letter (paced on its own).
+    kind: Mapped[str] = mapped_column(String(16), default="login", server_default="login")
 
 
 class OfficerSession(db.Model):

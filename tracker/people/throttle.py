@@ -47,7 +47,10 @@ ADDRESS = Pace(free=20, lock=100)
 def _failures(session: Session, column, value: str, since: datetime):
     count, last = session.execute(
         select(func.count(), func.max(LoginAttempt.at)).where(
-            column == value, LoginAttempt.at >= since, LoginAttempt.success.is_(False)
+            column == value,
+            LoginAttempt.at >= since,
+            LoginAttempt.success.is_(False),
+            LoginAttempt.kind == "login",
         )
     ).one()
     return count, last
@@ -59,7 +62,9 @@ def wait_before_login(session: Session, email: str, address: str) -> timedelta:
     since = now - WINDOW
     last_success = session.scalar(
         select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.email == email, LoginAttempt.success.is_(True)
+            LoginAttempt.email == email,
+            LoginAttempt.success.is_(True),
+            LoginAttempt.kind == "login",
         )
     )
     account_since = max(since, last_success) if last_success else since
@@ -80,3 +85,32 @@ def record_attempt(session: Session, email: str, address: str, *, success: bool)
     # What the rule no longer reads goes: the table stays the size of a day's attempts.
     session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - timedelta(days=1)))
     session.flush()
+
+
+# Password-reset letters: an address asks for a few an hour, an account receives a few an hour.
+# Beyond that the answer stays the same but no letter goes (a mailbox is not flooded, and the
+# page tells nothing of the account); an address beyond its own pace is told to wait.
+RESET_WINDOW = timedelta(hours=1)
+RESET_LETTERS_PER_ACCOUNT = 3
+RESET_REQUESTS_PER_ADDRESS = 20
+
+
+def reset_request_pace(session: Session, email: str, address: str) -> tuple[bool, bool]:
+    """Record one request for a reset letter; answer (address may ask, letter may go)."""
+    since = utcnow() - RESET_WINDOW
+
+    def recent(column, value: str) -> int:
+        return session.scalar(
+            select(func.count()).where(
+                column == value, LoginAttempt.at >= since, LoginAttempt.kind == "reset"
+            )
+        ) or 0
+
+    by_address = recent(LoginAttempt.address, address)
+    by_account = recent(LoginAttempt.email, email)
+    session.add(
+        LoginAttempt(email=email[:254], address=address[:64], success=False, kind="reset")
+    )
+    session.flush()
+    address_may = by_address < RESET_REQUESTS_PER_ADDRESS
+    return address_may, address_may and by_account < RESET_LETTERS_PER_ACCOUNT

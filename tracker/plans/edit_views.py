@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from tracker.core.forms import Form
 from tracker.core.once import single_use
 from tracker.core.permissions import Action, authorize, can
-from tracker.core.refusals import Refusal, show_refusal
+from tracker.core.refusals import Conflict, Refusal, show_refusal
 from tracker.core.transactions import discard
 from tracker.extensions import db
 from tracker.people.models import Role
@@ -27,7 +27,7 @@ from tracker.plans.editing import (
 from tracker.plans.forms import PlanForm, plan_input
 from tracker.plans.models import Plan
 from tracker.plans.next_year import draft_tasks, next_year_input, start_next_year
-from tracker.plans.queries import archived_plans
+from tracker.plans.queries import archived_plans, plans_like
 
 
 def _submitted(form: PlanForm, save):
@@ -36,6 +36,11 @@ def _submitted(form: PlanForm, save):
     typed_ok = form.validate()
     try:
         result = save(form.data_input())
+    except Conflict as conflict:
+        show_refusal(conflict, form)
+        # Saving again, knowingly, goes over the other leader's change.
+        form.version.data = str(conflict.current_version)
+        return None
     except Refusal as refusal:
         show_refusal(refusal, form)
         return None
@@ -137,7 +142,9 @@ def next_year(plan_id: int):
                       "warning")
             return redirect(url_for("plans.detail", plan_id=result.plan.id))
     return render_template("plans/next_year.html", form=form, plan=plan,
-                           drafts=draft_tasks(db.session, plan))
+                           drafts=draft_tasks(db.session, plan),
+                           existing=plans_like(db.session, plan.unit_id, plan.kind,
+                                               plan.start_year + 1))
 
 
 def _number(raw: str) -> int | None:

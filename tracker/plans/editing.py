@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from tracker.core.clock import utcnow
 from tracker.core.locking import lock
 from tracker.core.permissions import Action, can
-from tracker.core.refusals import Refusal
+from tracker.core.refusals import Conflict, Refusal
+from tracker.people.history import stale_edit
 from tracker.people.models import Officer, OfficerRole, Role, Unit
 from tracker.people.operations import ensure_open
 from tracker.plans.importing.metadata import DEFAULT_APPENDIX_ROW, DOCUMENT_NUMBER_MAX, TITLE_MAX
@@ -41,6 +42,8 @@ class PlanInput:
     end_year: int | None = None
     appendix_row: str | None = FROM_KIND  # a row of APPENDIX_ROWS, None (none) or FROM_KIND
     leader_id: int | None = None
+    # The plan's version the form was filled from (None: not checked, e.g. a new plan).
+    version: int | None = None
 
 
 def _text(value: str | None) -> str:
@@ -128,11 +131,34 @@ def update_plan(session: Session, plan: Plan, data: PlanInput, actor: Officer | 
     """The plan's particulars changed as typed; refused by field as a new plan's are."""
     values = _checked(session, plan.unit, data)
     plan = lock(session, plan)
+    if data.version is not None and plan.version != data.version:
+        raise _stale_edit(session, plan, data.version)
+    changed = False
     for name, value in values.items():
+        changed |= getattr(plan, name) != value
         setattr(plan, name, value)
+    if changed:
+        plan.version += 1
     session.flush()
     log.info("officer %s edited plan %s, unit %s", actor and actor.id, plan.id, plan.unit_id)
     return plan
+
+
+def _stale_edit(session: Session, plan: Plan, version: int) -> Conflict:
+    return stale_edit(
+        session, "plans", plan.id, version, plan.version,
+        someone_saved=lambda **at: _(
+            "Trong lúc bạn sửa, %(who)s đã lưu thay đổi kế hoạch này lúc %(time)s ngày %(day)s. "
+            "Nội dung bạn nhập chưa được lưu và vẫn giữ nguyên: xem lại kế hoạch rồi lưu lại nếu "
+            "vẫn muốn.",
+            **at,
+        ),
+        changed=_(
+            "Kế hoạch đã được thay đổi trong lúc bạn sửa. Nội dung bạn nhập chưa được lưu và vẫn "
+            "giữ nguyên: xem lại kế hoạch rồi lưu lại nếu vẫn muốn."
+        ),
+        officer_fields=("leader_id",),
+    )
 
 
 def archive_plan(session: Session, plan: Plan, actor: Officer | None) -> None:

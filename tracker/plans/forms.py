@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, SubmitField, ValidationError
+from wtforms import HiddenField, SelectField, StringField, SubmitField, ValidationError
 
 from tracker.core.forms import Form
 from tracker.core.once import token_field
@@ -67,6 +67,7 @@ class PlanForm(Form):
     appendix_row = SelectField(
         _l("Dòng trong Phụ lục 1 của báo cáo quý"), default=FROM_KIND, validate_choice=False
     )
+    version = HiddenField()  # the plan's version the edit started from
     leader_id = SelectField(_l("Lãnh đạo phụ trách kế hoạch"), default="", validate_choice=False)
     form_token = token_field()  # a new plan is created once (core.once)
     submit = SubmitField(_l("Lưu kế hoạch"))
@@ -102,6 +103,7 @@ class PlanForm(Form):
             FROM_KIND if data.appendix_row == FROM_KIND else data.appendix_row or NO_APPENDIX_ROW
         )
         self.leader_id.data = str(data.leader_id) if data.leader_id else ""
+        self.version.data = str(data.version) if data.version else ""
 
     def data_input(self) -> PlanInput:
         """What was typed, read leniently: the operation refuses what is wrong, by field."""
@@ -115,6 +117,7 @@ class PlanForm(Form):
             document_date = None
         row = self.appendix_row.data
         leader = self.leader_id.data or ""
+        version = self.version.data or ""
         return PlanInput(
             title=self.title.data or "",
             kind=PlanKind(self.kind.data) if self.kind.data in set(PlanKind) else None,
@@ -124,6 +127,8 @@ class PlanForm(Form):
             end_year=years[1] if years else None,
             appendix_row=None if row == NO_APPENDIX_ROW else row,
             leader_id=int(leader) if leader.isascii() and leader.isdigit() and len(leader) < 10
+            else None,
+            version=int(version) if version.isascii() and version.isdigit() and len(version) < 10
             else None,
         )
 
@@ -138,4 +143,5 @@ def plan_input(plan: Plan) -> PlanInput:
         end_year=plan.end_year,
         appendix_row=plan.appendix_row,
         leader_id=plan.leader_id,
+        version=plan.version,
     )

@@ -45,6 +45,9 @@ class Plan(Audited, db.Model):
     # Archived: kept, out of the lists and the figures (operations.archive_plan).
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Counts the edits of the particulars (editing.update_plan): a form filled from an older
+    # version is refused, not saved over the other leader's change.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     unit: Mapped[Unit] = relationship()
     leader: Mapped[Officer | None] = relationship()

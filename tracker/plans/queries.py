@@ -49,3 +49,20 @@ def archived_plans(session: Session, unit_id: int) -> list[Plan]:
             .order_by(Plan.archived_at.desc(), Plan.id)
         )
     )
+
+
+def plans_like(session: Session, unit_id: int, kind, start_year: int) -> list[Plan]:
+    """The unit's live plans of this kind starting that year: next year's plan may already
+    have been made (the page says so before a second one is)."""
+    return list(
+        session.scalars(
+            select(Plan)
+            .where(
+                Plan.unit_id == unit_id,
+                Plan.kind == kind,
+                Plan.start_year == start_year,
+                Plan.archived_at.is_(None),
+            )
+            .order_by(Plan.id)
+        )
+    )

@@ -9,53 +9,32 @@ the audit trail (core.audit), for the form to show.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from tracker.core.audit import AuditEvent
 from tracker.core.clock import to_local
 from tracker.core.refusals import Conflict, Refusal
-from tracker.people.history import readable_history
+from tracker.people import history
 from tracker.tasks.models import NoteKind, Task, TaskNote
 from tracker.tasks.queries import OFFICER_FIELDS
 
 
 def stale_edit(session: Session, task: Task, version: int) -> Conflict:
     """The refusal of an edit started from `version`: who changed the task since, and what."""
-    entries = [
-        entry
-        for entry in readable_history(
-            session,
-            and_(AuditEvent.entity_type == "tasks", AuditEvent.entity_id == task.id),
-            OFFICER_FIELDS,
-        )
-        if _version_after(entry.event.changes, version)
-    ]
-    if entries:
-        latest = entries[0]
-        moment = to_local(latest.event.occurred_at)
-        message = _(
+    return history.stale_edit(
+        session, "tasks", task.id, version, task.version,
+        someone_saved=lambda **at: _(
             "Trong lúc bạn sửa, %(who)s đã lưu thay đổi nhiệm vụ này lúc %(time)s ngày %(day)s. "
             "Nội dung bạn nhập chưa được lưu và vẫn giữ nguyên: xem lại thay đổi của họ rồi lưu "
             "lại nếu vẫn muốn.",
-            who=latest.actor_name or _("hệ thống"),
-            time=f"{moment:%H:%M}",
-            day=f"{moment:%d/%m/%Y}",
-        )
-    else:
-        message = _(
+            **at,
+        ),
+        changed=_(
             "Nhiệm vụ đã được thay đổi trong lúc bạn sửa. Nội dung bạn nhập chưa được lưu và vẫn "
             "giữ nguyên: xem lại nhiệm vụ rồi lưu lại nếu vẫn muốn."
-        )
-    changes = [
-        (entry, [c for c in entry.changes if c[0] != "version"]) for entry in reversed(entries)
-    ]
-    return Conflict(message, changes, current_version=task.version)
-
-
-def _version_after(changes: dict, version: int) -> bool:
-    after = (changes.get("version") or [None, None])[1]
-    return isinstance(after, int) and after > version
+        ),
+        officer_fields=OFFICER_FIELDS,
+    )
 
 
 # What the journal says happened last, for a refusal naming who did it and when.
