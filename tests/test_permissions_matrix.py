@@ -64,6 +64,9 @@ PAGES = [
     ("plan_next_year", "GET", "/plans/{plan}/next-year", LEADERS, False),
     ("plan_next_year_post", "POST", "/plans/{plan}/next-year", LEADERS, False),
     ("bulk_assign", "POST", "/plans/{plan}/assign", ASSIGNERS, False),
+    # one task to many units below (tasks.cascade): who assigns the unit's own tasks
+    ("issue", "GET", "/units/{unit}/issue", ASSIGNERS, False),
+    ("issue_post", "POST", "/units/{unit}/issue", ASSIGNERS, False),
     ("progress", "POST", "/tasks/{task}/progress", NOBODY, False),
     ("complete", "GET", "/tasks/{task}/complete", NOBODY, False),
     ("confirm", "POST", "/tasks/{task}/confirm", CONFIRMERS, False),
@@ -233,6 +236,9 @@ UNIT_PAGES = [
     ("units", "GET", "/units", NOBODY),
     ("unit_new", "GET", "/units/new", NOBODY),
     ("unit_new_post", "POST", "/units/new", NOBODY),
+    # merging units below one's own (plans.merging): any admin, from their own unit
+    ("units_merge", "GET", "/units/merge", NOBODY),
+    ("units_merge_post", "POST", "/units/merge", NOBODY),
 ]
 UNIT_SCOPES = [
     *[(role, "ward") for role in sorted(ALL)],
@@ -271,7 +277,8 @@ def test_unit_administration_matrix(client, auth, world, role, where, name, meth
         at_or_above = where in ("ward", "city", "province")
         # an officer's two-step reset is the management of officers: an admin's everywhere
         expected = at_or_above or name in (
-            "units", "unit_new", "unit_new_post", "two_step_reset", "two_step_reset_post"
+            "units", "unit_new", "unit_new_post", "two_step_reset", "two_step_reset_post",
+            "units_merge", "units_merge_post",
         )
     else:
         expected = where == "ward" and role in allowed

@@ -159,9 +159,10 @@ def configure_reminders(app: Flask) -> None:
 def configure_task_page(app: Flask) -> None:
     """What higher areas add to the task page, in one list (tasks knows none of them)."""
     from tracker.followups.views import task_section
+    from tracker.tasks.cascade_views import cascade_section
     from tracker.tasks.views import TASK_SECTIONS
 
-    app.extensions[TASK_SECTIONS] = (task_section,)
+    app.extensions[TASK_SECTIONS] = (cascade_section, task_section)
 
 
 def configure_scheduler(app: Flask) -> None:

@@ -22,10 +22,12 @@ def register_commands(app: Flask) -> None:
     from tracker.backup.cli import backup_group, restore_command
     from tracker.demo.cli import demo_group
     from tracker.people.cli import token_group, unit_group, user_group
-    from tracker.plans.cli import plan_group
+    from tracker.plans.cli import merge_command, plan_group
     from tracker.reminders.cli import reminders_group, scheduler_command
     from tracker.tasks.cli import files_group
 
+    # Merging units moves plans too: the command lives with plans, under `tracker unit`.
+    unit_group.add_command(merge_command)
     for group in (demo_group, user_group, unit_group, token_group, plan_group, reminders_group):
         app.cli.add_command(group)
     app.cli.add_command(scheduler_command)

@@ -13,7 +13,7 @@ from tracker.meetings.models import (
     OfficerEvaluation,
 )
 from tracker.people.models import ApiToken, Officer, OfficerRole, Unit, UnitCalendarDay
-from tracker.plans.models import Plan, TaskGroup
+from tracker.plans.models import Plan, PlanUnitMove, TaskGroup
 from tracker.reminders.models import ReminderEmail, ReminderItem, ReminderSettings
 from tracker.tasks.models import (
     Evidence,
@@ -41,6 +41,7 @@ __all__ = [
     "OfficerEvaluation",
     "OfficerRole",
     "Plan",
+    "PlanUnitMove",
     "ReminderEmail",
     "ReminderItem",
     "ReminderSettings",

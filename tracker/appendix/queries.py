@@ -21,6 +21,7 @@ from tracker.core.status import StatusRow, Tally, tally
 from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Unit
 from tracker.plans.models import Plan
+from tracker.plans.queries import unit_on
 from tracker.tasks.models import Evidence, Task, TaskOccurrence
 from tracker.tasks.queries import status_rows
 
@@ -66,7 +67,8 @@ def _plan_conditions(units: ColumnElement[bool], as_of: date) -> tuple:
 def load_sources(
     session: Session, units: ColumnElement[bool], start: date, end: date
 ) -> dict[int, UnitSources]:
-    """Sources per unit id; `units` is a condition on Plan.unit_id (one unit, or a city's).
+    """Sources per unit id; `units` is a condition on the plans (`plans.queries.of_units_on`:
+    one unit, or a city's), each plan counted in the unit it belonged to at the period end.
 
     Row 1.1's directing documents: the evidence documents dated in the period of the tasks of
     these plans whose completion was confirmed by the period end (one document counted once).
@@ -74,9 +76,10 @@ def load_sources(
     conditions = _plan_conditions(units, end)
     found: dict[int, UnitSources] = defaultdict(UnitSources)
     plans: dict[int, PlanRef] = {}
+    unit_at_end = unit_on(end)
     for row in session.execute(
         select(
-            Plan.id, Plan.unit_id, Plan.appendix_row, Plan.title, Plan.document_number,
+            Plan.id, unit_at_end, Plan.appendix_row, Plan.title, Plan.document_number,
             Plan.document_date,
         )
         .where(Plan.archived_at.is_(None), *conditions)
@@ -96,7 +99,7 @@ def load_sources(
         seen: set[tuple[int, str]] = set()
         for unit_id, number, day, summary, task_id in session.execute(
             select(
-                Plan.unit_id, Evidence.document_number, Evidence.document_date, Evidence.summary,
+                unit_at_end, Evidence.document_number, Evidence.document_date, Evidence.summary,
                 Evidence.task_id,
             )
             .join(Task, Task.id == Evidence.task_id)
@@ -115,7 +118,7 @@ def load_sources(
                 Plan.archived_at.is_(None),
                 *conditions,
             )
-            .order_by(Plan.unit_id, Evidence.document_date, Evidence.id)
+            .order_by(unit_at_end, Evidence.document_date, Evidence.id)
         ):
             # One document is one document, however many tasks it proves.
             if (unit_id, number) in seen:

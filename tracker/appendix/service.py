@@ -26,7 +26,7 @@ from tracker.appendix.table import (
     table_from_snapshot,
 )
 from tracker.appendix.validation import Problem, check_entered, check_warnings
-from tracker.plans.models import Plan
+from tracker.plans.queries import of_units_on
 
 
 def tree_of(period: ReportingPeriod) -> Tree:
@@ -39,7 +39,7 @@ def live_table(
 ) -> Table:
     """The table as the tasks and the typed figures stand now, as of `end`."""
     tree = tree_for_year(end.year)
-    sources = load_sources(session, Plan.unit_id == unit_id, start, end).get(
+    sources = load_sources(session, of_units_on(unit_id, end), start, end).get(
         unit_id, UnitSources()
     )
     figures = figures or {}
@@ -89,7 +89,7 @@ def unit_tables(session: Session, unit_ids: Select, start: date, end: date) -> d
     all of them, whatever their number; a submitted period gives its frozen table."""
     tree = tree_for_year(end.year)
     ids = list(session.scalars(unit_ids))
-    sources = load_sources(session, Plan.unit_id.in_(unit_ids), start, end)
+    sources = load_sources(session, of_units_on(unit_ids, end), start, end)
     periods = {
         p.unit_id: p
         for p in session.scalars(

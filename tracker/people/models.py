@@ -64,10 +64,16 @@ class Unit(Audited, db.Model):
     two_step_roles: Mapped[str | None] = mapped_column(String(200))
     # A closed unit keeps all its data but takes no new plans, officers or units (people.units).
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Merged into a new unit (people.merging): closed, its officers and open plans there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Unit]] = relationship(back_populates="parent")
+    parent: Mapped[Unit | None] = relationship(
+        remote_side=[id], back_populates="children", foreign_keys=[parent_id]
+    )
+    children: Mapped[list[Unit]] = relationship(
+        back_populates="parent", foreign_keys=[parent_id]
+    )
 
     @property
     def is_open(self) -> bool:

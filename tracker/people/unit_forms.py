@@ -1,7 +1,14 @@
 """Forms of the units pages: a unit, its settings, its administrators, closing it."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import (
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 
 from tracker.core.forms import Form
 from tracker.core.once import token_field
@@ -74,3 +81,12 @@ class UnitAdminForm(Form):
 
 class ButtonForm(Form):
     """Close or reopen a unit: nothing but the CSRF token."""
+
+
+class MergeForm(UnitForm):
+    """Merging units into a new one (plans.merging): the new unit's fields, and the units."""
+
+    sources = SelectMultipleField(_l("Các đơn vị sáp nhập"), validate_choice=False)
+    confirm = HiddenField()  # "1" once the preview was shown
+    preview = SubmitField(_l("Xem trước"))
+    submit = SubmitField(_l("Xác nhận sáp nhập"))

@@ -49,7 +49,7 @@ def units():
     )
 
 
-def _parent_choices(form: UnitForm, unit: Unit | None) -> None:
+def parent_choices(form: UnitForm, unit: Unit | None) -> None:
     """The units one may put a unit under: those one manages, open, not the unit or below it."""
     rows = unit_tree(db.session, current_user.unit)
     below: set[int] = set()
@@ -68,7 +68,7 @@ def _parent_choices(form: UnitForm, unit: Unit | None) -> None:
     form.parent.choices = choices
 
 
-def _input(form: UnitForm) -> UnitInput:
+def unit_input(form: UnitForm) -> UnitInput:
     errors = {}
     try:
         kind = UnitKind(form.kind.data or "")
@@ -96,13 +96,13 @@ def _input(form: UnitForm) -> UnitInput:
 def unit_new():
     authorize(current_user, Action.MANAGE_UNITS, current_user.unit)
     form = UnitForm()
-    _parent_choices(form, None)
+    parent_choices(form, None)
     if request.method == "GET":
         form.parent.data = request.args.get("parent", current_user.unit.code)[:64]
         form.kind.data = UnitKind.WARD.value
     if form.validate_on_submit():
         try:
-            unit = create_unit(db.session, current_user, form.code.data or "", _input(form))
+            unit = create_unit(db.session, current_user, form.code.data or "", unit_input(form))
         except Refusal as refusal:
             show_refusal(refusal, form)
         else:
@@ -117,13 +117,13 @@ def unit_edit(unit_code: str):
     unit = unit_or_404(unit_code)
     authorize(current_user, Action.MANAGE_UNITS, unit)
     form = UnitForm(obj=unit if request.method == "GET" else None)
-    _parent_choices(form, unit)
+    parent_choices(form, unit)
     if request.method == "GET":
         form.parent.data = unit.parent.code if unit.parent else ""
         form.kind.data = unit.kind.value
     if form.validate_on_submit():
         try:
-            update_unit(db.session, current_user, unit, _input(form))
+            update_unit(db.session, current_user, unit, unit_input(form))
         except Refusal as refusal:
             show_refusal(refusal, form)
         else:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("plans", __name__)
 
-from tracker.plans import edit_views, import_views, views  # noqa: E402,F401
+from tracker.plans import edit_views, import_views, merge_views, views  # noqa: E402,F401

@@ -7,8 +7,11 @@ from pathlib import Path
 import click
 
 from tracker.core.audit import acting_as
+from tracker.core.refusals import Refusal
 from tracker.extensions import db
+from tracker.people.models import UnitKind
 from tracker.people.operations import get_unit_by_code
+from tracker.people.units import UnitInput
 from tracker.plans.exporting import export_filename, export_plan_xlsx, load_plan_for_export
 from tracker.plans.importing import (
     NO_APPENDIX_ROW,
@@ -19,6 +22,7 @@ from tracker.plans.importing import (
     parse_document_date,
     parse_years,
 )
+from tracker.plans.merging import merge_units, preview_merge
 from tracker.plans.models import APPENDIX_ROWS, PlanKind
 
 
@@ -107,3 +111,54 @@ def export_command(plan_id: int, output: Path | None) -> None:
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {output}")
+
+
+@click.command("merge")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--code", required=True, help="The new unit's code, e.g. phuong-nha-trang.")
+@click.option("--name", required=True, help="Its name as printed: “Phường Nha Trang”.")
+@click.option("--short-name", default="", help="Its short name.")
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in UnitKind]),
+    default=UnitKind.WARD.value,
+    show_default=True,
+)
+@click.option("--parent", "parent_code", required=True, help="The unit above it (its code).")
+@click.option("--yes", is_flag=True, help="Merge; without it, only show what would move.")
+def merge_command(
+    sources: tuple[str, ...], code: str, name: str, short_name: str, kind: str,
+    parent_code: str, yes: bool,
+) -> None:
+    """Merge units SOURCES… into a new unit (sáp nhập): officers and open plans move, the
+    old units close and keep their past figures. Shows what would move; --yes merges."""
+    units = []
+    for unit_code in (*sources, parent_code):
+        unit = get_unit_by_code(db.session, unit_code)
+        if unit is None:
+            raise click.ClickException(f"no unit with code {unit_code!r}")
+        units.append(unit)
+    *merged, parent = units
+    try:
+        preview = preview_merge(db.session, None, merged)
+        for unit in preview.sources:
+            click.echo(f"{unit.code} ({unit.name}):")
+            click.echo(f"  officers moving: {len(preview.officers[unit.id])}")
+            for plan in preview.moving[unit.id]:
+                click.echo(
+                    f"  plan moving: {plan.id} {plan.title} "
+                    f"({preview.open_tasks.get(plan.id, 0)} open tasks)"
+                )
+            for plan in preview.staying[unit.id]:
+                click.echo(f"  plan staying: {plan.id} {plan.title}")
+        if not yes:
+            click.echo("nothing changed (add --yes to merge)")
+            return
+        with acting_as(None):
+            data = UnitInput(name=name, short_name=short_name, kind=UnitKind(kind), parent=parent)
+            new = merge_units(db.session, None, merged, code, data)
+            db.session.commit()
+    except Refusal as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"merged {', '.join(sources)} into {new.code} (unit {new.id})")

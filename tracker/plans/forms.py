@@ -27,6 +27,8 @@ def kind_labels() -> dict[str, str]:
         # any conclusion of the provincial Party Committee.
         PlanKind.CONCLUSION_91: _l("Kế hoạch thực hiện kết luận của Tỉnh ủy"),
         PlanKind.ASSIGNED_BY_HIGHER_LEVEL: _l("Nhiệm vụ cấp trên giao"),
+        # A province's tasks issued to its communes (tasks.cascade).
+        PlanKind.ASSIGNED_TO_LOWER_LEVEL: _l("Nhiệm vụ giao cấp dưới"),
         PlanKind.OTHER: _l("Kế hoạch khác"),
     }
 

@@ -20,6 +20,8 @@ class PlanKind(enum.StrEnum):
     PAPI = "papi"
     CONCLUSION_91 = "conclusion_91"
     ASSIGNED_BY_HIGHER_LEVEL = "assigned_by_higher_level"
+    # A province's tasks issued to its communes (each commune's copy: ASSIGNED_BY_HIGHER_LEVEL).
+    ASSIGNED_TO_LOWER_LEVEL = "assigned_to_lower_level"
     OTHER = "other"
 
 
@@ -84,3 +86,17 @@ class TaskGroup(Audited, db.Model):
 
     def audit_label(self) -> str:
         return self.name
+
+
+class PlanUnitMove(db.Model):
+    """A plan handed to another unit (a merger, people.merging): the plan belonged to
+    `from_unit_id` before `moved_on`, so figures of an earlier date count it there."""
+
+    __tablename__ = "plan_unit_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    moved_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -9,8 +9,10 @@ from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.status import confirmed_late, deadline_class, in_plan_on, tally
 from tracker.extensions import db
+from tracker.people.models import Unit
 from tracker.people.queries import active_officers, unit_or_404
 from tracker.plans import bp
+from tracker.plans.merging import merged_from
 from tracker.plans.models import Plan
 from tracker.plans.queries import plan_summaries
 from tracker.plans.rendering import task_rows
@@ -39,7 +41,14 @@ def index(unit_code: str):
     authorize(current_user, Action.VIEW_UNIT, unit)
     as_of = requested_as_of()
     summaries = plan_summaries(db.session, unit.id, as_of)
-    return render_template("plans/index.html", unit=unit, summaries=summaries, as_of=as_of)
+    return render_template(
+        "plans/index.html",
+        unit=unit,
+        summaries=summaries,
+        as_of=as_of,
+        merged_from=merged_from(db.session, unit),
+        merged_into=db.session.get(Unit, unit.merged_into_id) if unit.merged_into_id else None,
+    )
 
 
 def _status_on(task, as_of):

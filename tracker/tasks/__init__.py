@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("tasks", __name__)
 
-from tracker.tasks import handover_views, views  # noqa: E402,F401
+from tracker.tasks import cascade_views, handover_views, views  # noqa: E402,F401

@@ -20,9 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.core import clock
+from tracker.core.formatting import format_date
 from tracker.core.status import deadline_on
 from tracker.people.models import Officer, Unit
-from tracker.tasks.models import DeadlineChange, Task
+from tracker.tasks.models import DeadlineChange, Notification, Task, TaskState
 
 log = logging.getLogger("tracker.tasks")
 
@@ -58,10 +59,14 @@ def move_deadline(
     actor: Officer | None,
     reason: str = "",
     decision: str = "",
+    followed: DeadlineChange | None = None,
 ) -> DeadlineChange | None:
     """Set a one-off task's deadline to `new_deadline`, recording the move; None if it did
     not move. The move counts for the status rule from today, unless it extends a deadline
-    that had already passed and the unit's setting does not allow that."""
+    that had already passed and the unit's setting does not allow that.
+
+    A task issued to many units (tasks.cascade) moves its copies that never moved their own
+    deadline with it; `followed` is that parent's move, when this is one of those copies."""
     old = task.deadline
     if new_deadline == old:
         return None
@@ -88,6 +93,7 @@ def move_deadline(
         changed_by_id=actor.id if actor is not None else None,
         reason=(reason or "").strip(),
         decision=(decision or "").strip(),
+        followed_change_id=followed.id if followed is not None else None,
     )
     session.add(change)
     log.info(
@@ -98,7 +104,72 @@ def move_deadline(
         new_deadline,
         "counts" if counts else "late extension, not counted",
     )
+    if followed is None:
+        _move_following_children(session, task, change, actor=actor)
     return change
+
+
+def _move_following_children(
+    session: Session, parent: Task, change: DeadlineChange, *, actor: Officer | None
+) -> None:
+    """The copies of `parent` in the units it was issued to (tasks.cascade) whose deadline never
+    moved on its own, not done nor withdrawn, take the parent's new deadline, each move recorded
+    as following the parent's (`followed_change_id`)."""
+    children = session.scalars(
+        select(Task)
+        .where(
+            Task.parent_task_id == parent.id,
+            Task.withdrawn_on.is_(None),
+            Task.archived_at.is_(None),
+            Task.state != TaskState.DONE,
+            Task.cadence_every.is_(None),
+        )
+        .order_by(Task.id)  # one lock order: no deadlock with another mover
+        .with_for_update(of=Task, key_share=True)
+        .execution_options(populate_existing=True)
+    ).all()
+    if not children:
+        return
+    session.flush()  # the parent's change has its id
+    # Read once the children are locked: a commune's own move committed meanwhile is seen.
+    moved_their_own = set(
+        session.scalars(
+            select(DeadlineChange.task_id).where(
+                DeadlineChange.task_id.in_([c.id for c in children]),
+                DeadlineChange.followed_change_id.is_(None),
+            )
+        )
+    )
+    followers = [c for c in children if c.id not in moved_their_own]
+    for child in followers:
+        move_deadline(
+            session,
+            child,
+            change.new_deadline,
+            actor=actor,
+            reason=change.reason,
+            decision=change.decision,
+            followed=change,
+        )
+        if child.lead_officer_id is not None and child.lead_officer_id != (
+            actor.id if actor else None
+        ):
+            # Stored text: notices are written in Vietnamese, like the others.
+            session.add(
+                Notification(
+                    officer_id=child.lead_officer_id,
+                    task_id=child.id,
+                    kind="deadline_moved",
+                    message=f"Hạn nhiệm vụ “{child.title}” được cấp trên điều chỉnh thành "
+                    f"{format_date(change.new_deadline)}.",
+                )
+            )
+    log.info(
+        "task %s: deadline moved on %s of its %s copies (the others moved their own)",
+        parent.id,
+        len(followers),
+        len(children),
+    )
 
 
 def deadline_changes(session: Session, task_id: int) -> list[DeadlineChange]:

@@ -146,3 +146,29 @@ class NoteForm(Form):
 def officer_choice(officer) -> SelectChoice:
     label = f"{officer.full_name} – {officer.position}" if officer.position else officer.full_name
     return SelectChoice(str(officer.id), label)
+
+
+class IssueForm(Form):
+    """One task of a province issued to many of its communes (tasks.cascade)."""
+
+    form_token = token_field()  # issued once, however often the button is pressed
+    title = TextAreaField(_l("Nhiệm vụ"), validators=[Length(max=2000)])
+    deliverable = TextAreaField(_l("Sản phẩm, kết quả"), validators=[Length(max=2000)])
+    deadline = DateField(_l("Hạn hoàn thành"), render_kw={"placeholder": "dd/mm/yyyy"})
+    lead_officer_id = SelectField(
+        _l("Cán bộ theo dõi (chủ trì ở cấp tỉnh)"), coerce=_optional_int, validate_choice=False
+    )
+    confirmer_id = SelectField(
+        _l("Lãnh đạo chịu trách nhiệm xác nhận"), coerce=_optional_int, validate_choice=False
+    )
+    notes = TextAreaField(_l("Ghi chú"), validators=[Length(max=4000)])
+    all_units = RadioField(
+        _l("Giao cho"),
+        choices=[
+            SelectChoice("all", _l("Tất cả xã, phường trực thuộc")),
+            SelectChoice("chosen", _l("Các xã, phường được chọn")),
+        ],
+        default="all",
+    )
+    unit_ids = SelectMultipleField(_l("Xã, phường"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Giao nhiệm vụ"))

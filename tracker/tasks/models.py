@@ -139,6 +139,9 @@ class Task(Audited, db.Model):
     # One more with each change to what the task form edits (EDITED): an edit started from an
     # older version is refused, not saved over the other officer's change.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Issued by a higher level to many units at once (tasks.cascade): the task in the issuing
+    # unit's plan of tasks assigned down; this one is its copy in one commune's plan.
+    parent_task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
 
     plan: Mapped[Plan] = relationship()
     group: Mapped[TaskGroup | None] = relationship()
@@ -310,6 +313,8 @@ class DeadlineChange(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     # Whose decision: "Kết luận cuộc họp giao ban tháng 3/2024", "Chấp nhận giải trình" …
     decision: Mapped[str] = mapped_column(Text, default="")
+    # The parent task's move this one followed (tasks.cascade); None: moved on this task itself.
+    followed_change_id: Mapped[int | None] = mapped_column(ForeignKey("deadline_changes.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     changed_by: Mapped[Officer | None] = relationship()
