@@ -103,6 +103,9 @@ class Config:
     TRACKER_REMINDER_TIME = os.environ.get("TRACKER_REMINDER_TIME", "07:30")  # daily pass, HH:MM
     TRACKER_RETRY_MINUTES = _int("TRACKER_RETRY_MINUTES", 2)  # how often queued emails retry
     TRACKER_MAIL_WORKERS = _int("TRACKER_MAIL_WORKERS", 2)  # SMTP connections at once
+    # PostgreSQL: a `tracker scheduler` started on another host waits for the active one's
+    # advisory lock, trying every this many seconds (tracker/reminders/leader.py).
+    TRACKER_SCHEDULER_LOCK_SECONDS = _float("TRACKER_SCHEDULER_LOCK_SECONDS", 5.0)
     # smtp, or outbox (development: nothing leaves the machine)
     TRACKER_MAIL_TRANSPORT = os.environ.get("TRACKER_MAIL_TRANSPORT", "smtp")
     TRACKER_MAIL_OUTBOX = _bool("TRACKER_MAIL_OUTBOX")  # /reminders/outbox outside debug mode

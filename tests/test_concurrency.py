@@ -990,3 +990,55 @@ def test_deactivation_against_a_new_task_for_the_officer(world):
         ROUNDS,
         "one refused; no open task led by a deactivated officer",
     )
+
+
+# ---------------------------------------------------------------------------- province periods
+
+
+def _province(world: World, n: int) -> int:
+    from tracker.people.models import UnitKind
+
+    with _in_app(world):
+        province = gen_unit(code=f"tinh-dua-{n}", name=f"Tỉnh Đua {n}", kind=UnitKind.PROVINCE)
+        for i in range(3):
+            gen_unit(code=f"xa-dua-{n}-{i}", name=f"Xã Đua {n}-{i}", kind=UnitKind.COMMUNE,
+                     parent=province)
+        db.session.commit()
+        province_id = province.id
+        db.session.remove()
+    return province_id
+
+
+def _open_for_communes(province_id: int):
+    from tracker.appendix.province import open_for_communes, regime_dates
+
+    def prepare(session, officer):
+        province = session.get(Unit, province_id)
+        dates = regime_dates("q1", 2025)
+        return lambda: open_for_communes(session, province, officer, dates.kind, dates.label,
+                                         dates.start, dates.end, dates.due_on)
+
+    return prepare
+
+
+def test_two_openings_of_one_province_period(world):
+    """Two administrators open Quý I for all communes at once: one opening, each commune one
+    period; the other is told it was just opened."""
+    from tracker.appendix.models import ProvincePeriod, ReportingPeriod
+
+    for n in range(ROUNDS // 2):
+        province_id = _province(world, n)
+        outcomes = race(world, ("admin", _open_for_communes(province_id)),
+                        ("chair", _open_for_communes(province_id)))
+        assert not _crashes(outcomes), outcomes
+        assert outcomes.count(OK) == 1, outcomes
+        with _in_app(world):
+            opened = db.session.scalars(select(ProvincePeriod).where(
+                ProvincePeriod.unit_id == province_id)).all()
+            assert len(opened) == 1
+            per_commune = Counter(db.session.scalars(select(ReportingPeriod.unit_id).where(
+                ReportingPeriod.province_period_id == opened[0].id)))
+            assert sorted(per_commune.values()) == [1, 1, 1]
+            db.session.remove()
+    _report("open a province period vs the same", ROUNDS // 2,
+            "one opening, one period per commune, the other refused")

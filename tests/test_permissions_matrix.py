@@ -542,3 +542,65 @@ def test_who_decides_on_a_completion(
     else:
         assert response.status_code in (302, 403)  # refused with its reason, or forbidden
         assert task.state.value == "pending_confirmation"
+
+
+# ---------------------------------------------------------------------------- province reports
+
+# A province's reporting (open a period for all communes, load its indicator tree): its
+# administrator (or one above it) and its unit administrator; its pages are read like any of
+# the province's (VIEW_UNIT: its own officers, an inspector or administrator above).
+PROVINCE_MANAGERS = {"admin", "unit_admin"}
+PROVINCE_PAGES = [
+    ("province_periods", "GET", "/units/{province}/appendix/province", ALL),
+    ("province_open", "POST", "/units/{province}/appendix/province", PROVINCE_MANAGERS),
+    ("province_period", "GET", "/appendix/province/{collection}", ALL),
+    ("province_summary", "GET", "/appendix/province/{collection}/summary.xlsx", ALL),
+    ("trees", "GET", "/units/{province}/appendix/trees", ALL),
+    ("trees_post", "POST", "/units/{province}/appendix/trees", PROVINCE_MANAGERS),
+]
+PROVINCE_SCOPES = [
+    *[(role, "province") for role in sorted(ALL)],
+    *[(role, "ward") for role in ("admin", "unit_admin", "chairperson", "inspector")],
+]
+TREE_FILE = (
+    'year = 2026\n[[rows]]\nkey = "1"\ncode = "1."\nlabel = "Mục"\nkind = "section"\n'
+).encode()
+
+
+@pytest.mark.parametrize(("role", "where"), PROVINCE_SCOPES)
+@pytest.mark.parametrize(
+    ("name", "method", "path", "allowed"), PROVINCE_PAGES, ids=[p[0] for p in PROVINCE_PAGES]
+)
+def test_province_reports_matrix(client, auth, world, role, where, name, method, path,
+                                 allowed):
+    import io
+
+    from tracker.appendix.models import ProvincePeriod
+
+    province = world["province"]
+    collection = ProvincePeriod(unit_id=province.id, kind=PeriodKind.YEAR, label="Năm 2024",
+                                start=date(2023, 12, 15), end=date(2024, 12, 14),
+                                due_on=date(2024, 12, 20))
+    db.session.add(collection)
+    officer = gen_officer(world[where], Role(role))
+    db.session.commit()
+    auth.login(officer)
+    url = path.format(province=province.code, collection=collection.id)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        data = {"csrf_token": csrf_token(client, "/my-tasks"), "regime": "q1", "year": "2025",
+                "label": "Quý I năm 2025", "start": "15/12/2024", "end": "14/03/2025",
+                "due_on": "20/03/2025", "file": (io.BytesIO(TREE_FILE), "2026.toml")}
+        response = client.post(url, data=data, content_type="multipart/form-data")
+    if role == "admin":
+        # an administrator reads every unit; manages a province's reports at or above it
+        expected = allowed is ALL or where == "province"
+    elif role == "inspector":
+        expected = where == "province" and allowed is ALL
+    else:
+        expected = where == "province" and role in allowed
+    if expected:
+        assert response.status_code in (200, 302), (name, role, where, response.status_code)
+    else:
+        assert response.status_code == 403, (name, role, where, response.status_code)

@@ -139,6 +139,7 @@ def configure_reminders(app: Flask) -> None:
     """Every source of reminders, in one list: an area that reminds adds its source here (with
     the lines its reminders carry in an email, if any: the engine imports no area above it).
     Each pass (`tracker scheduler`, `tracker reminders run`) selects from these."""
+    from tracker.appendix.reminders import report_reminders
     from tracker.meetings.reminders import email_lines, meeting_reminders
     from tracker.reminders.models import ReminderKind
     from tracker.reminders.selection import (
@@ -153,6 +154,8 @@ def configure_reminders(app: Flask) -> None:
         ReminderSource(weekly_digests),
         # A meeting reminder's email lists the officer's month under it.
         ReminderSource(meeting_reminders, ReminderKind.MEETING, email_lines),
+        # A commune's Phụ lục 1 not frozen as the province's due date nears.
+        ReminderSource(report_reminders),
     )
 
 

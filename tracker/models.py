@@ -1,6 +1,11 @@
 """Imports every model module so metadata is complete (Alembic, create_all in tests)."""
 
-from tracker.appendix.models import EnteredFigure, ReportingPeriod
+from tracker.appendix.models import (
+    EnteredFigure,
+    IndicatorTreeFile,
+    ProvincePeriod,
+    ReportingPeriod,
+)
 from tracker.backup.models import BackupSettings
 from tracker.core.audit import AuditEvent
 from tracker.core.once import FormUse
@@ -34,6 +39,7 @@ __all__ = [
     "ExplanationRequest",
     "FormUse",
     "Grade",
+    "IndicatorTreeFile",
     "Meeting",
     "MeetingAttendance",
     "Notification",
@@ -42,6 +48,7 @@ __all__ = [
     "OfficerRole",
     "Plan",
     "PlanUnitMove",
+    "ProvincePeriod",
     "ReminderEmail",
     "ReminderItem",
     "ReminderSettings",

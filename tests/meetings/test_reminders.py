@@ -161,6 +161,7 @@ def test_selection_queries_do_not_grow_with_meetings_officers_or_tasks(app, coun
 def test_the_meeting_source_is_in_the_apps_list_not_joined_by_an_import(app, ward):
     """The app lists every source where it is built (tracker.configure_reminders); importing
     tracker.meetings adds none, and a pass selects from the sources it is given."""
+    from tracker.appendix.reminders import report_reminders
     from tracker.meetings.reminders import email_lines, meeting_reminders
     from tracker.reminders.selection import (
         app_email_lines,
@@ -169,7 +170,8 @@ def test_the_meeting_source_is_in_the_apps_list_not_joined_by_an_import(app, war
         weekly_digests,
     )
 
-    assert app_sources(app) == (deadline_reminders, weekly_digests, meeting_reminders)
+    assert app_sources(app) == (deadline_reminders, weekly_digests, meeting_reminders,
+                                report_reminders)
     assert app_email_lines(app) == {ReminderKind.MEETING: email_lines}
     _meeting(ward["unit"])
     db.session.commit()

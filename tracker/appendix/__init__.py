@@ -8,11 +8,15 @@ validation.py  errors (block the save) and warnings (acknowledged) on typed figu
 service.py     the table of a period and its checks, as every reader gets them
 operations.py  create a period, save figures, submit (chốt số liệu), reopen
 exporting.py   .xlsx, .docx (and PDF through LibreOffice), the quarterly report draft
-views.py, cli.py
+province.py    a province's periods for all its communes (the national regime's dates), its
+               indicator trees loaded from files, where each commune's report stands
+summary.py     the province's Phụ lục 1: its communes' frozen tables summed
+reminders.py   the report reminder (listed in tracker.configure_reminders)
+views.py, province_views.py, cli.py
 """
 
 from flask import Blueprint
 
 bp = Blueprint("appendix", __name__)
 
-from tracker.appendix import models, views  # noqa: E402,F401
+from tracker.appendix import models, province_views, views  # noqa: E402,F401

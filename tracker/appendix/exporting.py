@@ -7,6 +7,7 @@ the report's narrative and its appendix cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,7 +63,10 @@ def _cell_value(row: TableRow):
     return float(row.value) if row.value != row.value.to_integral_value() else int(row.value)
 
 
-def appendix_xlsx(table: Table, ctx: Context) -> bytes:
+def appendix_xlsx(
+    table: Table, ctx: Context, extra: Callable[[SpreadsheetWriter], None] | None = None
+) -> bytes:
+    """The official sheet; `extra` adds sheets after it (the province's list of communes)."""
     writer = SpreadsheetWriter()
     sheet = writer.sheet("Phụ lục 1", COLUMNS, vertical="center")
     sheet.title("Phụ lục 1", size=13, bold=True)
@@ -84,6 +88,8 @@ def appendix_xlsx(table: Table, ctx: Context) -> bytes:
         elif isinstance(value, int):
             cells[3].number_format = "#,##0"
     sheet.finish(landscape=False, freeze_and_filter=False)
+    if extra is not None:
+        extra(writer)
     return writer.to_bytes()
 
 
@@ -108,9 +114,13 @@ def _appendix_part(doc: OfficialDocument, table: Table, ctx: Context) -> None:
     doc.table(rows, [13, 78, 22, 20, 32], bold_rows=bold, right_columns=frozenset({3}))
 
 
-def appendix_docx(table: Table, ctx: Context) -> bytes:
+def appendix_docx(
+    table: Table, ctx: Context, extra: Callable[[OfficialDocument], None] | None = None
+) -> bytes:
     doc = OfficialDocument()
     _appendix_part(doc, table, ctx)
+    if extra is not None:
+        extra(doc)
     return doc.to_bytes()
 
 
@@ -217,4 +227,55 @@ def report_docx(table: Table, ctx: Context, signer: str = "", number: str = "…
     return doc.to_bytes()
 
 
-__all__ = ["Context", "appendix_docx", "appendix_xlsx", "report_docx"]
+# ---------------------------------------------------------------- the province's summary
+
+COMMUNE_HEADERS = ("STT", "Đơn vị", "Tình trạng", "Chốt số liệu lúc", "Đúng hạn")
+COMMUNE_COLUMNS = (Column(7, wrap=False), Column(36), Column(16), Column(20), Column(12))
+
+
+@dataclass(frozen=True)
+class CommuneLine:
+    """One commune in the summary's list: frozen (when, on time) or missing."""
+
+    name: str
+    frozen: bool
+    submitted: str = ""  # "20/03/2025 09:12"
+    on_time: bool | None = None
+
+
+def _commune_cells(index: int, line: CommuneLine) -> tuple[str, ...]:
+    state = "Đã chốt" if line.frozen else "Chưa chốt (thiếu)"
+    timely = "" if line.on_time is None else ("Đúng hạn" if line.on_time else "Quá hạn")
+    return (str(index), line.name, state, line.submitted, timely)
+
+
+def summary_xlsx(table: Table, ctx: Context, communes: list[CommuneLine]) -> bytes:
+    """The province's Phụ lục 1 (the official sheet) and a sheet of its communes."""
+
+    def communes_sheet(writer: SpreadsheetWriter) -> None:
+        sheet = writer.sheet("Các xã", COMMUNE_COLUMNS)
+        frozen = sum(1 for line in communes if line.frozen)
+        sheet.title(f"Tổng hợp từ {frozen}/{len(communes)} đơn vị đã chốt số liệu", bold=True)
+        sheet.blank()
+        sheet.header(COMMUNE_HEADERS)
+        for index, line in enumerate(communes, start=1):
+            sheet.row(_commune_cells(index, line))
+        sheet.finish(landscape=False)
+
+    return appendix_xlsx(table, ctx, communes_sheet)
+
+
+def summary_docx(table: Table, ctx: Context, communes: list[CommuneLine]) -> bytes:
+    def communes_part(doc: OfficialDocument) -> None:
+        frozen = sum(1 for line in communes if line.frozen)
+        doc.heading(f"Các đơn vị: {frozen}/{len(communes)} đã chốt số liệu")
+        rows = [list(COMMUNE_HEADERS)] + [
+            list(_commune_cells(i, line)) for i, line in enumerate(communes, start=1)
+        ]
+        doc.table(rows, [13, 62, 32, 35, 22])
+
+    return appendix_docx(table, ctx, communes_part)
+
+
+__all__ = ["CommuneLine", "Context", "appendix_docx", "appendix_xlsx", "report_docx",
+           "summary_docx", "summary_xlsx"]

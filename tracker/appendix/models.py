@@ -49,12 +49,8 @@ class FigureMark(enum.StrEnum):
     NO_DATA = "no_data"  # left blank on purpose, confirmed by the officer when freezing
 
 
-class ReportingPeriod(Audited, db.Model):
-    __tablename__ = "reporting_periods"
-    __table_args__ = (
-        UniqueConstraint("unit_id", "kind", "start", "end"),
-        CheckConstraint('"end" >= start', name="dates_ordered"),
-    )
+class PeriodSpan:
+    """What a reporting period is, a unit's or the one a province opens for its communes."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -62,6 +58,69 @@ class ReportingPeriod(Audited, db.Model):
     label: Mapped[str] = mapped_column(String(100))  # "Quý I năm 2024"
     start: Mapped[date]
     end: Mapped[date]  # the cut-off date: figures are computed as of it
+
+
+class IndicatorTreeFile(Audited, db.Model):
+    """A province's indicator tree of Phụ lục 1 for a year, loaded from a TOML file (the format
+    of tracker/appendix/data) without a release. The newest of a (province, year) is the one
+    new periods take; a period keeps the tree it was opened with, and its frozen table never
+    changes."""
+
+    __tablename__ = "indicator_trees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    year: Mapped[int]
+    file_name: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)  # the TOML as loaded
+    rows: Mapped[int]
+    loaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    loaded_by: Mapped[Officer | None] = relationship()
+
+    __audit_exclude__ = frozenset({"content"})
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
+
+    def audit_label(self) -> str:
+        return f"{self.year}: {self.file_name}"
+
+
+class ProvincePeriod(PeriodSpan, Audited, db.Model):
+    """A reporting period a province opened for all its communes at once (the national regime:
+    Quý I, 6 tháng, Quý III, Năm), with the day the communes' reports are due."""
+
+    __tablename__ = "province_periods"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "kind", "start", "end"),
+        CheckConstraint('"end" >= start', name="dates_ordered"),
+    )
+
+    due_on: Mapped[date]
+    tree_id: Mapped[int | None] = mapped_column(ForeignKey("indicator_trees.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    tree: Mapped[IndicatorTreeFile | None] = relationship()
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
+
+    def audit_label(self) -> str:
+        return self.label
+
+
+class ReportingPeriod(PeriodSpan, Audited, db.Model):
+    __tablename__ = "reporting_periods"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "kind", "start", "end"),
+        CheckConstraint('"end" >= start', name="dates_ordered"),
+    )
+
     state: Mapped[PeriodState] = mapped_column(
         _enum(PeriodState, "period_state"), default=PeriodState.OPEN
     )
@@ -69,14 +128,26 @@ class ReportingPeriod(Audited, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The whole table as submitted: {"rows": [{key, label, value, parts, …}], "documents": […]}
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The same table's figures alone, {key: [value, state]}: what a province's summary of many
+    # communes reads (a few KB where the snapshot is some 50 KB).
+    figures: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    __audit_exclude__ = frozenset({"created_at", "figures"})  # figures: the snapshot again
     # Cross-check warnings the focal officer acknowledged: their ids ("6.1.b:previous" …).
     acknowledged: Mapped[list[str]] = mapped_column(JSON, default=list)
     reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reopen_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Opened by the province for all its communes: the due date and the tree come from there.
+    province_period_id: Mapped[int | None] = mapped_column(
+        ForeignKey("province_periods.id"), index=True
+    )
+    due_on: Mapped[date | None]
+    # The indicator tree the period was opened with (None: the file of its year in data/).
+    tree_id: Mapped[int | None] = mapped_column(ForeignKey("indicator_trees.id"))
 
     unit: Mapped[Unit] = relationship()
+    tree: Mapped[IndicatorTreeFile | None] = relationship()
     submitted_by: Mapped[Officer | None] = relationship(foreign_keys=[submitted_by_id])
     reopened_by: Mapped[Officer | None] = relationship(foreign_keys=[reopened_by_id])
 

@@ -24,7 +24,7 @@ from tracker.appendix.models import (
 )
 from tracker.appendix.queries import entered_marks, entered_values, load_figures
 from tracker.appendix.service import Checks, check_values, period_table, tree_of
-from tracker.appendix.table import Value, effective_values, table_snapshot
+from tracker.appendix.table import Value, effective_values, table_figures, table_snapshot
 from tracker.appendix.validation import MAX_NOTE, Problem, parse_figure
 from tracker.core.audit import current_actor_id
 from tracker.core.refusals import Refusal
@@ -41,9 +41,9 @@ def _clean(text: str | None) -> str:
                              for ch in (text or "")).split())
 
 
-def create_period(
-    session: Session, unit: Unit, kind: PeriodKind, label: str, start: date, end: date
-) -> ReportingPeriod:
+def check_period(label: str, start: date, end: date) -> tuple[str, dict[str, str]]:
+    """A period's name cleaned, and what is wrong with it and its dates (a unit's period, or
+    one a province opens for its communes)."""
     errors: dict[str, str] = {}
     label = _clean(label)
     if not label:
@@ -52,6 +52,13 @@ def create_period(
         errors["label"] = _("Tên kỳ báo cáo tối đa %(n)s ký tự.", n=MAX_LABEL)
     if end < start:
         errors["end"] = _("Ngày chốt số liệu phải sau ngày bắt đầu kỳ báo cáo.")
+    return label, errors
+
+
+def create_period(
+    session: Session, unit: Unit, kind: PeriodKind, label: str, start: date, end: date
+) -> ReportingPeriod:
+    label, errors = check_period(label, start, end)
     if not errors and session.scalar(
         select(ReportingPeriod.id).where(
             ReportingPeriod.unit_id == unit.id,
@@ -309,6 +316,7 @@ def submit_period(
     session.flush()
     table = period_table(session, period)
     period.snapshot = table_snapshot(table)
+    period.figures = table_figures(table)
     period.acknowledged = sorted({w.id for w in checks.warnings})
     period.state = PeriodState.SUBMITTED
     period.submitted_by_id = officer.id
@@ -334,6 +342,7 @@ def reopen_period(
         raise Refusal({"reason": _("Lý do tối đa %(n)s ký tự.", n=MAX_NOTE)})
     period.state = PeriodState.OPEN
     period.snapshot = None
+    period.figures = None
     period.reopened_by_id = officer.id
     period.reopened_at = now
     period.reopen_reason = reason
@@ -348,6 +357,7 @@ __all__ = [
     "FigureInput",
     "FreezeSummary",
     "Problem",
+    "check_period",
     "create_period",
     "current_checks",
     "prepare_figures",

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from tracker.appendix.indicators import Tree, tree_for_year
+from tracker.appendix.indicators import Tree, stored_tree, tree_for_year
 from tracker.appendix.models import EnteredFigure, ReportingPeriod
 from tracker.appendix.queries import (
     UnitSources,
@@ -29,16 +29,20 @@ from tracker.appendix.validation import Problem, check_entered, check_warnings
 from tracker.plans.queries import of_units_on
 
 
-def tree_of(period: ReportingPeriod) -> Tree:
+def tree_of(period) -> Tree:
+    """The tree a period (a commune's, or the province's) was opened with: a province's loaded
+    file, or the file of its year in data/."""
+    if period.tree_id is not None:
+        return stored_tree(period.tree)
     return tree_for_year(period.end.year)
 
 
 def live_table(
     session: Session, unit_id: int, start: date, end: date,
-    figures: dict[str, EnteredFigure] | None = None,
+    figures: dict[str, EnteredFigure] | None = None, tree: Tree | None = None,
 ) -> Table:
     """The table as the tasks and the typed figures stand now, as of `end`."""
-    tree = tree_for_year(end.year)
+    tree = tree or tree_for_year(end.year)
     sources = load_sources(session, of_units_on(unit_id, end), start, end).get(
         unit_id, UnitSources()
     )
@@ -52,7 +56,8 @@ def period_table(session: Session, period: ReportingPeriod) -> Table:
     if period.is_submitted and period.snapshot:
         return table_from_snapshot(period.snapshot)
     figures = load_figures(session, [period.id])[period.id]
-    return live_table(session, period.unit_id, period.start, period.end, figures)
+    return live_table(session, period.unit_id, period.start, period.end, figures,
+                      tree_of(period))
 
 
 @dataclass

@@ -293,6 +293,14 @@ def table_snapshot(table: Table) -> dict[str, Any]:
     }
 
 
+def table_figures(table: Table) -> dict[str, list]:
+    """The figures of a table alone, {key: [value as text or None, state]}."""
+    return {
+        row.key: [None if row.value is None else str(row.value), row.state.value]
+        for row in table.rows if row.has_value
+    }
+
+
 def table_from_snapshot(snapshot: dict[str, Any]) -> Table:
     return Table(
         title=snapshot.get("title", ""),

@@ -72,6 +72,8 @@ class Action(enum.StrEnum):
     MANAGE_UNIT_SETTINGS = "manage_unit_settings"  # names, late extensions
     VIEW_LOGINS = "view_logins"  # lịch sử đăng nhập of the unit's officers
     MANAGE_API_TOKENS = "manage_api_tokens"  # see and revoke every API token of a unit
+    # A province's reporting: open a period for all its communes, load its indicator tree
+    MANAGE_PROVINCE_REPORTS = "manage_province_reports"
     # A province's leader issues one task to many of its communes at once (tasks.cascade)
     ISSUE_TO_UNITS = "issue_to_units"
     MERGE_UNITS = "merge_units"  # merge units into a new one (plans.merging)
@@ -166,6 +168,7 @@ _RULES: dict[Action, Rule] = {
     Action.MANAGE_UNIT_SETTINGS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     Action.VIEW_LOGINS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     Action.MANAGE_API_TOKENS: Rule(roles=TOKEN_ADMINS),
+    Action.MANAGE_PROVINCE_REPORTS: Rule(roles=frozenset({Role.ADMIN, Role.UNIT_ADMIN})),
     # Who assigns the unit's own tasks issues them to the units below (the unit is the target).
     Action.ISSUE_TO_UNITS: Rule(roles=frozenset({Role.ADMIN, Role.CHAIRPERSON})),
     Action.MERGE_UNITS: Rule(roles=frozenset({Role.ADMIN})),
@@ -181,6 +184,7 @@ _ADMIN_BELOW_ONLY = frozenset(
         Action.MANAGE_UNIT_SETTINGS,
         Action.VIEW_LOGINS,
         Action.MANAGE_API_TOKENS,
+        Action.MANAGE_PROVINCE_REPORTS,
         Action.MERGE_UNITS,
     }
 )

@@ -26,7 +26,7 @@ _CSRF = "\x00csrf\x00"
 @functools.lru_cache(maxsize=512)
 def _menu(unit_code: str, unit_name: str, entries: tuple[bool, ...], locale: str,
           script_root: str) -> str:
-    leader, meetings, evaluations, units, unit_admin, assign_admins, own_tasks = entries
+    leader, meetings, evaluations, units, unit_admin, assign_admins, communes, own_tasks = entries
     return render_template(
         "_menu.html",
         unit_code=unit_code,
@@ -37,6 +37,7 @@ def _menu(unit_code: str, unit_name: str, entries: tuple[bool, ...], locale: str
         units=units,
         unit_admin=unit_admin,
         assign_admins=assign_admins,
+        communes=communes,
         own_tasks=own_tasks,
         full_name=_NAME,
         unread=Markup(_UNREAD),
@@ -55,6 +56,10 @@ def page_menu() -> Markup:
         can(officer, Action.MANAGE_UNITS, unit),
         can(officer, Action.MANAGE_UNIT_SETTINGS, unit),
         can(officer, Action.ASSIGN_UNIT_ADMINS, unit),
+        # A province (or a city, the nation) collects its communes' reports.
+        str(getattr(unit.kind, "value", unit.kind)) in ("province", "city", "national")
+        and (can(officer, Action.SEE_LEADER_VIEWS, unit)
+             or can(officer, Action.MANAGE_PROVINCE_REPORTS, unit)),
         holds_tasks(officer),  # a read-only inspector has no tasks, reminders or grades
     )
     html = _menu(unit.code, unit.name, entries, str(get_locale()), request.script_root)

@@ -28,6 +28,7 @@ KIND_WORDS = {
     ReminderKind.MEETING: "Họp giao ban CCHC tháng",
     ReminderKind.PROMPT: "đôn đốc",
     ReminderKind.EXPLANATION: "giải trình",
+    ReminderKind.REPORT: "báo cáo định kỳ",
 }
 
 
@@ -195,9 +196,11 @@ def _int(text: str) -> int:
 @click.command("scheduler")
 @click.option("--list", "list_only", is_flag=True, help="Print the jobs and their next run; exit.")
 def scheduler_command(list_only: bool) -> None:
-    """Run the scheduler (reminders) in this process, until stopped. Start only one per
-    deployment; a second one does no harm (nothing is sent twice) but no good either."""
+    """Run the scheduler (reminders) in this process, until stopped. On PostgreSQL one runs
+    at a time across machines: another started waits for its lock and takes over when it
+    stops. On SQLite start only one (a second does no harm: nothing is sent twice)."""
     from tracker.reminders.jobs import build_scheduler
+    from tracker.reminders.leader import lock_alive, take_scheduler_lock
 
     app = current_app._get_current_object()
     if list_only:
@@ -210,7 +213,24 @@ def scheduler_command(list_only: bool) -> None:
         scheduler.shutdown(wait=False)
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # PostgreSQL: one active scheduler across machines; the others wait for its lock.
+    lock = take_scheduler_lock(
+        db.engine, float(app.config.get("TRACKER_SCHEDULER_LOCK_SECONDS", 5.0)),
+        say=lambda line: click.echo(line),
+    )
     scheduler = build_scheduler(app)
+    lost = []
+    if lock is not None:
+
+        def watch_lock() -> None:
+            # A lost connection has released the lock: stop, so that another takes over and a
+            # supervisor restarts this one, waiting.
+            if not lock_alive(lock):
+                lost.append(True)
+                scheduler.shutdown(wait=False)
+
+        scheduler.add_job(watch_lock, "interval", seconds=30, id="scheduler.lock",
+                          name="the scheduler lock's connection", replace_existing=True)
 
     def stop(signum, frame) -> None:
         scheduler.shutdown(wait=False)
@@ -219,6 +239,13 @@ def scheduler_command(list_only: bool) -> None:
     click.echo(f"Scheduler started ({app.config.get('TRACKER_TIMEZONE')}); jobs:")
     for job in scheduler.get_jobs():
         click.echo(f"  {job.id}: {job.name}")
-    with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        scheduler.start()
+    try:
+        with contextlib.suppress(KeyboardInterrupt, SystemExit):
+            scheduler.start()
+    finally:
+        if lock is not None:
+            with contextlib.suppress(Exception):
+                lock.close()  # releases the lock at once
     click.echo("Scheduler stopped.")
+    if lost:
+        raise click.ClickException("the scheduler lock's connection was lost")

@@ -33,6 +33,7 @@ class ReminderKind(enum.StrEnum):
     MEETING = "meeting"  # before a monthly review meeting (issue 5: meetings)
     PROMPT = "prompt"  # a leader prompts by hand (đôn đốc)
     EXPLANATION = "explanation"  # a leader requests an explanation (yêu cầu giải trình)
+    REPORT = "report"  # a commune's Phụ lục 1 not frozen as the province's due date nears
 
 
 class RecipientRole(enum.StrEnum):

@@ -32,6 +32,9 @@ def status_phrase(kind: ReminderKind, days: int | None, deadline: date | None) -
     if kind is ReminderKind.MEETING:
         left = f", còn {days} ngày làm việc" if days else ""
         return f"họp ngày {_d(deadline)}{left}"
+    if kind is ReminderKind.REPORT:
+        left = f", còn {days} ngày làm việc" if days else ""
+        return f"hạn gửi báo cáo {_d(deadline)}{left}"
     if kind in (ReminderKind.OVERDUE, ReminderKind.ESCALATION):
         return f"quá hạn {days or 0} ngày làm việc (hạn {_d(deadline)})"
     if kind is ReminderKind.BEFORE:
@@ -64,6 +67,11 @@ def notice_text(
         return (
             f"Họp giao ban CCHC: {status_phrase(kind, days, deadline)}. Việc của bạn trong "
             f"tháng: {due} đến hạn, {done} đã hoàn thành, {overdue} quá hạn."
+        )
+    if kind is ReminderKind.REPORT:
+        return (
+            f"Báo cáo CCHC {title}: Phụ lục 1 chưa chốt số liệu; hạn gửi báo cáo "
+            f"{_d(deadline)}" + (f", còn {days} ngày làm việc." if days else " (hôm nay).")
         )
     what = quoted_title(title, label)
     if kind is ReminderKind.ESCALATION:
@@ -108,6 +116,7 @@ SECTIONS: Sequence[tuple[str, str]] = (
     ("prompt", "Đôn đốc của lãnh đạo"),
     ("explanation", "Yêu cầu giải trình"),
     ("meeting", "Họp giao ban CCHC: việc của bạn trong tháng"),
+    ("report", "Báo cáo CCHC định kỳ chưa chốt số liệu"),
     ("other", "Nhắc việc khác"),
 )
 
@@ -117,6 +126,8 @@ def section_of(kind: ReminderKind, role: RecipientRole) -> str:
         return "escalation"
     if kind is ReminderKind.MEETING:
         return "meeting"
+    if kind is ReminderKind.REPORT:
+        return "report"
     if role is RecipientRole.SUPPORTER and kind in (
         ReminderKind.BEFORE,
         ReminderKind.DUE,
@@ -170,6 +181,8 @@ def subject_line(day: date, sections: Iterable[Section], digest: Digest | None) 
         parts.append("yêu cầu giải trình")
     if counts.get("meeting"):
         parts.append("họp giao ban")
+    if counts.get("report"):
+        parts.append("báo cáo định kỳ chưa chốt")
     if counts.get("other"):
         parts.append(f"{counts['other']} việc khác")
     if digest is not None:

@@ -27,7 +27,8 @@ again. Only open tasks are reminded (not started, in progress, returned): a subm
 stops them. The lead is the task's lead now: a reassigned task reminds its new lead.
 
 The sources of reminders are listed once, where the app is built (`tracker.configure_reminders`):
-the two below, and the meeting reminder (`tracker.meetings.reminders`).
+the two below, the meeting reminder (`tracker.meetings.reminders`) and the report reminder
+(`tracker.appendix.reminders`).
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ class Due:
     days: int | None = None  # working days left (before, due) or overdue (overdue, escalation)
     # a digest's (overdue, pending confirmation); a meeting's (due, done, overdue) in the month
     counts: tuple[int, ...] | None = None
+    title: str = ""  # what a reminder about no task is about ("Quý I năm 2025")
 
     @property
     def key(self) -> Key:

@@ -34,7 +34,7 @@ def record(session: Session, selection: Selection, now: datetime) -> Recorded:
         message = notice_text(
             due.kind,
             due.role,
-            title=subject.title if subject else "",
+            title=subject.title if subject else due.title,
             label=subject.label if subject else "",
             deadline=due.deadline,
             days=due.days,
