@@ -104,6 +104,9 @@ pg-client:
 TRACKER_MAIL_TRANSPORT ?= outbox
 TRACKER_DEMO_TODAY ?= 2024-03-12
 DEMO := TRACKER_DEMO_TODAY=$(TRACKER_DEMO_TODAY)
+# `flask run` sets app.debug from FLASK_DEBUG, not from the development configuration: the web
+# server is told to open the outbox page whenever the scheduler writes to the outbox.
+OUTBOX_PAGE := $(if $(filter outbox,$(TRACKER_MAIL_TRANSPORT)),TRACKER_MAIL_OUTBOX=1)
 BACKGROUND := $(DEMO) TRACKER_MAIL_TRANSPORT=$(TRACKER_MAIL_TRANSPORT) $(TRACKER) scheduler
 
 run: install
@@ -111,7 +114,7 @@ run: install
 	$(DEMO) $(TRACKER) demo load
 	@trap 'kill $$(jobs -p) 2> /dev/null || true' EXIT; \
 	$(if $(strip $(BACKGROUND)),$(BACKGROUND) &) \
-	$(DEMO) $(TRACKER) run --host $(HOST) --port $(PORT)
+	$(DEMO) $(OUTBOX_PAGE) $(TRACKER) run --host $(HOST) --port $(PORT)
 
 lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check .

@@ -146,3 +146,14 @@ def test_a_survey_done_needs_its_ballots(app):
     assert [e.key for e in errors] == ["1.7.a"]
     assert check_entered(TREE, values(**{"1.7": "1", "1.7_a": "120"})) == []
     assert check_entered(TREE, values(**{"1.7": "0", "1.7_a": "0"})) == []
+
+
+def test_messages_name_rows_as_printed_never_by_their_internal_key(app):
+    # 4.1.e2 and 4.1.e1 are printed as "+" lines under 4.1: the reader finds them by STT and label.
+    assert TREE.name_of("4.1.e1") == "Tổng số biên chế năm 2015 (tính đến 31/12/2015) (mục 4.1)"
+    errors = check_entered(TREE, values(**{"4.1.e1": "20", "4.1.e2": "23"}))
+    assert errors and all("4.1.e" not in e.message for e in errors)
+    assert "Tổng số biên chế năm 2015 (tính đến 31/12/2015) (mục 4.1)" in errors[0].message
+    errors = check_entered(TREE, values(**{"7.5.2_a": "385", "7.5.2_b": "377"}))
+    assert errors and all("7.5.2.a" not in e.message for e in errors)
+    assert "(mục 7.5.2)" in errors[0].message

@@ -46,7 +46,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
 
     # 1. The focal officer opens the March 2024 meeting; the chairperson chairs by default.
     log_in(page, FOCAL_EMAIL, passwords[FOCAL_EMAIL])
-    page.locator("nav.navbar").get_by_role("link", name="Họp tháng").click()
+    page.locator("nav.navbar").get_by_role("link", name="Họp giao ban CCHC tháng").click()
     form = page.get_by_test_id("open-meeting")
     expect(form.get_by_label("Chủ trì").locator("option:checked")).to_contain_text(CHAIR_NAME)
     expect(form.get_by_label("Thư ký").locator("option:checked")).to_contain_text(FOCAL_NAME)
@@ -55,7 +55,8 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     form.get_by_label("Ngày họp").fill("15/03/2024")
     form.get_by_label("Số biên bản").fill("25/BB-UBND")
     form.get_by_role("button", name="Mở cuộc họp").click()
-    expect(page.get_by_role("alert").filter(has_text="Đã mở cuộc họp tháng 3/2024")).to_be_visible()
+    opened = page.get_by_role("alert").filter(has_text="Đã mở Họp giao ban CCHC tháng 3/2024")
+    expect(opened).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("tháng 03/2024")
     meeting_url = page.url
 
@@ -119,9 +120,9 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     )
     decision.get_by_label("Giao nhiệm vụ mới").check()
     decision.get_by_label("Kế hoạch").select_option(label=PLAN_TITLE)
-    decision.get_by_label("Nhiệm vụ (làm gì)").fill(NEW_TASK)
+    decision.get_by_label("Nhiệm vụ", exact=True).fill(NEW_TASK)
     decision.get_by_label("Sản phẩm, kết quả").fill("Kế hoạch kiểm tra nội bộ")
-    decision.get_by_label("Chủ trì (ai làm)").select_option(
+    decision.get_by_label("Chủ trì", exact=True).select_option(
         label=f"{FOCAL_NAME} – Công chức Văn phòng – Thống kê"
     )
     decision.get_by_label("Thời hạn").fill("10/04/2024")

@@ -100,13 +100,13 @@ def test_the_edit_saved_second_is_refused_with_the_first_shown(new_page, live_se
     expect(vice.locator("main")).to_contain_text("Đã lưu nhiệm vụ.")
     # The chairperson, on the form opened before, renames the task and saves.
     title = "Rà soát, sửa đổi quy chế phối hợp liên ngành"
-    chair.locator("main form").get_by_label("Nhiệm vụ (làm gì)").fill(title)
+    chair.locator("main form").get_by_label("Nhiệm vụ", exact=True).fill(title)
     chair.locator("main form").get_by_role("button", name="Lưu nhiệm vụ").click()
     main = chair.locator("main")
     expect(main).to_contain_text(f"Trong lúc bạn sửa, {VICE[1]} đã lưu thay đổi nhiệm vụ này")
     conflict = chair.get_by_test_id("edit-conflict")
     expect(conflict).to_contain_text("Thời hạn: 30/12/2026 → 15/01/2027")
-    expect(chair.locator("main form").get_by_label("Nhiệm vụ (làm gì)")).to_have_value(title)
+    expect(chair.locator("main form").get_by_label("Nhiệm vụ", exact=True)).to_have_value(title)
     expect(chair.locator("main form").get_by_label("Hạn hoàn thành")).to_have_value("30/12/2026")
     save_screenshot(f"stale-edit-{width}.png", screenshot(chair, full_page=True))
     with live_server.app.app_context():

@@ -74,7 +74,7 @@ def test_plan_page_and_phone_view_screenshots(new_page, demo, clock):
     log_in(phone, demo.officer_email, demo.password)
     nav_link = phone.locator("nav").get_by_role("link", name="Việc của tôi")
     expect(nav_link).to_be_hidden()
-    phone.locator("nav").get_by_role("button", name="Menu").click()
+    phone.locator("nav").get_by_role("button", name="Mở danh mục chức năng").click()
     nav_link.click()
     expect(phone).to_have_url(re.compile(r"/my-tasks$"))
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Việc của tôi")

@@ -144,9 +144,9 @@ def test_assign_report_confirm_moves_the_dashboard(new_page, live_server, tmp_pa
     form = page.locator("main form")
     confirmer = form.get_by_label("Lãnh đạo chịu trách nhiệm xác nhận")
     expect(confirmer.locator("option:checked")).to_have_text(CHAIR_LABEL)
-    form.get_by_label("Nhiệm vụ (làm gì)").fill(title)
+    form.get_by_label("Nhiệm vụ", exact=True).fill(title)
     form.get_by_label("Lĩnh vực").select_option(label=GROUP_LABEL)
-    form.get_by_label("Chủ trì (ai làm)").select_option(label=LEAD_LABEL)
+    form.get_by_label("Chủ trì", exact=True).select_option(label=LEAD_LABEL)
     # "Phối hợp" is a searchable multi-select (Tom Select) over the form's own select
     form.locator("select[name=supporter_ids]").select_option(label=[SUPPORTER_LABEL])
     form.get_by_label("Một ngày cụ thể").check()
@@ -156,8 +156,9 @@ def test_assign_report_confirm_moves_the_dashboard(new_page, live_server, tmp_pa
     form.get_by_role("button", name="Lưu nhiệm vụ").click()
     expect(page.locator("main")).to_contain_text("Chưa rõ sản phẩm")
     expect(page.locator("main .alert-danger")).to_contain_text("Chưa lưu")
-    expect(form.get_by_label("Nhiệm vụ (làm gì)")).to_have_value(title)
-    expect(form.get_by_label("Chủ trì (ai làm)").locator("option:checked")).to_have_text(LEAD_LABEL)
+    expect(form.get_by_label("Nhiệm vụ", exact=True)).to_have_value(title)
+    lead = form.get_by_label("Chủ trì", exact=True)
+    expect(lead.locator("option:checked")).to_have_text(LEAD_LABEL)
     expect(form.get_by_label("Hạn hoàn thành")).to_have_value(f"{deadline:%d/%m/%Y}")
 
     form.get_by_label("Sản phẩm, kết quả").fill(deliverable)

@@ -83,3 +83,22 @@ def test_no_banner_without_the_setting(client, auth):
     for path in ("/my-tasks", "/", "/no-such-page"):
         html = client.get(path, follow_redirects=True).get_data(as_text=True)
         assert "Dữ liệu mẫu" not in html and "demo-banner" not in html, path
+
+
+def test_a_read_only_inspectors_menu_holds_only_what_they_can_use(client, auth):
+    city = gen_unit(name="Thành phố")
+    ward = gen_unit(name="Phường Một", parent=city)
+    inspector = gen_officer(city, Role.INSPECTOR)
+    officer = gen_officer(ward, Role.OFFICER)
+    db.session.commit()
+    auth.login(inspector)
+    menu = _nav(client)
+    # no tasks of their own: no "my tasks", no reminders received, no evaluation of their own
+    for entry in ("Việc của tôi", "Nhắc việc đã nhận", "Kết quả đánh giá của tôi"):
+        assert entry not in menu
+    assert "Tổng quan" in menu and "Mã truy cập API" in menu
+    auth.logout()
+    auth.login(officer)
+    menu = _nav(client)
+    for entry in ("Việc của tôi", "Nhắc việc đã nhận", "Kết quả đánh giá của tôi"):
+        assert entry in menu

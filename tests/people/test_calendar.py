@@ -60,3 +60,22 @@ def test_bad_day_is_said(client, auth):
     )
     assert response.status_code == 200
     assert "không hợp lệ" in response.get_data(as_text=True)
+
+
+def test_the_national_holidays_are_named_in_the_readers_language(client, auth, clock):
+    unit = gen_unit()
+    officer = gen_officer(unit)
+    db.session.commit()
+    clock(date(2026, 3, 2))
+    auth.login(officer)
+    path = f"/units/{unit.code}/calendar"
+    html = client.get(path).get_data(as_text=True)
+    assert "17/02/2026 · Tết Nguyên Đán" in html
+    assert "27/04/2026 · Ngày Giỗ Tổ Hùng Vương (nghỉ bù)" in html
+    assert "Ngày nghỉ (thay cho ngày 22/08/2026)" in html
+    assert "Lunar" not in html and "Hung Kings" not in html
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    html = client.get(path).get_data(as_text=True)
+    assert "Lunar New Year" in html
+    assert "Day off (substituted from 22/08/2026)" in html  # dd/mm/yyyy in English too

@@ -3,7 +3,10 @@ email opt-out, the unit's settings, one email, and the development outbox."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -165,6 +168,36 @@ def test_settings_page_saves_and_refuses_bad_values(client, auth, ward):
     assert row.days_before == "10,5,1"
 
 
+
+def test_settings_page_says_what_is_wrong_in_vietnamese(client, auth, ward):
+    # WTForms' own "Not a valid integer value." and "Number must be between 0 and 60." used
+    # to reach the page (core.forms.Form now gives them in the reader's language).
+    from tests.support.english import english_words
+
+    url = f"/units/{ward['unit'].code}/reminders/settings"
+    auth.login(ward["chair"])
+    form = {
+        "csrf_token": csrf_token(client, url),
+        "days_before": "7,3,1",
+        "overdue_every": "mười",
+        "escalate_after": "999",
+        "digest_weekday": "4",
+        "meeting_days_before": "-1",
+    }
+    html = client.post(url, data=form).get_data(as_text=True)
+    assert "Cần nhập một số nguyên." in html
+    assert "Số phải trong khoảng 0 đến 120." in html
+    assert "Số phải trong khoảng 0 đến 20." in html
+    main = html[html.index("<main"):html.index("</main>")]
+    assert not english_words(re.sub(r"<[^>]*>", " ", main))  # the words, not the markup
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    html = client.post(url, data={**form, "csrf_token": csrf_token(client, url)}).get_data(
+        as_text=True
+    )
+    assert "Not a valid integer value." in html and "Number must be between 0 and 120." in html
+
+
 def test_unit_page_queries_do_not_grow_with_its_reminders(
     app, client, auth, ward, count_queries, monkeypatch
 ):
@@ -195,3 +228,20 @@ def test_the_defaults_are_written_once(app):
     db.session.flush()
     bare = ReminderPolicy.from_settings(row)
     assert bare == ReminderPolicy(digest_weekday=None)
+
+
+
+def test_make_run_opens_the_outbox_page_it_promises():
+    # `make run` keeps mail in the outbox; its web server runs under `flask run`, which sets
+    # app.debug from FLASK_DEBUG, so the page is opened by TRACKER_MAIL_OUTBOX explicitly.
+    root = Path(__file__).resolve().parents[2]
+    dry_run = subprocess.run(
+        ["make", "-n", "-s", "run"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    web = next(line for line in dry_run.splitlines() if " run --host " in line)
+    assert "TRACKER_MAIL_OUTBOX=1" in web
+    smtp = subprocess.run(
+        ["make", "-n", "-s", "run", "TRACKER_MAIL_TRANSPORT=smtp"],
+        cwd=root, capture_output=True, text=True, check=True,
+    ).stdout
+    assert "TRACKER_MAIL_OUTBOX" not in smtp

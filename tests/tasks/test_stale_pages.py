@@ -306,7 +306,7 @@ def test_opening_a_month_already_opened_goes_to_it(client, auth, ward):
     assert second.status_code == 302
     assert second.headers["Location"] == first.headers["Location"]
     html = client.get(second.headers["Location"]).get_data(as_text=True)
-    assert "Cuộc họp tháng 3/2024 đã được Trần Thị B mở lúc 09:12 ngày 12/03/2024" in html
+    assert "Họp giao ban CCHC tháng 3/2024 đã được Trần Thị B mở lúc 09:12 ngày 12/03/2024" in html
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
 
 

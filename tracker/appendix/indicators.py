@@ -86,6 +86,26 @@ class Tree:
     def __getitem__(self, key: str) -> Indicator:
         return self.by_key[key]
 
+    @functools.cached_property
+    def _printed_codes(self) -> dict[str, str]:
+        """Each row's printed STT, or, for a row printed without one (a "-" or "+" line),
+        the STT of the row it is printed under."""
+        codes, last = {}, ""
+        for row in self.rows:
+            last = row.code.rstrip(".") or last
+            codes[row.key] = last
+        return codes
+
+    def name_of(self, key: str) -> str:
+        """A row as a reader finds it in the printed table: "4.1 Tổng số biên chế…", or
+        "Tổng số biên chế năm 2015 (…) (mục 4.1)" for a row without its own STT; never the
+        internal key ("4.1.e1")."""
+        row = self.by_key[key]
+        if row.code:
+            return f"{row.code.rstrip('.')} {row.label}"
+        code = self._printed_codes[key]
+        return f"{row.label} (mục {code})" if code else row.label
+
     @property
     def entered(self) -> list[Indicator]:
         return [row for row in self.rows if row.is_entered]

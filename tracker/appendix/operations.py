@@ -123,6 +123,7 @@ class FreezeSummary:
     confirmed: set[str]  # blank rows already confirmed (a period reopened)
     warnings: list[Problem]
     acknowledged: set[str]
+    tree: Tree | None = None  # to name the rows as printed (Tree.name_of)
 
 
 def _refuse_if_submitted(period: ReportingPeriod) -> None:
@@ -154,7 +155,7 @@ def prepare_figures(session: Session, period: ReportingPeriod, form: FigureInput
         if not row.is_entered:
             errors[key] = _(
                 "“%(code)s” được tính tự động (tỷ lệ từ các số liệu thành phần, hoặc từ nhiệm "
-                "vụ): không nhập tay.", code=row.code or row.key,
+                "vụ): không nhập tay.", code=tree.name_of(row.key),
             )
             continue
         value, problem = parse_figure(form.values.get(key, ""), row)
@@ -244,7 +245,7 @@ def _summary(
     acknowledged: set[str],
 ) -> FreezeSummary:
     summary = FreezeSummary([], [], [], set(), checks.warnings,
-                            acknowledged & {w.id for w in checks.warnings})
+                            acknowledged & {w.id for w in checks.warnings}, tree)
     for row in tree.entered:
         mark = marks.get(row.key)
         if values.get(row.key) is not None:
@@ -268,9 +269,9 @@ def preview_freeze(
     return _summary(tree_of(period), prepared.values, prepared.marks, prepared.checks, known)
 
 
-def _code_list(rows: list[Indicator], limit: int = 10) -> str:
-    codes = [(row.code or row.key).rstrip(".") for row in rows]
-    return ", ".join(codes[:limit]) + (", …" if len(codes) > limit else "")
+def _code_list(tree: Tree, rows: list[Indicator], limit: int = 5) -> str:
+    names = [f"“{tree.name_of(row.key)}”" for row in rows]
+    return "; ".join(names[:limit]) + ("; …" if len(names) > limit else "")
 
 
 def submit_period(
@@ -308,7 +309,7 @@ def submit_period(
         raise Refusal({"blank": _(
             "Còn %(n)s dòng chưa nhập số liệu chưa được xác nhận để trống: %(codes)s. Nhập số "
             "liệu, chọn “Không phát sinh”, hoặc xác nhận từng dòng để trống.",
-            n=len(unconfirmed), codes=_code_list(unconfirmed),
+            n=len(unconfirmed), codes=_code_list(tree, unconfirmed),
         )})
     for row in summary.blank:
         figure = figures.get(row.key)

@@ -26,13 +26,14 @@ from tracker.appendix.province import (
     regime_dates,
 )
 from tracker.appendix.summary import province_summary
-from tracker.appendix.views import DOCX_MIMETYPE, _download
+from tracker.appendix.views import DOCX_MIMETYPE
 from tracker.core import clock
 from tracker.core.dates import parse_date
+from tracker.core.downloads import download, file_name
 from tracker.core.formatting import format_date, format_datetime
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal
-from tracker.core.spreadsheets import file_name, xlsx_download
+from tracker.core.spreadsheets import xlsx_download
 from tracker.core.transactions import discard
 from tracker.extensions import db
 from tracker.people.queries import unit_or_404
@@ -157,7 +158,7 @@ def province_summary_export(period_id: int, fmt: str):
     name = f"Phu luc 1 tong hop - {period.unit.name} - {period.label}"
     if fmt == "xlsx":
         return xlsx_download(summary_xlsx(summary.table, ctx, lines), file_name(name))
-    return _download(summary_docx(summary.table, ctx, lines), file_name(name, ".docx"),
+    return download(summary_docx(summary.table, ctx, lines), file_name(name, ".docx"),
                      DOCX_MIMETYPE)
 
 

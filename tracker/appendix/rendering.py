@@ -65,7 +65,7 @@ def _input(row: TableRow, words: RowWords, error: str | None, typed: Mapping,
     ticked = row.not_applicable if not_arising is None else row.key in not_arising
     placeholder = words.no_data if row.state is State.NO_DATA and not ticked else (
         "" if ticked else words.not_entered)
-    label = f"{escape(row.code or row.key)} {escape(row.label)}"
+    label = escape(f"{row.code} {row.label}".strip())  # never the internal key
     html = (
         f'<input class="form-control form-control-sm text-end{" is-invalid" if error else ""}"'
         f' style="min-width: 8em" name="v-{key}" aria-label="{label}"'
@@ -144,7 +144,7 @@ def table_rows(table: Table, words: RowWords, *, editable: bool, errors: Mapping
             note = (
                 f'<input class="form-control form-control-sm" name="n-{key}"'
                 f' value="{escape(note_value)}"'
-                f' aria-label="{words.note} {escape(row.code or row.key)}">'
+                f' aria-label="{words.note}: {escape(row.label)}">'
             )
         else:
             note = str(escape(row.note))

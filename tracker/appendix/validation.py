@@ -81,8 +81,6 @@ def parse_figure(raw: str, row: Indicator) -> tuple[Value, str | None]:
     return (value.quantize(Decimal(1)) if whole else value), None
 
 
-def _label(row: Indicator) -> str:
-    return f"{row.code or row.key} {row.label}".strip()
 
 
 def check_entered(tree: Tree, values: dict[str, Value]) -> list[Problem]:
@@ -98,11 +96,11 @@ def check_entered(tree: Tree, values: dict[str, Value]) -> list[Problem]:
             if whole is None and value:  # zero (or "không phát sinh") fits any whole
                 errors.append(Problem(row.key, _(
                     "Nhập “%(whole)s” trước: số liệu này là một phần của nó.",
-                    whole=_label(whole_row))))
+                    whole=tree.name_of(whole_row.key))))
             elif whole is not None and value > whole:
                 errors.append(Problem(row.key, _(
                     "%(value)s vượt quá “%(whole)s” (%(limit)s): phần không thể lớn hơn tổng.",
-                    value=show(value), whole=_label(whole_row), limit=show(whole))))
+                    value=show(value), whole=tree.name_of(whole_row.key), limit=show(whole))))
         if row.period_part and values.get(row.period_part) is not None:
             part = values[row.period_part]
             if part > value:
@@ -125,7 +123,7 @@ def check_entered(tree: Tree, values: dict[str, Value]) -> list[Problem]:
             if not any(p.key == key for p in errors):
                 errors.append(Problem(key, _(
                     "Tử số của tỷ lệ “%(rate)s” (%(part)s) vượt quá mẫu số (%(whole)s).",
-                    rate=_label(row), part=show(part), whole=show(whole))))
+                    rate=tree.name_of(row.key), part=show(part), whole=show(whole))))
     # A satisfaction survey marked as done has ballots (the seed: done, with 0 collected).
     surveyed, ballots = values.get("1.7"), values.get("1.7.a")
     if surveyed == 1 and ballots is not None and ballots == 0:
@@ -161,12 +159,13 @@ def check_warnings(
                     warnings.append(Problem(row.key, _(
                         "“%(label)s” là %(value)s, nhưng kỳ trước là %(before)s và trong kỳ "
                         "thêm %(part)s: lẽ ra là %(expected)s. Tỷ lệ tính theo số này.",
-                        label=_label(row), value=show(value), before=show(before),
+                        label=tree.name_of(row.key), value=show(value), before=show(before),
                         part=show(part), expected=show(expected)), f"{row.key}:previous"))
             elif value < before:
                 warnings.append(Problem(row.key, _(
                     "“%(label)s” là số lũy kế nhưng giảm so với kỳ trước (%(before)s → "
-                    "%(value)s).", label=_label(row), before=show(before), value=show(value)),
+                    "%(value)s).", label=tree.name_of(row.key), before=show(before),
+                    value=show(value)),
                     f"{row.key}:previous"))
         if row.paid_count:
             count = values.get(row.paid_count)

@@ -3,11 +3,10 @@ submit, reopen) and its downloads. Views parse, authorize, call one operation, r
 
 from __future__ import annotations
 
-import io
 import logging
 from decimal import Decimal, InvalidOperation
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -37,11 +36,12 @@ from tracker.appendix.report import PARTS, SIGNER_TITLES, compose_report
 from tracker.appendix.service import Checks, period_table
 from tracker.core import clock
 from tracker.core.dates import parse_date
+from tracker.core.downloads import download, file_name
 from tracker.core.formatting import format_figure
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal
-from tracker.core.spreadsheets import file_name, xlsx_download
+from tracker.core.spreadsheets import xlsx_download
 from tracker.core.transactions import discard
 from tracker.extensions import db
 from tracker.people.queries import unit_or_404
@@ -271,13 +271,6 @@ def export_context(period: ReportingPeriod) -> Context:
     )
 
 
-def _download(content: bytes, name: str, mimetype: str):
-    response = send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
-                         download_name=name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.route("/appendix/<int:period_id>/export.<fmt>")
 @login_required
 def export(period_id: int, fmt: str):
@@ -294,7 +287,7 @@ def export(period_id: int, fmt: str):
     document = (appendix_docx(table, ctx, draft.number or "      /BC-UBND", draft.report_date)
                 if draft else appendix_docx(table, ctx))
     if fmt == "docx":
-        return _download(document, file_name(name, ".docx"), DOCX_MIMETYPE)
+        return download(document, file_name(name, ".docx"), DOCX_MIMETYPE)
     try:
         pdf = convert_to_pdf(document, ".docx")
     except ConversionError:
@@ -302,7 +295,7 @@ def export(period_id: int, fmt: str):
         flash(_("Không tạo được tệp PDF (LibreOffice chưa được cài đặt hoặc bị lỗi); "
                 "hãy tải tệp Word."), "warning")
         return redirect(url_for("appendix.period", period_id=period.id))
-    return _download(pdf, file_name(name, ".pdf"), "application/pdf")
+    return download(pdf, file_name(name, ".pdf"), "application/pdf")
 
 
 def _composed(period: ReportingPeriod):
@@ -317,7 +310,7 @@ def report_draft(period_id: int):
     report = _composed(period)
     content = report_docx(report.table, export_context(period), report.sections, report.details)
     name = f"Du thao bao cao CCHC - {period.unit.name} - {period.label}"
-    return _download(content, file_name(name, ".docx"), DOCX_MIMETYPE)
+    return download(content, file_name(name, ".docx"), DOCX_MIMETYPE)
 
 
 def _posted_report() -> ReportInput:

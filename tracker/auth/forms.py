@@ -1,24 +1,24 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from tracker.core.forms import Form
 from tracker.people.passwords import MIN_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Nhập email."))])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Nhập mật khẩu."))])
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
     submit = SubmitField(_l("Đăng nhập"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Nhập email."))])
     submit = SubmitField(_l("Gửi đường dẫn đặt lại mật khẩu"))
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     """A new password from an invitation or a reset link (the rules: people.passwords)."""
 
     new_password = PasswordField(
@@ -44,7 +44,7 @@ class ChangePasswordForm(SetPasswordForm):
     submit = SubmitField(_l("Đổi mật khẩu"))
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """The second step: the app's six digits, or a recovery code."""
 
     code = StringField(
@@ -55,7 +55,7 @@ class CodeForm(FlaskForm):
     submit = SubmitField(_l("Xác nhận"))
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     code = StringField(
         _l("Mã 6 số từ ứng dụng"),
         validators=[DataRequired(_l("Nhập mã xác thực.")), Length(max=64)],
@@ -64,7 +64,7 @@ class EnrolForm(FlaskForm):
     submit = SubmitField(_l("Bật xác thực hai bước"))
 
 
-class PasswordCheckForm(FlaskForm):
+class PasswordCheckForm(Form):
     """Disabling the second step or renewing the recovery codes asks for the password."""
 
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Nhập mật khẩu."))])

@@ -4,7 +4,6 @@ from datetime import timedelta
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 
 from tracker.auth import bp
 from tracker.auth.forms import (
@@ -14,6 +13,7 @@ from tracker.auth.forms import (
     SetPasswordForm,
 )
 from tracker.auth.pending import begin_second_step, second_step_needed
+from tracker.core.forms import Form
 from tracker.core.refusals import Refusal, show_refusal
 from tracker.core.security import safe_next
 from tracker.core.transactions import after_commit
@@ -133,14 +133,14 @@ def password():
 def sessions():
     """Where the officer is logged in (device, address, last seen), each one to end."""
     return render_template(
-        "auth/sessions.html", sessions=open_sessions(db.session, current_user), form=FlaskForm()
+        "auth/sessions.html", sessions=open_sessions(db.session, current_user), form=Form()
     )
 
 
 @bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
 @login_required
 def end_one_session(session_id: int):
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     if not end_session_by_id(db.session, current_user, session_id):
         abort(404)

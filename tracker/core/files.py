@@ -155,7 +155,7 @@ def send_stored(
 ):
     """A stored file as a download, if it is still the file uploaded: 404 when it is missing,
     409 with an explanation when it no longer matches its checksum (the log says which)."""
-    from flask import abort, current_app, render_template, send_file
+    from flask import abort, current_app, render_template
 
     upload_dir = current_app.config["TRACKER_UPLOAD_DIR"]
     status = file_status(upload_dir, stored_name, sha256)
@@ -170,9 +170,9 @@ def send_stored(
             "báo quản trị viên khôi phục tệp từ bản sao lưu."
         )
         return render_template("errors/error.html", code=409, message=message), 409
-    return send_file(
-        Path(upload_dir) / stored_name,
-        mimetype=content_type or "application/octet-stream",
-        as_attachment=True,
-        download_name=file_name or stored_name,
-    )
+    from tracker.core.downloads import download
+    from tracker.core.downloads import file_name as safe_name
+
+    name = safe_name(file_name or "", "") or stored_name  # as the officer named it
+    return download(Path(upload_dir) / stored_name, name,
+                    content_type or "application/octet-stream")

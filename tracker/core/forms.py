@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import ValidationError as FieldError
 
 from tracker.core.dates import parse_date
+from tracker.core.validator_messages import translations as validator_translations
 
 
 class DateField(StringField):
@@ -22,3 +24,12 @@ class DateField(StringField):
     def pre_validate(self, form):
         if self.data and self.date is None:
             raise FieldError(_l("Ngày “%(value)s” không hợp lệ (dd/mm/yyyy).", value=self.data))
+
+
+class Form(FlaskForm):
+    """The base of every form: WTForms' own messages ("Not a valid integer value.") speak the
+    reader's language through our catalogue (WTForms ships no Vietnamese one)."""
+
+    class Meta:
+        def get_translations(self, form):
+            return validator_translations

@@ -347,6 +347,13 @@ def may_be_confirmer(officer: Actor, unit, lead_officer_id: int | None = None) -
     )
 
 
+def holds_tasks(officer: Actor) -> bool:
+    """Whether tasks can be the officer's own (lead, support), and with them reminders and a
+    monthly evaluation: everyone but a read-only inspector, who changes nothing (see `can`)."""
+    roles = officer.roles
+    return not (Role.INSPECTOR in roles and roles <= {Role.INSPECTOR})
+
+
 def may_revoke_token(officer: Actor | None, owner_id: int, owner_unit) -> bool:
     """An officer revokes their own API tokens; a token administrator those of the unit."""
     if officer is None or not getattr(officer, "is_authenticated", False) or not officer.active:

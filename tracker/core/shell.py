@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from tracker.core.permissions import Action, can
+from tracker.core.permissions import Action, can, holds_tasks
 
 _NAME = "\x00name\x00"
 _UNREAD = "\x00unread\x00"
@@ -26,7 +26,7 @@ _CSRF = "\x00csrf\x00"
 @functools.lru_cache(maxsize=512)
 def _menu(unit_code: str, unit_name: str, entries: tuple[bool, ...], locale: str,
           script_root: str) -> str:
-    leader, meetings, evaluations, units, unit_admin, assign_admins, communes = entries
+    leader, meetings, evaluations, units, unit_admin, assign_admins, communes, own_tasks = entries
     return render_template(
         "_menu.html",
         unit_code=unit_code,
@@ -38,6 +38,7 @@ def _menu(unit_code: str, unit_name: str, entries: tuple[bool, ...], locale: str
         unit_admin=unit_admin,
         assign_admins=assign_admins,
         communes=communes,
+        own_tasks=own_tasks,
         full_name=_NAME,
         unread=Markup(_UNREAD),
         csrf=_CSRF,
@@ -59,6 +60,7 @@ def page_menu() -> Markup:
         str(getattr(unit.kind, "value", unit.kind)) in ("province", "city", "national")
         and (can(officer, Action.SEE_LEADER_VIEWS, unit)
              or can(officer, Action.MANAGE_PROVINCE_REPORTS, unit)),
+        holds_tasks(officer),  # a read-only inspector has no tasks, reminders or grades
     )
     html = _menu(unit.code, unit.name, entries, str(get_locale()), request.script_root)
     unread = officer.unread_notifications

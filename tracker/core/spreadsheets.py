@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import io
 import math
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import send_file
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+
+from tracker.core.downloads import download
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -203,16 +202,6 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def file_name(text: str, suffix: str = ".xlsx") -> str:
-    """A Vietnamese title as a file name: NFC, no characters file systems refuse."""
-    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", unicodedata.normalize("NFC", text))
-    return name.strip(" .-") + suffix
-
-
 def xlsx_download(content: bytes, name: str):
-    """An attachment response; werkzeug writes the ASCII and the UTF-8 file names."""
-    response = send_file(
-        io.BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=name
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    """An .xlsx attachment (core.downloads: Vietnamese and ASCII file names, not cached)."""
+    return download(content, name, XLSX_MIMETYPE)

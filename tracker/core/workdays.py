@@ -9,6 +9,7 @@ unit's exceptions are loaded by `tracker.people.queries.calendar_exceptions`.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -19,13 +20,21 @@ import holidays
 
 
 @lru_cache(maxsize=64)
-def _national(year: int) -> holidays.HolidayBase:
-    return holidays.VN(years=year)
+def _national(year: int, language: str = "vi") -> holidays.HolidayBase:
+    return holidays.VN(years=year, language=language)
 
 
-def national_holidays(year: int) -> dict[date, str]:
-    """Vietnam's public holidays and substituted days off of a year, by date."""
-    return dict(_national(year))
+# The library's English writes its dates the American way ("substituted from 08/22/2026").
+_US_DATE = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
+
+
+def national_holidays(year: int, language: str = "vi") -> dict[date, str]:
+    """Vietnam's public holidays and substituted days off of a year, by date, named in
+    `language` ("vi", or "en" for English), dates in the names written dd/mm/yyyy."""
+    if language == "vi":
+        return dict(_national(year))
+    named = _national(year, "en_US")
+    return {day: _US_DATE.sub(r"\2/\1/\3", name) for day, name in named.items()}
 
 
 class WorkCalendar:

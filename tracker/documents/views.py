@@ -14,11 +14,12 @@ from sqlalchemy.orm import selectinload
 
 from tracker.core.clock import today
 from tracker.core.dates import parse_date
+from tracker.core.downloads import file_name
 from tracker.core.files import send_stored, store_upload
 from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal, show_refusal
-from tracker.core.spreadsheets import file_name, xlsx_download
+from tracker.core.spreadsheets import xlsx_download
 from tracker.core.transactions import discard
 from tracker.documents.exporting import register_xlsx
 from tracker.documents.forms import (

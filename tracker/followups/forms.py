@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 
-from tracker.core.forms import DateField
+from tracker.core.forms import DateField, Form
 
 
-class PromptForm(FlaskForm):
+class PromptForm(Form):
     message = TextAreaField(_l("Nội dung đôn đốc"))
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     message = TextAreaField(_l("Nội dung yêu cầu giải trình"))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     reason = TextAreaField(_l("Lý do chậm"))
     proposed_deadline = DateField(_l("Thời hạn đề xuất"), render_kw={"placeholder": "dd/mm/yyyy"})
 
 
-class DecideForm(FlaskForm):
+class DecideForm(Form):
     decision = RadioField(
         _l("Quyết định"),
         choices=[

@@ -43,6 +43,12 @@ def healthz():
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    # Browsers ask for it at the root on every page (and for downloads, which carry no <link>).
+    return current_app.send_static_file("favicon.ico")
+
+
 @bp.route("/language/<lang>", methods=["POST"])
 def set_language(lang: str):
     if lang not in current_app.config["LANGUAGES"]:

@@ -6,12 +6,11 @@ import re
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.validators import ValidationError as FieldError
 
-from tracker.core.forms import DateField
+from tracker.core.forms import DateField, Form
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$")
 
@@ -38,7 +37,7 @@ class TimeField(StringField):
             raise FieldError(_l("Giờ “%(value)s” không hợp lệ (HH:MM).", value=self.data))
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     year = IntegerField(_l("Năm"), validators=[Optional(), NumberRange(2000, 2100)])
     month = IntegerField(_l("Tháng"), validators=[Optional(), NumberRange(1, 12)])
     held_on = DateField(_l("Ngày họp"), render_kw={"placeholder": "dd/mm/yyyy"})
@@ -49,15 +48,15 @@ class MeetingForm(FlaskForm):
     secretary_id = SelectField(_l("Thư ký"), coerce=_optional_int, validate_choice=False)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Only the CSRF token: the attendance form's fields are read by officer id."""
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     text = TextAreaField(_l("Nội dung"), validators=[Length(max=4000)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     item_id = HiddenField()
     task_id = HiddenField()
     task_version = HiddenField()  # of the task whose deadline the decision may change
@@ -67,10 +66,10 @@ class DecisionForm(FlaskForm):
     new_deadline = DateField(_l("Gia hạn đến"), render_kw={"placeholder": "dd/mm/yyyy"})
     new_task = BooleanField(_l("Giao nhiệm vụ mới"))
     plan_id = SelectField(_l("Kế hoạch"), coerce=_optional_int, validate_choice=False)
-    title = TextAreaField(_l("Nhiệm vụ (làm gì)"), validators=[Length(max=2000)])
+    title = TextAreaField(_l("Nhiệm vụ"), validators=[Length(max=2000)])
     deliverable = StringField(_l("Sản phẩm, kết quả"), validators=[Length(max=2000)])
     lead_officer_id = SelectField(
-        _l("Chủ trì (ai làm)"), coerce=_optional_int, validate_choice=False
+        _l("Chủ trì"), coerce=_optional_int, validate_choice=False
     )
     deadline = DateField(_l("Thời hạn"), render_kw={"placeholder": "dd/mm/yyyy"})
 
@@ -88,7 +87,7 @@ def _grade_choice(value):
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(Form):
     """One officer's line of the meeting's grading form (prefixed e<officer id>)."""
 
     officer_id = HiddenField()
@@ -104,9 +103,9 @@ class EvaluationForm(FlaskForm):
     )
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     conclusions = TextAreaField(_l("Kết luận chung"), validators=[Length(max=20000)])
 
 
-class GradesForm(FlaskForm):
+class GradesForm(Form):
     names = TextAreaField(_l("Các mức xếp loại (mỗi dòng một mức, cao nhất trước)"))

@@ -107,7 +107,7 @@ class Meeting(Audited, db.Model):
         return self.unit_id
 
     def audit_label(self) -> str:
-        return f"họp giao ban tháng {self.month}/{self.year}"
+        return f"Họp giao ban CCHC tháng {self.month}/{self.year}"
 
 
 class MeetingAttendance(Audited, db.Model):

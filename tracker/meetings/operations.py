@@ -221,7 +221,7 @@ class AlreadyOpen(Refusal):
         moment = to_local(meeting.created_at)
         super().__init__(
             _(
-                "Cuộc họp tháng %(m)s/%(y)s đã được %(who)s mở lúc %(time)s ngày %(day)s; "
+                "Họp giao ban CCHC tháng %(m)s/%(y)s đã được %(who)s mở lúc %(time)s ngày %(day)s; "
                 "đây là cuộc họp đó.",
                 m=meeting.month,
                 y=meeting.year,
@@ -465,7 +465,7 @@ def record_decision(
         changed.deadline_reason = decision
         # Stored text, like the task journal.
         changed.deadline_decision = (
-            f"Kết luận cuộc họp giao ban tháng {meeting.month}/{meeting.year}"
+            f"Kết luận Họp giao ban CCHC tháng {meeting.month}/{meeting.year}"
         )
         changed.version = data.task_version  # refused if the task changed since the page
         result = save_task(session, task.plan, changed, actor, task)
@@ -493,7 +493,7 @@ def record_decision(
                 confirmer_id=confirmer.id if confirmer else None,
                 deadline=new.deadline,
                 # Stored text: written in Vietnamese, like the task journal.
-                notes=f"Giao tại cuộc họp giao ban tháng {meeting.month}/{meeting.year}.",
+                notes=f"Giao tại Họp giao ban CCHC tháng {meeting.month}/{meeting.year}.",
             ),
             actor,
             None,

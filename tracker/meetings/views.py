@@ -3,23 +3,23 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from wtforms import SelectChoice
 
 from tracker.core import clock
+from tracker.core.downloads import download, file_name
 from tracker.core.formatting import format_percent, status_badge, task_url
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Conflict, Refusal, show_refusal
-from tracker.core.spreadsheets import file_name, xlsx_download
+from tracker.core.spreadsheets import xlsx_download
 from tracker.core.transactions import discard
 from tracker.extensions import db
 from tracker.meetings import bp
@@ -155,7 +155,8 @@ def create(unit_code: str):
     except Refusal as refusal:
         show_refusal(refusal, form)
         return _index(unit, form, 200)
-    flash(_("Đã mở cuộc họp tháng %(m)s/%(y)s.", m=meeting.month, y=meeting.year), "success")
+    flash(_("Đã mở Họp giao ban CCHC tháng %(m)s/%(y)s.", m=meeting.month, y=meeting.year),
+          "success")
     return redirect(url_for(".detail", meeting_id=meeting.id))
 
 
@@ -611,14 +612,8 @@ def _minutes(meeting: Meeting) -> bytes:
 def minutes(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     authorize(current_user, Action.VIEW_MEETINGS, meeting)
-    response = send_file(
-        io.BytesIO(_minutes(meeting)),
-        mimetype=DOCX_MIMETYPE,
-        as_attachment=True,
-        download_name=file_name(f"Biên bản {meeting_subject(meeting)}", ".docx"),
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    name = file_name(f"Biên bản {meeting_subject(meeting)}", ".docx")
+    return download(_minutes(meeting), name, DOCX_MIMETYPE)
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes.pdf")
@@ -634,14 +629,8 @@ def minutes_pdf(meeting_id: int):
         log.exception("minutes of meeting %s not converted to PDF", meeting.id)
         flash(_("Không tạo được tệp PDF; hãy tải bản Word."), "warning")
         return redirect(url_for(".detail", meeting_id=meeting.id))
-    response = send_file(
-        io.BytesIO(pdf),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=file_name(f"Biên bản {meeting_subject(meeting)}", ".pdf"),
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download(pdf, file_name(f"Biên bản {meeting_subject(meeting)}", ".pdf"),
+                    "application/pdf")
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda.xlsx")

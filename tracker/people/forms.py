@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     HiddenField,
@@ -11,11 +10,11 @@ from wtforms import (
 )
 from wtforms.validators import Length
 
-from tracker.core.forms import DateField
+from tracker.core.forms import DateField, Form
 from tracker.core.once import token_field
 
 
-class CalendarDayForm(FlaskForm):
+class CalendarDayForm(Form):
     day = DateField(_l("Ngày"), render_kw={"placeholder": "dd/mm/yyyy"})
     kind = SelectField(
         _l("Loại"),
@@ -28,12 +27,12 @@ class CalendarDayForm(FlaskForm):
     submit = SubmitField(_l("Thêm"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     row_id = HiddenField()
     submit = SubmitField(_l("Bỏ"))
 
 
-class OfficerForm(FlaskForm):
+class OfficerForm(Form):
     """An officer's details and roles (add, edit). The rules are people.operations'; the form
     only keeps what was typed."""
 
@@ -49,7 +48,7 @@ class OfficerForm(FlaskForm):
     submit = SubmitField(_l("Lưu"))
 
 
-class ImportOfficersForm(FlaskForm):
+class ImportOfficersForm(Form):
     file = FileField(
         _l("Tệp danh sách cán bộ (.xlsx)"),
         validators=[
@@ -60,13 +59,13 @@ class ImportOfficersForm(FlaskForm):
     submit = SubmitField(_l("Nhập danh sách"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes one thing (resend the invitation, reactivate): CSRF only."""
 
     submit = SubmitField(_l("Xác nhận"))
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(Form):
     """Deactivate or transfer: the new leads are read from the posted form (one field per
     task, tasks.handover), the unit from here."""
 

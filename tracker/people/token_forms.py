@@ -1,14 +1,14 @@
 """The forms of the token page (Mã truy cập API)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, SubmitField
 
+from tracker.core.forms import Form
 from tracker.core.once import token_field
 from tracker.people.tokens import DEFAULT_DAYS, MAX_DAYS, NAME_LENGTH
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     # Checked by people.tokens.issue_token, which says what is wrong in Vietnamese.
     form_token = token_field()
     name = StringField(
@@ -35,5 +35,5 @@ class TokenForm(FlaskForm):
     submit = SubmitField(_l("Tạo mã"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     submit = SubmitField(_l("Thu hồi"))

@@ -1,7 +1,6 @@
 """Forms of the units pages: a unit, its settings, its administrators, closing it."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     SelectChoice,
@@ -11,6 +10,7 @@ from wtforms import (
     SubmitField,
 )
 
+from tracker.core.forms import Form
 from tracker.core.once import token_field
 from tracker.people.models import UnitKind
 
@@ -27,7 +27,7 @@ KIND_LABELS = {
 }
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     # Lengths are checked by the operation, with its own messages; the form keeps what was typed.
     code = StringField(
         _l("Mã đơn vị"),
@@ -48,7 +48,7 @@ class UnitForm(FlaskForm):
     submit = SubmitField(_l("Lưu"))
 
 
-class UnitSettingsForm(FlaskForm):
+class UnitSettingsForm(Form):
     name = StringField(_l("Tên đơn vị (như ghi trên văn bản)"))
     short_name = StringField(_l("Tên ngắn"))
     late_extensions = SelectField(
@@ -74,12 +74,12 @@ class UnitSettingsForm(FlaskForm):
     submit = SubmitField(_l("Lưu cài đặt"))
 
 
-class UnitAdminForm(FlaskForm):
+class UnitAdminForm(Form):
     officer_id = HiddenField()
     admin = HiddenField()  # "1": name, "0": remove
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """Close or reopen a unit: nothing but the CSRF token."""
 
 

@@ -1,4 +1,5 @@
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -74,7 +75,7 @@ def calendar(unit_code: str):
         .order_by(UnitCalendarDay.day.desc())
     ).all()
     year = today().year
-    holidays = sorted(national_holidays(year).items())
+    holidays = sorted(national_holidays(year, str(get_locale())).items())
     return render_template(
         "people/calendar.html",
         unit=unit,

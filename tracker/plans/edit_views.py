@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
+from tracker.core.forms import Form
 from tracker.core.once import single_use
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Conflict, Refusal, show_refusal
@@ -96,7 +96,7 @@ def unarchive(plan_id: int):
 def _archiving(plan_id: int, operation, done: str):
     plan = db.get_or_404(Plan, plan_id)
     authorize(current_user, Action.MANAGE_PLANS, plan)
-    form = FlaskForm()
+    form = Form()
     if not form.validate_on_submit():
         flash(_("Phiên làm việc đã hết hạn; hãy thử lại."), "warning")
     else:
@@ -180,7 +180,7 @@ def fields(plan_id: int):
         for o in active_officers(db.session, plan.unit_id, with_roles=True)
         if o.has_role(Role.VICE_CHAIRPERSON)
     ]
-    form = FlaskForm()
+    form = Form()
     if form.validate_on_submit():
         try:
             # A leader who may not assign sees the overseers disabled (not posted); a forged

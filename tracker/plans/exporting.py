@@ -14,8 +14,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
+from tracker.core.downloads import file_name
 from tracker.core.formatting import format_date
-from tracker.core.spreadsheets import Column, SpreadsheetWriter, file_name
+from tracker.core.spreadsheets import Column, SpreadsheetWriter
 from tracker.plans.models import Plan, TaskGroup
 from tracker.tasks.models import CadenceUnit, Task
 from tracker.tasks.queries import plan_tasks

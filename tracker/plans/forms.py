@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, ValidationError
 
+from tracker.core.forms import Form
 from tracker.core.once import token_field
 from tracker.plans.editing import FROM_KIND, PlanInput
 from tracker.plans.importing import (
@@ -48,7 +48,7 @@ def _required_years(form, field) -> None:
         raise ValidationError(_("Nhập năm thực hiện, ví dụ 2024 hoặc 2024-2025."))
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     # Lengths are checked by the operation (editing._checked), with the form kept as typed.
     title = StringField(_l("Tên kế hoạch"), description=_l("Tối đa %(max)s ký tự.", max=TITLE_MAX))
     kind = SelectField(_l("Loại kế hoạch"), default="", validate_choice=False)

@@ -6,12 +6,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import func, select
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
+from tracker.core.forms import Form
 from tracker.core.permissions import Action, authorize
 from tracker.core.spreadsheets import xlsx_download
 from tracker.core.transactions import discard
@@ -39,7 +39,7 @@ from tracker.plans.models import APPENDIX_ROWS, PlanKind
 from tracker.tasks.models import Task
 
 
-class ImportPlanForm(FlaskForm):
+class ImportPlanForm(Form):
     file = FileField(
         _l("Tệp kế hoạch (.xlsx, .csv hoặc Word .docx)"),
         validators=[

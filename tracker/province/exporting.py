@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from flask_babel import force_locale
 
+from tracker.core.downloads import file_name
 from tracker.core.formatting import RATE_BANDS, format_date
-from tracker.core.spreadsheets import Column, SpreadsheetWriter, file_name
+from tracker.core.spreadsheets import Column, SpreadsheetWriter
 from tracker.plans.forms import kind_labels
 from tracker.province.queries import RATES, Overview, PeriodStatus, parse_rate_key
 

@@ -25,7 +25,7 @@ KIND_WORDS = {
     ReminderKind.OVERDUE: "quá hạn",
     ReminderKind.ESCALATION: "báo lãnh đạo",
     ReminderKind.DIGEST: "tổng hợp tuần",
-    ReminderKind.MEETING: "họp tháng",
+    ReminderKind.MEETING: "Họp giao ban CCHC tháng",
     ReminderKind.PROMPT: "đôn đốc",
     ReminderKind.EXPLANATION: "giải trình",
     ReminderKind.REPORT: "báo cáo định kỳ",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.core.forms import Form
 from tracker.reminders.preferences import EMAIL_HOURS
 
 # The optional reminders (reminders.models.OPTIONAL_REMINDERS) as officers and units read them.
@@ -36,6 +36,7 @@ class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+
 WEEKDAY_CHOICES = [
     SelectChoice("", _l("Không gửi")),
     SelectChoice("0", _l("Thứ Hai")),
@@ -48,11 +49,11 @@ WEEKDAY_CHOICES = [
 ]
 
 
-class EmailPreferenceForm(FlaskForm):
+class EmailPreferenceForm(Form):
     enabled = HiddenField()
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     days_before = StringField(
         _l("Nhắc trước hạn (số ngày làm việc)"),
         validators=[Length(max=60)],
@@ -72,7 +73,7 @@ class SettingsForm(FlaskForm):
     copy_supporters = BooleanField(_l("Gửi bản sao cho cán bộ phối hợp"))
     digest_weekday = SelectField(_l("Tổng hợp tuần gửi Chủ tịch"), choices=WEEKDAY_CHOICES)
     meeting_days_before = IntegerField(
-        _l("Nhắc trước cuộc họp tháng (ngày làm việc)"),
+        _l("Nhắc trước Họp giao ban CCHC tháng (ngày làm việc)"),
         validators=[InputRequired(), NumberRange(0, 20)],
     )
     required = CheckboxesField(
@@ -83,7 +84,7 @@ class SettingsForm(FlaskForm):
     submit = SubmitField(_l("Lưu"))
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     """Cài đặt thông báo: an officer's own choices, within what their unit requires."""
 
     email_reminders = BooleanField(_l("Nhận nhắc việc qua email"))

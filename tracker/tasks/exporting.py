@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from tracker.core.downloads import file_name
 from tracker.core.formatting import format_date, status_labels
-from tracker.core.spreadsheets import Column, SpreadsheetWriter, file_name
+from tracker.core.spreadsheets import Column, SpreadsheetWriter
 from tracker.core.status import DeadlineClass, done_as_of
 from tracker.people.models import Unit
 from tracker.tasks.filters import TaskFilter, UnitLookups

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     HiddenField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.core.files import ALLOWED
-from tracker.core.forms import DateField
+from tracker.core.forms import DateField, Form
 from tracker.core.once import token_field
 
 
@@ -29,21 +28,21 @@ def _optional_int(value):
     return int(value)
 
 
-class TaskForm(FlaskForm):
+class TaskForm(Form):
     form_token = token_field()  # a new task is created once (core.once)
     version = HiddenField()  # the task's version the edit started from
-    title = TextAreaField(_l("Nhiệm vụ (làm gì)"), validators=[Length(max=2000)])
+    title = TextAreaField(_l("Nhiệm vụ"), validators=[Length(max=2000)])
     deliverable = TextAreaField(_l("Sản phẩm, kết quả"), validators=[Length(max=2000)])
     group_id = SelectField(_l("Lĩnh vực"), coerce=_optional_int, validate_choice=False)
     lead_officer_id = SelectField(
-        _l("Chủ trì (ai làm)"), coerce=_optional_int, validate_choice=False
+        _l("Chủ trì"), coerce=_optional_int, validate_choice=False
     )
     supporter_ids = SelectMultipleField(_l("Phối hợp"), coerce=int, validate_choice=False)
     confirmer_id = SelectField(
         _l("Lãnh đạo chịu trách nhiệm xác nhận"), coerce=_optional_int, validate_choice=False
     )
     deadline_kind = RadioField(
-        _l("Thời hạn (khi nào xong)"),
+        _l("Thời hạn"),
         choices=[
             SelectChoice("date", _l("Một ngày cụ thể")),
             SelectChoice("working_days", _l("Số ngày làm việc")),
@@ -83,14 +82,14 @@ class TaskForm(FlaskForm):
     submit = SubmitField(_l("Lưu nhiệm vụ"))
 
 
-class BulkAssignForm(FlaskForm):
+class BulkAssignForm(Form):
     task_ids = SelectMultipleField(_l("Nhiệm vụ"), coerce=int, validate_choice=False)
     lead_officer_id = SelectField(_l("Chủ trì"), coerce=_optional_int, validate_choice=False)
     confirmer_id = SelectField(_l("Lãnh đạo xác nhận"), coerce=_optional_int, validate_choice=False)
     submit = SubmitField(_l("Giao các nhiệm vụ đã chọn"))
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(Form):
     percent = IntegerField(
         _l("Tiến độ (0–100)"),
         validators=[
@@ -102,7 +101,7 @@ class ProgressForm(FlaskForm):
     submit = SubmitField(_l("Cập nhật tiến độ"))
 
 
-class CompletionForm(FlaskForm):
+class CompletionForm(Form):
     form_token = token_field()
     occurrence_id = HiddenField()
     document_number = StringField(
@@ -122,18 +121,18 @@ class CompletionForm(FlaskForm):
     submit = SubmitField(_l("Báo cáo hoàn thành"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     occurrence_id = HiddenField()
     reason = TextAreaField(_l("Lý do"), validators=[Length(max=2000)])
     submit = SubmitField(_l("Gửi"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     occurrence_id = HiddenField()
     submit = SubmitField(_l("Xác nhận hoàn thành"))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     form_token = token_field()
     body = TextAreaField(_l("Ghi chú"), validators=[Length(max=4000)])
     file = FileField(
@@ -150,11 +149,11 @@ def officer_choice(officer) -> SelectChoice:
     return SelectChoice(str(officer.id), label)
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     """One task of a province issued to many of its communes (tasks.cascade)."""
 
     form_token = token_field()  # issued once, however often the button is pressed
-    title = TextAreaField(_l("Nhiệm vụ (làm gì)"), validators=[Length(max=2000)])
+    title = TextAreaField(_l("Nhiệm vụ"), validators=[Length(max=2000)])
     deliverable = TextAreaField(_l("Sản phẩm, kết quả"), validators=[Length(max=2000)])
     deadline = DateField(_l("Hạn hoàn thành"), render_kw={"placeholder": "dd/mm/yyyy"})
     lead_officer_id = SelectField(

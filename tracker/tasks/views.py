@@ -14,7 +14,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
@@ -22,6 +21,7 @@ from wtforms import SelectChoice
 from tracker.core.clock import today
 from tracker.core.files import send_stored, store_upload
 from tracker.core.formatting import format_date
+from tracker.core.forms import Form
 from tracker.core.once import single_use
 from tracker.core.permissions import (
     Action,
@@ -391,7 +391,7 @@ def _back_with_refusal(task: Task, refusal: Refusal):
     return redirect(url_for("tasks.detail", task_id=task.id))
 
 
-def _back_with_errors(task: Task, form: FlaskForm):
+def _back_with_errors(task: Task, form: Form):
     """A small form on the task page: its refusals as messages above the page."""
     for errors in form.errors.values():
         for message in errors:
