@@ -57,6 +57,9 @@ NOT_WALKED = {
     "meetings.table_export": "a download (.xlsx)",
     "plans.export_xlsx": "a download (.xlsx)",
     "tasks_list.export": "a download (.xlsx)",
+    "province.export": "a download (.xlsx)",
+    "documents.export": "a download (.xlsx)",
+    "documents.file": "a download (the document's file)",
     "tasks.evidence_file": "a download (the evidence file)",
     "auth.invitation": "needs a one-time token sent by email",
     "auth.reset_password": "needs a one-time token sent by email",
@@ -85,6 +88,7 @@ class Ids:
 
 def _ids(app) -> Ids:
     from tracker.appendix.models import ReportingPeriod
+    from tracker.documents.models import IssuedDocument
     from tracker.meetings.models import Meeting
     from tracker.people.models import Officer, Unit
     from tracker.plans.models import Plan
@@ -107,6 +111,10 @@ def _ids(app) -> Ids:
                 select(ReportingPeriod.id).where(ReportingPeriod.unit_id == ward.id)
             ),
             "email_id": session.scalar(select(ReminderEmail.id).order_by(ReminderEmail.id)),
+            "entry_id": session.scalar(
+                select(IssuedDocument.id).where(IssuedDocument.unit_id == ward.id)
+                .order_by(IssuedDocument.id)
+            ),
         }
         units = {
             email: session.scalars(

@@ -81,9 +81,9 @@ def _end_sessions_by_idling(live_server, officer_email: str) -> None:
 
 def _fill_task(page: Page, ward: dict, title: str) -> None:
     page.goto(f"/plans/{ward['plan']}/tasks/new")
-    page.get_by_label("Nhiệm vụ (làm gì)").fill(title)
+    page.get_by_label("Nhiệm vụ", exact=True).fill(title)
     page.get_by_label("Sản phẩm, kết quả").fill("Báo cáo rà soát thủ tục hành chính")
-    page.get_by_label("Chủ trì (ai làm)").select_option(
+    page.get_by_label("Chủ trì", exact=True).select_option(
         label="Đỗ Văn Không Việc – Công chức Địa chính – Xây dựng"
     )
     # Phối hợp: typed without diacritics, picked by a tap.
@@ -127,7 +127,7 @@ def test_a_task_typed_before_the_session_ended_is_saved_after_login(
     # Back on the form's page, not "405 Phương thức không được hỗ trợ", with what was typed.
     expect(page).to_have_url(re.compile(rf"/plans/{ward['plan']}/tasks/new$"))
     expect(page.locator("#form-draft-restored")).to_be_visible()
-    expect(page.get_by_label("Nhiệm vụ (làm gì)")).to_have_value(title)
+    expect(page.get_by_label("Nhiệm vụ", exact=True)).to_have_value(title)
     expect(page.locator("#deadline")).to_have_value(deadline)
     expect(page.locator(".ts-control .item")).to_contain_text(["Võ Thị Phối Hợp Thứ Nhất"])
     save_screenshot(f"forms-restored-{tag}.png", screenshot(page, full_page=True))

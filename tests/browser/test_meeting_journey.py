@@ -260,7 +260,8 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     text = "\n".join(p.text for p in document.paragraphs)
     cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells
-    assert "ỦY BAN NHÂN DÂN PHƯỜNG VĨNH HÒA" in cells
+    # One committee header for every document (Nghị định 30/2020): no parent line above it.
+    assert "ỦY BAN NHÂN DÂN\nPHƯỜNG VĨNH HÒA" in cells and "NHA TRANG" not in cells.split("Số:")[0]
     assert "Số: 25/BB-UBND" in cells
     assert "Vĩnh Hòa, ngày 15 tháng 3 năm 2024" in cells
     assert "BIÊN BẢN" in text

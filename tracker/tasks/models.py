@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -24,10 +25,13 @@ from tracker.core.clock import today, utcnow
 from tracker.core.status import OPEN_STATES, TaskState  # noqa: F401 (stored here, defined there)
 from tracker.core.text import fold
 from tracker.core.types import UTCDateTime
-from tracker.documents.models import IssuedDocument
 from tracker.extensions import db
 from tracker.people.models import Officer, _enum
 from tracker.plans.models import Plan, TaskGroup
+
+if TYPE_CHECKING:  # a task's evidence names its register entry; the register's models come
+    # after the tasks' in the import order (they read people), resolved by name at mapping.
+    from tracker.documents.models import IssuedDocument
 
 
 class CadenceUnit(enum.StrEnum):

@@ -91,7 +91,8 @@
     root.querySelectorAll("select[multiple][data-searchable]").forEach(function (select) {
       if (select.tomselect) return;
       new TomSelect(select, {
-        plugins: ["remove_button"],
+        // The remove button's title is read by screen readers: the page's language, not "Remove".
+        plugins: { remove_button: { title: select.getAttribute("data-remove-label") || "" } },
         maxOptions: null,
         hideSelected: true,
         closeAfterSelect: false,
