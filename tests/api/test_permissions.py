@@ -55,7 +55,7 @@ def _paths(units):
         ("city", Role.INSPECTOR, 200),  # the city's Phòng Nội vụ sees its wards
         ("province", Role.INSPECTOR, 200),
         ("other_city", Role.INSPECTOR, 403),
-        ("city", Role.CHAIRPERSON, 403),  # only inspectors reach below their unit
+        ("city", Role.CHAIRPERSON, 200),  # the leaders above oversee their communes (read only)
         ("far_ward", Role.ADMIN, 200),
     ],
 )

@@ -69,7 +69,7 @@ def test_bad_input_is_refused_with_its_reason(client, auth, ward, clock):
         ({"issued_on": "31/02/2024"}, "không hợp lệ"),
         ({"issued_on": "13/03/2024"}, "không được sau hôm nay"),
         ({"number": "ba mươi chín"}, "chưa đúng dạng"),
-        ({"kind": "poem"}, "Not a valid choice"),
+        ({"kind": "poem"}, "Lựa chọn không hợp lệ"),
     ]:
         response = _type(client, unit, **fields)
         assert response.status_code == 422, fields

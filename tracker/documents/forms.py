@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from tracker.core.files import ALLOWED
-from tracker.core.forms import DateField
+from tracker.core.forms import DateField, Form
 from tracker.documents.rules import NUMBER_MAX, SIGNER_MAX, SUBJECT_MAX, kind_labels
 
 # The row 1.1 decision: by the rule (its kind), or a leader's either way.
@@ -28,7 +27,7 @@ def _override_choices():
     ]
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
     kind = SelectField(_l("Loại văn bản"), choices=[])
     subject = TextAreaField(_l("Trích yếu"), validators=[Length(max=SUBJECT_MAX)])
     signer = StringField(_l("Người ký"), validators=[Length(max=SIGNER_MAX)])
@@ -56,12 +55,12 @@ class DocumentForm(DetailsForm):
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(_l("Lý do hủy"), validators=[Length(max=SUBJECT_MAX)])
     submit = SubmitField(_l("Hủy văn bản"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("Tệp sổ văn bản đi (.xlsx)"),
         validators=[
@@ -72,6 +71,6 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Xem trước"))
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     payload = HiddenField()
     submit = SubmitField(_l("Nhập vào sổ"))
