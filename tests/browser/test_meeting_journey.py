@@ -200,6 +200,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     phone_close = phone.get_by_test_id("close-form")
     phone_close.get_by_role("button", name="Kết thúc cuộc họp và chốt số liệu").click()
     expect(phone.get_by_role("alert").filter(has_text="Chưa đánh giá")).to_be_visible()
+    phone.wait_for_load_state("load")  # its scripts (the searchable selects) have run
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     expect(phone.get_by_role("heading", name="Kết thúc cuộc họp")).to_be_in_viewport()
     save_screenshot("meeting-close-refused-390.png", phone.screenshot(animations="disabled"))
