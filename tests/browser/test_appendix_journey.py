@@ -144,3 +144,13 @@ def test_focal_officer_fills_checks_submits_and_downloads(new_page, live_server)
     assert cells["1.2."] == display_value(table["1.2"])
     for content, suffix in ((xlsx, ".xlsx"), (docx, ".docx")):
         assert convert_to_pdf(content, suffix).startswith(b"%PDF")
+
+    # 7. The chairperson reopens the table with a reason (only they may): it takes figures again,
+    # and the demo ward's Q1 2024 is left open for the journeys that follow.
+    chair = new_page(width=1366, height=900)
+    log_in(chair, "chutich@vinhhoa.example", live_server.passwords["chutich@vinhhoa.example"])
+    chair.goto(page.url)
+    chair.get_by_label("Lý do mở lại").fill("Bổ sung số liệu văn bản chỉ đạo")
+    chair.get_by_role("button", name="Mở lại số liệu").click()
+    expect(chair.get_by_test_id("submitted")).to_have_count(0)
+    expect(chair.locator('input[name^="v-"]').first).to_be_visible()

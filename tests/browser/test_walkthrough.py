@@ -50,7 +50,24 @@ def test_bad_login_says_so_in_vietnamese_and_keeps_the_email(page, demo):
     expect(page.locator("nav")).not_to_contain_text(demo.officer_name)
 
 
-def test_plan_page_and_phone_view_screenshots(new_page, demo, clock):
+def _tasks_in_plan(live_server, title: str) -> int:
+    """The plan's tasks now: journeys before this one may have added some to the demo's plan."""
+    from sqlalchemy import func, select
+
+    from tracker.extensions import db
+    from tracker.plans.models import Plan
+    from tracker.tasks.models import Task
+
+    with live_server.app.app_context():
+        count = db.session.scalar(
+            select(func.count(Task.id)).join(Plan, Plan.id == Task.plan_id)
+            .where(Plan.title == title, Task.archived_at.is_(None))
+        )
+        db.session.remove()
+    return count
+
+
+def test_plan_page_and_phone_view_screenshots(new_page, demo, clock, live_server):
     # The demo ward on its report's date, so the README's pictures are the same every day.
     clock(datetime(2024, 3, 12, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
     # The annual plan, found the way a person finds it, on a desktop screen.
@@ -66,7 +83,7 @@ def test_plan_page_and_phone_view_screenshots(new_page, demo, clock):
     expect(page).to_have_url(re.compile(rf"as_of={REPORT_DATE}"))
     expect(page.get_by_role("heading", level=1)).to_have_text(demo.annual_plan_title)
     task_links = page.locator("main table tbody").get_by_role("link")
-    expect(task_links).to_have_count(demo.annual_plan_task_count)
+    expect(task_links).to_have_count(_tasks_in_plan(live_server, demo.annual_plan_title))
     plan_png = page.screenshot(full_page=True, animations="disabled")
 
     # "Việc của tôi" on a phone: the menu is folded behind its button.
