@@ -16,6 +16,24 @@ def log_in(page: Page, email: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+def log_out(page: Page, full_name: str) -> None:
+    """Through the account menu, on a phone behind the menu button. Each menu is clicked once
+    the one before has finished opening: on a busy machine Bootstrap's slide is still running
+    when the next click comes, and that click is lost."""
+    page.wait_for_load_state()
+    nav = page.locator("nav.navbar")
+    toggler = nav.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        expect(nav.locator(".navbar-collapse.show")).to_be_visible()
+        expect(nav.locator(".navbar-collapse.collapsing")).to_have_count(0)
+    nav.get_by_role("button", name=full_name, exact=True).click()
+    expect(nav.locator(".dropdown-menu.show")).to_be_visible()
+    nav.get_by_role("button", name="Đăng xuất").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    expect(nav).not_to_contain_text(full_name)
+
+
 def screenshot(page: Page, **options) -> bytes:
     """The page's picture; Chromium under load now and then answers "Unable to capture
     screenshot" once: one more try after a moment, then the error stands."""

@@ -9,15 +9,14 @@ desktop (1366 px) go to tests/artifacts/screenshots/.
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.browser.actions import log_in, screenshot
+from tests.browser.actions import log_in, log_out, screenshot
 from tests.browser.conftest import save_screenshot
 from tests.factories import PASSWORD, gen_officer, gen_unit
 from tracker.extensions import db
@@ -63,15 +62,6 @@ def _province(live_server) -> dict:
         db.session.remove()
     return world
 
-
-def log_out(page: Page, full_name: str) -> None:
-    nav = page.locator("nav.navbar")
-    toggler = nav.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-    nav.get_by_role("button", name=full_name, exact=True).click()
-    nav.get_by_role("button", name="Đăng xuất").click()
-    expect(page).to_have_url(re.compile(r"/login"))
 
 
 def test_province_issues_commune_assigns_officer_completes(new_page, live_server, clock):

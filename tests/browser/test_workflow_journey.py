@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.actions import log_in
+from tests.browser.actions import log_in, log_out
 from tests.browser.conftest import save_screenshot
 from tracker.core.clock import today
 from tracker.core.formatting import format_percent
@@ -81,13 +81,6 @@ class Completion:
 
 
 
-
-def log_out(page: Page, full_name: str) -> None:
-    nav = page.locator("nav.navbar")
-    nav.get_by_role("button", name=full_name, exact=True).click()
-    nav.get_by_role("button", name="Đăng xuất").click()
-    expect(page).to_have_url(re.compile(r"/login"))
-    expect(nav).not_to_contain_text(full_name)
 
 
 def unread_count(page: Page) -> int:
