@@ -165,13 +165,18 @@ def configure_reminders(app: Flask) -> None:
 
 def configure_task_page(app: Flask) -> None:
     """What higher areas add to the task page, in one list (tasks knows none of them)."""
+    from tracker.followups.queries import followups_probe
     from tracker.followups.views import task_section
     from tracker.reminders.queries import day_lines
-    from tracker.tasks.cascade_views import cascade_section
+    from tracker.tasks.cascade_views import cascade_section, children_probe
     from tracker.tasks.notices import NOTICE_LINES
-    from tracker.tasks.views import TASK_SECTIONS
+    from tracker.tasks.views import TASK_SECTIONS, SectionSource
 
-    app.extensions[TASK_SECTIONS] = (cascade_section, task_section)
+    # Each with its probe: whether it has anything to load, read with the task (one statement).
+    app.extensions[TASK_SECTIONS] = (
+        SectionSource(cascade_section, children_probe),
+        SectionSource(task_section, followups_probe),
+    )
     app.extensions[NOTICE_LINES] = day_lines  # the reminders listed under a day's notice
 
 

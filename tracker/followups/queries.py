@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from tracker.core.clock import local_zone
@@ -21,6 +21,14 @@ class TaskFollowups:
     @property
     def open_request(self) -> ExplanationRequest | None:
         return next((r for r in self.requests if r.is_open), None)
+
+
+def followups_probe():
+    """Has the task prompts or explanation requests? Read with the task by the task page."""
+    return or_(
+        select(TaskPrompt.id).where(TaskPrompt.task_id == Task.id).exists(),
+        select(ExplanationRequest.id).where(ExplanationRequest.task_id == Task.id).exists(),
+    )
 
 
 def task_followups(session: Session, task_id: int) -> TaskFollowups:

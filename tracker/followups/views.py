@@ -25,7 +25,11 @@ from tracker.followups.operations import (
     send_prompt,
     waiting_request,
 )
-from tracker.followups.queries import month_followups, task_followups
+from tracker.followups.queries import (
+    TaskFollowups,
+    month_followups,
+    task_followups,
+)
 from tracker.people.queries import unit_or_404
 from tracker.tasks.models import Task
 from tracker.tasks.queries import task_or_404
@@ -35,11 +39,15 @@ log = logging.getLogger("tracker.followups")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def task_section(task: Task) -> TaskSection:
+def task_section(task: Task, any_followups: bool | None = None) -> TaskSection:
     """The task page's follow-up section (listed in tracker.configure_task_page): the prompts
-    and explanation requests (followups.queries), and the forms the officer may use."""
+    and explanation requests (followups.queries), and the forms the officer may use.
+    `any_followups` False: the page has read that there are none (followups_probe)."""
     today = clock.today()
-    data = task_followups(db.session, task.id)
+    # Most tasks have none: then nothing to load.
+    data = (
+        TaskFollowups([], []) if any_followups is False else task_followups(db.session, task.id)
+    )
     user = current_user
     is_open = task.state.is_open and task.lead_officer_id is not None
     pending = data.open_request

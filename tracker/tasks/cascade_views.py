@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
 from wtforms import SelectChoice
 
 from tracker.core.clock import today
@@ -79,16 +81,23 @@ def issue(unit_code: str):
     return render_template("tasks/issue.html", form=form, unit=unit, targets=targets)
 
 
-def cascade_section(task: Task):
+def children_probe():
+    """Has the task children? Read with the task by the task page (SectionSource.probe)."""
+    child = aliased(Task)
+    return select(child.id).where(child.parent_task_id == Task.id).exists()
+
+
+def cascade_section(task: Task, children: bool | None = None):
     """The task page's section (listed in tracker.configure_task_page): a parent's children,
-    "n/N xã đã hoàn thành", the laggards first; a child's link to the task it copies."""
+    "n/N xã đã hoàn thành", the laggards first; a child's link to the task it copies.
+    `children`: whether it has any, when the page has read it already (children_probe)."""
     if task.parent_task_id is not None:
         parent = parent_of(db.session, task)
         visible = can(current_user, Action.VIEW_UNIT, parent.plan.unit)
         return TaskSection("tasks/_cascade_child.html", {"parent": parent, "visible": visible})
-    if task.plan.kind is not PlanKind.ASSIGNED_TO_LOWER_LEVEL and not has_children(
-        db.session, task
-    ):
+    if children is None:
+        children = has_children(db.session, task)
+    if task.plan.kind is not PlanKind.ASSIGNED_TO_LOWER_LEVEL and not children:
         return TaskSection("tasks/_empty_section.html", {})
     children = children_of(db.session, task, today())
     return TaskSection("tasks/_cascade_parent.html", {"children": children})

@@ -1,4 +1,5 @@
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
@@ -76,6 +77,7 @@ from tracker.tasks.queries import (
     task_history,
     task_journal,
     task_or_404,
+    task_page_or_404,
 )
 from tracker.tasks.rendering import task_cards
 
@@ -84,7 +86,7 @@ RECENT_DONE = 10
 log = logging.getLogger("tracker.tasks")
 
 # What higher areas show on the task page (followups: prompting and explanations): listed once
-# where the app is built (tracker.configure_task_page), each a function task -> TaskSection.
+# where the app is built (tracker.configure_task_page), each a SectionSource.
 TASK_SECTIONS = "tracker.task_sections"  # in app.extensions
 
 
@@ -92,6 +94,16 @@ TASK_SECTIONS = "tracker.task_sections"  # in app.extensions
 class TaskSection:
     template: str  # included by tasks/detail.html, with `section` in its context
     context: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SectionSource:
+    """A section of the task page. `probe`, if any, gives a SQL expression on Task (has the
+    task children, prompts…?) that the page reads with the task, in its one statement; `load`
+    builds the section from the task and that value, and skips the queries it answers no to."""
+
+    load: Callable[..., TaskSection]  # (task) -> section, or (task, probed) with a probe
+    probe: Callable[[], ColumnElement] | None = None
 
 
 @bp.route("/my-tasks")
@@ -127,8 +139,15 @@ def mine():
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def detail(task_id: int):
-    task = task_or_404(task_id, details=True)
+    sources = current_app.extensions[TASK_SECTIONS]
+    probes = tuple(source.probe for source in sources if source.probe is not None)
+    task, probed = task_page_or_404(db.session, task_id, probes)
     authorize(current_user, Action.VIEW_UNIT, task.plan.unit)
+    answers = iter(probed)
+    sections = [
+        source.load(task, next(answers)) if source.probe is not None else source.load(task)
+        for source in sources
+    ]
     occurrence = current_occurrence(task) if task.is_recurring else None
     journal = task_journal(db.session, task)
     submission = pending_submission(task, journal)
@@ -163,7 +182,7 @@ def detail(task_id: int):
         ),
         deadline_changes=deadline_changes(db.session, task.id) if task.deadline_history else [],
         note_form=NoteForm(formdata=None) if may["note"] else None,
-        sections=[load(task) for load in current_app.extensions[TASK_SECTIONS]],
+        sections=sections,
     )
 
 
