@@ -304,15 +304,15 @@ def wards(app):
 CEILINGS = {
     "officer /plans/<plan>": 7,
     "officer /my-tasks": 5,
-    "officer /tasks/<task>": 11,
-    "officer /tasks/<recurring task>": 11,
+    "officer /tasks/<task>": 8,
+    "officer /tasks/<recurring task>": 8,
     "officer /units/<ward>/plans": 7,
     "officer /units/<ward>/officers": 8,
     "officer /my-evaluations?year=2024": 4,
     "chairperson /plans/<plan>": 8,
     "chairperson /units/<ward>/plans": 7,
     "chairperson /units/<ward>/officers": 8,
-    "chairperson /tasks/<task>": 11,
+    "chairperson /tasks/<task>": 8,
     "chairperson /my-tasks": 5,
     "chairperson /units/<ward>/dashboard": 10,
     "chairperson /": 9,
@@ -321,7 +321,7 @@ CEILINGS = {
     "chairperson /meetings/<meeting>": 16,
     "chairperson /units/<ward>/evaluations?year=2024": 6,
     "chairperson /units/<ward>/appendix": 6,
-    "chairperson /appendix/<period>": 12,
+    "chairperson /appendix/<period>": 11,
     "chairperson /appendix/<period>/report": 20,
 }
 

@@ -234,8 +234,11 @@ def save_figures(
     return SaveResult(changed, prepared.checks)
 
 
-def current_checks(session: Session, period: ReportingPeriod) -> Checks:
-    figures = load_figures(session, [period.id])[period.id]
+def current_checks(
+    session: Session, period: ReportingPeriod, figures: dict[str, EnteredFigure] | None = None
+) -> Checks:
+    if figures is None:
+        figures = load_figures(session, [period.id])[period.id]
     values = effective_values(tree_of(period), entered_values(figures), entered_marks(figures))
     return check_values(session, period, values)
 

@@ -51,11 +51,15 @@ def live_table(
     return build_table(tree, sources, entered_values(figures), notes, entered_marks(figures))
 
 
-def period_table(session: Session, period: ReportingPeriod) -> Table:
-    """A submitted period reads its frozen snapshot; an open one is computed now."""
+def period_table(
+    session: Session, period: ReportingPeriod, figures: dict[str, EnteredFigure] | None = None
+) -> Table:
+    """A submitted period reads its frozen snapshot; an open one is computed now (from its
+    typed `figures`, when the caller has loaded them already)."""
     if period.is_submitted and period.snapshot:
         return table_from_snapshot(period.snapshot)
-    figures = load_figures(session, [period.id])[period.id]
+    if figures is None:
+        figures = load_figures(session, [period.id])[period.id]
     return live_table(session, period.unit_id, period.start, period.end, figures,
                       tree_of(period))
 

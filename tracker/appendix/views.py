@@ -27,6 +27,7 @@ from tracker.appendix.operations import (
 )
 from tracker.appendix.queries import (
     child_unit_periods,
+    load_figures,
     period_history,
     report_draft_of,
     unit_periods,
@@ -124,10 +125,12 @@ def periods(unit_code: str):
 def _render_period(period: ReportingPeriod, *, form: FigureInput | None = None, errors=None,
                    checks: Checks | None = None, status: int = 200):
     """The period's page; `form`: the figures as posted, when they come back refused."""
-    table = period_table(db.session, period)
+    # The typed figures, read once for the table and the checks of an open period.
+    figures = None if period.is_submitted else load_figures(db.session, [period.id])[period.id]
+    table = period_table(db.session, period, figures)
     editable = not period.is_submitted and can(current_user, Action.EDIT_APPENDIX, period)
     if checks is None and not period.is_submitted:
-        checks = current_checks(db.session, period)
+        checks = current_checks(db.session, period, figures)
     return render_template(
         "appendix/period.html",
         period=period,
