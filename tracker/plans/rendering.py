@@ -13,8 +13,7 @@ from markupsafe import Markup, escape
 
 from tracker.core.formatting import format_date, status_badge, task_url
 from tracker.core.status import DeadlineClass
-from tracker.plans.models import TaskGroup
-from tracker.tasks.models import Task
+from tracker.tasks.queries import GroupKey, PlanTaskLine
 
 
 def _status_cell(cls: DeadlineClass | str) -> Markup | str:
@@ -24,7 +23,7 @@ def _status_cell(cls: DeadlineClass | str) -> Markup | str:
     return f'<span class="badge text-bg-light border text-wrap">{escape(cls)}</span>'
 
 
-def task_rows(groups: Sequence[tuple[TaskGroup | None, list[tuple[Task, DeadlineClass]]]],
+def task_rows(groups: Sequence[tuple[GroupKey | None, list[tuple[PlanTaskLine, DeadlineClass]]]],
               words: Sequence[str], support: str, *, selectable: bool) -> Markup:
     """A heading row a field, then a row a task: ordinal, title, deliverable, lead and
     supporters, deadline, status; a checkbox for bulk assignment when `selectable`."""
@@ -46,9 +45,9 @@ def task_rows(groups: Sequence[tuple[TaskGroup | None, list[tuple[Task, Deadline
                 if selectable
                 else ""
             )
-            people = escape(task.lead_officer.full_name) if task.lead_officer else "—"
-            if task.supporters:
-                names = escape(", ".join(o.full_name for o in task.supporters))
+            people = escape(task.lead_name) if task.lead_name else "—"
+            if task.supporter_names:
+                names = escape(", ".join(task.supporter_names))
                 people = f'{people}<div class="small text-muted">{support}: {names}</div>'
             when = format_date(task.deadline) if task.deadline else task.recurrence_note or "—"
             out.append(

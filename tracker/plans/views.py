@@ -17,7 +17,7 @@ from tracker.plans.models import Plan
 from tracker.plans.queries import plan_summaries
 from tracker.plans.rendering import task_rows
 from tracker.tasks.forms import BulkAssignForm, officer_choice
-from tracker.tasks.queries import plan_tasks
+from tracker.tasks.queries import plan_task_lines
 
 
 def requested_as_of():
@@ -66,7 +66,7 @@ def detail(plan_id: int):
     plan = db.get_or_404(Plan, plan_id)
     authorize(current_user, Action.VIEW_UNIT, plan.unit)
     as_of = requested_as_of()
-    tasks = plan_tasks(db.session, plan)
+    tasks = plan_task_lines(db.session, plan.id)
     by_group: dict = {}
     for task in tasks:
         by_group.setdefault(task.group, []).append((task, _status_on(task, as_of)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -29,7 +29,7 @@ from tracker.core.status_sql import RuleColumns
 from tracker.extensions import db
 from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Officer
-from tracker.plans.models import Plan
+from tracker.plans.models import Plan, TaskGroup
 from tracker.tasks.models import (
     NoteKind,
     Notification,
@@ -160,6 +160,109 @@ def plan_tasks(session: Session, plan: Plan) -> list[Task]:
         set_committed_value(task, "supporters", supporters[task.id])
     load_occurrences(session, tasks)
     return tasks
+
+
+@dataclass(frozen=True, slots=True)
+class GroupKey:
+    """A plan's field as the plan page heads its rows with it."""
+
+    id: int
+    ordinal: int
+    name: str
+
+
+@dataclass(slots=True)
+class PlanTaskLine:
+    """A row of the plan page: what it shows of a task and the columns the status rule reads
+    (core.status takes it like a Task), read as plain rows, not ORM objects."""
+
+    id: int
+    ordinal: int
+    title: str
+    deliverable: str
+    deadline: date | None
+    recurrence_note: str
+    completed_on: date | None
+    entered_on: date | None
+    withdrawn_on: date | None
+    confirmed_on: date | None
+    deadline_history: list | None
+    completion_history: list | None
+    cadence_every: int | None
+    group: GroupKey | None
+    lead_name: str | None
+    supporter_names: list[str] = field(default_factory=list)
+    occurrences: tuple[Occurrence, ...] = ()
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.cadence_every is not None
+
+
+@functools.cache
+def _plan_task_lines() -> tuple[Select, Select, Select]:
+    # Built once: the plan page runs them on every view.
+    live = (Task.plan_id == bindparam("plan_id"), Task.archived_at.is_(None))
+    tasks = (
+        select(
+            Task.id, Task.ordinal, Task.title, Task.deliverable, Task.deadline,
+            Task.recurrence_note, Task.completed_on, Task.entered_on, Task.withdrawn_on,
+            Task.confirmed_on, Task.deadline_history, Task.completion_history,
+            Task.cadence_every, TaskGroup.id, TaskGroup.ordinal, TaskGroup.name,
+            Officer.full_name,
+        )
+        .outerjoin(TaskGroup, TaskGroup.id == Task.group_id)
+        .outerjoin(Officer, Officer.id == Task.lead_officer_id)
+        .where(*live)
+        .order_by(Task.ordinal, Task.id)
+    )
+    supporters = (
+        select(task_supporters.c.task_id, Officer.full_name)
+        .join(Officer, Officer.id == task_supporters.c.officer_id)
+        .join(Task, Task.id == task_supporters.c.task_id)
+        .where(*live)
+        .order_by(Officer.full_name)
+    )
+    occurrences = (
+        select(TaskOccurrence.task_id, TaskOccurrence.deadline, TaskOccurrence.completed_on)
+        .join(Task, Task.id == TaskOccurrence.task_id)
+        .where(*live, Task.cadence_every.is_not(None))
+        .order_by(TaskOccurrence.task_id, TaskOccurrence.sequence)
+    )
+    return tasks, supporters, occurrences
+
+
+def plan_task_lines(session: Session, plan_id: int) -> list[PlanTaskLine]:
+    """The plan's live tasks as the plan page shows them, in plan_tasks' order, with their
+    lead's and supporters' names: two statements (three when some recur), no ORM objects."""
+    tasks_query, supporters_query, occurrences_query = _plan_task_lines()
+    groups: dict[int, GroupKey] = {}
+    lines: dict[int, PlanTaskLine] = {}
+    for row in session.execute(tasks_query, {"plan_id": plan_id}):
+        (task_id, ordinal, title, deliverable, deadline, note, completed_on, entered_on,
+         withdrawn_on, confirmed_on, deadline_history, completion_history, cadence_every,
+         group_id, group_ordinal, group_name, lead_name) = row
+        group = None
+        if group_id is not None:
+            group = groups.get(group_id)
+            if group is None:
+                group = groups[group_id] = GroupKey(group_id, group_ordinal, group_name)
+        lines[task_id] = PlanTaskLine(
+            task_id, ordinal, title, deliverable, deadline, note, completed_on, entered_on,
+            withdrawn_on, confirmed_on, deadline_history, completion_history, cadence_every,
+            group, lead_name,
+        )
+    for task_id, name in session.execute(supporters_query, {"plan_id": plan_id}):
+        lines[task_id].supporter_names.append(name)
+    if any(line.is_recurring for line in lines.values()):
+        found: dict[int, list[Occurrence]] = defaultdict(list)
+        for task_id, deadline, completed_on in session.execute(
+            occurrences_query, {"plan_id": plan_id}
+        ):
+            found[task_id].append(Occurrence(deadline, completed_on))
+        for task_id, occurrences in found.items():
+            lines[task_id].occurrences = tuple(occurrences)
+    return list(lines.values())
 
 
 @dataclass(frozen=True, slots=True)
