@@ -267,7 +267,7 @@ def plan_task_lines(session: Session, plan_id: int) -> list[PlanTaskLine]:
 
 @dataclass(frozen=True, slots=True)
 class OfficerTask:
-    task: Task
+    task: MyTaskLine
     status: DeadlineClass
     leads: bool  # False: the officer supports it
     # The return that sent the completion back (reason, who, when), while it is returned.
@@ -288,25 +288,89 @@ _URGENCY = {
 }
 
 
-def officer_tasks(session: Session, officer_id: int, as_of: date) -> list[OfficerTask]:
-    """Tasks the officer leads or supports: what needs doing first on top."""
+@dataclass(frozen=True, slots=True)
+class PlanName:
+    title: str
+    document_number: str | None
+
+
+@dataclass(slots=True)
+class MyTaskLine:
+    """A card of "Việc của tôi": what it shows of a task and the columns the status rule
+    reads (core.status takes it like a Task), read as plain rows, not ORM objects."""
+
+    id: int
+    title: str
+    deliverable: str
+    deadline: date | None
+    recurrence_note: str
+    state: TaskState
+    lead_officer_id: int | None
+    completed_on: date | None
+    entered_on: date | None
+    withdrawn_on: date | None
+    confirmed_on: date | None
+    deadline_history: list | None
+    completion_history: list | None
+    cadence_every: int | None
+    plan: PlanName
+    occurrences: tuple[Occurrence, ...] = ()
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.cadence_every is not None
+
+
+@functools.cache
+def _officer_task_lines() -> tuple[Select, Select]:
+    # Built once: every officer's first page runs them.
     # Each half by its own index: an OR of the two would scan every task of every unit.
     mine = union(
-        select(Task.id).where(Task.lead_officer_id == officer_id),
-        select(task_supporters.c.task_id).where(task_supporters.c.officer_id == officer_id),
+        select(Task.id).where(Task.lead_officer_id == bindparam("officer_id")),
+        select(task_supporters.c.task_id).where(
+            task_supporters.c.officer_id == bindparam("officer_id")
+        ),
     )
-    tasks = session.scalars(
-        select(Task)
-        .join(Plan, Plan.id == Task.plan_id)
-        .where(
-            Task.archived_at.is_(None),
-            Task.withdrawn_on.is_(None),
-            Plan.archived_at.is_(None),
-            Task.id.in_(mine),
+    live = (
+        Task.archived_at.is_(None),
+        Task.withdrawn_on.is_(None),
+        Plan.archived_at.is_(None),
+        Task.id.in_(mine),
+    )
+    tasks = (
+        select(
+            Task.id, Task.title, Task.deliverable, Task.deadline, Task.recurrence_note,
+            Task.state, Task.lead_officer_id, Task.completed_on, Task.entered_on,
+            Task.withdrawn_on, Task.confirmed_on, Task.deadline_history,
+            Task.completion_history, Task.cadence_every, Plan.title, Plan.document_number,
         )
-        .options(joinedload(Task.plan), selectinload(Task.occurrences))
-    ).unique()
-    tasks = list(tasks)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(*live)
+    )
+    occurrences = (
+        select(TaskOccurrence.task_id, TaskOccurrence.deadline, TaskOccurrence.completed_on)
+        .join(Task, Task.id == TaskOccurrence.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(*live, Task.cadence_every.is_not(None))
+        .order_by(TaskOccurrence.task_id, TaskOccurrence.sequence)
+    )
+    return tasks, occurrences
+
+
+def officer_tasks(session: Session, officer_id: int, as_of: date) -> list[OfficerTask]:
+    """Tasks the officer leads or supports: what needs doing first on top."""
+    tasks_query, occurrences_query = _officer_task_lines()
+    params = {"officer_id": officer_id}
+    tasks = [
+        MyTaskLine(*row[:14], PlanName(row[14], row[15]))
+        for row in session.execute(tasks_query, params)
+    ]
+    if any(task.is_recurring for task in tasks):
+        found: dict[int, list[Occurrence]] = defaultdict(list)
+        for task_id, deadline, completed_on in session.execute(occurrences_query, params):
+            found[task_id].append(Occurrence(deadline, completed_on))
+        for task in tasks:
+            task.occurrences = tuple(found.get(task.id, ()))
     returns = latest_returns(session, [t.id for t in tasks if is_returned(t)])
     rows = [
         OfficerTask(
