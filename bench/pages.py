@@ -235,6 +235,35 @@ def generated_city(
                 _release(city, server, name, keep_db)
 
 
+@contextlib.contextmanager
+def kept_city(server: str, name: str) -> Iterator[City]:
+    """The city of an earlier run kept with --keep-db (--database): neither generated again nor
+    dropped afterwards; the same environment as `generated_city`."""
+    from sqlalchemy.engine import make_url
+
+    database_url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
+        workdir = Path(tmp)
+        os.environ.update(
+            TRACKER_CONFIG="production",
+            SECRET_KEY=secrets.token_hex(32),
+            DATABASE_URL=database_url,
+            TRACKER_INSTANCE_PATH=str(workdir / "instance"),
+            TRACKER_UPLOAD_DIR=str(workdir / "uploads"),
+            TRACKER_2FA_ROLES="",
+        )
+        say(f"-- reusing the kept database {name} (not generated, not dropped)")
+        city = City(name, database_url, workdir, 0.0)
+        try:
+            yield city
+        finally:
+            from tracker.extensions import db
+
+            for app in city.apps:
+                with app.app_context():
+                    db.engine.dispose()
+
+
 def _release(city: City | None, server: str, name: str, keep_db: bool) -> None:
     if keep_db:
         say(f"kept the database: {os.environ.get('DATABASE_URL')}")
@@ -493,15 +522,32 @@ def add_meeting_and_period(app, s: Subjects) -> None:
 
     from sqlalchemy import select
 
-    from tracker.appendix.models import PeriodKind
+    from tracker.appendix.models import PeriodKind, ReportingPeriod
     from tracker.appendix.operations import create_period
     from tracker.extensions import db
+    from tracker.meetings.models import Meeting
     from tracker.meetings.operations import MeetingInput, open_meeting
     from tracker.people.models import Officer, Unit
 
     with app.app_context():
         ward = db.session.scalar(select(Unit).where(Unit.code == s.ward_code))
         chair = db.session.scalar(select(Officer).where(Officer.email == s.chair_email))
+        # A kept city (--database) has them from its first run.
+        meeting_id = db.session.scalar(
+            select(Meeting.id).where(
+                Meeting.unit_id == ward.id, Meeting.year == 2024, Meeting.month == 3
+            )
+        )
+        period_id = db.session.scalar(
+            select(ReportingPeriod.id).where(
+                ReportingPeriod.unit_id == ward.id,
+                ReportingPeriod.start == date(2023, 12, 14),
+                ReportingPeriod.end == date(2024, 3, 12),
+            )
+        )
+        if meeting_id is not None and period_id is not None:
+            s.meeting_id, s.period_id = meeting_id, period_id
+            return
         data = MeetingInput(2024, 3, date(2024, 3, 15), time(8), "Hội trường", "", chair.id)
         s.meeting_id = open_meeting(db.session, ward, data, chair).id
         period = create_period(
@@ -869,6 +915,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
     parser.add_argument(
+        "--database",
+        metavar="NAME",
+        help="time the city of an earlier run kept with --keep-db (on --server): not generated "
+        "again, not dropped",
+    )
+    parser.add_argument(
         "--server",
         default=os.environ.get("BENCH_DATABASE_SERVER", DEFAULT_SERVER),
         help="PostgreSQL server (a URL with a database to connect to for CREATE DATABASE)",
@@ -909,9 +961,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.requests} timed requests per page; Python {platform.python_version()}, "
             f"{os.cpu_count()} CPUs"
         )
-        with generated_city(
-            args.server, "", args.units, args.random_page_cost, args.keep_db
-        ) as city:
+        city_context = (
+            kept_city(args.server, args.database)
+            if args.database
+            else generated_city(args.server, "", args.units, args.random_page_cost, args.keep_db)
+        )
+        with city_context as city:
             try:
                 app = make_app(city.database_url)
                 city.apps.append(app)
@@ -959,7 +1014,9 @@ def main(argv: list[str] | None = None) -> int:
             say(
                 f"{sum(p.passed is True for p in pages)} of "
                 f"{sum(p.target is not None and bool(p.timings) for p in pages)} pages within "
-                f"target; generation of {args.units} wards took {city.generation_seconds:.1f} s."
+                f"target"
+                + (f"; generation of {args.units} wards took {city.generation_seconds:.1f} s."
+                   if not args.database else " (a kept city).")
             )
         return 1 if (missed and args.strict) else 0
     except BenchError as exc:
