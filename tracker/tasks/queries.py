@@ -322,8 +322,9 @@ class MyTaskLine:
 
 
 @functools.cache
-def _officer_task_lines() -> tuple[Select, Select]:
-    # Built once: every officer's first page runs them.
+def _officer_task_lines() -> Select:
+    # Built once: every officer's first page runs it. A recurring task comes once per
+    # occurrence (joined, in order): one statement whether or not the officer has any.
     # Each half by its own index: an OR of the two would scan every task of every unit.
     mine = union(
         select(Task.id).where(Task.lead_officer_id == bindparam("officer_id")),
@@ -331,46 +332,41 @@ def _officer_task_lines() -> tuple[Select, Select]:
             task_supporters.c.officer_id == bindparam("officer_id")
         ),
     )
-    live = (
-        Task.archived_at.is_(None),
-        Task.withdrawn_on.is_(None),
-        Plan.archived_at.is_(None),
-        Task.id.in_(mine),
-    )
-    tasks = (
+    return (
         select(
             Task.id, Task.title, Task.deliverable, Task.deadline, Task.recurrence_note,
             Task.state, Task.lead_officer_id, Task.completed_on, Task.entered_on,
             Task.withdrawn_on, Task.confirmed_on, Task.deadline_history,
             Task.completion_history, Task.cadence_every, Plan.title, Plan.document_number,
+            TaskOccurrence.id, TaskOccurrence.deadline, TaskOccurrence.completed_on,
         )
         .join(Plan, Plan.id == Task.plan_id)
-        .where(*live)
+        .outerjoin(
+            TaskOccurrence,
+            and_(TaskOccurrence.task_id == Task.id, Task.cadence_every.is_not(None)),
+        )
+        .where(
+            Task.archived_at.is_(None),
+            Task.withdrawn_on.is_(None),
+            Plan.archived_at.is_(None),
+            Task.id.in_(mine),
+        )
+        .order_by(Task.id, TaskOccurrence.sequence)
     )
-    occurrences = (
-        select(TaskOccurrence.task_id, TaskOccurrence.deadline, TaskOccurrence.completed_on)
-        .join(Task, Task.id == TaskOccurrence.task_id)
-        .join(Plan, Plan.id == Task.plan_id)
-        .where(*live, Task.cadence_every.is_not(None))
-        .order_by(TaskOccurrence.task_id, TaskOccurrence.sequence)
-    )
-    return tasks, occurrences
 
 
 def officer_tasks(session: Session, officer_id: int, as_of: date) -> list[OfficerTask]:
     """Tasks the officer leads or supports: what needs doing first on top."""
-    tasks_query, occurrences_query = _officer_task_lines()
-    params = {"officer_id": officer_id}
-    tasks = [
-        MyTaskLine(*row[:14], PlanName(row[14], row[15]))
-        for row in session.execute(tasks_query, params)
-    ]
-    if any(task.is_recurring for task in tasks):
-        found: dict[int, list[Occurrence]] = defaultdict(list)
-        for task_id, deadline, completed_on in session.execute(occurrences_query, params):
-            found[task_id].append(Occurrence(deadline, completed_on))
-        for task in tasks:
-            task.occurrences = tuple(found.get(task.id, ()))
+    lines: dict[int, MyTaskLine] = {}
+    occurrences: dict[int, list[Occurrence]] = defaultdict(list)
+    for row in session.execute(_officer_task_lines(), {"officer_id": officer_id}):
+        if row[0] not in lines:
+            lines[row[0]] = MyTaskLine(*row[:14], PlanName(row[14], row[15]))
+        if row[16] is not None:
+            occurrences[row[0]].append(Occurrence(row[17], row[18]))
+    for task_id, found in occurrences.items():
+        lines[task_id].occurrences = tuple(found)
+    tasks = list(lines.values())
     returns = latest_returns(session, [t.id for t in tasks if is_returned(t)])
     rows = [
         OfficerTask(
