@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.core.status import Tally, lead_on, tally
@@ -55,6 +55,17 @@ def active_officers(session: Session, unit_id: int, *, with_roles: bool = False)
     if with_roles:
         query = query.options(selectinload(Officer.role_rows))
     return sorted(session.scalars(query), key=lambda officer: name_key(officer.full_name))
+
+
+def active_officer_rows(session: Session, unit_id: int) -> list[Row]:
+    """active_officers as plain rows (id, full_name, position), in the same order: for a
+    picker that shows only these (officer_choice), without loading ORM objects."""
+    rows = session.execute(
+        select(Officer.id, Officer.full_name, Officer.position).where(
+            Officer.unit_id == unit_id, Officer.active
+        )
+    )
+    return sorted(rows, key=lambda officer: name_key(officer.full_name))
 
 
 @dataclass(frozen=True, slots=True)

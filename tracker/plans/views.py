@@ -10,7 +10,7 @@ from tracker.core.permissions import Action, authorize, can
 from tracker.core.status import confirmed_late, deadline_class, in_plan_on, tally
 from tracker.extensions import db
 from tracker.people.models import Unit
-from tracker.people.queries import active_officers, unit_or_404
+from tracker.people.queries import active_officer_rows, unit_or_404
 from tracker.plans import bp
 from tracker.plans.merging import merged_from
 from tracker.plans.models import Plan
@@ -74,7 +74,7 @@ def detail(plan_id: int):
     assign_form = None
     if can(current_user, Action.ASSIGN_TASK, plan.unit):
         assign_form = BulkAssignForm(formdata=None)
-        officers = active_officers(db.session, plan.unit_id)
+        officers = active_officer_rows(db.session, plan.unit_id)
         assign_form.lead_officer_id.choices = [SelectChoice("", _("— Chủ trì —"))] + [
             officer_choice(o) for o in officers
         ]
