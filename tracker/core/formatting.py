@@ -176,8 +176,15 @@ def status_labels(locale: str | None = None) -> dict[str, str]:
             return {key: str(label) for key, label in STATUS_LABELS.items()}
     labels = g.get("status_labels")
     if labels is None:  # once per request: pages show dozens
-        labels = g.status_labels = {key: str(label) for key, label in STATUS_LABELS.items()}
+        labels = g.status_labels = _labels_in(str(get_locale() or "vi"))
     return labels
+
+
+@functools.lru_cache(maxsize=8)
+def _labels_in(locale: str) -> dict[str, str]:
+    # Once per language and process: the catalogues are compiled before the app starts.
+    with force_locale(locale):
+        return {key: str(label) for key, label in STATUS_LABELS.items()}
 
 
 def status_label(cls: str) -> str:
