@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from tracker.core.clock import local_zone
@@ -77,16 +78,16 @@ class MonthFollowups:
     by_officer: list[OfficerCount] = field(default_factory=list)
 
 
-def month_followups(session: Session, unit_id: int, year: int, month: int) -> MonthFollowups:
-    """A unit's prompts and explanation requests of a month, and their counts per lead officer
-    (the lead when they were sent): three queries whatever the month holds."""
-    start, end = month_bounds(year, month)
-    prompts = session.scalars(
+@functools.cache
+def _month_followups() -> tuple[Select, Select]:
+    # Built once: every view of a review meeting runs them (their loader options cost to build
+    # anew each time).
+    prompts = (
         select(TaskPrompt)
         .where(
-            TaskPrompt.unit_id == unit_id,
-            TaskPrompt.created_at >= start,
-            TaskPrompt.created_at < end,
+            TaskPrompt.unit_id == bindparam("unit_id"),
+            TaskPrompt.created_at >= bindparam("start"),
+            TaskPrompt.created_at < bindparam("end"),
         )
         .options(
             joinedload(TaskPrompt.task).joinedload(Task.plan),
@@ -94,13 +95,13 @@ def month_followups(session: Session, unit_id: int, year: int, month: int) -> Mo
             joinedload(TaskPrompt.lead_officer),
         )
         .order_by(TaskPrompt.created_at, TaskPrompt.id)
-    ).all()
-    requests = session.scalars(
+    )
+    requests = (
         select(ExplanationRequest)
         .where(
-            ExplanationRequest.unit_id == unit_id,
-            ExplanationRequest.requested_at >= start,
-            ExplanationRequest.requested_at < end,
+            ExplanationRequest.unit_id == bindparam("unit_id"),
+            ExplanationRequest.requested_at >= bindparam("start"),
+            ExplanationRequest.requested_at < bindparam("end"),
         )
         .options(
             joinedload(ExplanationRequest.task).joinedload(Task.plan),
@@ -109,7 +110,18 @@ def month_followups(session: Session, unit_id: int, year: int, month: int) -> Mo
             joinedload(ExplanationRequest.decided_by),
         )
         .order_by(ExplanationRequest.requested_at, ExplanationRequest.id)
-    ).all()
+    )
+    return prompts, requests
+
+
+def month_followups(session: Session, unit_id: int, year: int, month: int) -> MonthFollowups:
+    """A unit's prompts and explanation requests of a month, and their counts per lead officer
+    (the lead when they were sent): three queries whatever the month holds."""
+    start, end = month_bounds(year, month)
+    params = {"unit_id": unit_id, "start": start, "end": end}
+    prompts_query, requests_query = _month_followups()
+    prompts = session.scalars(prompts_query, params).all()
+    requests = session.scalars(requests_query, params).all()
     counts: dict[int | None, OfficerCount] = {}
 
     def count_of(officer) -> OfficerCount:

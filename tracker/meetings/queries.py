@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.core.text import name_key
@@ -36,11 +37,13 @@ def unit_meetings(session: Session, unit_id: int) -> list[Meeting]:
     )
 
 
-def meeting_whole(session: Session, meeting_id: int) -> Meeting | None:
-    """A meeting with its attendance, items and evaluations: a fixed number of queries."""
-    return session.scalar(
+@functools.cache
+def _meeting_whole() -> Select:
+    # Built once: every view of a meeting runs it, and its eleven loader options cost to build
+    # anew each time.
+    return (
         select(Meeting)
-        .where(Meeting.id == meeting_id)
+        .where(Meeting.id == bindparam("meeting_id"))
         .options(
             joinedload(Meeting.unit),
             joinedload(Meeting.chair),
@@ -55,6 +58,11 @@ def meeting_whole(session: Session, meeting_id: int) -> Meeting | None:
             selectinload(Meeting.evaluations).joinedload(OfficerEvaluation.officer),
         )
     )
+
+
+def meeting_whole(session: Session, meeting_id: int) -> Meeting | None:
+    """A meeting with its attendance, items and evaluations: a fixed number of queries."""
+    return session.scalar(_meeting_whole(), {"meeting_id": meeting_id})
 
 
 def grade_list(session: Session, unit_id: int) -> list[Grade]:
