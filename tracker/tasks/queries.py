@@ -444,8 +444,9 @@ def task_with_details(session: Session, task_id: int) -> Task | None:
 
 @functools.cache
 def _task_page(probes: tuple[Callable[[], ColumnElement], ...]) -> Select:
-    # As _task_with_details, the evidence joined (a task has a handful: one round trip less)
-    # and a column per probe; built once per set of probes.
+    # As _task_with_details, the supporters and the evidence joined (a task has a handful of
+    # each: their product is a few rows, two round trips less) and a column per probe; built
+    # once per set of probes.
     return (
         select(Task, *(probe() for probe in probes))
         .where(Task.id == bindparam("task_id"))
@@ -454,7 +455,7 @@ def _task_page(probes: tuple[Callable[[], ColumnElement], ...]) -> Select:
             joinedload(Task.group),
             joinedload(Task.lead_officer),
             joinedload(Task.confirmer),
-            selectinload(Task.supporters),
+            joinedload(Task.supporters),
             joinedload(Task.evidence),
         )
     )
