@@ -33,6 +33,7 @@ class BulkLoader:
         self.seconds: dict[str, float] = defaultdict(float)  # per table, and "ids"
         self.rows: dict[str, int] = defaultdict(int)
         self._next_id: dict[str, int] = {}  # SQLite: ids handed out but maybe not yet loaded
+        self._sequences: dict[str, str] = {}  # PostgreSQL: each table's id sequence
 
     def reserve_ids(self, table: Table, count: int) -> list[int]:
         """`count` new ids of `table`, ascending, that no other writer will be given."""
@@ -40,14 +41,15 @@ class BulkLoader:
             return []
         started = time.perf_counter()
         if self.copy:
-            # One array, not `count` rows: psycopg parses it in C, in one round trip.
+            if table.name not in self._sequences:
+                self._sequences[table.name] = self.connection.scalar(
+                    text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name}
+                )
+            # One array, not `count` rows, in one round trip.
             ids = sorted(
                 self.connection.scalar(
-                    text(
-                        "SELECT array_agg(nextval(pg_get_serial_sequence(:table, 'id')))"
-                        " FROM generate_series(1, :count)"
-                    ),
-                    {"table": table.name, "count": count},
+                    text("SELECT array_agg(nextval(:sequence)) FROM generate_series(1, :count)"),
+                    {"sequence": self._sequences[table.name], "count": count},
                 )
             )
         else:
