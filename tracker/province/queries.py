@@ -170,23 +170,30 @@ def fill_figures(session: Session, lines: list[CommuneLine], as_of: date) -> Non
     in_units = Plan.unit_id.in_(list(by_id))
     live = and_(Plan.archived_at.is_(None), Task.archived_at.is_(None), in_units)
     pending = and_(Task.state == TaskState.PENDING_CONFIRMATION, Task.withdrawn_on.is_(None))
+    # Grouped by the plain test too: evaluated once a row, not in each of the sums.
+    is_plain = plain(_COLUMNS).label("plain")
     others = 0
     for row in session.execute(
         select(
             Plan.unit_id,
             Plan.kind,
-            *tally_sums(_COLUMNS, as_of),
+            is_plain,
+            *tally_sums(_COLUMNS, as_of, plain_apart=True),
             func.coalesce(func.sum(case((pending, 1), else_=0)), 0).label("pending"),
-            func.coalesce(func.sum(case((plain(_COLUMNS), 0), else_=1)), 0).label("others"),
+            func.count().label("rows"),
         )
         .join(Plan, Plan.id == Task.plan_id)
         .where(live)
-        .group_by(Plan.unit_id, Plan.kind)
+        .group_by(Plan.unit_id, Plan.kind, is_plain)
     ):
         line = by_id[row.unit_id]
-        line.tallies[PlanKind(row.kind)] = tally_from(row)
         line.pending += int(row.pending or 0)
-        others += int(row.others or 0)
+        if not row.plain:
+            others += int(row.rows)
+            line.tallies.setdefault(PlanKind(row.kind), Tally())
+            continue
+        kind = PlanKind(row.kind)
+        line.tallies[kind] = line.tallies.get(kind, Tally()) + tally_from(row)
 
     # The tasks the SQL sums leave out, through the rule itself (when there are any).
     other: ColumnElement[bool] = not_(plain(_COLUMNS))
