@@ -84,6 +84,12 @@ def test_sql_sums_are_the_rule(app, seed):
             )
         }
         assert grouped[True] == tally(status, as_of), as_of
+        overdue = db.session.scalar(
+            select(*tally_sums(COLUMNS, as_of, fields=("open_overdue",)))
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(mine)
+        )
+        assert overdue == tally(status, as_of).open_overdue, as_of
     # The others are what the rule itself counts.
     assert db.session.scalar(
         select(Task.id).where(mine, not_(plain(COLUMNS)), Task.id.in_(plain_ids))

@@ -54,9 +54,15 @@ TALLY_FIELDS = (
 
 
 def tally_sums(
-    c: RuleColumns, as_of: date, prefix: str = "", *, plain_apart: bool = False
+    c: RuleColumns,
+    as_of: date,
+    prefix: str = "",
+    *,
+    plain_apart: bool = False,
+    fields: tuple[str, ...] = TALLY_FIELDS,
 ) -> list[ColumnElement]:
-    """One labelled SUM per field of `Tally`, over the plain rows in their plan on `as_of`.
+    """One labelled SUM per field of `Tally` (or of `fields` only), over the plain rows in
+    their plan on `as_of`.
 
     `plain_apart`: the caller groups the rows by `plain(c)` (or keeps only plain ones) and
     reads these sums of the plain group only; the sums then skip that test, which, repeated
@@ -82,6 +88,7 @@ def tally_sums(
     return [
         func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(prefix + name)
         for name, condition in conditions.items()
+        if name in fields
     ]
 
 
