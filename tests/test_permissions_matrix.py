@@ -70,6 +70,9 @@ PAGES = [
     # one task to many units below (tasks.cascade): who assigns the unit's own tasks
     ("issue", "GET", "/units/{unit}/issue", ASSIGNERS, False),
     ("issue_post", "POST", "/units/{unit}/issue", ASSIGNERS, False),
+    # a whole plan issued to the units below (tasks.cascade.issue_plan): the same assigners
+    ("issue_plan", "GET", "/plans/{plan}/issue", ASSIGNERS, False),
+    ("issue_plan_post", "POST", "/plans/{plan}/issue", ASSIGNERS, False),
     ("progress", "POST", "/tasks/{task}/progress", NOBODY, False),
     ("complete", "GET", "/tasks/{task}/complete", NOBODY, False),
     ("confirm", "POST", "/tasks/{task}/confirm", CONFIRMERS, False),

@@ -144,19 +144,11 @@ def issue_task(
     return IssueResult(saved.task, children, saved.notice)
 
 
-def issue_plan(
-    session: Session, plan: Plan, unit_ids: Sequence[int], actor: Officer | None
-) -> list[Task]:
-    """Issue every open one-off task of `plan` (the province's own) not issued yet to the
-    units `unit_ids` below it: each task becomes a parent."""
-    unit = plan.unit
-    if actor is not None and not can(actor, Action.ISSUE_TO_UNITS, unit):
-        raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
-    ensure_open(unit)
-    hold(session, Unit, unit.id)
-    targets = _targets(session, unit, unit_ids)
+def plan_tasks_to_issue(session: Session, plan: Plan) -> list[Task]:
+    """The tasks of `plan` that issuing it would make parents: open, one-off, in the plan, not
+    issued yet (a task issued once is followed through its children, never copied twice)."""
     issued = select(Task.parent_task_id).where(Task.parent_task_id.is_not(None))
-    parents = list(
+    return list(
         session.scalars(
             select(Task)
             .where(
@@ -167,12 +159,68 @@ def issue_plan(
                 Task.state != TaskState.DONE,
                 Task.id.not_in(issued),
             )
-            .order_by(Task.ordinal)
+            .order_by(Task.ordinal, Task.id)
         )
     )
-    if not parents:
+
+
+@dataclass(frozen=True)
+class PlanIssuePreview:
+    """What issuing a whole plan would create, shown to be confirmed before anything is."""
+
+    plan: Plan
+    tasks: list[Task]  # the parents-to-be
+    targets: list[Unit]
+    new_plans: list[Unit]  # communes whose plan of tasks from above is created for the year
+    left_out: int  # the plan's other tasks: done, periodic, withdrawn or issued already
+
+    @property
+    def children(self) -> int:
+        return len(self.tasks) * len(self.targets)
+
+
+def preview_issue_plan(
+    session: Session, plan: Plan, unit_ids: Sequence[int], actor: Officer | None
+) -> PlanIssuePreview:
+    """What `issue_plan` would do, refused as it would be; changes nothing."""
+    unit = plan.unit
+    if actor is not None and not can(actor, Action.ISSUE_TO_UNITS, plan):
+        raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
+    ensure_open(unit)
+    if plan.archived_at is not None:
+        raise Refusal(_("Kế hoạch đã được lưu trữ: không giao được cho cấp dưới."))
+    targets = _targets(session, unit, unit_ids)
+    tasks = plan_tasks_to_issue(session, plan)
+    if not tasks:
         raise Refusal(_("Kế hoạch không còn nhiệm vụ nào chưa giao cho cấp dưới."))
-    return _spawn(session, parents, targets, actor)
+    having = _year_plan(
+        session, [u.id for u in targets], PlanKind.ASSIGNED_BY_HIGHER_LEVEL, clock.today().year
+    )
+    total = session.scalar(
+        select(func.count()).select_from(Task).where(
+            Task.plan_id == plan.id, Task.archived_at.is_(None)
+        )
+    )
+    return PlanIssuePreview(
+        plan=plan,
+        tasks=tasks,
+        targets=targets,
+        new_plans=[u for u in targets if u.id not in having],
+        left_out=(total or 0) - len(tasks),
+    )
+
+
+def issue_plan(
+    session: Session, plan: Plan, unit_ids: Sequence[int], actor: Officer | None
+) -> list[Task]:
+    """Issue every open one-off task of `plan` (the province's own) not issued yet to the
+    units `unit_ids` below it: each task becomes a parent, with one child in each unit."""
+    if actor is not None and not can(actor, Action.ISSUE_TO_UNITS, plan):
+        raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
+    # One issue of this unit at a time, then what is left to issue is read again under it.
+    hold(session, Unit, plan.unit_id)
+    preview = preview_issue_plan(session, plan, unit_ids, actor)
+    return _spawn(session, preview.tasks, preview.targets, actor)
 
 
 def _spawn(

@@ -15,10 +15,19 @@ from tracker.core.refusals import Refusal, show_refusal
 from tracker.extensions import db
 from tracker.people.models import Role
 from tracker.people.queries import active_officers, unit_or_404
-from tracker.plans.models import PlanKind
+from tracker.plans.models import Plan, PlanKind
 from tracker.tasks import bp
-from tracker.tasks.cascade import children_of, has_children, issuable_units, issue_task, parent_of
-from tracker.tasks.forms import IssueForm, officer_choice
+from tracker.tasks.cascade import (
+    children_of,
+    has_children,
+    issuable_units,
+    issue_plan,
+    issue_task,
+    parent_of,
+    plan_tasks_to_issue,
+    preview_issue_plan,
+)
+from tracker.tasks.forms import IssueForm, IssuePlanForm, officer_choice
 from tracker.tasks.models import Task
 from tracker.tasks.operations import TaskInput
 from tracker.tasks.views import TaskSection
@@ -77,6 +86,70 @@ def issue(unit_code: str):
     elif form.is_submitted():
         flash(_("Chưa giao: xem các mục được đánh dấu bên dưới."), "danger")
     return render_template("tasks/issue.html", form=form, unit=unit, targets=targets)
+
+
+@bp.route("/plans/<int:plan_id>/issue", methods=["GET", "POST"])
+@login_required
+@single_use
+def issue_whole_plan(plan_id: int):
+    """A whole plan issued to the communes: choose them, see what will be created, confirm."""
+    plan = db.get_or_404(Plan, plan_id)
+    authorize(current_user, Action.ISSUE_TO_UNITS, plan)
+    unit = plan.unit
+    targets = issuable_units(db.session, unit)
+    form = IssuePlanForm()
+    form.unit_ids.choices = [SelectChoice(str(u.id), u.name) for u in targets]
+    preview = None
+    if form.validate_on_submit():
+        chosen = (
+            [u.id for u in targets]
+            if form.all_units.data != "chosen"
+            else list(form.unit_ids.data or [])
+        )
+        try:
+            preview = preview_issue_plan(db.session, plan, chosen, current_user)
+            confirmed = form.submit.data and form.confirm.data == _fingerprint(preview)
+            if form.submit.data and not confirmed:
+                # The communes or the plan changed since the preview: show what is now true.
+                flash(_("Danh sách đã thay đổi so với bản xem trước: xem lại rồi xác nhận."),
+                      "warning")
+            if confirmed:
+                children = issue_plan(db.session, plan, chosen, current_user)
+                flash(
+                    _(
+                        "Đã giao %(tasks)s nhiệm vụ của kế hoạch cho %(units)s xã, phường "
+                        "(%(n)s nhiệm vụ được tạo).",
+                        tasks=len({c.parent_task_id for c in children}),
+                        units=len({c.plan_id for c in children}),
+                        n=len(children),
+                    ),
+                    "success",
+                )
+                return redirect(url_for("plans.detail", plan_id=plan.id))
+            form.confirm.data = _fingerprint(preview)
+        except Refusal as refusal:
+            show_refusal(refusal, form)
+            preview = None
+            form.confirm.data = ""
+    elif form.is_submitted():
+        form.confirm.data = ""
+        flash(_("Chưa giao: xem các mục được đánh dấu bên dưới."), "danger")
+    return render_template(
+        "tasks/issue_plan.html",
+        form=form,
+        plan=plan,
+        unit=unit,
+        targets=targets,
+        preview=preview,
+        pending=plan_tasks_to_issue(db.session, plan) if preview is None else preview.tasks,
+    )
+
+
+def _fingerprint(preview) -> str:
+    """What the officer saw in the preview: the confirmation issues exactly that or nothing."""
+    units = ".".join(str(u.id) for u in preview.targets)
+    tasks = ".".join(str(t.id) for t in preview.tasks)
+    return f"{units}:{tasks}"
 
 
 def cascade_section(task: Task):
