@@ -78,6 +78,8 @@ PAGES = [
     ("confirm", "POST", "/tasks/{task}/confirm", CONFIRMERS, False),
     ("return", "POST", "/tasks/{task}/return", CONFIRMERS, False),
     ("reopen", "POST", "/tasks/{task}/reopen", CONFIRMERS, False),
+    # closing a task issued to units below once all have done it (tasks.cascade.close_parent)
+    ("close_issued", "POST", "/tasks/{task}/close-issued", CONFIRMERS, False),
     ("withdraw", "POST", "/tasks/{task}/withdraw", {"admin", "chairperson"}, False),
     ("note", "POST", "/tasks/{task}/notes", LEADERS, False),
     ("prompt", "POST", "/tasks/{task}/prompt", PROMPTERS, False),

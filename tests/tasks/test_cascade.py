@@ -497,3 +497,102 @@ def test_a_whole_plan_only_by_the_provinces_assigners(app, client, auth, provinc
 
             issue_plan(db.session, p["plan"], [p["communes"][0].id], officer)
         auth.logout()
+
+
+# ---------------------------------------------------------------------------- closing a parent
+
+
+def _done(child, day, number=None):
+    from tracker.tasks.models import Evidence
+
+    child.state, child.completed_on = TaskState.DONE, day
+    if number:
+        db.session.add(Evidence(task=child, document_number=number, document_date=day,
+                                summary="Báo cáo kết quả"))
+    db.session.flush()
+
+
+def test_the_parent_is_closed_by_its_leader_once_every_commune_is_done(app, province, clock):
+    from tracker.tasks.cascade import close_parent, may_close
+    from tracker.tasks.models import TaskNote
+
+    p = province
+    result = _issue(p)
+    parent = result.parent
+    an, binh, cam = sorted(result.children, key=lambda c: c.plan.unit.name)
+    _done(an, date(2026, 4, 10), "12/BC-UBND")
+    _done(binh, date(2026, 4, 20), "7/BC-UBND")
+    clock(date(2026, 5, 4))
+    children = children_of(db.session, parent, date(2026, 5, 4))
+    # Two of three done: the parent stays open and cannot be closed yet.
+    assert not may_close(db.session, parent, children, p["leader"])
+    with pytest.raises(Refusal) as refused:
+        close_parent(db.session, parent, p["leader"])
+    assert "Còn 1 trên 3 xã" in str(refused.value.errors)
+    assert parent.state.is_open
+    _done(cam, date(2026, 5, 3))  # late, and without a document
+    children = children_of(db.session, parent, date(2026, 5, 4))
+    assert may_close(db.session, parent, children, p["leader"])
+    # Not who may not confirm the province's tasks: its follower, a commune's chairperson.
+    for officer in (p["follower"], p["chairs"][0]):
+        assert not may_close(db.session, parent, children, officer)
+        with pytest.raises(Refusal):
+            close_parent(db.session, parent, officer)
+    from tracker.core.audit import acting_as
+
+    with acting_as(p["leader"].id):  # a request's officer, as the page does
+        close_parent(db.session, parent, p["leader"])
+        db.session.commit()
+    # Done on the day the last commune finished: after the deadline, so late.
+    assert (parent.state, parent.completed_on, parent.confirmed_on) == (
+        TaskState.DONE, date(2026, 5, 3), date(2026, 5, 4)
+    )
+    from tracker.core.status import deadline_class
+
+    assert deadline_class(parent, date(2026, 5, 4)) is DeadlineClass.DONE_LATE
+    note = db.session.scalars(select(TaskNote).where(TaskNote.task_id == parent.id)).one()
+    assert note.author_id == p["leader"].id
+    assert "Xã An: 12/BC-UBND ngày 10/04/2026" in note.body
+    assert "Xã Cam: không có văn bản" in note.body
+    changed = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.entity_type == "tasks", AuditEvent.entity_id == parent.id,
+        AuditEvent.action == "update",
+    )).all()
+    assert any("state" in e.changes and e.actor_id == p["leader"].id for e in changed)
+    # Closed once: a second time is refused.
+    with pytest.raises(Refusal):
+        close_parent(db.session, parent, p["leader"])
+
+
+def test_the_parent_page_offers_closing_only_when_all_are_done(app, client, auth, province,
+                                                                clock):
+    p = province
+    result = _issue(p)
+    for child in result.children[:2]:
+        _done(child, date(2026, 4, 1))
+    db.session.commit()
+    clock(date(2026, 4, 2))
+    auth.login(p["leader"])
+    url = f"/tasks/{result.parent.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "2/3 xã đã hoàn thành" in page and 'data-testid="close-issued"' not in page
+    # Posted anyway (an old page): refused with the reason, nothing changes.
+    token = csrf_token(client, url)
+    response = client.post(f"{url}/close-issued", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert "Còn 1 trên 3 xã, phường chưa hoàn thành" in response.get_data(as_text=True)
+    assert db.session.get(Task, result.parent.id).state.is_open
+    _done(result.children[2], date(2026, 4, 2))
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-testid="close-issued"' in page
+    response = client.post(f"{url}/close-issued", data={"csrf_token": csrf_token(client, url)})
+    assert response.status_code == 302
+    assert db.session.get(Task, result.parent.id).state is TaskState.DONE
+    assert client.post(f"{url}/close-issued", data={}).status_code == 400  # no CSRF token
+    # A commune's chairperson may not close the province's task.
+    auth.logout()
+    auth.login(p["chairs"][0])
+    refused = client.post(f"{url}/close-issued",
+                          data={"csrf_token": csrf_token(client, "/my-tasks")})
+    assert refused.status_code == 403, refused.location

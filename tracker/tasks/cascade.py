@@ -10,6 +10,13 @@ and Phụ lục 1 count it like any other. A deadline moved on the parent moves 
 never moved their own (tasks.deadlines).
 
 All of it in one transaction, in a fixed number of statements whatever the number of communes.
+
+A parent is not done by itself when its children are: it shows "n/N xã đã hoàn thành", and
+once every commune has finished, the province's leader who confirms it closes it
+(`close_parent`): done on the day the last commune finished (so late if that was after the
+parent's deadline), with a confirmation note listing each commune's evidence. Explicit, because
+the province may still have its own summary to make; the parent's lead may as well report it
+done the ordinary way, with the province's own document.
 """
 
 from __future__ import annotations
@@ -28,12 +35,12 @@ from tracker.core import clock
 from tracker.core.locking import hold
 from tracker.core.permissions import Action, can
 from tracker.core.refusals import Refusal
-from tracker.core.status import DeadlineClass, deadline_class
+from tracker.core.status import DeadlineClass, deadline_class, done_on
 from tracker.people.models import Officer, OfficerRole, Role, Unit
 from tracker.people.operations import ensure_open
 from tracker.plans.models import Plan, PlanKind
-from tracker.tasks.models import Evidence, Notification, Task, TaskState
-from tracker.tasks.operations import SaveResult, TaskInput, save_task
+from tracker.tasks.models import Evidence, NoteKind, Notification, Task, TaskNote, TaskState
+from tracker.tasks.operations import SaveResult, TaskInput, notify, save_task
 
 log = logging.getLogger("tracker.tasks")
 
@@ -356,6 +363,73 @@ def children_of(session: Session, parent: Task, as_of: date) -> Children:
     rows.sort(key=lambda r: (_ORDER[r.status], r.task.plan.unit.name, r.task.id))
     done = sum(1 for r in rows if r.status.is_done)
     return Children(rows, done, len(rows))
+
+
+def may_close(session: Session, parent: Task, children: Children, actor) -> bool:
+    """Whether the page offers `actor` to close the parent now (close_parent decides)."""
+    return (
+        parent.state.is_open
+        and parent.cadence_every is None
+        and children.total > 0
+        and children.done == children.total
+        and can(actor, Action.CONFIRM_COMPLETION, parent)
+    )
+
+
+def close_parent(session: Session, parent: Task, actor: Officer) -> Task:
+    """The province's leader closes a task issued to communes once all of them have done it
+    (see the module's docstring). Refused while one has not, or if it is not a parent."""
+    if not can(actor, Action.CONFIRM_COMPLETION, parent):
+        raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
+    hold(session, Task, parent.id)
+    session.refresh(parent)
+    if not parent.state.is_open:
+        raise Refusal(_("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."))
+    if parent.cadence_every is not None:
+        raise Refusal(_("Nhiệm vụ định kỳ không đóng theo kết quả các xã."))
+    today = clock.today()
+    children = children_of(session, parent, today)
+    if not children.total:
+        raise Refusal(_("Nhiệm vụ này chưa giao cho xã, phường nào."))
+    if children.done < children.total:
+        raise Refusal(
+            _(
+                "Còn %(n)s trên %(total)s xã, phường chưa hoàn thành: chưa thể xác nhận.",
+                n=children.total - children.done,
+                total=children.total,
+            )
+        )
+    finished = max(d for d in (done_on(r.task) for r in children.rows) if d is not None)
+    parent.state = TaskState.DONE
+    parent.completed_on = finished
+    parent.confirmed_on = today
+    parent.progress_percent = 100
+    # Stored text, Vietnamese like every note: each commune and the evidence it gave.
+    lines = [f"Tất cả {children.total} xã, phường đã hoàn thành; xã cuối cùng ngày "
+             f"{finished:%d/%m/%Y}."]
+    for row in sorted(children.rows, key=lambda r: r.task.plan.unit.name):
+        documents = "; ".join(
+            f"{e.document_number} ngày {e.document_date:%d/%m/%Y}" for e in row.evidence
+        )
+        lines.append(f"- {row.task.plan.unit.name}: {documents or 'không có văn bản'}")
+    session.add(
+        TaskNote(task=parent, author_id=actor.id, kind=NoteKind.CONFIRMATION,
+                 body="\n".join(lines))
+    )
+    notify(
+        session,
+        [parent.lead_officer_id],
+        parent,
+        "confirmed",
+        f"Hoàn thành “{parent.title}” đã được xác nhận (tất cả xã, phường đã hoàn thành).",
+        skip=actor.id,
+    )
+    session.flush()
+    log.info(
+        "officer %s closed task %s issued to %s units (last done %s)",
+        actor.id, parent.id, children.total, finished,
+    )
+    return parent
 
 
 def parent_of(session: Session, task: Task) -> Task | None:

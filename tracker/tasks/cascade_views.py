@@ -3,7 +3,7 @@ and children's sections of the task page."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -19,15 +19,17 @@ from tracker.plans.models import Plan, PlanKind
 from tracker.tasks import bp
 from tracker.tasks.cascade import (
     children_of,
+    close_parent,
     has_children,
     issuable_units,
     issue_plan,
     issue_task,
+    may_close,
     parent_of,
     plan_tasks_to_issue,
     preview_issue_plan,
 )
-from tracker.tasks.forms import IssueForm, IssuePlanForm, officer_choice
+from tracker.tasks.forms import ConfirmForm, IssueForm, IssuePlanForm, officer_choice
 from tracker.tasks.models import Task
 from tracker.tasks.operations import TaskInput
 from tracker.tasks.views import TaskSection
@@ -164,4 +166,24 @@ def cascade_section(task: Task):
     ):
         return TaskSection("tasks/_empty_section.html", {})
     children = children_of(db.session, task, today())
-    return TaskSection("tasks/_cascade_parent.html", {"children": children})
+    return TaskSection(
+        "tasks/_cascade_parent.html",
+        {"children": children, "may_close": may_close(db.session, task, children, current_user)},
+    )
+
+
+@bp.route("/tasks/<int:task_id>/close-issued", methods=["POST"])
+@login_required
+def close_issued(task_id: int):
+    """The province's leader closes a task issued to communes once all have done it."""
+    task = db.get_or_404(Task, task_id)
+    authorize(current_user, Action.CONFIRM_COMPLETION, task)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        close_parent(db.session, task, current_user)
+    except Refusal as refusal:
+        show_refusal(refusal)
+    else:
+        flash(_("Đã xác nhận hoàn thành: tất cả xã, phường đã hoàn thành."), "success")
+    return redirect(url_for("tasks.detail", task_id=task.id) + "#communes")
