@@ -405,17 +405,18 @@ def close_parent(session: Session, parent: Task, actor: Officer) -> Task:
     parent.confirmed_on = today
     parent.progress_percent = 100
     # Stored text, Vietnamese like every note: each commune and the evidence it gave.
-    lines = [f"Tất cả {children.total} xã, phường đã hoàn thành; xã cuối cùng ngày "
-             f"{finished:%d/%m/%Y}."]
+    # One sentence per commune: the journal shows a note as one paragraph.
+    lines = []
     for row in sorted(children.rows, key=lambda r: r.task.plan.unit.name):
-        documents = "; ".join(
+        documents = ", ".join(
             f"{e.document_number} ngày {e.document_date:%d/%m/%Y}" for e in row.evidence
         )
-        lines.append(f"- {row.task.plan.unit.name}: {documents or 'không có văn bản'}")
-    session.add(
-        TaskNote(task=parent, author_id=actor.id, kind=NoteKind.CONFIRMATION,
-                 body="\n".join(lines))
+        lines.append(f"{row.task.plan.unit.name}: {documents or 'không có văn bản'}.")
+    body = (
+        f"Tất cả {children.total} xã, phường đã hoàn thành; xã cuối cùng ngày "
+        f"{finished:%d/%m/%Y}. " + " ".join(lines)
     )
+    session.add(TaskNote(task=parent, author_id=actor.id, kind=NoteKind.CONFIRMATION, body=body))
     notify(
         session,
         [parent.lead_officer_id],
