@@ -248,6 +248,26 @@ def test_the_national_chart_counts_what_the_provinces_charts_count(app, world, a
         assert found[kind] == expected[kind], kind
 
 
+def test_the_national_chart_reads_no_more_statements_with_more_communes(app, world,
+                                                                        count_queries):
+    """Set-based: the plain tasks summed per kind (one statement); the others, here a few
+    recurring, moved or reopened tasks, as rows with their occurrences and plans (three more);
+    the nation's row read again after the commit."""
+    from tests.province.world import build_province
+    from tracker.province.national_chart import national_progress_by_kind
+
+    nation, _admin = _nation(world)
+    with count_queries() as few:
+        national_progress_by_kind(db.session, nation, AS_OF)
+    more = build_province(6, code="quang-nam")
+    more.province.parent = nation
+    db.session.commit()
+    with count_queries() as many:
+        series = national_progress_by_kind(db.session, nation, AS_OF)
+    assert len(few.statements) == len(many.statements) <= 5
+    assert series[queries.PlanKind.ANNUAL_REFORM].total > 0
+
+
 def test_the_national_page_draws_its_charts(client, auth, world):
     _nation_unit, admin = _nation(world)
     auth.login(admin)
