@@ -596,3 +596,19 @@ def test_the_parent_page_offers_closing_only_when_all_are_done(app, client, auth
     refused = client.post(f"{url}/close-issued",
                           data={"csrf_token": csrf_token(client, "/my-tasks")})
     assert refused.status_code == 403, refused.location
+
+
+def test_a_whole_plan_issues_only_what_was_previewed(app, province_plan):
+    """A task added between the preview and the confirmation: refused, nothing created."""
+    from tracker.tasks.cascade import issue_plan, preview_issue_plan
+
+    p = province_plan
+    ids = [c.id for c in p["communes"]]
+    shown = preview_issue_plan(db.session, p["plan"], ids, p["leader"])
+    gen_task(p["plan"], p["follower"], deadline=date(2026, 7, 31), ordinal=4)
+    db.session.commit()
+    before = _count()
+    with pytest.raises(Refusal):
+        issue_plan(db.session, p["plan"], ids, p["leader"], [t.id for t in shown.tasks])
+    db.session.rollback()
+    assert _count() == before

@@ -218,15 +218,22 @@ def preview_issue_plan(
 
 
 def issue_plan(
-    session: Session, plan: Plan, unit_ids: Sequence[int], actor: Officer | None
+    session: Session,
+    plan: Plan,
+    unit_ids: Sequence[int],
+    actor: Officer | None,
+    task_ids: Sequence[int] | None = None,
 ) -> list[Task]:
     """Issue every open one-off task of `plan` (the province's own) not issued yet to the
-    units `unit_ids` below it: each task becomes a parent, with one child in each unit."""
+    units `unit_ids` below it: each task becomes a parent, with one child in each unit. With
+    `task_ids` (those a preview showed), refused unless they are still exactly those."""
     if actor is not None and not can(actor, Action.ISSUE_TO_UNITS, plan):
         raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
     # One issue of this unit at a time, then what is left to issue is read again under it.
     hold(session, Unit, plan.unit_id)
     preview = preview_issue_plan(session, plan, unit_ids, actor)
+    if task_ids is not None and [t.id for t in preview.tasks] != list(task_ids):
+        raise Refusal(_("Danh sách đã thay đổi so với bản xem trước: xem lại rồi xác nhận."))
     return _spawn(session, preview.tasks, preview.targets, actor)
 
 

@@ -116,7 +116,9 @@ def issue_whole_plan(plan_id: int):
                 flash(_("Danh sách đã thay đổi so với bản xem trước: xem lại rồi xác nhận."),
                       "warning")
             if confirmed:
-                children = issue_plan(db.session, plan, chosen, current_user)
+                children = issue_plan(
+                    db.session, plan, chosen, current_user, [t.id for t in preview.tasks]
+                )
                 flash(
                     _(
                         "Đã giao %(tasks)s nhiệm vụ của kế hoạch cho %(units)s xã, phường "
