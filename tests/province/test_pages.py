@@ -271,12 +271,21 @@ def test_the_national_chart_reads_no_more_statements_with_more_communes(app, wor
 def test_the_national_page_draws_its_charts(client, auth, world):
     _nation_unit, admin = _nation(world)
     auth.login(admin)
-    html = client.get("/units/ca-nuoc/communes").get_data(as_text=True)
+    # Drawn on request (they read every task of the country): the page offers them.
+    html = client.get("/units/ca-nuoc/communes?sort=overdue").get_data(as_text=True)
+    assert 'data-testid="national-charts"' not in html
+    link = html.split('data-testid="national-charts-link"')[0].rsplit('href="', 1)[1]
+    assert "charts=1" in link and "sort=overdue" in link
+    html = client.get("/units/ca-nuoc/communes?charts=1").get_data(as_text=True)
     assert 'data-testid="national-charts"' in html
+    assert 'data-testid="national-charts-link"' not in html
     assert 'data-testid="national-chart-annual_reform"' in html and "<svg" in html
     # A bad date is said and the charts drawn as of today; a province's page has none.
-    html = client.get("/units/ca-nuoc/communes?as_of=31/02/2024").get_data(as_text=True)
+    html = client.get("/units/ca-nuoc/communes?as_of=31/02/2024&charts=1").get_data(as_text=True)
     assert "không hợp lệ" in html and 'data-testid="national-charts"' in html
+    html = client.get("/units/ca-nuoc/communes?charts=x").get_data(as_text=True)
+    assert 'data-testid="national-charts-link"' in html
     auth.login(world.inspector)
-    html = client.get("/units/khanh-hoa/communes").get_data(as_text=True)
+    html = client.get("/units/khanh-hoa/communes?charts=1").get_data(as_text=True)
     assert 'data-testid="national-charts"' not in html
+    assert 'data-testid="national-charts-link"' not in html

@@ -76,13 +76,16 @@ def national_progress_by_kind(
             totals[kind][1] += count
             deadlines[kind][deadline] += count
     # Completions after the figures' date are never read (the done line stops there).
-    for kind, completed_on, count in session.execute(
-        select(Plan.kind, Task.completed_on, func.count())
+    # The rule's test grouped on, not filtered on: as a filter PostgreSQL's plan for it was ten
+    # times slower on the nation (3.5 s against 0.35 s).
+    for kind, plain_row, completed_on, count in session.execute(
+        select(Plan.kind, plain_label, Task.completed_on, func.count())
         .join(Plan, Plan.id == Task.plan_id)
-        .where(live, is_plain, Task.completed_on <= literal(as_of))
-        .group_by(Plan.kind, Task.completed_on)
+        .where(live, Task.completed_on <= literal(as_of))
+        .group_by(Plan.kind, plain_label, Task.completed_on)
     ):
-        completions[PlanKind(kind)][completed_on] += count
+        if plain_row:
+            completions[PlanKind(kind)][completed_on] += count
     if others:
         rows = [r for r in status_rows(session, in_units, not_(is_plain)) if in_plan_on(r, as_of)]
         kinds = dict(
