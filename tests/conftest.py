@@ -1,4 +1,9 @@
-"""Fixtures: one migrated database per run, a rolled-back transaction per test."""
+"""Fixtures: one migrated database per run, a rolled-back transaction per test.
+
+Tests that request `demo_database` run, still in a rolled-back transaction, on a second
+database where the demo ward was loaded and committed once per run (a load costs a second or
+more: it was done again by each of the tests that build on the demo).
+"""
 
 from __future__ import annotations
 
@@ -37,11 +42,40 @@ def _app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def _demo_engine(tmp_path_factory):
+    """The engine of a database with the demo ward loaded and committed, made once per run by
+    an app of its own (so its engine has the same settings and listeners)."""
+    from tracker.demo.loader import load_demo
+
+    directory = tmp_path_factory.mktemp("demo")
+    with fresh_database(directory, label="demo") as url:
+        app = create_app(
+            TestingConfig,
+            SQLALCHEMY_DATABASE_URI=url,
+            TRACKER_UPLOAD_DIR=str(directory / "uploads"),
+        )
+        with app.app_context():
+            upgrade()
+            load_demo(db.session)
+            db.session.commit()
+            db.session.remove()
+            engine = db.engine
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
 @pytest.fixture
-def app(_app):
-    """The app with its database bound to one transaction, rolled back after the test."""
+def app(_app, request):
+    """The app with its database bound to one transaction, rolled back after the test: the
+    empty migrated database, or the demo ward's one when the test asks for `demo_database`."""
     with _app.app_context():
-        connection = db.engine.connect()
+        if "demo_database" in request.fixturenames:
+            connection = request.getfixturevalue("_demo_engine").connect()
+        else:
+            connection = db.engine.connect()
         transaction = connection.begin()
         engines = db._app_engines[_app]  # bind every session of the test to this connection
         engine = engines[None]
@@ -53,6 +87,13 @@ def app(_app):
             engines[None] = engine
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def demo_database(app):
+    """Ask for it (directly or through a fixture) and `app` runs on the demo ward's database:
+    `load_demo` there finds everything loaded and creates nothing."""
+    return app
 
 
 class Client(FlaskClient):
