@@ -15,14 +15,41 @@ from sqlalchemy import event
 
 from config import TestingConfig
 from tests.factories import PASSWORD
-from tests.support.databases import fresh_database
+from tests.support.databases import copy_of_database, fresh_database
 from tracker import create_app
 from tracker.extensions import db
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+def _migrated_template(tmp_path_factory):
+    """The URL of a database the migrations built, once per run; copied, never used itself."""
+    directory = tmp_path_factory.mktemp("template")
+    with fresh_database(directory, label="template") as url:
+        app = create_app(
+            TestingConfig, SQLALCHEMY_DATABASE_URI=url, TRACKER_UPLOAD_DIR=str(directory / "up")
+        )
+        with app.app_context():
+            upgrade()
+            db.session.remove()
+            db.engine.dispose()  # PostgreSQL copies a template nobody is connected to
+        yield url
+
+
+@pytest.fixture(scope="session")
+def migrated_database(_migrated_template):
+    """`with migrated_database(directory, label) as url:` a new database at the migrations'
+    head (a copy of one migrated once per run), dropped afterwards. tests/test_migrations.py
+    runs the migrations themselves."""
+
+    def make(directory, label: str = "test"):
+        return copy_of_database(_migrated_template, directory, label)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, migrated_database):
+    with migrated_database(tmp_path_factory.mktemp("db")) as url:
         yield url
 
 
@@ -34,8 +61,6 @@ def _app(database_url, tmp_path_factory):
         TRACKER_UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")),
     )
     with app.app_context():
-        upgrade()
-        db.session.remove()
         db.session.configure(join_transaction_mode="create_savepoint")
     yield app
     with app.app_context():
@@ -43,20 +68,19 @@ def _app(database_url, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def _demo_engine(tmp_path_factory):
+def _demo_engine(tmp_path_factory, migrated_database):
     """The engine of a database with the demo ward loaded and committed, made once per run by
     an app of its own (so its engine has the same settings and listeners)."""
     from tracker.demo.loader import load_demo
 
     directory = tmp_path_factory.mktemp("demo")
-    with fresh_database(directory, label="demo") as url:
+    with migrated_database(directory, label="demo") as url:
         app = create_app(
             TestingConfig,
             SQLALCHEMY_DATABASE_URI=url,
             TRACKER_UPLOAD_DIR=str(directory / "uploads"),
         )
         with app.app_context():
-            upgrade()
             load_demo(db.session)
             db.session.commit()
             db.session.remove()

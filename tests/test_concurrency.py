@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from config import TestingConfig
 from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
-from tests.support.databases import fresh_database, server_url
+from tests.support.databases import server_url
 from tracker import create_app
 from tracker.appendix.queries import load_sources
 from tracker.core.audit import AuditEvent, acting_as
@@ -96,14 +95,13 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, migrated_database):
     directory = tmp_path_factory.mktemp("races")
-    with fresh_database(directory, label="races") as url:
+    with migrated_database(directory, label="races") as url:
         app = create_app(
             TestingConfig, SQLALCHEMY_DATABASE_URI=url, TRACKER_UPLOAD_DIR=str(directory / "up")
         )
         with app.app_context():
-            upgrade()
             unit = gen_unit()
             people = {
                 "chair": gen_officer(unit, Role.CHAIRPERSON, full_name="Nguyễn Văn An"),

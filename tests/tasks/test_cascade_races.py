@@ -8,12 +8,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from config import TestingConfig
 from tests.factories import gen_officer, gen_unit
-from tests.support.databases import fresh_database, server_url
+from tests.support.databases import server_url
 from tests.test_concurrency import OK, World, _crashes, race
 from tracker import create_app
 from tracker.core.refusals import Refusal
@@ -34,14 +33,13 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, migrated_database):
     directory = tmp_path_factory.mktemp("cascade-races")
-    with fresh_database(directory, label="cascade") as url:
+    with migrated_database(directory, label="cascade") as url:
         app = create_app(
             TestingConfig, SQLALCHEMY_DATABASE_URI=url, TRACKER_UPLOAD_DIR=str(directory / "up")
         )
         with app.app_context():
-            upgrade()
             province = gen_unit(code="tinh", name="Tỉnh", kind=UnitKind.PROVINCE)
             communes = [
                 gen_unit(code=f"xa-{n}", name=f"Xã {n}", parent=province, kind=UnitKind.COMMUNE)
