@@ -121,7 +121,7 @@ def freeze_for_province(app, city_id: int) -> int:
     from tracker.appendix.models import PeriodKind, PeriodState, ReportingPeriod
     from tracker.appendix.province import open_for_communes
     from tracker.appendix.service import unit_tables
-    from tracker.appendix.table import table_snapshot
+    from tracker.appendix.table import table_figures, table_snapshot
     from tracker.core.clock import utcnow
     from tracker.extensions import db
     from tracker.people.models import Officer, Unit
@@ -137,7 +137,10 @@ def freeze_for_province(app, city_id: int) -> int:
             ReportingPeriod.province_period_id == opened.period.id
         ).order_by(ReportingPeriod.unit_id)).all()
         for period in periods[:-MISSING]:
+            # As appendix.operations freezes a table: the snapshot and, apart, its figures
+            # (what the summary reads; without them it takes the old tables' slow path).
             period.snapshot = table_snapshot(tables[period.unit_id])
+            period.figures = table_figures(tables[period.unit_id])
             period.state = PeriodState.SUBMITTED
             period.submitted_at = utcnow()
         db.session.commit()

@@ -1,32 +1,23 @@
 """Two officers acting at once lose nothing: each race run ROUNDS times on PostgreSQL with real
 concurrent sessions, the invariants checked after every round.
 
-Each side of a race is a thread with its own app context, session and connection. It first
-loads what its page had loaded (the task, the request, the form's values), then all sides wait
-at a barrier and act together, each committing as its request would. A side is refused (a
-`Refusal`, the page's message), goes through, or crashes (what a 500 would be: never allowed).
-
 The data must be committed for other connections to see it, so these tests build their own app
-on a throwaway database (not the rolled-back `app` fixture). Without PostgreSQL they are skipped:
-SQLite serialises writers, there is no race to run (the rules' messages are tested elsewhere).
+on a throwaway database (not the rolled-back `app` fixture; tests/support/races.py). Without
+PostgreSQL they are skipped: SQLite serialises writers, there is no race to run (the rules'
+messages are tested elsewhere).
 """
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from config import TestingConfig
 from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
-from tests.support.databases import server_url
-from tracker import create_app
+from tests.support.races import OK, World, committed_world, crashes, postgresql_only, race
 from tracker.appendix.queries import load_sources
 from tracker.core.audit import AuditEvent, acting_as
 from tracker.core.refusals import Refusal
@@ -79,113 +70,26 @@ ROUNDS = 20
 TODAY = date(2024, 3, 13)  # a Wednesday; the tasks below are due 01/03 (overdue) or 28/06
 FAR = date(2100, 1, 1)  # "as of" for the status rule: counted done at all, whenever
 
-pytestmark = pytest.mark.skipif(
-    server_url() is None,
-    reason="concurrent writers need PostgreSQL (TRACKER_TEST_DATABASE_URL)",
-)
-
-
-@dataclass
-class World:
-    app: object
-    unit_id: int
-    plan_id: int
-    people: dict[str, int]
-    names: dict[str, str]
+pytestmark = postgresql_only
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, migrated_database):
+    def build():
+        unit = gen_unit()
+        people = {
+            "chair": gen_officer(unit, Role.CHAIRPERSON, full_name="Nguyễn Văn An"),
+            "focal": gen_officer(unit, Role.FOCAL_OFFICER, full_name="Trần Thị Bình"),
+            "admin": gen_officer(unit, Role.ADMIN, full_name="Lê Văn Cường"),
+            "lead": gen_officer(unit, full_name="Phạm Thị Dung"),
+        }
+        plan = gen_plan(unit)
+        db.session.flush()
+        return unit.id, plan.id, people
+
     directory = tmp_path_factory.mktemp("races")
-    with migrated_database(directory, label="races") as url:
-        app = create_app(
-            TestingConfig, SQLALCHEMY_DATABASE_URI=url, TRACKER_UPLOAD_DIR=str(directory / "up")
-        )
-        with app.app_context():
-            unit = gen_unit()
-            people = {
-                "chair": gen_officer(unit, Role.CHAIRPERSON, full_name="Nguyễn Văn An"),
-                "focal": gen_officer(unit, Role.FOCAL_OFFICER, full_name="Trần Thị Bình"),
-                "admin": gen_officer(unit, Role.ADMIN, full_name="Lê Văn Cường"),
-                "lead": gen_officer(unit, full_name="Phạm Thị Dung"),
-            }
-            plan = gen_plan(unit)
-            db.session.commit()
-            built = World(
-                app,
-                unit.id,
-                plan.id,
-                {key: o.id for key, o in people.items()},
-                {key: o.full_name for key, o in people.items()},
-            )
-            db.session.remove()
-        try:
-            yield built
-        finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
-
-
-# ---------------------------------------------------------------------------- the race
-
-
-class Crash:
-    """A side that raised something other than a refusal: the user would have seen a 500."""
-
-    def __init__(self, exc: BaseException):
-        self.exc = exc
-
-    def __repr__(self) -> str:
-        return f"Crash({self.exc!r})"
-
-
-OK = "ok"
-Side = tuple[str, Callable[[Session, Officer], Callable[[], object]]]
-
-
-def race(world: World, *sides: Side) -> list:
-    """Run the sides at once; each outcome: OK, the Refusal, or a Crash."""
-    barrier = threading.Barrier(len(sides))
-    outcomes: list = [None] * len(sides)
-    broken: list[BaseException] = []
-
-    def run(index: int, who: str, prepare) -> None:
-        try:
-            with world.app.app_context(), acting_as(world.people[who]):
-                session = db.session
-                act = prepare(session, session.get(Officer, world.people[who]))
-                barrier.wait(timeout=30)
-                try:
-                    act()
-                    session.commit()
-                    outcomes[index] = OK
-                except Refusal as refusal:
-                    session.rollback()
-                    outcomes[index] = refusal
-                except Exception as exc:
-                    session.rollback()
-                    outcomes[index] = Crash(exc)
-                finally:
-                    db.session.remove()
-        except BaseException as exc:  # the harness itself: reported, not lost in the thread
-            broken.append(exc)
-            barrier.abort()
-
-    threads = [
-        threading.Thread(target=run, args=(i, who, prepare))
-        for i, (who, prepare) in enumerate(sides)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not broken, broken
-    return outcomes
-
-
-def _crashes(outcomes: list) -> list:
-    return [o for o in outcomes if isinstance(o, Crash)]
+    with committed_world(directory, "races", build, migrated_database) as built:
+        yield built
 
 
 def _load_task(session: Session, task_id: int) -> Task:
@@ -334,7 +238,7 @@ def test_confirm_against_return(world):
     for n in range(ROUNDS):
         task_id = _submitted_task(world, 1000 + n)
         outcomes = race(world, ("chair", _confirm(task_id)), ("focal", _return(task_id)))
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         decision = _assert_counted_only_if_confirmed(world, task_id)
         if decision.kind is NoteKind.CONFIRMATION:
@@ -354,7 +258,7 @@ def test_confirm_against_confirm(world):
     for n in range(ROUNDS):
         task_id = _submitted_task(world, 2000 + n)
         outcomes = race(world, ("chair", _confirm(task_id)), ("focal", _confirm(task_id)))
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         decision = _assert_counted_only_if_confirmed(world, task_id)
         assert decision.kind is NoteKind.CONFIRMATION
@@ -376,7 +280,7 @@ def test_return_against_return(world):
     for n in range(ROUNDS):
         task_id = _submitted_task(world, 3000 + n)
         outcomes = race(world, ("chair", _return(task_id, "A")), ("focal", _return(task_id, "B")))
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         decision = _assert_counted_only_if_confirmed(world, task_id)
         assert decision.kind is NoteKind.RETURN
@@ -396,7 +300,7 @@ def test_submit_against_submit(world):
             ("lead", _submit(task_id, f"{4000 + n}/KH-UBND")),
             ("lead", _submit(task_id, f"{4500 + n}/KH-UBND")),
         )
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         loser = next(o for o in outcomes if o != OK)
         _assert_named(loser, world.names["lead"], "báo cáo hoàn thành", "không thể báo cáo")
@@ -469,7 +373,7 @@ def test_confirm_against_return_of_a_period(world):
             ("chair", _decide_period(task_id, occurrence_id, confirm=True)),
             ("focal", _decide_period(task_id, occurrence_id, confirm=False)),
         )
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         with _in_app(world):
             task = db.session.get(Task, task_id)
@@ -523,7 +427,7 @@ def test_reopen_against_reopen(world):
             db.session.commit()
             db.session.remove()
         outcomes = race(world, ("chair", _reopen(task_id)), ("focal", _reopen(task_id)))
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         loser = next(o for o in outcomes if o != OK)
         winner = world.names["chair" if outcomes[0] == OK else "focal"]
@@ -554,7 +458,7 @@ def test_withdraw_against_withdraw(world):
     for n in range(ROUNDS):
         task_id = _submitted_task(world, 6500 + n, submit=False)
         outcomes = race(world, ("chair", _withdraw(task_id)), ("admin", _withdraw(task_id)))
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         loser = next(o for o in outcomes if o != OK)
         assert "đã được rút khỏi kế hoạch" in str(loser)
@@ -616,7 +520,7 @@ def test_two_edits_of_one_task(world):
             ("chair", _edit(task_id, "deadline", date(2024, 7, 31))),
             ("admin", _edit(task_id, "title", f"Nhiệm vụ đổi tên {n}")),
         )
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         with _in_app(world):
             task = db.session.get(Task, task_id)
@@ -666,7 +570,7 @@ def test_two_edits_of_one_plan(world):
             ("chair", _edit_plan(plan_id, f"Chủ tịch đặt tên {n}")),
             ("admin", _edit_plan(plan_id, f"Quản trị đặt tên {n}")),
         )
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         with _in_app(world):
             plan = db.session.get(Plan, plan_id)
@@ -730,7 +634,7 @@ def test_two_opens_of_one_month(world):
         year, month = 2030 + n // 12, n % 12 + 1
         opening = _open(world, year, month)
         outcomes = race(world, ("chair", opening), ("focal", opening))
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         with _in_app(world):
             meetings = db.session.scalars(
@@ -794,7 +698,7 @@ def test_a_decision_against_closing_the_meeting(world):
         outcomes = race(
             world, ("admin", _record(meeting_id, item_id)), ("chair", _close(meeting_id))
         )
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes[1] == OK, outcomes
         with _in_app(world):
             events = db.session.execute(
@@ -892,7 +796,7 @@ def test_answer_against_decide(world):
             ("lead", _answer(request_id, date(2024, 4, 26))),
             ("chair", _decide(request_id, True)),
         )
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes[1] == OK and isinstance(outcomes[0], Refusal), outcomes
         request = _assert_one_consistent_decision(world, request_id)
         assert request.proposed_deadline == date(2024, 3, 29)  # the answer decided on
@@ -907,7 +811,7 @@ def test_answer_against_answer(world):
             ("lead", _answer(request_id, date(2024, 3, 29))),
             ("lead", _answer(request_id, date(2024, 4, 26))),
         )
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         loser = next(o for o in outcomes if o != OK)
         _assert_named(loser, world.names["lead"], "trả lời", "không thể trả lời lại")
@@ -931,7 +835,7 @@ def test_decide_against_decide(world):
         outcomes = race(
             world, ("chair", _decide(request_id, True)), ("admin", _decide(request_id, False))
         )
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         request = _assert_one_consistent_decision(world, request_id)
         loser = next(o for o in outcomes if o != OK)
@@ -953,7 +857,10 @@ def test_deactivation_against_a_new_task_for_the_officer(world):
     for n in range(ROUNDS):
         with _in_app(world):
             leaving = gen_officer(db.session.get(Unit, world.unit_id), full_name=f"Nghỉ {n}")
-            gen_task(db.session.get(Plan, world.plan_id), leaving)
+            plan = db.session.get(Plan, world.plan_id)
+            # The factory's ordinals count from this process's start: past what the tests
+            # before have added only when the whole suite ran first.
+            gen_task(plan, leaving, ordinal=_next(plan))
             db.session.commit()
             leaving_id = leaving.id
             db.session.remove()
@@ -975,7 +882,7 @@ def test_deactivation_against_a_new_task_for_the_officer(world):
             return lambda: save_task(session, plan, data, officer)
 
         outcomes = race(world, ("chair", deactivate), ("admin", assign))
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         with _in_app(world):
             stranded = db.session.scalar(
@@ -1045,7 +952,7 @@ def test_two_openings_of_one_province_period(world):
         province_id = _province(world, n)
         outcomes = race(world, ("admin", _open_for_communes(province_id)),
                         ("chair", _open_for_communes(province_id)))
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes.count(OK) == 1, outcomes
         with _in_app(world):
             opened = db.session.scalars(select(ProvincePeriod).where(

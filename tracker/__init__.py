@@ -104,37 +104,39 @@ class DatabaseIdConverter(IntegerConverter):
 
 def configure_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
-    from tracker.api import bp as api_bp
-    from tracker.appendix import bp as appendix_bp
-    from tracker.auth import bp as auth_bp
+    from tracker import (
+        api,
+        appendix,
+        auth,
+        dashboard,
+        followups,
+        main,
+        meetings,
+        people,
+        plans,
+        province,
+        reminders,
+        tasks,
+    )
     from tracker.core.security import init_security
-    from tracker.dashboard import bp as dashboard_bp
     from tracker.documents.views import bp as documents_bp
     from tracker.errors import init_errors
-    from tracker.followups import bp as followups_bp
-    from tracker.main import bp as main_bp
-    from tracker.meetings import bp as meetings_bp
-    from tracker.people import bp as people_bp
-    from tracker.plans import bp as plans_bp
-    from tracker.province import bp as province_bp
-    from tracker.reminders import bp as reminders_bp
-    from tracker.tasks import bp as tasks_bp
     from tracker.tasks.list_views import bp as tasks_list_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(people_bp)
-    app.register_blueprint(plans_bp)
-    app.register_blueprint(tasks_bp)
+    app.register_blueprint(main.blueprint())
+    app.register_blueprint(auth.blueprint())
+    app.register_blueprint(people.blueprint())
+    app.register_blueprint(plans.blueprint())
+    app.register_blueprint(tasks.blueprint())
     app.register_blueprint(tasks_list_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(reminders_bp)
-    app.register_blueprint(followups_bp)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(appendix_bp)
+    app.register_blueprint(dashboard.blueprint())
+    app.register_blueprint(reminders.blueprint())
+    app.register_blueprint(followups.blueprint())
+    app.register_blueprint(meetings.blueprint())
+    app.register_blueprint(appendix.blueprint())
     app.register_blueprint(documents_bp)
-    app.register_blueprint(province_bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(province.blueprint())
+    app.register_blueprint(api.blueprint(), url_prefix="/api/v1")
     init_errors(app)
     init_security(app)
 

@@ -7,11 +7,8 @@ from __future__ import annotations
 import threading
 
 from tests.api.support import bearer
-from tests.test_concurrency import (  # noqa: F401  (PostgreSQL only, as there)
-    _assert_counted_only_if_confirmed,
-    _submitted_task,
-    pytestmark,
-)
+from tests.support.races import postgresql_only
+from tests.test_concurrency import _assert_counted_only_if_confirmed, _submitted_task
 from tests.test_concurrency import world as world
 from tracker.core.audit import acting_as
 from tracker.extensions import db
@@ -19,6 +16,8 @@ from tracker.people.models import Officer, TokenScope
 from tracker.people.tokens import issue_token
 
 ROUNDS = 10
+
+pytestmark = postgresql_only
 
 
 def _tokens(world) -> dict[str, str]:

@@ -117,24 +117,6 @@ def test_long_unit_names_shrink_rather_than_wrap():
     assert size.pt < 13 and text_width_mm(name, size, bold=True) <= HEADER_LEFT_MM - 3.8
 
 
-@pytest.mark.parametrize(
-    ("number", "day", "summary", "expected"),
-    [
-        ("333/KH-UBND", date(2024, 3, 4), "Kế hoạch về việc tuyên truyền CCHC",
-         "Kế hoạch số 333/KH-UBND ngày 04/03/2024 về việc tuyên truyền CCHC"),
-        ("2549/UBND", date(2023, 12, 22), "Công văn về việc đăng ký",
-         "Công văn số 2549/UBND ngày 22/12/2023 về việc đăng ký"),
-        ("880/QĐ-UBND", date(2024, 1, 12), "Văn bản về việc tuyên truyền",
-         "Quyết định số 880/QĐ-UBND ngày 12/01/2024 về việc tuyên truyền"),
-        ("1614/TB-UBND", None, "", "Thông báo số 1614/TB-UBND"),
-    ],
-)
-def test_documents_are_cited_in_the_usual_form(number, day, summary, expected):
-    from tracker.core.documents import document_reference
-
-    assert document_reference(number, day, summary) == expected
-
-
 def test_a_table_repeats_its_header_row_and_keeps_codes_on_one_line():
     doc = OfficialDocument()
     doc.table([["STT", "Chỉ tiêu"], ["1.5.1.", "Một"]], [17, 148],

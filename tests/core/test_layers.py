@@ -119,3 +119,17 @@ def test_the_reminder_engine_imports_no_meetings():
         if "meetings" in _areas_imported(path)
     ]
     assert offenders == []
+
+
+def test_an_area_package_imports_its_views_only_when_registered():
+    """`import tracker.documents.models` runs tracker/people/__init__.py first: if that imported
+    the people's views, they would import tasks, which import documents.models half-loaded.
+    So an area's __init__ imports its views inside `blueprint()`, never at module level."""
+    eager = []
+    for init in TRACKER.glob("*/__init__.py"):
+        for node in ast.parse(init.read_text()).body:
+            if isinstance(node, ast.ImportFrom):
+                names = [alias.name for alias in node.names]
+                if any(name.endswith("views") or name == "writes" for name in names):
+                    eager.append(f"{init.parent.name}: {', '.join(names)}")
+    assert eager == []

@@ -98,6 +98,12 @@ def test_managing_officers_and_the_administrator_role(app):
     unit_admin = gen_officer(ward, Role.OFFICER, Role.UNIT_ADMIN)
     assert may_manage_officer(unit_admin, member, ward)
     assert not may_grant_role(unit_admin, Role.UNIT_ADMIN, ward)
+    # the accounts' keeper makes nobody a leader, themselves included, nor manages a leader
+    for leading in (Role.CHAIRPERSON, Role.VICE_CHAIRPERSON, Role.FOCAL_OFFICER):
+        assert not may_grant_role(unit_admin, leading, ward)
+        assert may_grant_role(chair, leading, ward) and may_grant_role(admin, leading, ward)
+    assert may_grant_role(unit_admin, Role.OFFICER, ward)
+    assert not may_manage_officer(unit_admin, chair, ward)
     assert may_manage_officer(chair, member, ward)
     assert not may_manage_officer(chair, admin, ward)  # an administrator is the admin's
     assert may_manage_officer(admin, admin, ward)

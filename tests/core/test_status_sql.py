@@ -72,6 +72,24 @@ def test_sql_sums_are_the_rule(app, seed):
             select(*tally_sums(COLUMNS, as_of)).join(Plan, Plan.id == Task.plan_id).where(mine)
         ).one()
         assert tally_from(row) == tally(status, as_of), as_of
+        # Grouped by the plain test, the plain group's sums without it are the same.
+        flag = plain(COLUMNS).label("plain")
+        grouped = {
+            bool(r.plain): tally_from(r)
+            for r in db.session.execute(
+                select(flag, *tally_sums(COLUMNS, as_of, plain_apart=True))
+                .join(Plan, Plan.id == Task.plan_id)
+                .where(mine)
+                .group_by(flag)
+            )
+        }
+        assert grouped[True] == tally(status, as_of), as_of
+        overdue = db.session.scalar(
+            select(*tally_sums(COLUMNS, as_of, fields=("open_overdue",)))
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(mine)
+        )
+        assert overdue == tally(status, as_of).open_overdue, as_of
     # The others are what the rule itself counts.
     assert db.session.scalar(
         select(Task.id).where(mine, not_(plain(COLUMNS)), Task.id.in_(plain_ids))

@@ -12,6 +12,7 @@ from tracker.documents.queries import directing_documents
 from tracker.documents.rules import (
     DIRECTING_KINDS,
     directs_reform,
+    document_reference,
     kind_from_number,
     normal_number,
     number_key,
@@ -31,6 +32,7 @@ from tracker.extensions import db
         ("422/BC-UBND", DocumentKind.REPORT),
         ("12/CT-UBND", DocumentKind.DIRECTIVE),
         ("7/GM-UBND", DocumentKind.INVITATION),
+        ("91-KL/TU", DocumentKind.CONCLUSION),
     ],
 )
 def test_kind_from_the_symbol(number, kind):
@@ -67,3 +69,23 @@ def test_directing_documents_in_date_order(app):
     db.session.flush()
     found = directing_documents(db.session, unit.id, date(2023, 12, 14), date(2024, 3, 12))
     assert [e.id for e in found] == [first.id, later.id]
+
+
+@pytest.mark.parametrize(
+    ("number", "day", "summary", "expected"),
+    [
+        ("333/KH-UBND", date(2024, 3, 4), "Kế hoạch về việc tuyên truyền CCHC",
+         "Kế hoạch số 333/KH-UBND ngày 04/03/2024 về việc tuyên truyền CCHC"),
+        ("2549/UBND", date(2023, 12, 22), "Công văn về việc đăng ký",
+         "Công văn số 2549/UBND ngày 22/12/2023 về việc đăng ký"),
+        ("880/QĐ-UBND", date(2024, 1, 12), "Văn bản về việc tuyên truyền",
+         "Quyết định số 880/QĐ-UBND ngày 12/01/2024 về việc tuyên truyền"),
+        ("1614/TB-UBND", None, "", "Thông báo số 1614/TB-UBND"),
+        ("91-KL/TU", date(2024, 1, 3), "Kết luận về cải cách hành chính",
+         "Kết luận số 91-KL/TU ngày 03/01/2024 về cải cách hành chính"),
+        ("05/TTr-UBND", date(2024, 2, 1), "Về việc xin chủ trương",
+         "Tờ trình số 05/TTr-UBND ngày 01/02/2024 về việc xin chủ trương"),
+    ],
+)
+def test_documents_are_cited_in_the_usual_form(number, day, summary, expected):
+    assert document_reference(number, day, summary) == expected

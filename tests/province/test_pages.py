@@ -28,6 +28,13 @@ def _rows(html: str) -> list[str]:
     return re.findall(r'<tr data-unit="([^"]+)"', html)
 
 
+def _overdue(html: str) -> list[int]:
+    """The overdue column of the table's rows, in order."""
+    import re
+
+    return [int(n) for n in re.findall(r'data-testid="overdue">([0-9.]+)<', html)]
+
+
 @pytest.mark.parametrize("as_of", [date(2024, 2, 20), AS_OF, date(2024, 4, 15)])
 def test_figures_are_the_dashboards(app, world, as_of):
     """Each commune's tallies by plan kind are what its own dashboard counts (the one rule,
@@ -150,6 +157,22 @@ def test_national_page_is_paged(client, auth, world, monkeypatch):
     assert len(_rows(html)) == 1
     html = client.get("/units/ca-nuoc/communes?sort=overdue&page=2").get_data(as_text=True)
     assert _rows(html) == ["da-nang-hai-chau"]  # no tasks: last whatever the direction
+    # Sorted by overdue over several pages (that figure counted alone for all the communes
+    # first): the same order and figures as the whole table in one piece.
+    for direction in ("desc", "asc"):
+        whole = build_overview(
+            db.session, nation,
+            OverviewQuery(as_of=AS_OF, sort="overdue", descending=direction == "desc"),
+            paged=False,
+        )
+        paged = []
+        for page in (1, 2):
+            html = client.get(
+                f"/units/ca-nuoc/communes?sort=overdue&dir={direction}&page={page}"
+            ).get_data(as_text=True)
+            paged += list(zip(_rows(html), _overdue(html), strict=True))
+        assert paged == [(x.code, x.overdue) for x in whole.lines], direction
+        assert any(n for _code, n in paged)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """Races of tasks issued to many communes (tasks.cascade), on PostgreSQL with real concurrent
-sessions (the harness of tests/test_concurrency.py): two province leaders issuing at once, and
+sessions (the harness of tests/support/races.py): two province leaders issuing at once, and
 a province leader moving the parent's deadline while a commune's chairperson moves the child's.
 """
 
@@ -10,11 +10,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from config import TestingConfig
 from tests.factories import gen_officer, gen_unit
-from tests.support.databases import server_url
-from tests.test_concurrency import OK, World, _crashes, race
-from tracker import create_app
+from tests.support.races import OK, World, committed_world, crashes, postgresql_only, race
 from tracker.core.refusals import Refusal
 from tracker.extensions import db
 from tracker.people.models import Officer, Role, Unit, UnitKind
@@ -26,47 +23,30 @@ from tracker.tasks.operations import TaskInput, save_task
 ROUNDS = 8
 TODAY = date(2026, 3, 4)
 
-pytestmark = pytest.mark.skipif(
-    server_url() is None,
-    reason="concurrent writers need PostgreSQL (TRACKER_TEST_DATABASE_URL)",
-)
+pytestmark = postgresql_only
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, migrated_database):
+    def build():
+        province = gen_unit(code="tinh", name="Tỉnh", kind=UnitKind.PROVINCE)
+        communes = [
+            gen_unit(code=f"xa-{n}", name=f"Xã {n}", parent=province, kind=UnitKind.COMMUNE)
+            for n in range(3)
+        ]
+        people = {
+            "chair": gen_officer(province, Role.CHAIRPERSON),
+            "admin": gen_officer(province, Role.ADMIN),
+            "follower": gen_officer(province),
+            "commune_chair": gen_officer(communes[0], Role.CHAIRPERSON),
+            "commune_lead": gen_officer(communes[0]),
+        }
+        db.session.flush()
+        return province.id, 0, people
+
     directory = tmp_path_factory.mktemp("cascade-races")
-    with migrated_database(directory, label="cascade") as url:
-        app = create_app(
-            TestingConfig, SQLALCHEMY_DATABASE_URI=url, TRACKER_UPLOAD_DIR=str(directory / "up")
-        )
-        with app.app_context():
-            province = gen_unit(code="tinh", name="Tỉnh", kind=UnitKind.PROVINCE)
-            communes = [
-                gen_unit(code=f"xa-{n}", name=f"Xã {n}", parent=province, kind=UnitKind.COMMUNE)
-                for n in range(3)
-            ]
-            people = {
-                "chair": gen_officer(province, Role.CHAIRPERSON),
-                "admin": gen_officer(province, Role.ADMIN),
-                "follower": gen_officer(province),
-                "commune_chair": gen_officer(communes[0], Role.CHAIRPERSON),
-                "commune_lead": gen_officer(communes[0]),
-            }
-            db.session.commit()
-            built = World(
-                app,
-                province.id,
-                0,
-                {key: o.id for key, o in people.items()},
-                {key: o.full_name for key, o in people.items()},
-            )
-            db.session.remove()
-        try:
-            yield built
-        finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+    with committed_world(directory, "cascade", build, migrated_database) as built:
+        yield built
 
 
 def _input(world: World, title: str, deadline: date) -> TaskInput:
@@ -161,7 +141,7 @@ def test_parent_moved_while_the_commune_moves_its_own(world, clock):
             ("chair", _move(world, parent_id, "follower", "chair", parent_date)),
             ("commune_chair", _move(world, child_id, "commune_lead", "commune_chair", own_date)),
         )
-        assert not _crashes(outcomes), outcomes
+        assert not crashes(outcomes), outcomes
         assert outcomes[0] == OK
         with world.app.app_context():
             child = db.session.get(Task, child_id)

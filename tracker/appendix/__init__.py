@@ -19,4 +19,12 @@ from flask import Blueprint
 
 bp = Blueprint("appendix", __name__)
 
-from tracker.appendix import models, province_views, views  # noqa: E402,F401
+from tracker.appendix import models  # noqa: E402,F401
+
+
+def blueprint() -> Blueprint:
+    """The area's blueprint with its views, imported when the application registers it: so
+    importing the area's models or rules never pulls in every view (and imports back)."""
+    from tracker.appendix import province_views, views  # noqa: F401
+
+    return bp

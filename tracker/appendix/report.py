@@ -24,8 +24,8 @@ from tracker.appendix.report_sources import (
     tasks_due_between,
 )
 from tracker.appendix.table import State, Table, TableRow, display_value, show_number
-from tracker.core.documents import document_reference
 from tracker.core.formatting import format_percent
+from tracker.documents.rules import document_reference
 
 
 @dataclass(frozen=True)

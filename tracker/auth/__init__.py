@@ -108,4 +108,9 @@ def _officer_of_session() -> Select:
     )
 
 
-from tracker.auth import two_step_views, views  # noqa: E402,F401
+def blueprint() -> Blueprint:
+    """The area's blueprint with its views, imported when the application registers it: so
+    importing the area's models or rules never pulls in every view (and imports back)."""
+    from tracker.auth import two_step_views, views  # noqa: F401
+
+    return bp

@@ -88,35 +88,6 @@ def official_date(day: date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-# The kind of an issued document, read from its number's type code ("333/KH-UBND").
-DOCUMENT_KINDS = (("KH", "Kế hoạch"), ("QĐ", "Quyết định"), ("BC", "Báo cáo"),
-                  ("TB", "Thông báo"), ("CT", "Chỉ thị"), ("BB", "Biên bản"), ("TTr", "Tờ trình"),
-                  ("CV", "Công văn"))
-
-
-def document_kind(number: str) -> str:
-    """'333/KH-UBND' -> 'Kế hoạch'; a number without a type code ('2549/UBND') is a letter."""
-    code = number.split("/", 1)[1].split("-", 1)[0] if "/" in number else ""
-    return next((name for key, name in DOCUMENT_KINDS if key == code), "Công văn")
-
-
-def document_reference(number: str, day: date | None, summary: str = "") -> str:
-    """A document cited in the usual form: "Kế hoạch số 333/KH-UBND ngày 04/03/2024 về việc …"
-    (the kind is not repeated when the summary starts with it)."""
-    kind = document_kind(number)
-    about = " ".join(summary.split())
-    # A summary that opens with a kind ("Văn bản về việc …", the wrong one included): cut it.
-    for word in (kind, "Văn bản", *(name for _code, name in DOCUMENT_KINDS)):
-        if about.lower().startswith(word.lower() + " "):
-            about = about[len(word):].lstrip(" :,")
-            break
-    # A register's subject opens a sentence ("Về việc …"); cited, it goes on one.
-    if about[:7].lower() == "về việc":
-        about = "v" + about[1:]
-    when = f" ngày {day:%d/%m/%Y}" if day else ""
-    return f"{kind} số {number}{when}" + (f" {about}" if about else "")
-
-
 @dataclass
 class Header:
     issuing_body: str  # "ỦY BAN NHÂN DÂN PHƯỜNG VĨNH HÒA" (capitals, bold)

@@ -378,11 +378,16 @@ def may_assign(officer: Actor | None, plan, group=None, task=None) -> bool:
 
 def may_grant_role(officer: Actor | None, role: Role, unit) -> bool:
     """The administrator role acts everywhere: only an administrator grants it (or takes it);
-    a unit's administrators are named by who may name them (ASSIGN_UNIT_ADMINS)."""
+    a unit's administrators are named by who may name them (ASSIGN_UNIT_ADMINS); the roles
+    that lead (chairperson, vice chairperson, focal officer: plans, confirmations) by an
+    administrator or a chairperson, never by a unit administrator, who keeps the accounts
+    and would otherwise make anyone, themselves included, a leader."""
     if role is Role.ADMIN:
         return officer is not None and Role.ADMIN in officer.roles
     if role is Role.UNIT_ADMIN:
         return can(officer, Action.ASSIGN_UNIT_ADMINS, unit)
+    if role in LEADERS:
+        return officer is not None and bool({Role.ADMIN, Role.CHAIRPERSON} & officer.roles)
     return True
 
 

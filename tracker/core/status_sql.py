@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Text, and_, case, cast, func, literal, not_, or_
+from sqlalchemy import Text, and_, case, cast, func, literal, not_, or_, true
 from sqlalchemy.sql import ColumnElement
 
 from tracker.core.status import Tally
@@ -53,11 +53,23 @@ TALLY_FIELDS = (
 )  # fmt: skip
 
 
-def tally_sums(c: RuleColumns, as_of: date, prefix: str = "") -> list[ColumnElement]:
-    """One labelled SUM per field of `Tally`, over the plain rows in their plan on `as_of`."""
+def tally_sums(
+    c: RuleColumns,
+    as_of: date,
+    prefix: str = "",
+    *,
+    plain_apart: bool = False,
+    fields: tuple[str, ...] = TALLY_FIELDS,
+) -> list[ColumnElement]:
+    """One labelled SUM per field of `Tally` (or of `fields` only), over the plain rows in
+    their plan on `as_of`.
+
+    `plain_apart`: the caller groups the rows by `plain(c)` (or keeps only plain ones) and
+    reads these sums of the plain group only; the sums then skip that test, which, repeated
+    in each of them, cost most of the query (the histories cast to text, row by row)."""
     day = literal(as_of)
     in_plan = and_(
-        plain(c),
+        true() if plain_apart else plain(c),
         or_(c.entered_on.is_(None), c.entered_on <= day),
         or_(c.withdrawn_on.is_(None), c.withdrawn_on > day),
     )
@@ -76,6 +88,7 @@ def tally_sums(c: RuleColumns, as_of: date, prefix: str = "") -> list[ColumnElem
     return [
         func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(prefix + name)
         for name, condition in conditions.items()
+        if name in fields
     ]
 
 

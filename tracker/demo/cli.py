@@ -115,6 +115,8 @@ def generate_command(units: int, seed: int, nation: bool) -> None:
         "administrators added."
     )
     click.echo(f"  generated in {result.seconds:.1f} s, committed in {total:.1f} s in all.")
+    phases = {**result.seconds_by_phase, "commit": total - result.seconds}
+    click.echo("  time by phase: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
 
 
 def _count(n: int, noun: str) -> str:

@@ -80,14 +80,18 @@ def number_key(text: str | None) -> str:
 
 
 def kind_from_number(number: str) -> DocumentKind:
-    """The kind a symbol says: "39/QĐ-UBND" a decision, "260/UBND" or "125/UBND-VP" (no
-    abbreviation before the issuer) an official letter."""
+    """The kind a symbol says: "39/QĐ-UBND" a decision, "91-KL/TU" a conclusion, "260/UBND" or
+    "125/UBND-VP" (no abbreviation before the issuer) an official letter."""
     parts = normal_number(number).split("/")
     if len(parts) < 2:
         return DocumentKind.OTHER
     symbol = parts[-1].split("-")
     if len(symbol) > 1 and symbol[0].upper() in _ABBREVIATIONS:
         return _ABBREVIATIONS[symbol[0].upper()]
+    # The Party's style puts the abbreviation before the issuer's slash: "91-KL/TU".
+    before = parts[0].split("-")
+    if len(before) > 1 and before[-1].upper() in _ABBREVIATIONS:
+        return _ABBREVIATIONS[before[-1].upper()]
     return DocumentKind.OFFICIAL_LETTER
 
 
@@ -107,19 +111,42 @@ def validate_document(number: str, on: date | None, today: date) -> dict[str, st
     return errors
 
 
+# Each kind's name as documents cite one another ("Kế hoạch số 333/KH-UBND ngày …"): official
+# text is Vietnamese whatever the reader's language; pages show it translated (`kind_labels`,
+# whose messages are these names: keep them in the catalogue).
+OFFICIAL_NAMES = {
+    DocumentKind.PLAN: "Kế hoạch",
+    DocumentKind.DECISION: "Quyết định",
+    DocumentKind.DIRECTIVE: "Chỉ thị",
+    DocumentKind.OFFICIAL_LETTER: "Công văn",
+    DocumentKind.NOTICE: "Thông báo",
+    DocumentKind.CONCLUSION: "Kết luận",
+    DocumentKind.PROGRAMME: "Chương trình",
+    DocumentKind.GUIDANCE: "Hướng dẫn",
+    DocumentKind.REPORT: "Báo cáo",
+    DocumentKind.SUBMISSION: "Tờ trình",
+    DocumentKind.INVITATION: "Giấy mời",
+    DocumentKind.MINUTES: "Biên bản",
+    DocumentKind.OTHER: "Văn bản",
+}
+
+
 def kind_labels() -> dict[DocumentKind, str]:
-    return {
-        DocumentKind.PLAN: _("Kế hoạch"),
-        DocumentKind.DECISION: _("Quyết định"),
-        DocumentKind.DIRECTIVE: _("Chỉ thị"),
-        DocumentKind.OFFICIAL_LETTER: _("Công văn"),
-        DocumentKind.NOTICE: _("Thông báo"),
-        DocumentKind.CONCLUSION: _("Kết luận"),
-        DocumentKind.PROGRAMME: _("Chương trình"),
-        DocumentKind.GUIDANCE: _("Hướng dẫn"),
-        DocumentKind.REPORT: _("Báo cáo"),
-        DocumentKind.SUBMISSION: _("Tờ trình"),
-        DocumentKind.INVITATION: _("Giấy mời"),
-        DocumentKind.MINUTES: _("Biên bản"),
-        DocumentKind.OTHER: _("Khác"),
-    }
+    return {kind: _(name) for kind, name in OFFICIAL_NAMES.items()}
+
+
+def document_reference(number: str, day: date | None, summary: str = "") -> str:
+    """A document cited in the usual form: "Kế hoạch số 333/KH-UBND ngày 04/03/2024 về việc …"
+    (the kind is not repeated when the summary starts with it)."""
+    kind = OFFICIAL_NAMES[kind_from_number(number)]
+    about = " ".join(summary.split())
+    # A summary that opens with a kind ("Văn bản về việc …", the wrong one included): cut it.
+    for word in (kind, *OFFICIAL_NAMES.values()):
+        if about.lower().startswith(word.lower() + " "):
+            about = about[len(word):].lstrip(" :,")
+            break
+    # A register's subject opens a sentence ("Về việc …"); cited, it goes on one.
+    if about[:7].lower() == "về việc":
+        about = "v" + about[1:]
+    when = f" ngày {day:%d/%m/%Y}" if day else ""
+    return f"{kind} số {number}{when}" + (f" {about}" if about else "")

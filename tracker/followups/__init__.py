@@ -11,4 +11,12 @@ from flask import Blueprint
 
 bp = Blueprint("followups", __name__)
 
-from tracker.followups import models, views  # noqa: E402,F401
+from tracker.followups import models  # noqa: E402,F401
+
+
+def blueprint() -> Blueprint:
+    """The area's blueprint with its views, imported when the application registers it: so
+    importing the area's models or rules never pulls in every view (and imports back)."""
+    from tracker.followups import views  # noqa: F401
+
+    return bp

@@ -16,4 +16,12 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__)
 
-from tracker.meetings import models, views  # noqa: E402,F401
+from tracker.meetings import models  # noqa: E402,F401
+
+
+def blueprint() -> Blueprint:
+    """The area's blueprint with its views, imported when the application registers it: so
+    importing the area's models or rules never pulls in every view (and imports back)."""
+    from tracker.meetings import views  # noqa: F401
+
+    return bp

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union
+from sqlalchemy.orm import Session, aliased
 
 from tracker.core.status import Tally, confirmed_late, tally
 from tracker.plans.models import Plan, PlanUnitMove
@@ -95,5 +95,8 @@ def of_units_on(unit_ids: int | Sequence[int] | Select, day: date) -> ColumnElem
     touched = select(PlanUnitMove.plan_id).where(
         or_(PlanUnitMove.from_unit_id.in_(ids), PlanUnitMove.to_unit_id.in_(ids))
     )
-    # The first half finds the candidates by index; the second decides by the day.
-    return and_(or_(Plan.unit_id.in_(ids), Plan.id.in_(touched)), unit_on(day).in_(ids))
+    # The first half finds the candidates by index (a union: `unit_id IN … OR id IN …` read
+    # every plan of the nation); the second decides by the day.
+    own = aliased(Plan)
+    candidates = union(select(own.id).where(own.unit_id.in_(ids)), touched)
+    return and_(Plan.id.in_(candidates), unit_on(day).in_(ids))

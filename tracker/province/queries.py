@@ -14,8 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy import Select, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
@@ -138,6 +139,11 @@ def _below(unit: Unit):
     return select(tree.c.id)
 
 
+def _commune_ids(unit: Unit) -> Select:
+    """The ids of the communes at any depth below `unit`, as a query."""
+    return select(Unit.id).where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
+
+
 def communes_below(session: Session, unit: Unit) -> list[CommuneLine]:
     """Every commune, ward or special zone at any depth below `unit` (one query), with the
     name of the unit right above it; figures not yet filled in."""
@@ -160,61 +166,62 @@ def has_units_below(session: Session, unit: Unit) -> bool:
     return session.scalar(select(Unit.id).where(Unit.parent_id == unit.id).limit(1)) is not None
 
 
-def fill_figures(session: Session, lines: list[CommuneLine], as_of: date) -> None:
+def fill_figures(
+    session: Session, lines: list[CommuneLine], as_of: date, among: Select | None = None
+) -> None:
     """Each line's tallies by plan kind, pending confirmations, last review meeting and
     Phụ lục 1 periods of the year, in five queries (six with recurring tasks) whatever the
-    number of communes."""
+    number of communes.
+
+    `among`: a query of the lines' unit ids (every commune below a unit), sent instead of the
+    ids themselves: hundreds of parameters cost more to convert and send than the query."""
     by_id = {line.unit_id: line for line in lines}
     if not by_id:
         return
-    in_units = Plan.unit_id.in_(list(by_id))
+    ids = among if among is not None else list(by_id)
+    in_units = Plan.unit_id.in_(ids)
     live = and_(Plan.archived_at.is_(None), Task.archived_at.is_(None), in_units)
     pending = and_(Task.state == TaskState.PENDING_CONFIRMATION, Task.withdrawn_on.is_(None))
+    # Grouped by the plain test too: evaluated once a row, not in each of the sums.
+    is_plain = plain(_COLUMNS).label("plain")
     others = 0
     for row in session.execute(
         select(
             Plan.unit_id,
             Plan.kind,
-            *tally_sums(_COLUMNS, as_of),
+            is_plain,
+            *tally_sums(_COLUMNS, as_of, plain_apart=True),
             func.coalesce(func.sum(case((pending, 1), else_=0)), 0).label("pending"),
-            func.coalesce(func.sum(case((plain(_COLUMNS), 0), else_=1)), 0).label("others"),
+            func.count().label("rows"),
         )
         .join(Plan, Plan.id == Task.plan_id)
         .where(live)
-        .group_by(Plan.unit_id, Plan.kind)
+        .group_by(Plan.unit_id, Plan.kind, is_plain)
     ):
         line = by_id[row.unit_id]
-        line.tallies[PlanKind(row.kind)] = tally_from(row)
         line.pending += int(row.pending or 0)
-        others += int(row.others or 0)
+        if not row.plain:
+            others += int(row.rows)
+            line.tallies.setdefault(PlanKind(row.kind), Tally())
+            continue
+        kind = PlanKind(row.kind)
+        found = line.tallies.get(kind)
+        line.tallies[kind] = tally_from(row) if found is None else found + tally_from(row)
 
     # The tasks the SQL sums leave out, through the rule itself (when there are any).
-    other: ColumnElement[bool] = not_(plain(_COLUMNS))
-    rows = status_rows(session, in_units, other) if others else []
-    if rows:
-        plans = dict(
-            (plan_id, (unit_id, PlanKind(kind)))
-            for plan_id, unit_id, kind in session.execute(
-                select(Plan.id, Plan.unit_id, Plan.kind).where(
-                    in_units, Plan.id.in_({r.plan_id for r in rows})
-                )
-            )
-        )
-        grouped: dict[tuple[int, PlanKind], list] = defaultdict(list)
-        for r in rows:
-            grouped[plans[r.plan_id]].append(r)
-        for (unit_id, kind), group in grouped.items():
+    if others:
+        for (unit_id, kind), found in _rule_tallies(session, in_units, as_of).items():
             line = by_id[unit_id]
-            line.tallies[kind] = line.tallies.get(kind, Tally()) + tally(group, as_of)
+            line.tallies[kind] = line.tallies.get(kind, Tally()) + found
 
     for unit_id, held_on in session.execute(
         select(Meeting.unit_id, func.max(Meeting.held_on))
-        .where(Meeting.unit_id.in_(list(by_id)), Meeting.held_on <= as_of)
+        .where(Meeting.unit_id.in_(ids), Meeting.held_on <= as_of)
         .group_by(Meeting.unit_id)
     ):
         by_id[unit_id].last_meeting = held_on
 
-    for unit_id, label, state, reopened_at in _periods_of_year(session, list(by_id), as_of):
+    for unit_id, label, state, reopened_at in _periods_of_year(session, ids, as_of):
         if state is PeriodState.SUBMITTED:
             status = PeriodStatus.FROZEN
         else:
@@ -222,7 +229,57 @@ def fill_figures(session: Session, lines: list[CommuneLine], as_of: date) -> Non
         by_id[unit_id].periods[label] = status
 
 
-def _periods_of_year(session: Session, unit_ids: list[int], as_of: date):
+def _rule_tallies(
+    session: Session, in_units: ColumnElement[bool], as_of: date
+) -> dict[tuple[int, PlanKind], Tally]:
+    """The tallies, by commune and plan kind, of the tasks the SQL sums leave out (a moved
+    deadline, a reopened completion, a recurrence), counted by the rule itself."""
+    rows = status_rows(session, in_units, not_(plain(_COLUMNS)))
+    if not rows:
+        return {}
+    plans = {
+        plan_id: (unit_id, PlanKind(kind))
+        for plan_id, unit_id, kind in session.execute(
+            select(Plan.id, Plan.unit_id, Plan.kind).where(
+                in_units, Plan.id.in_({r.plan_id for r in rows})
+            )
+        )
+    }
+    grouped: dict[tuple[int, PlanKind], list] = defaultdict(list)
+    for r in rows:
+        grouped[plans[r.plan_id]].append(r)
+    return {key: tally(group, as_of) for key, group in grouped.items()}
+
+
+def overdue_counts(session: Session, ids: list[int] | Select, as_of: date) -> dict[int, int]:
+    """The overdue tasks of each commune of `ids` on `as_of` (those with none left out): the
+    one figure the national page sorts all its communes by, alone, before the page's
+    communes get all of theirs (`fill_figures`)."""
+    in_units = Plan.unit_id.in_(ids)
+    is_plain = plain(_COLUMNS).label("plain")
+    counts: dict[int, int] = defaultdict(int)
+    others = False
+    for row in session.execute(
+        select(
+            Plan.unit_id,
+            is_plain,
+            *tally_sums(_COLUMNS, as_of, plain_apart=True, fields=("open_overdue",)),
+        )
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Plan.archived_at.is_(None), Task.archived_at.is_(None), in_units)
+        .group_by(Plan.unit_id, is_plain)
+    ):
+        if row.plain:
+            counts[row.unit_id] += int(row.open_overdue or 0)
+        else:
+            others = True
+    if others:
+        for (unit_id, _kind), found in _rule_tallies(session, in_units, as_of).items():
+            counts[unit_id] += found.open_overdue
+    return counts
+
+
+def _periods_of_year(session: Session, unit_ids: list[int] | Select, as_of: date):
     year = as_of.year
     return session.execute(
         select(
@@ -240,7 +297,7 @@ def _periods_of_year(session: Session, unit_ids: list[int], as_of: date):
 def period_columns(session: Session, unit: Unit, as_of: date) -> list[PeriodColumn]:
     """The periods of the year any commune below has, by label, in the order they end (the
     communes as a subquery: the nation's 3,321 ids as parameters cost more to send)."""
-    ids = select(Unit.id).where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
+    ids = _commune_ids(unit)
     year = as_of.year
     rows = session.execute(
         select(ReportingPeriod.label, ReportingPeriod.kind, func.min(ReportingPeriod.end))
@@ -271,15 +328,20 @@ def _sort_value(line: CommuneLine, sort: str):
     return None
 
 
+# A name's folded form never changes: the national page folds its 3,321 names at each request,
+# which cost as much as the rest of the page.
+_folded = lru_cache(maxsize=16384)(fold)
+
+
 def _name_key(line: CommuneLine) -> tuple:
-    return (fold(line.short_name or line.name), line.code)
+    return (_folded(line.short_name or line.name), line.code)
 
 
 def _order(lines: list[CommuneLine], sort: str, descending: bool) -> list[CommuneLine]:
     if sort in ("name", "parent"):
         if sort == "parent":
             return sorted(
-                lines, key=lambda x: (fold(x.parent_name), *_name_key(x)), reverse=descending
+                lines, key=lambda x: (_folded(x.parent_name), *_name_key(x)), reverse=descending
             )
         return sorted(lines, key=_name_key, reverse=descending)
     known = [line for line in lines if _sort_value(line, sort) is not None]
@@ -298,21 +360,39 @@ def build_overview(
     several_parents = len({line.parent_name for line in lines}) > 1
     if query.q:
         needle = fold(query.q)
-        lines = [line for line in lines if needle in fold(line.name)]
+        lines = [line for line in lines if needle in _folded(line.name)]
     page_size = NATIONAL_PAGE_SIZE if unit.kind is UnitKind.NATIONAL else PAGE_SIZE
     if not paged:
         page_size = max(1, communes)
     by_name = query.sort in ("name", "parent") and not query.band
-    if by_name:
+    # On one page, every commune gets its figures anyway: counting the overdue first is not
+    # worth a second pass over the tasks.
+    by_overdue = query.sort == "overdue" and not query.band and len(lines) > page_size
+    among = _commune_ids(unit) if lines is every else [line.unit_id for line in lines]
+
+    def fill_page(shown: list[CommuneLine]) -> None:
+        fill_figures(session, shown, query.as_of, among if len(shown) == communes else None)
+    if by_overdue:
+        # Ordered by overdue tasks: that one figure for every commune, then all the figures
+        # of the page's communes only.
+        overdue = overdue_counts(session, among, query.as_of)
+        lines = sorted(lines, key=_name_key)
+        lines.sort(key=lambda line: overdue.get(line.unit_id, 0), reverse=query.descending)
+        pages = max(1, math.ceil(len(lines) / page_size))
+        page = min(max(query.page, 1), pages)
+        shown = lines[(page - 1) * page_size : page * page_size]
+        fill_page(shown)
+        total = len(lines)
+    elif by_name:
         # Ordered by name: only the page's communes need their figures.
         lines = _order(lines, query.sort, query.descending)
         pages = max(1, math.ceil(len(lines) / page_size))
         page = min(max(query.page, 1), pages)
         shown = lines[(page - 1) * page_size : page * page_size]
-        fill_figures(session, shown, query.as_of)
+        fill_page(shown)
         total = len(lines)
     else:
-        fill_figures(session, lines, query.as_of)
+        fill_page(lines)
         shown = lines
     kinds = sorted(
         {kind for line in shown for kind in line.tallies}, key=list(PlanKind).index
@@ -324,7 +404,7 @@ def build_overview(
     bands = dict.fromkeys(BANDS, 0)
     for line in shown:
         bands[rate_band(line.rate(band_kind, band_rate))] += 1
-    if not by_name:
+    if not (by_name or by_overdue):
         if query.band:
             shown = [
                 line for line in shown if rate_band(line.rate(band_kind, band_rate)) == query.band

@@ -21,7 +21,7 @@ from tracker.people.queries import unit_or_404
 from tracker.plans.forms import kind_labels
 from tracker.province import bp
 from tracker.province.exporting import export_filename, export_overview_xlsx
-from tracker.province.formatting import rate_cell
+from tracker.province.formatting import commune_rows
 from tracker.province.forms import default_descending, parse_query, query_args
 from tracker.province.queries import (
     RATES,
@@ -109,7 +109,7 @@ def render_overview(unit: Unit):
         rates=list(RATES),
         rate_labels=RATE_LABELS,
         rate_key=rate_key,
-        rate_cell=rate_cell,
+        commune_rows=commune_rows,
         period_labels=PERIOD_LABELS,
         bands=RATE_BANDS,
         page_url=page_url,

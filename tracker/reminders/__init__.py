@@ -13,4 +13,12 @@ bp = Blueprint("reminders", __name__)
 
 # The models first: they pull in the people area before the views ask for permissions, so
 # importing this package first (a script, a job) does not trip the people <-> permissions cycle.
-from tracker.reminders import models, views  # noqa: E402,F401
+from tracker.reminders import models  # noqa: E402,F401
+
+
+def blueprint() -> Blueprint:
+    """The area's blueprint with its views, imported when the application registers it: so
+    importing the area's models or rules never pulls in every view (and imports back)."""
+    from tracker.reminders import views  # noqa: F401
+
+    return bp

@@ -75,9 +75,14 @@ def preference_keys(kind: ReminderKind, role: RecipientRole) -> frozenset[str]:
     return frozenset(keys)
 
 
+_NO_KEYS: frozenset[str] = frozenset()
+
+
 def parse_keys(text: str | None) -> frozenset[str]:
     """ "before,copy" -> the known optional reminders named in it."""
-    return frozenset(k for k in (text or "").split(",") if k in OPTIONAL_REMINDERS)
+    if not text:  # most officers and units: a pass reads tens of thousands of them
+        return _NO_KEYS
+    return frozenset(k for k in text.split(",") if k in OPTIONAL_REMINDERS)
 
 
 @dataclass(frozen=True, slots=True)
