@@ -70,11 +70,16 @@ PAGES = [
     # one task to many units below (tasks.cascade): who assigns the unit's own tasks
     ("issue", "GET", "/units/{unit}/issue", ASSIGNERS, False),
     ("issue_post", "POST", "/units/{unit}/issue", ASSIGNERS, False),
+    # a whole plan issued to the units below (tasks.cascade.issue_plan): the same assigners
+    ("issue_plan", "GET", "/plans/{plan}/issue", ASSIGNERS, False),
+    ("issue_plan_post", "POST", "/plans/{plan}/issue", ASSIGNERS, False),
     ("progress", "POST", "/tasks/{task}/progress", NOBODY, False),
     ("complete", "GET", "/tasks/{task}/complete", NOBODY, False),
     ("confirm", "POST", "/tasks/{task}/confirm", CONFIRMERS, False),
     ("return", "POST", "/tasks/{task}/return", CONFIRMERS, False),
     ("reopen", "POST", "/tasks/{task}/reopen", CONFIRMERS, False),
+    # closing a task issued to units below once all have done it (tasks.cascade.close_parent)
+    ("close_issued", "POST", "/tasks/{task}/close-issued", CONFIRMERS, False),
     ("withdraw", "POST", "/tasks/{task}/withdraw", {"admin", "chairperson"}, False),
     ("note", "POST", "/tasks/{task}/notes", LEADERS, False),
     ("prompt", "POST", "/tasks/{task}/prompt", PROMPTERS, False),

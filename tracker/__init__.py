@@ -32,6 +32,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     configure_blueprints(app)
     configure_reminders(app)
     configure_task_page(app)
+    configure_merging(app)
     configure_scheduler(app)
     configure_cli(app)
     return app
@@ -175,6 +176,15 @@ def configure_task_page(app: Flask) -> None:
 
     app.extensions[TASK_SECTIONS] = (cascade_section, task_section)
     app.extensions[NOTICE_LINES] = day_lines  # the reminders listed under a day's notice
+
+
+def configure_merging(app: Flask) -> None:
+    """What areas above plans carry to the unit a merger makes, in one list (plans.merging)."""
+    from tracker.appendix.merging import carry_periods
+    from tracker.plans.merging import MERGE_CARRIERS
+    from tracker.reminders.merging import carry_reminder_settings
+
+    app.extensions[MERGE_CARRIERS] = (carry_reminder_settings, carry_periods)
 
 
 def configure_scheduler(app: Flask) -> None:

@@ -137,7 +137,10 @@ def test_a_generated_ward_reads_back_as_its_draft(app):
         assert task.lead_officer_id == by_key[d.spec.lead]
         assert task.confirmer_id == by_key[d.spec.confirmer]
         assert {o.id for o in task.supporters} == {by_key[k] for k in d.spec.supporters}
-        assert task.version == 1 and task.created_at is not None and task.entered_on
+        assert task.version == 1 and task.created_at is not None
+        # entered with its plan, not on the day of generation: figures as of a day of the
+        # plans' year count the tasks
+        assert task.entered_on == data.plans[d.plan_index].entered_on
         assert task.deadline_history == task.completion_history == task.lead_history == []
         if d.completed_on is None:
             assert task.evidence == []

@@ -221,3 +221,162 @@ def test_merge_page_refuses_bad_input_keeping_the_form(app, client, auth, wards)
     assert db.session.scalar(select(Unit).where(Unit.code == "bac-nha-trang")) is None
     assert db.session.scalar(select(func.count()).select_from(Plan).where(
         Plan.unit_id == w["a"].id)) == 1
+
+
+# ---------------------------------------------------------------------------- what is carried
+
+
+def _carried_world(w):
+    from tracker.appendix.models import PeriodKind, PeriodState, ProvincePeriod, ReportingPeriod
+    from tracker.people.models import UnitCalendarDay
+    from tracker.reminders.models import ReminderSettings
+
+    a, b = w["a"], w["b"]
+    days = [
+        # the same day off in both: carried once
+        UnitCalendarDay(unit_id=a.id, day=date(2025, 9, 1), is_working_day=False, note="Lễ"),
+        UnitCalendarDay(unit_id=b.id, day=date(2025, 9, 1), is_working_day=False),
+        # a make-up working day of one of them: carried
+        UnitCalendarDay(unit_id=b.id, day=date(2025, 9, 6), is_working_day=True),
+        # they disagree: neither is carried, the day follows the national calendar
+        UnitCalendarDay(unit_id=a.id, day=date(2025, 10, 10), is_working_day=False),
+        UnitCalendarDay(unit_id=b.id, day=date(2025, 10, 10), is_working_day=True),
+        # past, or withdrawn: stays with the old unit
+        UnitCalendarDay(unit_id=a.id, day=date(2025, 4, 29), is_working_day=False),
+        UnitCalendarDay(unit_id=a.id, day=date(2025, 12, 1), is_working_day=False,
+                        archived_at=w["a"].created_at),
+    ]
+    # Phường Vĩnh Hải (one officer moving) sets its own rules; Phường Vĩnh Hòa (one too) not.
+    rules = ReminderSettings(unit_id=b.id, days_before="5,2", overdue_every=2,
+                             digest_weekday=4)
+    tinh = w["province"]
+    q2 = ProvincePeriod(unit_id=tinh.id, kind=PeriodKind.HALF, label="6 tháng năm 2025",
+                        start=date(2024, 12, 15), end=date(2025, 6, 14),
+                        due_on=date(2025, 6, 20))
+    q3 = ProvincePeriod(unit_id=tinh.id, kind=PeriodKind.QUARTER, label="Quý III năm 2025",
+                        start=date(2025, 6, 15), end=date(2025, 9, 14),
+                        due_on=date(2025, 9, 20))
+    db.session.add_all([*days, rules, q2, q3])
+    db.session.flush()
+    periods = [
+        # 6 tháng: frozen by Vĩnh Hòa, still open in Vĩnh Hải (late): the new unit reports it
+        ReportingPeriod(unit_id=a.id, kind=q2.kind, label=q2.label, start=q2.start,
+                        end=q2.end, due_on=q2.due_on, province_period_id=q2.id,
+                        acknowledged=[], state=PeriodState.SUBMITTED,
+                        snapshot={"rows": [], "documents": []}),
+        ReportingPeriod(unit_id=b.id, kind=q2.kind, label=q2.label, start=q2.start,
+                        end=q2.end, due_on=q2.due_on, province_period_id=q2.id,
+                        acknowledged=[]),
+        # Quý III: opened by the province for both
+        *[ReportingPeriod(unit_id=u.id, kind=q3.kind, label=q3.label, start=q3.start,
+                          end=q3.end, due_on=q3.due_on, province_period_id=q3.id,
+                          acknowledged=[]) for u in (a, b)],
+    ]
+    db.session.add_all(periods)
+    w["a"].late_extension_counts = True
+    w["b"].late_extension_counts = True
+    w["b"].two_step_roles = "admin,chairperson"
+    db.session.commit()
+    return {"q2": q2, "q3": q3}
+
+
+def test_merge_carries_calendar_reminder_rules_and_open_periods(app, wards):
+    from tracker.appendix.models import ReportingPeriod
+    from tracker.appendix.province import commune_reports
+    from tracker.people.models import UnitCalendarDay
+    from tracker.reminders.models import ReminderSettings
+
+    w = wards
+    made = _carried_world(w)
+    preview = preview_merge(db.session, w["admin"], [w["a"], w["b"]], w["province"])
+    assert [d.day for d in preview.calendar] == [date(2025, 9, 1), date(2025, 9, 6)]
+    assert preview.calendar_conflicts == [date(2025, 10, 10)]
+    lines = [line for carried in preview.carried for line in carried.lines]
+    # The rules differ; both bring one officer: the first unit's, Vĩnh Hòa's (the defaults).
+    assert any("theo Phường Vĩnh Hòa" in line for line in lines)
+    assert any("6 tháng năm 2025, Quý III năm 2025" in line for line in lines)
+    assert not db.session.new and not db.session.dirty
+    new = merge_units(db.session, w["admin"], [w["a"], w["b"]], "bac-nha-trang", _data(w))
+    db.session.commit()
+    days = db.session.scalars(
+        select(UnitCalendarDay).where(UnitCalendarDay.unit_id == new.id)
+        .order_by(UnitCalendarDay.day)
+    ).all()
+    assert [(d.day, d.is_working_day, d.note) for d in days] == [
+        (date(2025, 9, 1), False, "Lễ (từ Phường Vĩnh Hòa)"),
+        (date(2025, 9, 6), True, "Theo lịch của Phường Vĩnh Hải"),
+    ]
+    rules = db.session.scalar(select(ReminderSettings).where(ReminderSettings.unit_id == new.id))
+    # Both bring one officer: the first unit by id, Vĩnh Hòa, kept the defaults.
+    assert rules is None
+    assert (new.late_extension_counts, new.two_step_roles) == (True, "admin,chairperson")
+    periods = db.session.scalars(
+        select(ReportingPeriod).where(ReportingPeriod.unit_id == new.id)
+        .order_by(ReportingPeriod.end)
+    ).all()
+    assert [(p.label, p.province_period_id, p.due_on, p.state.value) for p in periods] == [
+        ("6 tháng năm 2025", made["q2"].id, date(2025, 6, 20), "open"),
+        ("Quý III năm 2025", made["q3"].id, date(2025, 9, 20), "open"),
+    ]
+    # The province collects the new ward's report; the old wards' stay listed with theirs.
+    reports = {r.unit.code: r for r in commune_reports(db.session, made["q3"])}
+    assert reports["bac-nha-trang"].period.id == periods[1].id
+    assert {"vinh-hoa", "vinh-hai"} <= set(reports)
+    # Audited: every row carried is a created row with its actor.
+    created = {
+        (e.entity_type, e.entity_id)
+        for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "create"))
+    }
+    assert {("unit_calendar_days", d.id) for d in days} <= created
+    assert {("reporting_periods", p.id) for p in periods} <= created
+
+
+def test_merge_takes_the_reminder_rules_of_the_unit_bringing_most_officers(app, wards):
+    from tracker.reminders.models import ReminderSettings
+
+    w = wards
+    _carried_world(w)
+    gen_officer(w["b"], full_name="Cán Bộ B Hai")  # Vĩnh Hải now brings two
+    db.session.commit()
+    new = merge_units(db.session, w["admin"], [w["a"], w["b"]], "bac-nha-trang", _data(w))
+    db.session.flush()
+    rules = db.session.scalar(select(ReminderSettings).where(ReminderSettings.unit_id == new.id))
+    assert (rules.days_before, rules.overdue_every, rules.digest_weekday) == ("5,2", 2, 4)
+    created = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.entity_type == "reminder_settings", AuditEvent.entity_id == rules.id))
+    assert created is not None and created.action == "create"
+
+
+def test_new_units_dashboard_before_the_merger_sums_the_old_units(app, client, auth, wards,
+                                                                  clock):
+    w = wards
+    # Vĩnh Hải's running plan as well: both wards' figures go into the new one.
+    b_running = gen_plan(w["b"], start_year=2025, end_year=2025, document_date=date(2025, 2, 1))
+    gen_task(b_running, w["chair_b"], deadline=date(2025, 3, 30),
+             completed_on=date(2025, 4, 2))  # late
+    db.session.commit()
+    a_before = plan_summaries(db.session, w["a"].id, BEFORE)
+    b_before = plan_summaries(db.session, w["b"].id, BEFORE)
+    new = merge_units(db.session, w["admin"], [w["a"], w["b"]], "bac-nha-trang", _data(w))
+    db.session.commit()
+    clock(date(2025, 9, 1))
+    # The old units' figures of that date are unchanged.
+    assert [(s.plan.id, s.tally.total, s.tally.done) for s in
+            plan_summaries(db.session, w["a"].id, BEFORE)] == [
+        (s.plan.id, s.tally.total, s.tally.done) for s in a_before]
+    assert [(s.plan.id, s.tally.total) for s in plan_summaries(db.session, w["b"].id, BEFORE)] == [
+        (s.plan.id, s.tally.total) for s in b_before]
+    from tracker.dashboard.queries import build_dashboard
+
+    board = build_dashboard(db.session, new, as_of=BEFORE, today=date(2025, 9, 1))
+    old_total = sum(s.tally.total for s in (*a_before, *b_before) if s.plan.id != w["ended"].id)
+    assert board.overall_as_of.total == old_total == 4
+    assert board.overall_as_of.done == 2
+    chair = gen_officer(new, Role.CHAIRPERSON, full_name="Chủ Tịch Mới")
+    db.session.commit()
+    auth.login(chair)
+    page = client.get("/units/bac-nha-trang/dashboard?as_of=30/06/2025").get_data(as_text=True)
+    assert 'data-testid="before-merger"' in page
+    assert "/units/vinh-hoa/plans?as_of=2025-06-30" in page
+    today_page = client.get("/units/bac-nha-trang/dashboard").get_data(as_text=True)
+    assert 'data-testid="before-merger"' not in today_page

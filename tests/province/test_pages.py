@@ -241,3 +241,74 @@ def test_the_page_draws_the_charts(client, auth, world):
     auth.login(world.inspector)
     html = client.get("/units/khanh-hoa/communes").get_data(as_text=True)
     assert 'data-testid="chart-annual_reform"' in html and "<svg" in html
+
+
+def _nation(world):
+    nation = gen_unit("ca-nuoc", "Cả nước", kind=UnitKind.NATIONAL)
+    world.province.parent = nation
+    other = gen_unit("da-nang", "Thành phố Đà Nẵng", kind=UnitKind.PROVINCE, parent=nation)
+    gen_unit("da-nang-hai-chau", "Phường Hải Châu", parent=other)
+    admin = gen_officer(nation, Role.ADMIN)
+    db.session.commit()
+    return nation, admin
+
+
+@pytest.mark.parametrize("as_of", [date(2023, 12, 1), date(2024, 2, 20), AS_OF,
+                                   date(2024, 12, 31), date(2025, 1, 2)])
+def test_the_national_chart_counts_what_the_provinces_charts_count(app, world, as_of):
+    """Counted in the database, the nation's series per plan kind is the one the province
+    code draws from every task of the same communes (recurring, moved, reopened included)."""
+    from tracker.province.national_chart import national_progress_by_kind
+    from tracker.province.queries import communes_below, progress_by_kind
+
+    nation, _admin = _nation(world)
+    ids = [line.unit_id for line in communes_below(db.session, nation)]
+    expected = progress_by_kind(db.session, ids, as_of)
+    found = national_progress_by_kind(db.session, nation, as_of)
+    assert set(found) == set(expected)
+    assert found or as_of.year == 2023  # before the plans' tasks were entered: nothing yet
+    for kind in expected:
+        assert found[kind] == expected[kind], kind
+
+
+def test_the_national_chart_reads_no_more_statements_with_more_communes(app, world,
+                                                                        count_queries):
+    """Set-based: the plain tasks counted per kind and date (two statements); the others, a few
+    recurring, moved or reopened tasks, as rows with their occurrences and plans (three more);
+    the nation's row read again after the commit."""
+    from tests.province.world import build_province
+    from tracker.province.national_chart import national_progress_by_kind
+
+    nation, _admin = _nation(world)
+    with count_queries() as few:
+        national_progress_by_kind(db.session, nation, AS_OF)
+    more = build_province(6, code="quang-nam")
+    more.province.parent = nation
+    db.session.commit()
+    with count_queries() as many:
+        series = national_progress_by_kind(db.session, nation, AS_OF)
+    assert len(few.statements) == len(many.statements) <= 6
+    assert series[queries.PlanKind.ANNUAL_REFORM].total > 0
+
+
+def test_the_national_page_draws_its_charts(client, auth, world):
+    _nation_unit, admin = _nation(world)
+    auth.login(admin)
+    # Drawn on request (they read every task of the country): the page offers them.
+    html = client.get("/units/ca-nuoc/communes?sort=overdue").get_data(as_text=True)
+    assert 'data-testid="national-charts"' not in html
+    link = html.split('data-testid="national-charts-link"')[0].rsplit('href="', 1)[1]
+    assert "charts=1" in link and "sort=overdue" in link
+    html = client.get("/units/ca-nuoc/communes?charts=1").get_data(as_text=True)
+    assert 'data-testid="national-charts"' in html
+    assert 'data-testid="national-charts-link"' not in html
+    assert 'data-testid="national-chart-annual_reform"' in html and "<svg" in html
+    # A bad date is said and the charts drawn as of today; a province's page has none.
+    html = client.get("/units/ca-nuoc/communes?as_of=31/02/2024&charts=1").get_data(as_text=True)
+    assert "không hợp lệ" in html and 'data-testid="national-charts"' in html
+    html = client.get("/units/ca-nuoc/communes?charts=x").get_data(as_text=True)
+    assert 'data-testid="national-charts-link"' in html
+    auth.login(world.inspector)
+    html = client.get("/units/khanh-hoa/communes?charts=1").get_data(as_text=True)
+    assert 'data-testid="national-charts"' not in html
+    assert 'data-testid="national-charts-link"' not in html

@@ -346,3 +346,269 @@ def test_children_are_reminded_like_the_communes_own_tasks(app, province, clock)
     assert {d.recipient_id for d in dues if d.task_id == binh.id} <= {p["chairs"][1].id}
     # The province's own follower hears of the parent only, not of the communes' copies.
     assert all(d.recipient_id != p["follower"].id for d in dues if d.task_id != result.parent.id)
+
+
+# ---------------------------------------------------------------------------- a whole plan
+
+
+@pytest.fixture
+def province_plan(province):
+    p = province
+    own = gen_plan(p["unit"], title="Kế hoạch CCHC tỉnh 2026", start_year=2026, end_year=2026,
+                   document_date=date(2026, 1, 10))
+    first = gen_task(own, p["follower"], deadline=date(2026, 5, 29), ordinal=1,
+                     title="Rà soát thủ tục")
+    second = gen_task(own, p["follower"], deadline=date(2026, 6, 30), ordinal=2,
+                      title="Số hóa hồ sơ")
+    gen_task(own, p["follower"], completed_on=date(2026, 2, 1), ordinal=3)  # done: left out
+    db.session.commit()
+    return {**p, "plan": own, "tasks": [first, second]}
+
+
+def _plan_form(client, plan, **fields):
+    data = {
+        "csrf_token": csrf_token(client, f"/plans/{plan.id}/issue"),
+        "all_units": "all",
+        "preview": "Xem trước",
+    }
+    data.update(fields)
+    return data
+
+
+def _count(model=Task):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_whole_plan_is_previewed_then_issued_on_confirmation(
+    app, client, auth, province_plan
+):
+    p = province_plan
+    plan = p["plan"]
+    auth.login(p["leader"])
+    detail = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert 'data-testid="issue-plan-link"' in detail
+    page = client.get(f"/plans/{plan.id}/issue").get_data(as_text=True)
+    assert "Rà soát thủ tục" in page and "Số hóa hồ sơ" in page and "Xã Đóng" not in page
+    before = _count()
+    # The preview says what will be created and creates nothing.
+    shown = client.post(f"/plans/{plan.id}/issue", data=_plan_form(client, plan))
+    text = shown.get_data(as_text=True)
+    assert shown.status_code == 200
+    assert "Sẽ tạo 6 nhiệm vụ: 2 nhiệm vụ × 3 xã, phường." in text
+    # Xã An and Xã Cam have no plan of tasks from above this year; Xã Bình has one.
+    assert "2 xã, phường chưa có kế hoạch" in text
+    assert "1 nhiệm vụ khác của kế hoạch không được giao" in text
+    assert _count() == before
+    confirm = text.split('name="confirm" type="hidden" value="')[1].split('"')[0]
+    done = client.post(
+        f"/plans/{plan.id}/issue",
+        data=_plan_form(client, plan, confirm=confirm, preview="", submit="Xác nhận"),
+    )
+    assert done.status_code == 302 and done.location.endswith(f"/plans/{plan.id}")
+    assert _count() == before + 6
+    children = db.session.scalars(
+        select(Task).where(Task.parent_task_id.in_([t.id for t in p["tasks"]]))
+    ).all()
+    assert sorted((c.parent_task_id, c.plan.unit_id) for c in children) == sorted(
+        (t.id, u.id) for t in p["tasks"] for u in p["communes"]
+    )
+    # Every task created is audited, by the leader who issued them.
+    audited = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.entity_type == "tasks", AuditEvent.action == "create",
+            AuditEvent.entity_id.in_([c.id for c in children]),
+        )
+    ).all()
+    assert len(audited) == 6 and {e.actor_id for e in audited} == {p["leader"].id}
+    parent = client.get(f"/tasks/{p['tasks'][0].id}").get_data(as_text=True)
+    assert "0/3 xã đã hoàn thành" in parent
+    # Nothing is left to issue: the page says so, and a second confirmation creates nothing.
+    again = client.get(f"/plans/{plan.id}/issue").get_data(as_text=True)
+    assert 'data-testid="nothing-to-issue"' in again
+    client.post(
+        f"/plans/{plan.id}/issue",
+        data=_plan_form(client, plan, confirm=confirm, preview="", submit="Xác nhận"),
+    )
+    assert _count() == before + 6
+
+
+def test_a_whole_plan_to_chosen_communes(app, client, auth, province_plan):
+    p = province_plan
+    plan = p["plan"]
+    auth.login(p["leader"])
+    an = p["communes"][0]
+    fields = {"all_units": "chosen", "unit_ids": [str(an.id)]}
+    text = client.post(
+        f"/plans/{plan.id}/issue", data=_plan_form(client, plan, **fields)
+    ).get_data(as_text=True)
+    assert "Sẽ tạo 2 nhiệm vụ: 2 nhiệm vụ × 1 xã, phường." in text
+    confirm = text.split('name="confirm" type="hidden" value="')[1].split('"')[0]
+    client.post(
+        f"/plans/{plan.id}/issue",
+        data=_plan_form(client, plan, confirm=confirm, preview="", submit="1", **fields),
+    )
+    units = db.session.scalars(
+        select(Plan.unit_id).join(Task, Task.plan_id == Plan.id).where(
+            Task.parent_task_id.is_not(None)
+        )
+    ).all()
+    assert units == [an.id, an.id]
+
+
+def test_a_whole_plan_refuses_bad_input_and_creates_nothing(app, client, auth, province_plan):
+    p = province_plan
+    plan = p["plan"]
+    auth.login(p["leader"])
+    before = _count()
+    preview = client.post(f"/plans/{plan.id}/issue", data=_plan_form(client, plan))
+    confirm = preview.get_data(as_text=True).split(
+        'name="confirm" type="hidden" value="')[1].split('"')[0]
+    cases = [
+        ({"all_units": "chosen"}, "Chọn ít nhất một xã, phường"),
+        ({"all_units": "chosen", "unit_ids": ["abc"]}, "Chưa giao"),
+        ({"all_units": "chosen", "unit_ids": [str(p["closed"].id)]}, "đã đóng"),
+        ({"all_units": "chosen", "unit_ids": ["999999"]}, "đã đóng"),
+        # Confirmed, but not what the preview showed: shown again, not issued.
+        ({"all_units": "chosen", "unit_ids": [str(p["communes"][0].id)], "confirm": confirm,
+          "preview": "", "submit": "1"}, "Danh sách đã thay đổi"),
+        ({"confirm": "forged", "preview": "", "submit": "1"}, "Danh sách đã thay đổi"),
+    ]
+    for fields, message in cases:
+        response = client.post(f"/plans/{plan.id}/issue", data=_plan_form(client, plan, **fields))
+        assert response.status_code == 200, fields
+        assert message in response.get_data(as_text=True), fields
+    assert _count() == before
+    # An archived plan is not issued; a plan of a commune has nothing to issue it to.
+    plan.archived_at = plan.created_at
+    db.session.commit()
+    response = client.post(f"/plans/{plan.id}/issue", data=_plan_form(client, plan))
+    assert "Kế hoạch đã được lưu trữ" in response.get_data(as_text=True)
+    assert _count() == before
+    assert client.get("/plans/999999/issue").status_code == 404
+
+
+def test_a_whole_plan_only_by_the_provinces_assigners(app, client, auth, province_plan):
+    p = province_plan
+    for officer in (p["follower"], p["chairs"][0]):
+        auth.login(officer)
+        assert client.get(f"/plans/{p['plan'].id}/issue").status_code == 403
+        with pytest.raises(Refusal):
+            from tracker.tasks.cascade import issue_plan
+
+            issue_plan(db.session, p["plan"], [p["communes"][0].id], officer)
+        auth.logout()
+
+
+# ---------------------------------------------------------------------------- closing a parent
+
+
+def _done(child, day, number=None):
+    from tracker.tasks.models import Evidence
+
+    child.state, child.completed_on = TaskState.DONE, day
+    if number:
+        db.session.add(Evidence(task=child, document_number=number, document_date=day,
+                                summary="Báo cáo kết quả"))
+    db.session.flush()
+
+
+def test_the_parent_is_closed_by_its_leader_once_every_commune_is_done(app, province, clock):
+    from tracker.tasks.cascade import close_parent, may_close
+    from tracker.tasks.models import TaskNote
+
+    p = province
+    result = _issue(p)
+    parent = result.parent
+    an, binh, cam = sorted(result.children, key=lambda c: c.plan.unit.name)
+    _done(an, date(2026, 4, 10), "12/BC-UBND")
+    _done(binh, date(2026, 4, 20), "7/BC-UBND")
+    clock(date(2026, 5, 4))
+    children = children_of(db.session, parent, date(2026, 5, 4))
+    # Two of three done: the parent stays open and cannot be closed yet.
+    assert not may_close(db.session, parent, children, p["leader"])
+    with pytest.raises(Refusal) as refused:
+        close_parent(db.session, parent, p["leader"])
+    assert "Còn 1 trên 3 xã" in str(refused.value.errors)
+    assert parent.state.is_open
+    _done(cam, date(2026, 5, 3))  # late, and without a document
+    children = children_of(db.session, parent, date(2026, 5, 4))
+    assert may_close(db.session, parent, children, p["leader"])
+    # Not who may not confirm the province's tasks: its follower, a commune's chairperson.
+    for officer in (p["follower"], p["chairs"][0]):
+        assert not may_close(db.session, parent, children, officer)
+        with pytest.raises(Refusal):
+            close_parent(db.session, parent, officer)
+    from tracker.core.audit import acting_as
+
+    with acting_as(p["leader"].id):  # a request's officer, as the page does
+        close_parent(db.session, parent, p["leader"])
+        db.session.commit()
+    # Done on the day the last commune finished: after the deadline, so late.
+    assert (parent.state, parent.completed_on, parent.confirmed_on) == (
+        TaskState.DONE, date(2026, 5, 3), date(2026, 5, 4)
+    )
+    from tracker.core.status import deadline_class
+
+    assert deadline_class(parent, date(2026, 5, 4)) is DeadlineClass.DONE_LATE
+    note = db.session.scalars(select(TaskNote).where(TaskNote.task_id == parent.id)).one()
+    assert note.author_id == p["leader"].id
+    assert "Xã An: 12/BC-UBND ngày 10/04/2026" in note.body
+    assert "Xã Cam: không có văn bản" in note.body
+    changed = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.entity_type == "tasks", AuditEvent.entity_id == parent.id,
+        AuditEvent.action == "update",
+    )).all()
+    assert any("state" in e.changes and e.actor_id == p["leader"].id for e in changed)
+    # Closed once: a second time is refused.
+    with pytest.raises(Refusal):
+        close_parent(db.session, parent, p["leader"])
+
+
+def test_the_parent_page_offers_closing_only_when_all_are_done(app, client, auth, province,
+                                                                clock):
+    p = province
+    result = _issue(p)
+    for child in result.children[:2]:
+        _done(child, date(2026, 4, 1))
+    db.session.commit()
+    clock(date(2026, 4, 2))
+    auth.login(p["leader"])
+    url = f"/tasks/{result.parent.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "2/3 xã đã hoàn thành" in page and 'data-testid="close-issued"' not in page
+    # Posted anyway (an old page): refused with the reason, nothing changes.
+    token = csrf_token(client, url)
+    response = client.post(f"{url}/close-issued", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert "Còn 1 trên 3 xã, phường chưa hoàn thành" in response.get_data(as_text=True)
+    assert db.session.get(Task, result.parent.id).state.is_open
+    _done(result.children[2], date(2026, 4, 2))
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-testid="close-issued"' in page
+    response = client.post(f"{url}/close-issued", data={"csrf_token": csrf_token(client, url)})
+    assert response.status_code == 302
+    assert db.session.get(Task, result.parent.id).state is TaskState.DONE
+    assert client.post(f"{url}/close-issued", data={}).status_code == 400  # no CSRF token
+    # A commune's chairperson may not close the province's task.
+    auth.logout()
+    auth.login(p["chairs"][0])
+    refused = client.post(f"{url}/close-issued",
+                          data={"csrf_token": csrf_token(client, "/my-tasks")})
+    assert refused.status_code == 403, refused.location
+
+
+def test_a_whole_plan_issues_only_what_was_previewed(app, province_plan):
+    """A task added between the preview and the confirmation: refused, nothing created."""
+    from tracker.tasks.cascade import issue_plan, preview_issue_plan
+
+    p = province_plan
+    ids = [c.id for c in p["communes"]]
+    shown = preview_issue_plan(db.session, p["plan"], ids, p["leader"])
+    gen_task(p["plan"], p["follower"], deadline=date(2026, 7, 31), ordinal=4)
+    db.session.commit()
+    before = _count()
+    with pytest.raises(Refusal):
+        issue_plan(db.session, p["plan"], ids, p["leader"], [t.id for t in shown.tasks])
+    db.session.rollback()
+    assert _count() == before

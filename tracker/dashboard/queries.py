@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -155,39 +155,66 @@ def _month_starts(start: date, end: date) -> list[date]:
 def progress_series(plan: Plan, rows: Sequence[StatusRow], as_of: date) -> ProgressSeries:
     first_year = plan.start_year
     last_year = min(plan.end_year, first_year + MAX_CHART_YEARS - 1)
-    start, end = date(first_year, 1, 1), date(last_year, 12, 31)
     planned = sorted(d for d in (final_deadline(r) for r in rows) if d is not None)
     done = sorted(d for d in (done_on(r) for r in rows) if d is not None)
-    without_deadline = len(rows) - len(planned)
+    return series_from_counts(
+        first_year,
+        last_year,
+        as_of,
+        total=len(rows),
+        planned_total=len(planned),
+        planned_upto=lambda day: bisect_right(planned, day),
+        done_upto=lambda day: bisect_right(done, day),
+    )
 
-    def upto(dates: list[date], day: date) -> int:
-        return bisect_right(dates, day)
 
+def chart_days(first_year: int, last_year: int, as_of: date) -> list[date]:
+    """Every day `series_from_counts` asks its counts of: the month ends, the day before the
+    first month, and the date of the figures (counts may be computed for these alone)."""
+    start, end = date(first_year, 1, 1), date(last_year, 12, 31)
     boundaries = [start - timedelta(days=1)]
     boundaries += [
         date(m.year + (m.month == 12), m.month % 12 + 1, 1) - timedelta(days=1)
         for m in _month_starts(start, end)
     ]
+    return [*boundaries, as_of]
+
+
+def series_from_counts(
+    first_year: int,
+    last_year: int,
+    as_of: date,
+    *,
+    total: int,
+    planned_total: int,
+    planned_upto: Callable[[date], int],
+    done_upto: Callable[[date], int],
+) -> ProgressSeries:
+    """The chart's series from counts: tasks with a (last) deadline on or before a day, tasks
+    done by a day (asked only of `chart_days`). A plan's rows count themselves; a nation's
+    tasks are counted in the database (province.national_chart)."""
+    start, end = date(first_year, 1, 1), date(last_year, 12, 31)
+    boundaries = chart_days(first_year, last_year, as_of)[:-1]
     points = []
     for index, day in enumerate(boundaries):
         last = index == len(boundaries) - 1
         # Deadlines and completions outside the plan's years count at its ends.
-        planned_count = len(planned) if last else upto(planned, day)
+        planned_count = planned_total if last else planned_upto(day)
         done_count: int | None = None
         if day <= as_of:
-            done_count = upto(done, as_of if last else day)
+            done_count = done_upto(as_of if last else day)
         elif index == 0:  # the figures' date is before the plan's first year
-            done_count = upto(done, as_of)
+            done_count = done_upto(as_of)
         points.append(ProgressPoint(day, planned_count, done_count))
     done_points = [p for p in points if p.done is not None]
     if start <= as_of < end and as_of not in boundaries:
-        done_points.append(ProgressPoint(as_of, upto(planned, as_of), upto(done, as_of)))
+        done_points.append(ProgressPoint(as_of, planned_upto(as_of), done_upto(as_of)))
     return ProgressSeries(
         start=start,
         end=end,
         as_of=as_of,
-        total=len(rows),
-        without_deadline=without_deadline,
+        total=total,
+        without_deadline=total - planned_total,
         points=points,
         done_points=done_points,
     )

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from tracker.core.clock import today
+from tracker.core.clock import to_local, today
 from tracker.core.dates import parse_date
 from tracker.core.formatting import format_date, status_label
 from tracker.core.permissions import Action, authorize
@@ -27,6 +27,7 @@ from tracker.dashboard.queries import build_dashboard
 from tracker.extensions import db
 from tracker.people.models import Unit
 from tracker.people.queries import unit_or_404
+from tracker.plans.merging import merged_from
 from tracker.tasks.filters import TaskFilter
 
 bp.add_app_template_filter(small_number, "num")
@@ -145,10 +146,17 @@ def render_dashboard(unit: Unit) -> str:
         args = TaskFilter(as_of=as_of, **conditions).query_args(today=today_)
         return f"{list_base}?{urlencode(args)}" if args else list_base
 
+    # A unit made by a merger, read as of a date before it: its figures are those of the plans
+    # it took over as they stood then (the old units' summed); the page says so and links each
+    # old unit's own plans of that date (plans.queries.of_units_on keeps them).
+    merged = merged_from(db.session, unit)
+    merged_on = to_local(unit.created_at).date() if merged else None
     return render_template(
         "dashboard/index.html",
         unit=unit,
         data=data,
+        before_merger=merged if merged_on and as_of < merged_on else [],
+        merged_on=merged_on,
         charts=charts,
         list_url=list_url,
         progress_bar=progress_bar,

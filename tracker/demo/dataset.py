@@ -101,6 +101,12 @@ class PlanSpec:
     # Tasks outside any group (a plan without fields, such as the city's assignments).
     ungrouped: tuple[TaskSpec, ...]
 
+    @property
+    def entered_on(self) -> date:
+        """When its tasks were entered: the plan's date (the figures as of a day count only the
+        tasks entered by then), or the first day of its first year."""
+        return self.document_date or date(self.start_year, 1, 1)
+
     def tasks(self) -> Iterator[tuple[int | None, TaskSpec]]:
         """(group index or None, task), in plan order: grouped tasks first, by group."""
         for index, group in enumerate(self.groups):

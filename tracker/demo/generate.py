@@ -396,6 +396,7 @@ def _generate_batch(
                     d.state,
                     d.progress,
                     d.completed_on,
+                    data.plans[d.plan_index].entered_on,
                 )
             )
             supporters.extend((task_id, officer_of[key]) for key in d.spec.supporters)
@@ -433,7 +434,7 @@ _GROUP_COLUMNS = ("id", "plan_id", "ordinal", "name", "description", "overseer_i
 _TASK_COLUMNS = (
     "id", "plan_id", "group_id", "ordinal", "title", "deliverable", "notes", "search_text",
     "lead_officer_id", "confirmer_id", "recurrence_note", "deadline", "state",
-    "progress_percent", "completed_on",
+    "progress_percent", "completed_on", "entered_on",
 )  # fmt: skip
 _EVIDENCE_COLUMNS = (
     "id", "task_id", "document_number", "document_date", "summary", "added_by_id",

@@ -8,7 +8,7 @@ whatever exists is left as it is, so a second load adds no row (and hence no aud
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -300,7 +300,7 @@ def _create_plan(
             state=t.state,
             progress_percent=t.progress,
             completed_on=t.completed_on,
-            entered_on=plan.document_date or date(plan.start_year, 1, 1),
+            entered_on=spec.entered_on,
             # The report's completions were confirmed on their evidence date.
             confirmed_on=t.completed_on,
         )

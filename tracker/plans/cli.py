@@ -140,7 +140,7 @@ def merge_command(
         units.append(unit)
     *merged, parent = units
     try:
-        preview = preview_merge(db.session, None, merged)
+        preview = preview_merge(db.session, None, merged, parent)
         for unit in preview.sources:
             click.echo(f"{unit.code} ({unit.name}):")
             click.echo(f"  officers moving: {len(preview.officers[unit.id])}")
@@ -151,6 +151,13 @@ def merge_command(
                 )
             for plan in preview.staying[unit.id]:
                 click.echo(f"  plan staying: {plan.id} {plan.title}")
+        click.echo(f"calendar days carried: {len(preview.calendar)}")
+        if preview.calendar_conflicts:
+            days = ", ".join(f"{d:%d/%m/%Y}" for d in preview.calendar_conflicts)
+            click.echo(f"days the units disagree on (national calendar): {days}")
+        for carried in preview.carried:
+            for line in carried.lines:
+                click.echo(line)
         if not yes:
             click.echo("nothing changed (add --yes to merge)")
             return

@@ -42,8 +42,8 @@ def merge():
         try:
             if len(chosen) != len(set(form.sources.data or [])):
                 raise Refusal(_("Chọn các đơn vị trong danh sách."), "sources")
-            preview = preview_merge(db.session, current_user, chosen)
             data = unit_input(form)
+            preview = preview_merge(db.session, current_user, chosen, data.parent)
             if form.confirm.data == "1" and form.submit.data:
                 new = merge_units(db.session, current_user, chosen, form.code.data or "", data)
                 flash(

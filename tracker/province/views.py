@@ -23,6 +23,7 @@ from tracker.province import bp
 from tracker.province.exporting import export_filename, export_overview_xlsx
 from tracker.province.formatting import commune_rows
 from tracker.province.forms import default_descending, parse_query, query_args
+from tracker.province.national_chart import national_progress_by_kind
 from tracker.province.queries import (
     RATES,
     PeriodStatus,
@@ -99,8 +100,14 @@ def render_overview(unit: Unit):
                 db.session, overview.commune_ids, query.as_of
             ).items()
         }
+    # The nation's chart reads every task of the country (0.6 s for 250,000): drawn on request,
+    # so the page itself keeps its speed.
+    national = unit.kind is UnitKind.NATIONAL and bool(overview.communes)
+    wanted = national and request.args.get("charts") == "1"
     return render_template(
         "province/index.html",
+        national_charts=_national_charts(unit, query.as_of) if wanted else {},
+        national_charts_offered=national and not wanted,
         unit=unit,
         overview=overview,
         query=query,
@@ -120,6 +127,18 @@ def render_overview(unit: Unit):
         date_args=date_args,
         charts=charts,
     )
+
+
+def _national_charts(unit: Unit, as_of) -> dict:
+    """The national page's charts per plan kind, counted in the database (national_chart);
+    none on a province's page, which draws its own above."""
+    if unit.kind is not UnitKind.NATIONAL:
+        return {}
+    labels = _chart_labels()
+    return {
+        kind: render_chart(build_chart(f"national-chart-{kind.value}", series), labels)
+        for kind, series in national_progress_by_kind(db.session, unit, as_of).items()
+    }
 
 
 @bp.route("/units/<unit_code>/communes")

@@ -10,6 +10,13 @@ and Phụ lục 1 count it like any other. A deadline moved on the parent moves 
 never moved their own (tasks.deadlines).
 
 All of it in one transaction, in a fixed number of statements whatever the number of communes.
+
+A parent is not done by itself when its children are: it shows "n/N xã đã hoàn thành", and
+once every commune has finished, the province's leader who confirms it closes it
+(`close_parent`): done on the day the last commune finished (so late if that was after the
+parent's deadline), with a confirmation note listing each commune's evidence. Explicit, because
+the province may still have its own summary to make; the parent's lead may as well report it
+done the ordinary way, with the province's own document.
 """
 
 from __future__ import annotations
@@ -28,12 +35,12 @@ from tracker.core import clock
 from tracker.core.locking import hold
 from tracker.core.permissions import Action, can
 from tracker.core.refusals import Refusal
-from tracker.core.status import DeadlineClass, deadline_class
+from tracker.core.status import DeadlineClass, deadline_class, done_on
 from tracker.people.models import Officer, OfficerRole, Role, Unit
 from tracker.people.operations import ensure_open
 from tracker.plans.models import Plan, PlanKind
-from tracker.tasks.models import Evidence, Notification, Task, TaskState
-from tracker.tasks.operations import SaveResult, TaskInput, save_task
+from tracker.tasks.models import Evidence, NoteKind, Notification, Task, TaskNote, TaskState
+from tracker.tasks.operations import SaveResult, TaskInput, notify, save_task
 
 log = logging.getLogger("tracker.tasks")
 
@@ -144,19 +151,11 @@ def issue_task(
     return IssueResult(saved.task, children, saved.notice)
 
 
-def issue_plan(
-    session: Session, plan: Plan, unit_ids: Sequence[int], actor: Officer | None
-) -> list[Task]:
-    """Issue every open one-off task of `plan` (the province's own) not issued yet to the
-    units `unit_ids` below it: each task becomes a parent."""
-    unit = plan.unit
-    if actor is not None and not can(actor, Action.ISSUE_TO_UNITS, unit):
-        raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
-    ensure_open(unit)
-    hold(session, Unit, unit.id)
-    targets = _targets(session, unit, unit_ids)
+def plan_tasks_to_issue(session: Session, plan: Plan) -> list[Task]:
+    """The tasks of `plan` that issuing it would make parents: open, one-off, in the plan, not
+    issued yet (a task issued once is followed through its children, never copied twice)."""
     issued = select(Task.parent_task_id).where(Task.parent_task_id.is_not(None))
-    parents = list(
+    return list(
         session.scalars(
             select(Task)
             .where(
@@ -167,12 +166,75 @@ def issue_plan(
                 Task.state != TaskState.DONE,
                 Task.id.not_in(issued),
             )
-            .order_by(Task.ordinal)
+            .order_by(Task.ordinal, Task.id)
         )
     )
-    if not parents:
+
+
+@dataclass(frozen=True)
+class PlanIssuePreview:
+    """What issuing a whole plan would create, shown to be confirmed before anything is."""
+
+    plan: Plan
+    tasks: list[Task]  # the parents-to-be
+    targets: list[Unit]
+    new_plans: list[Unit]  # communes whose plan of tasks from above is created for the year
+    left_out: int  # the plan's other tasks: done, periodic, withdrawn or issued already
+
+    @property
+    def children(self) -> int:
+        return len(self.tasks) * len(self.targets)
+
+
+def preview_issue_plan(
+    session: Session, plan: Plan, unit_ids: Sequence[int], actor: Officer | None
+) -> PlanIssuePreview:
+    """What `issue_plan` would do, refused as it would be; changes nothing."""
+    unit = plan.unit
+    if actor is not None and not can(actor, Action.ISSUE_TO_UNITS, plan):
+        raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
+    ensure_open(unit)
+    if plan.archived_at is not None:
+        raise Refusal(_("Kế hoạch đã được lưu trữ: không giao được cho cấp dưới."))
+    targets = _targets(session, unit, unit_ids)
+    tasks = plan_tasks_to_issue(session, plan)
+    if not tasks:
         raise Refusal(_("Kế hoạch không còn nhiệm vụ nào chưa giao cho cấp dưới."))
-    return _spawn(session, parents, targets, actor)
+    having = _year_plan(
+        session, [u.id for u in targets], PlanKind.ASSIGNED_BY_HIGHER_LEVEL, clock.today().year
+    )
+    total = session.scalar(
+        select(func.count()).select_from(Task).where(
+            Task.plan_id == plan.id, Task.archived_at.is_(None)
+        )
+    )
+    return PlanIssuePreview(
+        plan=plan,
+        tasks=tasks,
+        targets=targets,
+        new_plans=[u for u in targets if u.id not in having],
+        left_out=(total or 0) - len(tasks),
+    )
+
+
+def issue_plan(
+    session: Session,
+    plan: Plan,
+    unit_ids: Sequence[int],
+    actor: Officer | None,
+    task_ids: Sequence[int] | None = None,
+) -> list[Task]:
+    """Issue every open one-off task of `plan` (the province's own) not issued yet to the
+    units `unit_ids` below it: each task becomes a parent, with one child in each unit. With
+    `task_ids` (those a preview showed), refused unless they are still exactly those."""
+    if actor is not None and not can(actor, Action.ISSUE_TO_UNITS, plan):
+        raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
+    # One issue of this unit at a time, then what is left to issue is read again under it.
+    hold(session, Unit, plan.unit_id)
+    preview = preview_issue_plan(session, plan, unit_ids, actor)
+    if task_ids is not None and [t.id for t in preview.tasks] != list(task_ids):
+        raise Refusal(_("Danh sách đã thay đổi so với bản xem trước: xem lại rồi xác nhận."))
+    return _spawn(session, preview.tasks, preview.targets, actor)
 
 
 def _spawn(
@@ -308,6 +370,74 @@ def children_of(session: Session, parent: Task, as_of: date) -> Children:
     rows.sort(key=lambda r: (_ORDER[r.status], r.task.plan.unit.name, r.task.id))
     done = sum(1 for r in rows if r.status.is_done)
     return Children(rows, done, len(rows))
+
+
+def may_close(session: Session, parent: Task, children: Children, actor) -> bool:
+    """Whether the page offers `actor` to close the parent now (close_parent decides)."""
+    return (
+        parent.state.is_open
+        and parent.cadence_every is None
+        and children.total > 0
+        and children.done == children.total
+        and can(actor, Action.CONFIRM_COMPLETION, parent)
+    )
+
+
+def close_parent(session: Session, parent: Task, actor: Officer) -> Task:
+    """The province's leader closes a task issued to communes once all of them have done it
+    (see the module's docstring). Refused while one has not, or if it is not a parent."""
+    if not can(actor, Action.CONFIRM_COMPLETION, parent):
+        raise Refusal(_("Bạn không có quyền thực hiện thao tác này."))
+    hold(session, Task, parent.id)
+    session.refresh(parent)
+    if not parent.state.is_open:
+        raise Refusal(_("Nhiệm vụ đã được báo cáo hoàn thành, đang chờ xác nhận hoặc đã xong."))
+    if parent.cadence_every is not None:
+        raise Refusal(_("Nhiệm vụ định kỳ không đóng theo kết quả các xã."))
+    today = clock.today()
+    children = children_of(session, parent, today)
+    if not children.total:
+        raise Refusal(_("Nhiệm vụ này chưa giao cho xã, phường nào."))
+    if children.done < children.total:
+        raise Refusal(
+            _(
+                "Còn %(n)s trên %(total)s xã, phường chưa hoàn thành: chưa thể xác nhận.",
+                n=children.total - children.done,
+                total=children.total,
+            )
+        )
+    finished = max(d for d in (done_on(r.task) for r in children.rows) if d is not None)
+    parent.state = TaskState.DONE
+    parent.completed_on = finished
+    parent.confirmed_on = today
+    parent.progress_percent = 100
+    # Stored text, Vietnamese like every note: each commune and the evidence it gave.
+    # One sentence per commune: the journal shows a note as one paragraph.
+    lines = []
+    for row in sorted(children.rows, key=lambda r: r.task.plan.unit.name):
+        documents = ", ".join(
+            f"{e.document_number} ngày {e.document_date:%d/%m/%Y}" for e in row.evidence
+        )
+        lines.append(f"{row.task.plan.unit.name}: {documents or 'không có văn bản'}.")
+    body = (
+        f"Tất cả {children.total} xã, phường đã hoàn thành; xã cuối cùng ngày "
+        f"{finished:%d/%m/%Y}. " + " ".join(lines)
+    )
+    session.add(TaskNote(task=parent, author_id=actor.id, kind=NoteKind.CONFIRMATION, body=body))
+    notify(
+        session,
+        [parent.lead_officer_id],
+        parent,
+        "confirmed",
+        f"Hoàn thành “{parent.title}” đã được xác nhận (tất cả xã, phường đã hoàn thành).",
+        skip=actor.id,
+    )
+    session.flush()
+    log.info(
+        "officer %s closed task %s issued to %s units (last done %s)",
+        actor.id, parent.id, children.total, finished,
+    )
+    return parent
 
 
 def parent_of(session: Session, task: Task) -> Task | None:

@@ -173,3 +173,22 @@ class IssueForm(Form):
     )
     unit_ids = SelectMultipleField(_l("Xã, phường"), coerce=int, validate_choice=False)
     submit = SubmitField(_l("Giao nhiệm vụ"))
+
+
+class IssuePlanForm(Form):
+    """A whole plan of a province issued to many of its communes (tasks.cascade.issue_plan):
+    the communes, a preview of what will be created, then the confirmation."""
+
+    form_token = token_field()
+    all_units = RadioField(
+        _l("Giao cho"),
+        choices=[
+            SelectChoice("all", _l("Tất cả xã, phường trực thuộc")),
+            SelectChoice("chosen", _l("Các xã, phường được chọn")),
+        ],
+        default="all",
+    )
+    unit_ids = SelectMultipleField(_l("Xã, phường"), coerce=int, validate_choice=False)
+    confirm = HiddenField()  # what the preview showed (the ids of its communes and tasks)
+    preview = SubmitField(_l("Xem trước"))
+    submit = SubmitField(_l("Xác nhận giao cả kế hoạch"))
