@@ -1,6 +1,13 @@
-"""Fixtures: one migrated database per run, a rolled-back transaction per test."""
+"""Fixtures: one migrated database per run, a rolled-back transaction per test.
+
+Tests that request `demo_database` run, still in a rolled-back transaction, on a second
+database where the demo ward was loaded and committed once per run (a load costs a second or
+more: it was done again by each of the tests that build on the demo).
+"""
 
 from __future__ import annotations
+
+import secrets
 
 import pytest
 from flask import g
@@ -10,14 +17,41 @@ from sqlalchemy import event
 
 from config import TestingConfig
 from tests.factories import PASSWORD
-from tests.support.databases import fresh_database
+from tests.support.databases import copy_of_database, fresh_database
 from tracker import create_app
 from tracker.extensions import db
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+def _migrated_template(tmp_path_factory):
+    """The URL of a database the migrations built, once per run; copied, never used itself."""
+    directory = tmp_path_factory.mktemp("template")
+    with fresh_database(directory, label="template") as url:
+        app = create_app(
+            TestingConfig, SQLALCHEMY_DATABASE_URI=url, TRACKER_UPLOAD_DIR=str(directory / "up")
+        )
+        with app.app_context():
+            upgrade()
+            db.session.remove()
+            db.engine.dispose()  # PostgreSQL copies a template nobody is connected to
+        yield url
+
+
+@pytest.fixture(scope="session")
+def migrated_database(_migrated_template):
+    """`with migrated_database(directory, label) as url:` a new database at the migrations'
+    head (a copy of one migrated once per run), dropped afterwards. tests/test_migrations.py
+    runs the migrations themselves."""
+
+    def make(directory, label: str = "test"):
+        return copy_of_database(_migrated_template, directory, label)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, migrated_database):
+    with migrated_database(tmp_path_factory.mktemp("db")) as url:
         yield url
 
 
@@ -29,19 +63,45 @@ def _app(database_url, tmp_path_factory):
         TRACKER_UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")),
     )
     with app.app_context():
-        upgrade()
-        db.session.remove()
         db.session.configure(join_transaction_mode="create_savepoint")
     yield app
     with app.app_context():
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def _demo_engine(tmp_path_factory, migrated_database):
+    """The engine of a database with the demo ward loaded and committed, made once per run by
+    an app of its own (so its engine has the same settings and listeners)."""
+    from tracker.demo.loader import load_demo
+
+    directory = tmp_path_factory.mktemp("demo")
+    with migrated_database(directory, label="demo") as url:
+        app = create_app(
+            TestingConfig,
+            SQLALCHEMY_DATABASE_URI=url,
+            TRACKER_UPLOAD_DIR=str(directory / "uploads"),
+        )
+        with app.app_context():
+            load_demo(db.session)
+            db.session.commit()
+            db.session.remove()
+            engine = db.engine
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
 @pytest.fixture
-def app(_app):
-    """The app with its database bound to one transaction, rolled back after the test."""
+def app(_app, request):
+    """The app with its database bound to one transaction, rolled back after the test: the
+    empty migrated database, or the demo ward's one when the test asks for `demo_database`."""
     with _app.app_context():
-        connection = db.engine.connect()
+        if "demo_database" in request.fixturenames:
+            connection = request.getfixturevalue("_demo_engine").connect()
+        else:
+            connection = db.engine.connect()
         transaction = connection.begin()
         engines = db._app_engines[_app]  # bind every session of the test to this connection
         engine = engines[None]
@@ -53,6 +113,13 @@ def app(_app):
             engines[None] = engine
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def demo_database(app):
+    """Ask for it (directly or through a fixture) and `app` runs on the demo ward's database:
+    `load_demo` there finds everything loaded and creates nothing."""
+    return app
 
 
 class Client(FlaskClient):
@@ -95,6 +162,19 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     return match.group(1)
 
 
+def session_csrf_token(client: FlaskClient) -> str:
+    """The CSRF token of the client's session, signed as Flask-WTF's generate_csrf signs it for
+    a page, without asking for a page: a logged-in officer's GET /login is sent on to the home
+    page, the dashboard, whose rendering cost more than the rest of a log-out."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    app = client.application
+    with client.session_transaction() as session:
+        raw = session.setdefault("csrf_token", secrets.token_hex(20))
+    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+
+
 class AuthActions:
     def __init__(self, client: FlaskClient):
         self._client = client
@@ -107,7 +187,7 @@ class AuthActions:
         )
 
     def logout(self):
-        return self._client.post("/logout", data={"csrf_token": csrf_token(self._client, "/login")})
+        return self._client.post("/logout", data={"csrf_token": session_csrf_token(self._client)})
 
 
 @pytest.fixture

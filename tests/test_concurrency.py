@@ -74,7 +74,7 @@ pytestmark = postgresql_only
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, migrated_database):
     def build():
         unit = gen_unit()
         people = {
@@ -87,7 +87,8 @@ def world(tmp_path_factory):
         db.session.flush()
         return unit.id, plan.id, people
 
-    with committed_world(tmp_path_factory.mktemp("races"), "races", build) as built:
+    directory = tmp_path_factory.mktemp("races")
+    with committed_world(directory, "races", build, migrated_database) as built:
         yield built
 
 

@@ -26,8 +26,8 @@ class Demo:
 
 
 @pytest.fixture
-def demo(app) -> Demo:
-    result = load_demo(db.session)
+def demo(app, demo_database) -> Demo:
+    result = load_demo(db.session)  # already loaded: finds the ward, creates nothing
     db.session.commit()
     period = db.session.scalar(
         select(ReportingPeriod).where(ReportingPeriod.unit_id == result.ward.id)

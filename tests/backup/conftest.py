@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 
 from config import TestingConfig
 from tests.support.databases import fresh_database
@@ -26,15 +25,17 @@ class Instance:
 
 
 @pytest.fixture
-def make_instance(tmp_path):
-    """`make_instance(label, migrate=True)`: a new instance, dropped after the test."""
+def make_instance(tmp_path, migrated_database):
+    """`make_instance(label, migrate=True)`: a new instance, dropped after the test; migrated
+    (a copy of the run's migrated database), or empty."""
     stack = contextlib.ExitStack()
     apps: list[Flask] = []
 
     def make(label: str, migrate: bool = True) -> Instance:
         directory = tmp_path / label
         directory.mkdir()
-        url = stack.enter_context(fresh_database(directory, label=label))
+        database = migrated_database if migrate else fresh_database
+        url = stack.enter_context(database(directory, label=label))
         app = create_app(
             TestingConfig,
             SQLALCHEMY_DATABASE_URI=url,
@@ -43,10 +44,6 @@ def make_instance(tmp_path):
             TRACKER_BACKUP_LABEL=label,
         )
         apps.append(app)
-        if migrate:
-            with app.app_context():
-                upgrade()
-                db.session.remove()
         return Instance(app, url, directory / "uploads", directory / "backups")
 
     try:

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestingConfig
-from tests.support.databases import fresh_database, server_url
+from tests.support.databases import server_url
 from tracker import create_app
 from tracker.extensions import db
 
@@ -64,18 +63,17 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+def live_server(tmp_path_factory, migrated_database) -> Iterator[LiveServer]:
     from tracker.demo.loader import load_demo
 
     directory = tmp_path_factory.mktemp("live")
-    with fresh_database(directory, label="browser") as url:
+    with migrated_database(directory, label="browser") as url:
         app = create_app(
             TestingConfig,
             SQLALCHEMY_DATABASE_URI=url,
             TRACKER_UPLOAD_DIR=str(directory / "uploads"),
         )
         with app.app_context():
-            upgrade()
             result = load_demo(db.session)
             db.session.commit()
             passwords = {login.email: login.password for login in result.logins}

@@ -24,7 +24,17 @@ PASSWORD = "vinhhoa2024"
 
 
 @pytest.fixture
-def demo(app):
+def first_load(app):
+    """A load into the empty database: what it creates."""
+    result = load_demo(db.session)
+    db.session.flush()
+    return result
+
+
+@pytest.fixture
+def demo(app, demo_database):
+    """The state a first load left, committed once per run (tests/conftest.py): loading again
+    finds the ward and its logins."""
     result = load_demo(db.session)
     db.session.flush()
     return result
@@ -215,14 +225,14 @@ def test_each_field_is_overseen_by_a_vice_chairperson(demo):
     assert all(o.roles == {Role.VICE_CHAIRPERSON} for o in overseers)
 
 
-def test_first_load_is_audited_without_an_actor(demo):
+def test_first_load_is_audited_without_an_actor(first_load):
     events = list(db.session.scalars(select(AuditEvent)))
     created = {(e.entity_type, e.action) for e in events}
     assert ("plans", "create") in created and ("tasks", "create") in created
     assert ("evidence", "create") in created
     assert all(e.actor_id is None for e in events)
-    assert demo.tasks_created == 76 and demo.evidence_created == 22
-    assert len(demo.plans_created) == 4 and len(demo.officers_created) == 22
+    assert first_load.tasks_created == 76 and first_load.evidence_created == 22
+    assert len(first_load.plans_created) == 4 and len(first_load.officers_created) == 22
 
 
 def test_second_load_changes_nothing(demo):
@@ -250,10 +260,10 @@ def test_a_partial_demo_is_completed_not_duplicated(app):
     assert db.session.scalar(select(func.count()).select_from(Plan)) == 4
 
 
-def test_february_meeting_was_held_graded_and_frozen(demo):
+def test_february_meeting_was_held_graded_and_frozen(first_load):
     from tracker.meetings.models import Meeting, MeetingStatus, OfficerEvaluation
 
-    meeting = db.session.scalar(select(Meeting).where(Meeting.unit_id == demo.ward.id))
+    meeting = db.session.scalar(select(Meeting).where(Meeting.unit_id == first_load.ward.id))
     assert (meeting.year, meeting.month, meeting.held_on) == (2024, 2, date(2024, 2, 15))
     assert meeting.status is MeetingStatus.CLOSED and meeting.snapshot
     # The plans as the meeting saw them on 15/02/2024, not as of the report date.
@@ -275,4 +285,4 @@ def test_february_meeting_was_held_graded_and_frozen(demo):
     assert {e.officer_id for e in evaluations} == {a.officer_id for a in meeting.attendance}
     assert others and all(e.reason for e in others)
     assert next(e for e in others if e.officer_id == chair).reason.startswith("Chủ trì")
-    assert demo.meetings_created == 1
+    assert first_load.meetings_created == 1

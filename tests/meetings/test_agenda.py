@@ -25,8 +25,8 @@ def _d(text: str) -> date:
 
 
 @pytest.fixture
-def demo(app):
-    load_demo(db.session)
+def demo(app, demo_database):
+    load_demo(db.session)  # already loaded: creates nothing
     db.session.flush()
     return db.session.scalar(select(Unit).where(Unit.code == "vinh-hoa"))
 

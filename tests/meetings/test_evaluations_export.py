@@ -14,7 +14,7 @@ from tracker.meetings.models import OfficerEvaluation
 DEMO_PASSWORD = "vinhhoa2024"
 
 
-def test_the_year_table_as_excel_with_each_grade_counted(client, auth, app):
+def test_the_year_table_as_excel_with_each_grade_counted(client, auth, app, demo_database):
     load_demo(db.session)
     db.session.commit()
     graded = db.session.scalars(select(OfficerEvaluation)).all()

@@ -19,13 +19,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from config import TestingConfig
 from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
 from tests.reminders.conftest import morning
-from tests.support.databases import fresh_database, server_url
+from tests.support.databases import server_url
 from tracker import create_app
 from tracker.extensions import db
 from tracker.people.models import Role
@@ -45,9 +44,9 @@ on_postgresql = pytest.mark.skipif(
 
 
 @pytest.fixture
-def committed_app(tmp_path, smtp_server):
+def committed_app(tmp_path, smtp_server, migrated_database):
     """An app on its own database with two wards of committed tasks, mailing to the server."""
-    with fresh_database(tmp_path, label="reminders") as url:
+    with migrated_database(tmp_path, label="reminders") as url:
         app = create_app(
             TestingConfig,
             SQLALCHEMY_DATABASE_URI=url,
@@ -58,7 +57,6 @@ def committed_app(tmp_path, smtp_server):
             TRACKER_MAIL_TRANSPORT="smtp",
         )
         with app.app_context():
-            upgrade()
             for _ in range(2):
                 unit = gen_unit()
                 gen_officer(unit, Role.CHAIRPERSON)

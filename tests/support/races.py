@@ -15,11 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy.orm import Session
 
 from config import TestingConfig
-from tests.support.databases import fresh_database, server_url
+from tests.support.databases import server_url
 from tracker import create_app
 from tracker.core.audit import acting_as
 from tracker.core.refusals import Refusal
@@ -44,15 +43,16 @@ class World:
 
 @contextmanager
 def committed_world(directory, label: str,
-                    build: Callable[[], tuple[int, int, dict[str, Officer]]]) -> Iterator[World]:
-    """An app on a fresh database, migrated, with what `build` makes committed (it returns the
-    unit's id, the plan's id or 0, and the officers by key): other connections see it."""
-    with fresh_database(directory, label=label) as url:
+                    build: Callable[[], tuple[int, int, dict[str, Officer]]],
+                    migrated_database: Callable) -> Iterator[World]:
+    """An app on a new migrated database (from the `migrated_database` fixture) with what
+    `build` makes committed (it returns the unit's id, the plan's id or 0, and the officers by
+    key): other connections see it."""
+    with migrated_database(directory, label=label) as url:
         app = create_app(
             TestingConfig, SQLALCHEMY_DATABASE_URI=url, TRACKER_UPLOAD_DIR=str(directory / "up")
         )
         with app.app_context():
-            upgrade()
             unit_id, plan_id, people = build()
             db.session.commit()
             world = World(

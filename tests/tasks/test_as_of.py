@@ -38,8 +38,8 @@ NOW = date(2026, 12, 3)
 
 
 @pytest.fixture
-def demo(app):
-    result = load_demo(db.session)
+def demo(app, demo_database):
+    result = load_demo(db.session)  # already loaded: finds the ward, creates nothing
     db.session.flush()
     return result
 

@@ -27,7 +27,7 @@ pytestmark = postgresql_only
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, migrated_database):
     def build():
         province = gen_unit(code="tinh", name="Tỉnh", kind=UnitKind.PROVINCE)
         communes = [
@@ -44,7 +44,8 @@ def world(tmp_path_factory):
         db.session.flush()
         return province.id, 0, people
 
-    with committed_world(tmp_path_factory.mktemp("cascade-races"), "cascade", build) as built:
+    directory = tmp_path_factory.mktemp("cascade-races")
+    with committed_world(directory, "cascade", build, migrated_database) as built:
         yield built
 
 
