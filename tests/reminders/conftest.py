@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ class Collector:
         self.messages: list[EmailMessage] = []
         self.refuse: dict[str, str] = {}  # address -> SMTP reply, e.g. "550 5.1.1 no such user"
         self.lock = threading.Lock()
+        # Cleared: each message waits here before it is accepted (a slow server), until set.
+        self.open = threading.Event()
+        self.open.set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         reply = self.refuse.get(address)
@@ -41,6 +45,8 @@ class Collector:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if not self.open.is_set():
+            await asyncio.get_running_loop().run_in_executor(None, self.open.wait, 30)
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.messages.append(message)
