@@ -4,7 +4,7 @@ The agenda is plain JSON-ready data: the open meeting shows it live, the closed 
 copy frozen at closing (`Meeting.snapshot`), and both are rendered by the same template and the
 same minutes. Where a task stands is asked of `tracker.core.status` (the one rule); the rows
 come from `tracker.tasks.queries.status_rows`, the explanations from
-`tracker.followups.queries.month_followups`: a fixed number of queries whatever the unit holds.
+`tracker.followups.queries.month_requests`: a fixed number of queries whatever the unit holds.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,7 +29,7 @@ from tracker.core.status import (
 )
 from tracker.core.text import name_key
 from tracker.followups.models import Decision
-from tracker.followups.queries import month_followups
+from tracker.followups.queries import month_requests
 from tracker.meetings.models import Grade, Meeting
 from tracker.people.models import Officer
 from tracker.plans.models import Plan
@@ -114,6 +114,25 @@ def _line(task_id: int, title: str, deadline, completed_on, status: DeadlineClas
     }
 
 
+class TaskFacts(NamedTuple):
+    title: str
+    state: TaskState
+    version: int
+
+
+def task_facts(session: Session, unit_id: int) -> dict[int, TaskFacts]:
+    """The unit's live tasks' titles, states and versions by id: the agenda reads the first
+    two, the meeting page's decision forms the version (one query for both)."""
+    return {
+        row.id: TaskFacts(row.title, row.state, row.version)
+        for row in session.execute(
+            select(Task.id, Task.title, Task.state, Task.version)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(Plan.unit_id == unit_id, Task.archived_at.is_(None))
+        )
+    }
+
+
 def build_agenda(
     session: Session,
     unit_id: int,
@@ -121,26 +140,20 @@ def build_agenda(
     month: int,
     as_of: date,
     previous_as_of: date | None = None,
+    facts: dict[int, TaskFacts] | None = None,
 ) -> dict[str, Any]:
     """The built agenda of a unit's meeting of `month`/`year`, held on `as_of`.
 
     Per officer (the task's lead on that date): tasks due in the month (done on time, done
     late, still open), overdue tasks carried over from earlier months, explanations requested
     in the month and their answers, completions waiting for confirmation; per plan, the
-    completion rate at `as_of` against `previous_as_of` (the previous meeting's date)."""
+    completion rate at `as_of` against `previous_as_of` (the previous meeting's date).
+    `facts`: the unit's `task_facts`, when the caller has them already."""
     # The tasks in their plans on the meeting's date, judged by that date's deadlines.
     rows = [row for row in status_rows(session, Plan.unit_id == unit_id) if in_plan_on(row, as_of)]
     task_ids = {row.task_id for row in rows}
-    titles: dict[int, tuple[str, TaskState]] = {}
-    if rows:
-        titles = {
-            task_id: (title, state)
-            for task_id, title, state in session.execute(
-                select(Task.id, Task.title, Task.state)
-                .join(Plan, Plan.id == Task.plan_id)
-                .where(Plan.unit_id == unit_id, Task.archived_at.is_(None))
-            )
-        }
+    if facts is None:
+        facts = task_facts(session, unit_id) if rows else {}
     officers = sorted(
         session.execute(
             select(Officer.id, Officer.full_name, Officer.position).where(
@@ -154,7 +167,7 @@ def build_agenda(
     if as_of < today():
         pending = pending_on(session, unit_id, as_of) & task_ids
     else:
-        pending = {i for i, (_, state) in titles.items() if state is TaskState.PENDING_CONFIRMATION}
+        pending = {i for i, f in facts.items() if f.state is TaskState.PENDING_CONFIRMATION}
         pending &= task_ids
     sections: dict[int | None, dict] = {}
 
@@ -176,7 +189,8 @@ def build_agenda(
         section(officer_id, name, position)
 
     for row in rows:
-        title, _state = titles.get(row.task_id, ("", TaskState.NOT_STARTED))
+        fact = facts.get(row.task_id)
+        title = fact.title if fact else ""
         lead_id = lead_on(row, as_of)  # who led it on the meeting's date
         target = sections.get(lead_id) or section(lead_id)
         for bucket, period, status in month_periods(row, year, month, as_of):
@@ -189,15 +203,14 @@ def build_agenda(
                 _line(row.task_id, title, row.deadline, None, deadline_class(row, as_of))
             )
 
-    followups = month_followups(session, unit_id, year, month)
-    for request in followups.requests:
+    for request in month_requests(session, unit_id, year, month):
         if request.task_id not in task_ids:
             continue
         target = sections.get(request.lead_officer_id) or section(request.lead_officer_id)
         target["explanations"].append(
             {
                 "task_id": request.task_id,
-                "title": request.task.title,
+                "title": facts[request.task_id].title,
                 "deadline": _d(request.deadline),
                 "requested_on": _d(request.requested_at.date()),
                 "reason": request.reason,
@@ -288,7 +301,9 @@ def proposed_grade(grades: list[Grade], level: int | None) -> Grade | None:
     return grades[level_to_rank(level, len(grades)) - 1]
 
 
-def live_agenda(session: Session, meeting: Meeting) -> dict:
+def live_agenda(
+    session: Session, meeting: Meeting, facts: dict[int, TaskFacts] | None = None
+) -> dict:
     """The agenda from the tasks as they stand. The previous meeting's plan rates are those it
     froze when it closed (what it saw), else the rule applied at its date."""
     previous = meeting.previous
@@ -299,6 +314,7 @@ def live_agenda(session: Session, meeting: Meeting) -> dict:
         meeting.month,
         meeting.held_on,
         previous.held_on if previous else None,
+        facts,
     )
     if previous is not None and previous.is_closed and previous.snapshot:
         seen = {p["plan_id"]: p for p in previous.snapshot.get("plans", [])}

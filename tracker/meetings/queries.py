@@ -12,7 +12,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.core.text import name_key
-from tracker.meetings.agenda import figures, live_agenda, proposed_grade
+from tracker.meetings.agenda import TaskFacts, figures, live_agenda, proposed_grade, task_facts
 from tracker.meetings.models import (
     AgendaItem,
     Grade,
@@ -23,7 +23,6 @@ from tracker.meetings.models import (
 )
 from tracker.people.models import Officer
 from tracker.plans.models import Plan
-from tracker.tasks.models import Task
 
 
 def unit_meetings(session: Session, unit_id: int) -> list[Meeting]:
@@ -100,6 +99,7 @@ def meeting_page(session: Session, meeting: Meeting) -> MeetingPage:
     the unit's grades with the proposal for each officer, the plans: a fixed number of
     queries, the agenda built once (twice for a closed meeting: frozen and live)."""
     live = None
+    facts: dict[int, TaskFacts] = {}
     if meeting.is_closed and meeting.snapshot:
         agenda = meeting.snapshot
         current = live_agenda(session, meeting)
@@ -109,7 +109,8 @@ def meeting_page(session: Session, meeting: Meeting) -> MeetingPage:
                 "plans": {p["plan_id"]: p for p in current["plans"]},
             }
     else:
-        agenda = live_agenda(session, meeting)
+        facts = task_facts(session, meeting.unit_id)
+        agenda = live_agenda(session, meeting, facts)
     grades = grade_list(session, meeting.unit_id)
     plans = session.scalars(
         select(Plan)
@@ -128,17 +129,10 @@ def meeting_page(session: Session, meeting: Meeting) -> MeetingPage:
         },
         plans=list(plans),
         decided_tasks={i.task_id for i in meeting.items if i.kind == ItemKind.TASK},
-        task_versions={} if meeting.is_closed else _task_versions(session, meeting.unit_id),
-    )
-
-
-def _task_versions(session: Session, unit_id: int) -> dict[int, int]:
-    return dict(
-        session.execute(
-            select(Task.id, Task.version)
-            .join(Plan, Plan.id == Task.plan_id)
-            .where(Plan.unit_id == unit_id, Task.archived_at.is_(None))
-        ).all()
+        # The titles' query of the agenda gives the versions too (none once closed).
+        task_versions={}
+        if meeting.is_closed
+        else {task_id: f.version for task_id, f in facts.items()},
     )
 
 
