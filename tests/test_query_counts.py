@@ -318,7 +318,7 @@ CEILINGS = {
     "chairperson /": 9,
     "chairperson /units/<ward>/tasks": 11,
     "chairperson /units/<ward>/meetings": 7,
-    "chairperson /meetings/<meeting>": 16,
+    "chairperson /meetings/<meeting>": 14,
     "chairperson /units/<ward>/evaluations?year=2024": 6,
     "chairperson /units/<ward>/appendix": 6,
     "chairperson /appendix/<period>": 11,

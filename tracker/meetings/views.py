@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from wtforms import SelectChoice
 
@@ -166,14 +170,50 @@ def create(unit_code: str):
 # Placeholders of a blank decision form, replaced by each copy's prefix and ids.
 _PREFIX, _ITEM_ID, _TASK_ID = "zzprefixzz", "zzitemzz", "zztaskzz"
 _OFFICER_ID, _COMMENT, _REASON = "zzofficerzz", "zzcommentzz", "zzreasonzz"
-_VERSION, _SEEN = "zzversionzz", "zzseenzz"
-_PLACEHOLDER = re.compile("zz(?:prefix|item|task|officer|comment|reason|version|seen)zz")
+_VERSION, _SEEN, _CSRF = "zzversionzz", "zzseenzz", "zzcsrfzz"
+_PLACEHOLDER = re.compile("zz(?:prefix|item|task|officer|comment|reason|version|seen|csrf)zz")
+
+# The blank forms, kept across requests: a blank depends only on its key (the meeting, the
+# choices, the rights, the language, the app), its CSRF token is a placeholder filled anew.
+_BLANKS: OrderedDict[tuple, str] = OrderedDict()
+_BLANKS_KEPT = 256
+_blanks_lock = threading.Lock()
+
+
+def _blank(key: tuple, render) -> str:
+    """The blank form of `key`, rendered by `render()` the first time (its CSRF token then
+    replaced by a placeholder); a CSRF token is per session and renewed, never kept."""
+    key = (
+        id(current_app._get_current_object()),
+        current_app.config.get("WTF_CSRF_ENABLED", True),
+        request.script_root,
+        str(get_locale()),
+        *key,
+    )
+    with _blanks_lock:
+        blank = _BLANKS.get(key)
+        if blank is not None:
+            _BLANKS.move_to_end(key)
+            return blank
+    token = generate_csrf()
+    blank = render()
+    if token:
+        blank = blank.replace(token, _CSRF)
+    with _blanks_lock:
+        _BLANKS[key] = blank
+        while len(_BLANKS) > _BLANKS_KEPT:
+            _BLANKS.popitem(last=False)
+    return blank
 
 
 def _copy(blank: str, values: dict[str, str]) -> str:
     """A form rendered once with placeholders, filled in for one officer, item or task (in one
     pass, so that a typed text that happens to hold a placeholder stays as typed)."""
     return _PLACEHOLDER.sub(lambda match: values[match[0]], blank)
+
+
+def _choices_key(choices) -> tuple:
+    return tuple((c.value, c.label) for c in choices)
 
 
 def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
@@ -229,9 +269,14 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
             seen = evaluation_state(evaluations.get(officer_id))
             return Markup(render_evaluation(evaluation_form(officer_id), seen))
         if not blank_evaluation:
-            form = evaluation_form(_OFFICER_ID, _PREFIX, comment=_COMMENT, reason=_REASON)
-            form.grade_id.data = _PREFIX  # matches no choice: each copy selects its own
-            blank_evaluation.append(render_evaluation(form))
+
+            def render() -> str:
+                form = evaluation_form(_OFFICER_ID, _PREFIX, comment=_COMMENT, reason=_REASON)
+                form.grade_id.data = _PREFIX  # matches no choice: each copy selects its own
+                return render_evaluation(form)
+
+            key = ("evaluation", meeting.id, _choices_key(grade_choices))
+            blank_evaluation.append(_blank(key, render))
         existing = evaluations.get(officer_id)
         proposal = proposals.get(officer_id)
         if existing is not None:
@@ -244,12 +289,14 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
             _COMMENT: str(escape(existing.comment if existing else "")),
             _REASON: str(escape(existing.reason if existing else "")),
             _SEEN: evaluation_state(existing),
+            _CSRF: csrf,
         }
         html = _copy(blank_evaluation[0], values)
         option = f'<option value="{chosen}">'
         return Markup(html.replace(option, f'<option selected value="{chosen}">', 1))
 
     may_assign = may_evaluate and can(current_user, Action.ASSIGN_TASK, meeting.unit)
+    csrf = generate_csrf() if may_evaluate else ""
 
     def decision_form(item_id=None, task_id=None, prefix=None) -> DecisionForm:
         form = failed.get(("decision", item_id, task_id))
@@ -281,13 +328,21 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         kind = (item_id is not None, bool(with_deadline))
         blank = blanks.get(kind)
         if blank is None:
-            form = decision_form(
-                item_id=_ITEM_ID if item_id is not None else None,
-                task_id=_TASK_ID if item_id is None else None,
-                prefix=_PREFIX,
+
+            def render() -> str:
+                form = decision_form(
+                    item_id=_ITEM_ID if item_id is not None else None,
+                    task_id=_TASK_ID if item_id is None else None,
+                    prefix=_PREFIX,
+                )
+                form.task_version.data = _VERSION
+                return render_decision(form, with_deadline)
+
+            key = (
+                "decision", *kind, meeting.id, may_assign, _choices_key(plan_choices),
+                _choices_key(lead_choices),
             )
-            form.task_version.data = _VERSION
-            blank = blanks[kind] = render_decision(form, with_deadline)
+            blank = blanks[kind] = _blank(key, render)
         prefix = f"i{int(item_id)}" if item_id is not None else f"t{int(task_id)}"
         version = page.task_versions.get(task_id or with_deadline or 0)
         ids = {
@@ -295,6 +350,7 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
             _ITEM_ID: str(int(item_id or 0)),
             _TASK_ID: str(int(task_id or 0)),
             _VERSION: str(int(version)) if version is not None else "",
+            _CSRF: csrf,
         }
         return Markup(_copy(blank, ids))
 
