@@ -393,3 +393,33 @@ def test_copied_forms_are_the_forms_wtforms_renders(client, auth, ward):
     rendered = alone("meetings/_decision.html", decision, task_id=None, may_assign=True)
     assert rendered.strip() in page
     assert "zzprefixzz-" not in page and "zzitemzz" not in page
+
+
+def test_kept_blank_forms_follow_their_choices_and_token(client, auth, ward):
+    """The blank decision form is kept across requests (issue 10): a plan renamed since shows
+    its new title, and each page's copies carry that page's CSRF token, never a kept one."""
+    import re
+
+    auth.login(ward["focal"])
+    _open(client, ward)
+    url = f"/meetings/{_meeting().id}"
+    auth.logout()
+    auth.login(ward["chair"])
+    first = client.get(url).get_data(as_text=True)
+    assert "Kế hoạch CCHC năm 2024</option>" in first
+    ward["plan"].title = "Kế hoạch CCHC năm 2024 (sửa đổi)"
+    db.session.commit()
+    with client.session_transaction() as session:
+        session.pop("csrf_token", None)  # a new session token: the kept blank must not hold one
+    page = client.get(url).get_data(as_text=True)
+    assert "Kế hoạch CCHC năm 2024 (sửa đổi)</option>" in page
+    def tokens(html: str) -> tuple[str, set[str]]:
+        # The page's first token (the edit form's, rendered anew) and the decision forms'.
+        decision = r'data-testid="decision-form">\s*<input[^>]*value="([^"]+)"'
+        first_token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)[1]
+        return first_token, set(re.findall(decision, html))
+
+    before, kept_before = tokens(first)
+    now, kept_now = tokens(page)
+    assert kept_before == {before} and kept_now == {now} and now != before
+    assert "zzcsrfzz" not in page
