@@ -423,3 +423,34 @@ def test_kept_blank_forms_follow_their_choices_and_token(client, auth, ward):
     now, kept_now = tokens(page)
     assert kept_before == {before} and kept_now == {now} and now != before
     assert "zzcsrfzz" not in page
+
+
+def test_edit_form_pickers_rendered_once_are_the_macros(client, auth, ward):
+    """The chair's and the secretary's pickers share their officers' options, rendered once by
+    the view (issue 10): each equals the field macro's own loop, its choice selected."""
+    import re
+
+    from flask import render_template_string
+
+    from tracker.meetings.forms import MeetingForm
+    from tracker.meetings.views import _officer_choices
+
+    auth.login(ward["focal"])
+    _open(client, ward)
+    meeting = _meeting()
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    officers = [a.officer for a in meeting.attendance if a.officer.active]
+    with client.application.test_request_context():
+        form = MeetingForm(
+            formdata=None, chair_id=meeting.chair_id, secretary_id=meeting.secretary_id
+        )
+        _officer_choices(form, officers)
+        alone = render_template_string(
+            '{% from "_macros.html" import field %}'
+            "{{ field(f.chair_id) }}{{ field(f.secretary_id) }}",
+            f=form,
+        )
+    selects = re.findall(r"<select.*?</select>", alone, re.S)
+    assert len(selects) == 2 and all(select in page for select in selects)
+    assert f'<option selected value="{ward["chair"].id}">' in selects[0]
+    assert f'<option selected value="{ward["focal"].id}">' in selects[1]

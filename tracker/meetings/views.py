@@ -393,6 +393,23 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         secretary_id=meeting.secretary_id,
     )
     _officer_choices(edit_form, [o for o in officers if o.active])
+    # The chair's and the secretary's pickers list the same officers: rendered once, each
+    # picker marking its own choice as the field macro's loop would.
+    def option(choice) -> tuple[str, str]:
+        value, label = escape(choice.value), escape(choice.label)
+        return choice.value, f'<option value="{value}">{label}</option>'
+
+    people = [option(c) for c in edit_form.chair_id.choices[1:]]
+
+    def officer_options(field) -> Markup:
+        rows = [option(field.choices[0]), *people]  # the field's own "— Chọn … —" first
+        return Markup("".join(
+            html.replace("<option ", "<option selected ", 1)
+            if field.coerce(value) == field.data
+            else html
+            for value, html in rows
+        ))
+
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
@@ -415,6 +432,7 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         decision=decision,
         decided_tasks=page.decided_tasks,
         task_lines=task_lines,
+        officer_options=officer_options,
         failed_reasons=failed.get("attendance", {}),
         has_pdf=libreoffice() is not None,
         rate=_rate,
