@@ -58,7 +58,7 @@ class CountPattern(str):
     def __mod__(self, values: Mapping[str, object]) -> str:
         shown = str(values["n"])
         count = int("".join(ch for ch in shown if ch.isdigit()) or 0)
-        return _count_form(self.forms, str(get_locale()), count).replace("%(n)s", shown)
+        return _count_form(self.forms, _language(), count).replace("%(n)s", shown)
 
 
 def _days_overdue(count: int, n: str) -> str:
@@ -100,7 +100,18 @@ def _requested_as_of(today_: date) -> date:
     return today_
 
 
+def _language() -> str:
+    return str(get_locale())
+
+
 def _chart_labels() -> ChartLabels:
+    return _chart_labels_in(_language())
+
+
+@lru_cache(maxsize=8)
+def _chart_labels_in(language: str) -> ChartLabels:
+    """The charts' words in the request's language (translations do not change while the
+    application runs, so once per language)."""
     return ChartLabels(
         title=_("Tiến độ thực hiện: nhiệm vụ hoàn thành so với thời hạn theo kế hoạch (lũy kế)"),
         period=_("Từ tháng %(start)s đến tháng %(end)s."),
@@ -123,6 +134,17 @@ def _page_labels(as_of: date) -> dict[str, str]:
     """Words the page repeats on every row and card, translated once. The patterns keep
     their %(n)s for the template's `format`."""
     return {
+        **_fixed_page_labels(_language()),
+        "until": _("đến %(date)s", date=format_date(as_of)),
+        "until_cap": _("Đến %(date)s", date=format_date(as_of)),
+    }
+
+
+@lru_cache(maxsize=8)
+def _fixed_page_labels(language: str) -> dict[str, str]:
+    """The words of `_page_labels` that depend on the language alone (the caller copies
+    the dictionary, so the cached one is never changed)."""
+    return {
         "tasks": _("Nhiệm vụ"),
         "done": _("Đã hoàn thành"),
         "overdue": _("Quá hạn"),
@@ -141,8 +163,6 @@ def _page_labels(as_of: date) -> dict[str, str]:
         "on_day": _("ngày"),
         "today": _("Hôm nay"),
         "no_field": _("Chưa xếp lĩnh vực"),
-        "until": _("đến %(date)s", date=format_date(as_of)),
-        "until_cap": _("Đến %(date)s", date=format_date(as_of)),
         "lead": _("Chủ trì"),
         "nobody": _("chưa giao"),
         "due": _("Hạn"),
