@@ -332,23 +332,46 @@ class Tally:
 
 def tally(tasks: Iterable[HasDeadline], as_of: date) -> Tally:
     """The counts as of the end of `as_of`, of the tasks in their plan on that date."""
-    counts = dict.fromkeys(DeadlineClass, 0)
-    total = due = done_of_due = 0
+    counter = TallyCounter()
     for task in tasks:
-        if not in_plan_on(task, as_of):
-            continue
-        cls = deadline_class(task, as_of)
-        counts[cls] += 1
-        total += 1
-        if is_due(task, as_of):
-            due += 1
-            done_of_due += cls.is_done
-    return Tally(
-        total=total,
-        done_on_time=counts[DeadlineClass.DONE_ON_TIME],
-        done_late=counts[DeadlineClass.DONE_LATE],
-        open_on_time=counts[DeadlineClass.OPEN_ON_TIME],
-        open_overdue=counts[DeadlineClass.OPEN_OVERDUE],
-        due=due,
-        done_of_due=done_of_due,
-    )
+        counter.add(classify(task, as_of))
+    return counter.tally()
+
+
+def classify(task: HasDeadline, as_of: date) -> tuple[DeadlineClass, bool] | None:
+    """What `tally` counts a task as on `as_of`: its class and whether it is due; None when it
+    is not in its plan that day. Classed once, a task can be added to several counters."""
+    if not in_plan_on(task, as_of):
+        return None
+    return deadline_class(task, as_of), is_due(task, as_of)
+
+
+class TallyCounter:
+    """A `Tally` being counted: `add` each task's `classify`, then `tally()`."""
+
+    __slots__ = ("counts", "done_of_due", "due")
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(DeadlineClass, 0)
+        self.due = self.done_of_due = 0
+
+    def add(self, classified: tuple[DeadlineClass, bool] | None) -> None:
+        if classified is None:
+            return
+        cls, due = classified
+        self.counts[cls] += 1
+        if due:
+            self.due += 1
+            self.done_of_due += cls.is_done
+
+    def tally(self) -> Tally:
+        counts = self.counts
+        return Tally(
+            total=sum(counts.values()),
+            done_on_time=counts[DeadlineClass.DONE_ON_TIME],
+            done_late=counts[DeadlineClass.DONE_LATE],
+            open_on_time=counts[DeadlineClass.OPEN_ON_TIME],
+            open_overdue=counts[DeadlineClass.OPEN_OVERDUE],
+            due=self.due,
+            done_of_due=self.done_of_due,
+        )

@@ -20,14 +20,13 @@ from tracker.core.status import (
     DeadlineClass,
     StatusRow,
     Tally,
+    TallyCounter,
+    classify,
     confirmed_late,
-    deadline_class,
     done_on,
     final_deadline,
-    in_plan_on,
     lead_on,
     missed_since,
-    tally,
 )
 from tracker.core.text import name_key
 from tracker.people.models import Officer, Unit, UnitKind
@@ -250,34 +249,29 @@ def _lead_names(
 
 
 def _group_lines(
-    rows: Sequence[StatusRow], plan_id: int, lookups: UnitLookups, as_of: date
+    counters: dict[tuple[int, int | None], TallyCounter], plan_id: int, lookups: UnitLookups
 ) -> list[Breakdown]:
-    by_group: dict[int | None, list[StatusRow]] = defaultdict(list)
-    for row in rows:
-        by_group[row.group_id].append(row)
+    empty = TallyCounter()
     lines = [
-        Breakdown(g.id, g.name, tally(by_group.get(g.id, ()), as_of), g.ordinal)
+        Breakdown(g.id, g.name, counters.get((plan_id, g.id), empty).tally(), g.ordinal)
         for g in lookups.groups_of(plan_id)
     ]
-    if by_group.get(None):
-        lines.append(Breakdown(None, "", tally(by_group[None], as_of), 0))
+    if (plan_id, None) in counters:
+        lines.append(Breakdown(None, "", counters[plan_id, None].tally(), 0))
     return lines
 
 
 def _officer_lines(
-    rows: Sequence[StatusRow], names: dict[int, str], as_of: date
+    counters: dict[int | None, TallyCounter], names: dict[int, str]
 ) -> list[Breakdown]:
-    by_lead: dict[int | None, list[StatusRow]] = defaultdict(list)
-    for row in rows:
-        by_lead[lead_on(row, as_of)].append(row)
     lines = [
-        Breakdown(lead_id, names.get(lead_id, f"#{lead_id}"), tally(lead_rows, as_of))
-        for lead_id, lead_rows in by_lead.items()
+        Breakdown(lead_id, names.get(lead_id, f"#{lead_id}"), counter.tally())
+        for lead_id, counter in counters.items()
         if lead_id is not None
     ]
     lines.sort(key=lambda line: name_key(line.label))
-    if by_lead.get(None):
-        lines.append(Breakdown(None, "", tally(by_lead[None], as_of)))
+    if None in counters:
+        lines.append(Breakdown(None, "", counters[None].tally()))
     return lines
 
 
@@ -286,36 +280,53 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
     rows = status_rows(session, Plan.unit_id == unit.id)
     plans_by_id = {plan.id: plan for plan in lookups.plans}
 
-    by_plan: dict[int, list[StatusRow]] = defaultdict(list)
-    for row in rows:
-        by_plan[row.plan_id].append(row)
-    blocks = [
-        PlanBlock(
-            plan=plan,
-            as_of=tally(by_plan[plan.id], as_of),
-            today=tally(by_plan[plan.id], today),
-            groups=_group_lines(by_plan[plan.id], plan.id, lookups, as_of),
-            series=progress_series(
-                plan, [r for r in by_plan[plan.id] if in_plan_on(r, as_of)], as_of
-            ),
-        )
-        for plan in lookups.plans
-    ]
-
     overdue_filter = TaskFilter(as_of=as_of, status=DeadlineClass.OPEN_OVERDUE.value)
     soon_filter = due_soon_filter(as_of)
     until = soon_filter.deadline_to
     assert until is not None
     overdue: list[tuple[date, int, StatusRow]] = []
     soon: list[tuple[date, int, StatusRow]] = []
+
+    # One pass over the rows: each is classed once for each date, then counted in every line
+    # it belongs to (the unit, its plan, its field, its lead).
+    overall_as_of, overall_today = TallyCounter(), TallyCounter()
+    plan_as_of: dict[int, TallyCounter] = defaultdict(TallyCounter)
+    plan_today: dict[int, TallyCounter] = defaultdict(TallyCounter)
+    by_group: dict[tuple[int, int | None], TallyCounter] = defaultdict(TallyCounter)
+    by_lead: dict[int | None, TallyCounter] = defaultdict(TallyCounter)
+    in_plan: dict[int, list[StatusRow]] = defaultdict(list)  # in their plan as of the date
+    leads: list[int | None] = []
     for row in rows:
-        if not in_plan_on(row, as_of):
+        at_date = classify(row, as_of)
+        at_today = at_date if today == as_of else classify(row, today)
+        lead = lead_on(row, as_of)
+        leads.append(lead)
+        overall_as_of.add(at_date)
+        overall_today.add(at_today)
+        plan_as_of[row.plan_id].add(at_date)
+        plan_today[row.plan_id].add(at_today)
+        by_group[row.plan_id, row.group_id].add(at_date)
+        by_lead[lead].add(at_date)
+        if at_date is None:
             continue
-        cls = deadline_class(row, as_of)
+        in_plan[row.plan_id].append(row)
+        cls = at_date[0]
         if row_matches(overdue_filter, row, cls):
             overdue.append((missed_since(row, as_of) or date.min, row.task_id, row))
         if row_matches(soon_filter, row, cls):
             soon.append((_next_deadline(row, as_of, until) or date.max, row.task_id, row))
+
+    blocks = [
+        PlanBlock(
+            plan=plan,
+            as_of=plan_as_of[plan.id].tally(),
+            today=plan_today[plan.id].tally(),
+            groups=_group_lines(by_group, plan.id, lookups),
+            series=progress_series(plan, in_plan[plan.id], as_of),
+        )
+        for plan in lookups.plans
+    ]
+
     overdue.sort(key=lambda item: item[:2])
     soon.sort(key=lambda item: item[:2])
     overdue, overdue_count = overdue[:LIST_LIMIT], len(overdue)
@@ -345,11 +356,7 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
         )
     ).all()
     by_id = {d.id: d for d in details}
-    names = _lead_names(
-        session,
-        lookups,
-        [lead_on(r, as_of) for r in rows] + [d.lead_officer_id for d in details],
-    )
+    names = _lead_names(session, lookups, leads + [d.lead_officer_id for d in details])
 
     def item(row: StatusRow, deadline: date | None, days: int | None) -> ShortItem:
         d = by_id.get(row.task_id)
@@ -391,10 +398,10 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
         as_of=as_of,
         today=today,
         due_soon_until=until,
-        overall_as_of=tally(rows, as_of),
-        overall_today=tally(rows, today),
+        overall_as_of=overall_as_of.tally(),
+        overall_today=overall_today.tally(),
         plans=blocks,
-        officers=_officer_lines(rows, names, as_of),
+        officers=_officer_lines(by_lead, names),
         overdue=ShortList(
             [item(r, d, (as_of - d).days if d != date.min else None) for d, _, r in overdue],
             overdue_count,

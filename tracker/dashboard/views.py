@@ -1,11 +1,12 @@
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Self
 from urllib.parse import urlencode
 
 from flask import flash, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from tracker.core.clock import to_local, today
@@ -34,6 +35,13 @@ bp.add_app_template_filter(small_number, "num")
 bp.add_app_template_filter(quick_percent, "pct")
 
 
+@lru_cache(maxsize=512)
+def _count_form(forms: Callable[[int, str], str], language: str, count: int) -> str:
+    """The plural form for `count` in `language`, with %(n)s left in: translations do not
+    change while the application runs, so each is asked of Babel once."""
+    return forms(count, "%(n)s")
+
+
 class CountPattern(str):
     """A "%(n)s …" pattern whose `%` picks the plural form for its count: the template fills
     it with `|format(n=…)`, the chart with `% {"n": …}`, both with the count already written
@@ -49,7 +57,33 @@ class CountPattern(str):
 
     def __mod__(self, values: Mapping[str, object]) -> str:
         shown = str(values["n"])
-        return self.forms(int("".join(ch for ch in shown if ch.isdigit()) or 0), shown)
+        count = int("".join(ch for ch in shown if ch.isdigit()) or 0)
+        return _count_form(self.forms, _language(), count).replace("%(n)s", shown)
+
+
+def _days_overdue(count: int, n: str) -> str:
+    return ngettext("quá hạn %(n)s ngày", "quá hạn %(n)s ngày", count, n=n)
+
+
+def _days_left(count: int, n: str) -> str:
+    return ngettext("còn %(n)s ngày", "còn %(n)s ngày", count, n=n)
+
+
+def _without_deadline(count: int, n: str) -> str:
+    return ngettext(
+        "%(n)s nhiệm vụ không có thời hạn.", "%(n)s nhiệm vụ không có thời hạn.", count, n=n
+    )
+
+
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-~")
+
+
+def _query_string(args: dict[str, str]) -> str:
+    """`urlencode(args)`, without quoting what needs none: the dashboard's links carry ids,
+    dates and status words, and quoting them one by one was a tenth of the page."""
+    if all(_PLAIN.issuperset(k) and _PLAIN.issuperset(v) for k, v in args.items()):
+        return "&".join(f"{k}={v}" for k, v in args.items())
+    return urlencode(args)
 
 
 def _requested_as_of(today_: date) -> date:
@@ -66,7 +100,18 @@ def _requested_as_of(today_: date) -> date:
     return today_
 
 
+def _language() -> str:
+    return str(get_locale())
+
+
 def _chart_labels() -> ChartLabels:
+    return _chart_labels_in(_language())
+
+
+@lru_cache(maxsize=8)
+def _chart_labels_in(language: str) -> ChartLabels:
+    """The charts' words in the request's language (translations do not change while the
+    application runs, so once per language)."""
     return ChartLabels(
         title=_("Tiến độ thực hiện: nhiệm vụ hoàn thành so với thời hạn theo kế hoạch (lũy kế)"),
         period=_("Từ tháng %(start)s đến tháng %(end)s."),
@@ -74,11 +119,7 @@ def _chart_labels() -> ChartLabels:
             "Đến ngày %(date)s: %(done)s trên %(total)s nhiệm vụ đã hoàn thành; "
             "%(planned)s nhiệm vụ đã đến hạn theo kế hoạch."
         ),
-        without_deadline=CountPattern(
-            lambda count, n: ngettext(
-                "%(n)s nhiệm vụ không có thời hạn.", "%(n)s nhiệm vụ không có thời hạn.", count, n=n
-            )
-        ),
+        without_deadline=CountPattern(_without_deadline),
         month=_("Tháng"),
         count=_("Số nhiệm vụ"),
         done=_("Đã hoàn thành (lũy kế)"),
@@ -92,6 +133,17 @@ def _chart_labels() -> ChartLabels:
 def _page_labels(as_of: date) -> dict[str, str]:
     """Words the page repeats on every row and card, translated once. The patterns keep
     their %(n)s for the template's `format`."""
+    return {
+        **_fixed_page_labels(_language()),
+        "until": _("đến %(date)s", date=format_date(as_of)),
+        "until_cap": _("Đến %(date)s", date=format_date(as_of)),
+    }
+
+
+@lru_cache(maxsize=8)
+def _fixed_page_labels(language: str) -> dict[str, str]:
+    """The words of `_page_labels` that depend on the language alone (the caller copies
+    the dictionary, so the cached one is never changed)."""
     return {
         "tasks": _("Nhiệm vụ"),
         "done": _("Đã hoàn thành"),
@@ -111,18 +163,12 @@ def _page_labels(as_of: date) -> dict[str, str]:
         "on_day": _("ngày"),
         "today": _("Hôm nay"),
         "no_field": _("Chưa xếp lĩnh vực"),
-        "until": _("đến %(date)s", date=format_date(as_of)),
-        "until_cap": _("Đến %(date)s", date=format_date(as_of)),
         "lead": _("Chủ trì"),
         "nobody": _("chưa giao"),
         "due": _("Hạn"),
         "no_due": _("Không có hạn"),
-        "days_overdue": CountPattern(
-            lambda count, n: ngettext("quá hạn %(n)s ngày", "quá hạn %(n)s ngày", count, n=n)
-        ),
-        "days_left": CountPattern(
-            lambda count, n: ngettext("còn %(n)s ngày", "còn %(n)s ngày", count, n=n)
-        ),
+        "days_overdue": CountPattern(_days_overdue),
+        "days_left": CountPattern(_days_left),
         "due_today": _("đến hạn hôm nay"),
     }
 
@@ -144,18 +190,21 @@ def render_dashboard(unit: Unit) -> str:
         """The unit's task list with these filters, as of the dashboard's date (the page has
         dozens of these links: one url_for, then plain query strings)."""
         args = TaskFilter(as_of=as_of, **conditions).query_args(today=today_)
-        return f"{list_base}?{urlencode(args)}" if args else list_base
+        return f"{list_base}?{_query_string(args)}" if args else list_base
 
     # A unit made by a merger, read as of a date before it: its figures are those of the plans
     # it took over as they stood then (the old units' summed); the page says so and links each
     # old unit's own plans of that date (plans.queries.of_units_on keeps them).
-    merged = merged_from(db.session, unit)
-    merged_on = to_local(unit.created_at).date() if merged else None
+    # Only a date before the unit's creation can fall before a merger that made it: on any
+    # other date (today's page among them) the question needs no query.
+    created_on = to_local(unit.created_at).date() if unit.created_at else None
+    merged = merged_from(db.session, unit) if created_on and as_of < created_on else []
+    merged_on = created_on if merged else None
     return render_template(
         "dashboard/index.html",
         unit=unit,
         data=data,
-        before_merger=merged if merged_on and as_of < merged_on else [],
+        before_merger=merged,
         merged_on=merged_on,
         charts=charts,
         list_url=list_url,

@@ -214,7 +214,7 @@ class OfficerChoice:
 
 @dataclass(frozen=True, slots=True)
 class UnitLookups:
-    """The unit's live plans, their fields and the unit's officers: three small queries."""
+    """The unit's live plans, their fields and the unit's officers: two small queries."""
 
     plans: list[Plan]
     groups: list[GroupChoice]
@@ -228,22 +228,29 @@ class UnitLookups:
 
 
 def unit_lookups(session: Session, unit_id: int) -> UnitLookups:
-    plans = list(
-        session.scalars(
-            select(Plan)
-            .where(Plan.unit_id == unit_id, Plan.archived_at.is_(None))
-            .order_by(Plan.appendix_row.is_(None), Plan.appendix_row, Plan.document_date, Plan.id)
+    # The plans and their fields in one statement (a plan without fields comes once, with
+    # NULLs): a round trip fewer on every dashboard and task list.
+    plans: list[Plan] = []
+    groups: list[GroupChoice] = []
+    seen: set[int] = set()
+    for plan, *group in session.execute(
+        select(Plan, TaskGroup.id, TaskGroup.plan_id, TaskGroup.ordinal, TaskGroup.name)
+        .outerjoin(TaskGroup, TaskGroup.plan_id == Plan.id)
+        .where(Plan.unit_id == unit_id, Plan.archived_at.is_(None))
+        .order_by(
+            Plan.appendix_row.is_(None),
+            Plan.appendix_row,
+            Plan.document_date,
+            Plan.id,
+            TaskGroup.ordinal,
         )
-    )
-    groups = [
-        GroupChoice(*row)
-        for row in session.execute(
-            select(TaskGroup.id, TaskGroup.plan_id, TaskGroup.ordinal, TaskGroup.name)
-            .join(Plan, Plan.id == TaskGroup.plan_id)
-            .where(Plan.unit_id == unit_id, Plan.archived_at.is_(None))
-            .order_by(TaskGroup.plan_id, TaskGroup.ordinal)
-        )
-    ]
+    ):
+        if plan.id not in seen:
+            seen.add(plan.id)
+            plans.append(plan)
+        if group[0] is not None:
+            groups.append(GroupChoice(*group))
+    groups.sort(key=lambda g: (g.plan_id, g.ordinal))  # the order they always had
     officers = sorted(
         (
             OfficerChoice(*row)
