@@ -152,6 +152,13 @@ def save_screenshot(name: str, data: bytes) -> Path:
     return path
 
 
+def page_width(page) -> int:
+    """How wide the page's content is, once its stylesheets and scripts have run: measured
+    earlier (a loaded machine), the unstyled tables make any page look wider than a phone."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
 @dataclass(frozen=True)
 class Demo:
     """What the browser tests need to know about the loaded demo ward."""

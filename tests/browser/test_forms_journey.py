@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select, update
 
 from tests.browser.actions import log_in, screenshot
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import page_width, save_screenshot
 from tests.browser.test_meeting_journey import officer_section
 from tests.factories import PASSWORD, gen_group, gen_officer, gen_plan, gen_task, gen_unit
 from tracker.extensions import db
@@ -131,7 +131,7 @@ def test_a_task_typed_before_the_session_ended_is_saved_after_login(
     expect(page.locator("#deadline")).to_have_value(deadline)
     expect(page.locator(".ts-control .item")).to_contain_text(["Võ Thị Phối Hợp Thứ Nhất"])
     save_screenshot(f"forms-restored-{tag}.png", screenshot(page, full_page=True))
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page_width(page) <= width
     page.get_by_role("button", name="Lưu nhiệm vụ").click()
     expect(page.get_by_role("alert").filter(has_text="Đã lưu nhiệm vụ.")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Võ Thị Phối Hợp Thứ Nhất")
@@ -160,7 +160,7 @@ def test_a_meeting_is_graded_in_one_form(new_page, ward, width, height, tag):
     expect(page.get_by_role("alert").filter(has_text="Chưa lưu xếp loại")).to_be_visible()
     busy = officer_section(page, ward["busy"]).get_by_test_id("evaluation-form")
     expect(busy.get_by_label("Nhận xét")).to_have_value(comment)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page_width(page) <= width
     save_screenshot(f"forms-grading-refused-{tag}.png", screenshot(page))
 
     idle.get_by_label("Lý do").fill("Hỗ trợ bộ phận một cửa cả tháng")

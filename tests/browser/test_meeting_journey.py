@@ -17,7 +17,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import page_width, save_screenshot
 from tests.browser.test_workflow_journey import log_in, log_out
 
 pytestmark = pytest.mark.browser
@@ -200,8 +200,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     phone_close = phone.get_by_test_id("close-form")
     phone_close.get_by_role("button", name="Kết thúc cuộc họp và chốt số liệu").click()
     expect(phone.get_by_role("alert").filter(has_text="Chưa đánh giá")).to_be_visible()
-    phone.wait_for_load_state("load")  # its scripts (the searchable selects) have run
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone) <= 390
     expect(phone.get_by_role("heading", name="Kết thúc cuộc họp")).to_be_in_viewport()
     save_screenshot("meeting-close-refused-390.png", phone.screenshot(animations="disabled"))
     phone.goto(meeting_url)  # a grade refused for its reason, on a phone
@@ -211,7 +210,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     idle_phone.get_by_role("button", name="Lưu xếp loại").click()
     refused = officer_section(phone, idle_name).get_by_test_id("evaluation-form")
     expect(refused).to_contain_text("ghi lý do xếp loại")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone) <= 390
     expect(refused.get_by_label("Lý do")).to_be_in_viewport()
     save_screenshot("meeting-grade-refused-390.png", phone.screenshot(animations="disabled"))
     phone.context.close()

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.actions import log_in, log_out, screenshot
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import page_width, save_screenshot
 from tests.factories import PASSWORD, gen_officer, gen_unit
 from tracker.extensions import db
 from tracker.people.models import Role, UnitKind
@@ -146,7 +146,7 @@ def test_province_issues_commune_assigns_officer_completes(new_page, live_server
     log_in(phone, w["leader"][0], PASSWORD)
     phone.goto(parent_url)
     expect(phone.get_by_test_id("communes-done")).to_be_visible()
-    width = phone.evaluate("document.documentElement.scrollWidth")
+    width = page_width(phone)
     assert width <= 390, f"the page scrolls sideways on a phone ({width} px)"
     save_screenshot("multi-commune-phone.png", screenshot(phone, full_page=True))
 
@@ -186,7 +186,7 @@ def test_administrator_previews_and_merges_two_communes(new_page, live_server, c
         expect(page.locator("main")).to_contain_text("Chọn ít nhất hai đơn vị")
         expect(form.get_by_label("Mã đơn vị")).to_have_value(f"phuoc-{name}-{suffix}")
         if name == "phone":
-            width_now = page.evaluate("document.documentElement.scrollWidth")
+            width_now = page_width(page)
             assert width_now <= 390, width_now
             save_screenshot("multi-commune-merge-phone.png", screenshot(page, full_page=True))
             log_out(page, admin_name)

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.actions import log_in, screenshot
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import page_width, save_screenshot
 from tests.factories import gen_xlsx
 
 pytestmark = pytest.mark.browser
@@ -84,6 +84,6 @@ def test_type_import_and_see_row_1_1(new_page, live_server, tmp_path):
     expect(phone.get_by_test_id("register")).to_contain_text("63/BC-UBND")
     counted = phone.get_by_test_id("directing-count").inner_text()
     assert re.search(r"\d+ văn bản chỉ đạo CCHC", counted), counted
-    width = phone.evaluate("document.documentElement.scrollWidth")
+    width = page_width(phone)
     assert width <= 390, width  # no sideways scrolling of the page itself
     save_screenshot("register-phone.png", screenshot(phone, full_page=True))

@@ -12,7 +12,7 @@ from docx import Document
 from playwright.sync_api import expect
 
 from tests.browser.actions import log_in, screenshot
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import page_width, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +58,6 @@ def test_focal_officer_writes_the_quarterly_report(new_page, live_server):
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     expect(page.get_by_test_id("preview-II.2")).to_be_visible()
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 390, f"the page scrolls sideways on a phone: {width} px"
     save_screenshot("report-journey-390.png", screenshot(page, full_page=False))

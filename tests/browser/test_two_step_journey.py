@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.actions import log_in
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import page_width, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ OFFICERS = {390: "hotich@vinhhoa.example", 1366: "diachinh@vinhhoa.example"}
 
 
 def _no_sideways_scroll(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = page_width(page) - page.evaluate("window.innerWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
 
 

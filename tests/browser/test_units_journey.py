@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.actions import log_in
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import page_width, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ WIDTHS = [390, 1366]
 
 
 def _no_sideways_scroll(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = page_width(page) - page.evaluate("window.innerWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
 
 

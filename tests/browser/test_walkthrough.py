@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import page_width, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -97,8 +97,8 @@ def test_plan_page_and_phone_view_screenshots(new_page, demo, clock, live_server
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Việc của tôi")
     phone_task = phone.locator("main").get_by_text(demo.officer_task_titles[0], exact=True)
     expect(phone_task.first).to_be_visible()
-    page_width = phone.evaluate("document.documentElement.scrollWidth")
-    assert page_width <= 390, f"the phone view scrolls sideways ({page_width}px wide)"
+    phone_width = page_width(phone)
+    assert phone_width <= 390, f"the phone view scrolls sideways ({phone_width}px wide)"
     phone_png = phone.screenshot(animations="disabled")
 
     save_screenshot("plan.png", plan_png)
