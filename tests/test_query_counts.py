@@ -318,7 +318,7 @@ CEILINGS = {
     "chairperson /": 7,
     "chairperson /units/<ward>/tasks": 10,
     "chairperson /units/<ward>/meetings": 7,
-    "chairperson /meetings/<meeting>": 14,
+    "chairperson /meetings/<meeting>": 15,
     "chairperson /units/<ward>/evaluations?year=2024": 6,
     "chairperson /units/<ward>/appendix": 6,
     "chairperson /appendix/<period>": 11,

@@ -24,9 +24,9 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from threading import Lock
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
-from sqlalchemy import BigInteger, ForeignKey, event, func, select
+from sqlalchemy import BigInteger, ForeignKey, Select, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -81,16 +81,31 @@ def versions_of(session: Session, unit_ids: Iterable[int]) -> tuple[int, ...]:
     return tuple(found.get(unit_id, 0) for unit_id in ids)
 
 
-def versions_where(session: Session, unit_ids) -> tuple[int, int]:
+def versions_where(session: Session, unit_ids, parameters: dict | None = None) -> tuple[int, int]:
     """One key for many units (a province's communes): how many units have a version and the
     sum of those versions, for `unit_ids` given as a subquery of ids. Any unit's new version
-    changes the sum (but for a one-in-two-billion coincidence the key's other parts cover)."""
-    count, total = session.execute(
+    changes the sum (but for a one-in-two-billion coincidence the key's other parts cover).
+    `unit_ids` may also be a statement built once by `versions_where_statement`, run with the
+    values of its `parameters`."""
+    statement = unit_ids if isinstance(unit_ids, VersionsWhere) else versions_where_statement(
+        unit_ids
+    )
+    count, total = session.execute(statement.select, parameters or {}).one()
+    return int(count), int(total)
+
+
+class VersionsWhere(NamedTuple):
+    select: Select
+
+
+def versions_where_statement(unit_ids) -> VersionsWhere:
+    """The statement of `versions_where` for a subquery of ids (with bound parameters), to
+    build once and run many times."""
+    return VersionsWhere(
         select(func.count(), func.coalesce(func.sum(DataVersion.version), 0)).where(
             DataVersion.unit_id.in_(unit_ids)
         )
-    ).one()
-    return int(count), int(total)
+    )
 
 
 @event.listens_for(Session, "before_commit")

@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-from collections import OrderedDict
 from decimal import Decimal
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
+from sqlalchemy import inspect as sa_inspect
 from wtforms import SelectChoice
 
 from tracker.core import clock
 from tracker.core.downloads import download, file_name
 from tracker.core.formatting import format_percent, status_badge, task_url
+from tracker.core.fragments import KeptHtml, filled
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Conflict, Refusal, show_refusal
@@ -68,6 +66,7 @@ from tracker.meetings.operations import (
 from tracker.meetings.queries import (
     evaluation_table,
     grade_list,
+    meeting_head,
     meeting_page,
     meeting_whole,
     officer_evaluations,
@@ -170,45 +169,21 @@ def create(unit_code: str):
 # Placeholders of a blank decision form, replaced by each copy's prefix and ids.
 _PREFIX, _ITEM_ID, _TASK_ID = "zzprefixzz", "zzitemzz", "zztaskzz"
 _OFFICER_ID, _COMMENT, _REASON = "zzofficerzz", "zzcommentzz", "zzreasonzz"
-_VERSION, _SEEN, _CSRF = "zzversionzz", "zzseenzz", "zzcsrfzz"
-_PLACEHOLDER = re.compile("zz(?:prefix|item|task|officer|comment|reason|version|seen|csrf)zz")
+_VERSION, _SEEN = "zzversionzz", "zzseenzz"
+_PLACEHOLDER = re.compile("zz(?:prefix|item|task|officer|comment|reason|version|seen)zz")
 
 # The blank forms, kept across requests: a blank depends only on its key (the meeting, the
-# choices, the rights, the language, the app), its CSRF token is a placeholder filled anew.
-_BLANKS: OrderedDict[tuple, str] = OrderedDict()
-_BLANKS_KEPT = 256
-_blanks_lock = threading.Lock()
-
-
-def _blank(key: tuple, render) -> str:
-    """The blank form of `key`, rendered by `render()` the first time (its CSRF token then
-    replaced by a placeholder); a CSRF token is per session and renewed, never kept."""
-    key = (
-        id(current_app._get_current_object()),
-        current_app.config.get("WTF_CSRF_ENABLED", True),
-        request.script_root,
-        str(get_locale()),
-        *key,
-    )
-    with _blanks_lock:
-        blank = _BLANKS.get(key)
-        if blank is not None:
-            _BLANKS.move_to_end(key)
-            return blank
-    token = generate_csrf()
-    blank = render()
-    if token:
-        blank = blank.replace(token, _CSRF)
-    with _blanks_lock:
-        _BLANKS[key] = blank
-        while len(_BLANKS) > _BLANKS_KEPT:
-            _BLANKS.popitem(last=False)
-    return blank
+# choices, the rights; the language and the app: core.fragments), its CSRF token a slot
+# filled per request.
+_BLANKS = KeptHtml("meeting blank forms", 256)
+# The page's body, kept under the unit's data version, the day and the reader's rights.
+_BODIES = KeptHtml("meeting pages", 128)
 
 
 def _copy(blank: str, values: dict[str, str]) -> str:
     """A form rendered once with placeholders, filled in for one officer, item or task (in one
-    pass, so that a typed text that happens to hold a placeholder stays as typed)."""
+    pass, so that a typed text that happens to hold a placeholder stays as typed); its CSRF
+    slot stays, filled when the page is served."""
     return _PLACEHOLDER.sub(lambda match: values[match[0]], blank)
 
 
@@ -216,13 +191,45 @@ def _choices_key(choices) -> tuple:
     return tuple((c.value, c.label) for c in choices)
 
 
-def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
-    """The meeting page; `failed` holds a refused form to show as typed ({kind: form})."""
-    failed = failed or {}
-    page = meeting_page(db.session, meeting)
-    evaluations, proposals = page.evaluations, page.proposals
+def _rights(meeting: Meeting) -> tuple[bool, bool, bool]:
+    """What the reader may do on the meeting's page: manage, evaluate, assign a task."""
     may_manage = not meeting.is_closed and can(current_user, Action.MANAGE_MEETINGS, meeting)
     may_evaluate = not meeting.is_closed and can(current_user, Action.EVALUATE_OFFICERS, meeting)
+    may_assign = may_evaluate and can(current_user, Action.ASSIGN_TASK, meeting.unit)
+    return may_manage, may_evaluate, may_assign
+
+
+def _page(meeting: Meeting, failed: dict | None = None, status: int = 200,
+          version: int | None = None):
+    """The meeting page; `failed` holds a refused form to show as typed ({kind: form}).
+
+    With `version`, the unit's data version read with the meeting (queries.meeting_head), the
+    body is kept: by the meeting, that version, the day, the reader's rights (the rest of the
+    key: core.fragments). A refused form's page is rendered as typed, never kept."""
+    rights = _rights(meeting)
+    has_pdf = libreoffice() is not None
+    if failed or version is None:
+        body = filled(_body(meeting, failed or {}, rights, has_pdf))
+    else:
+        key = ("meeting", meeting.id, version, clock.today(), rights, has_pdf)
+        body = _BODIES.get(key, lambda: _fresh_body(meeting, rights, has_pdf))
+    return render_template("meetings/detail.html", meeting=meeting, body=body), status
+
+
+def _fresh_body(meeting: Meeting, rights: tuple[bool, bool, bool], has_pdf: bool) -> str:
+    """The body to keep: from rows read after the version (the meeting and its unit were read
+    with it), the reader's own row too, loaded before it (the reader may be on the page: an
+    officer of the unit)."""
+    reader = current_user._get_current_object()
+    db.session.expire(reader, [a.key for a in sa_inspect(Officer).column_attrs])
+    return _body(meeting_whole(db.session, meeting.id), {}, rights, has_pdf)
+
+
+def _body(meeting: Meeting, failed: dict, rights: tuple[bool, bool, bool], has_pdf: bool) -> str:
+    """The page's body, its CSRF tokens left as slots (core.fragments)."""
+    page = meeting_page(db.session, meeting)
+    evaluations, proposals = page.evaluations, page.proposals
+    may_manage, may_evaluate, may_assign = rights
     officers = [a.officer for a in meeting.attendance]
     # Nothing chosen until the chair chooses (or a proposal does): never a grade by default.
     grade_choices = [
@@ -276,7 +283,7 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
                 return render_evaluation(form)
 
             key = ("evaluation", meeting.id, _choices_key(grade_choices))
-            blank_evaluation.append(_blank(key, render))
+            blank_evaluation.append(_BLANKS.unfilled(key, render))
         existing = evaluations.get(officer_id)
         proposal = proposals.get(officer_id)
         if existing is not None:
@@ -289,14 +296,10 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
             _COMMENT: str(escape(existing.comment if existing else "")),
             _REASON: str(escape(existing.reason if existing else "")),
             _SEEN: evaluation_state(existing),
-            _CSRF: csrf,
         }
         html = _copy(blank_evaluation[0], values)
         option = f'<option value="{chosen}">'
         return Markup(html.replace(option, f'<option selected value="{chosen}">', 1))
-
-    may_assign = may_evaluate and can(current_user, Action.ASSIGN_TASK, meeting.unit)
-    csrf = generate_csrf() if may_evaluate else ""
 
     def decision_form(item_id=None, task_id=None, prefix=None) -> DecisionForm:
         form = failed.get(("decision", item_id, task_id))
@@ -342,7 +345,7 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
                 "decision", *kind, meeting.id, may_assign, _choices_key(plan_choices),
                 _choices_key(lead_choices),
             )
-            blank = blanks[kind] = _blank(key, render)
+            blank = blanks[kind] = _BLANKS.unfilled(key, render)
         prefix = f"i{int(item_id)}" if item_id is not None else f"t{int(task_id)}"
         version = page.task_versions.get(task_id or with_deadline or 0)
         ids = {
@@ -350,7 +353,6 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
             _ITEM_ID: str(int(item_id or 0)),
             _TASK_ID: str(int(task_id or 0)),
             _VERSION: str(int(version)) if version is not None else "",
-            _CSRF: csrf,
         }
         return Markup(_copy(blank, ids))
 
@@ -411,7 +413,7 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         ))
 
     return render_template(
-        "meetings/detail.html",
+        "meetings/_detail_body.html",
         meeting=meeting,
         unit=meeting.unit,
         agenda=page.agenda,
@@ -434,9 +436,9 @@ def _page(meeting: Meeting, failed: dict | None = None, status: int = 200):
         task_lines=task_lines,
         officer_options=officer_options,
         failed_reasons=failed.get("attendance", {}),
-        has_pdf=libreoffice() is not None,
+        has_pdf=has_pdf,
         rate=_rate,
-    ), status
+    )
 
 
 def _rate(value: str | None) -> str:
@@ -446,9 +448,12 @@ def _rate(value: str | None) -> str:
 @bp.route("/meetings/<int:meeting_id>")
 @login_required
 def detail(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    found = meeting_head(db.session, meeting_id)
+    if found is None:
+        abort(404)
+    meeting, version = found
     authorize(current_user, Action.VIEW_MEETINGS, meeting)
-    return _page(meeting)
+    return _page(meeting, version=version)
 
 
 def _page_refused(meeting_id: int, refusal: Refusal, key, form):
