@@ -7,22 +7,29 @@ in the period, the typed figures. The status rule (core.status) then counts in P
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy import ColumnElement, Date, Integer, and_, bindparam, or_, select, union
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from tracker.appendix.models import EnteredFigure, FigureMark, ReportDraft, ReportingPeriod
 from tracker.core.audit import AuditEvent
 from tracker.core.status import StatusRow, Tally, tally
+from tracker.core.versions import (
+    DataVersion,
+    VersionsWhere,
+    versions_where,
+    versions_where_statement,
+)
 from tracker.documents.queries import directing_documents_by_unit
 from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Unit
 from tracker.plans.models import Plan
-from tracker.plans.queries import unit_on
+from tracker.plans.queries import of_units_on, unit_on
 from tracker.tasks.queries import status_rows
 
 
@@ -170,6 +177,39 @@ def child_unit_periods(session: Session, unit_id: int) -> list[ReportingPeriod]:
             .order_by(ReportingPeriod.end.desc(), Unit.name, ReportingPeriod.id)
         )
     )
+
+
+def period_head(session: Session, period_id: int) -> tuple[ReportingPeriod, int] | None:
+    """A period with its unit, and the unit's data version (core.versions) read in the same
+    statement: what is computed from this period under that version is never older than it.
+    One query."""
+    row = session.execute(
+        select(ReportingPeriod, DataVersion.version)
+        .outerjoin(DataVersion, DataVersion.unit_id == ReportingPeriod.unit_id)
+        .where(ReportingPeriod.id == period_id)
+        .options(joinedload(ReportingPeriod.unit))
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:
+        return None
+    period, version = row
+    return period, version or 0
+
+
+@functools.cache
+def _source_versions() -> VersionsWhere:
+    # Built once: of_units_on's statement costs more to build than to run.
+    unit_id, day = bindparam("unit_id", type_=Integer), bindparam("day", type_=Date)
+    holders = select(Plan.unit_id).where(of_units_on([unit_id], day))
+    return versions_where_statement(union(holders, select(unit_id)))
+
+
+def source_versions(session: Session, unit_id: int, end: date) -> tuple[int, int]:
+    """The data versions of the units holding now the plans a unit's table as of `end` reads
+    (`load_sources`: a plan merged away since counts in the unit it belonged to, and its
+    tasks' changes renew the unit holding it now), the unit itself included: one query, to be
+    read before the sources."""
+    return versions_where(session, _source_versions(), {"unit_id": unit_id, "day": end})
 
 
 def report_draft_of(session: Session, period_id: int) -> ReportDraft | None:

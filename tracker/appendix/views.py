@@ -28,8 +28,10 @@ from tracker.appendix.operations import (
 from tracker.appendix.queries import (
     child_unit_periods,
     load_figures,
+    period_head,
     period_history,
     report_draft_of,
+    source_versions,
     unit_periods,
 )
 from tracker.appendix.rendering import RowWords, table_rows
@@ -39,6 +41,7 @@ from tracker.core import clock
 from tracker.core.dates import parse_date
 from tracker.core.downloads import download, file_name
 from tracker.core.formatting import format_figure
+from tracker.core.fragments import KeptHtml, filled
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal
@@ -122,21 +125,54 @@ def periods(unit_code: str):
     ), (400 if errors else 200)
 
 
+# The table part of a period's page, kept under its data versions and the reader's rights.
+_TABLES = KeptHtml("appendix tables", 256)
+
+
 def _render_period(period: ReportingPeriod, *, form: FigureInput | None = None, errors=None,
-                   checks: Checks | None = None, status: int = 200):
-    """The period's page; `form`: the figures as posted, when they come back refused."""
-    # The typed figures, read once for the table and the checks of an open period.
-    figures = None if period.is_submitted else load_figures(db.session, [period.id])[period.id]
-    table = period_table(db.session, period, figures)
+                   checks: Checks | None = None, status: int = 200,
+                   versions: tuple | None = None):
+    """The period's page; `form`: the figures as posted, when they come back refused.
+
+    With `versions` (the unit's read with the period, then those of the units holding its
+    plans: queries.period_head, source_versions), the table part is kept by the period, those
+    versions, the day and the reader's rights (the rest of the key: core.fragments); a refused
+    form's page is rendered as typed, never kept. The history (officers of other units by
+    name) is read each time."""
     editable = not period.is_submitted and can(current_user, Action.EDIT_APPENDIX, period)
-    if checks is None and not period.is_submitted:
-        checks = current_checks(db.session, period, figures)
+    can_submit = not period.is_submitted and can(current_user, Action.SUBMIT_APPENDIX, period)
+    if versions is None or form is not None or errors or checks is not None:
+        part = filled(_table_part(period, form, errors, checks, editable, can_submit))
+    else:
+        key = ("appendix", period.id, versions, clock.today(), editable, can_submit)
+        part = _TABLES.get(
+            key, lambda: _table_part(period, None, None, None, editable, can_submit)
+        )
     return render_template(
         "appendix/period.html",
         period=period,
         unit=period.unit,
-        table=table,
         kinds=_kind_labels(),
+        table_part=part,
+        can_reopen=period.is_submitted and can(current_user, Action.REOPEN_APPENDIX, period),
+        pdf_available=libreoffice() is not None,
+        history=period_history(db.session, period),
+    ), status
+
+
+def _table_part(period: ReportingPeriod, form: FigureInput | None, errors, checks: Checks | None,
+                editable: bool, can_submit: bool) -> str:
+    """The table, its checks and forms, their CSRF tokens left as slots (core.fragments)."""
+    # The typed figures, read once for the table and the checks of an open period.
+    figures = None if period.is_submitted else load_figures(db.session, [period.id])[period.id]
+    table = period_table(db.session, period, figures)
+    if checks is None and not period.is_submitted:
+        checks = current_checks(db.session, period, figures)
+    return render_template(
+        "appendix/_period_table.html",
+        period=period,
+        unit=period.unit,
+        table=table,
         editable=editable,
         typed=form.values if form else {},
         typed_notes=form.notes if form else {},
@@ -144,19 +180,22 @@ def _render_period(period: ReportingPeriod, *, form: FigureInput | None = None, 
         errors=errors or {},
         checks=checks or Checks(),
         acknowledged=set(period.acknowledged or []),
-        can_submit=not period.is_submitted and can(current_user, Action.SUBMIT_APPENDIX, period),
-        can_reopen=period.is_submitted and can(current_user, Action.REOPEN_APPENDIX, period),
-        pdf_available=libreoffice() is not None,
-        history=period_history(db.session, period),
-    ), status
+        can_submit=can_submit,
+    )
 
 
 @bp.route("/appendix/<int:period_id>")
 @login_required
 def period(period_id: int):
-    period = _period_or_404(period_id)
+    found = period_head(db.session, period_id)
+    if found is None:
+        abort(404)
+    period, version = found
     authorize(current_user, Action.VIEW_UNIT, period)
-    return _render_period(period)
+    # The unit's version was read with the period; those of its plans' holders now, before
+    # any of their data.
+    versions = (version, source_versions(db.session, period.unit_id, period.end))
+    return _render_period(period, versions=versions)
 
 
 def _prefixed(prefix: str) -> dict[str, str]:
