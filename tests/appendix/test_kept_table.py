@@ -135,3 +135,23 @@ def _token(client) -> str:
     from tests.conftest import session_csrf_token
 
     return session_csrf_token(client)
+
+
+def test_an_officer_of_another_unit_named_in_the_history_is_renamed(client, auth, demo):
+    """The history names who typed: an officer of the city (another unit, another version)
+    renamed shows renamed, the page kept or not."""
+    from tracker.appendix.operations import FigureInput, save_figures
+    from tracker.core.audit import acting_as
+
+    clerk = gen_officer(demo.ward.parent, Role.OFFICER, full_name="Cán bộ Thành phố")
+    db.session.commit()
+    with acting_as(clerk.id):
+        save_figures(db.session, demo.period, FigureInput({"3.2.1.a": "186"}, {}, set()))
+    db.session.commit()
+    _login(auth, demo.focal)
+    assert "Cán bộ Thành phố" in _page(client, demo.period.id)
+    assert "Cán bộ Thành phố" in _page(client, demo.period.id)  # kept
+    clerk = db.session.get(Officer, clerk.id)
+    clerk.full_name = "Cán bộ Thành phố (đổi tên)"
+    db.session.commit()
+    assert "Cán bộ Thành phố (đổi tên)" in _page(client, demo.period.id)

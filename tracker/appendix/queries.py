@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Date, Integer, and_, bindparam, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from tracker.appendix.models import EnteredFigure, FigureMark, ReportDraft, ReportingPeriod
@@ -27,7 +37,7 @@ from tracker.core.versions import (
 )
 from tracker.documents.queries import directing_documents_by_unit
 from tracker.people.history import HistoryEntry, readable_history
-from tracker.people.models import Unit
+from tracker.people.models import Officer, Unit
 from tracker.plans.models import Plan
 from tracker.plans.queries import of_units_on, unit_on
 from tracker.tasks.queries import status_rows
@@ -136,14 +146,46 @@ def entered_marks(figures: dict[str, EnteredFigure]) -> dict[str, FigureMark]:
 PERIOD_OFFICER_FIELDS = ("submitted_by_id", "reopened_by_id")
 
 
-def period_history(session: Session, period: ReportingPeriod) -> list[HistoryEntry]:
-    """Who created, typed, submitted and reopened the period's table, and when, newest first."""
-    figures = select(EnteredFigure.id).where(EnteredFigure.period_id == period.id)
-    where = or_(
-        and_(AuditEvent.entity_type == "reporting_periods", AuditEvent.entity_id == period.id),
+def _history_of(period_id) -> ColumnElement[bool]:
+    """The audit events of a period and of its typed figures."""
+    figures = select(EnteredFigure.id).where(EnteredFigure.period_id == period_id)
+    return or_(
+        and_(AuditEvent.entity_type == "reporting_periods", AuditEvent.entity_id == period_id),
         and_(AuditEvent.entity_type == "appendix_figures", AuditEvent.entity_id.in_(figures)),
     )
-    return readable_history(session, where, PERIOD_OFFICER_FIELDS)
+
+
+def period_history(session: Session, period: ReportingPeriod) -> list[HistoryEntry]:
+    """Who created, typed, submitted and reopened the period's table, and when, newest first."""
+    return readable_history(session, _history_of(period.id), PERIOD_OFFICER_FIELDS)
+
+
+def named_officers(period: ReportingPeriod, history: list[HistoryEntry]) -> set[int]:
+    """The officers a period's page names: its submitter and reopener, and its history's."""
+    named = {i for i in (period.submitted_by_id, period.reopened_by_id) if i is not None}
+    for entry in history:
+        if entry.event.actor_id is not None:
+            named.add(entry.event.actor_id)
+        for name in PERIOD_OFFICER_FIELDS:
+            named.update(v for v in entry.event.changes.get(name, ()) if isinstance(v, int))
+    return named
+
+
+def covered_officers(period: ReportingPeriod, history: list[HistoryEntry]) -> set[int]:
+    """The officers of `page_officers` as the page read them (`named_officers` within them:
+    the page may be kept)."""
+    covered = {i for i in (period.submitted_by_id, period.reopened_by_id) if i is not None}
+    return covered | {e.event.actor_id for e in history if e.event.actor_id is not None}
+
+
+def page_officers(period_id) -> Select:
+    """The officers `page_versions` covers: the period's submitter and reopener, and the
+    actors of its history."""
+    return union(
+        select(AuditEvent.actor_id).where(_history_of(period_id), AuditEvent.actor_id.is_not(None)),
+        select(ReportingPeriod.submitted_by_id).where(ReportingPeriod.id == period_id),
+        select(ReportingPeriod.reopened_by_id).where(ReportingPeriod.id == period_id),
+    )
 
 
 def unit_periods(session: Session, unit_id: int) -> list[ReportingPeriod]:
@@ -197,19 +239,25 @@ def period_head(session: Session, period_id: int) -> tuple[ReportingPeriod, int]
 
 
 @functools.cache
-def _source_versions() -> VersionsWhere:
+def _page_versions() -> VersionsWhere:
     # Built once: of_units_on's statement costs more to build than to run.
     unit_id, day = bindparam("unit_id", type_=Integer), bindparam("day", type_=Date)
+    period_id = bindparam("period_id", type_=Integer)
     holders = select(Plan.unit_id).where(of_units_on([unit_id], day))
-    return versions_where_statement(union(holders, select(unit_id)))
+    officers = select(Officer.unit_id).where(Officer.id.in_(page_officers(period_id)))
+    return versions_where_statement(union(holders, select(unit_id), officers))
 
 
-def source_versions(session: Session, unit_id: int, end: date) -> tuple[int, int]:
-    """The data versions of the units holding now the plans a unit's table as of `end` reads
-    (`load_sources`: a plan merged away since counts in the unit it belonged to, and its
-    tasks' changes renew the unit holding it now), the unit itself included: one query, to be
-    read before the sources."""
-    return versions_where(session, _source_versions(), {"unit_id": unit_id, "day": end})
+def page_versions(session: Session, period: ReportingPeriod) -> tuple[int, int]:
+    """The data versions of the units a period's page reads, in one query, to be read before
+    their data: its unit; the units holding now the plans its table as of the period's end
+    reads (`load_sources`: a plan merged away since counts in the unit it belonged to, and its
+    tasks' changes renew the unit holding it now); the units of the officers it names
+    (`page_officers`: their names change with their units' versions)."""
+    return versions_where(
+        session, _page_versions(),
+        {"unit_id": period.unit_id, "day": period.end, "period_id": period.id},
+    )
 
 
 def report_draft_of(session: Session, period_id: int) -> ReportDraft | None:

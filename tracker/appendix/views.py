@@ -27,11 +27,13 @@ from tracker.appendix.operations import (
 )
 from tracker.appendix.queries import (
     child_unit_periods,
+    covered_officers,
     load_figures,
+    named_officers,
+    page_versions,
     period_head,
     period_history,
     report_draft_of,
-    source_versions,
     unit_periods,
 )
 from tracker.appendix.rendering import RowWords, table_rows
@@ -41,7 +43,7 @@ from tracker.core import clock
 from tracker.core.dates import parse_date
 from tracker.core.downloads import download, file_name
 from tracker.core.formatting import format_figure
-from tracker.core.fragments import KeptHtml, filled
+from tracker.core.fragments import KeptHtml, filled, reread_reader
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Refusal
@@ -125,8 +127,8 @@ def periods(unit_code: str):
     ), (400 if errors else 200)
 
 
-# The table part of a period's page, kept under its data versions and the reader's rights.
-_TABLES = KeptHtml("appendix tables", 256)
+# The body of a period's page, kept under the data versions it reads and the reader's rights.
+_BODIES = KeptHtml("appendix pages", 256)
 
 
 def _render_period(period: ReportingPeriod, *, form: FigureInput | None = None, errors=None,
@@ -134,45 +136,50 @@ def _render_period(period: ReportingPeriod, *, form: FigureInput | None = None, 
                    versions: tuple | None = None):
     """The period's page; `form`: the figures as posted, when they come back refused.
 
-    With `versions` (the unit's read with the period, then those of the units holding its
-    plans: queries.period_head, source_versions), the table part is kept by the period, those
-    versions, the day and the reader's rights (the rest of the key: core.fragments); a refused
-    form's page is rendered as typed, never kept. The history (officers of other units by
-    name) is read each time."""
-    editable = not period.is_submitted and can(current_user, Action.EDIT_APPENDIX, period)
-    can_submit = not period.is_submitted and can(current_user, Action.SUBMIT_APPENDIX, period)
-    if versions is None or form is not None or errors or checks is not None:
-        part = filled(_table_part(period, form, errors, checks, editable, can_submit))
-    else:
-        key = ("appendix", period.id, versions, clock.today(), editable, can_submit)
-        part = _TABLES.get(
-            key, lambda: _table_part(period, None, None, None, editable, can_submit)
-        )
-    return render_template(
-        "appendix/period.html",
-        period=period,
-        unit=period.unit,
-        kinds=_kind_labels(),
-        table_part=part,
-        can_reopen=period.is_submitted and can(current_user, Action.REOPEN_APPENDIX, period),
-        pdf_available=libreoffice() is not None,
-        history=period_history(db.session, period),
-    ), status
+    With `versions` (the unit's read with the period, then those of every unit the page reads:
+    queries.period_head, page_versions), the body is kept by the period, those versions, the
+    day and the reader's rights (the rest of the key: core.fragments); a refused form's page
+    is rendered as typed, never kept."""
+    rights = (
+        not period.is_submitted and can(current_user, Action.EDIT_APPENDIX, period),
+        not period.is_submitted and can(current_user, Action.SUBMIT_APPENDIX, period),
+        period.is_submitted and can(current_user, Action.REOPEN_APPENDIX, period),
+        libreoffice() is not None,
+    )
+    body = None
+    if versions is not None and form is None and not errors and checks is None:
+        key = ("appendix", period.id, versions, clock.today(), rights)
+        # Empty: the history names an officer the versions do not cover (an id typed into
+        # the audit trail by other means than the page's actors): rendered each time.
+        kept = _BODIES.unfilled(key, lambda: _body(period, None, None, None, rights, True))
+        body = filled(kept) if kept else None
+    if body is None:
+        body = filled(_body(period, form, errors, checks, rights))
+    return render_template("appendix/period.html", period=period, body=body), status
 
 
-def _table_part(period: ReportingPeriod, form: FigureInput | None, errors, checks: Checks | None,
-                editable: bool, can_submit: bool) -> str:
-    """The table, its checks and forms, their CSRF tokens left as slots (core.fragments)."""
+def _body(period: ReportingPeriod, form: FigureInput | None, errors, checks: Checks | None,
+          rights: tuple[bool, bool, bool, bool], to_keep: bool = False) -> str:
+    """The page's body, its CSRF tokens left as slots (core.fragments); with `to_keep`, ""
+    when its history names an officer `page_versions` does not cover."""
+    editable, can_submit, can_reopen, pdf_available = rights
+    history = period_history(db.session, period)
+    if to_keep:
+        if current_user.id in (period.submitted_by_id, period.reopened_by_id):
+            reread_reader(db.session)  # loaded before the versions, named in the page
+        if not named_officers(period, history) <= covered_officers(period, history):
+            return ""
     # The typed figures, read once for the table and the checks of an open period.
     figures = None if period.is_submitted else load_figures(db.session, [period.id])[period.id]
     table = period_table(db.session, period, figures)
     if checks is None and not period.is_submitted:
         checks = current_checks(db.session, period, figures)
     return render_template(
-        "appendix/_period_table.html",
+        "appendix/_period_body.html",
         period=period,
         unit=period.unit,
         table=table,
+        kinds=_kind_labels(),
         editable=editable,
         typed=form.values if form else {},
         typed_notes=form.notes if form else {},
@@ -181,6 +188,9 @@ def _table_part(period: ReportingPeriod, form: FigureInput | None, errors, check
         checks=checks or Checks(),
         acknowledged=set(period.acknowledged or []),
         can_submit=can_submit,
+        can_reopen=can_reopen,
+        pdf_available=pdf_available,
+        history=history,
     )
 
 
@@ -192,10 +202,8 @@ def period(period_id: int):
         abort(404)
     period, version = found
     authorize(current_user, Action.VIEW_UNIT, period)
-    # The unit's version was read with the period; those of its plans' holders now, before
-    # any of their data.
-    versions = (version, source_versions(db.session, period.unit_id, period.end))
-    return _render_period(period, versions=versions)
+    # The unit's version was read with the period; the other units' now, before their data.
+    return _render_period(period, versions=(version, page_versions(db.session, period)))
 
 
 def _prefixed(prefix: str) -> dict[str, str]:

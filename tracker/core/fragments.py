@@ -16,8 +16,10 @@ from collections.abc import Callable, Hashable
 
 from flask import current_app, request
 from flask_babel import get_locale
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy import inspect as sa_inspect
 
 from tracker.core.versions import Kept
 
@@ -44,6 +46,14 @@ def rendering_key(key: tuple) -> tuple:
         str(get_locale()),
         *key,
     )
+
+
+def reread_reader(session) -> None:
+    """Have the logged-in officer's row read again where a part to keep uses it: it was
+    loaded before the part's versions were read, and the reader may be named in the part."""
+    reader = current_user._get_current_object()
+    if getattr(reader, "is_authenticated", False):
+        session.expire(reader, [attr.key for attr in sa_inspect(reader).mapper.column_attrs])
 
 
 class KeptHtml:

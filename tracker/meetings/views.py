@@ -11,13 +11,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
-from sqlalchemy import inspect as sa_inspect
 from wtforms import SelectChoice
 
 from tracker.core import clock
 from tracker.core.downloads import download, file_name
 from tracker.core.formatting import format_percent, status_badge, task_url
-from tracker.core.fragments import KeptHtml, filled
+from tracker.core.fragments import KeptHtml, filled, reread_reader
 from tracker.core.office import ConversionError, convert_to_pdf, libreoffice
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.refusals import Conflict, Refusal, show_refusal
@@ -220,8 +219,7 @@ def _fresh_body(meeting: Meeting, rights: tuple[bool, bool, bool], has_pdf: bool
     """The body to keep: from rows read after the version (the meeting and its unit were read
     with it), the reader's own row too, loaded before it (the reader may be on the page: an
     officer of the unit)."""
-    reader = current_user._get_current_object()
-    db.session.expire(reader, [a.key for a in sa_inspect(Officer).column_attrs])
+    reread_reader(db.session)
     return _body(meeting_whole(db.session, meeting.id), {}, rights, has_pdf)
 
 
