@@ -221,17 +221,22 @@ def child_unit_periods(session: Session, unit_id: int) -> list[ReportingPeriod]:
     )
 
 
+@functools.cache
+def _period_head() -> Select:
+    return (  # built once: every view of the page runs it
+        select(ReportingPeriod, DataVersion.version)
+        .outerjoin(DataVersion, DataVersion.unit_id == ReportingPeriod.unit_id)
+        .where(ReportingPeriod.id == bindparam("period_id", type_=Integer))
+        .options(joinedload(ReportingPeriod.unit))
+        .execution_options(populate_existing=True)
+    )
+
+
 def period_head(session: Session, period_id: int) -> tuple[ReportingPeriod, int] | None:
     """A period with its unit, and the unit's data version (core.versions) read in the same
     statement: what is computed from this period under that version is never older than it.
     One query."""
-    row = session.execute(
-        select(ReportingPeriod, DataVersion.version)
-        .outerjoin(DataVersion, DataVersion.unit_id == ReportingPeriod.unit_id)
-        .where(ReportingPeriod.id == period_id)
-        .options(joinedload(ReportingPeriod.unit))
-        .execution_options(populate_existing=True)
-    ).first()
+    row = session.execute(_period_head(), {"period_id": period_id}).first()
     if row is None:
         return None
     period, version = row
