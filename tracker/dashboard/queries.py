@@ -248,8 +248,10 @@ def _lead_names(
     names = {o.id: o.full_name for o in lookups.officers}
     missing = {i for i in lead_ids if i is not None and i not in names}
     if missing:  # leads from another unit (moved officers): rare, one more query
-        names.update(
-            session.execute(select(Officer.id, Officer.full_name).where(Officer.id.in_(missing)))
+        names.update(  # as pairs: a Result has keys() and would be taken for a mapping
+            session.execute(
+                select(Officer.id, Officer.full_name).where(Officer.id.in_(missing))
+            ).all()
         )
     return names, bool(missing)
 
