@@ -158,8 +158,11 @@ def test_languages_do_not_cross(client, auth, ward):
     client.post("/language/en", data={"csrf_token": csrf_token(client, "/my-tasks")})
     english = _page(client, ward["task"])
     assert "Lịch sử thay đổi" not in english and "Chưa có trao đổi nào." not in english
+    assert 'data-testid="task-state">Not started' in english
     client.post("/language/vi", data={"csrf_token": csrf_token(client, "/my-tasks")})
-    assert "Chưa có trao đổi nào." in _page(client, ward["task"])
+    vietnamese = _page(client, ward["task"])
+    assert "Chưa có trao đổi nào." in vietnamese
+    assert 'data-testid="task-state">Chưa thực hiện' in vietnamese
 
 
 def test_renamed_officer_of_another_unit_shows_in_the_journal(client, auth, ward):

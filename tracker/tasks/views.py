@@ -1,6 +1,7 @@
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import (
@@ -179,6 +180,17 @@ def _activity(task: Task) -> TaskActivity:
     )
 
 
+@lru_cache(maxsize=8)
+def _state_labels_in(language: str) -> dict[str, str]:
+    """The states' names as tasks/_changes.html defines them, in the request's language (the
+    translations do not change while the application runs: once per language; a copy of the
+    dictionary goes to each page)."""
+    module = current_app.jinja_env.get_template("tasks/_changes.html").make_module(
+        current_app.jinja_env.globals
+    )
+    return dict(module.state_labels)
+
+
 def _kept_activity(task: Task, version: int) -> TaskActivity:
     key = (
         id(current_app._get_current_object()),
@@ -228,6 +240,7 @@ def detail(task_id: int):
         task=task,
         status=deadline_class(task, today()),
         activity=activity,
+        state_labels=dict(_state_labels_in(str(get_locale()))),
         submission=submission,
         occurrence=occurrence,
         may=may,
