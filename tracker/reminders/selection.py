@@ -100,9 +100,12 @@ class Due:
 class OpenSubject:
     """An open task, or an open occurrence of a recurring task: what a reminder is about.
 
-    It has what `deadline_class` reads; `is_recurring` is False because an occurrence is
-    classed on its own dates (a recurring task's class is that of its occurrences)."""
+    It has what `deadline_class` reads, and nothing else it reads (no histories): its class
+    follows from its deadline and completion alone. `is_recurring` is False because an
+    occurrence is classed on its own dates (a recurring task's class is that of its
+    occurrences). Build it with `OpenSubject.of`, which writes its `subject` key."""
 
+    subject: str  # "task:<id>" or "occurrence:<id>" (`subject_key`)
     task_id: int
     occurrence_id: int | None
     unit_id: int
@@ -113,11 +116,29 @@ class OpenSubject:
     label: str = ""  # the occurrence's period ("Tháng 3/2024")
     is_recurring: bool = False
 
-    @property
-    def subject(self) -> str:
-        if self.occurrence_id is not None:
-            return f"occurrence:{self.occurrence_id}"
-        return f"task:{self.task_id}"
+    @classmethod
+    def of(
+        cls,
+        task_id: int,
+        occurrence_id: int | None,
+        unit_id: int,
+        lead_officer_id: int | None,
+        deadline: date | None,
+        completed_on: date | None,
+        title: str,
+        label: str = "",
+    ) -> OpenSubject:
+        return cls(
+            subject_key(task_id, occurrence_id), task_id, occurrence_id, unit_id,
+            lead_officer_id, deadline, completed_on, title, label,
+        )  # fmt: skip
+
+
+def subject_key(task_id: int, occurrence_id: int | None) -> str:
+    """What a reminder about a task, or about one occurrence of it, is keyed by."""
+    if occurrence_id is not None:
+        return f"occurrence:{occurrence_id}"
+    return f"task:{task_id}"
 
 
 class OfficerInfo(NamedTuple):
@@ -261,70 +282,95 @@ def digest_day(index: WorkdayIndex, policy: ReminderPolicy, day: date) -> date |
 
 def deadline_reminders(ctx: SelectionContext) -> Iterable[Due]:
     """Before, on and after each open deadline to the lead (and supporters); escalations."""
-    # A nation's pass walks 250,000 subjects: what depends on the unit alone is looked up once
-    # per unit, and the (pure) schedule once per (unit, deadline, class).
-    units: dict[int, tuple[ReminderPolicy, WorkdayIndex] | None] = {}
-    schedules: dict[tuple[int, date, DeadlineClass], tuple] = {}
+    # A nation's pass walks fifty thousand subjects in three thousand units, most of which share
+    # the national calendar and the default rules: what depends on the unit alone is looked up
+    # once per unit, and the (pure) schedule once per (calendar, rules, deadline, class).
+    units: dict[int, tuple[ReminderPolicy, WorkdayIndex, tuple[int, int]] | None] = {}
+    schedules: dict[tuple[tuple[int, int], date, DeadlineClass], tuple] = {}
     officers, supporters, chairs, classes = ctx.officers, ctx.supporters, ctx.chairs, ctx.classes
     day = ctx.day
+    lead, supporter, chair = RecipientRole.LEAD, RecipientRole.SUPPORTER, RecipientRole.CHAIR
+    escalated_kind = ReminderKind.ESCALATION
     for s in ctx.subjects:
-        if s.deadline is None:
+        deadline = s.deadline
+        if deadline is None:
             continue
         unit_id = s.unit_id
-        if unit_id not in units:
-            units[unit_id] = (
-                (ctx.policy(unit_id), ctx.index(unit_id)) if ctx.is_working_day(unit_id) else None
-            )
-        in_unit = units[unit_id]
+        try:
+            in_unit = units[unit_id]
+        except KeyError:
+            in_unit = units[unit_id] = _unit_rules(ctx, unit_id)
         if in_unit is None:
             continue
-        policy, index = in_unit
+        policy, index, rules = in_unit
         subject = s.subject
         status = classes[subject]
-        key = (unit_id, s.deadline, status)
-        if key not in schedules:
-            schedules[key] = (
-                lead_reminder(index, policy, s.deadline, status, day),
-                escalation(index, policy, s.deadline, status, day),
+        key = (rules, deadline, status)
+        try:
+            reached, escalated = schedules[key]
+        except KeyError:
+            reached, escalated = schedules[key] = (
+                lead_reminder(index, policy, deadline, status, day),
+                escalation(index, policy, deadline, status, day),
             )
-        reached, escalated = schedules[key]
         if reached is not None and s.lead_officer_id in officers:
             kind, due_on, days = reached
+            lead_id = s.lead_officer_id
             yield Due(
-                subject, kind, due_on, s.lead_officer_id, RecipientRole.LEAD, unit_id,
-                s.task_id, s.occurrence_id, s.deadline, days,
+                subject, kind, due_on, lead_id, lead, unit_id, s.task_id, s.occurrence_id,
+                deadline, days,
             )  # fmt: skip
             if policy.copy_supporters:
                 for officer_id in supporters.get(s.task_id, ()):
-                    if officer_id != s.lead_officer_id and officer_id in officers:
+                    if officer_id != lead_id and officer_id in officers:
                         yield Due(
-                            subject, kind, due_on, officer_id, RecipientRole.SUPPORTER, unit_id,
-                            s.task_id, s.occurrence_id, s.deadline, days,
+                            subject, kind, due_on, officer_id, supporter, unit_id, s.task_id,
+                            s.occurrence_id, deadline, days,
                         )  # fmt: skip
         if escalated is not None:
             due_on, days = escalated
             for chair_id in chairs.get(unit_id, ()):
                 yield Due(
-                    subject, ReminderKind.ESCALATION, due_on, chair_id, RecipientRole.CHAIR,
-                    unit_id, s.task_id, s.occurrence_id, s.deadline, days,
+                    subject, escalated_kind, due_on, chair_id, chair, unit_id, s.task_id,
+                    s.occurrence_id, deadline, days,
                 )  # fmt: skip
+
+
+def _unit_rules(
+    ctx: SelectionContext, unit_id: int
+) -> tuple[ReminderPolicy, WorkdayIndex, tuple[int, int]] | None:
+    """(rules, calendar, what identifies the pair in this pass) of a unit where the pass's day
+    is a working day; None where it is not. Units without their own settings share the default
+    rules, and units without calendar exceptions the national calendar: one pair for most."""
+    if not ctx.is_working_day(unit_id):
+        return None
+    policy, index = ctx.policy(unit_id), ctx.index(unit_id)
+    return policy, index, (id(policy), id(index))  # both live as long as the pass's context
 
 
 def weekly_digests(ctx: SelectionContext) -> Iterable[Due]:
     """To each chairperson of a unit with open work, on the unit's digest day (an all-clear
     is news too; and a digest that waited for something to say would arrive any day)."""
     overdue: dict[int, set[int]] = defaultdict(set)
+    classes, late = ctx.classes, DeadlineClass.OPEN_OVERDUE
     for s in ctx.subjects:
-        if ctx.classes[s.subject] is DeadlineClass.OPEN_OVERDUE:
+        if classes[s.subject] is late:
             overdue[s.unit_id].add(s.task_id)
+    days: dict[tuple[int, int], date | None] = {}  # (rules, calendar) -> the digest day
     for unit_id in sorted(ctx.units):
         chairs = ctx.chairs.get(unit_id)
-        if not chairs or not ctx.is_working_day(unit_id):
+        if not chairs:
             continue
-        scheduled = digest_day(ctx.index(unit_id), ctx.policy(unit_id), ctx.day)
-        counts = (len(overdue.get(unit_id, ())), ctx.pending.get(unit_id, 0))
+        in_unit = _unit_rules(ctx, unit_id)
+        if in_unit is None:
+            continue
+        policy, index, rules = in_unit
+        if rules not in days:
+            days[rules] = digest_day(index, policy, ctx.day)
+        scheduled = days[rules]
         if scheduled is None:
             continue
+        counts = (len(overdue.get(unit_id, ())), ctx.pending.get(unit_id, 0))
         for chair_id in chairs:
             yield Due(
                 subject=f"unit:{unit_id}",
@@ -400,22 +446,64 @@ def open_subjects(session: Session, until: date | None = None) -> list[OpenSubje
         tasks = tasks.where(Task.deadline <= until)
         occurrences = occurrences.where(TaskOccurrence.deadline <= until)
     subjects = [
-        OpenSubject(task_id, None, unit_id, lead_id, deadline, completed_on, title)
-        for task_id, unit_id, lead_id, deadline, completed_on, title in session.execute(
-            tasks.order_by(Task.id)
+        OpenSubject(
+            subject_key(task_id, None),
+            task_id,
+            None,
+            unit_id,
+            lead_id,
+            deadline,
+            completed_on,
+            title,
+        )
+        for task_id, unit_id, lead_id, deadline, completed_on, title in _rows(
+            session, tasks.order_by(Task.id)
         )
     ]
     subjects.extend(
-        OpenSubject(task_id, occ_id, unit_id, lead_id, deadline, completed_on, title, label)
+        OpenSubject(
+            subject_key(task_id, occ_id),
+            task_id,
+            occ_id,
+            unit_id,
+            lead_id,
+            deadline,
+            completed_on,
+            title,
+            label,
+        )
         for occ_id, task_id, unit_id, lead_id, deadline, completed_on, title, label in (
-            session.execute(occurrences.order_by(TaskOccurrence.id))
+            _rows(session, occurrences.order_by(TaskOccurrence.id))
         )
     )
     return subjects
 
 
+def _rows(session: Session, statement):
+    """The rows of a select of columns, on the session's connection without the ORM's per-row
+    processing (tens of thousands of rows in a nation's pass). Unlike `session.execute` it does
+    not flush the session: `select_due` reads through the ORM first (`load_policies`)."""
+    return session.connection().execute(statement)
+
+
+def deadline_classes(subjects: Iterable[OpenSubject], day: date) -> dict[str, DeadlineClass]:
+    """Subject -> `deadline_class` as of `day`. An open subject's class follows from its
+    deadline and completion alone (it carries no history), so the rule is asked once per
+    distinct pair of them."""
+    by_dates: dict[tuple[date | None, date | None], DeadlineClass] = {}
+    classes: dict[str, DeadlineClass] = {}
+    for s in subjects:
+        dates = (s.deadline, s.completed_on)
+        status = by_dates.get(dates)
+        if status is None:
+            status = by_dates[dates] = deadline_class(s, day)
+        classes[s.subject] = status
+    return classes
+
+
 def _officers(session: Session) -> dict[int, OfficerInfo]:
-    rows = session.execute(
+    rows = _rows(
+        session,
         select(
             Officer.id,
             Officer.unit_id,
@@ -424,7 +512,7 @@ def _officers(session: Session) -> dict[int, OfficerInfo]:
             ReminderPreference.muted,
         )
         .outerjoin(ReminderPreference, ReminderPreference.officer_id == Officer.id)
-        .where(Officer.active)
+        .where(Officer.active),
     )
     return {
         officer_id: OfficerInfo(officer_id, unit_id, name, by_email, parse_keys(muted))
@@ -446,7 +534,8 @@ def _chairs(session: Session) -> dict[int, list[int]]:
 
 def _supporters(session: Session, until: date) -> dict[int, list[int]]:
     found: dict[int, list[int]] = defaultdict(list)
-    for task_id, officer_id in session.execute(
+    for task_id, officer_id in _rows(
+        session,
         select(task_supporters.c.task_id, task_supporters.c.officer_id)
         .join(Task, Task.id == task_supporters.c.task_id)
         .join(Plan, Plan.id == Task.plan_id)
@@ -459,7 +548,7 @@ def _supporters(session: Session, until: date) -> dict[int, list[int]]:
                 and_(Task.state.in_(sorted(OPEN_STATES)), Task.deadline <= until),
             ),
         )
-        .order_by(task_supporters.c.task_id, task_supporters.c.officer_id)
+        .order_by(task_supporters.c.task_id, task_supporters.c.officer_id),
     ):
         found[task_id].append(officer_id)
     return found
@@ -519,7 +608,7 @@ def select_due(
     earliest = min((s.deadline for s in subjects), default=day)
     start = min(earliest, day) - timedelta(days=2 * longest + _SLACK_DAYS)
     book = CalendarBook(start, horizon + timedelta(days=_SLACK_DAYS), calendar_exceptions(session))
-    classes = {s.subject: deadline_class(s, day) for s in subjects}
+    classes = deadline_classes(subjects, day)
     pending = _pending_confirmations(session)
     ctx = SelectionContext(
         session=session,
@@ -547,7 +636,8 @@ def select_due(
             if key not in found:
                 found[key] = due
     recorded = _recorded(session, list(found.values()))
-    dues = [due for key, due in sorted(found.items()) if key not in recorded]
+    # The keys alone are sorted (distinct: no comparing equal keys then their dues).
+    dues = [found[key] for key in sorted(found) if key not in recorded]
     closed = {unit_id for unit_id in ctx.units if not ctx.is_working_day(unit_id)}
     return Selection(
         day=day,
