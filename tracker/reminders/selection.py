@@ -36,13 +36,13 @@ the two below, the meeting reminder (`tracker.meetings.reminders`) and the repor
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from flask import Flask, current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.core.status import DeadlineClass, deadline_class
@@ -479,11 +479,12 @@ def open_subjects(session: Session, until: date | None = None) -> list[OpenSubje
     return subjects
 
 
-def _rows(session: Session, statement):
+def _rows(session: Session, statement) -> Sequence[Row]:
     """The rows of a select of columns, on the session's connection without the ORM's per-row
-    processing (tens of thousands of rows in a nation's pass). Unlike `session.execute` it does
-    not flush the session: `select_due` reads through the ORM first (`load_policies`)."""
-    return session.connection().execute(statement)
+    processing (tens of thousands of rows in a nation's pass), fetched at once (not one call
+    to the driver per row). Unlike `session.execute` it does not flush the session:
+    `select_due` reads through the ORM first (`load_policies`)."""
+    return session.connection().execute(statement).all()
 
 
 def deadline_classes(subjects: Iterable[OpenSubject], day: date) -> dict[str, DeadlineClass]:
