@@ -264,4 +264,4 @@ def test_selection_costs_the_same_queries_for_5_or_150_tasks(app, count_queries)
     with count_queries() as large:
         many = select_due(db.session, date(2024, 3, 12))
     assert len(many.dues) > 10 * len(few.dues) > 0
-    assert large.count == small.count <= 11  # 10, and the report reminders' periods
+    assert large.count == small.count <= 10  # 9, and the report reminders' periods

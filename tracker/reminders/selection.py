@@ -1,8 +1,8 @@
 """What reminder is due, to whom, on a day: the one place that decides it.
 
 One pass looks at every unit at once, in a fixed handful of queries whatever the number of tasks
-(the settings, the open tasks and open occurrences, the units' calendar exceptions, officers,
-chairpersons, supporting officers, pending confirmations, what was already recorded). Where a
+(the settings, the open tasks and open occurrences with their supporting officers, the units'
+calendar exceptions, officers, chairpersons, pending confirmations, what was already recorded). Where a
 task stands is asked of `tracker.core.status.deadline_class`, the rule every page uses; working
 days come from the unit's calendar (`tracker.core.workdays`, tabulated by `.calendar`).
 
@@ -400,10 +400,15 @@ def load_policies(session: Session) -> dict[int, ReminderPolicy]:
     }
 
 
-def open_subjects(session: Session, until: date | None = None) -> list[OpenSubject]:
-    """Open tasks and open occurrences of live plans, with a deadline (up to `until`).
+def open_subjects(
+    session: Session, until: date | None = None, supporters: dict[int, list[int]] | None = None
+) -> list[OpenSubject]:
+    """Open tasks and open occurrences of live plans, with a deadline (up to `until`); with
+    `supporters`, each of their tasks' supporting officers put into it (task -> officers).
 
-    Two queries: one-off tasks by their own state, occurrences of recurring tasks by theirs."""
+    Two queries: one-off tasks by their own state, occurrences of recurring tasks by theirs;
+    the supporters are joined to them (a row per supporter) rather than read by a third query
+    that would go over the tasks again."""
     open_states = sorted(OPEN_STATES)
     # A task withdrawn from its plan is no one's work any more: no reminders.
     alive = (Plan.archived_at.is_(None), Task.archived_at.is_(None), Task.withdrawn_on.is_(None))
@@ -423,16 +428,17 @@ def open_subjects(session: Session, until: date | None = None) -> list[OpenSubje
             Task.state.in_(open_states),
             Task.deadline.is_not(None),
         )
+        .order_by(Task.id)
     )
     occurrences = (
         select(
-            TaskOccurrence.id,
             TaskOccurrence.task_id,
             Plan.unit_id,
             Task.lead_officer_id,
             TaskOccurrence.deadline,
             TaskOccurrence.completed_on,
             Task.title,
+            TaskOccurrence.id,
             TaskOccurrence.label,
         )
         .join(Task, Task.id == TaskOccurrence.task_id)
@@ -443,41 +449,44 @@ def open_subjects(session: Session, until: date | None = None) -> list[OpenSubje
             TaskOccurrence.state.in_(open_states),
             TaskOccurrence.deadline.is_not(None),
         )
+        .order_by(TaskOccurrence.id)
     )
     if until is not None:
         tasks = tasks.where(Task.deadline <= until)
         occurrences = occurrences.where(TaskOccurrence.deadline <= until)
-    subjects = [
-        OpenSubject(
-            subject_key(task_id, None),
-            task_id,
-            None,
-            unit_id,
-            lead_id,
-            deadline,
-            completed_on,
-            title,
-        )
-        for task_id, unit_id, lead_id, deadline, completed_on, title in _rows(
-            session, tasks.order_by(Task.id)
-        )
-    ]
-    subjects.extend(
-        OpenSubject(
-            subject_key(task_id, occ_id),
-            task_id,
-            occ_id,
-            unit_id,
-            lead_id,
-            deadline,
-            completed_on,
-            title,
-            label,
-        )
-        for occ_id, task_id, unit_id, lead_id, deadline, completed_on, title, label in (
-            _rows(session, occurrences.order_by(TaskOccurrence.id))
-        )
+    if supporters is None:
+        return [
+            OpenSubject(subject_key(task_id, None), task_id, None, *row)
+            for task_id, *row in _rows(session, tasks)
+        ] + [
+            OpenSubject(subject_key(task_id, occ_id), task_id, occ_id, *row, label)
+            for task_id, *row, occ_id, label in _rows(session, occurrences)
+        ]
+    officer = task_supporters.c.officer_id
+    tasks = tasks.add_columns(officer).outerjoin(
+        task_supporters, task_supporters.c.task_id == Task.id
     )
+    occurrences = occurrences.add_columns(officer).outerjoin(
+        task_supporters, task_supporters.c.task_id == TaskOccurrence.task_id
+    )
+    subjects: list[OpenSubject] = []
+    last: str | None = None
+    for task_id, unit_id, lead_id, deadline, completed_on, title, *occurrence, officer_id in (
+        *_rows(session, tasks.order_by(officer)),
+        *_rows(session, occurrences.order_by(officer)),
+    ):
+        # A subject's rows are together, one per supporter (one with none if it has none).
+        occ_id, label = occurrence or (None, "")
+        subject = subject_key(task_id, occ_id)
+        if subject != last:
+            last = subject
+            item = (task_id, occ_id, unit_id, lead_id, deadline, completed_on, title, label)
+            subjects.append(OpenSubject(subject, *item))
+            # A recurring task's supporters come with each of its occurrences: kept once.
+            listed = supporters.setdefault(task_id, [])
+            fresh = not listed
+        if officer_id is not None and fresh:
+            listed.append(officer_id)
     return subjects
 
 
@@ -533,28 +542,6 @@ def _chairs(session: Session) -> dict[int, list[int]]:
     ):
         chairs[unit_id].append(officer_id)
     return chairs
-
-
-def _supporters(session: Session, until: date) -> dict[int, list[int]]:
-    found: dict[int, list[int]] = defaultdict(list)
-    for task_id, officer_id in _rows(
-        session,
-        select(task_supporters.c.task_id, task_supporters.c.officer_id)
-        .join(Task, Task.id == task_supporters.c.task_id)
-        .join(Plan, Plan.id == Task.plan_id)
-        .where(
-            Plan.archived_at.is_(None),
-            Task.archived_at.is_(None),
-            Task.withdrawn_on.is_(None),
-            or_(
-                Task.cadence_every.is_not(None),
-                and_(Task.state.in_(sorted(OPEN_STATES)), Task.deadline <= until),
-            ),
-        )
-        .order_by(task_supporters.c.task_id, task_supporters.c.officer_id),
-    ):
-        found[task_id].append(officer_id)
-    return found
 
 
 def _pending_confirmations(session: Session) -> dict[int, int]:
@@ -627,7 +614,8 @@ def _select_due(session: Session, day: date, sources: Iterable[Source] | None) -
         (max(p.days_before, default=0) for p in (DEFAULT_POLICY, *policies.values())), default=0
     )
     horizon = WorkCalendar().add_working_days(day, longest) + timedelta(days=_SLACK_DAYS)
-    subjects = open_subjects(session, until=horizon)
+    supporters: dict[int, list[int]] = {}
+    subjects = open_subjects(session, until=horizon, supporters=supporters)
     earliest = min((s.deadline for s in subjects), default=day)
     start = min(earliest, day) - timedelta(days=2 * longest + _SLACK_DAYS)
     book = CalendarBook(start, horizon + timedelta(days=_SLACK_DAYS), calendar_exceptions(session))
@@ -642,7 +630,7 @@ def _select_due(session: Session, day: date, sources: Iterable[Source] | None) -
         chairs=_chairs(session),
         subjects=subjects,
         classes=classes,
-        supporters=_supporters(session, horizon),
+        supporters=supporters,
         units={s.unit_id for s in subjects} | set(pending),
         pending=pending,
     )
