@@ -2,9 +2,10 @@
 
 One pass looks at every unit at once, in a fixed handful of queries whatever the number of tasks
 (the settings, the open tasks and open occurrences with their supporting officers, the units'
-calendar exceptions, officers, chairpersons, pending confirmations, what was already recorded). Where a
-task stands is asked of `tracker.core.status.deadline_class`, the rule every page uses; working
-days come from the unit's calendar (`tracker.core.workdays`, tabulated by `.calendar`).
+calendar exceptions, officers, chairpersons, pending confirmations, what was already
+recorded). Where a task stands is asked of `tracker.core.status.deadline_class`, the rule every
+page uses; working days come from the unit's calendar (`tracker.core.workdays`, tabulated by
+`.calendar`).
 
 The schedule of a task (or of one occurrence of a recurring task) with deadline D, for its lead
 officer (supporting officers in copy, if the unit says so):
@@ -105,7 +106,7 @@ class OpenSubject:
     It has what `deadline_class` reads, and nothing else it reads (no histories): its class
     follows from its deadline and completion alone. `is_recurring` is False because an
     occurrence is classed on its own dates (a recurring task's class is that of its
-    occurrences). Build it with `OpenSubject.of`, which writes its `subject` key."""
+    occurrences)."""
 
     subject: str  # "task:<id>" or "occurrence:<id>" (`subject_key`)
     task_id: int
@@ -117,23 +118,6 @@ class OpenSubject:
     title: str
     label: str = ""  # the occurrence's period ("Tháng 3/2024")
     is_recurring: bool = False
-
-    @classmethod
-    def of(
-        cls,
-        task_id: int,
-        occurrence_id: int | None,
-        unit_id: int,
-        lead_officer_id: int | None,
-        deadline: date | None,
-        completed_on: date | None,
-        title: str,
-        label: str = "",
-    ) -> OpenSubject:
-        return cls(
-            subject_key(task_id, occurrence_id), task_id, occurrence_id, unit_id,
-            lead_officer_id, deadline, completed_on, title, label,
-        )  # fmt: skip
 
 
 def subject_key(task_id: int, occurrence_id: int | None) -> str:
