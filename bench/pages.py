@@ -783,7 +783,7 @@ def cold_pages(pages: list[Page]) -> list[Page]:
     return [
         Page("", f"{page.label} cold", page.user, page.path, note="version renewed before each")
         for page in pages
-        if page.key in ("dashboard", "task") and page.path
+        if page.key in ("dashboard", "task", "meeting", "appendix") and page.path
     ]
 
 
