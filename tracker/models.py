@@ -39,10 +39,10 @@ from tracker.tasks.models import (
 
 __all__ = [
     "AgendaItem",
-    "DataVersion",
     "ApiToken",
     "AuditEvent",
     "BackupSettings",
+    "DataVersion",
     "EnteredFigure",
     "Evidence",
     "ExplanationRequest",
