@@ -56,13 +56,14 @@ def _rows(html: str) -> list[str]:
 
 @pytest.fixture
 def computed(monkeypatch):
-    """How many times the communes' figures were computed (not taken from what was kept)."""
+    """Each time communes' figures were computed (not taken from what was kept): for how many
+    communes."""
     calls: list[int] = []
     fill = queries.fill_figures
 
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return fill(*args, **kwargs)
+    def counted(session, lines, *args, **kwargs):
+        calls.append(len(lines))
+        return fill(session, lines, *args, **kwargs)
 
     monkeypatch.setattr(queries, "fill_figures", counted)
     return calls
@@ -186,19 +187,24 @@ def test_the_national_page_follows_its_communes_and_provinces(client, auth, worl
     task.completed_on, task.state = date(2024, 3, 5), TaskState.DONE
     db.session.commit()
     after = _get(client, path)
+    assert computed == [4, 1]  # that commune's figures only: the others' lines were kept
     assert after != before and after == _fresh(client, path)
 
     # A province renamed: the column of the unit above its communes.
     other.name = "Thành phố Đà Nẵng Mới"
     db.session.commit()
+    computed.clear()
     html = _get(client, path)
+    assert computed == [1]  # the province's one commune: its line shows the name
     assert "Thành phố Đà Nẵng Mới" in _row(html, "da-nang-hai-chau")
     assert html == _fresh(client, path)
 
     # A commune created in a province: on the national page too.
     gen_unit("da-nang-son-tra", "Phường Sơn Trà", parent=other)
     db.session.commit()
+    computed.clear()
     html = _get(client, path)
+    assert computed == [1]
     assert "da-nang-son-tra" in _rows(html) and html == _fresh(client, path)
 
 

@@ -26,7 +26,7 @@ from tracker.core.formatting import rate_band
 from tracker.core.status import Occurrence, Tally, in_plan_on, tally
 from tracker.core.status_sql import plain, tally_from, tally_sums
 from tracker.core.text import fold
-from tracker.core.versions import Kept, versions_where
+from tracker.core.versions import DataVersion, Kept, versions_where
 from tracker.dashboard.queries import ProgressSeries, progress_series
 from tracker.meetings.models import Meeting
 from tracker.people.models import Unit, UnitKind
@@ -147,22 +147,36 @@ def _commune_ids(unit: Unit) -> Select:
     return select(Unit.id).where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
 
 
+def _communes_select(unit: Unit) -> Select:
+    """Every commune, ward or special zone at any depth below `unit`, with the name of the unit
+    right above it, and their versions (tracker.core.versions): what its line shows besides
+    its figures, and what that line is kept under."""
+    parent = aliased(Unit)
+    own = aliased(DataVersion)
+    above = aliased(DataVersion)
+    return (
+        select(
+            Unit.id, Unit.code, Unit.name, Unit.closed_at, parent.name, Unit.short_name,
+            Unit.parent_id, own.version, above.version,
+        )
+        .join(parent, parent.id == Unit.parent_id)
+        .outerjoin(own, own.unit_id == Unit.id)
+        .outerjoin(above, above.unit_id == Unit.parent_id)
+        .where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
+    )
+
+
+def _line(row) -> CommuneLine:
+    return CommuneLine(
+        unit_id=row[0], code=row[1], name=row[2], parent_name=row[4], closed=row[3] is not None,
+        short_name=row[5] or "",
+    )
+
+
 def communes_below(session: Session, unit: Unit) -> list[CommuneLine]:
     """Every commune, ward or special zone at any depth below `unit` (one query), with the
     name of the unit right above it; figures not yet filled in."""
-    parent = aliased(Unit)
-    rows = session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.closed_at, parent.name, Unit.short_name)
-        .join(parent, parent.id == Unit.parent_id)
-        .where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
-    ).all()
-    return [
-        CommuneLine(
-            unit_id=r[0], code=r[1], name=r[2], parent_name=r[4], closed=r[3] is not None,
-            short_name=r[5] or "",
-        )
-        for r in rows
-    ]
+    return [_line(row) for row in session.execute(_communes_select(unit))]
 
 
 def has_units_below(session: Session, unit: Unit) -> bool:
@@ -348,8 +362,9 @@ class CommuneSet:
     several_parents: bool
 
 
-# A province's set is about 1 MB per 1,000 communes; the nation's, 3 MB.
 _SETS: Kept[tuple, CommuneSet] = Kept("province.communes", 32)
+# Each commune's line on a date (the nation's 3,321 on two dates, with room for the others).
+_LINES: Kept[tuple, CommuneLine] = Kept("province.commune_lines", 8000)
 
 
 def _unit_and_below(unit: Unit) -> Select:
@@ -369,12 +384,28 @@ def set_key(session: Session, unit: Unit, as_of: date) -> tuple:
 
 def commune_set(session: Session, unit: Unit, as_of: date) -> CommuneSet:
     """The communes below `unit` with their figures on `as_of`: kept while no unit of the
-    tree changes, computed in a fixed number of queries otherwise."""
+    tree changes. Otherwise put together again from each commune's line, itself kept under
+    its own version and that of the unit above it (whose name it shows): after a change in
+    one commune (the nation's set: in any of its 3,321), that commune's figures only are
+    counted again, in the same fixed number of queries."""
     key = set_key(session, unit, as_of)
 
     def compute() -> CommuneSet:
-        lines = communes_below(session, unit)
-        fill_figures(session, lines, as_of, _commune_ids(unit))
+        lines: list[CommuneLine] = []
+        missing: list[tuple[tuple, CommuneLine]] = []
+        for row in session.execute(_communes_select(unit)):
+            line_key = (row[0], as_of, row[7], row[6], row[8])
+            line = _LINES.find(line_key)
+            if line is None:
+                line = _line(row)
+                missing.append((line_key, line))
+            lines.append(line)
+        if missing:
+            fresh = [line for _key, line in missing]
+            every = len(fresh) == len(lines)  # then the ids as a subquery, not as parameters
+            fill_figures(session, fresh, as_of, _commune_ids(unit) if every else None)
+            for line_key, line in missing:
+                _LINES.put(line_key, line)
         lines.sort(key=_name_key)
         return CommuneSet(
             key=key,
