@@ -120,7 +120,7 @@ def commune_changer(code: str):
 
 
 def cold(numbers: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-    return {f"{label}, after a change (cold)": value for label, value in numbers.items()}
+    return {f"{label} · cold": value for label, value in numbers.items()}
 
 
 def commune_paths(code: str) -> dict[str, str]:
