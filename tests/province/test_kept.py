@@ -199,6 +199,18 @@ def test_the_national_page_follows_its_communes_and_provinces(client, auth, worl
     assert "Thành phố Đà Nẵng Mới" in _row(html, "da-nang-hai-chau")
     assert html == _fresh(client, path)
 
+    # The national charts, drawn on request, kept the same way.
+    charts = "/units/ca-nuoc/communes?charts=1"
+    drawn = _get(client, charts)
+    assert 'data-testid="national-charts"' in drawn
+    task = db.session.query(Task).filter(
+        Task.deadline == date(2024, 3, 1), Task.plan.has(unit_id=world.communes[1].id)
+    ).first()
+    task.completed_on, task.state = date(2024, 3, 6), TaskState.DONE
+    db.session.commit()
+    redrawn = _get(client, charts)
+    assert redrawn != drawn and redrawn == _fresh(client, charts)
+
     # A commune created in a province: on the national page too.
     gen_unit("da-nang-son-tra", "Phường Sơn Trà", parent=other)
     db.session.commit()
