@@ -194,6 +194,17 @@ def clock():
     product_clock.set_now(None)
 
 
+@pytest.fixture(autouse=True)
+def _kept_values_forgotten():
+    """Each test's world reuses ids (and, rolled back, never commits a version): what pages
+    keep in process (tracker.core.versions) starts empty."""
+    from tracker.core.versions import forget_all
+
+    forget_all()
+    yield
+    forget_all()
+
+
 @pytest.fixture
 def client(app):
     app.test_client_class = Client

@@ -10,6 +10,7 @@ from tracker.auth.drafts import FormDraft
 from tracker.backup.models import BackupSettings
 from tracker.core.audit import AuditEvent
 from tracker.core.once import FormUse
+from tracker.core.versions import DataVersion
 from tracker.documents.models import IssuedDocument
 from tracker.followups.models import ExplanationRequest, TaskPrompt
 from tracker.meetings.models import (
@@ -41,6 +42,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "BackupSettings",
+    "DataVersion",
     "EnteredFigure",
     "Evidence",
     "ExplanationRequest",

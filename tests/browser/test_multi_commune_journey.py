@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from tests.browser.actions import log_in, log_out, screenshot
 from tests.browser.conftest import page_width, save_screenshot
-from tests.factories import PASSWORD, gen_officer, gen_unit
+from tests.factories import PASSWORD, gen_officer, gen_plan, gen_task, gen_unit
 from tracker.extensions import db
-from tracker.people.models import Role, UnitKind
+from tracker.people.models import Officer, Role, Unit, UnitKind
 
 pytestmark = pytest.mark.browser
 
@@ -202,3 +203,56 @@ def test_administrator_previews_and_merges_two_communes(new_page, live_server, c
         expect(page.get_by_role("alert").filter(has_text="Đã sáp nhập")).to_be_visible()
         expect(page.get_by_test_id("merged-from")).to_contain_text("Phường Phước Long")
         log_out(page, admin_name)
+
+
+def test_province_leader_previews_and_issues_a_whole_plan(new_page, live_server, clock):
+    """The whole plan to chosen communes: none chosen is refused with the choice kept, the
+    preview says what will be created, the confirmation creates exactly that; at 390 px and
+    1366 px without sideways scrolling."""
+    clock(datetime(2026, 3, 10, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    for width, name in ((390, "phone"), (1366, "desktop")):
+        w = _province(live_server)
+        with live_server.app.app_context():
+            province = db.session.scalar(select(Unit).where(Unit.code == w["code"]))
+            leader = db.session.scalar(select(Officer).where(Officer.email == w["leader"][0]))
+            plan = gen_plan(province, title=f"Kế hoạch CCHC tỉnh năm 2026 ({name})",
+                            start_year=2026, end_year=2026)
+            for n, title in enumerate(("Rà soát quy trình nội bộ", "Số hóa hồ sơ"), 1):
+                gen_task(plan, leader, deadline=DEADLINE, ordinal=n, title=title)
+            db.session.commit()
+            plan_id = plan.id
+            db.session.remove()
+
+        page = new_page(width=width, height=900)
+        log_in(page, w["leader"][0], PASSWORD)
+        page.goto(f"/plans/{plan_id}")
+        page.get_by_test_id("issue-plan-link").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Giao cả kế hoạch cho xã, phường")
+        expect(page.get_by_test_id("issue-plan-tasks").locator("li")).to_have_count(2)
+        form = page.locator("main form")
+        # Chosen communes, none ticked: refused, the choice kept, nothing created.
+        form.get_by_label("Các xã, phường được chọn").check()
+        form.get_by_role("button", name="Xem trước").click()
+        expect(page.locator("main")).to_contain_text("Chọn ít nhất một xã, phường nhận nhiệm vụ.")
+        expect(form.get_by_label("Các xã, phường được chọn")).to_be_checked()
+        expect(page.get_by_test_id("issue-plan-confirm")).to_have_count(0)
+        assert page_width(page) <= width
+        save_screenshot(f"issue-plan-refused-{name}.png", screenshot(page, full_page=True))
+        # Two communes ticked: the preview counts 2 tasks × 2 communes.
+        form.get_by_label("Xã An Phú").check()
+        form.get_by_label("Xã Cam Hải").check()
+        form.get_by_role("button", name="Xem trước").click()
+        preview = page.get_by_test_id("issue-plan-preview")
+        expect(preview).to_contain_text("Sẽ tạo 4 nhiệm vụ: 2 nhiệm vụ × 2 xã, phường.")
+        expect(preview).to_contain_text("Giao cho: Xã An Phú, Xã Cam Hải.")
+        assert page_width(page) <= width
+        save_screenshot(f"issue-plan-preview-{name}.png", screenshot(page, full_page=True))
+        page.get_by_test_id("issue-plan-confirm").click()
+        expect(page.get_by_role("alert").filter(has_text="Đã giao 2 nhiệm vụ")).to_contain_text(
+            "cho 2 xã, phường (4 nhiệm vụ được tạo)"
+        )
+        # Issued once: the plan has nothing left to issue.
+        page.goto(f"/plans/{plan_id}/issue")
+        expect(page.get_by_test_id("nothing-to-issue")).to_be_visible()
+        log_out(page, w["leader"][1])
+        page.context.close()

@@ -30,6 +30,7 @@ from sqlalchemy.orm.attributes import NO_VALUE
 
 from tracker.core.clock import utcnow
 from tracker.core.types import UTCDateTime
+from tracker.core.versions import changed
 from tracker.extensions import db
 
 _actor_id: contextvars.ContextVar[int | None] = contextvars.ContextVar("audit_actor", default=None)
@@ -156,6 +157,8 @@ def _record_audit_events(session: Session, flush_context) -> None:
         (session.deleted, AuditAction.DELETE),
     ):
         for obj in collection:
+            if isinstance(obj, AuditEvent):  # record_change's: its unit's data changed too
+                changed(session, (obj.unit_id,))
             if not isinstance(obj, Audited):
                 continue
             changes = _changes(obj, action) if action is not AuditAction.DELETE else {}
@@ -175,6 +178,7 @@ def _record_audit_events(session: Session, flush_context) -> None:
             )
     if rows:
         session.connection().execute(insert(AuditEvent.__table__), rows)
+        changed(session, (row["unit_id"] for row in rows))
 
 
 def record_change(session: Session, obj: Audited, changes: dict[str, list[Any]]) -> None:

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.core.text import fold
+from tracker.core.versions import renew
 from tracker.core.workdays import WorkCalendar
 from tracker.demo.bulk import BulkLoader
 from tracker.demo.dataset import Dataset, TaskSpec, load_dataset
@@ -167,6 +168,8 @@ def generate_city(
             _generate_batch(loader, parent_of, todo, seed, data, password_hash, result)
     for name, seconds in loader.seconds.items():
         phases[name] += seconds
+    # COPY bypasses the flush that renews versions: a running server must not keep old pages.
+    renew(session, session.scalars(select(Unit.id)))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -1,10 +1,11 @@
 """What reminder is due, to whom, on a day: the one place that decides it.
 
 One pass looks at every unit at once, in a fixed handful of queries whatever the number of tasks
-(the settings, the open tasks and open occurrences, the units' calendar exceptions, officers,
-chairpersons, supporting officers, pending confirmations, what was already recorded). Where a
-task stands is asked of `tracker.core.status.deadline_class`, the rule every page uses; working
-days come from the unit's calendar (`tracker.core.workdays`, tabulated by `.calendar`).
+(the settings, the open tasks and open occurrences with their supporting officers, the units'
+calendar exceptions, officers, chairpersons, pending confirmations, what was already
+recorded). Where a task stands is asked of `tracker.core.status.deadline_class`, the rule every
+page uses; working days come from the unit's calendar (`tracker.core.workdays`, tabulated by
+`.calendar`).
 
 The schedule of a task (or of one occurrence of a recurring task) with deadline D, for its lead
 officer (supporting officers in copy, if the unit says so):
@@ -35,14 +36,16 @@ the two below, the meeting reminder (`tracker.meetings.reminders`) and the repor
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from flask import Flask, current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.core.status import DeadlineClass, deadline_class
@@ -100,9 +103,12 @@ class Due:
 class OpenSubject:
     """An open task, or an open occurrence of a recurring task: what a reminder is about.
 
-    It has what `deadline_class` reads; `is_recurring` is False because an occurrence is
-    classed on its own dates (a recurring task's class is that of its occurrences)."""
+    It has what `deadline_class` reads, and nothing else it reads (no histories): its class
+    follows from its deadline and completion alone. `is_recurring` is False because an
+    occurrence is classed on its own dates (a recurring task's class is that of its
+    occurrences)."""
 
+    subject: str  # "task:<id>" or "occurrence:<id>" (`subject_key`)
     task_id: int
     occurrence_id: int | None
     unit_id: int
@@ -113,11 +119,12 @@ class OpenSubject:
     label: str = ""  # the occurrence's period ("Tháng 3/2024")
     is_recurring: bool = False
 
-    @property
-    def subject(self) -> str:
-        if self.occurrence_id is not None:
-            return f"occurrence:{self.occurrence_id}"
-        return f"task:{self.task_id}"
+
+def subject_key(task_id: int, occurrence_id: int | None) -> str:
+    """What a reminder about a task, or about one occurrence of it, is keyed by."""
+    if occurrence_id is not None:
+        return f"occurrence:{occurrence_id}"
+    return f"task:{task_id}"
 
 
 class OfficerInfo(NamedTuple):
@@ -261,70 +268,95 @@ def digest_day(index: WorkdayIndex, policy: ReminderPolicy, day: date) -> date |
 
 def deadline_reminders(ctx: SelectionContext) -> Iterable[Due]:
     """Before, on and after each open deadline to the lead (and supporters); escalations."""
-    # A nation's pass walks 250,000 subjects: what depends on the unit alone is looked up once
-    # per unit, and the (pure) schedule once per (unit, deadline, class).
-    units: dict[int, tuple[ReminderPolicy, WorkdayIndex] | None] = {}
-    schedules: dict[tuple[int, date, DeadlineClass], tuple] = {}
+    # A nation's pass walks fifty thousand subjects in three thousand units, most of which share
+    # the national calendar and the default rules: what depends on the unit alone is looked up
+    # once per unit, and the (pure) schedule once per (calendar, rules, deadline, class).
+    units: dict[int, tuple[ReminderPolicy, WorkdayIndex, tuple[int, int]] | None] = {}
+    schedules: dict[tuple[tuple[int, int], date, DeadlineClass], tuple] = {}
     officers, supporters, chairs, classes = ctx.officers, ctx.supporters, ctx.chairs, ctx.classes
     day = ctx.day
+    lead, supporter, chair = RecipientRole.LEAD, RecipientRole.SUPPORTER, RecipientRole.CHAIR
+    escalated_kind = ReminderKind.ESCALATION
     for s in ctx.subjects:
-        if s.deadline is None:
+        deadline = s.deadline
+        if deadline is None:
             continue
         unit_id = s.unit_id
-        if unit_id not in units:
-            units[unit_id] = (
-                (ctx.policy(unit_id), ctx.index(unit_id)) if ctx.is_working_day(unit_id) else None
-            )
-        in_unit = units[unit_id]
+        try:
+            in_unit = units[unit_id]
+        except KeyError:
+            in_unit = units[unit_id] = _unit_rules(ctx, unit_id)
         if in_unit is None:
             continue
-        policy, index = in_unit
+        policy, index, rules = in_unit
         subject = s.subject
         status = classes[subject]
-        key = (unit_id, s.deadline, status)
-        if key not in schedules:
-            schedules[key] = (
-                lead_reminder(index, policy, s.deadline, status, day),
-                escalation(index, policy, s.deadline, status, day),
+        key = (rules, deadline, status)
+        try:
+            reached, escalated = schedules[key]
+        except KeyError:
+            reached, escalated = schedules[key] = (
+                lead_reminder(index, policy, deadline, status, day),
+                escalation(index, policy, deadline, status, day),
             )
-        reached, escalated = schedules[key]
         if reached is not None and s.lead_officer_id in officers:
             kind, due_on, days = reached
+            lead_id = s.lead_officer_id
             yield Due(
-                subject, kind, due_on, s.lead_officer_id, RecipientRole.LEAD, unit_id,
-                s.task_id, s.occurrence_id, s.deadline, days,
+                subject, kind, due_on, lead_id, lead, unit_id, s.task_id, s.occurrence_id,
+                deadline, days,
             )  # fmt: skip
             if policy.copy_supporters:
                 for officer_id in supporters.get(s.task_id, ()):
-                    if officer_id != s.lead_officer_id and officer_id in officers:
+                    if officer_id != lead_id and officer_id in officers:
                         yield Due(
-                            subject, kind, due_on, officer_id, RecipientRole.SUPPORTER, unit_id,
-                            s.task_id, s.occurrence_id, s.deadline, days,
+                            subject, kind, due_on, officer_id, supporter, unit_id, s.task_id,
+                            s.occurrence_id, deadline, days,
                         )  # fmt: skip
         if escalated is not None:
             due_on, days = escalated
             for chair_id in chairs.get(unit_id, ()):
                 yield Due(
-                    subject, ReminderKind.ESCALATION, due_on, chair_id, RecipientRole.CHAIR,
-                    unit_id, s.task_id, s.occurrence_id, s.deadline, days,
+                    subject, escalated_kind, due_on, chair_id, chair, unit_id, s.task_id,
+                    s.occurrence_id, deadline, days,
                 )  # fmt: skip
+
+
+def _unit_rules(
+    ctx: SelectionContext, unit_id: int
+) -> tuple[ReminderPolicy, WorkdayIndex, tuple[int, int]] | None:
+    """(rules, calendar, what identifies the pair in this pass) of a unit where the pass's day
+    is a working day; None where it is not. Units without their own settings share the default
+    rules, and units without calendar exceptions the national calendar: one pair for most."""
+    if not ctx.is_working_day(unit_id):
+        return None
+    policy, index = ctx.policy(unit_id), ctx.index(unit_id)
+    return policy, index, (id(policy), id(index))  # both live as long as the pass's context
 
 
 def weekly_digests(ctx: SelectionContext) -> Iterable[Due]:
     """To each chairperson of a unit with open work, on the unit's digest day (an all-clear
     is news too; and a digest that waited for something to say would arrive any day)."""
     overdue: dict[int, set[int]] = defaultdict(set)
+    classes, late = ctx.classes, DeadlineClass.OPEN_OVERDUE
     for s in ctx.subjects:
-        if ctx.classes[s.subject] is DeadlineClass.OPEN_OVERDUE:
+        if classes[s.subject] is late:
             overdue[s.unit_id].add(s.task_id)
+    days: dict[tuple[int, int], date | None] = {}  # (rules, calendar) -> the digest day
     for unit_id in sorted(ctx.units):
         chairs = ctx.chairs.get(unit_id)
-        if not chairs or not ctx.is_working_day(unit_id):
+        if not chairs:
             continue
-        scheduled = digest_day(ctx.index(unit_id), ctx.policy(unit_id), ctx.day)
-        counts = (len(overdue.get(unit_id, ())), ctx.pending.get(unit_id, 0))
+        in_unit = _unit_rules(ctx, unit_id)
+        if in_unit is None:
+            continue
+        policy, index, rules = in_unit
+        if rules not in days:
+            days[rules] = digest_day(index, policy, ctx.day)
+        scheduled = days[rules]
         if scheduled is None:
             continue
+        counts = (len(overdue.get(unit_id, ())), ctx.pending.get(unit_id, 0))
         for chair_id in chairs:
             yield Due(
                 subject=f"unit:{unit_id}",
@@ -352,10 +384,15 @@ def load_policies(session: Session) -> dict[int, ReminderPolicy]:
     }
 
 
-def open_subjects(session: Session, until: date | None = None) -> list[OpenSubject]:
-    """Open tasks and open occurrences of live plans, with a deadline (up to `until`).
+def open_subjects(
+    session: Session, until: date | None = None, supporters: dict[int, list[int]] | None = None
+) -> list[OpenSubject]:
+    """Open tasks and open occurrences of live plans, with a deadline (up to `until`); with
+    `supporters`, each of their tasks' supporting officers put into it (task -> officers).
 
-    Two queries: one-off tasks by their own state, occurrences of recurring tasks by theirs."""
+    Two queries: one-off tasks by their own state, occurrences of recurring tasks by theirs;
+    the supporters are joined to them (a row per supporter) rather than read by a third query
+    that would go over the tasks again."""
     open_states = sorted(OPEN_STATES)
     # A task withdrawn from its plan is no one's work any more: no reminders.
     alive = (Plan.archived_at.is_(None), Task.archived_at.is_(None), Task.withdrawn_on.is_(None))
@@ -375,16 +412,17 @@ def open_subjects(session: Session, until: date | None = None) -> list[OpenSubje
             Task.state.in_(open_states),
             Task.deadline.is_not(None),
         )
+        .order_by(Task.id)
     )
     occurrences = (
         select(
-            TaskOccurrence.id,
             TaskOccurrence.task_id,
             Plan.unit_id,
             Task.lead_officer_id,
             TaskOccurrence.deadline,
             TaskOccurrence.completed_on,
             Task.title,
+            TaskOccurrence.id,
             TaskOccurrence.label,
         )
         .join(Task, Task.id == TaskOccurrence.task_id)
@@ -395,27 +433,73 @@ def open_subjects(session: Session, until: date | None = None) -> list[OpenSubje
             TaskOccurrence.state.in_(open_states),
             TaskOccurrence.deadline.is_not(None),
         )
+        .order_by(TaskOccurrence.id)
     )
     if until is not None:
         tasks = tasks.where(Task.deadline <= until)
         occurrences = occurrences.where(TaskOccurrence.deadline <= until)
-    subjects = [
-        OpenSubject(task_id, None, unit_id, lead_id, deadline, completed_on, title)
-        for task_id, unit_id, lead_id, deadline, completed_on, title in session.execute(
-            tasks.order_by(Task.id)
-        )
-    ]
-    subjects.extend(
-        OpenSubject(task_id, occ_id, unit_id, lead_id, deadline, completed_on, title, label)
-        for occ_id, task_id, unit_id, lead_id, deadline, completed_on, title, label in (
-            session.execute(occurrences.order_by(TaskOccurrence.id))
-        )
+    if supporters is None:
+        return [
+            OpenSubject(subject_key(task_id, None), task_id, None, *row)
+            for task_id, *row in _rows(session, tasks)
+        ] + [
+            OpenSubject(subject_key(task_id, occ_id), task_id, occ_id, *row, label)
+            for task_id, *row, occ_id, label in _rows(session, occurrences)
+        ]
+    officer = task_supporters.c.officer_id
+    tasks = tasks.add_columns(officer).outerjoin(
+        task_supporters, task_supporters.c.task_id == Task.id
     )
+    occurrences = occurrences.add_columns(officer).outerjoin(
+        task_supporters, task_supporters.c.task_id == TaskOccurrence.task_id
+    )
+    subjects: list[OpenSubject] = []
+    last: str | None = None
+    for task_id, unit_id, lead_id, deadline, completed_on, title, *occurrence, officer_id in (
+        *_rows(session, tasks.order_by(officer)),
+        *_rows(session, occurrences.order_by(officer)),
+    ):
+        # A subject's rows are together, one per supporter (one with none if it has none).
+        occ_id, label = occurrence or (None, "")
+        subject = subject_key(task_id, occ_id)
+        if subject != last:
+            last = subject
+            item = (task_id, occ_id, unit_id, lead_id, deadline, completed_on, title, label)
+            subjects.append(OpenSubject(subject, *item))
+            # A recurring task's supporters come with each of its occurrences: kept once.
+            listed = supporters.setdefault(task_id, [])
+            fresh = not listed
+        if officer_id is not None and fresh:
+            listed.append(officer_id)
     return subjects
 
 
+def _rows(session: Session, statement) -> Sequence[Row]:
+    """The rows of a select of columns, on the session's connection without the ORM's per-row
+    processing (tens of thousands of rows in a nation's pass), fetched at once (not one call
+    to the driver per row). Unlike `session.execute` it does not flush the session:
+    `select_due` reads through the ORM first (`load_policies`)."""
+    return session.connection().execute(statement).all()
+
+
+def deadline_classes(subjects: Iterable[OpenSubject], day: date) -> dict[str, DeadlineClass]:
+    """Subject -> `deadline_class` as of `day`. An open subject's class follows from its
+    deadline and completion alone (it carries no history), so the rule is asked once per
+    distinct pair of them."""
+    by_dates: dict[tuple[date | None, date | None], DeadlineClass] = {}
+    classes: dict[str, DeadlineClass] = {}
+    for s in subjects:
+        dates = (s.deadline, s.completed_on)
+        status = by_dates.get(dates)
+        if status is None:
+            status = by_dates[dates] = deadline_class(s, day)
+        classes[s.subject] = status
+    return classes
+
+
 def _officers(session: Session) -> dict[int, OfficerInfo]:
-    rows = session.execute(
+    rows = _rows(
+        session,
         select(
             Officer.id,
             Officer.unit_id,
@@ -424,7 +508,7 @@ def _officers(session: Session) -> dict[int, OfficerInfo]:
             ReminderPreference.muted,
         )
         .outerjoin(ReminderPreference, ReminderPreference.officer_id == Officer.id)
-        .where(Officer.active)
+        .where(Officer.active),
     )
     return {
         officer_id: OfficerInfo(officer_id, unit_id, name, by_email, parse_keys(muted))
@@ -442,27 +526,6 @@ def _chairs(session: Session) -> dict[int, list[int]]:
     ):
         chairs[unit_id].append(officer_id)
     return chairs
-
-
-def _supporters(session: Session, until: date) -> dict[int, list[int]]:
-    found: dict[int, list[int]] = defaultdict(list)
-    for task_id, officer_id in session.execute(
-        select(task_supporters.c.task_id, task_supporters.c.officer_id)
-        .join(Task, Task.id == task_supporters.c.task_id)
-        .join(Plan, Plan.id == Task.plan_id)
-        .where(
-            Plan.archived_at.is_(None),
-            Task.archived_at.is_(None),
-            Task.withdrawn_on.is_(None),
-            or_(
-                Task.cadence_every.is_not(None),
-                and_(Task.state.in_(sorted(OPEN_STATES)), Task.deadline <= until),
-            ),
-        )
-        .order_by(task_supporters.c.task_id, task_supporters.c.officer_id)
-    ):
-        found[task_id].append(officer_id)
-    return found
 
 
 def _pending_confirmations(session: Session) -> dict[int, int]:
@@ -509,17 +572,38 @@ def select_due(
 ) -> Selection:
     """Every reminder due on `day` and not recorded yet, for every unit, from `sources` (the
     app's, when not given)."""
+    with _cyclic_gc_paused():
+        return _select_due(session, day, sources)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """The cycle collector paused while a pass builds its hundreds of thousands of small
+    objects (rows, subjects, dues; none of them in a reference cycle), which it would otherwise
+    walk over and over as they pile up: half the CPU time of a nation's pass. They are freed by
+    reference counting as ever; the collector resumes afterwards (if it was running)."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+def _select_due(session: Session, day: date, sources: Iterable[Source] | None) -> Selection:
     sources = app_sources() if sources is None else tuple(sources)
     policies = load_policies(session)
     longest = max(
         (max(p.days_before, default=0) for p in (DEFAULT_POLICY, *policies.values())), default=0
     )
     horizon = WorkCalendar().add_working_days(day, longest) + timedelta(days=_SLACK_DAYS)
-    subjects = open_subjects(session, until=horizon)
+    supporters: dict[int, list[int]] = {}
+    subjects = open_subjects(session, until=horizon, supporters=supporters)
     earliest = min((s.deadline for s in subjects), default=day)
     start = min(earliest, day) - timedelta(days=2 * longest + _SLACK_DAYS)
     book = CalendarBook(start, horizon + timedelta(days=_SLACK_DAYS), calendar_exceptions(session))
-    classes = {s.subject: deadline_class(s, day) for s in subjects}
+    classes = deadline_classes(subjects, day)
     pending = _pending_confirmations(session)
     ctx = SelectionContext(
         session=session,
@@ -530,7 +614,7 @@ def select_due(
         chairs=_chairs(session),
         subjects=subjects,
         classes=classes,
-        supporters=_supporters(session, horizon),
+        supporters=supporters,
         units={s.unit_id for s in subjects} | set(pending),
         pending=pending,
     )
@@ -547,7 +631,8 @@ def select_due(
             if key not in found:
                 found[key] = due
     recorded = _recorded(session, list(found.values()))
-    dues = [due for key, due in sorted(found.items()) if key not in recorded]
+    # The keys alone are sorted (distinct: no comparing equal keys then their dues).
+    dues = [found[key] for key in sorted(found) if key not in recorded]
     closed = {unit_id for unit_id in ctx.units if not ctx.is_working_day(unit_id)}
     return Selection(
         day=day,

@@ -149,7 +149,22 @@ def officer_choice(officer) -> SelectChoice:
     return SelectChoice(str(officer.id), label)
 
 
-class IssueForm(Form):
+class CommunesForm(Form):
+    """Which communes a province issues to: all below it, or those chosen (the picker of
+    templates/tasks/_communes_picker.html)."""
+
+    all_units = RadioField(
+        _l("Giao cho"),
+        choices=[
+            SelectChoice("all", _l("Tất cả xã, phường trực thuộc")),
+            SelectChoice("chosen", _l("Các xã, phường được chọn")),
+        ],
+        default="all",
+    )
+    unit_ids = SelectMultipleField(_l("Xã, phường"), coerce=int, validate_choice=False)
+
+
+class IssueForm(CommunesForm):
     """One task of a province issued to many of its communes (tasks.cascade)."""
 
     form_token = token_field()  # issued once, however often the button is pressed
@@ -163,32 +178,14 @@ class IssueForm(Form):
         _l("Lãnh đạo chịu trách nhiệm xác nhận"), coerce=_optional_int, validate_choice=False
     )
     notes = TextAreaField(_l("Ghi chú"), validators=[Length(max=4000)])
-    all_units = RadioField(
-        _l("Giao cho"),
-        choices=[
-            SelectChoice("all", _l("Tất cả xã, phường trực thuộc")),
-            SelectChoice("chosen", _l("Các xã, phường được chọn")),
-        ],
-        default="all",
-    )
-    unit_ids = SelectMultipleField(_l("Xã, phường"), coerce=int, validate_choice=False)
     submit = SubmitField(_l("Giao nhiệm vụ"))
 
 
-class IssuePlanForm(Form):
+class IssuePlanForm(CommunesForm):
     """A whole plan of a province issued to many of its communes (tasks.cascade.issue_plan):
     the communes, a preview of what will be created, then the confirmation."""
 
     form_token = token_field()
-    all_units = RadioField(
-        _l("Giao cho"),
-        choices=[
-            SelectChoice("all", _l("Tất cả xã, phường trực thuộc")),
-            SelectChoice("chosen", _l("Các xã, phường được chọn")),
-        ],
-        default="all",
-    )
-    unit_ids = SelectMultipleField(_l("Xã, phường"), coerce=int, validate_choice=False)
     confirm = HiddenField()  # what the preview showed (the ids of its communes and tasks)
     preview = SubmitField(_l("Xem trước"))
     submit = SubmitField(_l("Xác nhận giao cả kế hoạch"))
