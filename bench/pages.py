@@ -777,6 +777,95 @@ def time_pages(
             client.close()
 
 
+def cold_pages(pages: list[Page]) -> list[Page]:
+    """The pages that keep what they computed (core.versions), each read again "cold": the
+    ward's data version renewed before every request, as by a change just made."""
+    return [
+        Page("", f"{page.label} cold", page.user, page.path, note="version renewed before each")
+        for page in pages
+        if page.key in ("dashboard", "task") and page.path
+    ]
+
+
+def renew_ward(app, s: Subjects) -> None:
+    """A new data version for the ward, as any change of its data gives it (the next request
+    of its pages computes afresh)."""
+    from sqlalchemy import select
+
+    from tracker.core.versions import renew
+    from tracker.extensions import db
+    from tracker.people.models import Unit
+
+    with app.app_context():
+        renew(db.session, [db.session.scalar(select(Unit.id).where(Unit.code == s.ward_code))])
+        db.session.commit()
+
+
+def count_cold_queries(app, s: Subjects, pages: list[Page]) -> None:
+    """The statements of each cold page (in-process, the version renewed just before)."""
+    from sqlalchemy import event
+
+    from tracker.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def counter(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    for page in pages:
+        client = app.test_client()
+        client.environ_base["wsgi.url_scheme"] = "https"  # production's cookies are Secure
+        email = s.officer_email if page.user == "officer" else s.chair_email
+        form = client.get("/login").get_data(as_text=True)
+        match = CSRF.search(form)
+        if match is None:
+            raise BenchError("in-process: /login has no CSRF token")
+        client.post("/login", data={"email": email, "password": s.password,
+                                    "csrf_token": match[1]})
+        client.get(page.path)
+        renew_ward(app, s)
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            statements.clear()
+            response = client.get(page.path)
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+        if response.status_code != 200:
+            raise BenchError(f"in-process: cold GET {page.path} answered {response.status_code}")
+        page.queries = len(statements)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def time_cold(app, port: int, s: Subjects, pages: list[Page], requests: int) -> None:
+    """Each cold page `requests` times, the ward's version renewed before each request (the
+    renewal is not timed)."""
+    clients = {}
+    for user, email in (("officer", s.officer_email), ("chairperson", s.chair_email)):
+        client = HttpClient(port)
+        client.login(email, s.password)
+        clients[user] = client
+    try:
+        for page in pages:
+            for _ in range(requests):
+                renew_ward(app, s)
+                started = time.perf_counter()
+                response = clients[page.user].request("GET", page.path)
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status != 200:
+                    raise BenchError(f"cold GET {page.path} answered {response.status}")
+                page.timings.append(elapsed)
+    finally:
+        for client in clients.values():
+            client.close()
+    from tracker.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
+
+
 # --------------------------------------------------------------------------------------------
 # How busy the machine was meanwhile (Linux /proc; elsewhere nothing is said)
 
@@ -985,12 +1074,17 @@ def main(argv: list[str] | None = None) -> int:
                 pages = pages_for(s)
                 with step("counting SQL queries per page (in-process, Flask test client)"):
                     count_queries(app, s, pages)
+                    cold = cold_pages(pages)
+                    count_cold_queries(app, s, cold)
                 with step("starting the server"):
                     server = start_server(city.workdir, args.worker_class, args.threads)
                     say(f"   {server.description}, TRACKER_CONFIG=production")
                 backends = backend_pids(args.server, city.name)
                 with step("timing the pages"), CpuMeter(server.process.pid, backends) as cpu:
                     time_pages(server.port, s, pages, args.warmup, args.requests, args.interleave)
+                with step("timing the kept pages cold (their ward's version renewed before each)"):
+                    time_cold(app, server.port, s, cold, args.requests)
+                pages += cold
                 if server.process.poll() is not None:
                     raise BenchError(f"gunicorn died during the run:\n{server.log_tail()}")
             finally:

@@ -91,6 +91,17 @@ def test_kept_values_are_computed_once_per_key_and_the_oldest_go_first():
     assert computed == ["a1", "a2", "b1", "a1 again"]
 
 
+def test_kept_values_found_and_put_many_at_a_time():
+    kept: Kept[int, str] = Kept("test", size=2)
+    assert kept.find(1) is None
+    kept.put(1, "one")
+    kept.put(2, "two")
+    assert kept.find(1) == "one"  # now the most recent
+    kept.put(3, "three")
+    assert kept.find(2) is None and kept.find(1) == "one"
+    assert kept.get(3, lambda: "again") == "three"
+
+
 @postgresql_only
 def test_two_officers_changing_tasks_of_one_unit_at_once_both_commit(
     tmp_path_factory, migrated_database

@@ -164,6 +164,9 @@ def _record_audit_events(session: Session, flush_context) -> None:
             changes = _changes(obj, action) if action is not AuditAction.DELETE else {}
             if action is AuditAction.UPDATE and not changes:
                 continue
+            moved = changes.get("unit_id")
+            if moved and isinstance(moved[0], int):  # an officer, a plan leaving a unit:
+                changed(session, (moved[0],))  # the unit it left changed too
             rows.append(
                 {
                     "occurred_at": now,

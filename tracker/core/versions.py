@@ -129,12 +129,24 @@ class Kept(Generic[K, V]):
                 self._values.move_to_end(key)
                 return self._values[key]
         value = compute()  # outside the lock: two threads may compute it, both right
+        self.put(key, value)
+        return value
+
+    def find(self, key: K) -> V | None:
+        """The value kept under `key`, or None: for values computed many at a time (one query
+        for all those missing), then `put`."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        return None
+
+    def put(self, key: K, value: V) -> None:
         with self._lock:
             self._values[key] = value
             self._values.move_to_end(key)
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
-        return value
 
     def clear(self) -> None:
         with self._lock:

@@ -44,6 +44,8 @@ from tracker.tasks.queries import status_rows
 DUE_SOON_DAYS = 14
 LIST_LIMIT = 20
 MAX_CHART_YEARS = 10
+# Units whose dashboard lists the units below them (an inspector's home: its wards).
+CHILDREN_SHOWN = (UnitKind.CITY, UnitKind.PROVINCE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,9 @@ class Dashboard:
     children: list[Unit]
     # Counted done as of the date, confirmed after it (core.status.confirmed_late).
     late_confirmed: tuple = ()
+    # Some leads' names were read from officers of other units (whose renaming renews those
+    # units' versions, not this one's).
+    outside_leads: bool = False
 
 
 def due_soon_filter(as_of: date) -> TaskFilter:
@@ -238,14 +243,17 @@ def _next_deadline(row: StatusRow, as_of: date, until: date) -> date | None:
 
 def _lead_names(
     session: Session, lookups: UnitLookups, lead_ids: Iterable[int | None]
-) -> dict[int, str]:
+) -> tuple[dict[int, str], bool]:
+    """The leads' names, and whether some were read from officers of other units."""
     names = {o.id: o.full_name for o in lookups.officers}
     missing = {i for i in lead_ids if i is not None and i not in names}
     if missing:  # leads from another unit (moved officers): rare, one more query
-        names.update(
-            session.execute(select(Officer.id, Officer.full_name).where(Officer.id.in_(missing)))
+        names.update(  # as pairs: a Result has keys() and would be taken for a mapping
+            session.execute(
+                select(Officer.id, Officer.full_name).where(Officer.id.in_(missing))
+            ).all()
         )
-    return names
+    return names, bool(missing)
 
 
 def _group_lines(
@@ -356,7 +364,9 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
         )
     ).all()
     by_id = {d.id: d for d in details}
-    names = _lead_names(session, lookups, leads + [d.lead_officer_id for d in details])
+    names, outside_leads = _lead_names(
+        session, lookups, leads + [d.lead_officer_id for d in details]
+    )
 
     def item(row: StatusRow, deadline: date | None, days: int | None) -> ShortItem:
         d = by_id.get(row.task_id)
@@ -388,7 +398,7 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
     ]
 
     children: list[Unit] = []
-    if unit.kind in (UnitKind.CITY, UnitKind.PROVINCE):  # an inspector's home: its wards
+    if unit.kind in CHILDREN_SHOWN:  # an inspector's home: its wards
         children = list(
             session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name))
         )
@@ -414,4 +424,5 @@ def build_dashboard(session: Session, unit: Unit, *, as_of: date, today: date) -
         lookups=lookups,
         children=children,
         late_confirmed=tuple(confirmed_late(rows, as_of)) if as_of < today else (),
+        outside_leads=outside_leads,
     )

@@ -1,19 +1,23 @@
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Self
 from urllib.parse import urlencode
 
-from flask import flash, render_template, request, url_for
+from flask import current_app, flash, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import select
 
 from tracker.core.clock import to_local, today
 from tracker.core.dates import parse_date
 from tracker.core.formatting import format_date, status_label
 from tracker.core.permissions import Action, authorize
 from tracker.core.status import DeadlineClass
+from tracker.core.versions import Kept, versions_of, versions_where
 from tracker.dashboard import bp
 from tracker.dashboard.chart import ChartLabels, build_chart, render_chart
 from tracker.dashboard.formatting import (
@@ -24,7 +28,7 @@ from tracker.dashboard.formatting import (
     rate_with_counts,
     small_number,
 )
-from tracker.dashboard.queries import build_dashboard
+from tracker.dashboard.queries import CHILDREN_SHOWN, build_dashboard
 from tracker.extensions import db
 from tracker.people.models import Unit
 from tracker.people.queries import unit_or_404
@@ -173,10 +177,64 @@ def _fixed_page_labels(language: str) -> dict[str, str]:
     }
 
 
+# The dashboard's body, kept across requests (tracker.core.versions): what it shows comes from
+# the unit's audited data alone, the same for every reader allowed to see it.
+_BODIES: Kept[tuple, str | None] = Kept("dashboard bodies", 256)
+
+
 def render_dashboard(unit: Unit) -> str:
     """The dashboard page of a unit (the caller has checked SEE_LEADER_VIEWS)."""
     today_ = today()
     as_of = _requested_as_of(today_)
+    # A unit made by a merger, read as of a date before it: its figures are those of the plans
+    # it took over as they stood then (the old units' summed); the page says so and links each
+    # old unit's own plans of that date (plans.queries.of_units_on keeps them).
+    # Only a date before the unit's creation can fall before a merger that made it: on any
+    # other date (today's page among them) the question needs no query.
+    created_on = to_local(unit.created_at).date() if unit.created_at else None
+    merged = merged_from(db.session, unit) if created_on and as_of < created_on else []
+    # The key: every input of the body, the versions read before the data they stand for.
+    key = (
+        id(current_app._get_current_object()),
+        request.script_root,
+        _language(),
+        unit.id,
+        versions_of(db.session, [unit.id]),
+        _children_versions(unit),
+        as_of,
+        today_,
+        tuple((old.id, old.code, old.name) for old in merged),
+    )
+
+    def compute() -> str | None:
+        body = _render_body(unit, as_of, today_, merged, created_on)
+        # Leads named from other units' officers: their renaming renews those units' versions,
+        # not this one's, so such a body is not kept (None: rendered anew each time).
+        return None if body.outside_leads else str(body.html)
+
+    body = _BODIES.get(key, compute)
+    if body is None:
+        body = str(_render_body(unit, as_of, today_, merged, created_on).html)
+    return render_template("dashboard/index.html", unit=unit, body=Markup(body))
+
+
+def _children_versions(unit: Unit) -> tuple[int, int] | None:
+    """The versions of the units below a city or a province (their names and links are on its
+    dashboard): None for a ward."""
+    if unit.kind not in CHILDREN_SHOWN:
+        return None
+    return versions_where(db.session, select(Unit.id).where(Unit.parent_id == unit.id))
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    html: Markup
+    outside_leads: bool
+
+
+def _render_body(
+    unit: Unit, as_of: date, today_: date, merged: list[Unit], created_on: date | None
+) -> _Body:
     data = build_dashboard(db.session, unit, as_of=as_of, today=today_)
     labels = _chart_labels()
     charts = {
@@ -192,20 +250,12 @@ def render_dashboard(unit: Unit) -> str:
         args = TaskFilter(as_of=as_of, **conditions).query_args(today=today_)
         return f"{list_base}?{_query_string(args)}" if args else list_base
 
-    # A unit made by a merger, read as of a date before it: its figures are those of the plans
-    # it took over as they stood then (the old units' summed); the page says so and links each
-    # old unit's own plans of that date (plans.queries.of_units_on keeps them).
-    # Only a date before the unit's creation can fall before a merger that made it: on any
-    # other date (today's page among them) the question needs no query.
-    created_on = to_local(unit.created_at).date() if unit.created_at else None
-    merged = merged_from(db.session, unit) if created_on and as_of < created_on else []
-    merged_on = created_on if merged else None
-    return render_template(
-        "dashboard/index.html",
+    html = render_template(
+        "dashboard/_body.html",
         unit=unit,
         data=data,
         before_merger=merged,
-        merged_on=merged_on,
+        merged_on=created_on if merged else None,
         charts=charts,
         list_url=list_url,
         progress_bar=progress_bar,
@@ -214,6 +264,7 @@ def render_dashboard(unit: Unit) -> str:
         officer_rows=officer_rows,
         L=_page_labels(as_of),
     )
+    return _Body(Markup(html), data.outside_leads)
 
 
 @bp.route("/units/<unit_code>/dashboard")

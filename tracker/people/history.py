@@ -30,6 +30,14 @@ def readable_history(
 ) -> list[HistoryEntry]:
     """The audit events matching `where`, newest first, with the actor and every officer id
     held in `officer_fields` shown by name: two statements whatever the history holds."""
+    return readable_history_and_units(session, where, officer_fields)[0]
+
+
+def readable_history_and_units(
+    session: Session, where: ColumnElement[bool], officer_fields: Iterable[str] = ()
+) -> tuple[list[HistoryEntry], set[int]]:
+    """`readable_history`, and the units of the officers it names (a page that keeps it keys
+    it by those units' data versions, which an officer's renaming renews)."""
     officer_fields = frozenset(officer_fields)
     events = session.scalars(select(AuditEvent).where(where).order_by(AuditEvent.id.desc())).all()
     officer_ids = {e.actor_id for e in events if e.actor_id}
@@ -37,11 +45,16 @@ def readable_history(
         for name in officer_fields & event_.changes.keys():
             officer_ids.update(v for v in event_.changes[name] if isinstance(v, int))
     names: dict[int, str] = {}
+    units: set[int] = set()
     if officer_ids:
         rows = session.execute(
-            select(Officer.id, Officer.full_name).where(Officer.id.in_(officer_ids))
+            select(Officer.id, Officer.full_name, Officer.unit_id).where(
+                Officer.id.in_(officer_ids)
+            )
         )
-        names = {officer_id: name for officer_id, name in rows}
+        for officer_id, name, unit_id in rows:
+            names[officer_id] = name
+            units.add(unit_id)
     entries = []
     for event_ in events:
         changes = []
@@ -50,7 +63,7 @@ def readable_history(
                 before, after = names.get(before, before), names.get(after, after)
             changes.append((name, before, after))
         entries.append(HistoryEntry(event_, names.get(event_.actor_id), changes))
-    return entries
+    return entries, units
 
 
 def edits_since(

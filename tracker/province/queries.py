@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 
 from sqlalchemy import Select, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -25,6 +26,7 @@ from tracker.core.formatting import rate_band
 from tracker.core.status import Occurrence, Tally, in_plan_on, tally
 from tracker.core.status_sql import plain, tally_from, tally_sums
 from tracker.core.text import fold
+from tracker.core.versions import DataVersion, Kept, versions_where
 from tracker.dashboard.queries import ProgressSeries, progress_series
 from tracker.meetings.models import Meeting
 from tracker.people.models import Unit, UnitKind
@@ -119,6 +121,7 @@ class Overview:
     several_parents: bool
     bands: dict[str, int]  # communes per band of `band_of`, before the band filter
     commune_ids: list[int]  # every commune below
+    key: tuple  # the kept set's (set_key): what else is kept from it is kept under it too
 
 
 def rate_key(kind: PlanKind, rate: str) -> str:
@@ -144,22 +147,36 @@ def _commune_ids(unit: Unit) -> Select:
     return select(Unit.id).where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
 
 
+def _communes_select(unit: Unit) -> Select:
+    """Every commune, ward or special zone at any depth below `unit`, with the name of the unit
+    right above it, and their versions (tracker.core.versions): what its line shows besides
+    its figures, and what that line is kept under."""
+    parent = aliased(Unit)
+    own = aliased(DataVersion)
+    above = aliased(DataVersion)
+    return (
+        select(
+            Unit.id, Unit.code, Unit.name, Unit.closed_at, parent.name, Unit.short_name,
+            Unit.parent_id, own.version, above.version,
+        )
+        .join(parent, parent.id == Unit.parent_id)
+        .outerjoin(own, own.unit_id == Unit.id)
+        .outerjoin(above, above.unit_id == Unit.parent_id)
+        .where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
+    )
+
+
+def _line(row) -> CommuneLine:
+    return CommuneLine(
+        unit_id=row[0], code=row[1], name=row[2], parent_name=row[4], closed=row[3] is not None,
+        short_name=row[5] or "",
+    )
+
+
 def communes_below(session: Session, unit: Unit) -> list[CommuneLine]:
     """Every commune, ward or special zone at any depth below `unit` (one query), with the
     name of the unit right above it; figures not yet filled in."""
-    parent = aliased(Unit)
-    rows = session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.closed_at, parent.name, Unit.short_name)
-        .join(parent, parent.id == Unit.parent_id)
-        .where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
-    ).all()
-    return [
-        CommuneLine(
-            unit_id=r[0], code=r[1], name=r[2], parent_name=r[4], closed=r[3] is not None,
-            short_name=r[5] or "",
-        )
-        for r in rows
-    ]
+    return [_line(row) for row in session.execute(_communes_select(unit))]
 
 
 def has_units_below(session: Session, unit: Unit) -> bool:
@@ -251,34 +268,6 @@ def _rule_tallies(
     return {key: tally(group, as_of) for key, group in grouped.items()}
 
 
-def overdue_counts(session: Session, ids: list[int] | Select, as_of: date) -> dict[int, int]:
-    """The overdue tasks of each commune of `ids` on `as_of` (those with none left out): the
-    one figure the national page sorts all its communes by, alone, before the page's
-    communes get all of theirs (`fill_figures`)."""
-    in_units = Plan.unit_id.in_(ids)
-    is_plain = plain(_COLUMNS).label("plain")
-    counts: dict[int, int] = defaultdict(int)
-    others = False
-    for row in session.execute(
-        select(
-            Plan.unit_id,
-            is_plain,
-            *tally_sums(_COLUMNS, as_of, plain_apart=True, fields=("open_overdue",)),
-        )
-        .join(Plan, Plan.id == Task.plan_id)
-        .where(Plan.archived_at.is_(None), Task.archived_at.is_(None), in_units)
-        .group_by(Plan.unit_id, is_plain)
-    ):
-        if row.plain:
-            counts[row.unit_id] += int(row.open_overdue or 0)
-        else:
-            others = True
-    if others:
-        for (unit_id, _kind), found in _rule_tallies(session, in_units, as_of).items():
-            counts[unit_id] += found.open_overdue
-    return counts
-
-
 def _periods_of_year(session: Session, unit_ids: list[int] | Select, as_of: date):
     year = as_of.year
     return session.execute(
@@ -338,26 +327,108 @@ def _name_key(line: CommuneLine) -> tuple:
 
 
 def _order(lines: list[CommuneLine], sort: str, descending: bool) -> list[CommuneLine]:
-    if sort in ("name", "parent"):
-        if sort == "parent":
-            return sorted(
-                lines, key=lambda x: (_folded(x.parent_name), *_name_key(x)), reverse=descending
-            )
-        return sorted(lines, key=_name_key, reverse=descending)
-    known = [line for line in lines if _sort_value(line, sort) is not None]
-    unknown = [line for line in lines if _sort_value(line, sort) is None]
-    known.sort(key=_name_key)
-    known.sort(key=lambda line: _sort_value(line, sort), reverse=descending)
-    unknown.sort(key=_name_key)
-    return known + unknown
+    """`lines`, given in the order of their names (as a `CommuneSet` keeps them), in the order
+    asked: ties by name, ascending whichever way the figure goes; a figure over nothing last.
+    (Python's sort is stable, also reversed: the names' order needs no second sort.)"""
+    if sort == "name":
+        return lines[::-1] if descending else list(lines)
+    if sort == "parent":
+        return sorted(
+            lines[::-1] if descending else lines,
+            key=lambda x: _folded(x.parent_name),
+            reverse=descending,
+        )
+    known: list[tuple] = []
+    unknown: list[CommuneLine] = []
+    for line in lines:
+        value = _sort_value(line, sort)
+        if value is None:
+            unknown.append(line)
+        else:
+            known.append((value, line))
+    known.sort(key=itemgetter(0), reverse=descending)
+    return [line for _value, line in known] + unknown
+
+
+@dataclass(frozen=True, slots=True)
+class CommuneSet:
+    """Every commune below a unit with all its figures as of a date, in the order of their
+    names: what the page filters, sorts and pages in Python, kept (`commune_set`) under `key`.
+    Its lines are never changed once computed (they are shared by every request)."""
+
+    key: tuple
+    lines: tuple[CommuneLine, ...]
+    periods: tuple[PeriodColumn, ...]
+    several_parents: bool
+
+
+_SETS: Kept[tuple, CommuneSet] = Kept("province.communes", 32)
+# Each commune's line on a date (the nation's 3,321 on two dates, with room for the others).
+_LINES: Kept[tuple, CommuneLine] = Kept("province.commune_lines", 8000)
+
+
+def _unit_and_below(unit: Unit) -> Select:
+    """The ids of `unit` and of every unit below it, at any depth."""
+    tree = select(Unit.id).where(Unit.id == unit.id).cte("tree", recursive=True)
+    tree = tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def set_key(session: Session, unit: Unit, as_of: date) -> tuple:
+    """What the communes' lines below `unit` on `as_of` are computed from: the versions of the
+    unit (the name above its own communes) and of every unit below it (their names, kinds,
+    closing, tasks, meetings, periods; a commune created, moved or merged changes them too),
+    read before the data."""
+    return (unit.id, as_of, versions_where(session, _unit_and_below(unit)))
+
+
+def commune_set(session: Session, unit: Unit, as_of: date) -> CommuneSet:
+    """The communes below `unit` with their figures on `as_of`: kept while no unit of the
+    tree changes. Otherwise put together again from each commune's line, itself kept under
+    its own version and that of the unit above it (whose name it shows): after a change in
+    one commune (the nation's set: in any of its 3,321), that commune's figures only are
+    counted again, in the same fixed number of queries."""
+    key = set_key(session, unit, as_of)
+
+    def compute() -> CommuneSet:
+        lines: list[CommuneLine] = []
+        missing: list[tuple[tuple, CommuneLine]] = []
+        for row in session.execute(_communes_select(unit)):
+            line_key = (row[0], as_of, row[7], row[6], row[8])
+            line = _LINES.find(line_key)
+            if line is None:
+                line = _line(row)
+                missing.append((line_key, line))
+            lines.append(line)
+        if missing:
+            fresh = [line for _key, line in missing]
+            every = len(fresh) == len(lines)  # then the ids as a subquery, not as parameters
+            fill_figures(session, fresh, as_of, _commune_ids(unit) if every else None)
+            for line_key, line in missing:
+                _LINES.put(line_key, line)
+        lines.sort(key=_name_key)
+        return CommuneSet(
+            key=key,
+            lines=tuple(lines),
+            periods=tuple(period_columns(session, unit, as_of)),
+            several_parents=len({line.parent_name for line in lines}) > 1,
+        )
+
+    return _SETS.get(key, compute)
 
 
 def build_overview(
     session: Session, unit: Unit, query: OverviewQuery, *, paged: bool = True
 ) -> Overview:
-    lines = every = communes_below(session, unit)
-    communes = len(lines)
-    several_parents = len({line.parent_name for line in lines}) > 1
+    """The page asked for, filtered, sorted and paged in Python from the kept `commune_set`.
+
+    What the page counts over is what it always counted: on a page ordered by name or by
+    overdue tasks (the national page, paged), the plan kinds and the bands of the page's
+    communes; otherwise those of every commune matching the name."""
+    kept = commune_set(session, unit, query.as_of)
+    every = kept.lines
+    communes = len(every)
+    lines = list(every)
     if query.q:
         needle = fold(query.q)
         lines = [line for line in lines if needle in _folded(line.name)]
@@ -365,34 +436,14 @@ def build_overview(
     if not paged:
         page_size = max(1, communes)
     by_name = query.sort in ("name", "parent") and not query.band
-    # On one page, every commune gets its figures anyway: counting the overdue first is not
-    # worth a second pass over the tasks.
     by_overdue = query.sort == "overdue" and not query.band and len(lines) > page_size
-    among = _commune_ids(unit) if lines is every else [line.unit_id for line in lines]
-
-    def fill_page(shown: list[CommuneLine]) -> None:
-        fill_figures(session, shown, query.as_of, among if len(shown) == communes else None)
-    if by_overdue:
-        # Ordered by overdue tasks: that one figure for every commune, then all the figures
-        # of the page's communes only.
-        overdue = overdue_counts(session, among, query.as_of)
-        lines = sorted(lines, key=_name_key)
-        lines.sort(key=lambda line: overdue.get(line.unit_id, 0), reverse=query.descending)
-        pages = max(1, math.ceil(len(lines) / page_size))
-        page = min(max(query.page, 1), pages)
-        shown = lines[(page - 1) * page_size : page * page_size]
-        fill_page(shown)
-        total = len(lines)
-    elif by_name:
-        # Ordered by name: only the page's communes need their figures.
+    if by_name or by_overdue:
         lines = _order(lines, query.sort, query.descending)
-        pages = max(1, math.ceil(len(lines) / page_size))
+        total = len(lines)
+        pages = max(1, math.ceil(total / page_size))
         page = min(max(query.page, 1), pages)
         shown = lines[(page - 1) * page_size : page * page_size]
-        fill_page(shown)
-        total = len(lines)
     else:
-        fill_page(lines)
         shown = lines
     kinds = sorted(
         {kind for line in shown for kind in line.tallies}, key=list(PlanKind).index
@@ -418,16 +469,17 @@ def build_overview(
         unit=unit,
         query=query,
         kinds=kinds,
-        periods=period_columns(session, unit, query.as_of),
+        periods=list(kept.periods),
         lines=shown,
         total=total,
         communes=communes,
         page=page,
         pages=pages,
         band_of=band_of,
-        several_parents=several_parents,
+        several_parents=kept.several_parents,
         bands=bands,
         commune_ids=[line.unit_id for line in every],
+        key=kept.key,
     )
 
 

@@ -8,13 +8,15 @@ from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from tracker.core.clock import today
 from tracker.core.formatting import RATE_BANDS
 from tracker.core.permissions import Action, authorize
 from tracker.core.spreadsheets import xlsx_download
+from tracker.core.versions import Kept
 from tracker.dashboard.chart import build_chart, render_chart
-from tracker.dashboard.views import _chart_labels
+from tracker.dashboard.views import _chart_labels, _language
 from tracker.extensions import db
 from tracker.people.models import Unit, UnitKind
 from tracker.people.queries import unit_or_404
@@ -30,6 +32,7 @@ from tracker.province.queries import (
     build_overview,
     progress_by_kind,
     rate_key,
+    set_key,
 )
 
 RATE_LABELS = {
@@ -43,6 +46,12 @@ PERIOD_LABELS = {
     PeriodStatus.FROZEN: _l("Đã chốt"),
     PeriodStatus.REOPENED: _l("Đã mở lại"),
 }
+
+# What the page draws from the communes' set, kept under the set's key (queries.set_key: the
+# unit, the date and the versions of every unit of the tree) and what else it varies with.
+_ROWS: Kept[tuple, Markup] = Kept("province.rows", 64)
+_CHARTS: Kept[tuple, dict] = Kept("province.charts", 32)
+_NATIONAL_CHARTS: Kept[tuple, dict] = Kept("province.national_charts", 8)
 
 
 def _problem_message(name: str, value: str) -> str:
@@ -90,16 +99,32 @@ def render_overview(unit: Unit):
         return page_url(sort=key, dir=direction, page="")
 
     date_args = {"as_of": query.as_of.isoformat()} if query.as_of != today_ else {}
+    language = _language()
+    # The rows: the page's communes, in their order, in the reader's language, their links
+    # with the date asked for (or none: today's). Nothing in them differs by reader.
+    rows = _ROWS.get(
+        (
+            overview.key,
+            language,
+            tuple(date_args.items()),
+            request.script_root,
+            tuple(line.unit_id for line in overview.lines),
+        ),
+        lambda: commune_rows(overview, RATES, PERIOD_LABELS, date_args),
+    )
     charts = {}
     if unit.kind is not UnitKind.NATIONAL and overview.communes:
         # The nation's chart would read every task of the country on each page: not drawn.
-        labels = _chart_labels()
-        charts = {
-            kind: render_chart(build_chart(f"chart-{kind.value}", series), labels)
-            for kind, series in progress_by_kind(
-                db.session, overview.commune_ids, query.as_of
-            ).items()
-        }
+        def draw() -> dict:
+            labels = _chart_labels()
+            return {
+                kind: render_chart(build_chart(f"chart-{kind.value}", series), labels)
+                for kind, series in progress_by_kind(
+                    db.session, overview.commune_ids, query.as_of
+                ).items()
+            }
+
+        charts = _CHARTS.get((overview.key, language), draw)
     # The nation's chart reads every task of the country (0.6 s for 250,000): drawn on request,
     # so the page itself keeps its speed.
     national = unit.kind is UnitKind.NATIONAL and bool(overview.communes)
@@ -116,8 +141,7 @@ def render_overview(unit: Unit):
         rates=list(RATES),
         rate_labels=RATE_LABELS,
         rate_key=rate_key,
-        commune_rows=commune_rows,
-        period_labels=PERIOD_LABELS,
+        rows=rows,
         bands=RATE_BANDS,
         page_url=page_url,
         sort_url=sort_url,
@@ -134,11 +158,15 @@ def _national_charts(unit: Unit, as_of) -> dict:
     none on a province's page, which draws its own above."""
     if unit.kind is not UnitKind.NATIONAL:
         return {}
-    labels = _chart_labels()
-    return {
-        kind: render_chart(build_chart(f"national-chart-{kind.value}", series), labels)
-        for kind, series in national_progress_by_kind(db.session, unit, as_of).items()
-    }
+
+    def draw() -> dict:
+        labels = _chart_labels()
+        return {
+            kind: render_chart(build_chart(f"national-chart-{kind.value}", series), labels)
+            for kind, series in national_progress_by_kind(db.session, unit, as_of).items()
+        }
+
+    return _NATIONAL_CHARTS.get((set_key(db.session, unit, as_of), _language()), draw)
 
 
 @bp.route("/units/<unit_code>/communes")

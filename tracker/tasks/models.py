@@ -19,13 +19,14 @@ from sqlalchemy import (
     inspect,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker.core.audit import Audited
 from tracker.core.clock import today, utcnow
 from tracker.core.status import OPEN_STATES, TaskState  # noqa: F401 (stored here, defined there)
 from tracker.core.text import fold
 from tracker.core.types import UTCDateTime
+from tracker.core.versions import changed
 from tracker.extensions import db
 from tracker.people.models import Officer, _enum
 from tracker.plans.models import Plan, TaskGroup
@@ -264,6 +265,20 @@ class TaskNote(db.Model):
     task: Mapped[Task] = relationship()
     author: Mapped[Officer | None] = relationship()
     evidence: Mapped[Evidence | None] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def _journal_changes_its_unit(session: Session, flush_context, instances) -> None:
+    """A journal entry is not audited (its author and time are its own record), yet the task
+    page shows it: it renews its task's unit's data version like an audited change."""
+    units = []
+    with session.no_autoflush:
+        for obj in session.new:
+            if isinstance(obj, TaskNote):
+                task = obj.task or (session.get(Task, obj.task_id) if obj.task_id else None)
+                if task is not None:
+                    units.append(task.plan.unit_id)
+    changed(session, units)
 
 
 class Evidence(Audited, db.Model):

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, union
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -26,8 +26,9 @@ from tracker.core.status import (
     parse_deadline_history,
 )
 from tracker.core.status_sql import RuleColumns
+from tracker.core.versions import DataVersion
 from tracker.extensions import db
-from tracker.people.history import HistoryEntry, readable_history
+from tracker.people.history import HistoryEntry, readable_history_and_units
 from tracker.people.models import Officer
 from tracker.plans.models import Plan, TaskGroup
 from tracker.tasks.models import (
@@ -491,13 +492,30 @@ def task_or_404(task_id: int, *, details: bool = False) -> Task:
 
 def task_history(session: Session, task: Task) -> list[HistoryEntry]:
     """The task's audit trail and its evidence's, newest first, officer ids shown as names."""
+    return task_history_and_units(session, task)[0]
+
+
+def task_history_and_units(session: Session, task: Task) -> tuple[list[HistoryEntry], set[int]]:
+    """`task_history`, and the units of the officers it names."""
     evidence_ids = [e.id for e in task.evidence]
     conditions = [and_(AuditEvent.entity_type == "tasks", AuditEvent.entity_id == task.id)]
     if evidence_ids:
         conditions.append(
             and_(AuditEvent.entity_type == "evidence", AuditEvent.entity_id.in_(evidence_ids))
         )
-    return readable_history(session, or_(*conditions), OFFICER_FIELDS)
+    return readable_history_and_units(session, or_(*conditions), OFFICER_FIELDS)
+
+
+def unit_version() -> ColumnElement:
+    """The data version of the task's unit (core.versions), read with the task by the task
+    page, in its one statement (0 for a unit never changed since versions began)."""
+    return func.coalesce(
+        select(DataVersion.version)
+        .join(Plan, Plan.unit_id == DataVersion.unit_id)
+        .where(Plan.id == Task.plan_id)
+        .scalar_subquery(),
+        0,
+    )
 
 
 def task_journal(session: Session, task: Task) -> list[TaskNote]:
@@ -516,6 +534,11 @@ def pending_submission(task: Task, journal: Sequence[TaskNote]) -> Submission | 
     recurring task), with who submitted it, read from the task's journal (newest first)."""
     if task.state is not TaskState.PENDING_CONFIRMATION:
         return None
+    return Submission(task, submitter_id(task, journal))
+
+
+def submitter_id(task: Task, journal: Sequence[TaskNote]) -> int | None:
+    """Who submitted the completion waiting for a decision (see `pending_submission`)."""
     occurrence = None
     if task.is_recurring:
         occurrence = next(
@@ -530,7 +553,7 @@ def pending_submission(task: Task, journal: Sequence[TaskNote]) -> Submission | 
         ),
         None,
     )
-    return Submission(task, note.author_id if note is not None else None)
+    return note.author_id if note is not None else None
 
 
 # The journal entries that move a completion in or out of "waiting for confirmation".

@@ -1,6 +1,7 @@
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import (
@@ -13,8 +14,10 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
@@ -26,6 +29,7 @@ from tracker.core.forms import Form
 from tracker.core.once import single_use
 from tracker.core.permissions import (
     Action,
+    Submission,
     authorize,
     can,
     may_assign,
@@ -34,6 +38,7 @@ from tracker.core.permissions import (
 )
 from tracker.core.refusals import Conflict, Refusal, show_refusal
 from tracker.core.status import deadline_class
+from tracker.core.versions import Kept
 from tracker.documents.queries import recent_entries
 from tracker.extensions import db
 from tracker.people.models import Officer, Role
@@ -71,13 +76,14 @@ from tracker.tasks.operations import (
 from tracker.tasks.queries import (
     officer_tasks,
     pending_confirmations,
-    pending_submission,
     recent_notifications,
     returned_evidence,
-    task_history,
+    submitter_id,
+    task_history_and_units,
     task_journal,
     task_or_404,
     task_page_or_404,
+    unit_version,
 )
 from tracker.tasks.rendering import task_cards
 
@@ -136,21 +142,89 @@ def mine():
     )
 
 
+@dataclass(frozen=True, slots=True)
+class TaskActivity:
+    """What the task page shows of its journal and its audit trail (the returned alert, the
+    evidence list, the exchanges, the history), the same for every reader, and who submitted
+    the completion waiting for a decision (the rights to decide depend on it)."""
+
+    returned: Markup
+    evidence: Markup
+    journal: Markup
+    history: Markup
+    submitter_id: int | None
+    # Every officer named is of the task's unit: then the unit's version covers the names.
+    own_names: bool
+
+
+# Kept across requests (tracker.core.versions) under the data version of the task's unit, read
+# with the task: notes, completions, decisions and evidence all renew it.
+_ACTIVITY: Kept[tuple, TaskActivity] = Kept("task pages' activity", 512)
+
+
+def _activity(task: Task) -> TaskActivity:
+    journal = task_journal(db.session, task)
+    history, named_units = task_history_and_units(db.session, task)
+    named_units |= {n.author.unit_id for n in journal if n.author is not None}
+    context = {"task": task, "returns": returned_evidence(journal), "journal": journal,
+               "history": history}
+    current_app.update_template_context(context)
+    parts = current_app.jinja_env.get_template("tasks/_activity.html").make_module(context)
+    return TaskActivity(
+        returned=Markup(parts.returned_alert()),
+        evidence=Markup(parts.evidence_list()),
+        journal=Markup(parts.journal_list()),
+        history=Markup(parts.history_list()),
+        submitter_id=submitter_id(task, journal),
+        own_names=named_units <= {task.plan.unit_id},
+    )
+
+
+@lru_cache(maxsize=8)
+def _state_labels_in(language: str) -> dict[str, str]:
+    """The states' names as tasks/_changes.html defines them, in the request's language (the
+    translations do not change while the application runs: once per language; a copy of the
+    dictionary goes to each page)."""
+    module = current_app.jinja_env.get_template("tasks/_changes.html").make_module(
+        current_app.jinja_env.globals
+    )
+    return dict(module.state_labels)
+
+
+def _kept_activity(task: Task, version: int) -> TaskActivity:
+    key = (
+        id(current_app._get_current_object()),
+        request.script_root,
+        str(get_locale()),
+        task.id,
+        task.plan.unit_id,
+        version,
+    )
+    activity = _ACTIVITY.get(key, lambda: _activity(task))
+    # Names of officers of other units: their renaming renews those units' versions, not this
+    # one's; such a task's activity is read anew each time.
+    return activity if activity.own_names else _activity(task)
+
+
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def detail(task_id: int):
     sources = current_app.extensions[TASK_SECTIONS]
     probes = tuple(source.probe for source in sources if source.probe is not None)
-    task, probed = task_page_or_404(db.session, task_id, probes)
+    task, probed = task_page_or_404(db.session, task_id, (*probes, unit_version))
     authorize(current_user, Action.VIEW_UNIT, task.plan.unit)
-    answers = iter(probed)
+    answers = iter(probed[:-1])
+    activity = _kept_activity(task, probed[-1])
     sections = [
         source.load(task, next(answers)) if source.probe is not None else source.load(task)
         for source in sources
     ]
     occurrence = current_occurrence(task) if task.is_recurring else None
-    journal = task_journal(db.session, task)
-    submission = pending_submission(task, journal)
+    submission = (
+        Submission(task, activity.submitter_id)
+        if task.state is TaskState.PENDING_CONFIRMATION
+        else None
+    )
     # What the officer may do here decides which forms the page holds (and builds).
     officer = current_user
     may = {
@@ -165,9 +239,8 @@ def detail(task_id: int):
         "tasks/detail.html",
         task=task,
         status=deadline_class(task, today()),
-        history=task_history(db.session, task),
-        journal=journal,
-        returns=returned_evidence(journal),
+        activity=activity,
+        state_labels=dict(_state_labels_in(str(get_locale()))),
         submission=submission,
         occurrence=occurrence,
         may=may,
