@@ -3,10 +3,15 @@
 Tests that request `demo_database` run, still in a rolled-back transaction, on a second
 database where the demo ward was loaded and committed once per run (a load costs a second or
 more: it was done again by each of the tests that build on the demo).
+
+A module whose tests all start from the same world builds it once (`module_database`): the world
+is written in a transaction held open for the whole module, and each test runs in a savepoint of
+it, rolled back afterwards, so that each still sees the world as built.
 """
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 
 import pytest
@@ -93,26 +98,74 @@ def _demo_engine(tmp_path_factory, migrated_database):
             engine.dispose()
 
 
+@contextlib.contextmanager
+def _bound(app, connection):
+    """Every session of `app` on `connection` until the block ends (in the app's context)."""
+    engines = db._app_engines[app]
+    engine = engines[None]
+    engines[None] = connection
+    try:
+        yield
+    finally:
+        db.session.remove()
+        engines[None] = engine
+
+
 @pytest.fixture
 def app(_app, request):
     """The app with its database bound to one transaction, rolled back after the test: the
-    empty migrated database, or the demo ward's one when the test asks for `demo_database`."""
+    empty migrated database, or the demo ward's one when the test asks for `demo_database`,
+    or a savepoint of its module's world when the test asks for `module_database`."""
     with _app.app_context():
-        if "demo_database" in request.fixturenames:
+        if "module_database" in request.fixturenames:
+            assert "demo_database" not in request.fixturenames, "one world or the other"
+            connection = request.getfixturevalue("module_database").connection
+            transaction, own = connection.begin_nested(), False
+        elif "demo_database" in request.fixturenames:
             connection = request.getfixturevalue("_demo_engine").connect()
+            transaction, own = connection.begin(), True
         else:
             connection = db.engine.connect()
-        transaction = connection.begin()
-        engines = db._app_engines[_app]  # bind every session of the test to this connection
-        engine = engines[None]
-        engines[None] = connection
+            transaction, own = connection.begin(), True
         try:
-            yield _app
+            with _bound(_app, connection):
+                yield _app
         finally:
-            db.session.remove()
-            engines[None] = engine
             transaction.rollback()
-            connection.close()
+            if own:
+                connection.close()
+
+
+class ModuleDatabase:
+    """One connection, in one transaction, for a module's tests (see `module_database`)."""
+
+    def __init__(self, app, connection):
+        self.app = app
+        self.connection = connection
+
+    @contextlib.contextmanager
+    def building(self):
+        """`with module_database.building():` what the block commits is the world each test of
+        the module starts from (in the transaction, never committed to the database)."""
+        with self.app.app_context(), _bound(self.app, self.connection):
+            yield
+
+
+@pytest.fixture(scope="module")
+def module_database(_app):
+    """The module's world, built once: a module-scoped fixture builds it in
+    `with module_database.building():` and keeps the ids, never the objects (each test has a
+    session of its own); `app` then runs each test in a savepoint of this transaction and rolls
+    it back, so that no test sees what another wrote. For the modules whose every test builds
+    the same world before a few requests (tests/test_permissions_matrix.py)."""
+    with _app.app_context():
+        connection = db.engine.connect()
+    transaction = connection.begin()
+    try:
+        yield ModuleDatabase(_app, connection)
+    finally:
+        transaction.rollback()
+        connection.close()
 
 
 @pytest.fixture
