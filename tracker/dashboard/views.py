@@ -207,6 +207,9 @@ def render_dashboard(unit: Unit) -> str:
     )
 
     def compute() -> str | None:
+        # The unit's row was read before its version: read it again, so a renaming committed
+        # in between is not kept under the version that renamed it.
+        db.session.refresh(unit)
         body = _render_body(unit, as_of, today_, merged, created_on)
         # Leads named from other units' officers: their renaming renews those units' versions,
         # not this one's, so such a body is not kept (None: rendered anew each time).
