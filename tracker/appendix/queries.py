@@ -24,16 +24,16 @@ from sqlalchemy import (
     select,
     union,
 )
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm import Session, contains_eager
 
 from tracker.appendix.models import EnteredFigure, FigureMark, ReportDraft, ReportingPeriod
 from tracker.core.audit import AuditEvent
 from tracker.core.status import StatusRow, Tally, tally
 from tracker.core.versions import (
-    DataVersion,
     VersionsWhere,
     versions_where,
     versions_where_statement,
+    with_version,
 )
 from tracker.documents.queries import directing_documents_by_unit
 from tracker.people.history import HistoryEntry, readable_history
@@ -221,26 +221,10 @@ def child_unit_periods(session: Session, unit_id: int) -> list[ReportingPeriod]:
     )
 
 
-@functools.cache
-def _period_head() -> Select:
-    return (  # built once: every view of the page runs it
-        select(ReportingPeriod, DataVersion.version)
-        .outerjoin(DataVersion, DataVersion.unit_id == ReportingPeriod.unit_id)
-        .where(ReportingPeriod.id == bindparam("period_id", type_=Integer))
-        .options(joinedload(ReportingPeriod.unit))
-        .execution_options(populate_existing=True)
-    )
-
-
 def period_head(session: Session, period_id: int) -> tuple[ReportingPeriod, int] | None:
-    """A period with its unit, and the unit's data version (core.versions) read in the same
-    statement: what is computed from this period under that version is never older than it.
-    One query."""
-    row = session.execute(_period_head(), {"period_id": period_id}).first()
-    if row is None:
-        return None
-    period, version = row
-    return period, version or 0
+    """A period with its unit and the unit's data version, in one statement
+    (core.versions.with_version)."""
+    return with_version(session, ReportingPeriod, period_id)
 
 
 @functools.cache

@@ -20,15 +20,16 @@ gives each a new version. Rules for keeping:
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from threading import Lock
 from typing import Generic, NamedTuple, TypeVar
 
-from sqlalchemy import BigInteger, ForeignKey, Select, event, func, select
+from sqlalchemy import BigInteger, ForeignKey, Integer, Select, bindparam, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column
 
 from tracker.extensions import db
 
@@ -81,6 +82,28 @@ def versions_of(session: Session, unit_ids: Iterable[int]) -> tuple[int, ...]:
     return tuple(found.get(unit_id, 0) for unit_id in ids)
 
 
+@functools.cache
+def _with_version(model) -> Select:
+    return (  # built once per model: every view of its page runs it
+        select(model, DataVersion.version)
+        .outerjoin(DataVersion, DataVersion.unit_id == model.unit_id)
+        .where(model.id == bindparam("row_id", type_=Integer))
+        .options(joinedload(model.unit))
+        .execution_options(populate_existing=True)
+    )
+
+
+def with_version(session: Session, model: type[R], row_id: int) -> tuple[R, int] | None:
+    """A row of `model` (a meeting, a period: anything with `unit_id` and `unit`) with its
+    unit, and the unit's data version read in the same statement: what is computed from the
+    row under that version is never older than it. One query; None when there is no such row."""
+    row = session.execute(_with_version(model), {"row_id": row_id}).first()
+    if row is None:
+        return None
+    found, version = row
+    return found, version or 0
+
+
 def versions_where(session: Session, unit_ids, parameters: dict | None = None) -> tuple[int, int]:
     """One key for many units (a province's communes): how many units have a version and the
     sum of those versions, for `unit_ids` given as a subquery of ids. Any unit's new version
@@ -121,6 +144,7 @@ def _forget_changed_units(session: Session) -> None:
     session.info.pop(_CHANGED, None)
 
 
+R = TypeVar("R")
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 

@@ -12,7 +12,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.core.text import name_key
-from tracker.core.versions import DataVersion
+from tracker.core.versions import with_version
 from tracker.meetings.agenda import TaskFacts, figures, live_agenda, proposed_grade, task_facts
 from tracker.meetings.models import (
     AgendaItem,
@@ -65,26 +65,10 @@ def meeting_whole(session: Session, meeting_id: int) -> Meeting | None:
     return session.scalar(_meeting_whole(), {"meeting_id": meeting_id})
 
 
-@functools.cache
-def _meeting_head() -> Select:
-    return (
-        select(Meeting, DataVersion.version)
-        .outerjoin(DataVersion, DataVersion.unit_id == Meeting.unit_id)
-        .where(Meeting.id == bindparam("meeting_id"))
-        .options(joinedload(Meeting.unit))
-        .execution_options(populate_existing=True)
-    )
-
-
 def meeting_head(session: Session, meeting_id: int) -> tuple[Meeting, int] | None:
-    """A meeting with its unit, and the unit's data version (core.versions) read in the same
-    statement: what is computed from this meeting under that version is never older than it.
-    One query."""
-    row = session.execute(_meeting_head(), {"meeting_id": meeting_id}).first()
-    if row is None:
-        return None
-    meeting, version = row
-    return meeting, version or 0
+    """A meeting with its unit and the unit's data version, in one statement
+    (core.versions.with_version)."""
+    return with_version(session, Meeting, meeting_id)
 
 
 def grade_list(session: Session, unit_id: int) -> list[Grade]:
