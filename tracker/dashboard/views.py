@@ -5,7 +5,7 @@ from functools import lru_cache
 from typing import Self
 from urllib.parse import urlencode
 
-from flask import current_app, flash, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tracker.core.clock import to_local, today
 from tracker.core.dates import parse_date
 from tracker.core.formatting import format_date, status_label
+from tracker.core.fragments import rendering_key
 from tracker.core.permissions import Action, authorize
 from tracker.core.status import DeadlineClass
 from tracker.core.versions import Kept, versions_of, versions_where
@@ -194,30 +195,31 @@ def render_dashboard(unit: Unit) -> str:
     created_on = to_local(unit.created_at).date() if unit.created_at else None
     merged = merged_from(db.session, unit) if created_on and as_of < created_on else []
     # The key: every input of the body, the versions read before the data they stand for.
-    key = (
-        id(current_app._get_current_object()),
-        request.script_root,
-        _language(),
+    key = rendering_key((
         unit.id,
         versions_of(db.session, [unit.id]),
         _children_versions(unit),
         as_of,
         today_,
         tuple((old.id, old.code, old.name) for old in merged),
-    )
+    ))
+    fresh: list[str] = []
 
     def compute() -> str | None:
         # The unit's row was read before its version: read it again, so a renaming committed
         # in between is not kept under the version that renamed it.
         db.session.refresh(unit)
         body = _render_body(unit, as_of, today_, merged, created_on)
+        fresh.append(str(body.html))
         # Leads named from other units' officers: their renaming renews those units' versions,
         # not this one's, so such a body is not kept (None: rendered anew each time).
-        return None if body.outside_leads else str(body.html)
+        return None if body.outside_leads else fresh[0]
 
     body = _BODIES.get(key, compute)
-    if body is None:
-        body = str(_render_body(unit, as_of, today_, merged, created_on).html)
+    if body is None:  # not kept: the one just rendered, or a new one
+        body = fresh[0] if fresh else str(
+            _render_body(unit, as_of, today_, merged, created_on).html
+        )
     return render_template("dashboard/index.html", unit=unit, body=Markup(body))
 
 

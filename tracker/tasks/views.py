@@ -26,6 +26,7 @@ from tracker.core.clock import today
 from tracker.core.files import send_stored, store_upload
 from tracker.core.formatting import format_date
 from tracker.core.forms import Form
+from tracker.core.fragments import rendering_key
 from tracker.core.once import single_use
 from tracker.core.permissions import (
     Action,
@@ -192,18 +193,16 @@ def _state_labels_in(language: str) -> dict[str, str]:
 
 
 def _kept_activity(task: Task, version: int) -> TaskActivity:
-    key = (
-        id(current_app._get_current_object()),
-        request.script_root,
-        str(get_locale()),
-        task.id,
-        task.plan.unit_id,
-        version,
-    )
-    activity = _ACTIVITY.get(key, lambda: _activity(task))
+    fresh: list[TaskActivity] = []
+
+    def compute() -> TaskActivity:
+        fresh.append(_activity(task))
+        return fresh[0]
+
+    activity = _ACTIVITY.get(rendering_key((task.id, task.plan.unit_id, version)), compute)
     # Names of officers of other units: their renaming renews those units' versions, not this
-    # one's; such a task's activity is read anew each time.
-    return activity if activity.own_names else _activity(task)
+    # one's; such a task's activity is read anew each time (once: not again when just read).
+    return activity if activity.own_names or fresh else _activity(task)
 
 
 @bp.route("/tasks/<int:task_id>")
