@@ -12,11 +12,12 @@ from markupsafe import Markup
 
 from tracker.core.clock import today
 from tracker.core.formatting import RATE_BANDS
+from tracker.core.fragments import rendering_key
 from tracker.core.permissions import Action, authorize
 from tracker.core.spreadsheets import xlsx_download
 from tracker.core.versions import Kept
 from tracker.dashboard.chart import build_chart, render_chart
-from tracker.dashboard.views import _chart_labels, _language
+from tracker.dashboard.views import _chart_labels
 from tracker.extensions import db
 from tracker.people.models import Unit, UnitKind
 from tracker.people.queries import unit_or_404
@@ -99,17 +100,14 @@ def render_overview(unit: Unit):
         return page_url(sort=key, dir=direction, page="")
 
     date_args = {"as_of": query.as_of.isoformat()} if query.as_of != today_ else {}
-    language = _language()
     # The rows: the page's communes, in their order, in the reader's language, their links
     # with the date asked for (or none: today's). Nothing in them differs by reader.
     rows = _ROWS.get(
-        (
+        rendering_key((
             overview.key,
-            language,
             tuple(date_args.items()),
-            request.script_root,
             tuple(line.unit_id for line in overview.lines),
-        ),
+        )),
         lambda: commune_rows(overview, RATES, PERIOD_LABELS, date_args),
     )
     charts = {}
@@ -124,7 +122,7 @@ def render_overview(unit: Unit):
                 ).items()
             }
 
-        charts = _CHARTS.get((overview.key, language), draw)
+        charts = _CHARTS.get(rendering_key((overview.key,)), draw)
     # The nation's chart reads every task of the country (0.6 s for 250,000): drawn on request,
     # so the page itself keeps its speed.
     national = unit.kind is UnitKind.NATIONAL and bool(overview.communes)
@@ -166,7 +164,7 @@ def _national_charts(unit: Unit, as_of) -> dict:
             for kind, series in national_progress_by_kind(db.session, unit, as_of).items()
         }
 
-    return _NATIONAL_CHARTS.get((set_key(db.session, unit, as_of), _language()), draw)
+    return _NATIONAL_CHARTS.get(rendering_key((set_key(db.session, unit, as_of),)), draw)
 
 
 @bp.route("/units/<unit_code>/communes")
