@@ -532,9 +532,14 @@ def task_journal(session: Session, task: Task) -> list[TaskNote]:
 def pending_submission(task: Task, journal: Sequence[TaskNote]) -> Submission | None:
     """The completion a leader would decide on now (the first pending occurrence's, for a
     recurring task), with who submitted it, read from the task's journal (newest first)."""
-    if task.state is not TaskState.PENDING_CONFIRMATION:
+    if task.state is not TaskState.PENDING_CONFIRMATION:  # no journal to read
         return None
-    return Submission(task, submitter_id(task, journal))
+    return waiting_submission(task, submitter_id(task, journal))
+
+
+def waiting_submission(task: Task, submitter: int | None) -> Submission | None:
+    """The completion waiting for a decision, its submitter already known (a kept page's)."""
+    return Submission(task, submitter) if task.state is TaskState.PENDING_CONFIRMATION else None
 
 
 def submitter_id(task: Task, journal: Sequence[TaskNote]) -> int | None:

@@ -30,7 +30,6 @@ from tracker.core.fragments import rendering_key
 from tracker.core.once import single_use
 from tracker.core.permissions import (
     Action,
-    Submission,
     authorize,
     can,
     may_assign,
@@ -85,6 +84,7 @@ from tracker.tasks.queries import (
     task_or_404,
     task_page_or_404,
     unit_version,
+    waiting_submission,
 )
 from tracker.tasks.rendering import task_cards
 
@@ -219,11 +219,7 @@ def detail(task_id: int):
         for source in sources
     ]
     occurrence = current_occurrence(task) if task.is_recurring else None
-    submission = (
-        Submission(task, activity.submitter_id)
-        if task.state is TaskState.PENDING_CONFIRMATION
-        else None
-    )
+    submission = waiting_submission(task, activity.submitter_id)
     # What the officer may do here decides which forms the page holds (and builds).
     officer = current_user
     may = {
