@@ -94,7 +94,10 @@ def add_periods(app) -> tuple[int, int, list[int]]:
     from tracker.people.models import Unit, UnitKind
 
     with app.app_context():
-        city = db.session.scalar(select(Unit).where(Unit.kind == UnitKind.CITY).limit(1))
+        # The generated wards' parent: a city of old, a province since the 2025 reform.
+        city = db.session.scalar(
+            select(Unit).where(Unit.kind.in_((UnitKind.CITY, UnitKind.PROVINCE))).limit(1)
+        )
         wards = list(db.session.scalars(
             select(Unit.id).where(Unit.parent_id == city.id).order_by(Unit.id)
         ))
