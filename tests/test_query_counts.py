@@ -321,7 +321,7 @@ CEILINGS = {
     "chairperson /meetings/<meeting>": 15,
     "chairperson /units/<ward>/evaluations?year=2024": 6,
     "chairperson /units/<ward>/appendix": 6,
-    "chairperson /appendix/<period>": 11,
+    "chairperson /appendix/<period>": 10,
     "chairperson /appendix/<period>/report": 20,
 }
 

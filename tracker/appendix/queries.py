@@ -12,29 +12,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
-    Date,
     Integer,
     Select,
     and_,
     bindparam,
     or_,
     select,
+    true,
     union,
 )
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from tracker.appendix.models import EnteredFigure, FigureMark, ReportDraft, ReportingPeriod
 from tracker.core.audit import AuditEvent
 from tracker.core.status import StatusRow, Tally, tally
-from tracker.core.versions import (
-    VersionsWhere,
-    versions_where,
-    versions_where_statement,
-    with_version,
-)
+from tracker.core.versions import DataVersion, versions_where_statement
 from tracker.documents.queries import directing_documents_by_unit
 from tracker.people.history import HistoryEntry, readable_history
 from tracker.people.models import Officer, Unit
@@ -179,8 +175,8 @@ def covered_officers(period: ReportingPeriod, history: list[HistoryEntry]) -> se
 
 
 def page_officers(period_id) -> Select:
-    """The officers `page_versions` covers: the period's submitter and reopener, and the
-    actors of its history."""
+    """The officers whose units' versions `period_head` reads: the period's submitter and
+    reopener, and the actors of its history."""
     return union(
         select(AuditEvent.actor_id).where(_history_of(period_id), AuditEvent.actor_id.is_not(None)),
         select(ReportingPeriod.submitted_by_id).where(ReportingPeriod.id == period_id),
@@ -221,32 +217,50 @@ def child_unit_periods(session: Session, unit_id: int) -> list[ReportingPeriod]:
     )
 
 
-def period_head(session: Session, period_id: int) -> tuple[ReportingPeriod, int] | None:
-    """A period with its unit and the unit's data version, in one statement
-    (core.versions.with_version)."""
-    return with_version(session, ReportingPeriod, period_id)
+class PeriodHead(NamedTuple):
+    """A period's page before its data: the period with its unit, and the data versions of
+    the units the page reads (`period_head`)."""
+
+    period: ReportingPeriod
+    versions: tuple[int, tuple[int, int]]
 
 
 @functools.cache
-def _page_versions() -> VersionsWhere:
-    # Built once: of_units_on's statement costs more to build than to run.
-    unit_id, day = bindparam("unit_id", type_=Integer), bindparam("day", type_=Date)
+def _period_head() -> Select:
+    # Built once: of_units_on's statement costs more to build than to run. The page's units
+    # are found from the period's id alone (its unit and end read by subqueries), so the
+    # period and every version come in one statement, from one snapshot.
     period_id = bindparam("period_id", type_=Integer)
+    page = aliased(ReportingPeriod, name="page_period")
+    unit_id = select(page.unit_id).where(page.id == period_id).scalar_subquery()
+    day = select(page.end).where(page.id == period_id).scalar_subquery()
     holders = select(Plan.unit_id).where(of_units_on([unit_id], day))
     officers = select(Officer.unit_id).where(Officer.id.in_(page_officers(period_id)))
-    return versions_where_statement(union(holders, select(unit_id), officers))
-
-
-def page_versions(session: Session, period: ReportingPeriod) -> tuple[int, int]:
-    """The data versions of the units a period's page reads, in one query, to be read before
-    their data: its unit; the units holding now the plans its table as of the period's end
-    reads (`load_sources`: a plan merged away since counts in the unit it belonged to, and its
-    tasks' changes renew the unit holding it now); the units of the officers it names
-    (`page_officers`: their names change with their units' versions)."""
-    return versions_where(
-        session, _page_versions(),
-        {"unit_id": period.unit_id, "day": period.end, "period_id": period.id},
+    units = versions_where_statement(union(holders, select(unit_id), officers))
+    count, total = units.select.subquery("page_versions").c
+    return (
+        select(ReportingPeriod, DataVersion.version, count, total)
+        .outerjoin(DataVersion, DataVersion.unit_id == ReportingPeriod.unit_id)
+        .join(count.table, true())
+        .where(ReportingPeriod.id == period_id)
+        .options(joinedload(ReportingPeriod.unit))
+        .execution_options(populate_existing=True)  # the unit may be loaded already, older
     )
+
+
+def period_head(session: Session, period_id: int) -> PeriodHead | None:
+    """A period with its unit and, read in the same statement (before the data they stand
+    for), the data versions of the units its page reads: its unit's (core.versions), then
+    those of its unit; the units holding now the plans its table as of the period's end reads
+    (`load_sources`: a plan merged away since counts in the unit it belonged to, and its
+    tasks' changes renew the unit holding it now); the units of the officers it names
+    (`page_officers`: their names change with their units' versions), as a count and a sum
+    (core.versions.versions_where). None when there is no such period."""
+    row = session.execute(_period_head(), {"period_id": period_id}).first()
+    if row is None:
+        return None
+    period, version, count, total = row
+    return PeriodHead(period, (version or 0, (int(count), int(total))))
 
 
 def report_draft_of(session: Session, period_id: int) -> ReportDraft | None:

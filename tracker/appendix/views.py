@@ -30,7 +30,6 @@ from tracker.appendix.queries import (
     covered_officers,
     load_figures,
     named_officers,
-    page_versions,
     period_head,
     period_history,
     report_draft_of,
@@ -136,8 +135,8 @@ def _render_period(period: ReportingPeriod, *, form: FigureInput | None = None, 
                    versions: tuple | None = None):
     """The period's page; `form`: the figures as posted, when they come back refused.
 
-    With `versions` (the unit's read with the period, then those of every unit the page reads:
-    queries.period_head, page_versions), the body is kept by the period, those versions, the
+    With `versions` (those of the period's unit and of every unit the page reads, read with
+    the period: queries.period_head), the body is kept by the period, those versions, the
     day and the reader's rights (the rest of the key: core.fragments); a refused form's page
     is rendered as typed, never kept."""
     rights = (
@@ -161,7 +160,7 @@ def _render_period(period: ReportingPeriod, *, form: FigureInput | None = None, 
 def _body(period: ReportingPeriod, form: FigureInput | None, errors, checks: Checks | None,
           rights: tuple[bool, bool, bool, bool], to_keep: bool = False) -> str:
     """The page's body, its CSRF tokens left as slots (core.fragments); with `to_keep`, ""
-    when its history names an officer `page_versions` does not cover."""
+    when its history names an officer `period_head`'s versions do not cover."""
     editable, can_submit, can_reopen, pdf_available = rights
     history = period_history(db.session, period)
     if to_keep:
@@ -197,13 +196,12 @@ def _body(period: ReportingPeriod, form: FigureInput | None, errors, checks: Che
 @bp.route("/appendix/<int:period_id>")
 @login_required
 def period(period_id: int):
-    found = period_head(db.session, period_id)
-    if found is None:
+    head = period_head(db.session, period_id)
+    if head is None:
         abort(404)
-    period, version = found
-    authorize(current_user, Action.VIEW_UNIT, period)
-    # The unit's version was read with the period; the other units' now, before their data.
-    return _render_period(period, versions=(version, page_versions(db.session, period)))
+    authorize(current_user, Action.VIEW_UNIT, head.period)
+    # The versions were read with the period, before the data they stand for.
+    return _render_period(head.period, versions=head.versions)
 
 
 def _prefixed(prefix: str) -> dict[str, str]:
