@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.core.status import Tally, lead_on, tally
 from tracker.core.text import name_key
+from tracker.core.versions import Kept
 from tracker.core.workdays import WorkCalendar
 from tracker.extensions import db
 from tracker.people.models import Officer, Unit, UnitCalendarDay
@@ -66,6 +67,18 @@ def active_officer_rows(session: Session, unit_id: int) -> list[Row]:
         )
     )
     return sorted(rows, key=lambda officer: name_key(officer.full_name))
+
+
+# A unit's active officers kept across requests (core.versions), by its data version.
+_ACTIVE_ROWS: Kept[tuple, tuple[Row, ...]] = Kept("units' active officers", 256)
+
+
+def kept_active_officer_rows(session: Session, unit_id: int, version: int) -> Sequence[Row]:
+    """`active_officer_rows`, kept under the unit's data version read before them (any change
+    to an officer renews their unit's version)."""
+    return _ACTIVE_ROWS.get(
+        (unit_id, version), lambda: tuple(active_officer_rows(session, unit_id))
+    )
 
 
 @dataclass(frozen=True, slots=True)

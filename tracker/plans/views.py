@@ -1,4 +1,4 @@
-from flask import flash, render_template, request
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -8,16 +8,17 @@ from tracker.core.dates import parse_date
 from tracker.core.formatting import format_date
 from tracker.core.permissions import Action, authorize, can
 from tracker.core.status import confirmed_late, deadline_class, in_plan_on, tally
+from tracker.core.versions import with_version
 from tracker.extensions import db
 from tracker.people.models import Unit
-from tracker.people.queries import active_officer_rows, unit_or_404
+from tracker.people.queries import kept_active_officer_rows, unit_or_404
 from tracker.plans import bp
 from tracker.plans.merging import merged_from
 from tracker.plans.models import Plan
 from tracker.plans.queries import plan_summaries
 from tracker.plans.rendering import task_rows
 from tracker.tasks.forms import BulkAssignForm, officer_choice
-from tracker.tasks.queries import plan_task_lines
+from tracker.tasks.queries import kept_plan_task_lines
 
 
 def requested_as_of():
@@ -63,10 +64,14 @@ def _status_on(task, as_of):
 @bp.route("/plans/<int:plan_id>")
 @login_required
 def detail(plan_id: int):
-    plan = db.get_or_404(Plan, plan_id)
+    # The plan with its unit's data version, read before the lines and officers kept under it.
+    found = with_version(db.session, Plan, plan_id)
+    if found is None:
+        abort(404)
+    plan, version = found
     authorize(current_user, Action.VIEW_UNIT, plan.unit)
     as_of = requested_as_of()
-    tasks = plan_task_lines(db.session, plan.id)
+    tasks = kept_plan_task_lines(db.session, plan, version)
     by_group: dict = {}
     for task in tasks:
         by_group.setdefault(task.group, []).append((task, _status_on(task, as_of)))
@@ -74,7 +79,7 @@ def detail(plan_id: int):
     assign_form = None
     if can(current_user, Action.ASSIGN_TASK, plan.unit):
         assign_form = BulkAssignForm(formdata=None)
-        officers = active_officer_rows(db.session, plan.unit_id)
+        officers = kept_active_officer_rows(db.session, plan.unit_id, version)
         assign_form.lead_officer_id.choices = [SelectChoice("", _("— Chủ trì —"))] + [
             officer_choice(o) for o in officers
         ]

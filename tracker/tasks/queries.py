@@ -26,7 +26,7 @@ from tracker.core.status import (
     parse_deadline_history,
 )
 from tracker.core.status_sql import RuleColumns
-from tracker.core.versions import DataVersion
+from tracker.core.versions import DataVersion, Kept
 from tracker.extensions import db
 from tracker.people.history import HistoryEntry, readable_history_and_units
 from tracker.people.models import Officer
@@ -210,7 +210,7 @@ def _plan_task_lines() -> tuple[Select, Select, Select]:
             Task.recurrence_note, Task.completed_on, Task.entered_on, Task.withdrawn_on,
             Task.confirmed_on, Task.deadline_history, Task.completion_history,
             Task.cadence_every, TaskGroup.id, TaskGroup.ordinal, TaskGroup.name,
-            Officer.full_name,
+            Officer.full_name, Officer.unit_id,
         )
         .outerjoin(TaskGroup, TaskGroup.id == Task.group_id)
         .outerjoin(Officer, Officer.id == Task.lead_officer_id)
@@ -218,7 +218,7 @@ def _plan_task_lines() -> tuple[Select, Select, Select]:
         .order_by(Task.ordinal, Task.id)
     )
     supporters = (
-        select(task_supporters.c.task_id, Officer.full_name)
+        select(task_supporters.c.task_id, Officer.full_name, Officer.unit_id)
         .join(Officer, Officer.id == task_supporters.c.officer_id)
         .join(Task, Task.id == task_supporters.c.task_id)
         .where(*live)
@@ -236,13 +236,38 @@ def _plan_task_lines() -> tuple[Select, Select, Select]:
 def plan_task_lines(session: Session, plan_id: int) -> list[PlanTaskLine]:
     """The plan's live tasks as the plan page shows them, in plan_tasks' order, with their
     lead's and supporters' names: two statements (three when some recur), no ORM objects."""
+    return _read_plan_task_lines(session, plan_id)[0]
+
+
+# The plan page's lines kept across requests (core.versions), by plan and its unit's version.
+_PLAN_LINES: Kept[tuple, tuple[PlanTaskLine, ...]] = Kept("plan pages' task lines", 256)
+
+
+def kept_plan_task_lines(session: Session, plan: Plan, version: int) -> Sequence[PlanTaskLine]:
+    """`plan_task_lines`, kept under the data version of the plan's unit, read with the plan
+    before its tasks (core.versions.with_version): every change to the plan's tasks renews
+    it. Lines naming an officer of another unit are read each time: that officer's renaming
+    renews their unit's version, not this one. The lines are shared: never change them."""
+    key = (plan.id, plan.unit_id, version)
+    lines = _PLAN_LINES.find(key)
+    if lines is None:
+        read, named_units = _read_plan_task_lines(session, plan.id)
+        lines = tuple(read)
+        if named_units <= {plan.unit_id}:
+            _PLAN_LINES.put(key, lines)
+    return lines
+
+
+def _read_plan_task_lines(session: Session, plan_id: int) -> tuple[list[PlanTaskLine], set[int]]:
+    """The lines of `plan_task_lines` and the units of the officers they name."""
     tasks_query, supporters_query, occurrences_query = _plan_task_lines()
     groups: dict[int, GroupKey] = {}
     lines: dict[int, PlanTaskLine] = {}
+    named_units: set[int] = set()
     for row in session.execute(tasks_query, {"plan_id": plan_id}):
         (task_id, ordinal, title, deliverable, deadline, note, completed_on, entered_on,
          withdrawn_on, confirmed_on, deadline_history, completion_history, cadence_every,
-         group_id, group_ordinal, group_name, lead_name) = row
+         group_id, group_ordinal, group_name, lead_name, lead_unit_id) = row
         group = None
         if group_id is not None:
             group = groups.get(group_id)
@@ -253,8 +278,11 @@ def plan_task_lines(session: Session, plan_id: int) -> list[PlanTaskLine]:
             withdrawn_on, confirmed_on, deadline_history, completion_history, cadence_every,
             group, lead_name,
         )
-    for task_id, name in session.execute(supporters_query, {"plan_id": plan_id}):
+        if lead_unit_id is not None:
+            named_units.add(lead_unit_id)
+    for task_id, name, unit_id in session.execute(supporters_query, {"plan_id": plan_id}):
         lines[task_id].supporter_names.append(name)
+        named_units.add(unit_id)
     if any(line.is_recurring for line in lines.values()):
         found: dict[int, list[Occurrence]] = defaultdict(list)
         for task_id, deadline, completed_on in session.execute(
@@ -263,7 +291,7 @@ def plan_task_lines(session: Session, plan_id: int) -> list[PlanTaskLine]:
             found[task_id].append(Occurrence(deadline, completed_on))
         for task_id, occurrences in found.items():
             lines[task_id].occurrences = tuple(occurrences)
-    return list(lines.values())
+    return list(lines.values()), named_units
 
 
 @dataclass(frozen=True, slots=True)
