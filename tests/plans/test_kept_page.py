@@ -1,6 +1,7 @@
-"""The plan page keeps its task lines and its unit's active officers under the unit's data
-version (tracker.core.versions): a kept page equals a fresh one, a change shows at once, and
-lines naming an officer of another unit are read each time."""
+"""The plan page keeps its body, its task lines and its unit's active officers under the unit's
+data version (tracker.core.versions): a kept page equals a fresh one, a change shows at once,
+each reader sees their own controls and the date asked for, and a page naming an officer of
+another unit is rendered each time."""
 
 from __future__ import annotations
 
@@ -57,8 +58,9 @@ def test_the_kept_page_is_the_fresh_page_in_fewer_statements(
     with count_queries() as warm:
         kept = _page(client, plan_id)
     assert _same(kept) == _same(fresh)
-    # The lines (two statements) and, for the chairperson, the officers are not read again.
-    assert warm.count == cold.count - (3 if reader == "chair" else 2)
+    # The reader, then the plan with its unit's version: the lines (two statements) and, for
+    # the chairperson, the officers are not read again.
+    assert (cold.count, warm.count) == (5 if reader == "chair" else 4, 2)
     forget_all()
     assert _same(_page(client, plan_id)) == _same(kept)
 
@@ -97,3 +99,29 @@ def test_a_supporter_of_another_unit_is_read_each_time(client, auth, ward, count
     db.session.commit()
     page = _page(client, plan_id)
     assert "Trần Đã Đổi Tên" in page and "Trần Phường Khác" not in page
+
+
+def test_each_reader_sees_their_own_controls_and_date(client, auth, ward):
+    auth.login(ward["chair"])
+    assert 'id="bulk-assign"' in _page(client, ward["plan"])
+    auth.logout()
+    auth.login(ward["lead"])
+    page = _page(client, ward["plan"])
+    assert 'id="bulk-assign"' not in page and "Việc được giữ" in page
+    later = client.get(f"/plans/{ward['plan'].id}?as_of=01/07/2024").get_data(as_text=True)
+    assert 'value="01/07/2024"' in later and 'value="12/03/2024"' in page
+    assert "status-open_overdue" in later and "status-open_overdue" not in page
+
+
+def test_a_leader_of_another_unit_is_read_each_time(client, auth, ward):
+    other = gen_unit(code="quan-phu-trach")
+    leader = gen_officer(other, full_name="Đỗ Lãnh Đạo")
+    ward["plan"].leader_id = leader.id
+    db.session.commit()
+    auth.login(ward["lead"])
+    plan_id, leader_id = ward["plan"].id, leader.id
+    assert "Đỗ Lãnh Đạo" in _page(client, plan_id)
+    db.session.get(Officer, leader_id).full_name = "Đỗ Đã Đổi Tên"
+    db.session.commit()
+    page = _page(client, plan_id)
+    assert "Đỗ Đã Đổi Tên" in page and "Đỗ Lãnh Đạo" not in page

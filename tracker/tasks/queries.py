@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import abort
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, union
@@ -239,23 +239,30 @@ def plan_task_lines(session: Session, plan_id: int) -> list[PlanTaskLine]:
     return _read_plan_task_lines(session, plan_id)[0]
 
 
+class PlanLines(NamedTuple):
+    lines: tuple[PlanTaskLine, ...]
+    # Every officer the lines name belongs to the plan's unit: its version covers them.
+    covered: bool
+
+
 # The plan page's lines kept across requests (core.versions), by plan and its unit's version.
-_PLAN_LINES: Kept[tuple, tuple[PlanTaskLine, ...]] = Kept("plan pages' task lines", 256)
+_PLAN_LINES: Kept[tuple, PlanLines] = Kept("plan pages' task lines", 256)
 
 
-def kept_plan_task_lines(session: Session, plan: Plan, version: int) -> Sequence[PlanTaskLine]:
+def kept_plan_task_lines(session: Session, plan: Plan, version: int) -> PlanLines:
     """`plan_task_lines`, kept under the data version of the plan's unit, read with the plan
     before its tasks (core.versions.with_version): every change to the plan's tasks renews
-    it. Lines naming an officer of another unit are read each time: that officer's renaming
-    renews their unit's version, not this one. The lines are shared: never change them."""
+    it. Lines naming an officer of another unit are read each time (not `covered`): that
+    officer's renaming renews their unit's version, not this one. The lines are shared:
+    never change them."""
     key = (plan.id, plan.unit_id, version)
-    lines = _PLAN_LINES.find(key)
-    if lines is None:
+    found = _PLAN_LINES.find(key)
+    if found is None:
         read, named_units = _read_plan_task_lines(session, plan.id)
-        lines = tuple(read)
-        if named_units <= {plan.unit_id}:
-            _PLAN_LINES.put(key, lines)
-    return lines
+        found = PlanLines(tuple(read), named_units <= {plan.unit_id})
+        if found.covered:
+            _PLAN_LINES.put(key, found)
+    return found
 
 
 def _read_plan_task_lines(session: Session, plan_id: int) -> tuple[list[PlanTaskLine], set[int]]:
