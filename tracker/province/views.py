@@ -117,7 +117,7 @@ def render_overview(unit: Unit):
             return {
                 kind: render_chart(build_chart(f"chart-{kind.value}", series), labels)
                 for kind, series in progress_by_kind(
-                    db.session, overview.commune_ids, query.as_of
+                    db.session, overview.commune_versions, query.as_of
                 ).items()
             }
 
