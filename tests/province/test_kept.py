@@ -11,8 +11,8 @@ import pytest
 
 from tests.conftest import csrf_token
 from tests.factories import gen_evidence, gen_officer, gen_unit
-from tests.province.world import AS_OF, build_province
-from tracker.core.versions import forget_all
+from tests.province.world import AS_OF, add_period, build_province
+from tracker.core.versions import forget_all, renew
 from tracker.extensions import db
 from tracker.people.models import Role, UnitKind
 from tracker.people.units import UnitInput, close_unit, create_unit
@@ -175,6 +175,34 @@ def test_a_past_date_shows_what_was_true_then(client, auth, world):
     assert _get(client, path) == today_page  # each date its own kept figures
     assert then == _fresh(client, past)
     assert today_page == _fresh(client, path)
+
+
+def test_each_row_is_drawn_again_when_the_tables_columns_or_links_change(
+    app, client, auth, clock, monkeypatch, world
+):
+    """The rows are kept one by one under their commune's line: a column that appears because
+    of one commune (a period opened), or links that must now carry the date (the same date
+    asked the next day), redraw the other communes' rows too."""
+    auth.login(world.inspector)
+    path = f"/units/{world.province.code}/communes"
+    before = _get(client, path)
+    first, other = world.communes[0], world.communes[2]
+    add_period(first, "Quý I năm 2024", date(2024, 3, 14))
+    renew(db.session, [first.id])
+    db.session.commit()
+    after = _get(client, path)
+    assert "period-not_opened" not in _row(before, other.code)
+    assert "period-not_opened" in _row(after, other.code)
+    assert after == _fresh(client, path)
+
+    dated = f"{path}?as_of={AS_OF.isoformat()}"
+    today_rows = _get(client, dated)
+    assert f"as_of={AS_OF.isoformat()}" not in _row(today_rows, other.code)  # today's: no date
+    monkeypatch.setitem(app.config, "TRACKER_SESSION_IDLE_HOURS", 48)  # the same session
+    clock(date(2024, 3, 13))
+    next_day = _get(client, dated)
+    assert f"as_of={AS_OF.isoformat()}" in _row(next_day, other.code)
+    assert next_day == _fresh(client, dated)
 
 
 @pytest.mark.parametrize("page_size", [500, 2])

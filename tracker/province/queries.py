@@ -81,6 +81,8 @@ class CommuneLine:
     pending: int = 0
     last_meeting: date | None = None
     periods: dict[str, PeriodStatus] = field(default_factory=dict)
+    # What the line was computed from and is kept under (commune_set): its drawn row too.
+    key: tuple = ()
 
     @property
     def overdue(self) -> int:
@@ -403,6 +405,7 @@ def commune_set(session: Session, unit: Unit, as_of: date) -> CommuneSet:
             line = _LINES.find(line_key)
             if line is None:
                 line = _line(row)
+                line.key = line_key
                 missing.append((line_key, line))
             lines.append(line)
         if missing:
