@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from operator import add, itemgetter
+from operator import itemgetter
 
 from sqlalchemy import Select, and_, case, func, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -500,20 +500,22 @@ class ChartCounts:
     """Tasks of one plan kind in their plan on a date, counted on the days its year's chart
     reads (`chart_days_of`): all, those with a deadline, those due by each day, those done by
     each day (read up to the date only). A chart draws counts, never rates: the counts of
-    several communes add up to their chart."""
+    several communes add up to their chart (`_summed`)."""
 
     total: int
     with_deadline: int
     planned: tuple[int, ...]
     done: tuple[int, ...]
 
-    def __add__(self, other: ChartCounts) -> ChartCounts:
-        return ChartCounts(
-            self.total + other.total,
-            self.with_deadline + other.with_deadline,
-            tuple(map(add, self.planned, other.planned)),
-            tuple(map(add, self.done, other.done)),
-        )
+
+def _summed(group: list[ChartCounts]) -> ChartCounts:
+    """The counts of several communes together (a chart's counts add up; its rates would not)."""
+    return ChartCounts(
+        sum(counts.total for counts in group),
+        sum(counts.with_deadline for counts in group),
+        tuple(map(sum, zip(*(counts.planned for counts in group), strict=True))),
+        tuple(map(sum, zip(*(counts.done for counts in group), strict=True))),
+    )
 
 
 def chart_days_of(as_of: date) -> list[date]:
@@ -645,7 +647,6 @@ def progress_by_kind(
     pairs, the versions read before the data (a `CommuneSet`'s). Each commune's counts are
     kept under its version and summed: after a change in one commune, only its tasks are
     counted again (in the same fixed number of queries)."""
-    summed: dict[PlanKind, ChartCounts] = {}
     missing: dict[int, tuple] = {}
     found: list[dict[PlanKind, ChartCounts]] = []
     for unit_id, version in communes:
@@ -665,10 +666,11 @@ def progress_by_kind(
         for unit_id, key in missing.items():
             _CHART_COUNTS.put(key, counted[unit_id])
             found.append(counted[unit_id])
+    by_kind: dict[PlanKind, list[ChartCounts]] = defaultdict(list)
     for own in found:
         for kind, counts in own.items():
-            summed[kind] = summed[kind] + counts if kind in summed else counts
+            by_kind[kind].append(counts)
     return {
-        kind: chart_series(summed[kind], as_of)
-        for kind in sorted(summed, key=list(PlanKind).index)
+        kind: chart_series(_summed(by_kind[kind]), as_of)
+        for kind in sorted(by_kind, key=list(PlanKind).index)
     }
