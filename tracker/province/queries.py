@@ -15,19 +15,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 
-from sqlalchemy import Select, and_, case, func, literal, not_, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, case, func, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.elements import BindParameter
 
 from tracker.appendix.models import PeriodKind, PeriodState, ReportingPeriod
 from tracker.core.formatting import rate_band
 from tracker.core.status import Tally, done_on, final_deadline, in_plan_on, tally
 from tracker.core.status_sql import plain, tally_from, tally_sums
 from tracker.core.text import fold
-from tracker.core.versions import DataVersion, Kept, versions_where
+from tracker.core.versions import (
+    DataVersion,
+    Kept,
+    VersionsWhere,
+    versions_where,
+    versions_where_statement,
+)
 from tracker.dashboard.queries import ProgressSeries, chart_days, series_from_counts
 from tracker.meetings.models import Meeting
 from tracker.people.models import Unit, UnitKind
@@ -139,11 +146,18 @@ def parse_rate_key(key: str) -> tuple[PlanKind, str] | None:
     return None
 
 
-def _below(unit: Unit):
-    """The ids of every unit below `unit`, at any depth (a recursive query of the tree)."""
-    tree = select(Unit.id).where(Unit.parent_id == unit.id).cte("tree", recursive=True)
+def _below(unit: Unit | BindParameter):
+    """The ids of every unit below `unit` (or the unit whose id a parameter will give), at any
+    depth (a recursive query of the tree)."""
+    top = unit if isinstance(unit, BindParameter) else unit.id
+    tree = select(Unit.id).where(Unit.parent_id == top).cte("tree", recursive=True)
     tree = tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
     return select(tree.c.id)
+
+
+# The unit a statement built once is run for (`_communes_select`, `_set_versions`): the cold
+# page built them at each request, which cost as much as running them.
+_UNIT_ID = bindparam("unit_id", type_=Integer)
 
 
 def _commune_ids(unit: Unit) -> Select:
@@ -151,10 +165,11 @@ def _commune_ids(unit: Unit) -> Select:
     return select(Unit.id).where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
 
 
-def _communes_select(unit: Unit) -> Select:
-    """Every commune, ward or special zone at any depth below `unit`, with the name of the unit
-    right above it, and their versions (tracker.core.versions): what its line shows besides
-    its figures, and what that line is kept under."""
+@cache
+def _communes_select() -> Select:
+    """Every commune, ward or special zone at any depth below the unit `_UNIT_ID`, with the
+    name of the unit right above it, and their versions (tracker.core.versions): what its line
+    shows besides its figures, and what that line is kept under."""
     parent = aliased(Unit)
     own = aliased(DataVersion)
     above = aliased(DataVersion)
@@ -166,7 +181,7 @@ def _communes_select(unit: Unit) -> Select:
         .join(parent, parent.id == Unit.parent_id)
         .outerjoin(own, own.unit_id == Unit.id)
         .outerjoin(above, above.unit_id == Unit.parent_id)
-        .where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
+        .where(Unit.id.in_(_below(_UNIT_ID)), Unit.kind.in_(COMMUNE_KINDS))
     )
 
 
@@ -180,7 +195,7 @@ def _line(row) -> CommuneLine:
 def communes_below(session: Session, unit: Unit) -> list[CommuneLine]:
     """Every commune, ward or special zone at any depth below `unit` (one query), with the
     name of the unit right above it; figures not yet filled in."""
-    return [_line(row) for row in session.execute(_communes_select(unit))]
+    return [_line(row) for row in session.execute(_communes_select(), {"unit_id": unit.id})]
 
 
 def has_units_below(session: Session, unit: Unit) -> bool:
@@ -372,11 +387,12 @@ _SETS: Kept[tuple, CommuneSet] = Kept("province.communes", 32)
 _LINES: Kept[tuple, CommuneLine] = Kept("province.commune_lines", 8000)
 
 
-def _unit_and_below(unit: Unit) -> Select:
-    """The ids of `unit` and of every unit below it, at any depth."""
-    tree = select(Unit.id).where(Unit.id == unit.id).cte("tree", recursive=True)
+@cache
+def _set_versions() -> VersionsWhere:
+    """The versions of the unit `_UNIT_ID` and of every unit below it, at any depth."""
+    tree = select(Unit.id).where(Unit.id == _UNIT_ID).cte("tree", recursive=True)
     tree = tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
-    return select(tree.c.id)
+    return versions_where_statement(select(tree.c.id))
 
 
 def set_key(session: Session, unit: Unit, as_of: date) -> tuple:
@@ -384,7 +400,7 @@ def set_key(session: Session, unit: Unit, as_of: date) -> tuple:
     unit (the name above its own communes) and of every unit below it (their names, kinds,
     closing, tasks, meetings, periods; a commune created, moved or merged changes them too),
     read before the data."""
-    return (unit.id, as_of, versions_where(session, _unit_and_below(unit)))
+    return (unit.id, as_of, versions_where(session, _set_versions(), {"unit_id": unit.id}))
 
 
 def commune_set(session: Session, unit: Unit, as_of: date) -> CommuneSet:
@@ -399,7 +415,7 @@ def commune_set(session: Session, unit: Unit, as_of: date) -> CommuneSet:
         lines: list[CommuneLine] = []
         missing: list[tuple[tuple, CommuneLine]] = []
         versions: list[tuple[int, int | None]] = []
-        for row in session.execute(_communes_select(unit)):
+        for row in session.execute(_communes_select(), {"unit_id": unit.id}):
             versions.append((row[0], row[7]))
             line_key = (row[0], as_of, row[7], row[6], row[8])
             line = _LINES.find(line_key)
