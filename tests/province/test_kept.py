@@ -120,8 +120,8 @@ def counted(monkeypatch):
     calls: list[set[int]] = []
     count = queries.count_for_chart
 
-    def recorded(session, in_units, as_of, *, by_unit):
-        found = count(session, in_units, as_of, by_unit=by_unit)
+    def recorded(session, units, as_of, *, by_unit):
+        found = count(session, units, as_of, by_unit=by_unit)
         calls.append({unit_id for unit_id, _kind in found})
         return found
 

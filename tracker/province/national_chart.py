@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from tracker.dashboard.queries import ProgressSeries
 from tracker.people.models import Unit
-from tracker.plans.models import Plan, PlanKind
+from tracker.plans.models import PlanKind
 from tracker.province.queries import COMMUNE_KINDS, _below, chart_series, count_for_chart
 
 
@@ -29,7 +29,7 @@ def national_progress_by_kind(
     `as_of`: two grouped queries (by deadline, by completion date; a few hundred rows whatever
     the number of tasks), three more with tasks the SQL sums leave out."""
     communes = select(Unit.id).where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
-    counts = count_for_chart(session, Plan.unit_id.in_(communes), as_of, by_unit=False)
+    counts = count_for_chart(session, communes, as_of, by_unit=False)
     return {
         kind: chart_series(counts[kind], as_of)
         for kind in sorted(counts, key=list(PlanKind).index)
