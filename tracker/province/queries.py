@@ -603,9 +603,33 @@ def _chart_selects(in_units: ColumnElement[bool], as_of: date, by_unit: bool) ->
 
 
 @lru_cache(maxsize=16)
-def _chart_selects_of_ids(as_of: date) -> tuple:
-    """`_chart_selects` by commune of the communes `_IDS`, built once a date."""
-    return _chart_selects(Plan.unit_id.in_(_IDS), as_of, True)
+def _commune_sums(as_of: date) -> Select:
+    """Per commune of `_IDS`, plan kind and the rule's plain test: the tasks in their plan on
+    `as_of`, those with a deadline, and those due and done by each day the chart reads, summed
+    in the database (a few rows a commune, where rows per date would be one a task). Built
+    once a date."""
+    days = chart_days_of(as_of)
+    plain_label = case((plain(_COLUMNS), 1), else_=0).label("plain")
+    live = and_(
+        Plan.archived_at.is_(None),
+        Task.archived_at.is_(None),
+        Plan.unit_id.in_(_IDS),
+        or_(Task.entered_on.is_(None), Task.entered_on <= literal(as_of)),
+        or_(Task.withdrawn_on.is_(None), Task.withdrawn_on > literal(as_of)),
+    )
+    return (
+        select(
+            Plan.unit_id, Plan.kind, plain_label, func.count(), func.count(Task.deadline),
+            *[func.sum(case((Task.deadline <= literal(day), 1), else_=0)) for day in days],
+            *[
+                func.sum(case((Task.completed_on <= literal(min(day, as_of)), 1), else_=0))
+                for day in days
+            ],
+        )
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(live)
+        .group_by(Plan.unit_id, Plan.kind, plain_label)
+    )
 
 
 def count_for_chart(
@@ -613,38 +637,48 @@ def count_for_chart(
 ) -> dict:
     """The `ChartCounts` of the plans of `units` (ids, or a query of them) on `as_of`, by plan
     kind, or by (unit id, plan kind) with `by_unit`. Set-based: the plain tasks counted in the
-    database by deadline, then by completion date (rows per date, whatever the number of
-    tasks); only the few the SQL form of the rule leaves out (recurring, moved, reopened) read
-    as status rows."""
+    database, by commune summed up to each day (`_commune_sums`, one statement built once a
+    date), for the nation by deadline, then by completion date (rows per date, whatever the
+    number of tasks); only the few the SQL form of the rule leaves out (recurring, moved,
+    reopened) read as status rows."""
     days = chart_days_of(as_of)
     in_units = Plan.unit_id.in_(units)
-    if by_unit and isinstance(units, list):
-        (by_deadline, by_completion), parameters = _chart_selects_of_ids(as_of), {"ids": units}
-    else:
-        (by_deadline, by_completion), parameters = _chart_selects(in_units, as_of, by_unit), {}
     deadlines: dict = defaultdict(lambda: defaultdict(int))
     completions: dict = defaultdict(lambda: defaultdict(int))
     totals: dict = defaultdict(lambda: [0, 0])  # tasks, with a deadline
     kinds = {kind.value: kind for kind in PlanKind}  # PlanKind(value) costs more, row by row
-
-    def key_of(row) -> tuple | PlanKind:
-        return (row[0], kinds[row[1]]) if by_unit else kinds[row[0]]
-
+    summed: dict[tuple, ChartCounts] = {}  # the plain tasks, when summed in the database
     others = 0
-    for row in session.execute(by_deadline, parameters):
-        *_group, plain_row, deadline, count = row
-        if not plain_row:
-            others += count
-            continue
-        key = key_of(row)
-        totals[key][0] += count
-        if deadline is not None:
-            totals[key][1] += count
-            deadlines[key][deadline] += count
-    for row in session.execute(by_completion, parameters):
-        *_group, plain_row, completed_on, count = row
-        if plain_row:
-            completions[key_of(row)][completed_on] += count
+    if by_unit and isinstance(units, list):
+        n = len(days)
+        for row in session.execute(_commune_sums(as_of), {"ids": units}):
+            unit_id, kind, plain_row, total, with_deadline = row[:5]
+            if not plain_row:
+                others += total
+                continue
+            summed[(unit_id, kinds[kind])] = ChartCounts(
+                total, with_deadline, tuple(row[5 : 5 + n]), tuple(row[5 + n :])
+            )
+    else:
+
+        def key_of(row) -> tuple | PlanKind:
+            return (row[0], kinds[row[1]]) if by_unit else kinds[row[0]]
+
+        by_deadline, by_completion = _chart_selects(in_units, as_of, by_unit)
+        for row in session.execute(by_deadline):
+            *_group, plain_row, deadline, count = row
+            if not plain_row:
+                others += count
+                continue
+            key = key_of(row)
+            totals[key][0] += count
+            if deadline is not None:
+                totals[key][1] += count
+                deadlines[key][deadline] += count
+        for row in session.execute(by_completion):
+            *_group, plain_row, completed_on, count = row
+            if plain_row:
+                completions[key_of(row)][completed_on] += count
     if others:
         rows = [
             r for r in status_rows(session, in_units, not_(plain(_COLUMNS)))
@@ -667,14 +701,16 @@ def count_for_chart(
                 deadlines[key][deadline] += 1
             if finished is not None and finished <= as_of:
                 completions[key][finished] += 1
-    return {
+    counted = {
         key: ChartCounts(
             total, with_deadline,
             _cumulative(deadlines[key], days), _cumulative(completions[key], days),
         )
         for key, (total, with_deadline) in totals.items()
-        if total
     }
+    for key, counts in summed.items():
+        counted[key] = _summed([counts, counted[key]]) if key in counted else counts
+    return {key: counts for key, counts in counted.items() if counts.total}
 
 
 def chart_series(counts: ChartCounts, as_of: date) -> ProgressSeries:
