@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, session_csrf_token
 from tests.factories import gen_document, gen_officer, gen_plan, gen_task, gen_unit
 from tracker.appendix.models import PeriodKind, PeriodState, ReportingPeriod
 from tracker.extensions import db
@@ -237,7 +237,7 @@ def test_role_matrix(client, auth, world, role, where, name, method, path, allow
     home = world["other_ward"].parent if where == "other_city" else world[where]
     officer = gen_officer(home, Role(role))
     db.session.commit()
-    auth.login(officer)
+    auth.enter(officer)
     url = path.format(
         unit=world["ward"].code,
         plan=world["plan"].id,
@@ -251,7 +251,7 @@ def test_role_matrix(client, auth, world, role, where, name, method, path, allow
     if method == "GET":
         response = client.get(url)
     else:
-        data = {**FORM_DATA.get(name, {}), "csrf_token": csrf_token(client, "/my-tasks")}
+        data = {**FORM_DATA.get(name, {}), "csrf_token": session_csrf_token(client)}
         response = client.post(url, data=data)
     expected = _expected(role, where, allowed, above)
     if expected:
@@ -311,12 +311,12 @@ def test_unit_administration_matrix(client, auth, world, role, where, name, meth
     officer = gen_officer(home, Role(role))
     member = gen_officer(world["ward"], Role.FOCAL_OFFICER)
     db.session.commit()
-    auth.login(officer)
+    auth.enter(officer)
     url = path.format(unit=world["ward"].code, member=member.id)
     if method == "GET":
         response = client.get(url)
     else:
-        data = {**UNIT_FORM_DATA.get(name, {}), "csrf_token": csrf_token(client, "/my-tasks")}
+        data = {**UNIT_FORM_DATA.get(name, {}), "csrf_token": session_csrf_token(client)}
         if name == "unit_admins_post":
             data.update(officer_id=str(member.id), admin="1")
         response = client.post(url, data=data)
@@ -377,7 +377,7 @@ def test_token_page_matrix(client, auth, world, role, where):
     own = issue_token(db.session, officer, name="Của tôi").token
     theirs = issue_token(db.session, colleague, name="Của đồng nghiệp").token
     db.session.commit()
-    auth.login(officer)
+    auth.enter(officer)
     page = client.get("/account/tokens")
     assert page.status_code == 200
     administers = role in TOKEN_ADMINS and where == "ward"  # the admins here sit at wards
@@ -452,7 +452,7 @@ def test_the_lead_is_not_named_confirmer(client, auth, world):
     response = client.post(
         path,
         data={
-            "csrf_token": csrf_token(client, "/my-tasks"),
+            "csrf_token": session_csrf_token(client),
             "task_ids": [str(task.id)],
             "lead_officer_id": str(focal.id),
             "confirmer_id": str(focal.id),
@@ -492,7 +492,7 @@ def test_the_submitter_never_confirms(client, auth, world, decision):
     assert f"/tasks/{task.id}/confirm" not in page
     response = client.post(
         f"/tasks/{task.id}/{decision}",
-        data={"csrf_token": csrf_token(client, "/my-tasks"), "reason": "Thiếu minh chứng"},
+        data={"csrf_token": session_csrf_token(client), "reason": "Thiếu minh chứng"},
         follow_redirects=True,
     )
     assert "không tự xác nhận hoặc trả lại" in response.get_data(as_text=True)
@@ -580,7 +580,7 @@ def test_who_decides_on_a_completion(
     assert (f"/tasks/{task.id}/confirm" in page) is may
     response = client.post(
         f"/tasks/{task.id}/{decision}",
-        data={"csrf_token": csrf_token(client, "/my-tasks"), "reason": "Thiếu minh chứng"},
+        data={"csrf_token": session_csrf_token(client), "reason": "Thiếu minh chứng"},
     )
     db.session.refresh(task)
     if may:
@@ -607,7 +607,7 @@ OVERSEE_SCOPES = [
 def test_province_page_matrix(client, auth, world, role, where, path):
     officer = gen_officer(world[where], Role(role))
     db.session.commit()
-    auth.login(officer)
+    auth.enter(officer)
     response = client.get(path)
     # admin acts everywhere
     expected = role == "admin" or (where == "province" and role in LEADERS | {"inspector"})
@@ -654,12 +654,12 @@ def test_province_reports_matrix(client, auth, world, role, where, name, method,
     db.session.add(collection)
     officer = gen_officer(world[where], Role(role))
     db.session.commit()
-    auth.login(officer)
+    auth.enter(officer)
     url = path.format(province=province.code, collection=collection.id)
     if method == "GET":
         response = client.get(url)
     else:
-        data = {"csrf_token": csrf_token(client, "/my-tasks"), "regime": "q1", "year": "2025",
+        data = {"csrf_token": session_csrf_token(client), "regime": "q1", "year": "2025",
                 "label": "Quý I năm 2025", "start": "15/12/2024", "end": "14/03/2025",
                 "due_on": "20/03/2025", "file": (io.BytesIO(TREE_FILE), "2026.toml")}
         response = client.post(url, data=data, content_type="multipart/form-data")

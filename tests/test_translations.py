@@ -198,7 +198,9 @@ def test_count_patterns_pick_the_plural_form_of_their_count(app, english):
     from flask import render_template_string
     from flask_babel import force_locale
 
-    from tracker.dashboard.views import CountPattern, _chart_labels, _page_labels
+    from tracker.dashboard.chart import chart_labels
+    from tracker.dashboard.formatting import CountPattern
+    from tracker.dashboard.views import _page_labels
 
     with app.test_request_context(), force_locale("en"):
         labels = _page_labels(date(2024, 3, 1))
@@ -206,7 +208,7 @@ def test_count_patterns_pick_the_plural_form_of_their_count(app, english):
         assert labels["days_overdue"] == "%(n)s days overdue"
         page = "{{ L.days_overdue|format(n=1) }} · {{ L.days_left|format(n='12') }}"
         assert render_template_string(page, L=labels) == "1 day overdue · 12 days left"
-        without = _chart_labels().without_deadline
+        without = chart_labels().without_deadline
         assert without % {"n": "1"} == "1 task has no deadline."
         assert without % {"n": "1,234"} == "1,234 tasks have no deadline."
     with app.test_request_context():

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.appendix.conftest import DEMO_PASSWORD, REPORT_FIGURES
-from tests.conftest import csrf_token
+from tests.conftest import session_csrf_token
 from tracker.appendix.indicators import tree_for_year
 from tracker.appendix.models import EnteredFigure, FigureMark, PeriodState
 from tracker.appendix.service import period_table
@@ -26,7 +26,7 @@ TYPED = {"v-1.5.1": "3", "v-1.5.2.a": "2"}  # the issue's two rows, never saved
 
 
 def _post(client, path: str, data: dict):
-    return client.post(path, data={**data, "csrf_token": csrf_token(client, "/my-tasks")})
+    return client.post(path, data={**data, "csrf_token": session_csrf_token(client)})
 
 
 def _page_form(typed: dict[str, str]) -> dict:

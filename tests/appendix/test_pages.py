@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tests.appendix.conftest import DEMO_PASSWORD, REPORT_FIGURES
-from tests.conftest import csrf_token
+from tests.conftest import session_csrf_token
 from tracker.appendix.indicators import tree_for_year
 from tracker.appendix.models import EnteredFigure, PeriodState
 from tracker.appendix.service import period_table
@@ -22,7 +22,7 @@ def _login(auth, officer):
 
 
 def _post(client, path: str, data: dict):
-    return client.post(path, data={**data, "csrf_token": csrf_token(client, "/my-tasks")})
+    return client.post(path, data={**data, "csrf_token": session_csrf_token(client)})
 
 
 def _figures(data: dict) -> dict:

@@ -11,7 +11,7 @@ from docx import Document
 from sqlalchemy import select
 
 from tests.appendix.conftest import DEMO_PASSWORD, REPORT_FIGURES
-from tests.conftest import csrf_token
+from tests.conftest import session_csrf_token
 from tracker.appendix.models import ReportDraft
 from tracker.appendix.report import compose_report, field_of, next_quarter
 from tracker.appendix.report_sources import report_documents
@@ -25,7 +25,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _post(client, path, data):
-    return client.post(path, data={**data, "csrf_token": csrf_token(client, "/my-tasks")})
+    return client.post(path, data={**data, "csrf_token": session_csrf_token(client)})
 
 
 def _typed(client, auth, demo):

@@ -50,3 +50,23 @@ def test_change_password_signs_out_other_sessions(app, client, auth):
     assert response.status_code == 302
     assert client.get("/password").status_code == 200
     assert other.get("/password").status_code == 302  # the other session is signed out
+
+
+def test_entering_without_the_form_leaves_the_client_as_the_login_does(client, auth):
+    """`auth.enter`, which the permission matrix uses, must stand for a real login: the same
+    pages open, and the session is a real one of the server's (a logout ends it)."""
+    officer = gen_officer()
+    db.session.commit()
+    auth.login(officer)
+    logged_in = client.get("/my-tasks")
+    auth.logout()
+    assert client.get("/my-tasks").status_code == 302
+    auth.enter(officer)
+    entered = client.get("/my-tasks")
+    assert entered.status_code == logged_in.status_code == 200
+    assert officer.full_name in entered.get_data(as_text=True)
+    cookie = client.get_cookie("session")
+    auth.logout()
+    assert client.get("/my-tasks").status_code == 302
+    client.set_cookie("session", cookie.value)  # the cookie captured before the logout
+    assert client.get("/my-tasks").status_code == 302

@@ -60,7 +60,7 @@ BANNER = "Dữ liệu mẫu: hôm nay là 12/03/2024"
 def test_the_demo_says_its_date_on_every_page(app, client, auth, monkeypatch):
     from datetime import date
 
-    from tests.conftest import csrf_token
+    from tests.conftest import session_csrf_token
 
     monkeypatch.setitem(app.config, "TRACKER_DEMO_TODAY", date(2024, 3, 12))
     officer = gen_officer(gen_unit(), Role.CHAIRPERSON)
@@ -70,7 +70,7 @@ def test_the_demo_says_its_date_on_every_page(app, client, auth, monkeypatch):
     for path in ("/my-tasks", "/", "/reminders", "/no-such-page"):
         html = client.get(path, follow_redirects=True).get_data(as_text=True)
         assert html.count(BANNER) == 1, path
-    client.post("/language/en", data={"csrf_token": csrf_token(client, "/my-tasks"), "next": "/"})
+    client.post("/language/en", data={"csrf_token": session_csrf_token(client), "next": "/"})
     html = client.get("/my-tasks").get_data(as_text=True)
     assert "Demo data: today is 12/03/2024" in html and BANNER not in html
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import AuthActions, csrf_token
+from tests.conftest import AuthActions, csrf_token, session_csrf_token
 from tests.dashboard.test_pages import _plan_card
 from tests.dashboard.world import build_world
 from tests.factories import gen_officer, gen_unit
@@ -68,10 +68,10 @@ def test_dates_and_languages_do_not_cross(client, auth, world):
     assert "(3/6)" in _plan_card(may, world.annual.id)
     assert "số liệu lũy kế đến ngày 01/05/2024" in may
     assert "số liệu lũy kế đến ngày 01/05/2024" not in _dashboard(client, world)
-    client.post("/language/en", data={"csrf_token": csrf_token(client, "/my-tasks")})
+    client.post("/language/en", data={"csrf_token": session_csrf_token(client)})
     english = _dashboard(client, world)
     assert "33.3%" in english and "33,3%" not in english
-    client.post("/language/vi", data={"csrf_token": csrf_token(client, "/my-tasks")})
+    client.post("/language/vi", data={"csrf_token": session_csrf_token(client)})
     assert "33,3%" in _dashboard(client, world)
 
 

@@ -195,10 +195,10 @@ def test_query_count_does_not_grow_with_tasks(client, auth, count_queries, clock
 
 
 def test_dashboard_and_list_in_english(client, auth, world):
-    from tests.conftest import csrf_token
+    from tests.conftest import session_csrf_token
 
     auth.login(world.chair)
-    client.post("/language/en", data={"csrf_token": csrf_token(client, "/my-tasks"), "next": "/"})
+    client.post("/language/en", data={"csrf_token": session_csrf_token(client), "next": "/"})
     for path in (
         "/",
         f"/units/{world.ward.code}/dashboard?as_of=2024-05-01",

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, session_csrf_token
 from tests.factories import PASSWORD, gen_officer, gen_unit
 from tracker.core.audit import AuditEvent
 from tracker.core.permissions import Action, can
@@ -69,7 +69,7 @@ def test_a_unit_admin_names_no_unit_admin_and_touches_no_other_unit(client, auth
     auth.login(unit_admin)
     path = f"/units/{ward.code}/admins"
     assert client.get(path).status_code == 403
-    response = client.post(path, data={"csrf_token": csrf_token(client, "/my-tasks"),
+    response = client.post(path, data={"csrf_token": session_csrf_token(client),
                                        "officer_id": str(other.id), "admin": "1"})
     assert response.status_code == 403
     assert client.get(f"/units/{elsewhere.code}/settings").status_code == 403

@@ -8,7 +8,7 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, session_csrf_token
 from tests.factories import gen_officer, gen_unit, gen_xlsx
 from tracker.extensions import db
 from tracker.people.models import Role
@@ -119,7 +119,7 @@ def test_plain_officer_is_refused(client, auth, ward):
     response = client.post(
         url(unit),
         data={
-            "csrf_token": csrf_token(client, "/my-tasks"),
+            "csrf_token": session_csrf_token(client),
             "file": (io.BytesIO(gen_xlsx(GOOD)), "kh.xlsx"),
         },
         content_type="multipart/form-data",

@@ -11,8 +11,8 @@ import pytest
 
 from tests.conftest import csrf_token
 from tests.factories import gen_evidence, gen_officer, gen_unit
-from tests.province.world import AS_OF, build_province
-from tracker.core.versions import forget_all
+from tests.province.world import AS_OF, add_period, build_province
+from tracker.core.versions import forget_all, renew
 from tracker.extensions import db
 from tracker.people.models import Role, UnitKind
 from tracker.people.units import UnitInput, close_unit, create_unit
@@ -69,21 +69,17 @@ def computed(monkeypatch):
     return calls
 
 
-def test_a_confirmation_made_through_the_product_shows_at_once(client, auth, world, computed):
+def _confirm_a_completion(client, auth, world) -> object:
+    """The chairperson of the second commune confirms the completion its lead reported (with
+    its evidence), through the product; then the inspector reads again. The commune."""
     commune = world.communes[1]
     task = db.session.query(Task).filter(
         Task.state == TaskState.PENDING_CONFIRMATION, Task.plan.has(unit_id=commune.id)
     ).one()
-    # The completion its lead reported, with its evidence: waiting for the chairperson.
     note = db.session.query(TaskNote).filter_by(task_id=task.id, kind=NoteKind.SUBMISSION).one()
     note.evidence_id = gen_evidence(task, on=date(2024, 3, 4)).id
     chair = gen_officer(commune, Role.CHAIRPERSON, full_name="Chủ Tịch Xã")
     db.session.commit()
-    path = f"/units/{world.province.code}/communes"
-    auth.login(world.inspector)
-    before = _get(client, path)
-    assert _get(client, path) == before and len(computed) == 1  # kept
-
     auth.logout()
     auth.login(chair)
     response = client.post(f"/tasks/{task.id}/confirm",
@@ -91,6 +87,16 @@ def test_a_confirmation_made_through_the_product_shows_at_once(client, auth, wor
     assert response.status_code == 302
     auth.logout()
     auth.login(world.inspector)
+    return commune
+
+
+def test_a_confirmation_made_through_the_product_shows_at_once(client, auth, world, computed):
+    path = f"/units/{world.province.code}/communes"
+    auth.login(world.inspector)
+    before = _get(client, path)
+    assert _get(client, path) == before and len(computed) == 1  # kept
+
+    commune = _confirm_a_completion(client, auth, world)
     after = _get(client, path)
     assert len(computed) == 2  # computed again: the commune's version changed
     assert _row(after, commune.code) != _row(before, commune.code)
@@ -100,6 +106,62 @@ def test_a_confirmation_made_through_the_product_shows_at_once(client, auth, wor
     for other in (world.communes[0], world.communes[2]):
         assert _row(after, other.code) == _row(before, other.code)
     assert after == _fresh(client, path)
+
+
+def _charts(html: str) -> list[str]:
+    charts = re.findall(r'<div class="col-12 col-xl-6" data-testid="chart-.*?</figure>', html, re.S)
+    assert charts
+    return charts
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Each time tasks were counted for the province's charts: the communes counted."""
+    calls: list[set[int]] = []
+    count = queries.count_for_chart
+
+    def recorded(session, units, as_of, *, by_unit):
+        found = count(session, units, as_of, by_unit=by_unit)
+        calls.append({unit_id for unit_id, _kind in found})
+        return found
+
+    monkeypatch.setattr(queries, "count_for_chart", recorded)
+    return calls
+
+
+def test_the_charts_count_again_only_the_commune_that_changed(client, auth, world, counted):
+    """The charts sum each commune's counts, kept under its version and the date: after a
+    change in one commune, that commune's tasks only are counted again, and the charts are
+    those drawn from nothing kept, on every date and in every language."""
+    path = f"/units/{world.province.code}/communes"
+    past = f"{path}?as_of=2024-02-20"
+    everyone = {commune.id for commune in world.communes}
+    auth.login(world.inspector)
+    before, before_past = _charts(_get(client, path)), _charts(_get(client, past))
+    assert counted == [everyone, everyone]  # each date its own counts
+    assert _charts(_get(client, path)) == before and len(counted) == 2
+
+    commune = _confirm_a_completion(client, auth, world)
+    after, then = _charts(_get(client, path)), _charts(_get(client, past))
+    assert counted[2:] == [{commune.id}, {commune.id}]
+    assert after != before  # the confirmed task is done before 12/03
+    assert then == before_past  # and after 20/02
+    assert after == _charts(_fresh(client, path))
+    assert then == _charts(_fresh(client, past))
+
+    # Another commune's task done: one commune counted again, in English too.
+    _get(client, path)
+    client.post("/language/en", data={"csrf_token": csrf_token(client, path), "next": path})
+    task = db.session.query(Task).filter(
+        Task.deadline == date(2024, 3, 1), Task.plan.has(unit_id=world.communes[2].id)
+    ).first()
+    task.completed_on, task.state = date(2024, 3, 5), TaskState.DONE
+    db.session.commit()
+    counted.clear()
+    english = _charts(_get(client, path))
+    assert counted == [{world.communes[2].id}]
+    assert "Done (cumulative)" in english[0] and english[0] != after[0]
+    assert english == _charts(_fresh(client, path))
 
 
 def test_a_past_date_shows_what_was_true_then(client, auth, world):
@@ -113,6 +175,34 @@ def test_a_past_date_shows_what_was_true_then(client, auth, world):
     assert _get(client, path) == today_page  # each date its own kept figures
     assert then == _fresh(client, past)
     assert today_page == _fresh(client, path)
+
+
+def test_each_row_is_drawn_again_when_the_tables_columns_or_links_change(
+    app, client, auth, clock, monkeypatch, world
+):
+    """The rows are kept one by one under their commune's line: a column that appears because
+    of one commune (a period opened), or links that must now carry the date (the same date
+    asked the next day), redraw the other communes' rows too."""
+    auth.login(world.inspector)
+    path = f"/units/{world.province.code}/communes"
+    before = _get(client, path)
+    first, other = world.communes[0], world.communes[2]
+    add_period(first, "Quý I năm 2024", date(2024, 3, 14))
+    renew(db.session, [first.id])
+    db.session.commit()
+    after = _get(client, path)
+    assert "period-not_opened" not in _row(before, other.code)
+    assert "period-not_opened" in _row(after, other.code)
+    assert after == _fresh(client, path)
+
+    dated = f"{path}?as_of={AS_OF.isoformat()}"
+    today_rows = _get(client, dated)
+    assert f"as_of={AS_OF.isoformat()}" not in _row(today_rows, other.code)  # today's: no date
+    monkeypatch.setitem(app.config, "TRACKER_SESSION_IDLE_HOURS", 48)  # the same session
+    clock(date(2024, 3, 13))
+    next_day = _get(client, dated)
+    assert f"as_of={AS_OF.isoformat()}" in _row(next_day, other.code)
+    assert next_day == _fresh(client, dated)
 
 
 @pytest.mark.parametrize("page_size", [500, 2])

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 
@@ -8,6 +9,7 @@ from tests.factories import gen_officer, gen_unit
 from tests.province.world import AS_OF, add_meeting, add_period, build_province
 from tracker.appendix.models import PeriodState
 from tracker.core.status import Tally
+from tracker.core.versions import versions_of
 from tracker.dashboard.queries import build_dashboard
 from tracker.extensions import db
 from tracker.people.models import Role, UnitKind
@@ -212,29 +214,48 @@ def test_a_unit_without_communes_says_so(client, auth, clock):
     assert "không có xã, phường trực thuộc" in html
 
 
-def test_the_chart_is_the_dashboards_series_summed(app, world):
-    """Each kind's chart over the year counts what the communes' own charts count."""
-    from tracker.dashboard.queries import progress_series
-    from tracker.province.queries import _Years, progress_by_kind
+@dataclass(frozen=True)
+class _Years:
+    """What `progress_series` reads of a plan: the years it spans."""
 
-    series = progress_by_kind(db.session, [u.id for u in world.communes], AS_OF)
+    start_year: int
+    end_year: int
+
+
+def _with_versions(ids: list[int]) -> list[tuple[int, int]]:
+    """The communes as `progress_by_kind` takes them: with their data versions."""
+    return list(zip(ids, versions_of(db.session, ids), strict=True))
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, date(2024, 2, 29), date(2024, 12, 31)])
+def test_the_chart_is_the_dashboards_series_summed(app, world, as_of):
+    """Each kind's chart over the year counts what the communes' own charts count: every
+    month's end, the date's own point (12/03 ends no month) and the totals."""
+    from tracker.dashboard.queries import progress_series
+    from tracker.province.queries import progress_by_kind
+    from tracker.tasks.queries import status_rows
+
+    series = progress_by_kind(db.session, _with_versions([u.id for u in world.communes]), as_of)
     assert set(series) == {queries.PlanKind.ANNUAL_REFORM, queries.PlanKind.PAPI}
     for kind, found in series.items():
-        planned = [0] * len(found.points)
-        done = [0] * len(found.points)
+        owns = []
         for unit in world.communes:
-            board = build_dashboard(db.session, unit, as_of=AS_OF, today=AS_OF)
-            for block in board.plans:
-                if block.plan.kind != kind:
-                    continue
-                rows = [r for r in __import__("tracker.tasks.queries", fromlist=["x"]).status_rows(
-                    db.session, queries.Plan.id == block.plan.id) if queries.in_plan_on(r, AS_OF)]
-                own = progress_series(_Years(2024, 2024), rows, AS_OF)
-                for i, point in enumerate(own.points):
-                    planned[i] += point.planned
-                    done[i] += point.done or 0
-        assert [p.planned for p in found.points] == planned
-        assert [p.done or 0 for p in found.points] == done
+            for plan in db.session.query(queries.Plan).filter_by(unit_id=unit.id, kind=kind):
+                rows = [r for r in status_rows(db.session, queries.Plan.id == plan.id)
+                        if queries.in_plan_on(r, as_of)]
+                owns.append(progress_series(_Years(as_of.year, as_of.year), rows, as_of))
+
+        def summed(points: str, field: str, owns=owns) -> list[int]:
+            return [sum(getattr(getattr(own, points)[i], field) or 0 for own in owns)
+                    for i in range(len(getattr(owns[0], points)))]
+
+        assert found.total == sum(own.total for own in owns) > 0
+        assert found.without_deadline == sum(own.without_deadline for own in owns)
+        for points in ("points", "done_points"):
+            assert [p.on for p in getattr(found, points)] == [
+                p.on for p in getattr(owns[0], points)]
+            assert [p.planned for p in getattr(found, points)] == summed(points, "planned")
+            assert [p.done or 0 for p in getattr(found, points)] == summed(points, "done")
 
 
 def test_the_page_draws_the_charts(client, auth, world):
@@ -263,7 +284,7 @@ def test_the_national_chart_counts_what_the_provinces_charts_count(app, world, a
 
     nation, _admin = _nation(world)
     ids = [line.unit_id for line in communes_below(db.session, nation)]
-    expected = progress_by_kind(db.session, ids, as_of)
+    expected = progress_by_kind(db.session, _with_versions(ids), as_of)
     found = national_progress_by_kind(db.session, nation, as_of)
     assert set(found) == set(expected)
     assert found or as_of.year == 2023  # before the plans' tasks were entered: nothing yet

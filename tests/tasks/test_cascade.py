@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, session_csrf_token
 from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
 from tracker.appendix.service import live_table
 from tracker.core.audit import AuditEvent
@@ -594,7 +594,7 @@ def test_the_parent_page_offers_closing_only_when_all_are_done(app, client, auth
     auth.logout()
     auth.login(p["chairs"][0])
     refused = client.post(f"{url}/close-issued",
-                          data={"csrf_token": csrf_token(client, "/my-tasks")})
+                          data={"csrf_token": session_csrf_token(client)})
     assert refused.status_code == 403, refused.location
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import AuthActions, csrf_token
+from tests.conftest import AuthActions, csrf_token, session_csrf_token
 from tests.factories import gen_group, gen_officer, gen_plan, gen_task, gen_unit
 from tracker.core.clock import today
 from tracker.extensions import db
@@ -155,11 +155,11 @@ def test_a_moved_deadline_shows_in_the_history(client, auth, ward):
 def test_languages_do_not_cross(client, auth, ward):
     auth.login(ward["lead"])
     assert "Lịch sử thay đổi" in _page(client, ward["task"])
-    client.post("/language/en", data={"csrf_token": csrf_token(client, "/my-tasks")})
+    client.post("/language/en", data={"csrf_token": session_csrf_token(client)})
     english = _page(client, ward["task"])
     assert "Lịch sử thay đổi" not in english and "Chưa có trao đổi nào." not in english
     assert 'data-testid="task-state">Not started' in english
-    client.post("/language/vi", data={"csrf_token": csrf_token(client, "/my-tasks")})
+    client.post("/language/vi", data={"csrf_token": session_csrf_token(client)})
     vietnamese = _page(client, ward["task"])
     assert "Chưa có trao đổi nào." in vietnamese
     assert 'data-testid="task-state">Chưa thực hiện' in vietnamese

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.conftest import session_csrf_token
 from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
 from tracker.core.status import TaskState, is_returned
 from tracker.extensions import db
@@ -76,7 +76,7 @@ def test_resubmit_from_the_card_refused_keeps_the_form_then_goes_through(client,
     page = client.get("/my-tasks").get_data(as_text=True)
     token = re.search(r'name="form_token"[^>]*value="([^"]+)"', page).group(1)
     data = {
-        "csrf_token": csrf_token(client, "/my-tasks"),
+        "csrf_token": session_csrf_token(client),
         "form_token": token,
         "document_number": "khong hop le",
         "document_date": "09/03/2024",

@@ -14,9 +14,9 @@ from datetime import date
 
 from flask import Response, g, jsonify, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from tracker.api import bp
+from tracker.api.access import viewable_unit
 from tracker.api.errors import ApiError
 from tracker.api.openapi import document
 from tracker.api.serializers import plan_ref, task_detail, task_item, unit_json
@@ -27,7 +27,7 @@ from tracker.core.refusals import Conflict, Refusal
 from tracker.core.status import in_plan_on
 from tracker.core.transactions import commit_reading, discard
 from tracker.extensions import db
-from tracker.people.models import Officer, Unit
+from tracker.people.models import Officer
 from tracker.people.tokens import TokenProblem, check_token, note_use
 from tracker.plans.models import Plan
 from tracker.plans.queries import plan_summaries
@@ -37,7 +37,6 @@ from tracker.tasks.queries import plan_tasks, task_or_404
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, unlike \d
-_MAX_UNIT_CODE_LENGTH = 64  # Unit.code's column length
 
 
 @bp.errorhandler(ApiError)
@@ -133,18 +132,6 @@ def _as_of() -> date:
         400,
         _("Tham số as_of không hợp lệ: cần một ngày có thật, dạng YYYY-MM-DD (ví dụ 2024-03-12)."),
     )
-
-
-def viewable_unit(code: str) -> Unit:
-    """The unit of the URL, if it exists (404) and the token's officer may read it (403)."""
-    unit = None
-    if len(code) <= _MAX_UNIT_CODE_LENGTH and "\x00" not in code:  # PostgreSQL refuses NUL
-        unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None:
-        raise ApiError(404, _("Không tìm thấy đơn vị có mã này."))
-    authorize(g.api_officer, Action.USE_API, unit)
-    authorize(g.api_officer, Action.VIEW_UNIT, unit)
-    return unit
 
 
 # --- routes ---------------------------------------------------------------------------------

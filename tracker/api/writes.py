@@ -18,10 +18,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import Forbidden
 
 from tracker.api import bp
+from tracker.api.access import viewable_unit
 from tracker.api.errors import ApiError
 from tracker.api.inputs import Spec, form_body, if_match_version, json_body
 from tracker.api.serializers import task_detail
-from tracker.api.views import viewable_unit
 from tracker.core.clock import today
 from tracker.core.files import store_file
 from tracker.core.locking import lock

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from html import escape
 
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from tracker.core.formatting import format_date
-from tracker.dashboard.formatting import small_number
+from tracker.dashboard.formatting import CountPattern, small_number
 from tracker.dashboard.queries import ProgressPoint, ProgressSeries
 
 WIDTH, HEIGHT = 640, 230
@@ -138,6 +141,38 @@ class ChartLabels:
     table: str  # the summary of the table of figures
     planned_short: str  # its columns
     done_short: str
+
+
+def _without_deadline(count: int, n: str) -> str:
+    return ngettext(
+        "%(n)s nhiệm vụ không có thời hạn.", "%(n)s nhiệm vụ không có thời hạn.", count, n=n
+    )
+
+
+def chart_labels() -> ChartLabels:
+    """The charts' words in the request's language (a ward's dashboard, a province's page)."""
+    return _chart_labels_in(str(get_locale()))
+
+
+@lru_cache(maxsize=8)
+def _chart_labels_in(language: str) -> ChartLabels:
+    """Once per language: translations do not change while the application runs."""
+    return ChartLabels(
+        title=_("Tiến độ thực hiện: nhiệm vụ hoàn thành so với thời hạn theo kế hoạch (lũy kế)"),
+        period=_("Từ tháng %(start)s đến tháng %(end)s."),
+        status=_(
+            "Đến ngày %(date)s: %(done)s trên %(total)s nhiệm vụ đã hoàn thành; "
+            "%(planned)s nhiệm vụ đã đến hạn theo kế hoạch."
+        ),
+        without_deadline=CountPattern(_without_deadline),
+        month=_("Tháng"),
+        count=_("Số nhiệm vụ"),
+        done=_("Đã hoàn thành (lũy kế)"),
+        planned=_("Đến hạn theo kế hoạch (lũy kế)"),
+        table=_("Số liệu theo tháng"),
+        planned_short=_("Đến hạn (lũy kế)"),
+        done_short=_("Hoàn thành (lũy kế)"),
+    )
 
 
 GRID, AXIS, DONE, PLANNED, MARK = "#dee2e6", "#6c757d", "#198754", "#6c757d", "#0d6efd"

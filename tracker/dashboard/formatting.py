@@ -6,8 +6,10 @@ tracker.core.formatting gives (the tests compare them) without asking Babel for 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import lru_cache
+from typing import Self
 
 from babel.numbers import get_decimal_symbol
 from flask import g
@@ -35,6 +37,32 @@ def _locale() -> str:
         return str(get_locale() or "vi")
     except RuntimeError:  # outside a request
         return "vi"
+
+
+@lru_cache(maxsize=512)
+def _count_form(forms: Callable[[int, str], str], language: str, count: int) -> str:
+    """The plural form for `count` in `language`, with %(n)s left in: translations do not
+    change while the application runs, so each is asked of Babel once."""
+    return forms(count, "%(n)s")
+
+
+class CountPattern(str):
+    """A "%(n)s …" pattern whose `%` picks the plural form for its count: the template fills
+    it with `|format(n=…)`, the chart with `% {"n": …}`, both with the count already written
+    out ("3", "1.234"), so the count is read back from its digits. As a plain string it is the
+    plural form with %(n)s left in."""
+
+    forms: Callable[[int, str], str]
+
+    def __new__(cls, forms: Callable[[int, str], str]) -> Self:
+        pattern = super().__new__(cls, forms(2, "%(n)s"))
+        pattern.forms = forms
+        return pattern
+
+    def __mod__(self, values: Mapping[str, object]) -> str:
+        shown = str(values["n"])
+        count = int("".join(ch for ch in shown if ch.isdigit()) or 0)
+        return _count_form(self.forms, _locale(), count).replace("%(n)s", shown)
 
 
 def _request_decimal_symbol() -> str:

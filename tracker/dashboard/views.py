@@ -1,8 +1,6 @@
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Self
 from urllib.parse import urlencode
 
 from flask import flash, render_template, request, url_for
@@ -20,8 +18,9 @@ from tracker.core.permissions import Action, authorize
 from tracker.core.status import DeadlineClass
 from tracker.core.versions import Kept, versions_of, versions_where
 from tracker.dashboard import bp
-from tracker.dashboard.chart import ChartLabels, build_chart, render_chart
+from tracker.dashboard.chart import build_chart, chart_labels, render_chart
 from tracker.dashboard.formatting import (
+    CountPattern,
     field_rows,
     officer_rows,
     progress_bar,
@@ -40,44 +39,12 @@ bp.add_app_template_filter(small_number, "num")
 bp.add_app_template_filter(quick_percent, "pct")
 
 
-@lru_cache(maxsize=512)
-def _count_form(forms: Callable[[int, str], str], language: str, count: int) -> str:
-    """The plural form for `count` in `language`, with %(n)s left in: translations do not
-    change while the application runs, so each is asked of Babel once."""
-    return forms(count, "%(n)s")
-
-
-class CountPattern(str):
-    """A "%(n)s …" pattern whose `%` picks the plural form for its count: the template fills
-    it with `|format(n=…)`, the chart with `% {"n": …}`, both with the count already written
-    out ("3", "1.234"), so the count is read back from its digits. As a plain string it is the
-    plural form with %(n)s left in."""
-
-    forms: Callable[[int, str], str]
-
-    def __new__(cls, forms: Callable[[int, str], str]) -> Self:
-        pattern = super().__new__(cls, forms(2, "%(n)s"))
-        pattern.forms = forms
-        return pattern
-
-    def __mod__(self, values: Mapping[str, object]) -> str:
-        shown = str(values["n"])
-        count = int("".join(ch for ch in shown if ch.isdigit()) or 0)
-        return _count_form(self.forms, _language(), count).replace("%(n)s", shown)
-
-
 def _days_overdue(count: int, n: str) -> str:
     return ngettext("quá hạn %(n)s ngày", "quá hạn %(n)s ngày", count, n=n)
 
 
 def _days_left(count: int, n: str) -> str:
     return ngettext("còn %(n)s ngày", "còn %(n)s ngày", count, n=n)
-
-
-def _without_deadline(count: int, n: str) -> str:
-    return ngettext(
-        "%(n)s nhiệm vụ không có thời hạn.", "%(n)s nhiệm vụ không có thời hạn.", count, n=n
-    )
 
 
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-~")
@@ -107,32 +74,6 @@ def _requested_as_of(today_: date) -> date:
 
 def _language() -> str:
     return str(get_locale())
-
-
-def _chart_labels() -> ChartLabels:
-    return _chart_labels_in(_language())
-
-
-@lru_cache(maxsize=8)
-def _chart_labels_in(language: str) -> ChartLabels:
-    """The charts' words in the request's language (translations do not change while the
-    application runs, so once per language)."""
-    return ChartLabels(
-        title=_("Tiến độ thực hiện: nhiệm vụ hoàn thành so với thời hạn theo kế hoạch (lũy kế)"),
-        period=_("Từ tháng %(start)s đến tháng %(end)s."),
-        status=_(
-            "Đến ngày %(date)s: %(done)s trên %(total)s nhiệm vụ đã hoàn thành; "
-            "%(planned)s nhiệm vụ đã đến hạn theo kế hoạch."
-        ),
-        without_deadline=CountPattern(_without_deadline),
-        month=_("Tháng"),
-        count=_("Số nhiệm vụ"),
-        done=_("Đã hoàn thành (lũy kế)"),
-        planned=_("Đến hạn theo kế hoạch (lũy kế)"),
-        table=_("Số liệu theo tháng"),
-        planned_short=_("Đến hạn (lũy kế)"),
-        done_short=_("Hoàn thành (lũy kế)"),
-    )
 
 
 def _page_labels(as_of: date) -> dict[str, str]:
@@ -241,7 +182,7 @@ def _render_body(
     unit: Unit, as_of: date, today_: date, merged: list[Unit], created_on: date | None
 ) -> _Body:
     data = build_dashboard(db.session, unit, as_of=as_of, today=today_)
-    labels = _chart_labels()
+    labels = chart_labels()
     charts = {
         block.plan.id: render_chart(build_chart(f"chart-{block.plan.id}", block.series), labels)
         for block in data.plans

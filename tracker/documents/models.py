@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, text
@@ -11,27 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.core.audit import Audited
 from tracker.core.clock import utcnow
 from tracker.core.types import UTCDateTime
+from tracker.documents.rules import DocumentKind, directs_reform
 from tracker.extensions import db
 from tracker.people.models import Officer, Unit, _enum
-
-
-class DocumentKind(enum.StrEnum):
-    """The kinds of administrative documents (Nghị định 30/2020/NĐ-CP, Phụ lục III), with the
-    abbreviation each carries in its symbol ("39/QĐ-UBND"); a công văn carries none."""
-
-    PLAN = "plan"  # Kế hoạch, KH
-    DECISION = "decision"  # Quyết định, QĐ
-    DIRECTIVE = "directive"  # Chỉ thị, CT
-    OFFICIAL_LETTER = "official_letter"  # Công văn: "260/UBND", "125/UBND-VP"
-    NOTICE = "notice"  # Thông báo, TB
-    CONCLUSION = "conclusion"  # Kết luận, KL
-    PROGRAMME = "programme"  # Chương trình, CTr
-    GUIDANCE = "guidance"  # Hướng dẫn, HD
-    REPORT = "report"  # Báo cáo, BC
-    SUBMISSION = "submission"  # Tờ trình, TTr
-    INVITATION = "invitation"  # Giấy mời, GM
-    MINUTES = "minutes"  # Biên bản, BB
-    OTHER = "other"
 
 
 class IssuedDocument(Audited, db.Model):
@@ -88,8 +69,6 @@ class IssuedDocument(Audited, db.Model):
 
     @property
     def directs_reform(self) -> bool:
-        from tracker.documents.rules import directs_reform
-
         return directs_reform(self.kind, self.directing_override)
 
     def audit_unit_id(self) -> int | None:

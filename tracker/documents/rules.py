@@ -3,12 +3,31 @@ says, and which documents row 1.1 of Phụ lục 1 counts (`directs_reform`, the
 
 from __future__ import annotations
 
+import enum
 import re
 from datetime import date
 
 from flask_babel import gettext as _
 
-from tracker.documents.models import DocumentKind
+
+class DocumentKind(enum.StrEnum):
+    """The kinds of administrative documents (Nghị định 30/2020/NĐ-CP, Phụ lục III), with the
+    abbreviation each carries in its symbol ("39/QĐ-UBND"); a công văn carries none."""
+
+    PLAN = "plan"  # Kế hoạch, KH
+    DECISION = "decision"  # Quyết định, QĐ
+    DIRECTIVE = "directive"  # Chỉ thị, CT
+    OFFICIAL_LETTER = "official_letter"  # Công văn: "260/UBND", "125/UBND-VP"
+    NOTICE = "notice"  # Thông báo, TB
+    CONCLUSION = "conclusion"  # Kết luận, KL
+    PROGRAMME = "programme"  # Chương trình, CTr
+    GUIDANCE = "guidance"  # Hướng dẫn, HD
+    REPORT = "report"  # Báo cáo, BC
+    SUBMISSION = "submission"  # Tờ trình, TTr
+    INVITATION = "invitation"  # Giấy mời, GM
+    MINUTES = "minutes"  # Biên bản, BB
+    OTHER = "other"
+
 
 # "333/KH-UBND", "260/UBND", "39/QĐ-UBND", "91-KL/TU", "30/2020/NĐ-CP", "12/CT-UBND",
 # "05/TTr-UBND" (Tờ trình and Chương trình carry a small letter)

@@ -11,23 +11,31 @@ from __future__ import annotations
 import enum
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 
-from sqlalchemy import Select, and_, case, func, not_, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, case, func, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.elements import BindParameter
 
 from tracker.appendix.models import PeriodKind, PeriodState, ReportingPeriod
 from tracker.core.formatting import rate_band
-from tracker.core.status import Occurrence, Tally, in_plan_on, tally
+from tracker.core.status import Tally, done_on, final_deadline, in_plan_on, tally
 from tracker.core.status_sql import plain, tally_from, tally_sums
 from tracker.core.text import fold
-from tracker.core.versions import DataVersion, Kept, versions_where
-from tracker.dashboard.queries import ProgressSeries, progress_series
+from tracker.core.versions import (
+    DataVersion,
+    Kept,
+    VersionsWhere,
+    versions_where,
+    versions_where_statement,
+)
+from tracker.dashboard.queries import ProgressSeries, chart_days, series_from_counts
 from tracker.meetings.models import Meeting
 from tracker.people.models import Unit, UnitKind
 from tracker.plans.models import Plan, PlanKind
@@ -80,6 +88,8 @@ class CommuneLine:
     pending: int = 0
     last_meeting: date | None = None
     periods: dict[str, PeriodStatus] = field(default_factory=dict)
+    # What the line was computed from and is kept under (commune_set): its drawn row too.
+    key: tuple = ()
 
     @property
     def overdue(self) -> int:
@@ -120,7 +130,8 @@ class Overview:
     band_of: str
     several_parents: bool
     bands: dict[str, int]  # communes per band of `band_of`, before the band filter
-    commune_ids: list[int]  # every commune below
+    # Every commune below with its data version, as the kept set read it (progress_by_kind).
+    commune_versions: tuple[tuple[int, int | None], ...]
     key: tuple  # the kept set's (set_key): what else is kept from it is kept under it too
 
 
@@ -135,11 +146,18 @@ def parse_rate_key(key: str) -> tuple[PlanKind, str] | None:
     return None
 
 
-def _below(unit: Unit):
-    """The ids of every unit below `unit`, at any depth (a recursive query of the tree)."""
-    tree = select(Unit.id).where(Unit.parent_id == unit.id).cte("tree", recursive=True)
+def _below(unit: Unit | BindParameter):
+    """The ids of every unit below `unit` (or the unit whose id a parameter will give), at any
+    depth (a recursive query of the tree)."""
+    top = unit if isinstance(unit, BindParameter) else unit.id
+    tree = select(Unit.id).where(Unit.parent_id == top).cte("tree", recursive=True)
     tree = tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
     return select(tree.c.id)
+
+
+# The unit a statement built once is run for (`_communes_select`, `_set_versions`): the cold
+# page built them at each request, which cost as much as running them.
+_UNIT_ID = bindparam("unit_id", type_=Integer)
 
 
 def _commune_ids(unit: Unit) -> Select:
@@ -147,10 +165,11 @@ def _commune_ids(unit: Unit) -> Select:
     return select(Unit.id).where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
 
 
-def _communes_select(unit: Unit) -> Select:
-    """Every commune, ward or special zone at any depth below `unit`, with the name of the unit
-    right above it, and their versions (tracker.core.versions): what its line shows besides
-    its figures, and what that line is kept under."""
+@cache
+def _communes_select() -> Select:
+    """Every commune, ward or special zone at any depth below the unit `_UNIT_ID`, with the
+    name of the unit right above it, and their versions (tracker.core.versions): what its line
+    shows besides its figures, and what that line is kept under."""
     parent = aliased(Unit)
     own = aliased(DataVersion)
     above = aliased(DataVersion)
@@ -162,7 +181,7 @@ def _communes_select(unit: Unit) -> Select:
         .join(parent, parent.id == Unit.parent_id)
         .outerjoin(own, own.unit_id == Unit.id)
         .outerjoin(above, above.unit_id == Unit.parent_id)
-        .where(Unit.id.in_(_below(unit)), Unit.kind.in_(COMMUNE_KINDS))
+        .where(Unit.id.in_(_below(_UNIT_ID)), Unit.kind.in_(COMMUNE_KINDS))
     )
 
 
@@ -176,11 +195,44 @@ def _line(row) -> CommuneLine:
 def communes_below(session: Session, unit: Unit) -> list[CommuneLine]:
     """Every commune, ward or special zone at any depth below `unit` (one query), with the
     name of the unit right above it; figures not yet filled in."""
-    return [_line(row) for row in session.execute(_communes_select(unit))]
+    return [_line(row) for row in session.execute(_communes_select(), {"unit_id": unit.id})]
 
 
 def has_units_below(session: Session, unit: Unit) -> bool:
     return session.scalar(select(Unit.id).where(Unit.parent_id == unit.id).limit(1)) is not None
+
+
+# The communes a statement built once is run for: the expanding parameter `ids`.
+_IDS = bindparam("ids", expanding=True)
+
+
+def _tallies(in_units: ColumnElement[bool], as_of: date) -> Select:
+    """Per commune, plan kind and the rule's plain test: the tallies' sums of the plain tasks,
+    the pending confirmations and the rows."""
+    live = and_(Plan.archived_at.is_(None), Task.archived_at.is_(None), in_units)
+    pending = and_(Task.state == TaskState.PENDING_CONFIRMATION, Task.withdrawn_on.is_(None))
+    # Grouped by the plain test too: evaluated once a row, not in each of the sums.
+    is_plain = plain(_COLUMNS).label("plain")
+    return (
+        select(
+            Plan.unit_id,
+            Plan.kind,
+            is_plain,
+            *tally_sums(_COLUMNS, as_of, plain_apart=True),
+            func.coalesce(func.sum(case((pending, 1), else_=0)), 0).label("pending"),
+            func.count().label("rows"),
+        )
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(live)
+        .group_by(Plan.unit_id, Plan.kind, is_plain)
+    )
+
+
+@lru_cache(maxsize=16)
+def _tallies_of_ids(as_of: date) -> Select:
+    """`_tallies` of the communes `_IDS`, built once a date: after a change in one commune,
+    building it cost three times what running it did."""
+    return _tallies(Plan.unit_id.in_(_IDS), as_of)
 
 
 def fill_figures(
@@ -197,24 +249,12 @@ def fill_figures(
         return
     ids = among if among is not None else list(by_id)
     in_units = Plan.unit_id.in_(ids)
-    live = and_(Plan.archived_at.is_(None), Task.archived_at.is_(None), in_units)
-    pending = and_(Task.state == TaskState.PENDING_CONFIRMATION, Task.withdrawn_on.is_(None))
-    # Grouped by the plain test too: evaluated once a row, not in each of the sums.
-    is_plain = plain(_COLUMNS).label("plain")
+    if among is not None:
+        statement, parameters = _tallies(in_units, as_of), {}
+    else:
+        statement, parameters = _tallies_of_ids(as_of), {"ids": ids}
     others = 0
-    for row in session.execute(
-        select(
-            Plan.unit_id,
-            Plan.kind,
-            is_plain,
-            *tally_sums(_COLUMNS, as_of, plain_apart=True),
-            func.coalesce(func.sum(case((pending, 1), else_=0)), 0).label("pending"),
-            func.count().label("rows"),
-        )
-        .join(Plan, Plan.id == Task.plan_id)
-        .where(live)
-        .group_by(Plan.unit_id, Plan.kind, is_plain)
-    ):
+    for row in session.execute(statement, parameters):
         line = by_id[row.unit_id]
         line.pending += int(row.pending or 0)
         if not row.plain:
@@ -360,6 +400,7 @@ class CommuneSet:
     lines: tuple[CommuneLine, ...]
     periods: tuple[PeriodColumn, ...]
     several_parents: bool
+    versions: tuple[tuple[int, int | None], ...]  # each commune's (id, data version)
 
 
 _SETS: Kept[tuple, CommuneSet] = Kept("province.communes", 32)
@@ -367,11 +408,12 @@ _SETS: Kept[tuple, CommuneSet] = Kept("province.communes", 32)
 _LINES: Kept[tuple, CommuneLine] = Kept("province.commune_lines", 8000)
 
 
-def _unit_and_below(unit: Unit) -> Select:
-    """The ids of `unit` and of every unit below it, at any depth."""
-    tree = select(Unit.id).where(Unit.id == unit.id).cte("tree", recursive=True)
+@cache
+def _set_versions() -> VersionsWhere:
+    """The versions of the unit `_UNIT_ID` and of every unit below it, at any depth."""
+    tree = select(Unit.id).where(Unit.id == _UNIT_ID).cte("tree", recursive=True)
     tree = tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
-    return select(tree.c.id)
+    return versions_where_statement(select(tree.c.id))
 
 
 def set_key(session: Session, unit: Unit, as_of: date) -> tuple:
@@ -379,7 +421,7 @@ def set_key(session: Session, unit: Unit, as_of: date) -> tuple:
     unit (the name above its own communes) and of every unit below it (their names, kinds,
     closing, tasks, meetings, periods; a commune created, moved or merged changes them too),
     read before the data."""
-    return (unit.id, as_of, versions_where(session, _unit_and_below(unit)))
+    return (unit.id, as_of, versions_where(session, _set_versions(), {"unit_id": unit.id}))
 
 
 def commune_set(session: Session, unit: Unit, as_of: date) -> CommuneSet:
@@ -393,11 +435,14 @@ def commune_set(session: Session, unit: Unit, as_of: date) -> CommuneSet:
     def compute() -> CommuneSet:
         lines: list[CommuneLine] = []
         missing: list[tuple[tuple, CommuneLine]] = []
-        for row in session.execute(_communes_select(unit)):
+        versions: list[tuple[int, int | None]] = []
+        for row in session.execute(_communes_select(), {"unit_id": unit.id}):
+            versions.append((row[0], row[7]))
             line_key = (row[0], as_of, row[7], row[6], row[8])
             line = _LINES.find(line_key)
             if line is None:
                 line = _line(row)
+                line.key = line_key
                 missing.append((line_key, line))
             lines.append(line)
         if missing:
@@ -412,6 +457,7 @@ def commune_set(session: Session, unit: Unit, as_of: date) -> CommuneSet:
             lines=tuple(lines),
             periods=tuple(period_columns(session, unit, as_of)),
             several_parents=len({line.parent_name for line in lines}) > 1,
+            versions=tuple(versions),
         )
 
     return _SETS.get(key, compute)
@@ -478,7 +524,7 @@ def build_overview(
         band_of=band_of,
         several_parents=kept.several_parents,
         bands=bands,
-        commune_ids=[line.unit_id for line in every],
+        commune_versions=kept.versions,
         key=kept.key,
     )
 
@@ -487,58 +533,231 @@ def build_overview(
 
 
 @dataclass(frozen=True, slots=True)
-class _Years:
-    """What `progress_series` reads of a plan: the years it spans (here the date's year)."""
+class ChartCounts:
+    """Tasks of one plan kind in their plan on a date, counted on the days its year's chart
+    reads (`chart_days_of`): all, those with a deadline, those due by each day, those done by
+    each day (read up to the date only). A chart draws counts, never rates: the counts of
+    several communes add up to their chart (`_summed`)."""
 
-    start_year: int
-    end_year: int
+    total: int
+    with_deadline: int
+    planned: tuple[int, ...]
+    done: tuple[int, ...]
+
+
+def _summed(group: list[ChartCounts]) -> ChartCounts:
+    """The counts of several communes together (a chart's counts add up; its rates would not)."""
+    return ChartCounts(
+        sum(counts.total for counts in group),
+        sum(counts.with_deadline for counts in group),
+        tuple(map(sum, zip(*(counts.planned for counts in group), strict=True))),
+        tuple(map(sum, zip(*(counts.done for counts in group), strict=True))),
+    )
+
+
+def chart_days_of(as_of: date) -> list[date]:
+    """The days the chart of the year of `as_of` reads, each once (`as_of` may end a month)."""
+    return list(dict.fromkeys(chart_days(as_of.year, as_of.year, as_of)))
+
+
+def _cumulative(counts: dict[date, int], days: list[date]) -> tuple[int, ...]:
+    """How many of `counts` fall on or before each of `days` (in the order given)."""
+    ordered = sorted(counts)
+    running, upto, index = 0, {}, 0
+    for day in sorted(days):
+        while index < len(ordered) and ordered[index] <= day:
+            running += counts[ordered[index]]
+            index += 1
+        upto[day] = running
+    return tuple(upto[day] for day in days)
+
+
+def _chart_selects(in_units: ColumnElement[bool], as_of: date) -> tuple:
+    """`count_for_chart`'s two statements by plan kind: the plain tasks in their plan on
+    `as_of`, counted by deadline, then (done by then) by completion date."""
+    plain_label = case((plain(_COLUMNS), 1), else_=0).label("plain")
+    live = and_(
+        Plan.archived_at.is_(None),
+        Task.archived_at.is_(None),
+        in_units,
+        or_(Task.entered_on.is_(None), Task.entered_on <= literal(as_of)),
+        or_(Task.withdrawn_on.is_(None), Task.withdrawn_on > literal(as_of)),
+    )
+    by_deadline = (
+        select(Plan.kind, plain_label, Task.deadline, func.count())
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(live)
+        .group_by(Plan.kind, plain_label, Task.deadline)
+    )
+    # Completions after the figures' date are never read (the done line stops there).
+    # The rule's test grouped on, not filtered on: as a filter PostgreSQL's plan for it was ten
+    # times slower on the nation (3.5 s against 0.35 s).
+    by_completion = (
+        select(Plan.kind, plain_label, Task.completed_on, func.count())
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(live, Task.completed_on <= literal(as_of))
+        .group_by(Plan.kind, plain_label, Task.completed_on)
+    )
+    return by_deadline, by_completion
+
+
+@lru_cache(maxsize=16)
+def _commune_sums(as_of: date) -> Select:
+    """Per commune of `_IDS`, plan kind and the rule's plain test: the tasks in their plan on
+    `as_of`, those with a deadline, and those due and done by each day the chart reads, summed
+    in the database (a few rows a commune, where rows per date would be one a task). Built
+    once a date."""
+    days = chart_days_of(as_of)
+    plain_label = case((plain(_COLUMNS), 1), else_=0).label("plain")
+    live = and_(
+        Plan.archived_at.is_(None),
+        Task.archived_at.is_(None),
+        Plan.unit_id.in_(_IDS),
+        or_(Task.entered_on.is_(None), Task.entered_on <= literal(as_of)),
+        or_(Task.withdrawn_on.is_(None), Task.withdrawn_on > literal(as_of)),
+    )
+    return (
+        select(
+            Plan.unit_id, Plan.kind, plain_label, func.count(), func.count(Task.deadline),
+            *[func.sum(case((Task.deadline <= literal(day), 1), else_=0)) for day in days],
+            *[
+                func.sum(case((Task.completed_on <= literal(min(day, as_of)), 1), else_=0))
+                for day in days
+            ],
+        )
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(live)
+        .group_by(Plan.unit_id, Plan.kind, plain_label)
+    )
+
+
+def count_for_chart(
+    session: Session, units: list[int] | Select, as_of: date, *, by_unit: bool
+) -> dict:
+    """The `ChartCounts` of the plans of `units` on `as_of`: with `by_unit`, of communes given
+    by their ids, by (unit id, plan kind), summed up to each day in the database
+    (`_commune_sums`: one statement, built once a date); otherwise (the nation, a query of its
+    communes) by plan kind, counted by deadline, then by completion date (rows per date,
+    whatever the number of tasks). The few tasks the SQL form of the rule leaves out
+    (recurring, moved, reopened) are read as status rows."""
+    days = chart_days_of(as_of)
+    in_units = Plan.unit_id.in_(units)
+    deadlines: dict = defaultdict(lambda: defaultdict(int))
+    completions: dict = defaultdict(lambda: defaultdict(int))
+    totals: dict = defaultdict(lambda: [0, 0])  # tasks, with a deadline
+    kinds = {kind.value: kind for kind in PlanKind}  # PlanKind(value) costs more, row by row
+    summed: dict[tuple, ChartCounts] = {}  # the plain tasks, when summed in the database
+    others = 0
+    if by_unit:
+        n = len(days)
+        for row in session.execute(_commune_sums(as_of), {"ids": list(units)}):
+            unit_id, kind, plain_row, total, with_deadline = row[:5]
+            if not plain_row:
+                others += total
+                continue
+            summed[(unit_id, kinds[kind])] = ChartCounts(
+                total, with_deadline, tuple(row[5 : 5 + n]), tuple(row[5 + n :])
+            )
+    else:
+        by_deadline, by_completion = _chart_selects(in_units, as_of)
+        for kind, plain_row, deadline, count in session.execute(by_deadline):
+            if not plain_row:
+                others += count
+                continue
+            key = kinds[kind]
+            totals[key][0] += count
+            if deadline is not None:
+                totals[key][1] += count
+                deadlines[key][deadline] += count
+        for kind, plain_row, completed_on, count in session.execute(by_completion):
+            if plain_row:
+                completions[kinds[kind]][completed_on] += count
+    if others:
+        rows = [
+            r for r in status_rows(session, in_units, not_(plain(_COLUMNS)))
+            if in_plan_on(r, as_of)
+        ]
+        plans = {
+            plan_id: (unit_id, kinds[kind]) if by_unit else kinds[kind]
+            for plan_id, unit_id, kind in session.execute(
+                select(Plan.id, Plan.unit_id, Plan.kind).where(
+                    Plan.id.in_({r.plan_id for r in rows})
+                )
+            )
+        } if rows else {}
+        for r in rows:
+            key = plans[r.plan_id]
+            deadline, finished = final_deadline(r), done_on(r)
+            totals[key][0] += 1
+            if deadline is not None:
+                totals[key][1] += 1
+                deadlines[key][deadline] += 1
+            if finished is not None and finished <= as_of:
+                completions[key][finished] += 1
+    counted = {
+        key: ChartCounts(
+            total, with_deadline,
+            _cumulative(deadlines[key], days), _cumulative(completions[key], days),
+        )
+        for key, (total, with_deadline) in totals.items()
+    }
+    for key, counts in summed.items():
+        counted[key] = _summed([counts, counted[key]]) if key in counted else counts
+    return {key: counts for key, counts in counted.items() if counts.total}
+
+
+def chart_series(counts: ChartCounts, as_of: date) -> ProgressSeries:
+    """The year's series of `counts` (dashboard.queries.series_from_counts, drawn like a
+    ward's plan)."""
+    days = chart_days_of(as_of)
+    planned = dict(zip(days, counts.planned, strict=True))
+    done = dict(zip(days, counts.done, strict=True))
+    return series_from_counts(
+        as_of.year,
+        as_of.year,
+        as_of,
+        total=counts.total,
+        planned_total=counts.with_deadline,
+        planned_upto=planned.__getitem__,
+        done_upto=done.__getitem__,
+    )
+
+
+# Each commune's counts on a date, under its data version (as many as `_LINES`).
+_CHART_COUNTS: Kept[tuple, dict[PlanKind, ChartCounts]] = Kept("province.chart_counts", 8000)
 
 
 def progress_by_kind(
-    session: Session, unit_ids: list[int], as_of: date
+    session: Session, communes: Iterable[tuple[int, int | None]], as_of: date
 ) -> dict[PlanKind, ProgressSeries]:
     """Per plan kind, every commune's tasks together: cumulative done against cumulative
-    deadlines month by month over the year of `as_of`, drawn like a ward's plan (the
-    dashboard's `progress_series`). The plain tasks come counted by (deadline, completion);
-    the others as status rows."""
-    if not unit_ids:
-        return {}
-    in_units = Plan.unit_id.in_(unit_ids)
-    day = as_of
-    rows: dict[PlanKind, list] = defaultdict(list)
-    is_plain = plain(_COLUMNS)
-    in_plan = and_(
-        or_(Task.entered_on.is_(None), Task.entered_on <= day),
-        or_(Task.withdrawn_on.is_(None), Task.withdrawn_on > day),
-    )
-    other_count = 0
-    # Plain tasks by (deadline, completion); the others counted apart, loaded only if any.
-    plain_label = case((is_plain, 1), else_=0).label("plain")
-    for kind, deadline, completed_on, plain_row, count in session.execute(
-        select(Plan.kind, Task.deadline, Task.completed_on, plain_label, func.count())
-        .join(Plan, Plan.id == Task.plan_id)
-        .where(Plan.archived_at.is_(None), Task.archived_at.is_(None), in_units, in_plan)
-        .group_by(Plan.kind, Task.deadline, Task.completed_on, plain_label)
-    ):
-        if plain_row:
-            rows[PlanKind(kind)].extend([Occurrence(deadline, completed_on)] * count)
+    deadlines month by month over the year of `as_of`. `communes`: (unit id, data version)
+    pairs, the versions read before the data (a `CommuneSet`'s). Each commune's counts are
+    kept under its version and summed: after a change in one commune, only its tasks are
+    counted again (in the same fixed number of queries)."""
+    missing: dict[int, tuple] = {}
+    found: list[dict[PlanKind, ChartCounts]] = []
+    for unit_id, version in communes:
+        key = (unit_id, as_of, version)
+        kept = _CHART_COUNTS.find(key)
+        if kept is None:
+            missing[unit_id] = key
         else:
-            other_count += count
-    others = []
-    if other_count:
-        others = [
-            r for r in status_rows(session, in_units, not_(is_plain)) if in_plan_on(r, day)
-        ]
-    if others:
-        kinds = dict(
-            session.execute(
-                select(Plan.id, Plan.kind).where(in_units, Plan.id.in_({r.plan_id for r in others}))
-            ).all()
-        )
-        for r in others:
-            rows[PlanKind(kinds[r.plan_id])].append(r)
-    years = _Years(as_of.year, as_of.year)
+            found.append(kept)
+    if missing:
+        counted: dict[int, dict[PlanKind, ChartCounts]] = defaultdict(dict)
+        for (unit_id, kind), counts in count_for_chart(
+            session, list(missing), as_of, by_unit=True
+        ).items():
+            counted[unit_id][kind] = counts
+        for unit_id, key in missing.items():
+            _CHART_COUNTS.put(key, counted[unit_id])
+            found.append(counted[unit_id])
+    by_kind: dict[PlanKind, list[ChartCounts]] = defaultdict(list)
+    for own in found:
+        for kind, counts in own.items():
+            by_kind[kind].append(counts)
     return {
-        kind: progress_series(years, rows[kind], as_of)  # type: ignore[arg-type]
-        for kind in sorted(rows, key=list(PlanKind).index)
+        kind: chart_series(_summed(by_kind[kind]), as_of)
+        for kind in sorted(by_kind, key=list(PlanKind).index)
     }

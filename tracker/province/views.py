@@ -16,8 +16,7 @@ from tracker.core.fragments import rendering_key
 from tracker.core.permissions import Action, authorize
 from tracker.core.spreadsheets import xlsx_download
 from tracker.core.versions import Kept
-from tracker.dashboard.chart import build_chart, render_chart
-from tracker.dashboard.views import _chart_labels
+from tracker.dashboard.chart import build_chart, chart_labels, render_chart
 from tracker.extensions import db
 from tracker.people.models import Unit, UnitKind
 from tracker.people.queries import unit_or_404
@@ -114,11 +113,11 @@ def render_overview(unit: Unit):
     if unit.kind is not UnitKind.NATIONAL and overview.communes:
         # The nation's chart would read every task of the country on each page: not drawn.
         def draw() -> dict:
-            labels = _chart_labels()
+            labels = chart_labels()
             return {
                 kind: render_chart(build_chart(f"chart-{kind.value}", series), labels)
                 for kind, series in progress_by_kind(
-                    db.session, overview.commune_ids, query.as_of
+                    db.session, overview.commune_versions, query.as_of
                 ).items()
             }
 
@@ -158,7 +157,7 @@ def _national_charts(unit: Unit, as_of) -> dict:
         return {}
 
     def draw() -> dict:
-        labels = _chart_labels()
+        labels = chart_labels()
         return {
             kind: render_chart(build_chart(f"national-chart-{kind.value}", series), labels)
             for kind, series in national_progress_by_kind(db.session, unit, as_of).items()
