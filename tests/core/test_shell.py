@@ -102,3 +102,17 @@ def test_a_read_only_inspectors_menu_holds_only_what_they_can_use(client, auth):
     menu = _nav(client)
     for entry in ("Việc của tôi", "Nhắc việc đã nhận", "Kết quả đánh giá của tôi"):
         assert entry in menu
+
+
+def test_the_shells_fixed_links_follow_the_script_root(client, auth):
+    # Built once per app and script root (core.shell.shell_url): a prefix never leaks.
+    officer = gen_officer(gen_unit(), Role.OFFICER)
+    db.session.commit()
+    auth.login(officer)
+    plain = client.get("/my-tasks").get_data(as_text=True)
+    prefixed = client.get("/my-tasks", base_url="http://localhost/cchc/").get_data(as_text=True)
+    again = client.get("/my-tasks").get_data(as_text=True)
+    assert 'href="/static/css/tracker.css"' in plain and "/cchc/" not in plain
+    assert 'href="/cchc/static/css/tracker.css"' in prefixed
+    assert 'action="/cchc/language/vi"' in prefixed
+    assert "/cchc/" not in again
