@@ -13,6 +13,8 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, Response, g, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
 
 from tracker.extensions import db
 
@@ -89,6 +91,41 @@ def _teardown(exc: BaseException | None) -> None:
     # A request that ended without reaching `_end_request` (an error in another hook) kept
     # nothing in the database: undo what it left outside it too.
     _undo(g.pop(_AFTER_ROLLBACK, []))
+
+
+# psycopg forgets the statements it has prepared at every ROLLBACK (what they use may have been
+# dropped). Every reading request ends its transaction with one (the session's close), so no
+# statement was ever prepared and PostgreSQL planned each anew on every request (a millisecond
+# for Phụ lục 1's head statement). A transaction that wrote nothing ends the same committed:
+# it is, and the connection keeps its prepared statements; one that wrote is rolled back.
+_WROTE = "tracker.transaction_wrote"
+
+
+def _reads_only(statement: str) -> bool:
+    return statement.lstrip()[:6].upper() == "SELECT"
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(conn: Connection, _cursor, statement: str, *_args) -> None:
+    if not _reads_only(statement):
+        conn.info[_WROTE] = True
+
+
+@event.listens_for(Engine, "commit")
+def _committed(conn: Connection) -> None:
+    conn.info.pop(_WROTE, None)
+
+
+@event.listens_for(Engine, "rollback")
+def _end_reading_by_commit(conn: Connection) -> None:
+    if conn.info.pop(_WROTE, False) or conn.dialect.driver != "psycopg":
+        return
+    try:
+        raw = conn.connection.dbapi_connection
+        if raw is not None and raw.info.transaction_status.name == "INTRANS":
+            raw.commit()  # then the rollback finds no transaction: psycopg does nothing
+    except Exception:  # the rollback that follows meets the same trouble and handles it
+        log.debug("ending a reading transaction by COMMIT failed", exc_info=True)
 
 
 def init_app(app: Flask) -> None:
