@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, text
 
-import tracker.core.transactions  # noqa: F401  (its engine events)
 from tests.support.databases import server_url
+from tracker.core.transactions import wrote
 
 postgresql_only = pytest.mark.skipif(
     server_url() is None, reason="psycopg's prepared statements need PostgreSQL"
@@ -49,3 +49,17 @@ def test_a_writing_transaction_is_still_rolled_back(engine):
         conn.execute(text("SELECT 1 FROM kept_or_not")).all()  # a read after the write
         conn.rollback()
         assert conn.execute(text("SELECT count(*) FROM kept_or_not")).scalar_one() == 0
+
+
+@postgresql_only
+def test_a_copy_on_the_drivers_cursor_is_rolled_back_when_noted(engine):
+    with engine.connect() as conn:
+        conn.execute(text("CREATE TEMPORARY TABLE copied (n integer)"))
+        conn.commit()
+        conn.execute(text("SELECT 1")).all()
+        wrote(conn)  # as demo.bulk does before its COPY, which the engine's events do not see
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy("COPY copied (n) FROM STDIN") as copy:
+            copy.write_row((1,))
+        conn.rollback()
+        assert conn.execute(text("SELECT count(*) FROM copied")).scalar_one() == 0

@@ -105,10 +105,16 @@ def _reads_only(statement: str) -> bool:
     return statement.lstrip()[:6].upper() == "SELECT"
 
 
+def wrote(conn: Connection) -> None:
+    """This transaction writes on the driver's own cursor (COPY), where no statement of the
+    engine shows it: end it by ROLLBACK if it is rolled back."""
+    conn.info[_WROTE] = True
+
+
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(conn: Connection, _cursor, statement: str, *_args) -> None:
     if not _reads_only(statement):
-        conn.info[_WROTE] = True
+        wrote(conn)
 
 
 @event.listens_for(Engine, "commit")

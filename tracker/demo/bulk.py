@@ -22,6 +22,8 @@ from typing import Any
 from sqlalchemy import JSON, Table, func, select, text
 from sqlalchemy.orm import Session
 
+from tracker.core.transactions import wrote
+
 
 class BulkLoader:
     """Loads rows into tables within the session's transaction; never commits."""
@@ -90,6 +92,7 @@ class BulkLoader:
         names = ", ".join(preparer.quote(c.name) for c in (*given, *defaulted))
         statement = f"COPY {preparer.format_table(table)} ({names}) FROM STDIN"
         count = 0
+        wrote(self.connection)  # a rollback must undo what COPY wrote (core.transactions)
         raw = self.connection.connection.driver_connection
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
