@@ -80,6 +80,20 @@ def gen_group(plan: Plan, name: str | None = None, ordinal: int | None = None) -
     return group
 
 
+def gen_ward_team(code: str) -> dict:
+    """A ward with its chairperson, a lead, a helper, a plan and one field of it: the world
+    of the workflow's page tests (each adds its tasks)."""
+    unit = gen_unit(code=code)
+    world = {
+        "unit": unit,
+        "chair": gen_officer(unit, Role.CHAIRPERSON, full_name="Lê Chủ Tịch"),
+        "lead": gen_officer(unit, full_name="Phạm Chủ Trì"),
+        "helper": gen_officer(unit, full_name="Võ Phối Hợp"),
+        "plan": gen_plan(unit, title="Kế hoạch CCHC"),
+    }
+    return {**world, "group": gen_group(world["plan"], "Tuyên truyền CCHC")}
+
+
 def gen_task(
     plan: Plan | None = None,
     lead: Officer | None = None,

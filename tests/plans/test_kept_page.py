@@ -10,27 +10,22 @@ from datetime import date
 
 import pytest
 
-from tests.factories import gen_group, gen_officer, gen_plan, gen_task, gen_unit
+from tests.factories import gen_officer, gen_task, gen_unit, gen_ward_team
 from tracker.core.versions import forget_all
 from tracker.extensions import db
-from tracker.people.models import Officer, Role
+from tracker.people.models import Officer
 
 AS_OF = "?as_of=12/03/2024"
 
 
 @pytest.fixture
 def ward():
-    unit = gen_unit(code="phuong-ke-hoach")
-    chair = gen_officer(unit, Role.CHAIRPERSON, full_name="Lê Chủ Tịch")
-    lead = gen_officer(unit, full_name="Phạm Chủ Trì")
-    helper = gen_officer(unit, full_name="Võ Phối Hợp")
-    plan = gen_plan(unit, title="Kế hoạch CCHC")
-    group = gen_group(plan, "Tuyên truyền CCHC")
-    task = gen_task(plan, lead, group=group, supporters=[helper], title="Việc được giữ",
+    world = gen_ward_team("phuong-ke-hoach")
+    task = gen_task(world["plan"], world["lead"], group=world["group"],
+                    supporters=[world["helper"]], title="Việc được giữ",
                     deadline=date(2024, 6, 30))
     db.session.commit()
-    return {"unit": unit, "chair": chair, "lead": lead, "helper": helper, "plan": plan,
-            "task": task}
+    return {**world, "task": task}
 
 
 def _page(client, plan) -> str:

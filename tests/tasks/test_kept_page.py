@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.conftest import AuthActions, csrf_token, session_csrf_token
-from tests.factories import gen_group, gen_officer, gen_plan, gen_task, gen_unit
+from tests.factories import gen_officer, gen_task, gen_unit, gen_ward_team
 from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.people.models import Role, UnitKind
@@ -22,20 +22,16 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def ward():
-    unit = gen_unit(code="phuong-giu")
-    chair = gen_officer(unit, Role.CHAIRPERSON, full_name="Lê Chủ Tịch")
-    lead = gen_officer(unit, full_name="Phạm Chủ Trì")
-    helper = gen_officer(unit, full_name="Võ Phối Hợp")
-    plan = gen_plan(unit, title="Kế hoạch CCHC")
-    group = gen_group(plan, "Tuyên truyền CCHC")
+    world = gen_ward_team("phuong-giu")
+    chair, lead, helper = world["chair"], world["lead"], world["helper"]
     task = gen_task(
-        plan, lead, group=group, deadline=today() + timedelta(days=20), title="Việc được giữ"
+        world["plan"], lead, group=world["group"], deadline=today() + timedelta(days=20),
+        title="Việc được giữ",
     )
     task.confirmer_id = chair.id
     task.supporters.append(helper)
     db.session.commit()
-    return {"unit": unit, "chair": chair, "lead": lead, "helper": helper, "plan": plan,
-            "group": group, "task": task}
+    return {**world, "task": task}
 
 
 def _page(client, task) -> str:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tests.factories import gen_group, gen_officer, gen_plan, gen_unit
+from tests.factories import gen_group, gen_officer, gen_unit, gen_ward_team
 from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.people.models import Role
@@ -20,21 +20,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def ward():
-    unit = gen_unit(code="phuong-thu")
-    chair = gen_officer(unit, Role.CHAIRPERSON, full_name="Lê Chủ Tịch")
-    lead = gen_officer(unit, full_name="Phạm Chủ Trì")
-    helper = gen_officer(unit, full_name="Võ Phối Hợp")
-    plan = gen_plan(unit, title="Kế hoạch CCHC")
-    group = gen_group(plan, "Tuyên truyền CCHC")
+    world = gen_ward_team("phuong-thu")
     db.session.commit()
-    return {
-        "unit": unit,
-        "chair": chair,
-        "lead": lead,
-        "helper": helper,
-        "plan": plan,
-        "group": group,
-    }
+    return world
 
 
 def _form(client, path, **fields):
