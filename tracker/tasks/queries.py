@@ -233,12 +233,6 @@ def _plan_task_lines() -> tuple[Select, Select, Select]:
     return tasks, supporters, occurrences
 
 
-def plan_task_lines(session: Session, plan_id: int) -> list[PlanTaskLine]:
-    """The plan's live tasks as the plan page shows them, in plan_tasks' order, with their
-    lead's and supporters' names: two statements (three when some recur), no ORM objects."""
-    return _read_plan_task_lines(session, plan_id)[0]
-
-
 class PlanLines(NamedTuple):
     lines: tuple[PlanTaskLine, ...]
     # Every officer the lines name belongs to the plan's unit: its version covers them.
@@ -250,11 +244,11 @@ _PLAN_LINES: Kept[tuple, PlanLines] = Kept("plan pages' task lines", 256)
 
 
 def kept_plan_task_lines(session: Session, plan: Plan, version: int) -> PlanLines:
-    """`plan_task_lines`, kept under the data version of the plan's unit, read with the plan
-    before its tasks (core.versions.with_version): every change to the plan's tasks renews
-    it. Lines naming an officer of another unit are read each time (not `covered`): that
-    officer's renaming renews their unit's version, not this one. The lines are shared:
-    never change them."""
+    """The plan page's lines (`_read_plan_task_lines`), kept under the data version of the
+    plan's unit, read with the plan before its tasks (core.versions.with_version): every
+    change to the plan's tasks renews it. Lines naming an officer of another unit are read
+    each time (not `covered`): that officer's renaming renews their unit's version, not this
+    one. The lines are shared: never change them."""
     key = (plan.id, plan.unit_id, version)
     found = _PLAN_LINES.find(key)
     if found is None:
@@ -266,7 +260,9 @@ def kept_plan_task_lines(session: Session, plan: Plan, version: int) -> PlanLine
 
 
 def _read_plan_task_lines(session: Session, plan_id: int) -> tuple[list[PlanTaskLine], set[int]]:
-    """The lines of `plan_task_lines` and the units of the officers they name."""
+    """The plan's live tasks as the plan page shows them, in plan_tasks' order, with their
+    lead's and supporters' names: two statements (three when some recur), no ORM objects;
+    and the units of the officers they name."""
     tasks_query, supporters_query, occurrences_query = _plan_task_lines()
     groups: dict[int, GroupKey] = {}
     lines: dict[int, PlanTaskLine] = {}
