@@ -1,4 +1,9 @@
-"""The menu rendered once per unit, entries and language: each officer still sees their own."""
+"""The menu rendered once per unit, entries and language: each officer still sees their own;
+the shell's files named by their content and kept by the browser."""
+
+import hashlib
+import re
+from pathlib import Path
 
 from tests.factories import gen_officer, gen_unit
 from tracker.extensions import db
@@ -112,7 +117,33 @@ def test_the_shells_fixed_links_follow_the_script_root(client, auth):
     plain = client.get("/my-tasks").get_data(as_text=True)
     prefixed = client.get("/my-tasks", base_url="http://localhost/cchc/").get_data(as_text=True)
     again = client.get("/my-tasks").get_data(as_text=True)
-    assert 'href="/static/css/tracker.css"' in plain and "/cchc/" not in plain
-    assert 'href="/cchc/static/css/tracker.css"' in prefixed
+    assert 'href="/static/css/tracker.css?v=' in plain and "/cchc/" not in plain
+    assert 'href="/cchc/static/css/tracker.css?v=' in prefixed
     assert 'action="/cchc/language/vi"' in prefixed
     assert "/cchc/" not in again
+
+
+def _links(html: str) -> list[str]:
+    return re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+
+
+def test_the_shells_files_are_named_by_their_content_and_kept(app, client):
+    links = _links(client.get("/login").get_data(as_text=True))
+    assert len(links) >= 8 and all(re.search(r"\?v=[0-9a-f]{12}$", link) for link in links)
+    stylesheet = next(link for link in links if "css/tracker.css" in link)
+    content = Path(app.static_folder, "css/tracker.css").read_bytes()
+    assert stylesheet.endswith(hashlib.sha256(content).hexdigest()[:12])
+
+    kept = client.get(stylesheet)
+    assert kept.status_code == 200 and kept.data == content
+    assert kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    again = client.get(stylesheet, headers={"If-None-Match": kept.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # By its bare name (a vendor stylesheet's own fonts and images): revalidated, not kept.
+    bare = client.get("/static/css/tracker.css")
+    assert bare.status_code == 200 and "immutable" not in bare.headers.get("Cache-Control", "")
+    missing = client.get("/static/css/no-such.css?v=0123456789ab")
+    assert missing.status_code == 404 and "immutable" not in missing.headers.get(
+        "Cache-Control", ""
+    )

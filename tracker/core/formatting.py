@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from tracker.core.clock import demo_date, local_zone, to_local, today
-from tracker.core.shell import page_menu, shell_url
+from tracker.core.shell import init_shell, page_menu, shell_url
 from tracker.core.status import DeadlineClass, TaskState
 
 LANGUAGE_SESSION_KEY = "lang"
@@ -229,6 +229,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["page_menu"] = page_menu
     app.jinja_env.globals["shell_url"] = shell_url
+    init_shell(app)
     app.jinja_env.globals["task_url"] = task_url
     app.jinja_env.globals["status_badge_html"] = status_badge
     app.jinja_env.globals["demo_date"] = demo_date  # the shell's banner
