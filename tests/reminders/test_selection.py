@@ -102,22 +102,17 @@ def reference(day: date) -> set[tuple]:
     tasks = db.session.scalars(
         select(Task).options(selectinload(Task.occurrences), selectinload(Task.supporters))
     ).all()
+    rules: dict[int, tuple] = {}  # each unit's settings and calendar, read once per day
     for task in tasks:
         unit = task.plan.unit
-        row = db.session.scalar(select(ReminderSettings).where(ReminderSettings.unit_id == unit.id))
+        if unit.id not in rules:
+            rules[unit.id] = _unit_rules(unit.id)
+        row, calendar, chairs = rules[unit.id]
         before = [int(x) for x in row.days_before.split(",")] if row else [7, 3, 1]
         on_deadline = row.on_deadline if row else True
         every = row.overdue_every if row else 3
         escalate = row.escalate_after if row else 5
         copies = row.copy_supporters if row else True
-        calendar = WorkCalendar(
-            {
-                d.day: d.is_working_day
-                for d in db.session.scalars(
-                    select(UnitCalendarDay).where(UnitCalendarDay.unit_id == unit.id)
-                )
-            }
-        )
         if not calendar.is_working_day(day):
             continue
         if task.is_recurring:
@@ -138,7 +133,7 @@ def reference(day: date) -> set[tuple]:
                 late = calendar.working_days_between(s.deadline, day)
                 if late > escalate:
                     due_on = calendar.add_working_days(s.deadline, escalate + 1)
-                    for chair in unit_chairs(unit.id):
+                    for chair in chairs:
                         expected.add((key, ReminderKind.ESCALATION, due_on, chair, "chair"))
             else:
                 milestones = [(_back(calendar, s.deadline, n), ReminderKind.BEFORE) for n in before]
@@ -155,6 +150,20 @@ def reference(day: date) -> set[tuple]:
                         if supporter.id != lead.id:
                             expected.add((key, reached[0], reached[1], supporter.id, "supporter"))
     return expected
+
+
+def _unit_rules(unit_id: int) -> tuple:
+    """The unit's reminder settings (None: the defaults), its calendar and its chairpersons."""
+    row = db.session.scalar(select(ReminderSettings).where(ReminderSettings.unit_id == unit_id))
+    calendar = WorkCalendar(
+        {
+            d.day: d.is_working_day
+            for d in db.session.scalars(
+                select(UnitCalendarDay).where(UnitCalendarDay.unit_id == unit_id)
+            )
+        }
+    )
+    return row, calendar, unit_chairs(unit_id)
 
 
 def unit_chairs(unit_id: int) -> list[int]:
