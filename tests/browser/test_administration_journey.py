@@ -78,7 +78,7 @@ def _choose(select, text: str) -> None:
 
 
 def _shot(page: Page, name: str) -> None:
-    save_screenshot(f"admin-journey-{name}.png", page.screenshot(full_page=True))
+    save_screenshot(f"admin-journey-{name}.png", page, full_page=True)
 
 
 def _add_officer(page: Page, ward: str, name: str, email: str, position: str, role: str) -> None:

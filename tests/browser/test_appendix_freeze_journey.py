@@ -103,7 +103,7 @@ def test_freeze_without_saving_keeps_the_typed_figures(new_page, live_server):
     show_row(page, "3.2.1")
     expect(page.locator('input[name="v-1.5.1"]')).to_have_value("3")
     expect(page.locator('input[name="z-7.6.4.e"]')).to_be_checked()
-    save_screenshot("appendix-freeze-refused-1366.png", page.screenshot(full_page=False))
+    save_screenshot("appendix-freeze-refused-1366.png", page, full_page=False)
     assert saved_figures(live_server, period_id) == {}
 
     # Fixed; "Chốt số liệu" again: the confirmation sums it up, no row left blank.
@@ -116,7 +116,7 @@ def test_freeze_without_saving_keeps_the_typed_figures(new_page, live_server):
     )
     expect(page.get_by_test_id("count-blank")).to_contain_text("0")
     expect(page.get_by_test_id("blank-rows")).to_have_count(0)
-    save_screenshot("appendix-freeze-confirm-1366.png", page.screenshot(full_page=True))
+    save_screenshot("appendix-freeze-confirm-1366.png", page, full_page=True)
     assert saved_figures(live_server, period_id) == {}  # still nothing written
     acknowledge_warnings(page)
     page.get_by_test_id("confirm-freeze").click()
@@ -143,7 +143,7 @@ def test_blank_rows_must_be_confirmed_before_the_freeze(new_page, live_server):
     page.locator('input[name="v-1.5.1"]').fill("3")
     page.locator('input[name="v-1.5.2.a"]').fill("2")
     show_row(page, "1.5")
-    save_screenshot("appendix-freeze-typed-390.png", page.screenshot(full_page=False))
+    save_screenshot("appendix-freeze-typed-390.png", page, full_page=False)
     page.get_by_test_id("submit").click()
 
     # The confirmation names every blank row; confirming without ticking them is refused.
@@ -154,12 +154,12 @@ def test_blank_rows_must_be_confirmed_before_the_freeze(new_page, live_server):
     rows = page.get_by_test_id("blank-rows")
     expect(rows).to_contain_text("Số vấn đề phát hiện đã xử lý xong")
     expect(rows.locator('input[name="blank"]')).to_have_count(blank_count)
-    save_screenshot("appendix-freeze-confirm-390.png", page.screenshot(full_page=False))
+    save_screenshot("appendix-freeze-confirm-390.png", page, full_page=False)
     page.get_by_test_id("confirm-freeze").click()
     expect(page.get_by_test_id("errors")).to_contain_text(
         f"Còn {blank_count} dòng chưa nhập số liệu chưa được xác nhận để trống"
     )
-    save_screenshot("appendix-freeze-unconfirmed-390.png", page.screenshot(full_page=False))
+    save_screenshot("appendix-freeze-unconfirmed-390.png", page, full_page=False)
     assert saved_figures(live_server, period_id) == {}
 
     # Each confirmed: saved, confirmed, frozen.
@@ -174,7 +174,7 @@ def test_blank_rows_must_be_confirmed_before_the_freeze(new_page, live_server):
     expect(value_cell(page, "1.5.2.b")).to_have_text("Không có số liệu")
     expect(value_cell(page, "1.5.2")).to_contain_text("Không có số liệu")
     show_row(page, "1.5")
-    save_screenshot("appendix-freeze-frozen-390.png", page.screenshot(full_page=False))
+    save_screenshot("appendix-freeze-frozen-390.png", page, full_page=False)
 
     # The Excel file: what was typed, "Không có số liệu" for the confirmed blanks, and never
     # "Không phát sinh" for a row nobody answered.

@@ -111,7 +111,7 @@ def test_focal_officer_fills_checks_submits_and_downloads(new_page, live_server)
     # The page as saved, before the freeze (its bytes do not change from run to run: the
     # frozen page shows the time of the freeze).
     page.set_viewport_size({"width": 1280, "height": 900})
-    save_screenshot("appendix.png", page.screenshot(full_page=False, animations="disabled"))
+    save_screenshot("appendix.png", page, full_page=False, animations="disabled")
 
     # 5. Chốt số liệu: a confirmation naming the rows left blank, each confirmed; then the
     # table is frozen, who and when shown.

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select, update
 
-from tests.browser.actions import log_in, screenshot
+from tests.browser.actions import log_in
 from tests.browser.conftest import page_width, save_screenshot
 from tests.browser.test_meeting_journey import officer_section
 from tests.factories import PASSWORD, gen_group, gen_officer, gen_plan, gen_task, gen_unit
@@ -114,7 +114,7 @@ def test_a_task_typed_before_the_session_ended_is_saved_after_login(
     title = f"Rà soát thủ tục hành chính ({tag})"
     _fill_task(page, ward, title)
     deadline = page.locator("#deadline").input_value()
-    save_screenshot(f"forms-task-{tag}.png", screenshot(page, full_page=True))
+    save_screenshot(f"forms-task-{tag}.png", page, full_page=True)
 
     _end_sessions_by_idling(live_server, ward["chair"])
     page.get_by_role("button", name="Lưu nhiệm vụ").click()
@@ -130,7 +130,7 @@ def test_a_task_typed_before_the_session_ended_is_saved_after_login(
     expect(page.get_by_label("Nhiệm vụ", exact=True)).to_have_value(title)
     expect(page.locator("#deadline")).to_have_value(deadline)
     expect(page.locator(".ts-control .item")).to_contain_text(["Võ Thị Phối Hợp Thứ Nhất"])
-    save_screenshot(f"forms-restored-{tag}.png", screenshot(page, full_page=True))
+    save_screenshot(f"forms-restored-{tag}.png", page, full_page=True)
     assert page_width(page) <= width
     page.get_by_role("button", name="Lưu nhiệm vụ").click()
     expect(page.get_by_role("alert").filter(has_text="Đã lưu nhiệm vụ.")).to_be_visible()
@@ -161,7 +161,7 @@ def test_a_meeting_is_graded_in_one_form(new_page, ward, width, height, tag):
     busy = officer_section(page, ward["busy"]).get_by_test_id("evaluation-form")
     expect(busy.get_by_label("Nhận xét")).to_have_value(comment)
     assert page_width(page) <= width
-    save_screenshot(f"forms-grading-refused-{tag}.png", screenshot(page))
+    save_screenshot(f"forms-grading-refused-{tag}.png", page)
 
     idle.get_by_label("Lý do").fill("Hỗ trợ bộ phận một cửa cả tháng")
     idle.get_by_role("button", name="Lưu xếp loại").click()

@@ -132,7 +132,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
 
     # The meeting page before closing, for the README (no closing time on it: stable bytes).
     page.goto(meeting_url)
-    save_screenshot("meeting.png", page.screenshot(full_page=False, animations="disabled"))
+    save_screenshot("meeting.png", page, full_page=False, animations="disabled")
 
     # 6. An officer with nothing due: no grade chosen for the chair, none without a reason.
     sections = page.get_by_test_id("officer-section")
@@ -160,7 +160,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     expect(grade.get_by_label("Nhận xét")).to_have_value("Hỗ trợ bộ phận một cửa")
     # The refused page lands on the officer's form (#officer-…), not at the top of the page.
     expect(grade.get_by_label("Lý do")).to_be_in_viewport()
-    save_screenshot("meeting-grade-refused.png", page.screenshot(animations="disabled"))
+    save_screenshot("meeting-grade-refused.png", page, animations="disabled")
     grade.get_by_label("Lý do").fill("Hỗ trợ tốt bộ phận một cửa trong tháng")
     grade.get_by_role("button", name="Lưu xếp loại").click()
     expect(officer_section(page, idle_name).get_by_test_id("grade")).to_have_text(
@@ -193,7 +193,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
         "Các bộ phận khẩn trương hoàn thành nhiệm vụ quá hạn trước ngày 31/3/2024."
     )
     expect(close.get_by_test_id("unevaluated-officer").first).to_be_in_viewport()  # #close
-    save_screenshot("meeting-close-refused.png", page.screenshot(animations="disabled"))
+    save_screenshot("meeting-close-refused.png", page, animations="disabled")
     phone = new_page(width=390, height=844, reduced_motion="reduce")
     log_in(phone, CHAIR_EMAIL, passwords[CHAIR_EMAIL])
     phone.goto(meeting_url)
@@ -202,7 +202,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     expect(phone.get_by_role("alert").filter(has_text="Chưa đánh giá")).to_be_visible()
     assert page_width(phone) <= 390
     expect(phone.get_by_role("heading", name="Kết thúc cuộc họp")).to_be_in_viewport()
-    save_screenshot("meeting-close-refused-390.png", phone.screenshot(animations="disabled"))
+    save_screenshot("meeting-close-refused-390.png", phone, animations="disabled")
     phone.goto(meeting_url)  # a grade refused for its reason, on a phone
     idle_phone = officer_section(phone, idle_name).get_by_test_id("evaluation-form")
     idle_phone.get_by_label("Xếp loại").select_option(label="Hoàn thành nhiệm vụ")
@@ -212,7 +212,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     expect(refused).to_contain_text("ghi lý do xếp loại")
     assert page_width(phone) <= 390
     expect(refused.get_by_label("Lý do")).to_be_in_viewport()
-    save_screenshot("meeting-grade-refused-390.png", phone.screenshot(animations="disabled"))
+    save_screenshot("meeting-grade-refused-390.png", phone, animations="disabled")
     phone.context.close()
 
     # Those with a proposal graded as proposed in their section, the rest "không đánh giá".

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.actions import log_in, log_out, screenshot
+from tests.browser.actions import log_in, log_out
 from tests.browser.conftest import page_width, save_screenshot
 from tests.factories import PASSWORD, gen_officer, gen_plan, gen_task, gen_unit
 from tracker.extensions import db
@@ -86,7 +86,7 @@ def test_province_issues_commune_assigns_officer_completes(new_page, live_server
     expect(page.locator("main")).to_contain_text("Chưa rõ sản phẩm")
     expect(form.get_by_label("Nhiệm vụ", exact=True)).to_have_value(title)
     expect(form.get_by_label("Hạn hoàn thành")).to_have_value(f"{DEADLINE:%d/%m/%Y}")
-    save_screenshot("multi-commune-issue.png", screenshot(page, full_page=True))
+    save_screenshot("multi-commune-issue.png", page, full_page=True)
     form.get_by_label("Sản phẩm, kết quả").fill("Báo cáo kết quả rà soát")
     form.get_by_role("button", name="Giao nhiệm vụ").click()
     expect(page.get_by_role("alert").filter(has_text="Đã giao nhiệm vụ cho 3 xã")).to_be_visible()
@@ -141,7 +141,7 @@ def test_province_issues_commune_assigns_officer_completes(new_page, live_server
     expect(rows.nth(2)).to_contain_text("15/BC-UBND")
     expect(rows.nth(0)).to_contain_text("chưa giao")
     page.locator("#communes").scroll_into_view_if_needed()
-    save_screenshot("multi-commune-desktop.png", screenshot(page, full_page=True))
+    save_screenshot("multi-commune-desktop.png", page, full_page=True)
 
     phone = new_page(width=390, height=844)
     log_in(phone, w["leader"][0], PASSWORD)
@@ -149,7 +149,7 @@ def test_province_issues_commune_assigns_officer_completes(new_page, live_server
     expect(phone.get_by_test_id("communes-done")).to_be_visible()
     width = page_width(phone)
     assert width <= 390, f"the page scrolls sideways on a phone ({width} px)"
-    save_screenshot("multi-commune-phone.png", screenshot(phone, full_page=True))
+    save_screenshot("multi-commune-phone.png", phone, full_page=True)
 
 
 def test_administrator_previews_and_merges_two_communes(new_page, live_server, clock):
@@ -189,7 +189,7 @@ def test_administrator_previews_and_merges_two_communes(new_page, live_server, c
         if name == "phone":
             width_now = page_width(page)
             assert width_now <= 390, width_now
-            save_screenshot("multi-commune-merge-phone.png", screenshot(page, full_page=True))
+            save_screenshot("multi-commune-merge-phone.png", page, full_page=True)
             log_out(page, admin_name)
             continue
         form.get_by_label("Các đơn vị sáp nhập").select_option(
@@ -198,7 +198,7 @@ def test_administrator_previews_and_merges_two_communes(new_page, live_server, c
         form.get_by_role("button", name="Xem trước").click()
         preview = page.get_by_test_id("merge-preview")
         expect(preview).to_contain_text("Phường Phước Hải")
-        save_screenshot("multi-commune-merge-preview.png", screenshot(page, full_page=True))
+        save_screenshot("multi-commune-merge-preview.png", page, full_page=True)
         form.get_by_role("button", name="Xác nhận sáp nhập").click()
         expect(page.get_by_role("alert").filter(has_text="Đã sáp nhập")).to_be_visible()
         expect(page.get_by_test_id("merged-from")).to_contain_text("Phường Phước Long")
@@ -237,7 +237,7 @@ def test_province_leader_previews_and_issues_a_whole_plan(new_page, live_server,
         expect(form.get_by_label("Các xã, phường được chọn")).to_be_checked()
         expect(page.get_by_test_id("issue-plan-confirm")).to_have_count(0)
         assert page_width(page) <= width
-        save_screenshot(f"issue-plan-refused-{name}.png", screenshot(page, full_page=True))
+        save_screenshot(f"issue-plan-refused-{name}.png", page, full_page=True)
         # Two communes ticked: the preview counts 2 tasks × 2 communes.
         form.get_by_label("Xã An Phú").check()
         form.get_by_label("Xã Cam Hải").check()
@@ -246,7 +246,7 @@ def test_province_leader_previews_and_issues_a_whole_plan(new_page, live_server,
         expect(preview).to_contain_text("Sẽ tạo 4 nhiệm vụ: 2 nhiệm vụ × 2 xã, phường.")
         expect(preview).to_contain_text("Giao cho: Xã An Phú, Xã Cam Hải.")
         assert page_width(page) <= width
-        save_screenshot(f"issue-plan-preview-{name}.png", screenshot(page, full_page=True))
+        save_screenshot(f"issue-plan-preview-{name}.png", page, full_page=True)
         page.get_by_test_id("issue-plan-confirm").click()
         expect(page.get_by_role("alert").filter(has_text="Đã giao 2 nhiệm vụ")).to_contain_text(
             "cho 2 xã, phường (4 nhiệm vụ được tạo)"

@@ -36,8 +36,8 @@ def test_chairperson_manages_officers_with_bad_input(new_page, live_server, widt
     log_in(page, CHAIR, live_server.passwords[CHAIR])
     page.goto("/units/vinh-hoa/officers")
     expect(page.get_by_role("link", name="Thêm cán bộ")).to_be_visible()
-    save_screenshot(f"officers-list-{width}.png", page.screenshot(full_page=True))
-    save_screenshot(f"officers-list-top-{width}.png", page.screenshot())
+    save_screenshot(f"officers-list-{width}.png", page, full_page=True)
+    save_screenshot(f"officers-list-top-{width}.png", page)
 
     page.get_by_role("link", name="Thêm cán bộ").click()
     page.locator("input[name=full_name]").fill("   ")
@@ -50,14 +50,14 @@ def test_chairperson_manages_officers_with_bad_input(new_page, live_server, widt
     expect(page.get_by_text("Cán bộ cần ít nhất một vai trò.")).to_be_visible()
     expect(page.locator("input[name=position]")).to_have_value("Công chức Địa chính - Xây dựng")
     expect(page.locator("input[name=email]")).to_have_value("khong-phai-email")
-    save_screenshot(f"officers-form-refused-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"officers-form-refused-{width}.png", page, full_page=True)
 
     with live_server.app.app_context():
         lead_id = db.session.scalar(select(Officer.id).where(Officer.email == LEAD))
     page.goto(f"/officers/{lead_id}/deactivate")
     page.get_by_role("button", name="Ngừng hoạt động").click()
     expect(page.get_by_text("Chọn người chủ trì mới cho nhiệm vụ này.").first).to_be_visible()
-    save_screenshot(f"officers-deactivate-refused-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"officers-deactivate-refused-{width}.png", page, full_page=True)
 
     bad = tmp_path / "can-bo.xlsx"
     bad.write_bytes(
@@ -73,7 +73,7 @@ def test_chairperson_manages_officers_with_bad_input(new_page, live_server, widt
     page.locator("input[name=file]").set_input_files(str(bad))
     page.get_by_role("button", name="Nhập danh sách").click()
     expect(page.locator("#import-problems")).to_contain_text("Dòng 3")
-    save_screenshot(f"officers-import-refused-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"officers-import-refused-{width}.png", page, full_page=True)
 
     with live_server.app.app_context():
         assert db.session.scalar(select(Officer.active).where(Officer.id == lead_id))
@@ -87,7 +87,7 @@ def test_forgot_password_page(new_page, width):
     page.get_by_role("link", name="Quên mật khẩu?").click()
     page.get_by_role("button", name="Gửi đường dẫn đặt lại mật khẩu").click()
     expect(page.get_by_text("Nhập email.")).to_be_visible()
-    save_screenshot(f"officers-forgot-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"officers-forgot-{width}.png", page, full_page=True)
     page.goto("/invitation/khong-hop-le")
     expect(page.get_by_text("Đường dẫn không hợp lệ")).to_be_visible()
-    save_screenshot(f"officers-link-refused-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"officers-link-refused-{width}.png", page, full_page=True)

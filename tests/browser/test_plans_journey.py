@@ -24,7 +24,7 @@ WIDTHS = [390, 1366]
 
 
 def _shot(page, name: str, width: int) -> None:
-    save_screenshot(f"plan-{name}-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"plan-{name}-{width}.png", page, full_page=True)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

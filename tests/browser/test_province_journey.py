@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.actions import log_in, screenshot
+from tests.browser.actions import log_in
 from tests.browser.conftest import save_screenshot
 from tracker.extensions import db
 
@@ -48,7 +48,7 @@ def test_province_journey(new_page, live_server, province, width):
     rows = table.locator("tbody tr")
     expect(rows).to_have_count(COMMUNES)
     expect(page.get_by_test_id("total")).to_contain_text(f"{COMMUNES} trên {COMMUNES} xã, phường")
-    save_screenshot(f"province-page-{width}.png", screenshot(page, full_page=True))
+    save_screenshot(f"province-page-{width}.png", page, full_page=True)
 
     # bad input is said, not fatal: the page is still there
     page.goto("/units/bench-province/communes?sort=drop&page=abc&band=x")
@@ -63,7 +63,7 @@ def test_province_journey(new_page, live_server, province, width):
     assert counts == sorted(counts, reverse=True) and counts[0] > 0
     worst = rows.first
     name = worst.locator("th a").first.inner_text()
-    save_screenshot(f"province-sorted-{width}.png", screenshot(page, full_page=True))
+    save_screenshot(f"province-sorted-{width}.png", page, full_page=True)
 
     # the worst commune's dashboard: its figures, and no action of any kind
     worst.locator("th a").first.click()
@@ -73,4 +73,4 @@ def test_province_journey(new_page, live_server, province, width):
     expect(page.locator("main form[method=post]")).to_have_count(0)
     expect(page.locator("main").get_by_role("button", name=re.compile("Xác nhận|Giao|Lưu"))) \
         .to_have_count(0)
-    save_screenshot(f"province-commune-{width}.png", screenshot(page, full_page=True))
+    save_screenshot(f"province-commune-{width}.png", page, full_page=True)

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.actions import log_in, screenshot
+from tests.browser.actions import log_in
 from tests.browser.conftest import save_screenshot
 from tracker.appendix.indicators import tree_for_year
 from tracker.extensions import db
@@ -67,7 +67,7 @@ def test_province_opens_q1_a_commune_freezes_the_province_sees_it(new_page, live
     expect(admin.locator("#end")).to_have_value("14/03/2027")
     expect(admin.locator("#due_on")).to_have_value("20/03/2027")
     expect(admin.locator("#label")).to_have_value("Quý I năm 2027")
-    save_screenshot("province-open-1366.png", screenshot(admin, full_page=True))
+    save_screenshot("province-open-1366.png", admin, full_page=True)
     admin.get_by_role("button", name="Mở kỳ cho tất cả các xã").click()
     expect(admin.get_by_role("alert").filter(has_text="cho 3 đơn vị")).to_be_visible()
     expect(admin.get_by_test_id("frozen-count")).to_contain_text("0/3")
@@ -101,12 +101,12 @@ def test_province_opens_q1_a_commune_freezes_the_province_sees_it(new_page, live
     expect(frozen).to_contain_text("Đúng hạn")
     for code in ("phuong-hoang-hon", "dac-khu-dao-xa"):
         expect(admin.locator(f'tr[data-unit="{code}"]')).to_contain_text("Chưa chốt")
-    save_screenshot("province-period-1366.png", screenshot(admin, full_page=True))
+    save_screenshot("province-period-1366.png", admin, full_page=True)
     assert phone.goto(province_period_url).status == 403  # the province's page, not a commune's
     narrow = new_page(width=390, height=844)
     log_in(narrow, ADMIN, PASSWORD)
     narrow.goto(province_period_url)
-    save_screenshot("province-period-390.png", screenshot(narrow, full_page=True))
+    save_screenshot("province-period-390.png", narrow, full_page=True)
 
     # The summary downloads as .xlsx: the table summed, and the communes listed.
     with admin.expect_download() as download:
@@ -149,4 +149,4 @@ def test_a_bad_indicator_file_is_refused_line_by_line(new_page, live_server, tmp
     expect(errors).to_contain_text("Dòng 12")
     expect(errors).to_contain_text("STT “1.” trùng")
     expect(page.get_by_test_id("trees")).to_have_count(0)  # nothing kept
-    save_screenshot("province-tree-refused-390.png", screenshot(page, full_page=True))
+    save_screenshot("province-tree-refused-390.png", page, full_page=True)

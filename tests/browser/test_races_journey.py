@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.actions import screenshot
 from tests.browser.conftest import save_screenshot
 from tests.browser.test_workflow_journey import log_in
 from tracker.core.audit import acting_as
@@ -108,7 +107,7 @@ def test_the_edit_saved_second_is_refused_with_the_first_shown(new_page, live_se
     expect(conflict).to_contain_text("Thời hạn: 30/12/2026 → 15/01/2027")
     expect(chair.locator("main form").get_by_label("Nhiệm vụ", exact=True)).to_have_value(title)
     expect(chair.locator("main form").get_by_label("Hạn hoàn thành")).to_have_value("30/12/2026")
-    save_screenshot(f"stale-edit-{width}.png", screenshot(chair, full_page=True))
+    save_screenshot(f"stale-edit-{width}.png", chair, full_page=True)
     with live_server.app.app_context():
         task = db.session.get(Task, task_id)
         assert task.deadline == date(2027, 1, 15) and task.title != title
@@ -129,4 +128,4 @@ def test_returning_what_another_leader_confirmed_names_them(new_page, live_serve
     focal.locator("main").get_by_role("button", name="Trả lại").click()
     expect(focal.locator("main")).to_contain_text(f"Kết quả này đã được {CHAIR[1]} xác nhận lúc ")
     expect(focal.locator("main")).to_contain_text("không thể trả lại.")
-    save_screenshot(f"already-confirmed-{width}.png", screenshot(focal, full_page=True))
+    save_screenshot(f"already-confirmed-{width}.png", focal, full_page=True)

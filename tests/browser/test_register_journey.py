@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.actions import log_in, screenshot
+from tests.browser.actions import log_in
 from tests.browser.conftest import page_width, save_screenshot
 from tests.factories import gen_xlsx
 
@@ -68,7 +68,7 @@ def test_type_import_and_see_row_1_1(new_page, live_server, tmp_path):
     expect(page.get_by_test_id("preview")).to_contain_text("62/KH-UBND")
     page.get_by_role("button", name="Nhập vào sổ").click()
     expect(page.locator("main")).to_contain_text("Đã nhập 2 văn bản vào sổ")
-    save_screenshot("register.png", screenshot(page, full_page=True))
+    save_screenshot("register.png", page, full_page=True)
 
     # 3. Row 1.1 counts the two directing documents, not the report.
     assert row_1_1(page) == before + 2
@@ -86,4 +86,4 @@ def test_type_import_and_see_row_1_1(new_page, live_server, tmp_path):
     assert re.search(r"\d+ văn bản chỉ đạo CCHC", counted), counted
     width = page_width(phone)
     assert width <= 390, width  # no sideways scrolling of the page itself
-    save_screenshot("register-phone.png", screenshot(phone, full_page=True))
+    save_screenshot("register-phone.png", phone, full_page=True)

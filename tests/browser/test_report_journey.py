@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
-from tests.browser.actions import log_in, screenshot
+from tests.browser.actions import log_in
 from tests.browser.conftest import page_width, save_screenshot
 
 pytestmark = pytest.mark.browser
@@ -40,13 +40,13 @@ def test_focal_officer_writes_the_quarterly_report(new_page, live_server):
     expect(page.get_by_test_id("error-report_date")).to_contain_text("không hợp lệ")
     expect(page.locator("#text-II\\.2")).to_have_value(OWN_TEXT)
     expect(page.locator("#signer_name")).to_have_value("Triệu Thị Thu Hằng")
-    save_screenshot("report-journey-refused-1366.png", screenshot(page, full_page=False))
+    save_screenshot("report-journey-refused-1366.png", page, full_page=False)
 
     page.fill("#report_date", "13/03/2024")
     page.get_by_test_id("save-report").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã lưu báo cáo")
     expect(procedures).to_contain_text(OWN_TEXT)
-    save_screenshot("report-journey-1366.png", screenshot(page, full_page=False))
+    save_screenshot("report-journey-1366.png", page, full_page=False)
 
     response = page.request.get(page.get_by_test_id("download-report").get_attribute("href"))
     assert response.ok
@@ -60,4 +60,4 @@ def test_focal_officer_writes_the_quarterly_report(new_page, live_server):
     expect(page.get_by_test_id("preview-II.2")).to_be_visible()
     width = page_width(page)
     assert width <= 390, f"the page scrolls sideways on a phone: {width} px"
-    save_screenshot("report-journey-390.png", screenshot(page, full_page=False))
+    save_screenshot("report-journey-390.png", page, full_page=False)

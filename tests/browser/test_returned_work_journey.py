@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.actions import log_in, screenshot
+from tests.browser.actions import log_in
 from tests.browser.conftest import save_screenshot
 from tests.factories import gen_task
 from tracker.extensions import db
@@ -96,7 +96,7 @@ def test_returned_completion_is_found_first_and_resubmitted_from_the_card(
     returned = desk.get_by_test_id("returned-evidence")
     expect(returned).to_contain_text("51/KH-UBND")
     expect(returned).to_contain_text(f"bởi {CHAIR_NAME}: {REASON}")
-    save_screenshot("returned-task-page.png", screenshot(desk, full_page=True))
+    save_screenshot("returned-task-page.png", desk, full_page=True)
     _log_out(desk, CHAIR_NAME)
 
     # 2. The officer, on a phone: "Việc của tôi" from the collapsed menu; the returned task
@@ -114,7 +114,7 @@ def test_returned_completion_is_found_first_and_resubmitted_from_the_card(
     expect(card.locator(".badge").first).to_have_text("Bị trả lại")
     expect(card.get_by_test_id("return-reason")).to_contain_text(REASON)
     expect(card).to_contain_text(f"Trả lại bởi {CHAIR_NAME}")
-    save_screenshot("returned-my-tasks-phone.png", screenshot(phone))  # the first card
+    save_screenshot("returned-my-tasks-phone.png", phone)  # the first card
 
     # 3. Resubmit from the card: a mistyped number is refused, the form kept as typed.
     card.get_by_text("Báo cáo hoàn thành lại").click()
@@ -126,7 +126,7 @@ def test_returned_completion_is_found_first_and_resubmitted_from_the_card(
     expect(phone.locator("main")).to_contain_text("Số văn bản chưa đúng dạng")
     expect(form.get_by_label("Số, ký hiệu văn bản")).to_have_value("51 KH UBND")
     expect(form.get_by_label("Trích yếu")).to_have_value("Kế hoạch đã ký, đóng dấu")
-    save_screenshot("returned-resubmit-refused-phone.png", screenshot(phone, full_page=True))
+    save_screenshot("returned-resubmit-refused-phone.png", phone, full_page=True)
     form.get_by_label("Số, ký hiệu văn bản").fill("52/KH-UBND")
     form.get_by_role("button", name="Báo cáo hoàn thành").click()
     expect(phone).to_have_url(re.compile(rf"{task_url}$"))
@@ -142,4 +142,4 @@ def test_returned_completion_is_found_first_and_resubmitted_from_the_card(
     expect(desk.get_by_test_id("task-state")).to_have_text("Đã hoàn thành")
     expect(desk.locator("main")).to_contain_text("52/KH-UBND")
     expect(desk.get_by_test_id("returned-evidence")).to_contain_text("51/KH-UBND")
-    save_screenshot("returned-confirmed.png", screenshot(desk, full_page=True))
+    save_screenshot("returned-confirmed.png", desk, full_page=True)

@@ -43,7 +43,7 @@ def test_token_page_journey(new_page, live_server, width):
     expect(page.get_by_text("Thời hạn của mã từ 1 đến 365 ngày.")).to_be_visible()
     expect(page.get_by_label("Thời hạn (số ngày)")).to_have_value("999")
     expect(page.get_by_label("Đọc và ghi")).to_be_checked()
-    save_screenshot(f"tokens-bad-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"tokens-bad-{width}.png", page, full_page=True)
 
     name = f"Hệ thống văn bản {width}"
     page.get_by_label("Tên mã").fill(name)
@@ -51,7 +51,7 @@ def test_token_page_journey(new_page, live_server, width):
     page.get_by_role("button", name="Tạo mã").click()
     secret = page.locator("#secret").input_value()
     assert len(secret) >= 40
-    save_screenshot(f"tokens-created-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"tokens-created-{width}.png", page, full_page=True)
     me = page.request.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
     assert me.status == 200 and me.json()["email"] == LEAD
 
@@ -86,4 +86,4 @@ def test_the_administrator_sees_the_units_tokens(new_page, live_server, width):
     page.goto("/account/tokens")
     expect(page.get_by_text("Mã của cán bộ khác trong đơn vị")).to_be_visible()
     expect(page.locator(".token-row", has_text=f"Công cụ của tỉnh {width}")).to_contain_text(LEAD)
-    save_screenshot(f"tokens-admin-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"tokens-admin-{width}.png", page, full_page=True)

@@ -42,7 +42,7 @@ def test_two_step_journey(new_page, live_server, width):
     assert re.fullmatch(r"[A-Z2-7]{32}", secret)
     totp = pyotp.TOTP(secret)
     _no_sideways_scroll(page)
-    save_screenshot(f"two-step-enrol-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"two-step-enrol-{width}.png", page, full_page=True)
 
     # bad input: a code that is not the app's
     page.locator("input[name=code]").fill("123")
@@ -53,7 +53,7 @@ def test_two_step_journey(new_page, live_server, width):
     codes = page.locator("#recovery-codes li")
     expect(codes).to_have_count(10)
     _no_sideways_scroll(page)
-    save_screenshot(f"two-step-recovery-codes-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"two-step-recovery-codes-{width}.png", page, full_page=True)
 
     page.locator("nav form button", has_text="Đăng xuất").evaluate("b => b.form.submit()")
     expect(page).to_have_url(re.compile(r"/login$"))
@@ -70,7 +70,7 @@ def test_two_step_journey(new_page, live_server, width):
     page.get_by_role("button", name="Xác nhận").click()
     expect(page.locator("main")).to_contain_text("Mã không đúng hoặc đã được dùng.")
     _no_sideways_scroll(page)
-    save_screenshot(f"two-step-code-refused-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"two-step-code-refused-{width}.png", page, full_page=True)
     # the next time step's code (one step of drift): never the enrolment's
     page.locator("input[name=code]").fill(totp.at(time.time() + 30))
     page.get_by_role("button", name="Xác nhận").click()
@@ -80,7 +80,7 @@ def test_two_step_journey(new_page, live_server, width):
     page.goto("/account/two-step")
     expect(page.locator("main")).to_contain_text("Còn 10 mã dự phòng chưa dùng.")
     _no_sideways_scroll(page)
-    save_screenshot(f"two-step-settings-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"two-step-settings-{width}.png", page, full_page=True)
     page.locator("input[name='disable-password']").fill("not the password")
     page.get_by_role("button", name="Tắt", exact=True).click()
     expect(page.locator(".alert-danger")).to_contain_text("Mật khẩu không đúng.")

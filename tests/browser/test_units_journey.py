@@ -36,7 +36,7 @@ def test_units_journey(new_page, live_server, width):
     expect(tree).to_contain_text("Thành phố Nha Trang")
     expect(tree).to_contain_text("Phường Vĩnh Hòa")
     _no_sideways_scroll(page)
-    save_screenshot(f"units-tree-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"units-tree-{width}.png", page, full_page=True)
 
     # bad input: a code taken, no name; the form comes back as typed, with the reasons
     code = f"vinh-hai-{width}"
@@ -49,7 +49,7 @@ def test_units_journey(new_page, live_server, width):
     expect(page.locator("main")).to_contain_text("Nhập tên đơn vị như ghi trên văn bản")
     expect(page.locator("input[name=short_name]")).to_have_value("Vĩnh Hải")
     _no_sideways_scroll(page)
-    save_screenshot(f"units-new-refused-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"units-new-refused-{width}.png", page, full_page=True)
     page.locator("input[name=code]").fill(code)
     page.locator("input[name=name]").fill("Phường Vĩnh Hải")
     page.get_by_role("button", name="Lưu").click()
@@ -59,7 +59,7 @@ def test_units_journey(new_page, live_server, width):
     page.goto("/units/nha-trang/edit")
     options = page.locator("select[name=parent] option").all_inner_texts()
     assert not any("Vĩnh Hòa" in option for option in options)  # not offered
-    save_screenshot(f"units-edit-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"units-edit-{width}.png", page, full_page=True)
 
     # close the new ward, then reopen it
     page.goto("/units")
@@ -67,7 +67,7 @@ def test_units_journey(new_page, live_server, width):
     row.get_by_role("button", name="Đóng").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã đóng đơn vị Phường Vĩnh Hải.")
     expect(page.locator(f"li[data-unit='{code}']")).to_contain_text("Đã đóng")
-    save_screenshot(f"units-closed-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"units-closed-{width}.png", page, full_page=True)
     page.locator(f"li[data-unit='{code}']").get_by_role("button", name="Mở lại").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã mở lại đơn vị Phường Vĩnh Hải.")
 
@@ -76,7 +76,7 @@ def test_units_journey(new_page, live_server, width):
     item = page.locator("li", has_text=FOCAL[1])
     expect(item).to_contain_text("Quản trị đơn vị")
     _no_sideways_scroll(page)
-    save_screenshot(f"units-admins-{width}.png", page.screenshot(full_page=True))
+    save_screenshot(f"units-admins-{width}.png", page, full_page=True)
 
     # the unit administrator: settings (bad input first), then the login history
     focal = new_page(width=width, height=900)
@@ -88,7 +88,7 @@ def test_units_journey(new_page, live_server, width):
     expect(focal.locator("main")).to_contain_text("Nhập tên đơn vị như ghi trên văn bản")
     expect(focal.locator("select[name=late_extensions]")).to_have_value("count")
     _no_sideways_scroll(focal)
-    save_screenshot(f"units-settings-refused-{width}.png", focal.screenshot(full_page=True))
+    save_screenshot(f"units-settings-refused-{width}.png", focal, full_page=True)
     focal.locator("input[name=name]").fill("Phường Vĩnh Hòa")
     focal.locator("select[name=late_extensions]").select_option("inherit")
     focal.get_by_role("button", name="Lưu cài đặt").click()
@@ -97,4 +97,4 @@ def test_units_journey(new_page, live_server, width):
     expect(focal.locator("main table")).to_contain_text(FOCAL[1])
     expect(focal.locator("main table")).to_contain_text(re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d"))
     _no_sideways_scroll(focal)
-    save_screenshot(f"units-logins-{width}.png", focal.screenshot(full_page=True))
+    save_screenshot(f"units-logins-{width}.png", focal, full_page=True)

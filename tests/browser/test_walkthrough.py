@@ -84,7 +84,7 @@ def test_plan_page_and_phone_view_screenshots(new_page, demo, clock, live_server
     expect(page.get_by_role("heading", level=1)).to_have_text(demo.annual_plan_title)
     task_links = page.locator("main table tbody").get_by_role("link")
     expect(task_links).to_have_count(_tasks_in_plan(live_server, demo.annual_plan_title))
-    plan_png = page.screenshot(full_page=True, animations="disabled")
+    save_screenshot("plan.png", page, full_page=True, animations="disabled")
 
     # "Việc của tôi" on a phone: the menu is folded behind its button.
     phone = new_page(width=390, height=844, is_mobile=True, has_touch=True)
@@ -99,7 +99,4 @@ def test_plan_page_and_phone_view_screenshots(new_page, demo, clock, live_server
     expect(phone_task.first).to_be_visible()
     phone_width = page_width(phone)
     assert phone_width <= 390, f"the phone view scrolls sideways ({phone_width}px wide)"
-    phone_png = phone.screenshot(animations="disabled")
-
-    save_screenshot("plan.png", plan_png)
-    save_screenshot("my-tasks-phone.png", phone_png)
+    save_screenshot("my-tasks-phone.png", phone, animations="disabled")

@@ -219,4 +219,4 @@ def test_assign_report_confirm_moves_the_dashboard(new_page, live_server, tmp_pa
 
     # 5. The dashboard on a desktop screen, for the README.
     page.set_viewport_size({"width": 1280, "height": 800})
-    save_screenshot("dashboard.png", page.screenshot(full_page=True, animations="disabled"))
+    save_screenshot("dashboard.png", page, full_page=True, animations="disabled")
