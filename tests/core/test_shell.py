@@ -2,6 +2,7 @@
 the shell's files named by their content and kept by the browser."""
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -147,3 +148,21 @@ def test_the_shells_files_are_named_by_their_content_and_kept(app, client):
     assert missing.status_code == 404 and "immutable" not in missing.headers.get(
         "Cache-Control", ""
     )
+
+
+def test_in_debug_mode_an_edited_file_is_named_anew(app, client, tmp_path, monkeypatch):
+    static = tmp_path / "static"
+    (static / "css").mkdir(parents=True)
+    stylesheet = static / "css" / "tracker.css"
+    stylesheet.write_text("body { color: black; }")
+    monkeypatch.setattr(app, "static_folder", str(static))
+    monkeypatch.setattr(app, "debug", True)
+    from tracker.core.shell import shell_url
+
+    with app.test_request_context("/login"):
+        before = shell_url("static", filename="css/tracker.css")
+        stylesheet.write_text("body { color: navy; }")
+        os.utime(stylesheet, ns=(1, 2))  # a later edit, whatever the file system's clock says
+        after = shell_url("static", filename="css/tracker.css")
+    assert before != after
+    assert after.endswith(hashlib.sha256(b"body { color: navy; }").hexdigest()[:12])

@@ -86,22 +86,27 @@ def page_menu() -> Markup:
 
 def shell_url(endpoint: str, **values: str) -> str:
     """`url_for` of a link the page shell puts on every page (its stylesheets, scripts, icon,
-    language forms): the same for every request of an app and script root, so built once."""
-    return _shell_url(
-        id(current_app._get_current_object()), request.script_root, endpoint,
-        tuple(sorted(values.items())),
-    )
+    language forms): the same for every request of an app and script root, so built once.
+    In debug mode a file's name follows its content at once: a stylesheet edited while the
+    development server runs is not kept under its old name."""
+    app = current_app._get_current_object()
+    if app.debug and endpoint == "static":
+        path = Path(app.static_folder, values["filename"])
+        return url_for(endpoint, v=_digest(path, path.stat().st_mtime_ns), **values)
+    return _shell_url(id(app), request.script_root, endpoint, tuple(sorted(values.items())))
 
 
 @functools.lru_cache(maxsize=256)
 def _shell_url(_app: int, _script_root: str, endpoint: str, values: tuple) -> str:
     params = dict(values)
     if endpoint == "static":
-        params["v"] = _digest(Path(current_app.static_folder, params["filename"]))
+        path = Path(current_app.static_folder, params["filename"])
+        params["v"] = _digest(path, path.stat().st_mtime_ns)
     return url_for(endpoint, **params)
 
 
-def _digest(path: Path) -> str:
+@functools.lru_cache(maxsize=256)
+def _digest(path: Path, _modified: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
