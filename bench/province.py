@@ -12,7 +12,7 @@ with the production settings, read over HTTP.
    named by `--nation-database` (kept): the national page paged, as the system administrator
    (by name: only the page's communes are counted; sorted by overdue tasks: all of them), one
    province's page, and the same commune pages, compared with the province's (target: within
-   20 %).
+   20 %; the two servers asked in turn, request by request).
 Each time, the resident memory of the gunicorn worker after the run (target < 300 MB).
 The province and national pages are timed twice: served from the figures the worker keeps
 (tracker.core.versions: what the medians' targets are about), and "cold", each request the
@@ -171,14 +171,51 @@ def measure(port: int, args, nation: bool) -> dict[str, tuple[float, float]]:
     return numbers
 
 
-def run_one(args, nation: bool, workdir: Path) -> tuple[dict, float | None]:
+def run_one(args, nation: bool, workdir: Path, then=None) -> tuple[dict, float | None]:
+    """Measure on a server of the current database; `then(port)`, if given, runs while that
+    server is still up."""
     server = start_server(workdir, "gthread", 4)
     try:
         numbers = measure(server.port, args, nation)
         memory = worker_rss_mb(server.process.pid)
+        if then is not None:
+            then(server.port)
     finally:
         server.stop()
     return numbers, memory
+
+
+def compare_communes(province_port: int, nation_port: int, args) -> dict[str, tuple]:
+    """The commune's own pages on the province's server and on the nation's, request by request
+    in turn (which goes first swapped every round), so that both meet the machine in the same
+    state: measured one database after the other, the host's drift between the two (a
+    checkpoint after the nation's generation, another process) was larger than the difference
+    asked about. Median (ms) on each side, by page."""
+    sides = {"province": province_port, "nation": nation_port}
+    clients = {side: HttpClient(port) for side, port in sides.items()}
+    timings: dict[tuple[str, str], list[float]] = {}
+    try:
+        for client in clients.values():
+            client.login(f"chutich@{COMMUNE}.example", PASSWORD)
+        for n in range(args.warmup + 2 * args.requests):
+            order = list(sides) if n % 2 == 0 else list(reversed(sides))
+            for label, path in commune_paths(COMMUNE).items():
+                for side in order:
+                    started = time.perf_counter()
+                    response = clients[side].request("GET", path)
+                    elapsed = (time.perf_counter() - started) * 1000
+                    if response.status != 200:
+                        raise BenchError(f"GET {path} on the {side} answered {response.status}")
+                    if n >= args.warmup:
+                        timings.setdefault((label, side), []).append(elapsed)
+    finally:
+        for client in clients.values():
+            client.close()
+    return {
+        label: (statistics.median(timings[(label, "province")]),
+                statistics.median(timings[(label, "nation")]))
+        for label in commune_paths(COMMUNE)
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,44 +235,59 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["TRACKER_2FA_ROLES"] = ""
     say(f"bench/province.py on {os.cpu_count()} cores (a machine shared with other work: "
         "the numbers vary with its load)")
-    results = {}
     try:
         with generated_city(args.server, "_province", args.units, None, args.keep_db) as city:
             numbers, memory = run_one(args, False, city.workdir)
-            results["province"] = numbers
             report(f"A province of {args.units} communes (ms)", numbers,
                    {f"province page ({args.units} communes)": TARGETS["province"]})
             say(f"   gunicorn worker memory: {memory:.0f} MB (target < 300 MB)"
                 if memory else "   worker memory: unknown")
-        if args.nation_units:
-            if args.nation_database:
-                base = args.server.rsplit("/", 1)[0]
-                os.environ["DATABASE_URL"] = f"{base}/{args.nation_database}"
-                say(f"-- the nation from the database {args.nation_database} (kept)")
-                vacuum_analyze(os.environ["DATABASE_URL"], None)
-                import tempfile
-
-                with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
-                    os.environ["TRACKER_INSTANCE_PATH"] = str(Path(tmp) / "instance")
-                    numbers, memory = run_one(args, True, Path(tmp))
-            else:
-                numbers, memory = _nation_fresh(args)
-            results["nation"] = numbers
-            report("The nation (ms)", numbers,
-                   {k: TARGETS["national"] for k in numbers if k.startswith("national")})
-            say(f"   gunicorn worker memory: {memory:.0f} MB (target < 300 MB)"
-                if memory else "   worker memory: unknown")
-            say("\nA commune's own pages, nation against the province (target: within 20 %)")
-            for label in commune_paths(COMMUNE):
-                a, b = results["province"][label][0], numbers[label][0]
-                say(f"   {label:<44} {a:8.1f} {b:8.1f}  {100 * (b - a) / a:+.0f} %")
+            if args.nation_units:
+                # The province's server stays up beside the nation's, for the comparison.
+                province_env = dict(os.environ)
+                province_server = start_server(city.workdir, "gthread", 4)
+                try:
+                    _nation_part(args, province_server.port)
+                finally:
+                    province_server.stop()
+                    os.environ.clear()
+                    os.environ.update(province_env)  # the province's database is dropped last
     except BenchError as exc:
         say(f"bench: {exc}")
         return 2
     return 0
 
 
-def _nation_fresh(args):
+def _nation_part(args, province_port: int) -> None:
+    compared: dict[str, tuple] = {}
+
+    def compare(nation_port: int) -> None:
+        compared.update(compare_communes(province_port, nation_port, args))
+
+    if args.nation_database:
+        base = args.server.rsplit("/", 1)[0]
+        os.environ["DATABASE_URL"] = f"{base}/{args.nation_database}"
+        say(f"-- the nation from the database {args.nation_database} (kept)")
+        vacuum_analyze(os.environ["DATABASE_URL"], None)
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
+            os.environ["TRACKER_INSTANCE_PATH"] = str(Path(tmp) / "instance")
+            numbers, memory = run_one(args, True, Path(tmp), then=compare)
+    else:
+        numbers, memory = _nation_fresh(args, then=compare)
+    report("The nation (ms)", numbers,
+           {k: TARGETS["national"] for k in numbers if k.startswith("national")})
+    say(f"   gunicorn worker memory: {memory:.0f} MB (target < 300 MB)"
+        if memory else "   worker memory: unknown")
+    say("\nA commune's own pages, nation against the province, the two servers asked in "
+        "turn (target: within 20 %)")
+    say(f"   {'page':<44} {'province':>8} {'nation':>8}")
+    for label, (a, b) in compared.items():
+        say(f"   {label:<44} {a:8.1f} {b:8.1f}  {100 * (b - a) / a:+.0f} %")
+
+
+def _nation_fresh(args, then=None):
     import pages
 
     original = pages.run_tracker
@@ -249,7 +301,7 @@ def _nation_fresh(args):
     try:
         with generated_city(args.server, "_nation", args.nation_units, None, args.keep_db) as c:
             say(f"   the nation generated in {c.generation_seconds:.0f} s (target < 300 s)")
-            return run_one(args, True, c.workdir)
+            return run_one(args, True, c.workdir, then=then)
     finally:
         pages.run_tracker = original
 
