@@ -110,7 +110,7 @@ def _digest(path: Path, _modified: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
-# A year, the longest HTTP caches honour (RFC 9111); `immutable`: not even revalidated on reload.
+# A year; `immutable` (RFC 8246): not revalidated even when the officer reloads the page.
 VERSIONED_STATIC = "public, max-age=31536000, immutable"
 
 
