@@ -102,7 +102,7 @@ def reference(day: date) -> set[tuple]:
     tasks = db.session.scalars(
         select(Task).options(selectinload(Task.occurrences), selectinload(Task.supporters))
     ).all()
-    rules: dict[int, tuple] = {}  # each unit's settings and calendar, read once per day
+    rules: dict[int, tuple] = {}  # each unit's settings, calendar and chairs, read once
     for task in tasks:
         unit = task.plan.unit
         if unit.id not in rules:

@@ -91,18 +91,20 @@ def shell_url(endpoint: str, **values: str) -> str:
     development server runs is not kept under its old name."""
     app = current_app._get_current_object()
     if app.debug and endpoint == "static":
-        path = Path(app.static_folder, values["filename"])
-        return url_for(endpoint, v=_digest(path, path.stat().st_mtime_ns), **values)
+        return _url(endpoint, values)
     return _shell_url(id(app), request.script_root, endpoint, tuple(sorted(values.items())))
 
 
 @functools.lru_cache(maxsize=256)
 def _shell_url(_app: int, _script_root: str, endpoint: str, values: tuple) -> str:
-    params = dict(values)
+    return _url(endpoint, dict(values))
+
+
+def _url(endpoint: str, values: dict) -> str:
     if endpoint == "static":
-        path = Path(current_app.static_folder, params["filename"])
-        params["v"] = _digest(path, path.stat().st_mtime_ns)
-    return url_for(endpoint, **params)
+        path = Path(current_app.static_folder, values["filename"])
+        values = {**values, "v": _digest(path, path.stat().st_mtime_ns)}
+    return url_for(endpoint, **values)
 
 
 @functools.lru_cache(maxsize=256)
