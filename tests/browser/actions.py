@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 
 def log_in(page: Page, email: str, password: str) -> None:
@@ -44,3 +44,21 @@ def screenshot(page: Page, **options) -> bytes:
     except Error:
         page.wait_for_timeout(500)
         return page.screenshot(**options)
+
+
+def tick_all(boxes: Locator, count: int | None = None) -> None:
+    """Tick every box `boxes` matches (`count` of them, when given), in one round trip: each
+    box must be visible and is clicked in the page, the click and change events a person's
+    click sends. The journeys tick whole columns of a table (every "Không phát sinh", every
+    blank row confirmed): Playwright's check() first waits, box by box, for each to be
+    visible, still and unobscured, which took 54 ms a box, 296 boxes a run."""
+    states = boxes.evaluate_all(
+        """boxes => boxes.map(box => {
+            if (!box.checkVisibility()) return `hidden: ${box.name}`;
+            if (!box.checked) box.click();
+            return box.checked ? "ticked" : `not ticked: ${box.name}`;
+        })"""
+    )
+    assert all(state == "ticked" for state in states), [s for s in states if s != "ticked"]
+    if count is not None:
+        assert len(states) == count, f"{len(states)} boxes, not {count}"

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.actions import log_in
+from tests.browser.actions import log_in, tick_all
 from tests.browser.conftest import save_screenshot
 from tracker.appendix.indicators import tree_for_year
 from tracker.appendix.models import EnteredFigure, PeriodKind
@@ -73,9 +73,7 @@ def show_row(page: Page, key: str) -> None:
 
 
 def acknowledge_warnings(page: Page) -> None:
-    boxes = page.locator('input[name="ack"]')
-    for index in range(boxes.count()):
-        boxes.nth(index).check()
+    tick_all(page.locator('input[name="ack"]'))
 
 
 def test_freeze_without_saving_keeps_the_typed_figures(new_page, live_server):
@@ -90,9 +88,11 @@ def test_freeze_without_saving_keeps_the_typed_figures(new_page, live_server):
     for key, value in {**TYPED, "3.2.1.c": "một trăm"}.items():
         page.locator(f'input[name="v-{key}"]').fill(value)
     typed = {*TYPED, "3.2.1.c"}
-    for row in TREE.entered:
-        if row.key not in typed:
-            page.locator(f'input[name="z-{row.key}"]').check()
+    not_arising = [row.key for row in TREE.entered if row.key not in typed]
+    tick_all(
+        page.locator(", ".join(f'input[name="z-{key}"]' for key in not_arising)),
+        len(not_arising),
+    )
     page.get_by_test_id("submit").click()  # "Chốt số liệu", never "Lưu số liệu"
 
     # Refused: nothing saved nor frozen, the input kept, the error on its row.
@@ -163,9 +163,7 @@ def test_blank_rows_must_be_confirmed_before_the_freeze(new_page, live_server):
     assert saved_figures(live_server, period_id) == {}
 
     # Each confirmed: saved, confirmed, frozen.
-    boxes = page.get_by_test_id("blank-rows").locator('input[name="blank"]')
-    for index in range(boxes.count()):
-        boxes.nth(index).check()
+    tick_all(page.get_by_test_id("blank-rows").locator('input[name="blank"]'), blank_count)
     acknowledge_warnings(page)
     page.get_by_test_id("confirm-freeze").click()
     expect(page.get_by_role("alert").filter(has_text="Đã chốt số liệu")).to_be_visible()

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.actions import log_in
+from tests.browser.actions import log_in, tick_all
 from tests.browser.conftest import save_screenshot
 from tracker.appendix.models import ReportingPeriod
 from tracker.appendix.service import period_table
@@ -117,9 +117,7 @@ def test_focal_officer_fills_checks_submits_and_downloads(new_page, live_server)
     # table is frozen, who and when shown.
     page.get_by_test_id("submit").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Xác nhận chốt số liệu")
-    blank = page.get_by_test_id("blank-rows").locator('input[name="blank"]')
-    for index in range(blank.count()):
-        blank.nth(index).check()
+    tick_all(page.get_by_test_id("blank-rows").locator('input[name="blank"]'))
     page.get_by_test_id("confirm-freeze").click()
     expect(page.get_by_role("alert").filter(has_text="Đã chốt số liệu")).to_be_visible()
     expect(page.get_by_test_id("submitted")).to_contain_text("Kiều Thị Mỹ Duyên")

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.actions import log_in
+from tests.browser.actions import log_in, tick_all
 from tests.browser.conftest import save_screenshot
 from tracker.appendix.indicators import tree_for_year
 from tracker.extensions import db
@@ -82,14 +82,14 @@ def test_province_opens_q1_a_commune_freezes_the_province_sees_it(new_page, live
     phone.locator('input[name="v-3.2.1.b"]').fill("38")
     phone.locator('input[name="v-3.2.1.c"]').fill("37")
     typed = {"3.2.1.a", "3.2.1.b", "3.2.1.c"}
-    for row in tree_for_year(2027).entered:
-        if row.key not in typed:
-            phone.locator(f'input[name="z-{row.key}"]').check()
+    not_arising = [row.key for row in tree_for_year(2027).entered if row.key not in typed]
+    tick_all(
+        phone.locator(", ".join(f'input[name="z-{key}"]' for key in not_arising)),
+        len(not_arising),
+    )
     phone.get_by_test_id("submit").click()
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Xác nhận chốt số liệu")
-    boxes = phone.locator('input[name="ack"]')
-    for index in range(boxes.count()):
-        boxes.nth(index).check()
+    tick_all(phone.locator('input[name="ack"]'))
     phone.get_by_test_id("confirm-freeze").click()
     expect(phone.get_by_role("alert").filter(has_text="Đã chốt số liệu")).to_be_visible()
 
