@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from tests.browser.actions import log_in
+from tests.browser.actions import log_in, log_in_at
 from tests.browser.conftest import save_screenshot
 from tests.factories import gen_docx, gen_xlsx
 from tests.reminders.conftest import SmtpServer, free_port
@@ -109,8 +109,7 @@ def test_a_province_and_a_ward_set_up_in_the_browser(new_page, live_server, mail
 
     # The system administrator: a province at the top, a ward under it, its chairperson.
     admin = new_page(width=1366, height=900)
-    log_in(admin, system_email, PASSWORD)
-    admin.goto("/units/new")
+    log_in_at(admin, system_email, PASSWORD, "/units/new")
     admin.locator("input[name=code]").fill(province)
     admin.locator("input[name=name]").fill("Tỉnh Phú Yên")
     admin.locator("select[name=kind]").select_option("province")

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.actions import log_in, tick_all
+from tests.browser.actions import log_in_at, tick_all
 from tests.browser.conftest import save_screenshot
 from tracker.appendix.indicators import tree_for_year
 from tracker.appendix.models import EnteredFigure, PeriodKind
@@ -81,8 +81,7 @@ def test_freeze_without_saving_keeps_the_typed_figures(new_page, live_server):
         live_server, PeriodKind.QUARTER, "Quý IV năm 2023", date(2023, 9, 15), date(2023, 12, 13)
     )
     page = new_page(width=1366, height=900)
-    log_in(page, FOCAL_EMAIL, live_server.passwords[FOCAL_EMAIL])
-    page.goto(f"/appendix/{period_id}")
+    log_in_at(page, FOCAL_EMAIL, live_server.passwords[FOCAL_EMAIL], f"/appendix/{period_id}")
 
     # Every row answered: a few figures, "Không phát sinh" for the rest, one figure mistyped.
     for key, value in {**TYPED, "3.2.1.c": "một trăm"}.items():
@@ -138,8 +137,7 @@ def test_blank_rows_must_be_confirmed_before_the_freeze(new_page, live_server):
         live_server, PeriodKind.YEAR, "Năm 2023", date(2022, 12, 15), date(2023, 12, 14)
     )
     page = new_page(width=390, height=844)  # a phone
-    log_in(page, FOCAL_EMAIL, live_server.passwords[FOCAL_EMAIL])
-    page.goto(f"/appendix/{period_id}")
+    log_in_at(page, FOCAL_EMAIL, live_server.passwords[FOCAL_EMAIL], f"/appendix/{period_id}")
     page.locator('input[name="v-1.5.1"]').fill("3")
     page.locator('input[name="v-1.5.2.a"]').fill("2")
     show_row(page, "1.5")

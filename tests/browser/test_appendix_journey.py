@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.actions import log_in, tick_all
+from tests.browser.actions import log_in, log_in_at, tick_all
 from tests.browser.conftest import save_screenshot
 from tracker.appendix.models import ReportingPeriod
 from tracker.appendix.service import period_table
@@ -146,8 +146,8 @@ def test_focal_officer_fills_checks_submits_and_downloads(new_page, live_server)
     # 7. The chairperson reopens the table with a reason (only they may): it takes figures again,
     # and the demo ward's Q1 2024 is left open for the journeys that follow.
     chair = new_page(width=1366, height=900)
-    log_in(chair, "chutich@vinhhoa.example", live_server.passwords["chutich@vinhhoa.example"])
-    chair.goto(page.url)
+    chair_email = "chutich@vinhhoa.example"
+    log_in_at(chair, chair_email, live_server.passwords[chair_email], page.url)
     chair.get_by_label("Lý do mở lại").fill("Bổ sung số liệu văn bản chỉ đạo")
     chair.get_by_role("button", name="Mở lại số liệu").click()
     expect(chair.get_by_test_id("submitted")).to_have_count(0)

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select, update
 
-from tests.browser.actions import log_in
+from tests.browser.actions import log_in, log_in_at
 from tests.browser.conftest import page_width, save_screenshot
 from tests.browser.test_meeting_journey import officer_section
 from tests.factories import PASSWORD, gen_group, gen_officer, gen_plan, gen_task, gen_unit
@@ -141,8 +141,7 @@ def test_a_task_typed_before_the_session_ended_is_saved_after_login(
 @pytest.mark.parametrize(("width", "height", "tag"), [(390, 844, "phone"), (1366, 900, "desktop")])
 def test_a_meeting_is_graded_in_one_form(new_page, ward, width, height, tag):
     page = new_page(width=width, height=height, reduced_motion="reduce")
-    log_in(page, ward["chair"], PASSWORD)
-    page.goto(f"/meetings/{ward['meeting']}")
+    log_in_at(page, ward["chair"], PASSWORD, f"/meetings/{ward['meeting']}")
     expect(page.get_by_test_id("grading-form")).to_have_count(1)
     busy = officer_section(page, ward["busy"]).get_by_test_id("evaluation-form")
     idle = officer_section(page, ward["idle"]).get_by_test_id("evaluation-form")

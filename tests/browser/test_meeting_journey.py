@@ -17,8 +17,8 @@ import pytest
 from docx import Document
 from playwright.sync_api import Page, expect
 
+from tests.browser.actions import log_in, log_in_at, log_out
 from tests.browser.conftest import page_width, save_screenshot
-from tests.browser.test_workflow_journey import log_in, log_out
 
 pytestmark = pytest.mark.browser
 
@@ -83,8 +83,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     log_out(page, FOCAL_NAME)
 
     # 4. The chairperson grades: changing the proposal needs a reason.
-    log_in(page, CHAIR_EMAIL, passwords[CHAIR_EMAIL])
-    page.goto(meeting_url)
+    log_in_at(page, CHAIR_EMAIL, passwords[CHAIR_EMAIL], meeting_url)
     focal = officer_section(page, FOCAL_NAME)
     expect(focal.get_by_test_id("proposal")).to_have_text("Hoàn thành nhiệm vụ")
     grade = focal.get_by_test_id("evaluation-form")
@@ -195,8 +194,7 @@ def test_meeting_from_opening_to_minutes(new_page, live_server, tmp_path):
     expect(close.get_by_test_id("unevaluated-officer").first).to_be_in_viewport()  # #close
     save_screenshot("meeting-close-refused.png", page, animations="disabled")
     phone = new_page(width=390, height=844, reduced_motion="reduce")
-    log_in(phone, CHAIR_EMAIL, passwords[CHAIR_EMAIL])
-    phone.goto(meeting_url)
+    log_in_at(phone, CHAIR_EMAIL, passwords[CHAIR_EMAIL], meeting_url)
     phone_close = phone.get_by_test_id("close-form")
     phone_close.get_by_role("button", name="Kết thúc cuộc họp và chốt số liệu").click()
     expect(phone.get_by_role("alert").filter(has_text="Chưa đánh giá")).to_be_visible()

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.actions import log_in, log_out
+from tests.browser.actions import log_in_at, log_out
 from tests.browser.conftest import page_width, save_screenshot
 from tests.factories import PASSWORD, gen_officer, gen_plan, gen_task, gen_unit
 from tracker.extensions import db
@@ -72,8 +72,7 @@ def test_province_issues_commune_assigns_officer_completes(new_page, live_server
 
     # 1. The province's chairperson issues the task to every commune.
     page = new_page(width=1366, height=900)
-    log_in(page, w["leader"][0], PASSWORD)
-    page.goto(f"/units/{w['code']}/plans")
+    log_in_at(page, w["leader"][0], PASSWORD, f"/units/{w['code']}/plans")
     page.get_by_test_id("issue-link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Giao nhiệm vụ cho xã, phường")
     form = page.locator("main form")
@@ -98,8 +97,7 @@ def test_province_issues_commune_assigns_officer_completes(new_page, live_server
     log_out(page, w["leader"][1])
 
     # 2. The commune's chairperson is told, and names the lead officer.
-    log_in(page, w["chair"][0], PASSWORD)
-    page.goto("/notifications")
+    log_in_at(page, w["chair"][0], PASSWORD, "/notifications")
     page.locator("main").get_by_role("link").filter(has_text=title).first.click()
     expect(page.get_by_test_id("issued-by")).to_contain_text("Nhiệm vụ do Tỉnh Hành Trình")
     page.get_by_test_id("issued-by").get_by_role("link", name="Chọn người chủ trì").click()
@@ -111,8 +109,7 @@ def test_province_issues_commune_assigns_officer_completes(new_page, live_server
     log_out(page, w["chair"][1])
 
     # 3. The officer reports it done with the issued document.
-    log_in(page, w["officer"][0], PASSWORD)
-    page.goto(child_url)
+    log_in_at(page, w["officer"][0], PASSWORD, child_url)
     page.locator("main").get_by_role("link", name="Báo cáo hoàn thành").click()
     form = page.locator("main form")
     form.get_by_label("Số, ký hiệu văn bản").fill("15/BC-UBND")
@@ -122,15 +119,13 @@ def test_province_issues_commune_assigns_officer_completes(new_page, live_server
     log_out(page, w["officer"][1])
 
     # 4. The commune's chairperson confirms.
-    log_in(page, w["chair"][0], PASSWORD)
-    page.goto(child_url)
+    log_in_at(page, w["chair"][0], PASSWORD, child_url)
     page.locator("main").get_by_role("button", name="Xác nhận hoàn thành").click()
     expect(page.get_by_test_id("task-state")).to_have_text("Đã hoàn thành")
     log_out(page, w["chair"][1])
 
     # 5. The province's task: 1/3, the two communes still at work listed first.
-    log_in(page, w["leader"][0], PASSWORD)
-    page.goto(parent_url)
+    log_in_at(page, w["leader"][0], PASSWORD, parent_url)
     expect(page.get_by_test_id("communes-done")).to_have_text(
         f"1/{w['communes']} xã đã hoàn thành"
     )
@@ -144,8 +139,7 @@ def test_province_issues_commune_assigns_officer_completes(new_page, live_server
     save_screenshot("multi-commune-desktop.png", page, full_page=True)
 
     phone = new_page(width=390, height=844)
-    log_in(phone, w["leader"][0], PASSWORD)
-    phone.goto(parent_url)
+    log_in_at(phone, w["leader"][0], PASSWORD, parent_url)
     expect(phone.get_by_test_id("communes-done")).to_be_visible()
     width = page_width(phone)
     assert width <= 390, f"the page scrolls sideways on a phone ({width} px)"
@@ -171,8 +165,7 @@ def test_administrator_previews_and_merges_two_communes(new_page, live_server, c
     # The phone first: the desktop run merges the wards, which then are no longer offered.
     for width, height, name in ((390, 844, "phone"), (1366, 900, "desktop")):
         page = new_page(width=width, height=height)
-        log_in(page, admin_email, PASSWORD)
-        page.goto("/units/merge")
+        log_in_at(page, admin_email, PASSWORD, "/units/merge")
         expect(page.get_by_role("heading", level=1)).to_have_text("Sáp nhập đơn vị")
         form = page.locator("main form")
         # One ward only: refused, the form kept.
@@ -224,8 +217,7 @@ def test_province_leader_previews_and_issues_a_whole_plan(new_page, live_server,
             db.session.remove()
 
         page = new_page(width=width, height=900)
-        log_in(page, w["leader"][0], PASSWORD)
-        page.goto(f"/plans/{plan_id}")
+        log_in_at(page, w["leader"][0], PASSWORD, f"/plans/{plan_id}")
         page.get_by_test_id("issue-plan-link").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Giao cả kế hoạch cho xã, phường")
         expect(page.get_by_test_id("issue-plan-tasks").locator("li")).to_have_count(2)

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from tests.browser.actions import log_in
+from tests.browser.actions import log_in_at
 from tests.browser.conftest import save_screenshot
 from tests.factories import gen_xlsx
 from tracker.extensions import db
@@ -33,8 +33,7 @@ def _officer_count(live_server) -> int:
 def test_chairperson_manages_officers_with_bad_input(new_page, live_server, width, tmp_path):
     page = new_page(width=width, height=900)
     before = _officer_count(live_server)
-    log_in(page, CHAIR, live_server.passwords[CHAIR])
-    page.goto("/units/vinh-hoa/officers")
+    log_in_at(page, CHAIR, live_server.passwords[CHAIR], "/units/vinh-hoa/officers")
     expect(page.get_by_role("link", name="Thêm cán bộ")).to_be_visible()
     save_screenshot(f"officers-list-{width}.png", page, full_page=True)
     save_screenshot(f"officers-list-top-{width}.png", page)

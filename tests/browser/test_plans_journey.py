@@ -12,8 +12,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.actions import log_in_at
 from tests.browser.conftest import save_screenshot
-from tests.browser.test_workflow_journey import log_in
 from tests.factories import gen_docx
 
 pytestmark = pytest.mark.browser
@@ -30,8 +30,7 @@ def _shot(page, name: str, width: int) -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_chairperson_keeps_plans_in_the_browser(new_page, live_server, width, tmp_path):
     page = new_page(width=width, height=900)
-    log_in(page, CHAIR, live_server.passwords[CHAIR])
-    page.goto("/units/vinh-hoa/plans")
+    log_in_at(page, CHAIR, live_server.passwords[CHAIR], "/units/vinh-hoa/plans")
     page.get_by_role("link", name="Lập kế hoạch mới").click()
 
     # Mistakes: all said at once, the typing kept.

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.actions import log_in, tick_all
+from tests.browser.actions import log_in, log_in_at, tick_all
 from tests.browser.conftest import save_screenshot
 from tracker.appendix.indicators import tree_for_year
 from tracker.extensions import db
@@ -75,8 +75,7 @@ def test_province_opens_q1_a_commune_freezes_the_province_sees_it(new_page, live
 
     # One commune's focal officer freezes its table, on a phone.
     phone = new_page(width=390, height=844)
-    log_in(phone, FOCAL, PASSWORD)
-    phone.goto("/units/xa-binh-minh/appendix")
+    log_in_at(phone, FOCAL, PASSWORD, "/units/xa-binh-minh/appendix")
     phone.get_by_role("link", name="Quý I năm 2027").click()
     phone.locator('input[name="v-3.2.1.a"]').fill("40")
     phone.locator('input[name="v-3.2.1.b"]').fill("38")
@@ -104,8 +103,7 @@ def test_province_opens_q1_a_commune_freezes_the_province_sees_it(new_page, live
     save_screenshot("province-period-1366.png", admin, full_page=True)
     assert phone.goto(province_period_url).status == 403  # the province's page, not a commune's
     narrow = new_page(width=390, height=844)
-    log_in(narrow, ADMIN, PASSWORD)
-    narrow.goto(province_period_url)
+    log_in_at(narrow, ADMIN, PASSWORD, province_period_url)
     save_screenshot("province-period-390.png", narrow, full_page=True)
 
     # The summary downloads as .xlsx: the table summed, and the communes listed.
@@ -139,8 +137,7 @@ def test_a_bad_indicator_file_is_refused_line_by_line(new_page, live_server, tmp
         '[[rows]]\nkey = "1.a"\ncode = "1."\nlabel = "Số hồ sơ"\nunit = "Hồ sơ"\n'
         'kind = "entered"\ntype = "count"\n', encoding="utf-8")
     page = new_page(width=390, height=844)
-    log_in(page, "quantri@tinhchitieu.example", PASSWORD)
-    page.goto("/units/tinh-chi-tieu/appendix/trees")
+    log_in_at(page, "quantri@tinhchitieu.example", PASSWORD, "/units/tinh-chi-tieu/appendix/trees")
     page.locator("#file").set_input_files(str(bad))
     page.get_by_role("button", name="Nạp", exact=True).click()
     errors = page.get_by_test_id("tree-errors")

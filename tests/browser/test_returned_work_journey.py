@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.actions import log_in
+from tests.browser.actions import log_in, log_in_at
 from tests.browser.conftest import save_screenshot
 from tests.factories import gen_task
 from tracker.extensions import db
@@ -86,8 +86,7 @@ def test_returned_completion_is_found_first_and_resubmitted_from_the_card(
 
     # 1. The chairperson, at a desk, returns the completion with a reason.
     desk = new_page(width=1366, height=900)
-    log_in(desk, CHAIR_EMAIL, passwords[CHAIR_EMAIL])
-    desk.goto(task_url)
+    log_in_at(desk, CHAIR_EMAIL, passwords[CHAIR_EMAIL], task_url)
     expect(desk.get_by_test_id("task-state")).to_have_text("Chờ xác nhận")
     desk.get_by_label("Lý do trả lại").fill(REASON)
     desk.locator("main").get_by_role("button", name="Trả lại", exact=True).click()
@@ -136,8 +135,7 @@ def test_returned_completion_is_found_first_and_resubmitted_from_the_card(
     _log_out(phone, LEAD_NAME)
 
     # 4. The chairperson confirms the new submission: done, from its document's date.
-    log_in(desk, CHAIR_EMAIL, passwords[CHAIR_EMAIL])
-    desk.goto(task_url)
+    log_in_at(desk, CHAIR_EMAIL, passwords[CHAIR_EMAIL], task_url)
     desk.locator("main").get_by_role("button", name="Xác nhận hoàn thành").click()
     expect(desk.get_by_test_id("task-state")).to_have_text("Đã hoàn thành")
     expect(desk.locator("main")).to_contain_text("52/KH-UBND")

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from tests.browser.actions import log_in, log_in_at
 from tests.browser.conftest import save_screenshot
-from tests.browser.test_workflow_journey import log_in
 from tracker.extensions import db
 from tracker.people.models import Officer, OfficerRole, Role
 
@@ -77,13 +77,11 @@ def test_the_administrator_sees_the_units_tokens(new_page, live_server, width):
     if admin is None or admin not in live_server.passwords:
         pytest.skip("the demo ward has no administrator login")
     lead = new_page(width=width)
-    log_in(lead, LEAD, live_server.passwords[LEAD])
-    lead.goto("/account/tokens")
+    log_in_at(lead, LEAD, live_server.passwords[LEAD], "/account/tokens")
     lead.get_by_label("Tên mã").fill(f"Công cụ của tỉnh {width}")
     lead.get_by_role("button", name="Tạo mã").click()
     page = new_page(width=width, height=900)
-    log_in(page, admin, live_server.passwords[admin])
-    page.goto("/account/tokens")
+    log_in_at(page, admin, live_server.passwords[admin], "/account/tokens")
     expect(page.get_by_text("Mã của cán bộ khác trong đơn vị")).to_be_visible()
     expect(page.locator(".token-row", has_text=f"Công cụ của tỉnh {width}")).to_contain_text(LEAD)
     save_screenshot(f"tokens-admin-{width}.png", page, full_page=True)

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.actions import log_in
+from tests.browser.actions import log_in_at
 from tests.browser.conftest import page_width, save_screenshot
 
 pytestmark = pytest.mark.browser
@@ -30,8 +30,7 @@ def _no_sideways_scroll(page) -> None:
 def test_units_journey(new_page, live_server, width):
     password = live_server.passwords[ADMIN]
     page = new_page(width=width, height=900)
-    log_in(page, ADMIN, password)
-    page.goto("/units")
+    log_in_at(page, ADMIN, password, "/units")
     tree = page.get_by_test_id("unit-tree")
     expect(tree).to_contain_text("Thành phố Nha Trang")
     expect(tree).to_contain_text("Phường Vĩnh Hòa")
@@ -80,8 +79,7 @@ def test_units_journey(new_page, live_server, width):
 
     # the unit administrator: settings (bad input first), then the login history
     focal = new_page(width=width, height=900)
-    log_in(focal, FOCAL[0], live_server.passwords[FOCAL[0]])
-    focal.goto("/units/vinh-hoa/settings")
+    log_in_at(focal, FOCAL[0], live_server.passwords[FOCAL[0]], "/units/vinh-hoa/settings")
     focal.locator("input[name=name]").fill("   ")
     focal.locator("select[name=late_extensions]").select_option("count")
     focal.get_by_role("button", name="Lưu cài đặt").click()

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.actions import log_in, log_out
+from tests.browser.actions import log_in, log_in_at, log_out
 from tests.browser.conftest import save_screenshot
 from tracker.core.clock import today
 from tracker.core.formatting import format_percent
@@ -198,8 +198,7 @@ def test_assign_report_confirm_moves_the_dashboard(new_page, live_server, tmp_pa
     log_out(page, LEAD_NAME)
 
     # 4. The chairperson confirms.
-    log_in(page, CHAIR_EMAIL, passwords[CHAIR_EMAIL])
-    page.goto(task_url)
+    log_in_at(page, CHAIR_EMAIL, passwords[CHAIR_EMAIL], task_url)
     expect(page.get_by_test_id("task-state")).to_have_text("Chờ xác nhận")
     page.locator("main").get_by_role("button", name="Xác nhận hoàn thành").click()
     expect(page.get_by_role("alert").filter(has_text="Đã xác nhận hoàn thành.")).to_be_visible()
