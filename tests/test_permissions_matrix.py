@@ -155,9 +155,10 @@ WARD_CODE = "phuong-a"
 
 @pytest.fixture(scope="module")
 def _world(module_database):
-    """The units, plan, task, meeting, periods, officer and register entry every test of this
-    module starts from, built once (a few hundredths of a second, two thousand times over):
-    each test runs in a savepoint of it, rolled back (tests/conftest.py, `module_database`)."""
+    """The units, plan, task, meeting, periods, officers (one of each role in each unit) and
+    register entry every test of this module starts from, built once (a few hundredths of a
+    second, two thousand times over): each test runs in a savepoint of it, rolled back
+    (tests/conftest.py, `module_database`)."""
     with module_database.building():
         return _build_world()
 
@@ -180,6 +181,11 @@ class World:
     def id(self, name: str) -> int:
         """The thing's id, without loading it."""
         return self._built[name][1]
+
+    def officer(self, role: str, where: str):
+        """The officer of this role who sits `where` (a unit of the world, or "other_city"),
+        built with the world: one of each, not one per test."""
+        return self[f"{role}@{where}"]
 
 
 @pytest.fixture
@@ -209,8 +215,21 @@ def _build_world() -> dict[str, tuple[type, int]]:
     db.session.add_all([period, submitted])
     member = gen_officer(ward, Role.OFFICER, full_name="Cán Bộ Được Quản Lý")
     entry = gen_document(ward)
+    # a ward none of the world's officers sits in: who is told of a completion there is
+    # exactly who its test makes
+    quiet_ward = gen_unit(code="phuong-c", name="Phường C", parent=city)
+    quiet_task = gen_task(gen_plan(quiet_ward), deadline=date(2024, 6, 30))
+    homes = {"ward": ward, "other_ward": other_ward, "city": city, "province": province,
+             "other_city": other_city}
+    officers = {
+        f"{role}@{where}": gen_officer(home, Role(role))
+        for where, home in homes.items() for role in sorted(ALL)
+    }
     db.session.commit()
     built = {
+        **officers,
+        "quiet_ward": quiet_ward,
+        "quiet_task": quiet_task,
         "member": member,
         "entry": entry,
         "province": province,
@@ -257,10 +276,7 @@ def _expected(role: str, where: str, allowed: set[str], above: bool) -> bool:
     ("name", "method", "path", "allowed", "above"), PAGES, ids=[p[0] for p in PAGES]
 )
 def test_role_matrix(client, auth, world, role, where, name, method, path, allowed, above):
-    home = world["other_ward"].parent if where == "other_city" else world[where]
-    officer = gen_officer(home, Role(role))
-    db.session.commit()
-    auth.enter(officer)
+    auth.enter(world.officer(role, where))
     url = path.format(
         unit=WARD_CODE,
         **{thing: world.id(thing) for thing in (
@@ -326,11 +342,9 @@ UNIT_FORM_DATA = {
 )
 def test_unit_administration_matrix(client, auth, world, role, where, name, method, path,
                                     allowed):
-    home = world["other_ward"].parent if where == "other_city" else world[where]
-    officer = gen_officer(home, Role(role))
     member = gen_officer(world["ward"], Role.FOCAL_OFFICER)
     db.session.commit()
-    auth.enter(officer)
+    auth.enter(world.officer(role, where))
     url = path.format(unit=world["ward"].code, member=member.id)
     if method == "GET":
         response = client.get(url)
@@ -487,9 +501,9 @@ def test_the_lead_is_not_named_confirmer(client, auth, world):
 def test_the_submitter_never_confirms(client, auth, world, decision):
     """A focal officer who leads a task and reports it done neither confirms nor returns it,
     even though the focal officer confirms others' completions; the chairperson is told."""
-    chair = gen_officer(world["ward"], Role.CHAIRPERSON)
-    focal = gen_officer(world["ward"], Role.FOCAL_OFFICER)
-    task = world["task"]
+    chair = gen_officer(world["quiet_ward"], Role.CHAIRPERSON)
+    focal = gen_officer(world["quiet_ward"], Role.FOCAL_OFFICER)
+    task = world["quiet_task"]
     task.lead_officer = focal
     task.confirmer = focal  # named before the rule: the submission goes to who may act
     db.session.commit()
@@ -565,14 +579,14 @@ DECIDERS = [
 def test_who_decides_on_a_completion(
     client, auth, world, decision, case, role, named, submitter, may
 ):
-    ward = world["ward"]
+    ward = world["quiet_ward"]
     chair = gen_officer(ward, Role.CHAIRPERSON)
     focal = gen_officer(ward, Role.FOCAL_OFFICER)
     vice = gen_officer(ward, Role.VICE_CHAIRPERSON)
     actor = {"chairperson": chair, "focal_officer": focal, "vice_chairperson": vice}.get(role)
     actor = actor or gen_officer(ward, Role.OFFICER)
     lead = actor if submitter else gen_officer(ward, Role.OFFICER)
-    task = world["task"]
+    task = world["quiet_task"]
     task.lead_officer = lead
     task.supporters = [actor] if role == "officer" else []
     task.confirmer = actor if named else (vice if role == "chairperson" else chair)
@@ -624,9 +638,7 @@ OVERSEE_SCOPES = [
 @pytest.mark.parametrize(("role", "where"), OVERSEE_SCOPES)
 @pytest.mark.parametrize("path", ["/units/tinh/communes", "/units/tinh/communes.xlsx"])
 def test_province_page_matrix(client, auth, world, role, where, path):
-    officer = gen_officer(world[where], Role(role))
-    db.session.commit()
-    auth.enter(officer)
+    auth.enter(world.officer(role, where))
     response = client.get(path)
     # admin acts everywhere
     expected = role == "admin" or (where == "province" and role in LEADERS | {"inspector"})
@@ -671,9 +683,8 @@ def test_province_reports_matrix(client, auth, world, role, where, name, method,
                                 start=date(2023, 12, 15), end=date(2024, 12, 14),
                                 due_on=date(2024, 12, 20))
     db.session.add(collection)
-    officer = gen_officer(world[where], Role(role))
     db.session.commit()
-    auth.enter(officer)
+    auth.enter(world.officer(role, where))
     url = path.format(province=province.code, collection=collection.id)
     if method == "GET":
         response = client.get(url)
