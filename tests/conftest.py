@@ -216,14 +216,18 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def csrf_token(client: FlaskClient, path: str = "/login") -> str:
-    """The CSRF token of the client's session, as a page would embed it."""
+def token_in(html: str, where: str = "the page") -> str:
+    """The (first) CSRF token a page's HTML embeds in its forms."""
     import re
 
-    html = client.get(path, follow_redirects=True).get_data(as_text=True)
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, f"no CSRF token on {path}"
+    assert match, f"no CSRF token on {where}"
     return match.group(1)
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """The CSRF token of the client's session, as a page would embed it."""
+    return token_in(client.get(path, follow_redirects=True).get_data(as_text=True), path)
 
 
 def session_csrf_token(client: FlaskClient) -> str:

@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests.conftest import token_in
+
 
 def log_in(page: Page, email: str, password: str) -> None:
     page.goto("/login")
@@ -22,12 +24,10 @@ def log_in_at(page: Page, email: str, password: str, path: str) -> None:
     Typed, as `log_in` does, the login shows Chromium two pages (the form, then the home page
     it leads to) that the journey leaves at once. The form itself is walked by the journeys
     that log in with `log_in`."""
-    form = page.request.get("/login")
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.text())
-    assert token, "no CSRF token on the login page"
+    token = token_in(page.request.get("/login").text(), "/login")
     response = page.request.post(
         "/login",
-        form={"email": email, "password": password, "csrf_token": token.group(1)},
+        form={"email": email, "password": password, "csrf_token": token},
         max_redirects=0,
     )
     assert response.status == 302, (email, response.status)

@@ -12,7 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, token_in
 from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
 from tracker.core.audit import AuditEvent
 from tracker.extensions import db
@@ -416,7 +416,7 @@ def test_kept_blank_forms_follow_their_choices_and_token(client, auth, ward):
     def tokens(html: str) -> tuple[str, set[str]]:
         # The page's first token (the edit form's, rendered anew) and the decision forms'.
         decision = r'data-testid="decision-form">\s*<input[^>]*value="([^"]+)"'
-        first_token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)[1]
+        first_token = token_in(html)
         return first_token, set(re.findall(decision, html))
 
     before, kept_before = tokens(first)

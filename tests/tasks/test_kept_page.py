@@ -4,12 +4,11 @@ languages do not cross, a commune's change shows on the province's parent task."
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import AuthActions, csrf_token, session_csrf_token
+from tests.conftest import AuthActions, csrf_token, session_csrf_token, token_in
 from tests.factories import gen_officer, gen_task, gen_unit, gen_ward_team
 from tracker.core.clock import today
 from tracker.extensions import db
@@ -87,12 +86,12 @@ def test_completion_then_confirmation_show_with_each_readers_forms(app, client, 
     assert "12/BC-UBND" in lead_page and "bao-cao.pdf" in lead_page
     # The lead may not decide on their own completion: no confirm form for them.
     assert f'action="/tasks/{task.id}/confirm"' not in lead_page
-    lead_token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', lead_page)[1]
+    lead_token = token_in(lead_page)
     chair_client = app.test_client()  # another browser: another session, another token
     AuthActions(chair_client).login(ward["chair"])
     chair_page = _page(chair_client, task)  # the activity the lead's request kept
     assert f'action="/tasks/{task.id}/confirm"' in chair_page and "12/BC-UBND" in chair_page
-    chair_token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', chair_page)[1]
+    chair_token = token_in(chair_page)
     assert chair_token != lead_token  # each page carries its reader's own token
     auth.logout()
     auth.login(ward["chair"])

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import token_in
 from tests.factories import gen_officer, gen_plan, gen_task, gen_unit
 from tracker.extensions import db
 from tracker.followups.operations import answer_explanation, request_explanation
@@ -81,7 +82,7 @@ def test_reading_clears_the_badge_not_the_need(client, auth, world):
     auth.login(world["chair"])
     assert _badge(client) == 1
     page = client.get("/notifications").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    token = token_in(page)
     client.post("/notifications/read", data={"csrf_token": token})
     assert _badge(client) == 0
     assert _needing(world["chair"]) == ["submitted"]  # still listed under "Cần xử lý"
