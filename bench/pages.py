@@ -1,6 +1,7 @@
 """Page speed of issue 3: a generated city on PostgreSQL, served by gunicorn, read over HTTP.
 
     .venv/bin/python bench/pages.py [--units 140] [--requests 60] [--keep-db]
+        [--redmine http://127.0.0.1:3000 --redmine-login LOGIN:PASSWORD]
 
 Creates a fresh PostgreSQL database, migrates it (`tracker db upgrade`), generates the city
 (`tracker demo generate --units N`: 75 tasks and 20 officers per ward), starts the app under
@@ -9,6 +10,11 @@ its chairperson, and times each page: warm-up requests, then timed requests, one
 kept-alive connection, each read to its last byte. It prints, per page, the median and the 90th
 percentile against the target of issue 3 and Redmine 5 on the same city, and the number of SQL
 queries the page issues (counted in-process with Flask's test client against the same database).
+
+With --redmine, a Redmine 5 serving a city of the same shape (bench/README.md says how to set
+one up) is timed in the same rounds, logged in as a member of its first project: its version
+page, "my page", the project's roadmap and one issue, the peers of the plan page, "Việc của tôi",
+the dashboard and the task page. Without it, the table quotes Redmine's times of issue 3.
 
 The numbers are printed, never asserted by the test suite: timing depends on the machine.
 Exit status: 0 when the benchmark ran (1 with --strict if a page missed its target), 2 when it
@@ -44,8 +50,10 @@ if str(ROOT) not in sys.path:
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 USER_AGENT = "tracker-bench/1 (http.client)"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+RAILS_CSRF = re.compile(r'name="authenticity_token" value="([^"]+)"')
 
-# Redmine 5 (Puma, PostgreSQL) serving the same city on this machine, as issue 3 reports it.
+# Redmine 5 (Puma, PostgreSQL) serving the same city on this machine, as issue 3 reports it;
+# --redmine times a running one in the same run instead.
 REDMINE = {
     "plan": ("version page, 28 issues", 97.0),
     "mine": ('"my page"', 77.0),
@@ -388,8 +396,9 @@ class Response:
 
 
 class HttpClient:
-    def __init__(self, port: int):
+    def __init__(self, port: int, headers: dict[str, str] | None = None):
         self.port = port
+        self.extra_headers = headers or {}
         self.cookies: dict[str, str] = {}
         self._conn: http.client.HTTPConnection | None = None
 
@@ -399,7 +408,7 @@ class HttpClient:
             self._conn = None
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Response:
-        headers = {"User-Agent": USER_AGENT, "Accept-Language": "vi"}
+        headers = {"User-Agent": USER_AGENT, "Accept-Language": "vi", **self.extra_headers}
         body = None
         if form is not None:
             body = urlencode(form).encode()
@@ -463,6 +472,7 @@ class Page:
     timings: list[float] = field(default_factory=list)
     queries: int | None = None
     floor: float | None = None  # the median of /healthz in the same run, once timed
+    peer_measured: tuple[str, float] | None = None  # --redmine: its peer's path and median
 
     @property
     def target(self) -> float | None:
@@ -478,6 +488,8 @@ class Page:
 
     @property
     def peer(self) -> tuple[str, float] | None:
+        if self.key in REDMINE and self.peer_measured is not None:
+            return self.peer_measured
         return REDMINE.get(self.key)
 
     @property
@@ -742,12 +754,20 @@ def count_queries(app, s: Subjects, pages: list[Page]) -> None:
 
 
 def time_pages(
-    port: int, s: Subjects, pages: list[Page], warmup: int, requests: int, interleave: bool
+    port: int,
+    s: Subjects,
+    pages: list[Page],
+    warmup: int,
+    requests: int,
+    interleave: bool,
+    others: dict[str, HttpClient] | None = None,
 ) -> None:
     """Page after page: its warm-up requests, then its timed ones. Interleaved: round after
     round, each page once per round, so that a burst of load elsewhere on the machine falls on
-    every page alike (each request then also follows another page's, as on a busy server)."""
-    clients = {"": HttpClient(port)}
+    every page alike (each request then also follows another page's, as on a busy server).
+    `others`: logged-in clients of another server (Redmine), for the pages whose user names
+    them."""
+    clients = {"": HttpClient(port), **(others or {})}
     for user, email in (("officer", s.officer_email), ("chairperson", s.chair_email)):
         client = HttpClient(port)
         client.login(email, s.password)
@@ -775,6 +795,87 @@ def time_pages(
     finally:
         for client in clients.values():
             client.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Redmine 5 beside it (--redmine): the peer pages of the same city, timed in the same rounds
+
+
+@dataclass
+class Redmine:
+    url: str
+    login: str
+    password: str
+    project: str
+
+    @property
+    def port(self) -> int:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.url)
+        if parts.hostname not in ("127.0.0.1", "localhost") or parts.port is None:
+            raise BenchError(f"--redmine must be http://127.0.0.1:PORT, not {self.url}")
+        return parts.port
+
+    def api(self, path: str) -> dict:
+        import base64
+        import json
+
+        token = base64.b64encode(f"{self.login}:{self.password}".encode()).decode()
+        client = HttpClient(self.port, {"Authorization": f"Basic {token}"})
+        try:
+            response = client.request("GET", path)
+        finally:
+            client.close()
+        if response.status != 200:
+            raise BenchError(
+                f"Redmine answered {response.status} to GET {path} as {self.login} "
+                "(is its REST API enabled?)"
+            )
+        return json.loads(response.body)
+
+    def logged_in(self) -> HttpClient:
+        """A client with Redmine's session cookie, logged in through its form as a person is."""
+        client = HttpClient(self.port)
+        page = client.request("GET", "/login")
+        match = RAILS_CSRF.search(page.body.decode("utf-8", "replace"))
+        if page.status != 200 or match is None:
+            raise BenchError(f"Redmine's GET /login answered {page.status} without a token")
+        answer = client.request(
+            "POST",
+            "/login",
+            {"username": self.login, "password": self.password, "authenticity_token": match[1]},
+        )
+        if answer.status != 302 or "/login" in answer.headers.get("Location", ""):
+            raise BenchError(f"logging in to Redmine as {self.login} failed ({answer.status})")
+        return client
+
+    def pages(self) -> list[Page]:
+        """The peers of the plan page, "Việc của tôi", the dashboard and the task page."""
+        versions = self.api(f"/projects/{self.project}/versions.json")["versions"]
+        if not versions:
+            raise BenchError(f"Redmine's project {self.project} has no version")
+        issues = self.api(
+            f"/issues.json?project_id={self.project}&assigned_to_id=me&status_id=*&limit=1"
+        )["issues"]
+        if not issues:
+            raise BenchError(f"no issue of {self.project} is assigned to {self.login}")
+        note = "Redmine 5, same rounds"
+        return [
+            Page("plan", "Redmine version", "redmine", f"/versions/{versions[0]['id']}", note),
+            Page("mine", "Redmine my page", "redmine", "/my/page", note),
+            Page("dashboard", "Redmine roadmap", "redmine", f"/projects/{self.project}/roadmap",
+                 note),
+            Page("task", "Redmine issue", "redmine", f"/issues/{issues[0]['id']}", note),
+        ]
+
+
+def compare_with_redmine(pages: list[Page], peers: list[Page]) -> None:
+    """Each tracker page with a Redmine peer takes that peer's median of this run."""
+    medians = {peer.key: (f"Redmine {peer.path}", peer.median) for peer in peers if peer.timings}
+    for page in pages:
+        if page.key in medians:
+            page.peer_measured = medians[page.key]
 
 
 def cold_pages(pages: list[Page]) -> list[Page]:
@@ -1026,6 +1127,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--strict", action="store_true", help="exit 1 when a page misses its target"
     )
+    parser.add_argument(
+        "--redmine",
+        metavar="URL",
+        help="a Redmine 5 serving a city of the same shape (http://127.0.0.1:PORT), timed in "
+        "the same rounds; without it the table quotes issue 3's Redmine times",
+    )
+    parser.add_argument(
+        "--redmine-login",
+        metavar="LOGIN:PASSWORD",
+        default=os.environ.get("BENCH_REDMINE_LOGIN", "u1-2:bench-redmine-2024"),
+        help="a member of the Redmine project with issues assigned (BENCH_REDMINE_LOGIN)",
+    )
+    parser.add_argument(
+        "--redmine-project", default="phuong-1", help="the Redmine project read (phuong-1)"
+    )
     args, _unknown = parser.parse_known_args(argv)  # `make bench` passes every script's args
     if not 1 <= args.units <= 5000:
         parser.error("--units must be between 1 and 5000")
@@ -1079,9 +1195,26 @@ def main(argv: list[str] | None = None) -> int:
                 with step("starting the server"):
                     server = start_server(city.workdir, args.worker_class, args.threads)
                     say(f"   {server.description}, TRACKER_CONFIG=production")
+                redmine_pages: list[Page] = []
+                others: dict[str, HttpClient] = {}
+                if args.redmine:
+                    login, _, password = args.redmine_login.partition(":")
+                    redmine = Redmine(args.redmine, login, password, args.redmine_project)
+                    redmine_pages = redmine.pages()
+                    others["redmine"] = redmine.logged_in()
+                    say(f"   and Redmine at {args.redmine}, as {login}, project {redmine.project}")
                 backends = backend_pids(args.server, city.name)
                 with step("timing the pages"), CpuMeter(server.process.pid, backends) as cpu:
-                    time_pages(server.port, s, pages, args.warmup, args.requests, args.interleave)
+                    time_pages(
+                        server.port,
+                        s,
+                        pages + redmine_pages,
+                        args.warmup,
+                        args.requests,
+                        args.interleave,
+                        others,
+                    )
+                compare_with_redmine(pages, redmine_pages)
                 with step("timing the kept pages cold (their ward's version renewed before each)"):
                     time_cold(app, server.port, s, cold, args.requests)
                 pages += cold
@@ -1095,13 +1228,23 @@ def main(argv: list[str] | None = None) -> int:
                     f"   CPU meanwhile: client, server and its PostgreSQL backends "
                     f"{cpu.ours:.2f}, everything else {cpu.others:.2f} of {os.cpu_count()} CPUs"
                 )
-                if cpu.others > 0.3:
+                if args.redmine:
+                    say("   (everything else includes Redmine, timed in the same rounds)")
+                elif cpu.others > 0.3:
                     say(
                         "   warning: other processes kept the machine busy; the times below "
                         "are inflated, run again on a quiet machine"
                     )
             say()
             print_table(pages, s)
+            if redmine_pages:
+                say()
+                say("Redmine 5, timed in the same rounds (ms):")
+                for peer in redmine_pages:
+                    say(
+                        f"  {peer.label:<16} median {peer.median:7.2f}  p90 {peer.p90:7.2f}  "
+                        f"min {min(peer.timings):7.2f}  {peer.path}"
+                    )
             if not s.has_dashboard:
                 say("The dashboard is not in the app yet (no /units/<code>/dashboard route).")
             missed = [p for p in pages if p.passed is False]
