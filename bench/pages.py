@@ -825,6 +825,8 @@ class Redmine:
         client = HttpClient(self.port, {"Authorization": f"Basic {token}"})
         try:
             response = client.request("GET", path)
+        except OSError as exc:
+            raise BenchError(f"Redmine at {self.url} does not answer: {exc}") from None
         finally:
             client.close()
         if response.status != 200:
@@ -832,7 +834,10 @@ class Redmine:
                 f"Redmine answered {response.status} to GET {path} as {self.login} "
                 "(is its REST API enabled?)"
             )
-        return json.loads(response.body)
+        try:
+            return json.loads(response.body)
+        except ValueError:
+            raise BenchError(f"Redmine's GET {path} did not answer JSON") from None
 
     def logged_in(self) -> HttpClient:
         """A client with Redmine's session cookie, logged in through its form as a person is."""
