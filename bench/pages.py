@@ -24,8 +24,10 @@ could not run. The database is dropped at the end unless --keep-db.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import http.client
+import json
 import os
 import platform
 import re
@@ -41,7 +43,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -810,17 +812,12 @@ class Redmine:
 
     @property
     def port(self) -> int:
-        from urllib.parse import urlsplit
-
         parts = urlsplit(self.url)
         if parts.hostname not in ("127.0.0.1", "localhost") or parts.port is None:
             raise BenchError(f"--redmine must be http://127.0.0.1:PORT, not {self.url}")
         return parts.port
 
     def api(self, path: str) -> dict:
-        import base64
-        import json
-
         token = base64.b64encode(f"{self.login}:{self.password}".encode()).decode()
         client = HttpClient(self.port, {"Authorization": f"Basic {token}"})
         try:

@@ -9,7 +9,8 @@ Setting.rest_api_enabled = "1"
 Setting.login_required = "1"
 Setting.default_language = "vi"
 tracker = Tracker.first || raise("load the default configuration first")
-status_new = IssueStatus.find_by(is_closed: false) ; status_closed = IssueStatus.find_by(is_closed: true)
+status_new = IssueStatus.find_by(is_closed: false)
+status_closed = IssueStatus.find_by(is_closed: true)
 priority = IssuePriority.default || IssuePriority.first
 role = Role.givable.find_by(name: "Developer") || Role.givable.first
 password = "bench-redmine-2024"
@@ -47,6 +48,4 @@ STDOUT.sync = true
   end
   puts "#{u} wards, #{(Time.now - t0).round} s" if u % 10 == 0
 end
-admin = User.find_by(login: "admin"); admin.password = password; admin.password_confirmation = password
-admin.must_change_passwd = false; admin.save!
 puts "projects #{Project.count}, users #{User.count}, issues #{Issue.count}, versions #{Version.count}"

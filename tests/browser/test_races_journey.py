@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from tests.browser.actions import log_in
 from tests.browser.conftest import save_screenshot
-from tests.browser.test_workflow_journey import log_in
 from tracker.core.audit import acting_as
 from tracker.extensions import db
 from tracker.people.models import Officer
